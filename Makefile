@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+DEBUG_DIR := build/debug
+DATABASE ?= sqlite:var/first-responder.db
+LISTEN ?= 127.0.0.1:8080
+WERROR := $(if $(CI),ON,OFF)
+
+.PHONY: setup build build-debug run test bench clean format
+
+setup:
+	@scripts/setup
+
+build: setup
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+build-debug: setup
+	@cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFR_SANITIZE=ON -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p var
+	$(RELEASE_DIR)/src/main/first-responder serve --demo --database $(DATABASE) --listen $(LISTEN)
+
+test: build-debug
+	cd $(DEBUG_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

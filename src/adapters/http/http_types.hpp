@@ -1,0 +1,47 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fr::http {
+
+// A request as the handlers see it, detached from RESTinio so that it can cross to a worker
+// thread and so that the pipeline is testable without a socket.
+struct Request {
+  std::string method;  // upper case, e.g. "GET"
+  std::string path;    // without the query string, not percent-decoded
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string request_id;
+  std::string remote_address;
+
+  // The first header named `lower_case_name`, if any.
+  std::optional<std::string_view> Header(std::string_view lower_case_name) const;
+  // The first query parameter named `name`, if any.
+  std::optional<std::string_view> Query(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  Response& WithHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Path parameters by their template name, e.g. {"hotlineID": "42"}.
+using PathParams = std::map<std::string, std::string, std::less<>>;
+
+// The standard reason phrase of `status` ("Not Found").
+const char* ReasonPhrase(int status);
+
+}  // namespace fr::http

@@ -1,0 +1,158 @@
+#include "adapters/http/json_io.hpp"
+
+#include <cctype>
+#include <limits>
+#include <stdexcept>
+
+#include "adapters/http/problem.hpp"
+#include "common/text.hpp"
+
+namespace fr::http {
+namespace {
+
+bool IsJsonMediaType(std::string_view content_type) {
+  const auto semicolon = content_type.find(';');
+  std::string type(TrimAsciiWhitespace(content_type.substr(0, semicolon)));
+  for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+}  // namespace
+
+Result<Json> ParseJsonObject(std::string_view body) {
+  bool too_deep = false;
+  // The callback sees every nesting level as it opens, so the depth check stops the parser
+  // before a hostile document can grow.
+  const Json::parser_callback_t limit_depth = [&too_deep](int depth, Json::parse_event_t event,
+                                                          Json&) {
+    if ((event == Json::parse_event_t::object_start ||
+         event == Json::parse_event_t::array_start) &&
+        depth >= static_cast<int>(kMaxJsonDepth)) {
+      too_deep = true;
+      throw std::invalid_argument("too deep");
+    }
+    return true;
+  };
+  Json parsed;
+  try {
+    parsed = Json::parse(body.begin(), body.end(), limit_depth);
+  } catch (const std::exception& error) {
+    if (too_deep) {
+      return Error::InvalidArgument("The JSON body nests deeper than " +
+                                    std::to_string(kMaxJsonDepth) + " levels.");
+    }
+    if (body.empty()) return Error::InvalidArgument("The request body is empty; JSON expected.");
+    return Error::InvalidArgument("The request body is not valid JSON (or not valid UTF-8).");
+  }
+  if (!parsed.is_object()) return Error::InvalidArgument("The request body must be a JSON object.");
+  return parsed;
+}
+
+std::optional<Response> RejectNonJson(const Request& request) {
+  const auto content_type = request.Header("content-type");
+  if (content_type && IsJsonMediaType(*content_type)) return std::nullopt;
+  return ProblemResponse(UnsupportedMediaTypeProblem(), request.request_id);
+}
+
+Response JsonResponse(int status, const Json& body) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json; charset=utf-8";
+  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return response;
+}
+
+const Json* FieldReader::Lookup(std::string_view name, bool required) {
+  const auto found = object_.find(name);
+  if (found == object_.end() || found->is_null()) {
+    if (required) AddError(std::string(name), "is required");
+    return nullptr;
+  }
+  return &*found;
+}
+
+std::optional<bool> FieldReader::Bool(std::string_view name, bool required) {
+  const Json* value = Lookup(name, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_boolean()) {
+    AddError(std::string(name), "must be a boolean");
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
+std::optional<std::int64_t> FieldReader::Int64(std::string_view name, bool required,
+                                               std::int64_t min, std::int64_t max) {
+  const Json* value = Lookup(name, required);
+  if (value == nullptr) return std::nullopt;
+  const std::string range = "must be an integer between " + std::to_string(min) + " and " +
+                            std::to_string(max);
+  std::int64_t number = 0;
+  if (value->is_number_integer() && !value->is_number_unsigned()) {
+    number = value->get<std::int64_t>();
+  } else if (value->is_number_unsigned() &&
+             value->get<std::uint64_t>() <=
+                 static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    number = static_cast<std::int64_t>(value->get<std::uint64_t>());
+  } else {
+    AddError(std::string(name), range);
+    return std::nullopt;
+  }
+  if (number < min || number > max) {
+    AddError(std::string(name), range);
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<std::string> FieldReader::String(std::string_view name, bool required) {
+  const Json* value = Lookup(name, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) {
+    AddError(std::string(name), "must be a string");
+    return std::nullopt;
+  }
+  return value->get<std::string>();
+}
+
+Status FieldReader::Finish(std::string_view detail) {
+  if (errors_.empty()) return Ok();
+  return Error::InvalidArgument(std::string(detail), std::move(errors_));
+}
+
+Result<std::int64_t> PathId(const RequestContext& context, std::string_view name) {
+  const auto found = context.params.find(name);
+  const auto id = found == context.params.end() ? std::nullopt : ParsePositiveId(found->second);
+  if (!id) {
+    return Error::InvalidArgument("The path parameter '" + std::string(name) + "' is invalid.",
+                                  {{std::string(name), "must be a positive 64-bit integer"}});
+  }
+  return *id;
+}
+
+Result<std::int64_t> QueryInt(const Request& request, std::string_view name, std::int64_t min,
+                              std::int64_t max, std::int64_t fallback) {
+  const auto raw = request.Query(name);
+  if (!raw) return fallback;
+  const auto value = ParseNonNegativeInt(*raw);
+  if (!value || *value < min || *value > max) {
+    return Error::InvalidArgument(
+        "The query parameter '" + std::string(name) + "' is invalid.",
+        {{std::string(name), "must be an integer between " + std::to_string(min) + " and " +
+                                 std::to_string(max)}});
+  }
+  return *value;
+}
+
+Result<std::optional<std::int64_t>> QueryId(const Request& request, std::string_view name) {
+  const auto raw = request.Query(name);
+  if (!raw) return std::optional<std::int64_t>();
+  const auto value = ParsePositiveId(*raw);
+  if (!value) {
+    return Error::InvalidArgument("The query parameter '" + std::string(name) + "' is invalid.",
+                                  {{std::string(name), "must be a positive 64-bit integer"}});
+  }
+  return std::optional<std::int64_t>(*value);
+}
+
+}  // namespace fr::http

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/http_types.hpp"
+#include "adapters/http/router.hpp"
+#include "common/result.hpp"
+
+namespace fr::http {
+
+using Json = nlohmann::json;
+
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
+// Parses a JSON request body that must be an object. Errors: kInvalidArgument for malformed
+// JSON, invalid UTF-8, nesting deeper than kMaxJsonDepth, or a non-object.
+Result<Json> ParseJsonObject(std::string_view body);
+
+// 415 when a request that carries a body does not declare JSON; nullopt when acceptable.
+std::optional<Response> RejectNonJson(const Request& request);
+
+// A 2xx JSON response.
+Response JsonResponse(int status, const Json& body);
+
+// Reads typed fields out of a JSON object, collecting one FieldError per bad field so that the
+// client learns about every mistake at once.
+class FieldReader {
+ public:
+  explicit FieldReader(const Json& object) : object_(object) {}
+
+  std::optional<bool> Bool(std::string_view name, bool required);
+  // An integer in [min, max]; JSON floats, strings and out-of-range values are errors.
+  std::optional<std::int64_t> Int64(std::string_view name, bool required, std::int64_t min,
+                                    std::int64_t max);
+  // A string (not yet length-checked: the domain owns those rules).
+  std::optional<std::string> String(std::string_view name, bool required);
+
+  void AddError(std::string field, std::string message) {
+    errors_.push_back({std::move(field), std::move(message)});
+  }
+  std::vector<FieldError>& errors() { return errors_; }
+  // Ok, or kInvalidArgument with every collected field error.
+  Status Finish(std::string_view detail = "The request body is invalid.");
+
+ private:
+  const Json* Lookup(std::string_view name, bool required);
+
+  const Json& object_;
+  std::vector<FieldError> errors_;
+};
+
+// A positive int64 path parameter. Errors: kInvalidArgument naming the parameter.
+Result<std::int64_t> PathId(const RequestContext& context, std::string_view name);
+
+// An optional integer query parameter in [min, max], `fallback` when absent.
+// Errors: kInvalidArgument naming the parameter.
+Result<std::int64_t> QueryInt(const Request& request, std::string_view name, std::int64_t min,
+                              std::int64_t max, std::int64_t fallback);
+
+// An optional positive id query parameter. Errors: kInvalidArgument naming the parameter.
+Result<std::optional<std::int64_t>> QueryId(const Request& request, std::string_view name);
+
+}  // namespace fr::http

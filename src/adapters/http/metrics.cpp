@@ -1,0 +1,75 @@
+#include "adapters/http/metrics.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace fr::http {
+namespace {
+
+// Label values are route templates and methods we chose, but escape anyway: the format breaks
+// on a stray quote or backslash.
+std::string Escape(const std::string& value) {
+  std::string out;
+  for (const char ch : value) {
+    if (ch == '\\' || ch == '"') out.push_back('\\');
+    if (ch == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(ch);
+  }
+  return out;
+}
+
+std::string FormatDouble(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
+}
+
+}  // namespace
+
+void HttpMetrics::RequestFinished(const std::string& method, const std::string& route,
+                                  int status, double seconds) {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  ++requests_[{method, route, status}];
+  Histogram& histogram = durations_[route];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++histogram.buckets[i];
+  }
+  ++histogram.count;
+  histogram.sum += seconds;
+}
+
+std::string HttpMetrics::RenderPrometheus() const {
+  std::ostringstream out;
+  out << "# HELP fr_http_requests_in_flight Requests being handled right now.\n"
+      << "# TYPE fr_http_requests_in_flight gauge\n"
+      << "fr_http_requests_in_flight " << in_flight() << "\n";
+  std::lock_guard lock(mutex_);
+  out << "# HELP fr_http_requests_total Requests answered, by method, route template and status.\n"
+      << "# TYPE fr_http_requests_total counter\n";
+  for (const auto& [key, count] : requests_) {
+    const auto& [method, route, status] = key;
+    out << "fr_http_requests_total{method=\"" << Escape(method) << "\",route=\"" << Escape(route)
+        << "\",status=\"" << status << "\"} " << count << "\n";
+  }
+  out << "# HELP fr_http_request_duration_seconds Time from request to response, by route.\n"
+      << "# TYPE fr_http_request_duration_seconds histogram\n";
+  for (const auto& [route, histogram] : durations_) {
+    const std::string label = "route=\"" + Escape(route) + "\"";
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      out << "fr_http_request_duration_seconds_bucket{" << label << ",le=\""
+          << FormatDouble(kBuckets[i]) << "\"} " << histogram.buckets[i] << "\n";
+    }
+    out << "fr_http_request_duration_seconds_bucket{" << label << ",le=\"+Inf\"} "
+        << histogram.count << "\n"
+        << "fr_http_request_duration_seconds_sum{" << label << "} "
+        << FormatDouble(histogram.sum) << "\n"
+        << "fr_http_request_duration_seconds_count{" << label << "} " << histogram.count << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace fr::http

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+namespace fr::http {
+
+// Request counters and latency histograms by route template, rendered in the Prometheus text
+// exposition format. Thread-safe.
+class HttpMetrics {
+ public:
+  void RequestStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void RequestFinished(const std::string& method, const std::string& route, int status,
+                       double seconds);
+  std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+  std::string RenderPrometheus() const;
+
+ private:
+  static constexpr std::array<double, 11> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                      0.1,   0.25,   0.5,   1.0,  2.5};
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+
+  std::atomic<std::int64_t> in_flight_{0};
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> durations_;
+};
+
+}  // namespace fr::http

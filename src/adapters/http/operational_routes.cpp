@@ -1,0 +1,56 @@
+#include "adapters/http/json_io.hpp"
+#include "adapters/http/problem.hpp"
+#include "adapters/http/routes.hpp"
+#include "common/embedded_file.hpp"
+
+namespace fr {
+const std::vector<EmbeddedFile>& EmbeddedApiDocuments();  // generated from docs/
+}
+
+namespace fr::http {
+namespace {
+
+std::string_view DocumentNamed(std::string_view name) {
+  for (const auto& file : EmbeddedApiDocuments()) {
+    if (file.name == name) return file.content;
+  }
+  return {};
+}
+
+Response Static(std::string_view content_type, std::string_view body) {
+  Response response;
+  response.content_type = std::string(content_type);
+  response.body = std::string(body);
+  response.WithHeader("Cache-Control", "no-cache");
+  return response;
+}
+
+}  // namespace
+
+void AddOperationalRoutes(Router& router, std::function<Status()> ready,
+                          const HttpMetrics& metrics) {
+  router.Add({"GET", "/healthz", AuthPolicy::kPublic, [](const RequestContext&) {
+                return JsonResponse(200, {{"status", "ok"}});
+              }});
+  router.Add({"GET", "/readyz", AuthPolicy::kPublic,
+              [ready = std::move(ready)](const RequestContext& context) {
+                const Status status = ready();
+                if (!status.ok()) {
+                  return ErrorResponse(Error::Unavailable("Storage is not answering."),
+                                       context.request.request_id);
+                }
+                return JsonResponse(200, {{"status", "ready"}, {"checks", {{"storage", "ok"}}}});
+              }});
+  router.Add({"GET", "/metrics", AuthPolicy::kPublic, [&metrics](const RequestContext&) {
+                return Static("text/plain; version=0.0.4; charset=utf-8",
+                              metrics.RenderPrometheus());
+              }});
+  router.Add({"GET", "/openapi.json", AuthPolicy::kPublic, [](const RequestContext&) {
+                return Static("application/json; charset=utf-8", DocumentNamed("openapi.json"));
+              }});
+  router.Add({"GET", "/docs", AuthPolicy::kPublic, [](const RequestContext&) {
+                return Static("text/html; charset=utf-8", DocumentNamed("api-docs.html"));
+              }});
+}
+
+}  // namespace fr::http

@@ -1,0 +1,103 @@
+#include "adapters/http/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/problem.hpp"
+#include "common/text.hpp"
+
+namespace fr::http {
+namespace {
+
+constexpr std::string_view kUnmatchedRoute = "unmatched";
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Credential> CredentialOf(const Request& request) {
+  if (const auto authorization = request.Header("authorization")) {
+    constexpr std::string_view kBearer = "bearer ";
+    std::string secret;
+    if (StartsWithIgnoringCase(*authorization, kBearer)) {
+      secret = std::string(TrimAsciiWhitespace(authorization->substr(kBearer.size())));
+    }
+    // A present but unusable Authorization header is a bad credential, not an absent one.
+    return Credential{CredentialSource::kBearer, std::move(secret)};
+  }
+  if (const auto pat = request.Header("personal-access-token")) {
+    return Credential{CredentialSource::kPersonalAccessTokenHeader,
+                      std::string(TrimAsciiWhitespace(*pat))};
+  }
+  if (const auto api = request.Header("api-token")) {
+    return Credential{CredentialSource::kApiTokenHeader, std::string(TrimAsciiWhitespace(*api))};
+  }
+  return std::nullopt;
+}
+
+Pipeline::Outcome Pipeline::Handle(const Request& request) const {
+  const RouteMatch match = router_.Match(request.method, request.path);
+  if (match.kind == RouteMatch::Kind::kNotFound) {
+    return {ProblemResponse(RouteNotFoundProblem(), request.request_id),
+            std::string(kUnmatchedRoute)};
+  }
+  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    Response response =
+        ProblemResponse(MethodNotAllowedProblem(request.method), request.request_id);
+    response.WithHeader("Allow", Join(match.allowed_methods));
+    return {std::move(response), std::string(kUnmatchedRoute)};
+  }
+  const Route& route = *match.route;
+  if (request.body.size() > max_body_bytes_) {
+    return {ProblemResponse(ContentTooLargeProblem(max_body_bytes_), request.request_id),
+            route.path_template};
+  }
+
+  std::optional<Principal> principal;
+  if (route.auth == AuthPolicy::kTokenRequired) {
+    const auto credential = CredentialOf(request);
+    if (!credential) {
+      return {ErrorResponse(Error::Unauthenticated(
+                                "Send a token: Personal-Access-Token, API-TOKEN or "
+                                "Authorization: Bearer."),
+                            request.request_id),
+              route.path_template};
+    }
+    auto authenticated = authentication_.Authenticate(*credential);
+    if (!authenticated.ok()) {
+      return {ErrorResponse(authenticated.error(), request.request_id), route.path_template};
+    }
+    principal = std::move(authenticated).value();
+  }
+
+  try {
+    const RequestContext context{request, match.params, principal ? &*principal : nullptr};
+    return {route.handler(context), route.path_template};
+  } catch (const std::exception& error) {
+    spdlog::error("http: {} {} [{}] failed: {}", request.method, route.path_template,
+                  request.request_id, error.what());
+  } catch (...) {
+    spdlog::error("http: {} {} [{}] failed with a non-standard exception", request.method,
+                  route.path_template, request.request_id);
+  }
+  return {ProblemResponse(UnexpectedErrorProblem(), request.request_id), route.path_template};
+}
+
+}  // namespace fr::http

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/http/http_types.hpp"
+#include "common/error.hpp"
+
+namespace fr::http {
+
+// An RFC 9457 problem before it is encoded. `type_slug` names an entry of docs/problems.md and
+// becomes the `type` URI "/problems/<slug>".
+struct Problem {
+  int status = 500;
+  std::string type_slug;
+  std::string title;
+  std::string detail;
+  std::vector<FieldError> field_errors;
+};
+
+// The one mapping from domain errors to HTTP: code → status, slug and title.
+Problem ProblemFromError(const Error& error);
+
+// The HTTP layer's own problems (no domain error behind them).
+Problem RouteNotFoundProblem();
+Problem MethodNotAllowedProblem(std::string_view method);
+Problem UnsupportedMediaTypeProblem();
+Problem ContentTooLargeProblem(std::size_t limit_bytes);
+Problem OverloadedProblem();
+Problem UnexpectedErrorProblem();
+
+// Encodes `problem` as an application/problem+json response. `request_id` goes into the body
+// as `requestId` and the `instance` member, so that a user can quote it to an operator.
+Response ProblemResponse(const Problem& problem, std::string_view request_id);
+
+// Shorthand: ProblemResponse(ProblemFromError(error), request_id), plus `WWW-Authenticate` for
+// kUnauthenticated.
+Response ErrorResponse(const Error& error, std::string_view request_id);
+
+}  // namespace fr::http

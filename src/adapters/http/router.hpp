@@ -1,0 +1,52 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/http/http_types.hpp"
+#include "identity/principal.hpp"
+
+namespace fr::http {
+
+enum class AuthPolicy { kPublic, kTokenRequired };
+
+// What a handler receives: the request, its typed-later path parameters, and for routes that
+// need a token the authenticated principal (never null there).
+struct RequestContext {
+  const Request& request;
+  const PathParams& params;
+  const Principal* principal = nullptr;
+};
+
+using Handler = std::function<Response(const RequestContext&)>;
+
+struct Route {
+  std::string method;
+  std::string path_template;  // "/v1/hotlines/{hotlineID}"
+  AuthPolicy auth = AuthPolicy::kTokenRequired;
+  Handler handler;
+};
+
+struct RouteMatch {
+  enum class Kind { kFound, kMethodNotAllowed, kNotFound };
+  Kind kind = Kind::kNotFound;
+  const Route* route = nullptr;
+  PathParams params;
+  std::vector<std::string> allowed_methods;  // for kMethodNotAllowed, sorted
+};
+
+// Matches paths against templates of literal segments and `{name}` segments. Built once at
+// start, then read concurrently (Match is const and thread-safe).
+class Router {
+ public:
+  void Add(Route route);
+  RouteMatch Match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace fr::http

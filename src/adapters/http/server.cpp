@@ -1,0 +1,276 @@
+#include "adapters/http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <restinio/all.hpp>
+#include <thread>
+
+#include "adapters/http/problem.hpp"
+#include "adapters/http/worker_pool.hpp"
+#include "common/text.hpp"
+
+namespace fr::http {
+namespace {
+
+struct ServerTraits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t> {
+  static constexpr bool use_connection_count_limiter = true;
+};
+using RestinioServer = restinio::http_server_t<ServerTraits>;
+using Clock = std::chrono::steady_clock;
+
+// A body past this is dropped with the connection by RESTinio itself; between the configured
+// limit and this one the client gets a proper 413.
+constexpr std::size_t kHardBodyLimitFactor = 4;
+
+bool IsUsableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (const char ch : id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerConfig server_config, const Pipeline& request_pipeline, HttpMetrics& http_metrics,
+       SecureRandom& secure_random)
+      : config(std::move(server_config)),
+        pipeline(request_pipeline),
+        metrics(http_metrics),
+        random(secure_random),
+        workers(config.workers, config.queue_capacity),
+        work_guard(asio::make_work_guard(io)),
+        signals(io, SIGINT, SIGTERM) {}
+
+  restinio::request_handling_status_t OnRequest(const restinio::request_handle_t& handle);
+  // Copies what the handlers need out of RESTinio's request; false when the query is malformed.
+  bool CopyRequest(const restinio::request_t& source, Request& request);
+  void Finish(const restinio::request_handle_t& handle, const Request& request,
+              Pipeline::Outcome outcome, Clock::time_point started);
+  std::string NewRequestId();
+
+  ServerConfig config;
+  const Pipeline& pipeline;
+  HttpMetrics& metrics;
+  SecureRandom& random;
+  WorkerPool workers;
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work_guard;
+  asio::signal_set signals;
+  std::unique_ptr<RestinioServer> server;
+  std::vector<std::thread> io_threads;
+  std::atomic<bool> draining{false};
+  std::atomic<std::int64_t> unwritten{0};  // accepted requests whose response is not yet written
+  std::mutex stop_mutex;
+  std::condition_variable stop_signalled;
+  bool stop_requested = false;
+  std::uint16_t bound_port = 0;
+};
+
+std::string HttpServer::Impl::NewRequestId() {
+  std::array<std::uint8_t, 12> bytes{};
+  random.Fill(bytes);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+bool HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& request) {
+  const auto& header = source.header();
+  request.method = std::string(header.method().c_str());
+  request.path = std::string(header.path());
+  request.body = source.body();
+  request.remote_address = source.remote_endpoint().address().to_string();
+  header.for_each_field([&request](const restinio::http_header_field_t& field) {
+    request.headers.emplace_back(Lowercase(field.name()), std::string(field.value()));
+  });
+  const auto id = request.Header("x-request-id");
+  request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
+  auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
+      header.query());
+  if (!query) return false;
+  for (const auto& [name, value] : *query) {
+    request.query.emplace_back(std::string(name), std::string(value));
+  }
+  return true;
+}
+
+restinio::request_handling_status_t HttpServer::Impl::OnRequest(
+    const restinio::request_handle_t& handle) {
+  const auto started = Clock::now();
+  metrics.RequestStarted();
+  unwritten.fetch_add(1);
+  Request request;
+  if (!CopyRequest(*handle, request)) {
+    const Error error = Error::InvalidArgument("The query string is malformed.");
+    Finish(handle, request, {ErrorResponse(error, request.request_id), "unmatched"}, started);
+    return restinio::request_accepted();
+  }
+  if (draining.load()) {
+    Finish(handle, request, {ProblemResponse(OverloadedProblem(), request.request_id), "unmatched"},
+           started);
+    return restinio::request_accepted();
+  }
+  auto shared = std::make_shared<Request>(std::move(request));
+  const bool queued = workers.TrySubmit([this, handle, shared, started] {
+    Finish(handle, *shared, pipeline.Handle(*shared), started);
+  });
+  if (!queued) {
+    Response response = ProblemResponse(OverloadedProblem(), shared->request_id);
+    response.WithHeader("Retry-After", "1");
+    Finish(handle, *shared, {std::move(response), "unmatched"}, started);
+  }
+  return restinio::request_accepted();
+}
+
+void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Request& request,
+                              Pipeline::Outcome outcome, Clock::time_point started) {
+  const Response& response = outcome.response;
+  try {
+    auto builder = handle->create_response(restinio::http_status_line_t(
+        restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
+        ReasonPhrase(response.status)));
+    builder.append_header("X-Request-Id", request.request_id);
+    if (!response.content_type.empty()) {
+      builder.append_header(restinio::http_field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) builder.append_header(name, value);
+    if (draining.load()) builder.connection_close();
+    builder.set_body(response.body);
+    builder.done([this](const asio::error_code&) { unwritten.fetch_sub(1); });
+  } catch (const std::exception& error) {
+    unwritten.fetch_sub(1);
+    spdlog::warn("http: could not write the response to {}: {}", request.request_id, error.what());
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics.RequestFinished(request.method, outcome.route, response.status, seconds);
+  nlohmann::json line = {
+      {"ts", FormatTimestamp(SystemClock().Now())},
+      {"type", "access"},
+      {"request_id", request.request_id},
+      {"remote", request.remote_address},
+      {"method", request.method},
+      {"path", request.path},
+      {"route", outcome.route},
+      {"status", response.status},
+      {"duration_ms", seconds * 1000.0},
+      {"request_bytes", request.body.size()},
+      {"response_bytes", response.body.size()},
+  };
+  spdlog::get("access")->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpServer::HttpServer(ServerConfig config, const Pipeline& pipeline, HttpMetrics& metrics,
+                       SecureRandom& random)
+    : impl_(std::make_unique<Impl>(std::move(config), pipeline, metrics, random)) {}
+
+HttpServer::~HttpServer() {
+  if (!impl_->io_threads.empty()) {
+    impl_->io.stop();
+    for (auto& thread : impl_->io_threads) thread.join();
+  }
+  impl_->workers.Shutdown();
+}
+
+Result<std::uint16_t> HttpServer::Start() {
+  Impl& impl = *impl_;
+  const ServerConfig& config = impl.config;
+  auto settings =
+      restinio::server_settings_t<ServerTraits>{}
+          .address(config.host)
+          .port(config.port)
+          .request_handler([&impl](restinio::request_handle_t handle) {
+            return impl.OnRequest(handle);
+          })
+          .read_next_http_message_timelimit(config.read_timeout)
+          .write_http_response_timelimit(config.write_timeout)
+          .handle_request_timeout(config.handle_timeout)
+          .max_parallel_connections(config.max_connections)
+          .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                        .max_url_size(8192)
+                                        .max_field_name_size(1024)
+                                        .max_field_value_size(16384)
+                                        .max_field_count(100)
+                                        .max_body_size(config.max_body_bytes * kHardBodyLimitFactor))
+          .acceptor_post_bind_hook([&impl](asio::ip::tcp::acceptor& acceptor) {
+            impl.bound_port = acceptor.local_endpoint().port();
+          });
+  impl.server = std::make_unique<RestinioServer>(restinio::external_io_context(impl.io),
+                                                 std::move(settings));
+  const std::size_t io_threads = std::max<std::size_t>(config.io_threads, 1);
+  for (std::size_t i = 0; i < io_threads; ++i) {
+    impl.io_threads.emplace_back([&impl] { impl.io.run(); });
+  }
+  std::promise<std::string> opened;
+  impl.server->open_async([&opened]() noexcept { opened.set_value(""); },
+                          [&opened](std::exception_ptr failure) noexcept {
+                            try {
+                              std::rethrow_exception(failure);
+                            } catch (const std::exception& error) {
+                              opened.set_value(error.what());
+                            } catch (...) {
+                              opened.set_value("unknown error");
+                            }
+                          });
+  const std::string failure = opened.get_future().get();
+  if (!failure.empty()) {
+    return Error::Unavailable("Cannot listen on " + config.host + ":" +
+                              std::to_string(config.port) + ": " + failure);
+  }
+  impl.signals.async_wait([this](const asio::error_code& error, int) {
+    if (!error) RequestStop();
+  });
+  return impl.bound_port;
+}
+
+void HttpServer::RequestStop() {
+  {
+    std::lock_guard lock(impl_->stop_mutex);
+    impl_->stop_requested = true;
+  }
+  impl_->stop_signalled.notify_all();
+}
+
+void HttpServer::RunUntilStopped() {
+  Impl& impl = *impl_;
+  {
+    std::unique_lock lock(impl.stop_mutex);
+    impl.stop_signalled.wait(lock, [&impl] { return impl.stop_requested; });
+  }
+  spdlog::info("http: stopping: no new connections, finishing requests in flight");
+  impl.draining = true;
+  std::promise<void> closed;
+  impl.server->close_async([&closed]() noexcept { closed.set_value(); },
+                           [&closed](std::exception_ptr) noexcept { closed.set_value(); });
+  closed.get_future().wait();
+  const auto deadline = Clock::now() + impl.config.drain_timeout;
+  while (impl.unwritten.load() > 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (impl.unwritten.load() > 0) {
+    spdlog::warn("http: {} requests still unfinished at the drain deadline",
+                 impl.unwritten.load());
+  }
+  impl.workers.Shutdown();
+  impl.signals.cancel();
+  impl.work_guard.reset();
+  impl.io.stop();
+  for (auto& thread : impl.io_threads) thread.join();
+  impl.io_threads.clear();
+  spdlog::info("http: stopped");
+}
+
+}  // namespace fr::http

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/http/metrics.hpp"
+#include "adapters/http/pipeline.hpp"
+#include "common/random.hpp"
+#include "common/result.hpp"
+
+namespace fr::http {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (see HttpServer::Start)
+  std::size_t io_threads = 1;
+  std::size_t workers = 4;
+  std::size_t queue_capacity = 512;
+  std::size_t max_connections = 1024;
+  std::size_t max_body_bytes = 1 << 20;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds handle_timeout{60};
+  std::chrono::seconds drain_timeout{20};
+};
+
+// The RESTinio adapter: accepts connections on I/O threads, copies each request into an
+// http::Request, runs the Pipeline on the worker pool, writes the response, and logs one JSON
+// access-log line per request. Not copyable; Start, then RunUntilStopped, from one thread.
+class HttpServer {
+ public:
+  HttpServer(ServerConfig config, const Pipeline& pipeline, HttpMetrics& metrics,
+             SecureRandom& random);
+  ~HttpServer();
+
+  // Binds and starts accepting. Returns the bound port. Errors: kUnavailable (cannot bind).
+  Result<std::uint16_t> Start();
+
+  // Blocks until SIGINT or SIGTERM (or RequestStop), then stops accepting, lets in-flight
+  // requests finish (up to drain_timeout), and closes every connection.
+  void RunUntilStopped();
+
+  // Asks RunUntilStopped to return, as a signal would. Thread-safe.
+  void RequestStop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fr::http

@@ -1,0 +1,115 @@
+#include "adapters/storage/database.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "adapters/storage/migrations.hpp"
+
+namespace fr {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite:";
+
+// PRAGMAs are per connection, so every pooled session gets them. synchronous=FULL makes an
+// acknowledged write survive power loss; the busy timeout lets writers queue instead of failing.
+constexpr const char* kSqliteSessionSetup[] = {
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA synchronous = FULL",
+};
+
+bool MentionsUnique(const char* message) {
+  return std::strstr(message, "UNIQUE") != nullptr || std::strstr(message, "unique") != nullptr ||
+         std::strstr(message, "PRIMARY KEY") != nullptr;
+}
+
+void OpenSqliteSession(soci::session& session, const std::string& path) {
+  session.open(soci::sqlite3, "db=\"" + path + "\"");
+  for (const char* statement : kSqliteSessionSetup) session << statement;
+}
+
+}  // namespace
+
+Error TranslateStorageError(const std::exception& error, const char* operation) {
+  spdlog::error("storage: {} failed: {}", operation, error.what());
+  if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+    const int primary = sqlite->result() & 0xFF;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+      return Error::Unavailable("The database is busy; try again.");
+    }
+    if (primary == SQLITE_CONSTRAINT && MentionsUnique(error.what())) {
+      return Error::AlreadyExists("The object already exists.");
+    }
+  }
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error)) {
+    if (soci_error->get_error_category() == soci::soci_error::constraint_violation &&
+        MentionsUnique(error.what())) {
+      return Error::AlreadyExists("The object already exists.");
+    }
+    if (soci_error->get_error_category() == soci::soci_error::connection_error) {
+      return Error::Unavailable("The database is unavailable; try again.");
+    }
+  }
+  return Error::Internal("A storage operation failed.");
+}
+
+Database::Database(Dialect dialect, std::size_t pool_size)
+    : dialect_(dialect),
+      pool_size_(pool_size),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::size_t pool_size) {
+  if (!url.starts_with(kSqliteScheme) || url.size() == kSqliteScheme.size()) {
+    return Error::InvalidArgument("Unsupported database URL '" + url +
+                                  "': expected sqlite:PATH.");
+  }
+  const std::string path = url.substr(kSqliteScheme.size());
+  pool_size = std::max<std::size_t>(pool_size, 1);
+  std::unique_ptr<Database> database(new Database(Dialect::kSqlite, pool_size));
+  try {
+    {
+      // WAL is a property of the file: set it once, before the pool opens its sessions.
+      soci::session first;
+      OpenSqliteSession(first, path);
+      std::string mode;
+      first << "PRAGMA journal_mode = WAL", soci::into(mode);
+    }
+    for (std::size_t i = 0; i < pool_size; ++i) OpenSqliteSession(database->pool_->at(i), path);
+  } catch (const std::exception& error) {
+    spdlog::error("storage: cannot open {}: {}", path, error.what());
+    return Error::Unavailable("Cannot open the database at '" + path + "': " + error.what());
+  }
+  FR_RETURN_IF_ERROR(ApplyMigrations(*database));
+  return database;
+}
+
+Status Database::Ping() {
+  return Run("ping", [](soci::session& session) {
+    int one = 0;
+    session << "SELECT 1", soci::into(one);
+  });
+}
+
+WriteTransaction::WriteTransaction(soci::session& session, Dialect dialect) : session_(session) {
+  session_ << (dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    session_ << "ROLLBACK";
+  } catch (const std::exception& error) {
+    spdlog::error("storage: rollback failed: {}", error.what());
+  }
+}
+
+void WriteTransaction::Commit() {
+  session_ << "COMMIT";
+  open_ = false;
+}
+
+}  // namespace fr

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "adapters/storage/database.hpp"
+#include "identity/repositories.hpp"
+
+namespace fr {
+
+// SOCI implementations of the identity ports. Each holds a reference to the Database, which
+// must outlive it. Thread-safe (every call leases its own session).
+
+class SociUserRepository final : public UserRepository {
+ public:
+  explicit SociUserRepository(Database& database) : database_(database) {}
+  Result<User> Create(std::string_view name, Timestamp now) override;
+  Result<std::optional<User>> Find(UserId id) override;
+
+ private:
+  Database& database_;
+};
+
+class SociOrganizationRepository final : public OrganizationRepository {
+ public:
+  explicit SociOrganizationRepository(Database& database) : database_(database) {}
+  Result<Organization> Create(std::string_view name, Timestamp now) override;
+  Result<std::optional<Organization>> Find(OrganizationId id) override;
+  Result<std::int64_t> Count() override;
+  Status AddMember(const Membership& membership) override;
+  Status UpdateMembership(const Membership& membership) override;
+  Result<bool> RemoveMember(OrganizationId organization, UserId user) override;
+  Result<std::optional<Membership>> FindMembership(OrganizationId organization,
+                                                   UserId user) override;
+  Result<std::vector<Membership>> MembershipsOfUser(UserId user) override;
+
+ private:
+  Database& database_;
+};
+
+class SociTokenRepository final : public TokenRepository {
+ public:
+  explicit SociTokenRepository(Database& database) : database_(database) {}
+  Result<Token> Create(const Token& token) override;
+  Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) override;
+  Result<std::vector<Token>> List(const TokenFilter& filter) override;
+  Result<bool> Revoke(TokenId id, Timestamp now) override;
+  Status RecordUse(TokenId id, Timestamp now) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace fr

@@ -1,0 +1,44 @@
+#include "app/account_service.hpp"
+
+namespace fr {
+namespace {
+
+Error NeedsPersonalToken() {
+  return Error::PermissionDenied(
+      "This resource belongs to a user: use a personal access token, not an organisation token.");
+}
+
+}  // namespace
+
+Result<MembershipView> AccountService::ViewOf(const Membership& membership) {
+  FR_ASSIGN_OR_RETURN(const auto organization, organizations_.Find(membership.organization_id));
+  return MembershipView{membership, organization ? organization->name : std::string()};
+}
+
+Result<Account> AccountService::GetAccount(const Principal& principal) {
+  if (!principal.IsUser()) return NeedsPersonalToken();
+  FR_ASSIGN_OR_RETURN(const auto user, users_.Find(principal.user_id));
+  if (!user) return Error::NotFound("The token's user no longer exists.");
+  // Read fresh rather than from the principal, so the answer reflects this very moment.
+  FR_ASSIGN_OR_RETURN(const auto memberships, organizations_.MembershipsOfUser(user->id));
+  Account account{*user, {}};
+  for (const Membership& membership : memberships) {
+    FR_ASSIGN_OR_RETURN(MembershipView view, ViewOf(membership));
+    account.memberships.push_back(std::move(view));
+  }
+  return account;
+}
+
+Result<MembershipView> AccountService::SetAdminAccessConsent(const Principal& principal,
+                                                             OrganizationId organization,
+                                                             bool allow) {
+  if (!principal.IsUser()) return NeedsPersonalToken();
+  FR_ASSIGN_OR_RETURN(auto membership,
+                      organizations_.FindMembership(organization, principal.user_id));
+  if (!membership) return Error::NotFound("You are not a member of this organization.");
+  membership->allow_admin_access = allow;
+  FR_RETURN_IF_ERROR(organizations_.UpdateMembership(*membership));
+  return ViewOf(*membership);
+}
+
+}  // namespace fr

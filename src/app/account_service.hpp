@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "identity/principal.hpp"
+#include "identity/repositories.hpp"
+
+namespace fr {
+
+struct MembershipView {
+  Membership membership;
+  std::string organization_name;
+};
+
+struct Account {
+  User user;
+  std::vector<MembershipView> memberships;
+};
+
+// The signed-in user's own account: `GET /v1/me` and the user's consent to admin access.
+// Thread-safe.
+class AccountService {
+ public:
+  AccountService(UserRepository& users, OrganizationRepository& organizations)
+      : users_(users), organizations_(organizations) {}
+
+  // Errors: kPermissionDenied for an organisation token (it has no user).
+  Result<Account> GetAccount(const Principal& principal);
+
+  // Sets the user's `allowAdminAccess` in `organization`. Errors: kPermissionDenied for an
+  // organisation token; kNotFound when the user is not a member of `organization`.
+  Result<MembershipView> SetAdminAccessConsent(const Principal& principal,
+                                               OrganizationId organization, bool allow);
+
+ private:
+  Result<MembershipView> ViewOf(const Membership& membership);
+
+  UserRepository& users_;
+  OrganizationRepository& organizations_;
+};
+
+}  // namespace fr

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fr {
+
+// Canonical error codes, after Abseil's. Closed on purpose: every code has exactly one HTTP
+// status in adapters/http/problem.cpp and one exit code in the CLI.
+enum class ErrorCode {
+  kInvalidArgument,     // the caller's input is malformed or out of range
+  kNotFound,            // the object does not exist, or the caller may not know that it does
+  kAlreadyExists,       // creating would duplicate a unique object
+  kUnauthenticated,     // no valid credentials
+  kPermissionDenied,    // credentials are valid but do not allow this action
+  kFailedPrecondition,  // the system is not in a state that allows this (e.g. prerequisite missing)
+  kConflict,            // concurrent modification, stale version
+  kResourceExhausted,   // a limit was reached
+  kUnavailable,         // transient: try again later
+  kInternal,            // a bug or an unexpected failure of a dependency
+};
+
+// The stable, lower-case name of a code ("invalid_argument"), used in logs and problem types.
+const char* ErrorCodeName(ErrorCode code);
+
+// One invalid input field: `field` is the name the client used (e.g. "phone", "limit").
+struct FieldError {
+  std::string field;
+  std::string message;
+
+  bool operator==(const FieldError&) const = default;
+};
+
+// An expected failure. `detail` is safe to show to the client; internals never go in here.
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string detail;
+  std::vector<FieldError> field_errors;
+
+  static Error InvalidArgument(std::string detail, std::vector<FieldError> fields = {}) {
+    return {ErrorCode::kInvalidArgument, std::move(detail), std::move(fields)};
+  }
+  static Error NotFound(std::string detail) { return {ErrorCode::kNotFound, std::move(detail), {}}; }
+  static Error AlreadyExists(std::string detail) {
+    return {ErrorCode::kAlreadyExists, std::move(detail), {}};
+  }
+  static Error Unauthenticated(std::string detail) {
+    return {ErrorCode::kUnauthenticated, std::move(detail), {}};
+  }
+  static Error PermissionDenied(std::string detail) {
+    return {ErrorCode::kPermissionDenied, std::move(detail), {}};
+  }
+  static Error FailedPrecondition(std::string detail) {
+    return {ErrorCode::kFailedPrecondition, std::move(detail), {}};
+  }
+  static Error Conflict(std::string detail) { return {ErrorCode::kConflict, std::move(detail), {}}; }
+  static Error ResourceExhausted(std::string detail) {
+    return {ErrorCode::kResourceExhausted, std::move(detail), {}};
+  }
+  static Error Unavailable(std::string detail) {
+    return {ErrorCode::kUnavailable, std::move(detail), {}};
+  }
+  static Error Internal(std::string detail) { return {ErrorCode::kInternal, std::move(detail), {}}; }
+};
+
+}  // namespace fr

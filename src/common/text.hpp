@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fr {
+
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// The number of Unicode code points in well-formed UTF-8 `s`.
+std::size_t CountCodePoints(std::string_view s);
+
+// `s` without leading and trailing ASCII white space.
+std::string_view TrimAsciiWhitespace(std::string_view s);
+
+// Parses a positive int64 written as plain decimal digits ("42"); nullopt for anything else
+// (sign, spaces, leading '+', overflow, zero).
+std::optional<std::int64_t> ParsePositiveId(std::string_view s);
+
+// Parses a non-negative int64 in plain decimal digits; nullopt for anything else.
+std::optional<std::int64_t> ParseNonNegativeInt(std::string_view s);
+
+// Lower-case hexadecimal of bytes.
+std::string HexEncode(std::string_view bytes);
+
+}  // namespace fr

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "common/result.hpp"
+#include "identity/identity.hpp"
+#include "identity/token.hpp"
+
+namespace fr {
+
+// Ports of the identity core, implemented by adapters/storage and by tests/fakes.
+// Every method is thread-safe. Every method may fail with kUnavailable (storage busy or down,
+// worth retrying) or kInternal; other errors are listed per method.
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  // Stores a new user named `name` (already validated) and returns it with its id.
+  virtual Result<User> Create(std::string_view name, Timestamp now) = 0;
+  // The user with `id`, or nullopt.
+  virtual Result<std::optional<User>> Find(UserId id) = 0;
+};
+
+class OrganizationRepository {
+ public:
+  virtual ~OrganizationRepository() = default;
+  // Stores a new organisation named `name` (already validated) and returns it with its id.
+  virtual Result<Organization> Create(std::string_view name, Timestamp now) = 0;
+  virtual Result<std::optional<Organization>> Find(OrganizationId id) = 0;
+  // How many organisations exist.
+  virtual Result<std::int64_t> Count() = 0;
+
+  // Adds a membership. Errors: kAlreadyExists when the user is already a member.
+  // Organisation and user must exist (the caller checks; a dangling id is kInternal).
+  virtual Status AddMember(const Membership& membership) = 0;
+  // Replaces role and consent of an existing membership. Errors: kNotFound.
+  virtual Status UpdateMembership(const Membership& membership) = 0;
+  // Removes a membership; false when there was none.
+  virtual Result<bool> RemoveMember(OrganizationId organization, UserId user) = 0;
+  virtual Result<std::optional<Membership>> FindMembership(OrganizationId organization,
+                                                           UserId user) = 0;
+  // All memberships of `user`, ordered by organisation id.
+  virtual Result<std::vector<Membership>> MembershipsOfUser(UserId user) = 0;
+};
+
+// Which tokens TokenRepository::List returns; an empty filter lists all.
+struct TokenFilter {
+  std::optional<UserId> user;
+  std::optional<OrganizationId> organization;
+};
+
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+  // Stores `token` (its id is ignored) and returns it with its new id.
+  // Errors: kAlreadyExists when the secret hash is already stored.
+  virtual Result<Token> Create(const Token& token) = 0;
+  // The token whose secret has SHA-256 `secret_hash` (lower-case hex), or nullopt.
+  virtual Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) = 0;
+  // Tokens matching `filter`, ordered by id.
+  virtual Result<std::vector<Token>> List(const TokenFilter& filter) = 0;
+  // Marks the token revoked at `now`; false when no such token exists. Revoking twice keeps the
+  // first time.
+  virtual Result<bool> Revoke(TokenId id, Timestamp now) = 0;
+  // Records that the token authenticated a request at `now`.
+  virtual Status RecordUse(TokenId id, Timestamp now) = 0;
+};
+
+// Port for the one-way digest of token secrets. Thread-safe.
+class SecretDigest {
+ public:
+  virtual ~SecretDigest() = default;
+  // SHA-256 of `secret`, lower-case hex (64 characters).
+  virtual std::string Sha256Hex(std::string_view secret) const = 0;
+};
+
+}  // namespace fr

@@ -1,0 +1,226 @@
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "main/commands.hpp"
+#include "main/logging.hpp"
+#include "main/services.hpp"
+
+namespace fr {
+namespace {
+
+using Json = nlohmann::json;
+
+struct AdminOptions {
+  DatabaseOption database;
+  bool json = false;
+  std::string name;
+  std::int64_t organization = 0;
+  std::int64_t user = 0;
+  std::int64_t token = 0;
+  std::string role = "member";
+  bool allow_admin_access = false;
+  int expires_days = 0;
+};
+
+Json TimestampOrNull(const std::optional<Timestamp>& at) {
+  return at ? Json(FormatTimestamp(*at)) : Json(nullptr);
+}
+
+Json TokenJson(const Token& token) {
+  return {{"id", token.id.value},
+          {"kind", TokenKindName(token.kind)},
+          {"userID", token.user_id.valid() ? Json(token.user_id.value) : Json(nullptr)},
+          {"organizationID", token.organization_id.valid() ? Json(token.organization_id.value)
+                                                           : Json(nullptr)},
+          {"name", token.name},
+          {"createdAt", FormatTimestamp(token.created_at)},
+          {"lastUsedAt", TimestampOrNull(token.last_used_at)},
+          {"expiresAt", TimestampOrNull(token.expires_at)},
+          {"revokedAt", TimestampOrNull(token.revoked_at)}};
+}
+
+int Fail(const AdminOptions& options, const Error& error) {
+  if (options.json) {
+    Json body = {{"error", ErrorCodeName(error.code)}, {"detail", error.detail}};
+    for (const auto& field : error.field_errors) {
+      body["errors"].push_back({{"field", field.field}, {"message", field.message}});
+    }
+    std::cout << body.dump() << std::endl;
+  }
+  std::fprintf(stderr, "error: %s\n", error.detail.c_str());
+  for (const auto& field : error.field_errors) {
+    std::fprintf(stderr, "  %s: %s\n", field.field.c_str(), field.message.c_str());
+  }
+  return 1;
+}
+
+// Prints `json` in --json mode, else `text`.
+int Print(const AdminOptions& options, const Json& json, const std::string& text) {
+  if (options.json) {
+    std::cout << json.dump() << std::endl;
+  } else {
+    std::cout << text << std::endl;
+  }
+  return 0;
+}
+
+using Action = std::function<int(Services&, const AdminOptions&)>;
+
+int RunAction(const AdminOptions& options, const Action& action) {
+  // Progress (migrations) goes to stderr, so that stdout stays the command's answer.
+  (void)SetUpLogging("text", "warn");
+  auto services = Services::Open(options.database.url, 1);
+  if (!services.ok()) return Fail(options, services.error());
+  return action(**services, options);
+}
+
+int CreateOrganization(Services& services, const AdminOptions& options) {
+  const auto organization = services.administration.CreateOrganization(options.name);
+  if (!organization.ok()) return Fail(options, organization.error());
+  return Print(options, {{"id", organization->id.value}, {"name", organization->name}},
+               "organization " + std::to_string(organization->id.value) + " created");
+}
+
+int CreateUser(Services& services, const AdminOptions& options) {
+  const auto user = services.administration.CreateUser(options.name);
+  if (!user.ok()) return Fail(options, user.error());
+  return Print(options, {{"id", user->id.value}, {"name", user->name}},
+               "user " + std::to_string(user->id.value) + " created");
+}
+
+int AddMember(Services& services, const AdminOptions& options) {
+  const auto role = ParseRole(options.role);
+  if (!role) return Fail(options, Error::InvalidArgument("--role must be 'admin' or 'member'."));
+  const auto membership = services.administration.AddMember(
+      OrganizationId(options.organization), UserId(options.user), *role,
+      options.allow_admin_access);
+  if (!membership.ok()) return Fail(options, membership.error());
+  return Print(options,
+               {{"organizationID", options.organization},
+                {"userID", options.user},
+                {"role", RoleName(*role)},
+                {"allowAdminAccess", options.allow_admin_access}},
+               "user " + std::to_string(options.user) + " is now " + RoleName(*role) +
+                   " of organization " + std::to_string(options.organization));
+}
+
+int RemoveMember(Services& services, const AdminOptions& options) {
+  const Status removed = services.administration.RemoveMember(
+      OrganizationId(options.organization), UserId(options.user));
+  if (!removed.ok()) return Fail(options, removed.error());
+  return Print(options, {{"organizationID", options.organization}, {"userID", options.user}},
+               "membership removed");
+}
+
+int CreateToken(Services& services, const AdminOptions& options) {
+  if ((options.user > 0) == (options.organization > 0)) {
+    return Fail(options, Error::InvalidArgument("Give exactly one of --user ID and --org ID."));
+  }
+  TokenRequest request{options.name, std::nullopt};
+  if (options.expires_days != 0) request.expires_in_days = options.expires_days;
+  auto issued = options.user > 0 ? services.administration.CreatePersonalToken(
+                                       UserId(options.user), request)
+                                 : services.administration.CreateOrganizationToken(
+                                       OrganizationId(options.organization), request);
+  if (!issued.ok()) return Fail(options, issued.error());
+  Json json = TokenJson(issued->token);
+  json["secret"] = issued->secret;
+  return Print(options, json, issued->secret);
+}
+
+int ListTokens(Services& services, const AdminOptions& options) {
+  TokenFilter filter;
+  if (options.user > 0) filter.user = UserId(options.user);
+  if (options.organization > 0) filter.organization = OrganizationId(options.organization);
+  const auto tokens = services.administration.ListTokens(filter);
+  if (!tokens.ok()) return Fail(options, tokens.error());
+  Json list = Json::array();
+  std::string text = "ID  KIND          OWNER  NAME  CREATED  LAST USED  EXPIRES  REVOKED";
+  for (const Token& token : *tokens) {
+    list.push_back(TokenJson(token));
+    const auto owner = token.kind == TokenKind::kPersonal ? "user " + std::to_string(token.user_id.value)
+                                                          : "org " + std::to_string(token.organization_id.value);
+    text += "\n" + std::to_string(token.id.value) + "  " + TokenKindName(token.kind) + "  " +
+            owner + "  " + (token.name.empty() ? "-" : token.name) + "  " +
+            FormatTimestamp(token.created_at) + "  " +
+            (token.last_used_at ? FormatTimestamp(*token.last_used_at) : "-") + "  " +
+            (token.expires_at ? FormatTimestamp(*token.expires_at) : "-") + "  " +
+            (token.revoked_at ? FormatTimestamp(*token.revoked_at) : "-");
+  }
+  return Print(options, {{"tokens", list}}, text);
+}
+
+int RevokeToken(Services& services, const AdminOptions& options) {
+  const Status revoked = services.administration.RevokeToken(TokenId(options.token));
+  if (!revoked.ok()) return Fail(options, revoked.error());
+  return Print(options, {{"id", options.token}, {"revoked", true}},
+               "token " + std::to_string(options.token) + " revoked");
+}
+
+// A leaf subcommand that accepts the admin tree's shared options wherever they are written.
+CLI::App* Leaf(CLI::App& parent, const std::string& name, const std::string& description,
+               std::shared_ptr<AdminOptions> options, Action action, int& exit_code) {
+  CLI::App* leaf = parent.add_subcommand(name, description);
+  leaf->fallthrough();
+  leaf->callback([options, action = std::move(action), &exit_code] {
+    exit_code = RunAction(*options, action);
+  });
+  return leaf;
+}
+
+}  // namespace
+
+void AddAdminCommands(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<AdminOptions>();
+  CLI::App* admin = app.add_subcommand("admin", "Manage organisations, users and tokens");
+  admin->require_subcommand(1);
+  AddDatabaseOption(*admin, options->database);
+  admin->add_flag("--json", options->json, "Print one JSON object instead of text");
+
+  CLI::App* org = admin->add_subcommand("org", "Organisations")->require_subcommand(1);
+  org->fallthrough();
+  Leaf(*org, "create", "Create an organisation", options, CreateOrganization, exit_code)
+      ->add_option("--name", options->name, "Its name (1..200 characters)")
+      ->required();
+
+  CLI::App* user = admin->add_subcommand("user", "Users")->require_subcommand(1);
+  user->fallthrough();
+  Leaf(*user, "create", "Create a user", options, CreateUser, exit_code)
+      ->add_option("--name", options->name, "The user's name (1..100 characters)")
+      ->required();
+
+  CLI::App* member = admin->add_subcommand("member", "Memberships")->require_subcommand(1);
+  member->fallthrough();
+  CLI::App* add = Leaf(*member, "add", "Add a user to an organisation", options, AddMember,
+                       exit_code);
+  add->add_option("--org", options->organization, "Organisation id")->required();
+  add->add_option("--user", options->user, "User id")->required();
+  add->add_option("--role", options->role, "admin or member")->capture_default_str();
+  add->add_flag("--allow-admin-access", options->allow_admin_access,
+                "Record the user's consent that admins manage their agent phones");
+  CLI::App* remove = Leaf(*member, "remove", "Remove a user from an organisation", options,
+                          RemoveMember, exit_code);
+  remove->add_option("--org", options->organization, "Organisation id")->required();
+  remove->add_option("--user", options->user, "User id")->required();
+
+  CLI::App* token = admin->add_subcommand("token", "Access tokens")->require_subcommand(1);
+  token->fallthrough();
+  CLI::App* create = Leaf(*token, "create", "Create a token and print its secret once", options,
+                          CreateToken, exit_code);
+  create->add_option("--user", options->user, "A personal access token for this user");
+  create->add_option("--org", options->organization, "An API token for this organisation");
+  create->add_option("--name", options->name, "A label for the token");
+  create->add_option("--expires", options->expires_days, "Expire after this many days");
+  CLI::App* list = Leaf(*token, "list", "List tokens (never their secrets)", options, ListTokens,
+                        exit_code);
+  list->add_option("--user", options->user, "Only this user's tokens");
+  list->add_option("--org", options->organization, "Only this organisation's tokens");
+  Leaf(*token, "revoke", "Revoke a token", options, RevokeToken, exit_code)
+      ->add_option("id", options->token, "Token id")
+      ->required();
+}
+
+}  // namespace fr

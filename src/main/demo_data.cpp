@@ -1,0 +1,71 @@
+#include "main/demo_data.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace fr {
+namespace {
+
+std::string Tour(const std::string& base_url, const Organization& organization,
+                 const User& admin, const IssuedToken& admin_token, const User& member,
+                 const IssuedToken& member_token, const IssuedToken& api_token) {
+  std::ostringstream out;
+  out << "first-responder demo data (tokens are shown only now; keep this text):\n"
+      << "  organization " << organization.id.value << "  " << organization.name << "\n"
+      << "  admin  user  " << admin.id.value << "  " << admin.name
+      << "   Personal-Access-Token: " << admin_token.secret << "\n"
+      << "  member user  " << member.id.value << "  " << member.name
+      << "  Personal-Access-Token: " << member_token.secret << "\n"
+      << "  organization API-TOKEN: " << api_token.secret << "\n\n"
+      << "Try:\n"
+      << "  curl -s " << base_url << "/healthz\n"
+      << "  curl -s " << base_url << "/v1/me -H 'Personal-Access-Token: " << admin_token.secret
+      << "'\n"
+      << "  curl -s " << base_url << "/v1/me -H 'Authorization: Bearer " << member_token.secret
+      << "'\n"
+      << "  curl -s -X PUT " << base_url << "/v1/me/organizations/" << organization.id.value
+      << " -H 'Personal-Access-Token: " << member_token.secret
+      << "' -H 'Content-Type: application/json' -d '{\"allowAdminAccess\": true}'\n"
+      << "  open " << base_url << "/docs in a browser for the API reference\n";
+  return out.str();
+}
+
+}  // namespace
+
+Status SeedDemoDataIfEmpty(Services& services, const std::string& base_url,
+                           const std::string& credentials_path) {
+  AdministrationService& admin = services.administration;
+  FR_ASSIGN_OR_RETURN(const std::int64_t organizations, admin.CountOrganizations());
+  if (organizations > 0) {
+    spdlog::info("demo: the database has data already; demo tokens were printed on its first "
+                 "run and saved to {}", credentials_path);
+    return Ok();
+  }
+  FR_ASSIGN_OR_RETURN(const Organization organization,
+                      admin.CreateOrganization("Demo Relief Team"));
+  FR_ASSIGN_OR_RETURN(const User ada, admin.CreateUser("Ada Admin"));
+  FR_ASSIGN_OR_RETURN(const User max, admin.CreateUser("Max Member"));
+  FR_RETURN_IF_ERROR(admin.AddMember(organization.id, ada.id, Role::kAdmin, false));
+  FR_RETURN_IF_ERROR(admin.AddMember(organization.id, max.id, Role::kMember, true));
+  FR_ASSIGN_OR_RETURN(const IssuedToken ada_token,
+                      admin.CreatePersonalToken(ada.id, {"demo", std::nullopt}));
+  FR_ASSIGN_OR_RETURN(const IssuedToken max_token,
+                      admin.CreatePersonalToken(max.id, {"demo", std::nullopt}));
+  FR_ASSIGN_OR_RETURN(const IssuedToken api_token,
+                      admin.CreateOrganizationToken(organization.id, {"demo", std::nullopt}));
+
+  const std::string tour =
+      Tour(base_url, organization, ada, ada_token, max, max_token, api_token);
+  std::fwrite(tour.data(), 1, tour.size(), stdout);
+  std::fflush(stdout);
+  const mode_t previous = umask(0077);
+  std::ofstream(credentials_path) << tour;
+  umask(previous);
+  return Ok();
+}
+
+}  // namespace fr

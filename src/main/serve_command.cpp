@@ -1,0 +1,124 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "adapters/http/pipeline.hpp"
+#include "adapters/http/routes.hpp"
+#include "adapters/http/server.hpp"
+#include "main/commands.hpp"
+#include "main/demo_data.hpp"
+#include "main/logging.hpp"
+#include "main/services.hpp"
+
+namespace fr {
+namespace {
+
+struct ServeOptions {
+  DatabaseOption database;
+  std::string listen = "127.0.0.1:8080";
+  std::size_t workers = 4;
+  std::string log_format = "text";
+  std::string log_level = "info";
+  bool demo = false;
+};
+
+// "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
+Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const Error invalid = Error::InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string::npos || colon == 0) return invalid;
+  std::string host = listen.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid;
+  }
+  const int port = std::stoi(port_text);
+  if (port > 65535 || host.empty()) return invalid;
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+int Serve(const ServeOptions& options) {
+  if (const Status logging = SetUpLogging(options.log_format, options.log_level); !logging.ok()) {
+    std::fprintf(stderr, "error: %s\n", logging.error().detail.c_str());
+    return 2;
+  }
+  const auto listen = ParseListen(options.listen);
+  if (!listen.ok() || options.workers < 1 || options.workers > 256) {
+    std::fprintf(stderr, "error: %s\n",
+                 listen.ok() ? "--workers must be between 1 and 256"
+                             : listen.error().detail.c_str());
+    return 2;
+  }
+  // One session per worker plus one for readiness and background work.
+  auto services = Services::Open(options.database.url, options.workers + 1);
+  if (!services.ok()) {
+    spdlog::critical("cannot open the database: {}", services.error().detail);
+    return 1;
+  }
+  Services& wired = **services;
+
+  http::HttpMetrics metrics;
+  http::Router router;
+  http::AddOperationalRoutes(router, [&wired] { return wired.database->Ping(); }, metrics);
+  http::AddAccountRoutes(router, wired.accounts);
+  http::ServerConfig config;
+  config.host = listen->first;
+  config.port = listen->second;
+  config.workers = options.workers;
+  const http::Pipeline pipeline(router, wired.authentication, config.max_body_bytes);
+  http::HttpServer server(config, pipeline, metrics, wired.random);
+  const auto port = server.Start();
+  if (!port.ok()) {
+    spdlog::critical("{}", port.error().detail);
+    return 1;
+  }
+  spdlog::info("listening on http://{}:{}", config.host, *port);
+  if (options.demo) {
+    const std::string url = "http://" + config.host + ":" + std::to_string(*port);
+    const std::string db_path = options.database.url.substr(options.database.url.find(':') + 1);
+    const auto credentials =
+        (std::filesystem::path(db_path).parent_path() / "demo-credentials.txt").string();
+    if (const Status seeded = SeedDemoDataIfEmpty(wired, url, credentials); !seeded.ok()) {
+      spdlog::error("demo: seeding failed: {}", seeded.error().detail);
+    }
+  }
+  server.RunUntilStopped();
+  spdlog::info("database closed; bye");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", "Run the HTTP service");
+  AddDatabaseOption(*serve, options->database);
+  serve->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any)")
+      ->envname("FR_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--workers", options->workers, "Worker threads for requests (1..256)")
+      ->envname("FR_WORKERS")
+      ->capture_default_str();
+  serve->add_option("--log-format", options->log_format, "text or json")
+      ->envname("FR_LOG_FORMAT")
+      ->capture_default_str();
+  serve->add_option("--log-level", options->log_level, "trace, debug, info, warn, error, off")
+      ->envname("FR_LOG_LEVEL")
+      ->capture_default_str();
+  serve->add_flag("--demo", options->demo,
+                  "On an empty database, create demo data and print tokens and curl examples")
+      ->envname("FR_DEMO");
+  serve->callback([options, &exit_code] { exit_code = Serve(*options); });
+}
+
+void AddDatabaseOption(CLI::App& command, DatabaseOption& option) {
+  command.add_option("--database", option.url, "Database URL: sqlite:PATH")
+      ->envname("FR_DATABASE")
+      ->capture_default_str();
+}
+
+}  // namespace fr
