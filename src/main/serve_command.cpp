@@ -76,7 +76,6 @@ int Serve(const ServeOptions& options) {
     spdlog::critical("{}", port.error().detail);
     return 1;
   }
-  spdlog::info("listening on http://{}:{}", config.host, *port);
   if (options.demo) {
     const std::string url = "http://" + config.host + ":" + std::to_string(*port);
     const std::string db_path = options.database.url.substr(options.database.url.find(':') + 1);
@@ -86,6 +85,8 @@ int Serve(const ServeOptions& options) {
       spdlog::error("demo: seeding failed: {}", seeded.error().detail);
     }
   }
+  // Logged last: tests and scripts take this line to mean "ready, demo data printed".
+  spdlog::info("listening on http://{}:{}", config.host, *port);
   server.RunUntilStopped();
   spdlog::info("database closed; bye");
   return 0;

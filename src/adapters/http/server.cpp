@@ -18,9 +18,10 @@
 namespace fr::http {
 namespace {
 
-struct ServerTraits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t> {
-  static constexpr bool use_connection_count_limiter = true;
-};
+// No connection-count limiter: in RESTinio 0.6 it lives in the acceptor, and connections that
+// outlive the server at shutdown would reach into it after it is gone.
+using ServerTraits =
+    restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
 using RestinioServer = restinio::http_server_t<ServerTraits>;
 using Clock = std::chrono::steady_clock;
 
@@ -198,7 +199,6 @@ Result<std::uint16_t> HttpServer::Start() {
           .read_next_http_message_timelimit(config.read_timeout)
           .write_http_response_timelimit(config.write_timeout)
           .handle_request_timeout(config.handle_timeout)
-          .max_parallel_connections(config.max_connections)
           .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
                                         .max_url_size(8192)
                                         .max_field_name_size(1024)

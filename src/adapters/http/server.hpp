@@ -19,7 +19,6 @@ struct ServerConfig {
   std::size_t io_threads = 1;
   std::size_t workers = 4;
   std::size_t queue_capacity = 512;
-  std::size_t max_connections = 1024;
   std::size_t max_body_bytes = 1 << 20;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};

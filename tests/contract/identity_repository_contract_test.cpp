@@ -1,0 +1,134 @@
+// One suite, every implementation of the identity ports: the in-memory fakes that the core
+// tests rely on must behave like the real storage.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "adapters/storage/soci_identity_repositories.hpp"
+#include "fakes/in_memory_identity_repositories.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fr {
+namespace {
+
+struct InMemoryBackend {
+  testing::InMemoryUserRepository users;
+  testing::InMemoryOrganizationRepository organizations;
+  testing::InMemoryTokenRepository tokens;
+};
+
+struct SqliteBackend {
+  testing::TempDir dir;
+  std::unique_ptr<Database> database = [this] {
+    auto opened = Database::Open("sqlite:" + (dir.path() / "contract.db").string(), 2);
+    if (!opened.ok()) throw std::runtime_error(opened.error().detail);
+    return std::move(opened).value();
+  }();
+  SociUserRepository users{*database};
+  SociOrganizationRepository organizations{*database};
+  SociTokenRepository tokens{*database};
+};
+
+template <typename Backend>
+class IdentityRepositoryContract : public ::testing::Test {
+ protected:
+  Timestamp At(std::int64_t ms) { return FromEpochMillis(1'800'000'000'000 + ms); }
+  Backend backend_;
+};
+
+using Backends = ::testing::Types<InMemoryBackend, SqliteBackend>;
+TYPED_TEST_SUITE(IdentityRepositoryContract, Backends);
+
+TYPED_TEST(IdentityRepositoryContract, UsersGetIncreasingIdsAndCanBeFound) {
+  auto& users = this->backend_.users;
+  const auto ann = users.Create("Ann", this->At(1));
+  const auto bob = users.Create("Bob \xF0\x9F\x9A\x91", this->At(2));
+  ASSERT_TRUE(ann.ok() && bob.ok());
+  EXPECT_GT(bob->id.value, ann->id.value);
+  const auto found = users.Find(bob->id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->name, "Bob \xF0\x9F\x9A\x91");
+  EXPECT_EQ((*found)->created_at, this->At(2));
+  EXPECT_FALSE(users.Find(UserId(9999))->has_value());
+}
+
+TYPED_TEST(IdentityRepositoryContract, MembershipsRoundTrip) {
+  auto& organizations = this->backend_.organizations;
+  const auto user = this->backend_.users.Create("Ann", this->At(0));
+  const auto first = organizations.Create("First", this->At(0));
+  const auto second = organizations.Create("Second", this->At(0));
+  EXPECT_EQ(*organizations.Count(), 2);
+  ASSERT_TRUE(organizations.AddMember({second->id, user->id, Role::kAdmin, false, this->At(1)}).ok());
+  ASSERT_TRUE(organizations.AddMember({first->id, user->id, Role::kMember, true, this->At(2)}).ok());
+
+  const auto duplicate = organizations.AddMember({first->id, user->id, Role::kAdmin, false, {}});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
+
+  const auto memberships = organizations.MembershipsOfUser(user->id);
+  ASSERT_EQ(memberships->size(), 2u);
+  EXPECT_EQ((*memberships)[0].organization_id, first->id);
+  EXPECT_TRUE((*memberships)[0].allow_admin_access);
+  EXPECT_EQ((*memberships)[0].created_at, this->At(2));
+  EXPECT_EQ((*memberships)[1].role, Role::kAdmin);
+
+  Membership changed = (*memberships)[1];
+  changed.allow_admin_access = true;
+  ASSERT_TRUE(organizations.UpdateMembership(changed).ok());
+  EXPECT_TRUE((*organizations.FindMembership(second->id, user->id))->allow_admin_access);
+
+  EXPECT_TRUE(*organizations.RemoveMember(second->id, user->id));
+  EXPECT_FALSE(*organizations.RemoveMember(second->id, user->id));
+  EXPECT_FALSE(organizations.FindMembership(second->id, user->id)->has_value());
+  changed.organization_id = second->id;
+  EXPECT_EQ(organizations.UpdateMembership(changed).error().code, ErrorCode::kNotFound);
+}
+
+TYPED_TEST(IdentityRepositoryContract, TokensAreFoundByHashListedAndRevoked) {
+  auto& tokens = this->backend_.tokens;
+  const auto user = this->backend_.users.Create("Ann", this->At(0));
+  const auto organization = this->backend_.organizations.Create("Org", this->At(0));
+  Token personal;
+  personal.kind = TokenKind::kPersonal;
+  personal.user_id = user->id;
+  personal.name = "laptop";
+  personal.secret_hash = std::string(64, 'a');
+  personal.created_at = this->At(5);
+  personal.expires_at = this->At(1000);
+  Token api;
+  api.kind = TokenKind::kOrganization;
+  api.organization_id = organization->id;
+  api.secret_hash = std::string(64, 'b');
+  api.created_at = this->At(6);
+
+  const auto stored_personal = tokens.Create(personal);
+  const auto stored_api = tokens.Create(api);
+  ASSERT_TRUE(stored_personal.ok() && stored_api.ok());
+  EXPECT_EQ(tokens.Create(personal).error().code, ErrorCode::kAlreadyExists);
+
+  const auto found = tokens.FindBySecretHash(std::string(64, 'a'));
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, stored_personal->id);
+  EXPECT_EQ((*found)->user_id, user->id);
+  EXPECT_FALSE((*found)->organization_id.valid());
+  EXPECT_EQ((*found)->expires_at, this->At(1000));
+  EXPECT_FALSE((*found)->last_used_at.has_value());
+  EXPECT_FALSE(tokens.FindBySecretHash(std::string(64, 'c'))->has_value());
+
+  EXPECT_EQ(tokens.List({})->size(), 2u);
+  EXPECT_EQ(tokens.List({user->id, std::nullopt})->size(), 1u);
+  const auto by_organization = tokens.List({std::nullopt, organization->id});
+  ASSERT_EQ(by_organization->size(), 1u);
+  EXPECT_EQ(by_organization->front().kind, TokenKind::kOrganization);
+
+  ASSERT_TRUE(tokens.RecordUse(stored_api->id, this->At(7)).ok());
+  EXPECT_TRUE(*tokens.Revoke(stored_api->id, this->At(8)));
+  EXPECT_TRUE(*tokens.Revoke(stored_api->id, this->At(9)));
+  EXPECT_FALSE(*tokens.Revoke(TokenId(999), this->At(9)));
+  const auto revoked = tokens.FindBySecretHash(std::string(64, 'b'));
+  EXPECT_EQ((*revoked)->revoked_at, this->At(8));
+  EXPECT_EQ((*revoked)->last_used_at, this->At(7));
+}
+
+}  // namespace
+}  // namespace fr

@@ -1,0 +1,152 @@
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "identity/repositories.hpp"
+
+namespace fr::testing {
+
+// In-memory implementations of the identity ports, with the same contract as the SOCI ones
+// (tests/contract runs one suite against both). Thread-safe.
+
+class InMemoryUserRepository final : public UserRepository {
+ public:
+  Result<User> Create(std::string_view name, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    User user{UserId(++last_id_), std::string(name), now};
+    users_[user.id] = user;
+    return user;
+  }
+  Result<std::optional<User>> Find(UserId id) override {
+    std::lock_guard lock(mutex_);
+    const auto found = users_.find(id);
+    if (found == users_.end()) return std::optional<User>();
+    return std::optional<User>(found->second);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::int64_t last_id_ = 0;
+  std::map<UserId, User> users_;
+};
+
+class InMemoryOrganizationRepository final : public OrganizationRepository {
+ public:
+  Result<Organization> Create(std::string_view name, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    Organization organization{OrganizationId(++last_id_), std::string(name), now};
+    organizations_[organization.id] = organization;
+    return organization;
+  }
+  Result<std::optional<Organization>> Find(OrganizationId id) override {
+    std::lock_guard lock(mutex_);
+    const auto found = organizations_.find(id);
+    if (found == organizations_.end()) return std::optional<Organization>();
+    return std::optional<Organization>(found->second);
+  }
+  Result<std::int64_t> Count() override {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::int64_t>(organizations_.size());
+  }
+  Status AddMember(const Membership& membership) override {
+    std::lock_guard lock(mutex_);
+    const auto key = std::make_pair(membership.organization_id, membership.user_id);
+    if (memberships_.contains(key)) return Error::AlreadyExists("The object already exists.");
+    memberships_[key] = membership;
+    return Ok();
+  }
+  Status UpdateMembership(const Membership& membership) override {
+    std::lock_guard lock(mutex_);
+    const auto found = memberships_.find({membership.organization_id, membership.user_id});
+    if (found == memberships_.end()) return Error::NotFound("No such membership.");
+    found->second.role = membership.role;
+    found->second.allow_admin_access = membership.allow_admin_access;
+    return Ok();
+  }
+  Result<bool> RemoveMember(OrganizationId organization, UserId user) override {
+    std::lock_guard lock(mutex_);
+    return memberships_.erase({organization, user}) > 0;
+  }
+  Result<std::optional<Membership>> FindMembership(OrganizationId organization,
+                                                   UserId user) override {
+    std::lock_guard lock(mutex_);
+    const auto found = memberships_.find({organization, user});
+    if (found == memberships_.end()) return std::optional<Membership>();
+    return std::optional<Membership>(found->second);
+  }
+  Result<std::vector<Membership>> MembershipsOfUser(UserId user) override {
+    std::lock_guard lock(mutex_);
+    std::vector<Membership> out;
+    for (const auto& [key, membership] : memberships_) {
+      if (key.second == user) out.push_back(membership);
+    }
+    return out;  // the map's order is by organisation id first
+  }
+
+ private:
+  std::mutex mutex_;
+  std::int64_t last_id_ = 0;
+  std::map<OrganizationId, Organization> organizations_;
+  std::map<std::pair<OrganizationId, UserId>, Membership> memberships_;
+};
+
+class InMemoryTokenRepository final : public TokenRepository {
+ public:
+  Result<Token> Create(const Token& token) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, existing] : tokens_) {
+      if (existing.secret_hash == token.secret_hash) {
+        return Error::AlreadyExists("The object already exists.");
+      }
+    }
+    Token stored = token;
+    stored.id = TokenId(++last_id_);
+    tokens_[stored.id] = stored;
+    return stored;
+  }
+  Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, token] : tokens_) {
+      if (token.secret_hash == secret_hash) return std::optional<Token>(token);
+    }
+    return std::optional<Token>();
+  }
+  Result<std::vector<Token>> List(const TokenFilter& filter) override {
+    std::lock_guard lock(mutex_);
+    std::vector<Token> out;
+    for (const auto& [id, token] : tokens_) {
+      if (filter.user && token.user_id != *filter.user) continue;
+      if (filter.organization && token.organization_id != *filter.organization) continue;
+      out.push_back(token);
+    }
+    return out;
+  }
+  Result<bool> Revoke(TokenId id, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    const auto found = tokens_.find(id);
+    if (found == tokens_.end()) return false;
+    if (!found->second.revoked_at) found->second.revoked_at = now;
+    return true;
+  }
+  Status RecordUse(TokenId id, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    const auto found = tokens_.find(id);
+    if (found != tokens_.end()) found->second.last_used_at = now;
+    ++uses_recorded_;
+    return Ok();
+  }
+  int uses_recorded() {
+    std::lock_guard lock(mutex_);
+    return uses_recorded_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::int64_t last_id_ = 0;
+  std::map<TokenId, Token> tokens_;
+  int uses_recorded_ = 0;
+};
+
+}  // namespace fr::testing

@@ -1,0 +1,102 @@
+// Tokens, /v1/me and the user's consent, through the real binary over HTTP.
+#include "integration/world.hpp"
+
+namespace fr::testing {
+namespace {
+
+using IdentityHttpTest = WorldTest;
+
+TEST_F(IdentityHttpTest, MeShowsTheUserAndMemberships) {
+  const auto result = client_->Get("/v1/me", {Pat(ann_token_)});
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(result.Header("content-type"), "application/json; charset=utf-8");
+  const auto me = result.Json();
+  EXPECT_EQ(me["id"], ann_);
+  EXPECT_EQ(me["name"], "Ann Admin");
+  ASSERT_EQ(me["memberships"].size(), 1u);
+  EXPECT_EQ(me["memberships"][0]["organizationID"], org_a_);
+  EXPECT_EQ(me["memberships"][0]["organizationName"], "Relief A");
+  EXPECT_EQ(me["memberships"][0]["role"], "admin");
+  EXPECT_EQ(me["memberships"][0]["allowAdminAccess"], false);
+}
+
+TEST_F(IdentityHttpTest, BearerWorksForEitherKindOfToken) {
+  EXPECT_EQ(client_->Get("/v1/me", {Bearer(max_token_)}).Json()["id"], max_);
+  EXPECT_EQ(client_->Get("/v1/me", {"authorization: bearer " + max_token_}).status, 200);
+  // An organisation token is authenticated, but /v1/me belongs to users.
+  ExpectProblem(client_->Get("/v1/me", {Bearer(org_a_token_)}), 403);
+  ExpectProblem(client_->Get("/v1/me", {Api(org_a_token_)}), 403);
+}
+
+TEST_F(IdentityHttpTest, MissingBadOrMisplacedTokensAre401WithChallenge) {
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {Pat("frpat_nonsense")},
+      {Pat(org_a_token_)},  // an API token in the personal header
+      {Api(ann_token_)},    // a personal token in the API header
+      {"Authorization: Basic YTpi"},
+      {"Authorization: Bearer"},
+      {Bearer(ann_token_ + "x")},
+  };
+  for (const auto& headers : cases) {
+    const auto result = client_->Get("/v1/me", headers);
+    ExpectProblem(result, 401);
+    EXPECT_NE(result.Header("www-authenticate").find("Bearer"), std::string::npos);
+  }
+}
+
+TEST_F(IdentityHttpTest, RevokedTokenStopsWorkingAtOnce) {
+  const auto issued = server_.Admin({"token", "create", "--user", Str(ann_), "--name", "temp"});
+  const std::string secret = issued["secret"];
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(secret)}).status, 200);
+  server_.Admin({"token", "revoke", Str(issued["id"].get<std::int64_t>())});
+  ExpectProblem(client_->Get("/v1/me", {Pat(secret)}), 401);
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).status, 200);
+}
+
+TEST_F(IdentityHttpTest, TokenListShowsUseButNeverSecretsOrHashes) {
+  ASSERT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).status, 200);
+  const auto listed = server_.Admin({"token", "list", "--user", Str(ann_)});
+  ASSERT_EQ(listed["tokens"].size(), 1u);
+  EXPECT_FALSE(listed["tokens"][0]["lastUsedAt"].is_null());
+  const std::string dump = listed.dump();
+  EXPECT_EQ(dump.find(ann_token_), std::string::npos);
+  EXPECT_EQ(dump.find("hash"), std::string::npos);
+}
+
+TEST_F(IdentityHttpTest, UserSetsAndWithdrawsConsent) {
+  const std::string path = "/v1/me/organizations/" + Str(org_a_);
+  auto result = client_->SendJson("PUT", path, {Pat(ann_token_)}, R"({"allowAdminAccess": true})");
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(result.Json()["allowAdminAccess"], true);
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).Json()["memberships"][0]["allowAdminAccess"],
+            true);
+  result = client_->SendJson("PUT", path, {Pat(ann_token_)}, R"({"allowAdminAccess": false})");
+  EXPECT_EQ(result.Json()["allowAdminAccess"], false);
+}
+
+TEST_F(IdentityHttpTest, ConsentOnlyForOwnMemberships) {
+  // Bea is not a member of A: indistinguishable from a missing organisation.
+  ExpectProblem(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(bea_token_)},
+                                  R"({"allowAdminAccess": true})"),
+                404);
+  ExpectProblem(client_->SendJson("PUT", "/v1/me/organizations/999999", {Pat(bea_token_)},
+                                  R"({"allowAdminAccess": true})"),
+                404);
+  // An organisation token cannot consent on a user's behalf.
+  ExpectProblem(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_),
+                                  {Api(org_a_token_)}, R"({"allowAdminAccess": true})"),
+                403);
+}
+
+TEST_F(IdentityHttpTest, ConsentBodyIsValidated) {
+  const std::string path = "/v1/me/organizations/" + Str(org_a_);
+  for (const char* body : {R"({})", R"({"allowAdminAccess": "true"})",
+                           R"({"allowAdminAccess": 1})", R"({"allowAdminAccess": null})"}) {
+    const auto problem = ExpectProblem(client_->SendJson("PUT", path, {Pat(max_token_)}, body), 400);
+    EXPECT_EQ(ErrorFields(problem), std::vector<std::string>{"allowAdminAccess"}) << body;
+  }
+}
+
+}  // namespace
+}  // namespace fr::testing

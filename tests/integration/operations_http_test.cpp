@@ -1,0 +1,157 @@
+// Health, readiness, metrics, the access log, documentation, shutdown, and start-up checks.
+#include <sqlite3.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "integration/world.hpp"
+
+namespace fr::testing {
+namespace {
+
+using OperationsHttpTest = WorldTest;
+
+TEST_F(OperationsHttpTest, HealthAndReadinessNeedNoToken) {
+  const auto health = client_->Get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.Json()["status"], "ok");
+  const auto ready = client_->Get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.Json()["checks"]["storage"], "ok");
+}
+
+TEST_F(OperationsHttpTest, MetricsCountRequestsByRouteTemplateAndStatus) {
+  client_->Get("/v1/me", {Pat(ann_token_)});
+  client_->Get("/v1/me", {Pat(ann_token_)});
+  client_->Get("/v1/me");
+  client_->Send("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(ann_token_)}, "x");
+  const auto metrics = client_->Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.Header("content-type").find("text/plain"), std::string::npos);
+  const std::string& text = metrics.body;
+  EXPECT_NE(text.find(R"(fr_http_requests_total{method="GET",route="/v1/me",status="200"} 2)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(fr_http_requests_total{method="GET",route="/v1/me",status="401"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(route="/v1/me/organizations/{id}",status="415"} 1)"), std::string::npos);
+  EXPECT_NE(text.find(R"(fr_http_request_duration_seconds_count{route="/v1/me"} 3)"),
+            std::string::npos);
+  EXPECT_NE(text.find("fr_http_requests_in_flight 1"), std::string::npos);  // this request
+}
+
+TEST_F(OperationsHttpTest, AccessLogHasOneJsonLinePerRequest) {
+  client_->Get("/v1/me", {Pat(ann_token_), "X-Request-Id: access-1"});
+  client_->Get("/v1/nope", {"X-Request-Id: access-2"});
+  ASSERT_EQ(server_.Stop(), 0) << server_.Stderr();
+  std::istringstream lines(server_.Stdout());
+  std::map<std::string, nlohmann::json> by_id;
+  for (std::string line; std::getline(lines, line);) {
+    const auto entry = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(entry.is_object()) << line;
+    EXPECT_EQ(entry["type"], "access");
+    by_id[entry["request_id"]] = entry;
+  }
+  ASSERT_TRUE(by_id.contains("access-1"));
+  EXPECT_EQ(by_id["access-1"]["status"], 200);
+  EXPECT_EQ(by_id["access-1"]["route"], "/v1/me");
+  EXPECT_EQ(by_id["access-1"]["method"], "GET");
+  EXPECT_TRUE(by_id["access-1"]["duration_ms"].is_number());
+  EXPECT_EQ(by_id["access-2"]["status"], 404);
+  EXPECT_EQ(by_id["access-2"]["route"], "unmatched");
+  // Secrets never reach the log.
+  EXPECT_EQ(server_.Stdout().find(ann_token_), std::string::npos);
+  EXPECT_EQ(server_.Stderr().find(ann_token_), std::string::npos);
+}
+
+TEST_F(OperationsHttpTest, ServesItsOpenApiDocumentAndDocsPage) {
+  const auto document = client_->Get("/openapi.json");
+  ASSERT_EQ(document.status, 200);
+  const auto json = document.Json();
+  EXPECT_EQ(json["openapi"], "3.1.0");
+  std::ifstream source(std::string(FR_SOURCE_DIR) + "/docs/openapi.json");
+  EXPECT_TRUE(json == nlohmann::json::parse(source)) << "the served document is docs/openapi.json";
+  const auto docs = client_->Get("/docs");
+  ASSERT_EQ(docs.status, 200);
+  EXPECT_NE(docs.Header("content-type").find("text/html"), std::string::npos);
+  EXPECT_NE(docs.body.find("/openapi.json"), std::string::npos);
+  // Everything it needs comes from this server: no scripts or styles from elsewhere.
+  EXPECT_FALSE(std::regex_search(docs.body, std::regex(R"((src|href)\s*=\s*["']?https?:)")));
+}
+
+TEST_F(OperationsHttpTest, SigtermShutsDownCleanly) {
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+  EXPECT_EQ(server_.Stop(), 0) << server_.Stderr();
+  EXPECT_NE(server_.Stderr().find("stopped"), std::string::npos);
+}
+
+TEST_F(OperationsHttpTest, DataSurvivesRestart) {
+  client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(ann_token_)},
+                    R"({"allowAdminAccess": true})");
+  ASSERT_EQ(server_.Stop(), 0) << server_.Stderr();
+  server_.Start();
+  HttpClient client(server_.base_url());
+  EXPECT_EQ(client.Get("/v1/me", {Pat(ann_token_)}).Json()["memberships"][0]["allowAdminAccess"],
+            true);
+}
+
+TEST(StartupTest, RefusesADatabaseFromANewerVersion) {
+  ServerProcess server;
+  server.Admin({"org", "create", "--name", "X"});
+  sqlite3* db = nullptr;
+  const std::string path = server.database_url().substr(7);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (999, 0)", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_THROW(server.Start(), std::runtime_error);
+  EXPECT_NE(server.Stderr().find("newer than this binary"), std::string::npos) << server.Stderr();
+}
+
+TEST(StartupTest, RejectsBadConfigurationClearly) {
+  std::string output;
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--listen", "nonsense"}, output), 2);
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--database", "mysql://x", "--listen",
+                        "127.0.0.1:0"},
+                       output),
+            1);
+  EXPECT_EQ(RunProcess({BinaryPath(), "frobnicate"}, output), 2);
+}
+
+TEST(DemoTest, SeedsOnceAndPrintsWorkingCurlExamples) {
+  ServerProcess server;
+  server.Start({"--demo"});
+  const std::string printed = server.Stdout();
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(printed, match,
+                                std::regex(R"(Personal-Access-Token: (frpat_[A-Za-z0-9_-]{43}))")))
+      << printed;
+  EXPECT_NE(printed.find("curl -s " + server.base_url() + "/v1/me"), std::string::npos);
+  HttpClient client(server.base_url());
+  const auto me = client.Get("/v1/me", {"Personal-Access-Token: " + match[1].str()});
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.Json()["memberships"][0]["organizationName"], "Demo Relief Team");
+  ASSERT_EQ(server.Stop(), 0) << server.Stderr();
+
+  server.Start({"--demo"});
+  EXPECT_EQ(server.Stdout().find("Personal-Access-Token"), std::string::npos);
+  EXPECT_EQ(HttpClient(server.base_url()).Get("/v1/me", {"Personal-Access-Token: " + match[1].str()}).status,
+            200);
+}
+
+TEST(AdminCliTest, ReportsErrorsWithNonZeroExit) {
+  ServerProcess server;
+  std::string output;
+  EXPECT_EQ(server.AdminRaw({"member", "add", "--org", "5", "--user", "6"}, output), 1);
+  EXPECT_EQ(nlohmann::json::parse(output)["error"], "not_found");
+  EXPECT_EQ(server.AdminRaw({"org", "create", "--name", " "}, output), 1);
+  EXPECT_EQ(nlohmann::json::parse(output)["error"], "invalid_argument");
+  EXPECT_EQ(server.AdminRaw({"token", "create"}, output), 1);
+  EXPECT_EQ(server.AdminRaw({"token", "revoke", "77"}, output), 1);
+  EXPECT_EQ(server.AdminRaw({"org", "create"}, output), 2);  // --name is required
+}
+
+}  // namespace
+}  // namespace fr::testing

@@ -1,0 +1,79 @@
+#include "support/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fr::testing {
+namespace {
+
+std::size_t AppendBody(char* data, std::size_t size, std::size_t count, void* target) {
+  static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+std::size_t AppendHeader(char* data, std::size_t size, std::size_t count, void* target) {
+  std::string line(data, size * count);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    (*static_cast<std::map<std::string, std::string>*>(target))[name] = value;
+  }
+  return size * count;
+}
+
+}  // namespace
+
+HttpClient::HttpClient(std::string base_url)
+    : base_url_(std::move(base_url)), curl_(curl_easy_init()) {
+  if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
+}
+
+HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpResult HttpClient::Send(const std::string& method, const std::string& path,
+                            const std::vector<std::string>& headers, const std::string& body) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  curl_easy_reset(curl);
+  HttpResult result;
+  const std::string url = base_url_ + path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_slist* list = nullptr;
+  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+  for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  const CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(list);
+  if (code != CURLE_OK) {
+    throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(code));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  return result;
+}
+
+HttpResult HttpClient::SendJson(const std::string& method, const std::string& path,
+                                const std::vector<std::string>& headers,
+                                const std::string& body) {
+  std::vector<std::string> all = headers;
+  all.push_back("Content-Type: application/json");
+  return Send(method, path, all, body);
+}
+
+}  // namespace fr::testing

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fr::testing {
+
+struct HttpResult {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased; last value wins
+  std::string body;
+
+  nlohmann::json Json() const { return nlohmann::json::parse(body); }
+  std::string Header(const std::string& lower_name) const {
+    const auto found = headers.find(lower_name);
+    return found == headers.end() ? std::string() : found->second;
+  }
+};
+
+// A small blocking HTTP/1.1 client on libcurl, for talking to the real server in tests.
+class HttpClient {
+ public:
+  explicit HttpClient(std::string base_url);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // `headers` are "Name: value" lines. A non-empty `body` is sent as is.
+  HttpResult Send(const std::string& method, const std::string& path,
+                  const std::vector<std::string>& headers = {}, const std::string& body = "");
+  HttpResult Get(const std::string& path, const std::vector<std::string>& headers = {}) {
+    return Send("GET", path, headers);
+  }
+  // Sends `body` as application/json.
+  HttpResult SendJson(const std::string& method, const std::string& path,
+                      const std::vector<std::string>& headers, const std::string& body);
+
+ private:
+  std::string base_url_;
+  void* curl_;
+};
+
+}  // namespace fr::testing

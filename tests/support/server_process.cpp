@@ -1,0 +1,136 @@
+#include "support/server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace fr::testing {
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// fork + exec with stdout and stderr redirected to files.
+pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& out,
+            const std::filesystem::path& err) {
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int null_fd = open("/dev/null", O_RDONLY);
+    dup2(null_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+std::string BinaryPath() { return FR_BINARY_PATH; }
+
+int RunProcess(const std::vector<std::string>& argv, std::string& output) {
+  TempDir scratch;
+  const pid_t pid = Spawn(argv, scratch.path() / "out", scratch.path() / "err");
+  const int code = WaitExit(pid);
+  output = ReadFile(scratch.path() / "out");
+  return code;
+}
+
+ServerProcess::ServerProcess() = default;
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    WaitExit(pid_);
+  }
+}
+
+int ServerProcess::AdminRaw(const std::vector<std::string>& args, std::string& output) const {
+  std::vector<std::string> argv = {BinaryPath(), "admin", "--json", "--database", database_url()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv, output);
+}
+
+nlohmann::json ServerProcess::Admin(const std::vector<std::string>& args) const {
+  std::string output;
+  const int code = AdminRaw(args, output);
+  if (code != 0) throw std::runtime_error("admin command failed (" + std::to_string(code) + "): " + output);
+  return nlohmann::json::parse(output);
+}
+
+void ServerProcess::Start(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {BinaryPath(),         "serve",
+                                   "--listen",           "127.0.0.1:0",
+                                   "--database",         database_url(),
+                                   "--workers",          "2"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // Cleared here, not only in the child, so that the wait below never reads the last run's log.
+  std::filesystem::remove(dir() / "stdout.log");
+  std::filesystem::remove(dir() / "stderr.log");
+  pid_ = Spawn(argv, dir() / "stdout.log", dir() / "stderr.log");
+  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch match;
+    const std::string log = Stderr();
+    if (std::regex_search(log, match, listening)) {
+      port_ = std::stoi(match[1]);
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("server exited during start: " + log);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("server did not start listening: " + Stderr());
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  const int code = WaitExit(pid_);
+  pid_ = -1;
+  return code;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_);
+  pid_ = -1;
+}
+
+std::string ServerProcess::Stdout() const { return ReadFile(dir() / "stdout.log"); }
+std::string ServerProcess::Stderr() const { return ReadFile(dir() / "stderr.log"); }
+
+}  // namespace fr::testing

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.hpp"
+
+namespace fr::testing {
+
+// The real `first-responder` binary in a temporary directory with its own SQLite database:
+// `Admin(...)` runs admin subcommands on that database, `Start()` runs `serve` on an ephemeral
+// loopback port. The server is stopped (SIGTERM, then SIGKILL) and the directory removed when
+// the object dies.
+class ServerProcess {
+ public:
+  ServerProcess();
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Runs `first-responder admin --json --database … <args>` and returns its stdout as JSON.
+  // Throws when it exits non-zero.
+  nlohmann::json Admin(const std::vector<std::string>& args) const;
+  // The same, but returns the exit code and keeps stdout in `output`.
+  int AdminRaw(const std::vector<std::string>& args, std::string& output) const;
+
+  // Starts `serve` with `extra_args` and waits until it listens. Throws on failure.
+  void Start(const std::vector<std::string>& extra_args = {});
+  // Sends SIGTERM and waits for the exit status (the process's exit code, or -signal).
+  int Stop();
+  // SIGKILL, as a crash would.
+  void Kill();
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
+  std::string database_url() const { return "sqlite:" + (dir_.path() / "fr.db").string(); }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  // What the server wrote to stdout (the access log) and stderr so far.
+  std::string Stdout() const;
+  std::string Stderr() const;
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// The binary under test (set by CMake).
+std::string BinaryPath();
+
+// Runs `argv` to completion; returns its exit code and stores stdout in `output`.
+int RunProcess(const std::vector<std::string>& argv, std::string& output);
+
+}  // namespace fr::testing

@@ -1,0 +1,51 @@
+#include "adapters/http/problem.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace fr::http {
+namespace {
+
+TEST(ProblemFromError, MapsEveryCodeToItsStatus) {
+  const std::pair<ErrorCode, int> table[] = {
+      {ErrorCode::kInvalidArgument, 400},    {ErrorCode::kNotFound, 404},
+      {ErrorCode::kAlreadyExists, 409},      {ErrorCode::kUnauthenticated, 401},
+      {ErrorCode::kPermissionDenied, 403},   {ErrorCode::kFailedPrecondition, 409},
+      {ErrorCode::kConflict, 412},           {ErrorCode::kResourceExhausted, 409},
+      {ErrorCode::kUnavailable, 503},        {ErrorCode::kInternal, 500},
+  };
+  for (const auto& [code, status] : table) {
+    EXPECT_EQ(ProblemFromError({code, "d", {}}).status, status) << ErrorCodeName(code);
+  }
+}
+
+TEST(ProblemResponse, IsRfc9457WithFieldErrorsAndRequestId) {
+  const auto response = ErrorResponse(
+      Error::InvalidArgument("Bad.", {{"phone", "is not a valid number"}}), "req-1");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.content_type, "application/problem+json");
+  const auto body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body["type"], "/problems/invalid-request");
+  EXPECT_EQ(body["title"], "Invalid request");
+  EXPECT_EQ(body["status"], 400);
+  EXPECT_EQ(body["detail"], "Bad.");
+  EXPECT_EQ(body["requestId"], "req-1");
+  EXPECT_EQ(body["errors"][0]["field"], "phone");
+  EXPECT_EQ(body["errors"][0]["message"], "is not a valid number");
+}
+
+TEST(ProblemResponse, InternalErrorsRevealNothing) {
+  const auto response = ErrorResponse(Error::Internal("SQLITE_CORRUPT at page 7"), "r");
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body.find("SQLITE"), std::string::npos);
+}
+
+TEST(ProblemResponse, UnauthenticatedCarriesWwwAuthenticate) {
+  const auto response = ErrorResponse(Error::Unauthenticated("no"), "r");
+  ASSERT_EQ(response.headers.size(), 1u);
+  EXPECT_EQ(response.headers[0].first, "WWW-Authenticate");
+}
+
+}  // namespace
+}  // namespace fr::http

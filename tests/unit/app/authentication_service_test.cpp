@@ -1,0 +1,153 @@
+#include "app/authentication_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "app/administration_service.hpp"
+#include "fakes/fake_clock.hpp"
+#include "fakes/fake_crypto.hpp"
+#include "fakes/in_memory_identity_repositories.hpp"
+
+namespace fr {
+namespace {
+
+class AuthenticationServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    organization_ = *administration_.CreateOrganization("Relief");
+    user_ = *administration_.CreateUser("Ann");
+    ASSERT_TRUE(administration_.AddMember(organization_.id, user_.id, Role::kAdmin, true).ok());
+  }
+
+  testing::FakeClock clock_;
+  testing::FakeSecureRandom random_;
+  testing::FakeSecretDigest digest_;
+  testing::InMemoryUserRepository users_;
+  testing::InMemoryOrganizationRepository organizations_;
+  testing::InMemoryTokenRepository tokens_;
+  AdministrationService administration_{users_, organizations_, tokens_, digest_, random_, clock_};
+  AuthenticationService authentication_{tokens_, organizations_, digest_, clock_};
+  Organization organization_;
+  User user_;
+};
+
+TEST_F(AuthenticationServiceTest, PersonalTokenActsAsItsUserWithMemberships) {
+  const auto issued = administration_.CreatePersonalToken(user_.id, {});
+  ASSERT_TRUE(issued.ok());
+  const auto principal = authentication_.Authenticate(
+      {CredentialSource::kPersonalAccessTokenHeader, issued->secret});
+  ASSERT_TRUE(principal.ok());
+  EXPECT_TRUE(principal->IsUser());
+  EXPECT_EQ(principal->user_id, user_.id);
+  ASSERT_EQ(principal->memberships.size(), 1u);
+  EXPECT_EQ(principal->memberships[0].role, Role::kAdmin);
+}
+
+TEST_F(AuthenticationServiceTest, OrganizationTokenActsAsItsOrganization) {
+  const auto issued = administration_.CreateOrganizationToken(organization_.id, {});
+  const auto principal =
+      authentication_.Authenticate({CredentialSource::kApiTokenHeader, issued->secret});
+  ASSERT_TRUE(principal.ok());
+  EXPECT_FALSE(principal->IsUser());
+  EXPECT_EQ(principal->organization_id, organization_.id);
+}
+
+TEST_F(AuthenticationServiceTest, BearerAcceptsEitherKind) {
+  const auto personal = administration_.CreatePersonalToken(user_.id, {});
+  const auto organization = administration_.CreateOrganizationToken(organization_.id, {});
+  EXPECT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, personal->secret}).ok());
+  EXPECT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, organization->secret}).ok());
+}
+
+TEST_F(AuthenticationServiceTest, HeaderOfTheWrongKindIsRejected) {
+  const auto personal = administration_.CreatePersonalToken(user_.id, {});
+  const auto organization = administration_.CreateOrganizationToken(organization_.id, {});
+  const auto a = authentication_.Authenticate({CredentialSource::kApiTokenHeader, personal->secret});
+  const auto b = authentication_.Authenticate(
+      {CredentialSource::kPersonalAccessTokenHeader, organization->secret});
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, ErrorCode::kUnauthenticated);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthenticationServiceTest, UnknownMalformedRevokedAndExpiredAllLookTheSame) {
+  const auto revoked = administration_.CreatePersonalToken(user_.id, {});
+  ASSERT_TRUE(administration_.RevokeToken(revoked->token.id).ok());
+  const auto expiring = administration_.CreatePersonalToken(user_.id, {"", 1});
+  clock_.Advance(std::chrono::hours(24));
+  testing::FakeSecureRandom other_random;
+  const std::string unknown = GenerateTokenSecret(TokenKind::kPersonal, other_random) + "";
+  std::string forged = revoked->secret;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+
+  std::optional<std::string> detail;
+  for (const std::string& secret : {revoked->secret, expiring->secret, std::string("nonsense"),
+                                    std::string(""), forged}) {
+    const auto result = authentication_.Authenticate({CredentialSource::kBearer, secret});
+    ASSERT_FALSE(result.ok()) << secret;
+    EXPECT_EQ(result.error().code, ErrorCode::kUnauthenticated);
+    if (detail) {
+      EXPECT_EQ(result.error().detail, *detail);
+    }
+    detail = result.error().detail;
+  }
+}
+
+TEST_F(AuthenticationServiceTest, ExpiryIsExact) {
+  const auto issued = administration_.CreatePersonalToken(user_.id, {"", 1});
+  clock_.Advance(std::chrono::hours(24) - std::chrono::milliseconds(1));
+  EXPECT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+  clock_.Advance(std::chrono::milliseconds(1));
+  EXPECT_FALSE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+}
+
+TEST_F(AuthenticationServiceTest, LastUseIsRecordedAtMostOncePerMinute) {
+  const auto issued = administration_.CreatePersonalToken(user_.id, {});
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+  }
+  EXPECT_EQ(tokens_.uses_recorded(), 1);
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+  EXPECT_EQ(tokens_.uses_recorded(), 2);
+}
+
+TEST_F(AuthenticationServiceTest, OnlyTheHashIsStored) {
+  const auto issued = administration_.CreatePersonalToken(user_.id, {});
+  const auto stored = tokens_.List({});
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_NE(stored->front().secret_hash, issued->secret);
+  EXPECT_EQ(stored->front().secret_hash, digest_.Sha256Hex(issued->secret));
+}
+
+TEST(AdministrationService, ValidatesNamesAndExpiry) {
+  testing::FakeClock clock;
+  testing::FakeSecureRandom random;
+  testing::FakeSecretDigest digest;
+  testing::InMemoryUserRepository users;
+  testing::InMemoryOrganizationRepository organizations;
+  testing::InMemoryTokenRepository tokens;
+  AdministrationService administration{users, organizations, tokens, digest, random, clock};
+  EXPECT_EQ(administration.CreateOrganization("  ").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(administration.CreateUser(std::string(101, 'x')).error().code,
+            ErrorCode::kInvalidArgument);
+  const auto user = administration.CreateUser("Ann");
+  EXPECT_EQ(administration.CreatePersonalToken(user->id, {"", 0}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(administration.CreatePersonalToken(UserId(99), {}).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(administration.AddMember(OrganizationId(5), user->id, Role::kAdmin, false)
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+  const auto organization = administration.CreateOrganization("Relief");
+  ASSERT_TRUE(administration.AddMember(organization->id, user->id, Role::kMember, false).ok());
+  EXPECT_EQ(administration.AddMember(organization->id, user->id, Role::kAdmin, false)
+                .error()
+                .code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(administration.RevokeToken(TokenId(42)).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace fr

@@ -1,0 +1,80 @@
+#include "common/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/clock.hpp"
+#include "common/validation.hpp"
+
+namespace fr {
+namespace {
+
+TEST(Utf8, AcceptsWellFormedText) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("Notruf Aachen"));
+  EXPECT_TRUE(IsValidUtf8("Stra\xC3\x9F" "e"));         // ß
+  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC"));             // €
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x9A\x91"));         // ambulance emoji
+}
+
+TEST(Utf8, RejectsMalformedText) {
+  const char* cases[] = {
+      "\xC3",              // truncated
+      "\x80",              // lone continuation
+      "\xC0\xAF",          // overlong '/'
+      "\xED\xA0\x80",      // surrogate
+      "\xF4\x90\x80\x80",  // above U+10FFFF
+      "\xFF",
+  };
+  for (const char* text : cases) EXPECT_FALSE(IsValidUtf8(text)) << text;
+}
+
+TEST(Utf8, CountsCodePointsNotBytes) {
+  EXPECT_EQ(CountCodePoints("abc"), 3u);
+  EXPECT_EQ(CountCodePoints("Stra\xC3\x9F" "e"), 6u);
+  EXPECT_EQ(CountCodePoints("\xF0\x9F\x9A\x91\xF0\x9F\x9A\x91"), 2u);
+}
+
+TEST(ParsePositiveId, AcceptsOnlyPlainPositiveInt64) {
+  EXPECT_EQ(ParsePositiveId("1"), 1);
+  EXPECT_EQ(ParsePositiveId("9223372036854775807"), 9223372036854775807LL);
+  const char* rejected[] = {"", "0", "-1", "+1", " 1", "1 ", "1.0", "abc", "1e3",
+                            "9223372036854775808", "99999999999999999999", "0x10"};
+  for (const char* text : rejected) EXPECT_FALSE(ParsePositiveId(text).has_value()) << text;
+}
+
+TEST(ParseNonNegativeInt, AcceptsZero) {
+  EXPECT_EQ(ParseNonNegativeInt("0"), 0);
+  EXPECT_EQ(ParseNonNegativeInt("007"), 7);
+  EXPECT_FALSE(ParseNonNegativeInt("-0").has_value());
+}
+
+TEST(CheckText, TrimsAndCountsCodePoints) {
+  std::vector<FieldError> errors;
+  EXPECT_EQ(CheckText("name", "  Hotline  ", 1, 100, errors), "Hotline");
+  EXPECT_EQ(CheckText("name", std::string(100, 'x'), 1, 100, errors), std::string(100, 'x'));
+  std::string hundred_umlauts;
+  for (int i = 0; i < 100; ++i) hundred_umlauts += "\xC3\xA4";
+  EXPECT_TRUE(CheckText("name", hundred_umlauts, 1, 100, errors).has_value());
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST(CheckText, ReportsEachProblemWithTheFieldName) {
+  std::vector<FieldError> errors;
+  EXPECT_FALSE(CheckText("name", "   ", 1, 100, errors).has_value());
+  EXPECT_FALSE(CheckText("city", std::string(101, 'x'), 1, 100, errors).has_value());
+  EXPECT_FALSE(CheckText("street", "\xFF", 1, 100, errors).has_value());
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].field, "name");
+  EXPECT_EQ(errors[0].message, "must not be empty");
+  EXPECT_EQ(errors[1].field, "city");
+  EXPECT_EQ(errors[2].message, "must be valid UTF-8");
+}
+
+TEST(FormatTimestamp, IsRfc3339UtcWithMilliseconds) {
+  EXPECT_EQ(FormatTimestamp(FromEpochMillis(0)), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestamp(FromEpochMillis(1'795'929'686'123)), "2026-11-29T05:21:26.123Z");
+  EXPECT_EQ(FormatTimestamp(FromEpochMillis(-1)), "1969-12-31T23:59:59.999Z");
+}
+
+}  // namespace
+}  // namespace fr
