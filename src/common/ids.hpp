@@ -21,6 +21,8 @@ struct Id {
 using UserId = Id<struct UserTag>;
 using OrganizationId = Id<struct OrganizationTag>;
 using TokenId = Id<struct TokenTag>;
+using AgentPhoneId = Id<struct AgentPhoneTag>;
+using HotlineId = Id<struct HotlineTag>;
 
 }  // namespace fr
 

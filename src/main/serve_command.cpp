@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "adapters/http/pipeline.hpp"
-#include "adapters/http/routes.hpp"
 #include "adapters/http/server.hpp"
+#include "main/api_routes.hpp"
 #include "main/commands.hpp"
 #include "main/demo_data.hpp"
 #include "main/logging.hpp"
@@ -63,8 +63,7 @@ int Serve(const ServeOptions& options) {
 
   http::HttpMetrics metrics;
   http::Router router;
-  http::AddOperationalRoutes(router, [&wired] { return wired.database->Ping(); }, metrics);
-  http::AddAccountRoutes(router, wired.accounts);
+  RegisterApiRoutes(router, wired, metrics);
   http::ServerConfig config;
   config.host = listen->first;
   config.port = listen->second;

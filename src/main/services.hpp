@@ -4,11 +4,15 @@
 #include <string>
 
 #include "adapters/crypto/openssl_crypto.hpp"
+#include "adapters/phone/libphonenumber_plan.hpp"
+#include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
+#include "app/agent_phone_service.hpp"
 #include "app/authentication_service.hpp"
+#include "app/sip_customer_service.hpp"
 #include "common/clock.hpp"
 
 namespace fr {
@@ -21,9 +25,13 @@ struct Services {
         users(*database),
         organizations(*database),
         tokens(*database),
+        agent_phones(*database),
+        sip_customers(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
-        administration(users, organizations, tokens, digest, random, clock) {}
+        administration(users, organizations, tokens, digest, random, clock),
+        agent_phone_service(agent_phones, organizations, numbering_plan),
+        sip_customer_service(sip_customers, organizations, numbering_plan, clock) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size);
@@ -31,13 +39,18 @@ struct Services {
   SystemClock clock;
   OpensslSecretDigest digest;
   OpensslSecureRandom random;
+  LibphonenumberPlan numbering_plan;
   std::unique_ptr<Database> database;
   SociUserRepository users;
   SociOrganizationRepository organizations;
   SociTokenRepository tokens;
+  SociAgentPhoneRepository agent_phones;
+  SociSipCustomerRepository sip_customers;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
+  AgentPhoneService agent_phone_service;
+  SipCustomerService sip_customer_service;
 };
 
 }  // namespace fr

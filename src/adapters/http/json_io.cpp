@@ -1,5 +1,6 @@
 #include "adapters/http/json_io.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <stdexcept>
@@ -118,6 +119,24 @@ std::optional<std::string> FieldReader::String(std::string_view name, bool requi
 Status FieldReader::Finish(std::string_view detail) {
   if (errors_.empty()) return Ok();
   return Error::InvalidArgument(std::string(detail), std::move(errors_));
+}
+
+void MergeFieldErrors(std::vector<FieldError>& errors, const std::vector<FieldError>& more) {
+  const std::size_t decoded = errors.size();
+  for (const FieldError& error : more) {
+    const auto end = errors.begin() + static_cast<std::ptrdiff_t>(decoded);
+    const bool known = std::any_of(errors.begin(), end, [&](const FieldError& existing) {
+      return existing.field == error.field;
+    });
+    if (!known) errors.push_back(error);
+  }
+}
+
+void CheckBodyId(FieldReader& reader, std::int64_t path_id) {
+  const auto id = reader.Int64("id", false, INT64_MIN, INT64_MAX);
+  if (id && *id != 0 && *id != path_id) {
+    reader.AddError("id", "must be absent, 0, or equal to the id in the path");
+  }
 }
 
 Result<std::int64_t> PathId(const RequestContext& context, std::string_view name) {

@@ -55,6 +55,13 @@ class FieldReader {
   std::vector<FieldError> errors_;
 };
 
+// Adds to `errors` those of `more` whose field is not named in `errors` yet: a field that
+// failed to decode is not reported again by the domain's checks.
+void MergeFieldErrors(std::vector<FieldError>& errors, const std::vector<FieldError>& more);
+
+// The `id` of an update body must be absent, 0, or the path id. Appends a FieldError if not.
+void CheckBodyId(FieldReader& reader, std::int64_t path_id);
+
 // A positive int64 path parameter. Errors: kInvalidArgument naming the parameter.
 Result<std::int64_t> PathId(const RequestContext& context, std::string_view name);
 

@@ -5,6 +5,8 @@
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
+#include "app/agent_phone_service.hpp"
+#include "app/sip_customer_service.hpp"
 
 namespace fr::http {
 
@@ -16,5 +18,12 @@ void AddOperationalRoutes(Router& router, std::function<Status()> ready,
 
 // GET /v1/me, PUT /v1/me/organizations/{id}.
 void AddAccountRoutes(Router& router, AccountService& accounts);
+
+// GET/POST /v1/agent-phones, PUT/DELETE /v1/agent-phones/{id}.
+void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan);
+
+// POST /v1/sip-customer, GET /v1/sip-customer/{id}.
+void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
+                          const NumberingPlan& plan);
 
 }  // namespace fr::http

@@ -1,0 +1,120 @@
+#include "adapters/http/json_io.hpp"
+#include "adapters/http/problem.hpp"
+#include "adapters/http/routes.hpp"
+
+namespace fr::http {
+namespace {
+
+Json AgentPhoneJson(const AgentPhone& phone) {
+  return {{"id", phone.id.value},
+          {"isActive", phone.is_active},
+          {"name", phone.name},
+          {"phone", phone.phone},
+          {"userID", phone.user_id.value}};
+}
+
+// The `organization_id` query parameter, through which an admin acts.
+Result<std::optional<OrganizationId>> Via(const Request& request) {
+  FR_ASSIGN_OR_RETURN(const auto id, QueryId(request, "organization_id"));
+  if (!id) return std::optional<OrganizationId>();
+  return std::optional<OrganizationId>(OrganizationId(*id));
+}
+
+// Decodes an AgentPhone body; `path_id` is set for updates (checks the body's `id`). When a
+// field fails to decode, the domain's checks still run on the others, so that the client
+// hears about every bad field at once.
+Result<AgentPhoneDraft> DecodeDraft(const Request& request, std::optional<std::int64_t> path_id,
+                                    const NumberingPlan& plan) {
+  FR_ASSIGN_OR_RETURN(const Json body, ParseJsonObject(request.body));
+  FieldReader reader(body);
+  AgentPhoneDraft draft;
+  draft.is_active = reader.Bool("isActive", true).value_or(false);
+  draft.name = reader.String("name", true).value_or("");
+  draft.phone = reader.String("phone", true).value_or("");
+  draft.user_id = UserId(reader.Int64("userID", true, 1, INT64_MAX).value_or(0));
+  if (path_id) CheckBodyId(reader, *path_id);
+  if (reader.errors().empty()) return draft;
+  std::vector<FieldError> errors = std::move(reader.errors());
+  if (const auto validated = ValidateAgentPhone(draft, plan); !validated.ok()) {
+    MergeFieldErrors(errors, validated.error().field_errors);
+  }
+  return Error::InvalidArgument("The agent phone is invalid.", std::move(errors));
+}
+
+Response List(AgentPhoneService& phones, const NumberingPlan&, const RequestContext& context) {
+  const Request& request = context.request;
+  const auto via = Via(request);
+  if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
+  const auto owner = QueryId(request, "owner_id");
+  if (!owner.ok()) return ErrorResponse(owner.error(), request.request_id);
+  if (!*owner) {
+    return ErrorResponse(Error::InvalidArgument("The query parameter 'owner_id' is required.",
+                                                {{"owner_id", "is required"}}),
+                         request.request_id);
+  }
+  const auto listed = phones.List(*context.principal, UserId(**owner), *via);
+  if (!listed.ok()) return ErrorResponse(listed.error(), request.request_id);
+  Json array = Json::array();
+  for (const AgentPhone& phone : *listed) array.push_back(AgentPhoneJson(phone));
+  return JsonResponse(200, array);
+}
+
+Response Create(AgentPhoneService& phones, const NumberingPlan& plan,
+                const RequestContext& context) {
+  const Request& request = context.request;
+  const auto via = Via(request);
+  if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
+  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
+  const auto draft = DecodeDraft(request, std::nullopt, plan);
+  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
+  const auto created = phones.Create(*context.principal, *via, *draft);
+  if (!created.ok()) return ErrorResponse(created.error(), request.request_id);
+  return JsonResponse(201, AgentPhoneJson(*created))
+      .WithHeader("Location", "/v1/agent-phones/" + std::to_string(created->id.value));
+}
+
+Response Update(AgentPhoneService& phones, const NumberingPlan& plan,
+                const RequestContext& context) {
+  const Request& request = context.request;
+  const auto id = PathId(context, "id");
+  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
+  const auto via = Via(request);
+  if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
+  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
+  const auto draft = DecodeDraft(request, *id, plan);
+  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
+  const auto updated = phones.Update(*context.principal, AgentPhoneId(*id), *via, *draft);
+  if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);
+  return JsonResponse(200, AgentPhoneJson(*updated));
+}
+
+Response Delete(AgentPhoneService& phones, const NumberingPlan&,
+                const RequestContext& context) {
+  const Request& request = context.request;
+  const auto id = PathId(context, "id");
+  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
+  const auto via = Via(request);
+  if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
+  const Status deleted = phones.Delete(*context.principal, AgentPhoneId(*id), *via);
+  if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
+  Response response;
+  response.status = 204;
+  return response;
+}
+
+}  // namespace
+
+void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan) {
+  using Function = Response (*)(AgentPhoneService&, const NumberingPlan&, const RequestContext&);
+  const auto bind = [&phones, &plan](Function handler) {
+    return [&phones, &plan, handler](const RequestContext& context) {
+      return handler(phones, plan, context);
+    };
+  };
+  router.Add({"GET", "/v1/agent-phones", AuthPolicy::kTokenRequired, bind(List)});
+  router.Add({"POST", "/v1/agent-phones", AuthPolicy::kTokenRequired, bind(Create)});
+  router.Add({"PUT", "/v1/agent-phones/{id}", AuthPolicy::kTokenRequired, bind(Update)});
+  router.Add({"DELETE", "/v1/agent-phones/{id}", AuthPolicy::kTokenRequired, bind(Delete)});
+}
+
+}  // namespace fr::http

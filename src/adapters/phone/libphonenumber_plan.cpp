@@ -1,0 +1,84 @@
+#include "adapters/phone/libphonenumber_plan.hpp"
+
+#include <phonenumbers/phonenumberutil.h>
+
+namespace fr {
+namespace {
+
+using i18n::phonenumbers::PhoneNumberUtil;
+
+NumberType TypeOf(PhoneNumberUtil::PhoneNumberType type) {
+  switch (type) {
+    case PhoneNumberUtil::FIXED_LINE: return NumberType::kFixedLine;
+    case PhoneNumberUtil::MOBILE: return NumberType::kMobile;
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return NumberType::kFixedLineOrMobile;
+    case PhoneNumberUtil::TOLL_FREE: return NumberType::kTollFree;
+    case PhoneNumberUtil::PREMIUM_RATE: return NumberType::kPremiumRate;
+    case PhoneNumberUtil::SHARED_COST: return NumberType::kSharedCost;
+    case PhoneNumberUtil::VOIP: return NumberType::kVoip;
+    case PhoneNumberUtil::PERSONAL_NUMBER: return NumberType::kPersonalNumber;
+    case PhoneNumberUtil::PAGER: return NumberType::kPager;
+    case PhoneNumberUtil::UAN: return NumberType::kUan;
+    case PhoneNumberUtil::VOICEMAIL: return NumberType::kVoicemail;
+    default: return NumberType::kUnknown;
+  }
+}
+
+// "+49 (241) 556-60" / "0049 241.55660" → "+4924155660"; nullopt when anything else appears,
+// including the letters libphonenumber would happily read as vanity digits.
+std::optional<std::string> Canonical(std::string_view text) {
+  std::string digits;
+  bool plus = false;
+  for (const char ch : text) {
+    if (ch >= '0' && ch <= '9') {
+      digits.push_back(ch);
+    } else if (ch == '+' && digits.empty() && !plus) {
+      plus = true;
+    } else if (ch != ' ' && ch != '-' && ch != '.' && ch != '(' && ch != ')') {
+      return std::nullopt;
+    }
+  }
+  if (!plus) {
+    if (!digits.starts_with("00")) return std::nullopt;
+    digits.erase(0, 2);
+  }
+  if (digits.empty() || digits.size() > 17) return std::nullopt;
+  return "+" + digits;
+}
+
+}  // namespace
+
+LibphonenumberPlan::LibphonenumberPlan() {
+  std::set<std::string> regions;
+  PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
+  regions_.insert(regions.begin(), regions.end());
+}
+
+std::optional<PhoneNumber> LibphonenumberPlan::Parse(std::string_view text,
+                                                     PhoneNumberProblem* problem) const {
+  const auto canonical = Canonical(text);
+  if (!canonical) {
+    if (problem) *problem = PhoneNumberProblem::kMalformed;
+    return std::nullopt;
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  i18n::phonenumbers::PhoneNumber parsed;
+  if (util.Parse(*canonical, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR ||
+      !util.IsValidNumber(parsed)) {
+    if (problem) *problem = PhoneNumberProblem::kInvalid;
+    return std::nullopt;
+  }
+  std::string e164;
+  util.Format(parsed, PhoneNumberUtil::E164, &e164);
+  PhoneNumber number;
+  number.international = "00" + e164.substr(1);
+  util.GetRegionCodeForNumber(parsed, &number.region);
+  number.type = TypeOf(util.GetNumberType(parsed));
+  return number;
+}
+
+bool LibphonenumberPlan::IsKnownRegion(std::string_view region) const {
+  return regions_.find(region) != regions_.end();
+}
+
+}  // namespace fr

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "adapters/storage/database.hpp"
+#include "domain/agent_phone/agent_phone_repository.hpp"
+#include "domain/sip_customer/sip_customer.hpp"
+
+namespace fr {
+
+// SOCI implementation of AgentPhoneRepository. Thread-safe.
+class SociAgentPhoneRepository final : public AgentPhoneRepository {
+ public:
+  explicit SociAgentPhoneRepository(Database& database) : database_(database) {}
+  Result<std::vector<AgentPhone>> ListByOwner(UserId owner) override;
+  Result<std::optional<AgentPhone>> Find(AgentPhoneId id) override;
+  Result<AgentPhone> Create(const AgentPhone& phone) override;
+  Status Update(const AgentPhone& phone) override;
+  Status Delete(AgentPhoneId id) override;
+
+ private:
+  Database& database_;
+};
+
+// SOCI implementation of SipCustomerRepository. Thread-safe.
+class SociSipCustomerRepository final : public SipCustomerRepository {
+ public:
+  explicit SociSipCustomerRepository(Database& database) : database_(database) {}
+  Status Create(const SipCustomer& customer) override;
+  Result<std::optional<SipCustomer>> FindByOrganization(OrganizationId organization) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace fr

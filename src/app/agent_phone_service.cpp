@@ -1,0 +1,85 @@
+#include "app/agent_phone_service.hpp"
+
+namespace fr {
+namespace {
+
+Error NoAccessToOwner() {
+  return Error::PermissionDenied(
+      "You may not manage this user's agent phones: only the user, or an admin of an "
+      "organization the user belongs to (organization_id) while the user allows admin access.");
+}
+
+Error NoSuchPhone() { return Error::NotFound("No such agent phone."); }
+
+// The repository's generic duplicate becomes a message the client can act on.
+Status ExplainDuplicate(Status status, const AgentPhone& phone) {
+  if (status.ok() || status.error().code != ErrorCode::kAlreadyExists) return status;
+  return Error::AlreadyExists("The user already has an agent phone with the number " +
+                              phone.phone + ".");
+}
+
+}  // namespace
+
+Result<Access> AgentPhoneService::AccessTo(const Principal& principal, UserId owner,
+                                           std::optional<OrganizationId> via) {
+  std::optional<Membership> owner_membership;
+  if (via && !(principal.IsUser() && principal.user_id == owner)) {
+    // Read now, not from a cache: withdrawn consent must take effect on the next request.
+    FR_ASSIGN_OR_RETURN(owner_membership, organizations_.FindMembership(*via, owner));
+  }
+  return AgentPhoneAccess(principal, owner, via, owner_membership);
+}
+
+Result<std::vector<AgentPhone>> AgentPhoneService::List(const Principal& principal, UserId owner,
+                                                        std::optional<OrganizationId> via) {
+  FR_ASSIGN_OR_RETURN(const Access access, AccessTo(principal, owner, via));
+  if (!CanRead(access)) return NoAccessToOwner();
+  return phones_.ListByOwner(owner);
+}
+
+Result<AgentPhone> AgentPhoneService::Create(const Principal& principal,
+                                             std::optional<OrganizationId> via,
+                                             const AgentPhoneDraft& draft) {
+  FR_ASSIGN_OR_RETURN(const AgentPhone phone, ValidateAgentPhone(draft, plan_));
+  FR_ASSIGN_OR_RETURN(const Access access, AccessTo(principal, draft.user_id, via));
+  if (!CanWrite(access)) return NoAccessToOwner();
+  auto created = phones_.Create(phone);
+  if (!created.ok()) return ExplainDuplicate(std::move(created).error(), phone).error();
+  return created;
+}
+
+Result<AgentPhone> AgentPhoneService::WritablePhone(const Principal& principal, AgentPhoneId id,
+                                                    std::optional<OrganizationId> via) {
+  FR_ASSIGN_OR_RETURN(const auto existing, phones_.Find(id));
+  if (!existing) return NoSuchPhone();
+  FR_ASSIGN_OR_RETURN(const Access access, AccessTo(principal, existing->user_id, via));
+  // Readable and writable coincide for agent phones, so a phone the caller may not write is
+  // one it may not see: 404, never revealing that it exists.
+  if (!CanWrite(access)) return NoSuchPhone();
+  return *existing;
+}
+
+Result<AgentPhone> AgentPhoneService::Update(const Principal& principal, AgentPhoneId id,
+                                             std::optional<OrganizationId> via,
+                                             const AgentPhoneDraft& draft) {
+  FR_ASSIGN_OR_RETURN(const AgentPhone existing, WritablePhone(principal, id, via));
+  auto validated = ValidateAgentPhone(draft, plan_);
+  std::vector<FieldError> errors =
+      validated.ok() ? std::vector<FieldError>{} : validated.error().field_errors;
+  if (draft.user_id != existing.user_id) {
+    errors.push_back({"userID", "the owner of an agent phone cannot change"});
+  }
+  if (!errors.empty()) return Error::InvalidArgument("The agent phone is invalid.", std::move(errors));
+  AgentPhone updated = std::move(validated).value();
+  updated.id = existing.id;
+  FR_RETURN_IF_ERROR(ExplainDuplicate(phones_.Update(updated), updated));
+  return updated;
+}
+
+Status AgentPhoneService::Delete(const Principal& principal, AgentPhoneId id,
+                                 std::optional<OrganizationId> via) {
+  FR_ASSIGN_OR_RETURN(const AgentPhone existing, WritablePhone(principal, id, via));
+  return phones_.Delete(existing.id);
+}
+
+}  // namespace fr

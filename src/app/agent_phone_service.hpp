@@ -1,0 +1,49 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domain/agent_phone/agent_phone.hpp"
+#include "domain/agent_phone/agent_phone_repository.hpp"
+#include "identity/authorization.hpp"
+#include "identity/principal.hpp"
+#include "identity/repositories.hpp"
+
+namespace fr {
+
+// A user's agent phones, for the user and, with the user's consent, the admins of an
+// organisation the user belongs to (`via` is the request's `organization_id`). Thread-safe.
+class AgentPhoneService {
+ public:
+  AgentPhoneService(AgentPhoneRepository& phones, OrganizationRepository& organizations,
+                    const NumberingPlan& plan)
+      : phones_(phones), organizations_(organizations), plan_(plan) {}
+
+  // Errors: kPermissionDenied when the caller may not see `owner`'s phones.
+  Result<std::vector<AgentPhone>> List(const Principal& principal, UserId owner,
+                                       std::optional<OrganizationId> via);
+  // Errors: kInvalidArgument (fields), kPermissionDenied (no access to draft.user_id),
+  // kAlreadyExists (same number twice), kResourceExhausted (too many phones).
+  Result<AgentPhone> Create(const Principal& principal, std::optional<OrganizationId> via,
+                            const AgentPhoneDraft& draft);
+  // Full replacement. Errors: kNotFound (no such phone, or invisible to the caller),
+  // kInvalidArgument (fields, or an attempt to change the owner), kAlreadyExists.
+  Result<AgentPhone> Update(const Principal& principal, AgentPhoneId id,
+                            std::optional<OrganizationId> via, const AgentPhoneDraft& draft);
+  // Errors: kNotFound.
+  Status Delete(const Principal& principal, AgentPhoneId id, std::optional<OrganizationId> via);
+
+ private:
+  Result<Access> AccessTo(const Principal& principal, UserId owner,
+                          std::optional<OrganizationId> via);
+  // The phone `id` if the caller may write it; kNotFound otherwise.
+  Result<AgentPhone> WritablePhone(const Principal& principal, AgentPhoneId id,
+                                   std::optional<OrganizationId> via);
+
+  AgentPhoneRepository& phones_;
+  OrganizationRepository& organizations_;
+  const NumberingPlan& plan_;
+};
+
+}  // namespace fr

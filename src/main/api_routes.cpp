@@ -1,0 +1,15 @@
+#include "main/api_routes.hpp"
+
+#include "adapters/http/routes.hpp"
+
+namespace fr {
+
+void RegisterApiRoutes(http::Router& router, Services& services,
+                       const http::HttpMetrics& metrics) {
+  http::AddOperationalRoutes(router, [&services] { return services.database->Ping(); }, metrics);
+  http::AddAccountRoutes(router, services.accounts);
+  http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
+  http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
+}
+
+}  // namespace fr
