@@ -240,3 +240,41 @@ TEST_F(AgentPhonesHttpTest, QueryParametersAreValidated) {
 
 }  // namespace
 }  // namespace fr::testing
+
+namespace fr::testing {
+namespace {
+
+// Two organisations, each with a consenting member: each admin reaches exactly its own
+// member's phones, and no listing ever carries the other organisation's data.
+TEST_F(AgentPhonesHttpTest, TwoOrganizationsNeverCross) {
+  const std::int64_t lea = server_.Admin({"user", "create", "--name", "Lea"})["id"];
+  server_.Admin({"member", "add", "--org", Str(org_b_), "--user", Str(lea), "--role", "member",
+                 "--allow-admin-access"});
+  const std::string lea_token = Secret({"token", "create", "--user", Str(lea)});
+  ASSERT_EQ(CreatePhone(Pat(max_token_), max_, "+4924155660", "", "max-phone").status, 201);
+  ASSERT_EQ(CreatePhone(Pat(lea_token), lea, "+4924155661", "", "lea-phone").status, 201);
+
+  const auto a_sees = client_->Get(ListPath(max_, "&organization_id=" + Str(org_a_)),
+                                   {Api(org_a_token_)});
+  ASSERT_EQ(a_sees.status, 200);
+  ASSERT_EQ(a_sees.Json().size(), 1u);
+  EXPECT_EQ(a_sees.Json()[0]["name"], "max-phone");
+  const auto b_sees = client_->Get(ListPath(lea, "&organization_id=" + Str(org_b_)),
+                                   {Pat(bea_token_)});
+  ASSERT_EQ(b_sees.status, 200);
+  ASSERT_EQ(b_sees.Json().size(), 1u);
+  EXPECT_EQ(b_sees.Json()[0]["name"], "lea-phone");
+
+  for (const auto& [header, owner, org] :
+       std::vector<std::tuple<std::string, std::int64_t, std::int64_t>>{
+           {Api(org_a_token_), lea, org_a_}, {Api(org_a_token_), lea, org_b_},
+           {Pat(ann_token_), lea, org_b_},   {Api(org_b_token_), max_, org_b_},
+           {Pat(bea_token_), max_, org_a_},  {Pat(lea_token), max_, org_b_}}) {
+    const auto crossed = client_->Get(ListPath(owner, "&organization_id=" + Str(org)), {header});
+    ExpectProblem(crossed, 403);
+    EXPECT_EQ(crossed.body.find("-phone"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace fr::testing

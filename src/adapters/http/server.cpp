@@ -63,6 +63,7 @@ struct HttpServer::Impl {
   bool CopyRequest(const restinio::request_t& source, Request& request);
   void Finish(const restinio::request_handle_t& handle, const Request& request,
               Pipeline::Outcome outcome, Clock::time_point started);
+  void LogAccess(const Request& request, const Pipeline::Outcome& outcome, double seconds);
   std::string NewRequestId();
 
   ServerConfig config;
@@ -140,6 +141,11 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
 void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Request& request,
                               Pipeline::Outcome outcome, Clock::time_point started) {
   const Response& response = outcome.response;
+  // Counted and logged before the response leaves, so that whoever reacts to the response
+  // (a scraper, a test) already finds the request in the metrics and the log.
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics.RequestFinished(request.method, outcome.route, response.status, seconds);
+  LogAccess(request, outcome, seconds);
   try {
     auto builder = handle->create_response(restinio::http_status_line_t(
         restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
@@ -156,9 +162,11 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
     unwritten.fetch_sub(1);
     spdlog::warn("http: could not write the response to {}: {}", request.request_id, error.what());
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  metrics.RequestFinished(request.method, outcome.route, response.status, seconds);
-  nlohmann::json line = {
+}
+
+void HttpServer::Impl::LogAccess(const Request& request, const Pipeline::Outcome& outcome,
+                                 double seconds) {
+  const nlohmann::json line = {
       {"ts", FormatTimestamp(SystemClock().Now())},
       {"type", "access"},
       {"request_id", request.request_id},
@@ -166,10 +174,10 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
       {"method", request.method},
       {"path", request.path},
       {"route", outcome.route},
-      {"status", response.status},
+      {"status", outcome.response.status},
       {"duration_ms", seconds * 1000.0},
       {"request_bytes", request.body.size()},
-      {"response_bytes", response.body.size()},
+      {"response_bytes", outcome.response.body.size()},
   };
   spdlog::get("access")->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
