@@ -7,7 +7,7 @@
 namespace fr {
 
 // Canonical error codes, after Abseil's. Closed on purpose: every code has exactly one HTTP
-// status in adapters/http/problem.cpp and one exit code in the CLI.
+// status in adapters/http/problem.cpp; the CLI prints the code's name and exits 1.
 enum class ErrorCode {
   kInvalidArgument,     // the caller's input is malformed or out of range
   kNotFound,            // the object does not exist, or the caller may not know that it does

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -41,8 +42,11 @@ Status SeedDemoDataIfEmpty(Services& services, const std::string& base_url,
   AdministrationService& admin = services.administration;
   FR_ASSIGN_OR_RETURN(const std::int64_t organizations, admin.CountOrganizations());
   if (organizations > 0) {
-    spdlog::info("demo: the database has data already; demo tokens were printed on its first "
-                 "run and saved to {}", credentials_path);
+    if (std::filesystem::exists(credentials_path)) {
+      spdlog::info("demo: demo data exists; its tokens are in {}", credentials_path);
+    } else {
+      spdlog::info("demo: the database has data already; no demo data was added");
+    }
     return Ok();
   }
   FR_ASSIGN_OR_RETURN(const Organization organization,

@@ -41,6 +41,8 @@ Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& lis
   return std::make_pair(host, static_cast<std::uint16_t>(port));
 }
 
+int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen);
+
 int Serve(const ServeOptions& options) {
   if (const Status logging = SetUpLogging(options.log_format, options.log_level); !logging.ok()) {
     std::fprintf(stderr, "error: %s\n", logging.error().detail.c_str());
@@ -53,6 +55,13 @@ int Serve(const ServeOptions& options) {
                              : listen.error().detail.c_str());
     return 2;
   }
+  const int code = ServeWith(options, *listen);
+  // Everything, the database included, is closed by now.
+  spdlog::info("stopped; bye");
+  return code;
+}
+
+int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen) {
   // One session per worker plus one for readiness and background work.
   auto services = Services::Open(options.database.url, options.workers + 1);
   if (!services.ok()) {
@@ -65,8 +74,8 @@ int Serve(const ServeOptions& options) {
   http::Router router;
   RegisterApiRoutes(router, wired, metrics);
   http::ServerConfig config;
-  config.host = listen->first;
-  config.port = listen->second;
+  config.host = listen.first;
+  config.port = listen.second;
   config.workers = options.workers;
   const http::Pipeline pipeline(router, wired.authentication, config.max_body_bytes);
   http::HttpServer server(config, pipeline, metrics, wired.random);
@@ -87,7 +96,6 @@ int Serve(const ServeOptions& options) {
   // Logged last: tests and scripts take this line to mean "ready, demo data printed".
   spdlog::info("listening on http://{}:{}", config.host, *port);
   server.RunUntilStopped();
-  spdlog::info("database closed; bye");
   return 0;
 }
 

@@ -22,7 +22,8 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 // JSON, invalid UTF-8, nesting deeper than kMaxJsonDepth, or a non-object.
 Result<Json> ParseJsonObject(std::string_view body);
 
-// 415 when a request that carries a body does not declare JSON; nullopt when acceptable.
+// 415 unless the request declares a JSON body (every endpoint that calls this requires one);
+// nullopt when acceptable.
 std::optional<Response> RejectNonJson(const Request& request);
 
 // A 2xx JSON response.

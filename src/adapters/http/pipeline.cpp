@@ -74,11 +74,15 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
   if (route.auth == AuthPolicy::kTokenRequired) {
     const auto credential = CredentialOf(request);
     if (!credential) {
-      return {ErrorResponse(Error::Unauthenticated(
-                                "Send a token: Personal-Access-Token, API-TOKEN or "
-                                "Authorization: Bearer."),
-                            request.request_id),
-              route.path_template};
+      Response response = ErrorResponse(
+          Error::Unauthenticated(
+              "Send a token: Personal-Access-Token, API-TOKEN or Authorization: Bearer."),
+          request.request_id);
+      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+      for (auto& [name, value] : response.headers) {
+        if (name == "WWW-Authenticate") value = "Bearer realm=\"first-responder\"";
+      }
+      return {std::move(response), route.path_template};
     }
     auto authenticated = authentication_.Authenticate(*credential);
     if (!authenticated.ok()) {

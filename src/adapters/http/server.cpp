@@ -122,8 +122,9 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
     return restinio::request_accepted();
   }
   if (draining.load()) {
-    Finish(handle, request, {ProblemResponse(OverloadedProblem(), request.request_id), "unmatched"},
-           started);
+    Response response = ProblemResponse(OverloadedProblem(), request.request_id);
+    response.WithHeader("Retry-After", "1");
+    Finish(handle, request, {std::move(response), "unmatched"}, started);
     return restinio::request_accepted();
   }
   auto shared = std::make_shared<Request>(std::move(request));

@@ -32,10 +32,25 @@ void OpenSqliteSession(soci::session& session, const std::string& path) {
   for (const char* statement : kSqliteSessionSetup) session << statement;
 }
 
-}  // namespace
+// SOCI appends the bound values to its messages ("… with :name=…"): personal data that must
+// not reach the log.
+std::string WithoutBoundValues(const char* message) {
+  std::string text(message);
+  const auto values = text.find(" with :");
+  if (values != std::string::npos) text.resize(values);
+  return text;
+}
 
-Error TranslateStorageError(const std::exception& error, const char* operation) {
-  spdlog::error("storage: {} failed: {}", operation, error.what());
+Error Logged(Error error, const char* operation, const char* message) {
+  if (error.code == ErrorCode::kAlreadyExists) {
+    spdlog::debug("storage: {}: {}", operation, WithoutBoundValues(message));
+  } else {
+    spdlog::error("storage: {} failed: {}", operation, WithoutBoundValues(message));
+  }
+  return error;
+}
+
+Error Classify(const std::exception& error) {
   if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
     const int primary = sqlite->result() & 0xFF;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
@@ -55,6 +70,12 @@ Error TranslateStorageError(const std::exception& error, const char* operation) 
     }
   }
   return Error::Internal("A storage operation failed.");
+}
+
+}  // namespace
+
+Error TranslateStorageError(const std::exception& error, const char* operation) {
+  return Logged(Classify(error), operation, error.what());
 }
 
 Database::Database(Dialect dialect, std::size_t pool_size)
