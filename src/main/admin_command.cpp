@@ -23,6 +23,10 @@ struct AdminOptions {
   std::string role = "member";
   bool allow_admin_access = false;
   int expires_days = 0;
+  std::string country;
+  std::string city;
+  std::string from;
+  std::string to;
 };
 
 Json TimestampOrNull(const std::optional<Timestamp>& at) {
@@ -111,6 +115,10 @@ int RemoveMember(Services& services, const AdminOptions& options) {
   const Status removed = services.administration.RemoveMember(
       OrganizationId(options.organization), UserId(options.user));
   if (!removed.ok()) return Fail(options, removed.error());
+  // A user who left the organisation answers none of its hotlines.
+  const Status unassigned = services.hotlines.RemoveAgentFromOrganization(
+      OrganizationId(options.organization), UserId(options.user));
+  if (!unassigned.ok()) return Fail(options, unassigned.error());
   return Print(options, {{"organizationID", options.organization}, {"userID", options.user}},
                "membership removed");
 }
@@ -151,6 +159,36 @@ int ListTokens(Services& services, const AdminOptions& options) {
             (token.revoked_at ? FormatTimestamp(*token.revoked_at) : "-");
   }
   return Print(options, {{"tokens", list}}, text);
+}
+
+int AddNumbers(Services& services, const AdminOptions& options) {
+  const auto added =
+      services.number_service.AddBlock(options.country, options.city, options.from, options.to);
+  if (!added.ok()) return Fail(options, added.error());
+  return Print(options, {{"added", *added}, {"country", options.country}, {"city", options.city}},
+               std::to_string(*added) + " numbers added in " + options.city + ", " +
+                   options.country);
+}
+
+int ListNumbers(Services& services, const AdminOptions& options) {
+  const auto numbers = services.number_service.List();
+  if (!numbers.ok()) return Fail(options, numbers.error());
+  Json list = Json::array();
+  std::string text = "NUMBER            COUNTRY  CITY  STATE";
+  for (const InventoryNumber& number : *numbers) {
+    Json entry = {{"number", number.number},
+                  {"country", number.country},
+                  {"city", number.city},
+                  {"state", NumberStateName(number.state)},
+                  {"hotlineID", number.hotline.valid() ? Json(number.hotline.value) : Json(nullptr)},
+                  {"quarantinedUntil", TimestampOrNull(number.quarantined_until)}};
+    text += "\n" + number.number + "  " + number.country + "  " + number.city + "  " +
+            NumberStateName(number.state);
+    if (number.hotline.valid()) text += " (hotline " + std::to_string(number.hotline.value) + ")";
+    if (number.quarantined_until) text += " until " + FormatTimestamp(*number.quarantined_until);
+    list.push_back(std::move(entry));
+  }
+  return Print(options, {{"numbers", list}}, text);
 }
 
 int RevokeToken(Services& services, const AdminOptions& options) {
@@ -221,6 +259,18 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   Leaf(*token, "revoke", "Revoke a token", options, RevokeToken, exit_code)
       ->add_option("id", options->token, "Token id")
       ->required();
+
+  CLI::App* numbers = admin->add_subcommand("numbers", "The phone-number inventory")
+                          ->require_subcommand(1);
+  numbers->fallthrough();
+  CLI::App* add_numbers = Leaf(*numbers, "add", "Import a block of numbers the trunk routes here",
+                               options, AddNumbers, exit_code);
+  add_numbers->add_option("--country", options->country, "ISO country code, e.g. DE")->required();
+  add_numbers->add_option("--city", options->city, "City, e.g. Aachen")->required();
+  add_numbers->add_option("--from", options->from, "First number, e.g. 004924155660000")
+      ->required();
+  add_numbers->add_option("--to", options->to, "Last number, e.g. 004924155660999")->required();
+  Leaf(*numbers, "list", "Every number with its state", options, ListNumbers, exit_code);
 }
 
 }  // namespace fr

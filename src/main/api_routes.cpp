@@ -9,6 +9,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddOperationalRoutes(router, [&services] { return services.database->Ping(); }, metrics);
   http::AddAccountRoutes(router, services.accounts);
   http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
+  http::AddHotlineRoutes(router, services.hotline_service);
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
 }
 

@@ -61,6 +61,9 @@ Status SeedDemoDataIfEmpty(Services& services, const std::string& base_url,
                       admin.CreatePersonalToken(max.id, {"demo", std::nullopt}));
   FR_ASSIGN_OR_RETURN(const IssuedToken api_token,
                       admin.CreateOrganizationToken(organization.id, {"demo", std::nullopt}));
+  // Local numbers for hotlines of an organisation whose SIP customer account is in Aachen.
+  FR_RETURN_IF_ERROR(
+      services.number_service.AddBlock("DE", "Aachen", "004924155660000", "004924155660019"));
 
   const std::string tour =
       Tour(base_url, organization, ada, ada_token, max, max_token, api_token);

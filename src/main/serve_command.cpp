@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string log_format = "text";
   std::string log_level = "info";
   bool demo = false;
+  HotlinePolicy hotlines;
 };
 
 // "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
@@ -63,7 +64,7 @@ int Serve(const ServeOptions& options) {
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen) {
   // One session per worker plus one for readiness and background work.
-  auto services = Services::Open(options.database.url, options.workers + 1);
+  auto services = Services::Open(options.database.url, options.workers + 1, options.hotlines);
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
@@ -120,6 +121,16 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_flag("--demo", options->demo,
                   "On an empty database, create demo data and print tokens and curl examples")
       ->envname("FR_DEMO");
+  serve->add_option("--max-hotlines", options->hotlines.max_per_organization,
+                    "Hotlines one organisation may have")
+      ->envname("FR_MAX_HOTLINES")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  serve->add_option("--number-quarantine-days", options->hotlines.quarantine_days,
+                    "Days a released number waits before it is given out again")
+      ->envname("FR_NUMBER_QUARANTINE_DAYS")
+      ->check(CLI::Range(0, 3650))
+      ->capture_default_str();
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });
 }
 

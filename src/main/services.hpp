@@ -6,12 +6,15 @@
 #include "adapters/crypto/openssl_crypto.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
+#include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
 #include "app/authentication_service.hpp"
+#include "app/hotline_service.hpp"
+#include "app/number_inventory_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "common/clock.hpp"
 
@@ -20,21 +23,26 @@ namespace fr {
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  explicit Services(std::unique_ptr<Database> db)
+  explicit Services(std::unique_ptr<Database> db, HotlinePolicy policy = {})
       : database(std::move(db)),
         users(*database),
         organizations(*database),
         tokens(*database),
         agent_phones(*database),
         sip_customers(*database),
+        hotlines(*database),
+        numbers(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
         administration(users, organizations, tokens, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbering_plan),
-        sip_customer_service(sip_customers, organizations, numbering_plan, clock) {}
+        sip_customer_service(sip_customers, organizations, numbering_plan, clock),
+        hotline_service(hotlines, sip_customers, organizations, clock, policy),
+        number_service(numbers, numbering_plan, clock) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
-  static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size);
+  static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
+                                                HotlinePolicy policy = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
@@ -46,11 +54,15 @@ struct Services {
   SociTokenRepository tokens;
   SociAgentPhoneRepository agent_phones;
   SociSipCustomerRepository sip_customers;
+  SociHotlineRepository hotlines;
+  SociNumberInventory numbers;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
   AgentPhoneService agent_phone_service;
   SipCustomerService sip_customer_service;
+  HotlineService hotline_service;
+  NumberInventoryService number_service;
 };
 
 }  // namespace fr

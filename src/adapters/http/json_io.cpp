@@ -106,6 +106,31 @@ std::optional<std::int64_t> FieldReader::Int64(std::string_view name, bool requi
   return number;
 }
 
+std::optional<std::vector<std::int64_t>> FieldReader::Int64Array(std::string_view name,
+                                                                 bool required) {
+  const Json* value = Lookup(name, required);
+  if (value == nullptr) return std::nullopt;
+  std::vector<std::int64_t> numbers;
+  bool valid = value->is_array();
+  if (valid) {
+    for (const Json& item : *value) {
+      if (!item.is_number_integer() ||
+          (item.is_number_unsigned() &&
+           item.get<std::uint64_t>() >
+               static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
+        valid = false;
+        break;
+      }
+      numbers.push_back(item.get<std::int64_t>());
+    }
+  }
+  if (!valid) {
+    AddError(std::string(name), "must be an array of integers");
+    return std::nullopt;
+  }
+  return numbers;
+}
+
 std::optional<std::string> FieldReader::String(std::string_view name, bool required) {
   const Json* value = Lookup(name, required);
   if (value == nullptr) return std::nullopt;

@@ -39,6 +39,8 @@ class FieldReader {
   // An integer in [min, max]; JSON floats, strings and out-of-range values are errors.
   std::optional<std::int64_t> Int64(std::string_view name, bool required, std::int64_t min,
                                     std::int64_t max);
+  // An array of integers (each any int64); the domain checks the values.
+  std::optional<std::vector<std::int64_t>> Int64Array(std::string_view name, bool required);
   // A string (not yet length-checked: the domain owns those rules).
   std::optional<std::string> String(std::string_view name, bool required);
 

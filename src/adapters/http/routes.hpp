@@ -6,6 +6,7 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/hotline_service.hpp"
 #include "app/sip_customer_service.hpp"
 
 namespace fr::http {
@@ -21,6 +22,9 @@ void AddAccountRoutes(Router& router, AccountService& accounts);
 
 // GET/POST /v1/agent-phones, PUT/DELETE /v1/agent-phones/{id}.
 void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan);
+
+// GET/POST /v1/hotlines, GET/PUT/DELETE /v1/hotlines/{hotlineID}.
+void AddHotlineRoutes(Router& router, HotlineService& hotlines);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,

@@ -1,0 +1,153 @@
+#include "adapters/http/json_io.hpp"
+#include "adapters/http/problem.hpp"
+#include "adapters/http/routes.hpp"
+#include "common/text.hpp"
+
+namespace fr::http {
+namespace {
+
+Json HotlineJson(const Hotline& hotline) {
+  Json agents = Json::array();
+  for (const UserId agent : hotline.agents) agents.push_back(agent.value);
+  Json json = {{"agents", std::move(agents)},
+               {"channelsInbound", hotline.channels_inbound},
+               {"channelsOutbound", hotline.channels_outbound},
+               {"id", hotline.id.value},
+               {"isActive", hotline.is_active},
+               {"name", hotline.name},
+               {"number", hotline.number},
+               {"organizationID", hotline.organization_id.value},
+               {"status", HotlineStatusName(hotline.status)},
+               {"ttsInbound", hotline.tts_inbound},
+               {"ttsOutbound", hotline.tts_outbound}};
+  if (hotline.status == HotlineStatus::kFailed) json["statusDetail"] = hotline.status_detail;
+  return json;
+}
+
+std::string ETagOf(const Hotline& hotline) { return "\"" + std::to_string(hotline.version) + "\""; }
+
+// If-Match: absent → no condition; `*` → any version; `"N"` → version N; anything else can
+// never match (-1), so the request fails with 412 as RFC 9110 requires.
+std::optional<std::int64_t> ExpectedVersion(const Request& request) {
+  const auto header = request.Header("if-match");
+  if (!header) return std::nullopt;
+  const std::string_view value = TrimAsciiWhitespace(*header);
+  if (value == "*") return std::nullopt;
+  if (value.size() >= 3 && value.front() == '"' && value.back() == '"') {
+    if (const auto version = ParsePositiveId(value.substr(1, value.size() - 2))) return *version;
+  }
+  return -1;
+}
+
+// Decodes a Hotline body; `path_id` is set for updates. Domain checks run on the fields that
+// decoded, so every bad field is reported at once. `id`, `number` and `status` are read-only.
+Result<HotlineDraft> DecodeDraft(const Request& request, std::optional<std::int64_t> path_id) {
+  FR_ASSIGN_OR_RETURN(const Json body, ParseJsonObject(request.body));
+  FieldReader reader(body);
+  HotlineDraft draft;
+  draft.agents = reader.Int64Array("agents", true).value_or(std::vector<std::int64_t>{});
+  draft.channels_inbound = static_cast<int>(
+      reader.Int64("channelsInbound", false, 1, kMaxChannels).value_or(kDefaultChannels));
+  draft.channels_outbound = static_cast<int>(
+      reader.Int64("channelsOutbound", false, 1, kMaxChannels).value_or(kDefaultChannels));
+  draft.is_active = reader.Bool("isActive", true).value_or(true);
+  draft.name = reader.String("name", true).value_or("");
+  draft.organization_id =
+      OrganizationId(reader.Int64("organizationID", true, 1, INT64_MAX).value_or(0));
+  draft.tts_inbound = reader.String("ttsInbound", false).value_or("");
+  draft.tts_outbound = reader.String("ttsOutbound", false).value_or("");
+  if (path_id) CheckBodyId(reader, *path_id);
+  if (reader.errors().empty()) return draft;
+  std::vector<FieldError> errors = std::move(reader.errors());
+  if (const auto validated = ValidateHotline(draft); !validated.ok()) {
+    MergeFieldErrors(errors, validated.error().field_errors);
+  }
+  return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
+}
+
+Response List(HotlineService& hotlines, const RequestContext& context) {
+  const Request& request = context.request;
+  std::vector<FieldError> errors;
+  const auto organization = QueryId(request, "organization_id");
+  const auto limit = QueryInt(request, "limit", 1, 50, 10);
+  const auto offset = QueryInt(request, "offset", 0, INT64_MAX, 0);
+  for (const Status& status : {organization.ok() ? Ok() : Status(organization.error()),
+                               limit.ok() ? Ok() : Status(limit.error()),
+                               offset.ok() ? Ok() : Status(offset.error())}) {
+    if (!status.ok()) MergeFieldErrors(errors, status.error().field_errors);
+  }
+  if (organization.ok() && !*organization) errors.push_back({"organization_id", "is required"});
+  if (!errors.empty()) {
+    return ErrorResponse(Error::InvalidArgument("The query parameters are invalid.", errors),
+                         request.request_id);
+  }
+  const auto page = hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset);
+  if (!page.ok()) return ErrorResponse(page.error(), request.request_id);
+  Json items = Json::array();
+  for (const Hotline& hotline : page->hotlines) items.push_back(HotlineJson(hotline));
+  return JsonResponse(200, {{"hotlines", std::move(items)}, {"totalHotlines", page->total}});
+}
+
+Response Create(HotlineService& hotlines, const RequestContext& context) {
+  const Request& request = context.request;
+  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
+  const auto draft = DecodeDraft(request, std::nullopt);
+  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
+  const auto created = hotlines.Create(*context.principal, *draft);
+  if (!created.ok()) return ErrorResponse(created.error(), request.request_id);
+  return JsonResponse(201, HotlineJson(*created))
+      .WithHeader("Location", "/v1/hotlines/" + std::to_string(created->id.value))
+      .WithHeader("ETag", ETagOf(*created));
+}
+
+Response Get(HotlineService& hotlines, const RequestContext& context) {
+  const Request& request = context.request;
+  const auto id = PathId(context, "hotlineID");
+  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
+  const auto hotline = hotlines.Get(*context.principal, HotlineId(*id));
+  if (!hotline.ok()) return ErrorResponse(hotline.error(), request.request_id);
+  return JsonResponse(200, HotlineJson(*hotline)).WithHeader("ETag", ETagOf(*hotline));
+}
+
+Response Update(HotlineService& hotlines, const RequestContext& context) {
+  const Request& request = context.request;
+  const auto id = PathId(context, "hotlineID");
+  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
+  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
+  const auto draft = DecodeDraft(request, *id);
+  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
+  const auto updated =
+      hotlines.Update(*context.principal, HotlineId(*id), *draft, ExpectedVersion(request));
+  if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);
+  return JsonResponse(200, HotlineJson(*updated)).WithHeader("ETag", ETagOf(*updated));
+}
+
+Response Delete(HotlineService& hotlines, const RequestContext& context) {
+  const Request& request = context.request;
+  const auto id = PathId(context, "hotlineID");
+  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
+  const Status deleted =
+      hotlines.Delete(*context.principal, HotlineId(*id), ExpectedVersion(request));
+  if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
+  Response response;
+  response.status = 204;
+  return response;
+}
+
+}  // namespace
+
+void AddHotlineRoutes(Router& router, HotlineService& hotlines) {
+  using Function = Response (*)(HotlineService&, const RequestContext&);
+  const auto bind = [&hotlines](Function handler) {
+    return [&hotlines, handler](const RequestContext& context) {
+      return handler(hotlines, context);
+    };
+  };
+  router.Add({"GET", "/v1/hotlines", AuthPolicy::kTokenRequired, bind(List)});
+  router.Add({"POST", "/v1/hotlines", AuthPolicy::kTokenRequired, bind(Create)});
+  router.Add({"GET", "/v1/hotlines/{hotlineID}", AuthPolicy::kTokenRequired, bind(Get)});
+  router.Add({"PUT", "/v1/hotlines/{hotlineID}", AuthPolicy::kTokenRequired, bind(Update)});
+  router.Add({"DELETE", "/v1/hotlines/{hotlineID}", AuthPolicy::kTokenRequired, bind(Delete)});
+}
+
+}  // namespace fr::http

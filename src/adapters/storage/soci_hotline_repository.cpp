@@ -1,0 +1,283 @@
+#include "adapters/storage/soci_hotline_repository.hpp"
+
+#include <cctype>
+
+namespace fr {
+namespace {
+
+constexpr const char* kHotlineColumns =
+    "SELECT id, organization_id, name, channels_inbound, channels_outbound, is_active,"
+    " tts_inbound, tts_outbound, number, status, status_detail, version, created_at, updated_at"
+    " FROM hotlines";
+constexpr const char* kCountByOrganization =
+    "SELECT COUNT(*) FROM hotlines WHERE organization_id = :organization_id";
+constexpr const char* kSelectFreeNumber =
+    "SELECT number FROM phone_numbers WHERE country = :country AND city_key = :city_key"
+    " AND hotline_id IS NULL AND (quarantined_until IS NULL OR quarantined_until <= :now)"
+    " ORDER BY number LIMIT 1";
+constexpr const char* kReserveNumber =
+    "UPDATE phone_numbers SET hotline_id = :hotline_id, quarantined_until = NULL"
+    " WHERE number = :number";
+constexpr const char* kQuarantineNumber =
+    "UPDATE phone_numbers SET hotline_id = NULL, quarantined_until = :until, routing_enabled = 0"
+    " WHERE hotline_id = :hotline_id";
+constexpr const char* kInsertHotline =
+    "INSERT INTO hotlines (organization_id, name, channels_inbound, channels_outbound, is_active,"
+    " tts_inbound, tts_outbound, number, status, status_detail, version, created_at, updated_at)"
+    " VALUES (:organization_id, :name, :channels_inbound, :channels_outbound, :is_active,"
+    " :tts_inbound, :tts_outbound, :number, :status, :status_detail, 1, :now, :now2) RETURNING id";
+constexpr const char* kUpdateHotline =
+    "UPDATE hotlines SET name = :name, channels_inbound = :channels_inbound,"
+    " channels_outbound = :channels_outbound, is_active = :is_active, tts_inbound = :tts_inbound,"
+    " tts_outbound = :tts_outbound, status = :status, status_detail = :status_detail,"
+    " version = version + 1, updated_at = :now WHERE id = :id";
+constexpr const char* kSelectVersion = "SELECT version, status FROM hotlines WHERE id = :id";
+constexpr const char* kDeleteHotline = "DELETE FROM hotlines WHERE id = :id";
+constexpr const char* kInsertAgent =
+    "INSERT INTO hotline_agents (hotline_id, position, user_id) VALUES (:hotline_id, :position,"
+    " :user_id)";
+constexpr const char* kDeleteAgents = "DELETE FROM hotline_agents WHERE hotline_id = :hotline_id";
+constexpr const char* kSelectAgents =
+    "SELECT user_id FROM hotline_agents WHERE hotline_id = :hotline_id ORDER BY position";
+constexpr const char* kRemoveAgentFromOrganization =
+    "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
+constexpr const char* kInsertStatusEvent =
+    "INSERT INTO hotline_status_events (hotline_id, status, detail, at)"
+    " VALUES (:hotline_id, :status, :detail, :at)";
+
+struct HotlineRow {
+  long long id = 0, organization_id = 0, version = 0, created_at = 0, updated_at = 0;
+  int channels_inbound = 0, channels_outbound = 0, is_active = 0;
+  std::string name, tts_inbound, tts_outbound, number, status, status_detail;
+
+  void Bind(soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(organization_id));
+    statement.exchange(soci::into(name));
+    statement.exchange(soci::into(channels_inbound));
+    statement.exchange(soci::into(channels_outbound));
+    statement.exchange(soci::into(is_active));
+    statement.exchange(soci::into(tts_inbound));
+    statement.exchange(soci::into(tts_outbound));
+    statement.exchange(soci::into(number));
+    statement.exchange(soci::into(status));
+    statement.exchange(soci::into(status_detail));
+    statement.exchange(soci::into(version));
+    statement.exchange(soci::into(created_at));
+    statement.exchange(soci::into(updated_at));
+  }
+
+  Hotline ToHotline() const {
+    Hotline hotline;
+    hotline.id = HotlineId(id);
+    hotline.organization_id = OrganizationId(organization_id);
+    hotline.name = name;
+    hotline.channels_inbound = channels_inbound;
+    hotline.channels_outbound = channels_outbound;
+    hotline.is_active = is_active != 0;
+    hotline.tts_inbound = tts_inbound;
+    hotline.tts_outbound = tts_outbound;
+    hotline.number = number;
+    hotline.status = ParseHotlineStatus(status).value_or(HotlineStatus::kFailed);
+    hotline.status_detail = status_detail;
+    hotline.version = version;
+    hotline.created_at = FromEpochMillis(created_at);
+    hotline.updated_at = FromEpochMillis(updated_at);
+    return hotline;
+  }
+};
+
+std::vector<UserId> SelectAgents(soci::session& session, HotlineId hotline) {
+  long long key = hotline.value;
+  long long user = 0;
+  std::vector<UserId> agents;
+  soci::statement statement =
+      (session.prepare << kSelectAgents, soci::use(key), soci::into(user));
+  if (statement.execute(true)) {
+    do {
+      agents.push_back(UserId(user));
+    } while (statement.fetch());
+  }
+  return agents;
+}
+
+// Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
+std::vector<Hotline> SelectHotlines(soci::session& session, const std::string& where,
+                                    std::vector<long long> keys) {
+  soci::statement statement(session);
+  statement.alloc();
+  statement.prepare(std::string(kHotlineColumns) + where);
+  for (auto& key : keys) statement.exchange(soci::use(key));
+  HotlineRow row;
+  row.Bind(statement);
+  statement.define_and_bind();
+  std::vector<Hotline> hotlines;
+  if (statement.execute(true)) {
+    do {
+      hotlines.push_back(row.ToHotline());
+    } while (statement.fetch());
+  }
+  for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(session, hotline.id);
+  return hotlines;
+}
+
+void InsertAgents(soci::session& session, HotlineId hotline, const std::vector<UserId>& agents) {
+  long long key = hotline.value;
+  session << kDeleteAgents, soci::use(key);
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    int position = static_cast<int>(i);
+    long long user = agents[i].value;
+    session << kInsertAgent, soci::use(key), soci::use(position), soci::use(user);
+  }
+}
+
+void RecordStatus(soci::session& session, HotlineId hotline, HotlineStatus status,
+                  const std::string& detail, Timestamp at) {
+  long long key = hotline.value;
+  std::string name = HotlineStatusName(status);
+  std::string text = detail;
+  long long when = ToEpochMillis(at);
+  session << kInsertStatusEvent, soci::use(key), soci::use(name), soci::use(text),
+      soci::use(when);
+}
+
+// Checks `expected_version` against the stored row. Errors: kNotFound, kConflict.
+Result<HotlineStatus> CheckVersion(soci::session& session, HotlineId id,
+                                   std::optional<std::int64_t> expected_version) {
+  long long key = id.value;
+  long long version = 0;
+  std::string status;
+  session << kSelectVersion, soci::use(key), soci::into(version), soci::into(status);
+  if (!session.got_data()) return Error::NotFound("No such hotline.");
+  if (expected_version && *expected_version != version) {
+    return Error::Conflict("The hotline changed since you read it (If-Match does not match).");
+  }
+  return ParseHotlineStatus(status).value_or(HotlineStatus::kFailed);
+}
+
+}  // namespace
+
+std::string CityKey(std::string_view city) {
+  std::string key;
+  for (const char ch : city) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return key;
+}
+
+Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const NumberLocation& where,
+                                              int max_per_organization, Timestamp now) {
+  return database_.Run("create hotline", [&](soci::session& session) -> Result<Hotline> {
+    WriteTransaction transaction(session, database_.dialect());
+    long long organization = hotline.organization_id.value;
+    long long count = 0;
+    session << kCountByOrganization, soci::use(organization), soci::into(count);
+    if (count >= max_per_organization) {
+      return Error::ResourceExhausted("The organization has the maximum of " +
+                                      std::to_string(max_per_organization) + " hotlines.");
+    }
+    std::string country = where.country;
+    std::string city_key = CityKey(where.city);
+    long long at = ToEpochMillis(now);
+    std::string number;
+    session << kSelectFreeNumber, soci::use(country), soci::use(city_key), soci::use(at),
+        soci::into(number);
+    if (!session.got_data()) {
+      return Error::ResourceExhausted("No free phone number is left in " + where.city + ", " +
+                                      where.country +
+                                      ": ask the operator to add numbers for this city.");
+    }
+    Hotline stored = hotline;
+    stored.number = number;
+    stored.version = 1;
+    stored.created_at = now;
+    stored.updated_at = now;
+    std::string status = HotlineStatusName(stored.status);
+    int is_active = stored.is_active ? 1 : 0;
+    long long id = 0;
+    long long at2 = at;
+    session << kInsertHotline, soci::use(organization), soci::use(stored.name),
+        soci::use(stored.channels_inbound), soci::use(stored.channels_outbound),
+        soci::use(is_active), soci::use(stored.tts_inbound), soci::use(stored.tts_outbound),
+        soci::use(stored.number), soci::use(status), soci::use(stored.status_detail),
+        soci::use(at), soci::use(at2), soci::into(id);
+    stored.id = HotlineId(id);
+    session << kReserveNumber, soci::use(id), soci::use(number);
+    InsertAgents(session, stored.id, stored.agents);
+    RecordStatus(session, stored.id, stored.status, stored.status_detail, now);
+    transaction.Commit();
+    return stored;
+  });
+}
+
+Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
+  return database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
+    auto hotlines = SelectHotlines(session, " WHERE id = :id", {id.value});
+    if (hotlines.empty()) return std::nullopt;
+    return hotlines.front();
+  });
+}
+
+Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
+                                                              std::int64_t limit,
+                                                              std::int64_t offset) {
+  return database_.Run("list hotlines", [&](soci::session& session) {
+    HotlinePage page;
+    long long key = organization.value;
+    long long total = 0;
+    session << kCountByOrganization, soci::use(key), soci::into(total);
+    page.total = total;
+    page.hotlines = SelectHotlines(
+        session, " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset",
+        {organization.value, limit, offset});
+    return page;
+  });
+}
+
+Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
+                                              std::optional<std::int64_t> expected_version,
+                                              Timestamp now) {
+  return database_.Run("update hotline", [&](soci::session& session) -> Result<Hotline> {
+    WriteTransaction transaction(session, database_.dialect());
+    FR_ASSIGN_OR_RETURN(const HotlineStatus previous,
+                        CheckVersion(session, hotline.id, expected_version));
+    std::string status = HotlineStatusName(hotline.status);
+    std::string detail = hotline.status_detail;
+    int is_active = hotline.is_active ? 1 : 0;
+    long long at = ToEpochMillis(now);
+    long long id = hotline.id.value;
+    Hotline row = hotline;
+    session << kUpdateHotline, soci::use(row.name), soci::use(row.channels_inbound),
+        soci::use(row.channels_outbound), soci::use(is_active), soci::use(row.tts_inbound),
+        soci::use(row.tts_outbound), soci::use(status), soci::use(detail), soci::use(at),
+        soci::use(id);
+    InsertAgents(session, hotline.id, hotline.agents);
+    if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
+    auto stored = SelectHotlines(session, " WHERE id = :id", {id});
+    transaction.Commit();
+    return stored.front();
+  });
+}
+
+Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> expected_version,
+                                     Timestamp quarantined_until) {
+  return database_.Run("delete hotline", [&](soci::session& session) -> Status {
+    WriteTransaction transaction(session, database_.dialect());
+    FR_RETURN_IF_ERROR(CheckVersion(session, id, expected_version));
+    long long key = id.value;
+    long long until = ToEpochMillis(quarantined_until);
+    session << kQuarantineNumber, soci::use(until), soci::use(key);
+    session << kDeleteHotline, soci::use(key);
+    transaction.Commit();
+    return Ok();
+  });
+}
+
+Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organization, UserId user) {
+  return database_.Run("remove agent", [&](soci::session& session) {
+    long long user_key = user.value;
+    long long organization_key = organization.value;
+    session << kRemoveAgentFromOrganization, soci::use(user_key), soci::use(organization_key);
+  });
+}
+
+}  // namespace fr

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "adapters/storage/database.hpp"
+#include "domain/hotline/hotline_repository.hpp"
+
+namespace fr {
+
+// SOCI implementation of HotlineRepository; number reservation shares its transactions.
+// Thread-safe.
+class SociHotlineRepository final : public HotlineRepository {
+ public:
+  explicit SociHotlineRepository(Database& database) : database_(database) {}
+  Result<Hotline> Create(const Hotline& hotline, const NumberLocation& where,
+                         int max_per_organization, Timestamp now) override;
+  Result<std::optional<Hotline>> Find(HotlineId id) override;
+  Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
+                                         std::int64_t offset) override;
+  Result<Hotline> Update(const Hotline& hotline, std::optional<std::int64_t> expected_version,
+                         Timestamp now) override;
+  Status Delete(HotlineId id, std::optional<std::int64_t> expected_version,
+                Timestamp quarantined_until) override;
+  Status RemoveAgentFromOrganization(OrganizationId organization, UserId user) override;
+
+ private:
+  Database& database_;
+};
+
+// SOCI implementation of NumberInventory. Thread-safe.
+class SociNumberInventory final : public NumberInventory {
+ public:
+  explicit SociNumberInventory(Database& database) : database_(database) {}
+  Status Add(const std::vector<std::string>& numbers, const std::string& country,
+             const std::string& city) override;
+  Result<std::vector<InventoryNumber>> List(Timestamp now) override;
+
+ private:
+  Database& database_;
+};
+
+// The case-insensitive key a city is matched by ("Aachen" → "aachen").
+std::string CityKey(std::string_view city);
+
+}  // namespace fr

@@ -1,0 +1,57 @@
+#include "adapters/storage/soci_hotline_repository.hpp"
+
+namespace fr {
+namespace {
+
+constexpr const char* kInsertNumber =
+    "INSERT INTO phone_numbers (number, country, city, city_key) VALUES (:number, :country,"
+    " :city, :city_key)";
+constexpr const char* kSelectNumbers =
+    "SELECT number, country, city, hotline_id, quarantined_until FROM phone_numbers"
+    " ORDER BY country, city_key, number";
+
+}  // namespace
+
+Status SociNumberInventory::Add(const std::vector<std::string>& numbers,
+                                const std::string& country, const std::string& city) {
+  return database_.Run("add numbers", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    std::string country_value = country;
+    std::string city_value = city;
+    std::string city_key = CityKey(city);
+    for (const std::string& number : numbers) {
+      std::string value = number;
+      session << kInsertNumber, soci::use(value), soci::use(country_value),
+          soci::use(city_value), soci::use(city_key);
+    }
+    transaction.Commit();
+  });
+}
+
+Result<std::vector<InventoryNumber>> SociNumberInventory::List(Timestamp now) {
+  return database_.Run("list numbers", [&](soci::session& session) {
+    std::string number, country, city;
+    long long hotline = 0, until = 0;
+    soci::indicator hotline_null = soci::i_ok, until_null = soci::i_ok;
+    soci::statement statement =
+        (session.prepare << kSelectNumbers, soci::into(number), soci::into(country),
+         soci::into(city), soci::into(hotline, hotline_null), soci::into(until, until_null));
+    std::vector<InventoryNumber> numbers;
+    if (statement.execute(true)) {
+      do {
+        InventoryNumber entry{number, country, city, NumberState::kFree, HotlineId{}, std::nullopt};
+        if (hotline_null == soci::i_ok) {
+          entry.state = NumberState::kReserved;
+          entry.hotline = HotlineId(hotline);
+        } else if (until_null == soci::i_ok && FromEpochMillis(until) > now) {
+          entry.state = NumberState::kQuarantined;
+          entry.quarantined_until = FromEpochMillis(until);
+        }
+        numbers.push_back(std::move(entry));
+      } while (statement.fetch());
+    }
+    return numbers;
+  });
+}
+
+}  // namespace fr

@@ -1,0 +1,111 @@
+#include "app/hotline_service.hpp"
+
+#include <chrono>
+
+#include "identity/authorization.hpp"
+
+namespace fr {
+namespace {
+
+Error NoSuchHotline() { return Error::NotFound("No such hotline."); }
+Error NoSuchOrganization() { return Error::NotFound("No such organization."); }
+Error AdminsOnly() {
+  return Error::PermissionDenied("Only admins of the organization may change its hotlines.");
+}
+
+// A hotline that is switched off is paused; one switched back on (or retried after a failure)
+// goes through provisioning again.
+HotlineStatus NextStatus(HotlineStatus current, bool is_active) {
+  if (!is_active) return HotlineStatus::kPaused;
+  if (current == HotlineStatus::kPaused || current == HotlineStatus::kFailed) {
+    return HotlineStatus::kCreated;
+  }
+  return current;
+}
+
+}  // namespace
+
+Status HotlineService::CheckAgentsAreMembers(const Hotline& hotline) {
+  for (const UserId agent : hotline.agents) {
+    FR_ASSIGN_OR_RETURN(const auto membership,
+                        organizations_.FindMembership(hotline.organization_id, agent));
+    if (!membership) {
+      return Error::InvalidArgument(
+          "The hotline is invalid.",
+          {{"agents", "user " + std::to_string(agent.value) +
+                          " is not a member of the organization"}});
+    }
+  }
+  return Ok();
+}
+
+Result<HotlinePage> HotlineService::List(const Principal& principal, OrganizationId organization,
+                                         std::int64_t limit, std::int64_t offset) {
+  if (!CanRead(OrganizationResourceAccess(principal, organization))) {
+    return Error::PermissionDenied("You are not a member of this organization.");
+  }
+  return hotlines_.ListByOrganization(organization, limit, offset);
+}
+
+Result<Hotline> HotlineService::Create(const Principal& principal, const HotlineDraft& draft) {
+  FR_ASSIGN_OR_RETURN(Hotline hotline, ValidateHotline(draft));
+  const Access access = OrganizationResourceAccess(principal, hotline.organization_id);
+  if (!CanRead(access)) return NoSuchOrganization();
+  if (!CanWrite(access)) return AdminsOnly();
+  FR_RETURN_IF_ERROR(CheckAgentsAreMembers(hotline));
+  FR_ASSIGN_OR_RETURN(const auto customer, customers_.FindByOrganization(hotline.organization_id));
+  if (!customer) {
+    return Error::FailedPrecondition(
+        "The organization has no SIP customer account: register it first with "
+        "POST /v1/sip-customer; its city decides the hotline's local number.");
+  }
+  hotline.status = hotline.is_active ? HotlineStatus::kCreated : HotlineStatus::kPaused;
+  return hotlines_.Create(hotline, {customer->country, customer->city},
+                          policy_.max_per_organization, clock_.Now());
+}
+
+Result<Hotline> HotlineService::Get(const Principal& principal, HotlineId id) {
+  FR_ASSIGN_OR_RETURN(const auto hotline, hotlines_.Find(id));
+  if (!hotline || !CanRead(OrganizationResourceAccess(principal, hotline->organization_id))) {
+    return NoSuchHotline();
+  }
+  return *hotline;
+}
+
+Result<Hotline> HotlineService::WritableHotline(const Principal& principal, HotlineId id) {
+  FR_ASSIGN_OR_RETURN(const auto hotline, hotlines_.Find(id));
+  if (!hotline) return NoSuchHotline();
+  const Access access = OrganizationResourceAccess(principal, hotline->organization_id);
+  if (!CanRead(access)) return NoSuchHotline();
+  if (!CanWrite(access)) return AdminsOnly();
+  return *hotline;
+}
+
+Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
+                                       const HotlineDraft& draft,
+                                       std::optional<std::int64_t> expected_version) {
+  FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
+  auto validated = ValidateHotline(draft);
+  std::vector<FieldError> errors =
+      validated.ok() ? std::vector<FieldError>{} : validated.error().field_errors;
+  if (draft.organization_id != existing.organization_id) {
+    errors.push_back({"organizationID", "a hotline cannot move to another organization"});
+  }
+  if (!errors.empty()) return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
+  Hotline updated = std::move(validated).value();
+  FR_RETURN_IF_ERROR(CheckAgentsAreMembers(updated));
+  updated.id = existing.id;
+  updated.number = existing.number;
+  updated.status = NextStatus(existing.status, updated.is_active);
+  updated.status_detail = updated.status == existing.status ? existing.status_detail : "";
+  return hotlines_.Update(updated, expected_version, clock_.Now());
+}
+
+Status HotlineService::Delete(const Principal& principal, HotlineId id,
+                              std::optional<std::int64_t> expected_version) {
+  FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
+  const Timestamp until = clock_.Now() + std::chrono::days(policy_.quarantine_days);
+  return hotlines_.Delete(existing.id, expected_version, until);
+}
+
+}  // namespace fr

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <optional>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domain/hotline/hotline.hpp"
+#include "domain/hotline/hotline_repository.hpp"
+#include "domain/sip_customer/sip_customer.hpp"
+#include "identity/principal.hpp"
+#include "identity/repositories.hpp"
+
+namespace fr {
+
+struct HotlinePolicy {
+  int max_per_organization = 100;
+  int quarantine_days = 30;  // a released number waits this long before it is reserved again
+};
+
+// The hotlines of organisations: members read, admins write. Thread-safe.
+class HotlineService {
+ public:
+  HotlineService(HotlineRepository& hotlines, SipCustomerRepository& customers,
+                 OrganizationRepository& organizations, const Clock& clock, HotlinePolicy policy)
+      : hotlines_(hotlines),
+        customers_(customers),
+        organizations_(organizations),
+        clock_(clock),
+        policy_(policy) {}
+
+  // Errors: kPermissionDenied when the caller is not in `organization`.
+  Result<HotlinePage> List(const Principal& principal, OrganizationId organization,
+                           std::int64_t limit, std::int64_t offset);
+  // Errors: kInvalidArgument (fields; agents that are not members); kNotFound (organisation
+  // unknown to the caller); kPermissionDenied (not an admin); kFailedPrecondition (no SIP
+  // customer account); kResourceExhausted (hotline limit, or no free number in the city).
+  Result<Hotline> Create(const Principal& principal, const HotlineDraft& draft);
+  // Errors: kNotFound (no such hotline, or not visible to the caller).
+  Result<Hotline> Get(const Principal& principal, HotlineId id);
+  // Full replacement of the client's fields. Errors: as Create and Get; kInvalidArgument when
+  // organizationID differs; kConflict when `expected_version` (If-Match) is stale.
+  Result<Hotline> Update(const Principal& principal, HotlineId id, const HotlineDraft& draft,
+                         std::optional<std::int64_t> expected_version);
+  // Deletes the hotline; its number goes into quarantine. Errors: kNotFound,
+  // kPermissionDenied, kConflict.
+  Status Delete(const Principal& principal, HotlineId id,
+                std::optional<std::int64_t> expected_version);
+
+ private:
+  // Appends a FieldError for every agent that is not a member of `organization`.
+  Status CheckAgentsAreMembers(const Hotline& hotline);
+  // The hotline `id` if the caller may write it. Errors: kNotFound, kPermissionDenied.
+  Result<Hotline> WritableHotline(const Principal& principal, HotlineId id);
+
+  HotlineRepository& hotlines_;
+  SipCustomerRepository& customers_;
+  OrganizationRepository& organizations_;
+  const Clock& clock_;
+  HotlinePolicy policy_;
+};
+
+}  // namespace fr

@@ -1,0 +1,84 @@
+#include "domain/hotline/hotline.hpp"
+
+#include <set>
+
+#include "common/validation.hpp"
+#include "domain/hotline/hotline_repository.hpp"
+
+namespace fr {
+
+const char* HotlineStatusName(HotlineStatus status) {
+  switch (status) {
+    case HotlineStatus::kCreated: return "created";
+    case HotlineStatus::kProvisioning: return "provisioning";
+    case HotlineStatus::kActive: return "active";
+    case HotlineStatus::kPaused: return "paused";
+    case HotlineStatus::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+std::optional<HotlineStatus> ParseHotlineStatus(std::string_view name) {
+  for (const auto status : {HotlineStatus::kCreated, HotlineStatus::kProvisioning,
+                            HotlineStatus::kActive, HotlineStatus::kPaused,
+                            HotlineStatus::kFailed}) {
+    if (name == HotlineStatusName(status)) return status;
+  }
+  return std::nullopt;
+}
+
+const char* NumberStateName(NumberState state) {
+  switch (state) {
+    case NumberState::kFree: return "free";
+    case NumberState::kReserved: return "reserved";
+    case NumberState::kQuarantined: return "quarantined";
+  }
+  return "free";
+}
+
+Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
+  std::vector<FieldError> errors;
+  auto name = CheckText("name", draft.name, 1, 100, errors);
+  auto tts_inbound = CheckText("ttsInbound", draft.tts_inbound, 0, kMaxTtsLength, errors);
+  auto tts_outbound = CheckText("ttsOutbound", draft.tts_outbound, 0, kMaxTtsLength, errors);
+  const auto check_channels = [&errors](const char* field, int value) {
+    if (value < 1 || value > kMaxChannels) {
+      errors.push_back({field, "must be an integer between 1 and 100"});
+    }
+  };
+  check_channels("channelsInbound", draft.channels_inbound);
+  check_channels("channelsOutbound", draft.channels_outbound);
+  if (!draft.organization_id.valid()) {
+    errors.push_back({"organizationID", "must be a positive 64-bit integer"});
+  }
+  std::vector<UserId> agents;
+  if (draft.agents.size() > kMaxAgentsPerHotline) {
+    errors.push_back({"agents", "must list at most 100 users"});
+  } else {
+    std::set<std::int64_t> seen;
+    for (const std::int64_t agent : draft.agents) {
+      if (agent < 1) {
+        errors.push_back({"agents", "must contain only positive user ids"});
+        break;
+      }
+      if (!seen.insert(agent).second) {
+        errors.push_back({"agents", "must not list a user twice (" + std::to_string(agent) + ")"});
+        break;
+      }
+      agents.push_back(UserId(agent));
+    }
+  }
+  if (!errors.empty()) return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
+  Hotline hotline;
+  hotline.organization_id = draft.organization_id;
+  hotline.name = std::move(*name);
+  hotline.agents = std::move(agents);
+  hotline.channels_inbound = draft.channels_inbound;
+  hotline.channels_outbound = draft.channels_outbound;
+  hotline.is_active = draft.is_active;
+  hotline.tts_inbound = std::move(*tts_inbound);
+  hotline.tts_outbound = std::move(*tts_outbound);
+  return hotline;
+}
+
+}  // namespace fr

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "common/result.hpp"
+
+namespace fr {
+
+// created → provisioning → active; paused while isActive is false (the number stays reserved);
+// failed when provisioning failed (statusDetail says why).
+enum class HotlineStatus { kCreated, kProvisioning, kActive, kPaused, kFailed };
+
+const char* HotlineStatusName(HotlineStatus status);  // "created", …
+std::optional<HotlineStatus> ParseHotlineStatus(std::string_view name);
+
+inline constexpr int kDefaultChannels = 10;
+inline constexpr int kMaxChannels = 100;
+inline constexpr std::size_t kMaxAgentsPerHotline = 100;
+inline constexpr std::size_t kMaxTtsLength = 300;
+
+struct Hotline {
+  HotlineId id;
+  OrganizationId organization_id;
+  std::string name;             // 1..100 code points, trimmed
+  std::vector<UserId> agents;   // unique, members of the organisation, in the client's order
+  int channels_inbound = kDefaultChannels;   // 1..100
+  int channels_outbound = kDefaultChannels;  // 1..100
+  bool is_active = true;
+  std::string tts_inbound;   // 0..300 code points: played to callers
+  std::string tts_outbound;  // 0..300 code points: played to the agent who answers
+  std::string number;        // the reserved local number, "00…" form
+  HotlineStatus status = HotlineStatus::kCreated;
+  std::string status_detail;  // why provisioning failed
+  std::int64_t version = 1;   // grows with every change; the ETag
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+// The client's fields of a create or a full update.
+struct HotlineDraft {
+  OrganizationId organization_id;
+  std::string name;
+  std::vector<std::int64_t> agents;
+  int channels_inbound = kDefaultChannels;
+  int channels_outbound = kDefaultChannels;
+  bool is_active = true;
+  std::string tts_inbound;
+  std::string tts_outbound;
+};
+
+// Validates a draft's own fields (lengths, ranges, agents unique, positive and at most 100).
+// Membership of the agents is checked by the service, which knows the organisation.
+// Errors: kInvalidArgument with one FieldError per bad field.
+Result<Hotline> ValidateHotline(const HotlineDraft& draft);
+
+}  // namespace fr

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domain/hotline/hotline.hpp"
+
+namespace fr {
+
+struct HotlinePage {
+  std::vector<Hotline> hotlines;  // ordered by id
+  std::int64_t total = 0;         // all hotlines of the organisation
+};
+
+// Where a hotline's number must come from: the SIP customer's country and city.
+struct NumberLocation {
+  std::string country;  // "DE"
+  std::string city;     // "Aachen" (compared case-insensitively)
+};
+
+// Port: hotlines, and the reservation of their numbers from the inventory. Thread-safe.
+// Every method may fail with kUnavailable or kInternal; other errors are listed per method.
+class HotlineRepository {
+ public:
+  virtual ~HotlineRepository() = default;
+  // Stores a new hotline and reserves a number for it at `where`, atomically: two concurrent
+  // creates never get the same number. Returns the hotline with id, number and version.
+  // Errors: kResourceExhausted when the organisation has `max_per_organization` hotlines, or
+  // when no number is free at `where` (the detail says which).
+  virtual Result<Hotline> Create(const Hotline& hotline, const NumberLocation& where,
+                                 int max_per_organization, Timestamp now) = 0;
+  virtual Result<std::optional<Hotline>> Find(HotlineId id) = 0;
+  virtual Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
+                                                 std::int64_t offset) = 0;
+  // Replaces the stored hotline's fields with `hotline`'s (the number and organisation never
+  // change) and increments its version. With `expected_version`, only if it still matches.
+  // Errors: kNotFound; kConflict when the version does not match.
+  virtual Result<Hotline> Update(const Hotline& hotline, std::optional<std::int64_t> expected_version,
+                                 Timestamp now) = 0;
+  // Deletes the hotline and quarantines its number until `quarantined_until`.
+  // Errors: kNotFound; kConflict when `expected_version` is given and does not match.
+  virtual Status Delete(HotlineId id, std::optional<std::int64_t> expected_version,
+                        Timestamp quarantined_until) = 0;
+  // Takes `user` off every hotline of `organization` (the user left it).
+  virtual Status RemoveAgentFromOrganization(OrganizationId organization, UserId user) = 0;
+};
+
+enum class NumberState { kFree, kReserved, kQuarantined };
+const char* NumberStateName(NumberState state);
+
+struct InventoryNumber {
+  std::string number;  // "00…"
+  std::string country;
+  std::string city;
+  NumberState state = NumberState::kFree;
+  HotlineId hotline;                        // kReserved
+  std::optional<Timestamp> quarantined_until;  // kQuarantined
+};
+
+// Port: the numbers the SIP trunk routes to this service. Thread-safe.
+class NumberInventory {
+ public:
+  virtual ~NumberInventory() = default;
+  // Adds `numbers` (normalised) at `country`/`city`, all or none.
+  // Errors: kAlreadyExists when any of them is in the inventory already.
+  virtual Status Add(const std::vector<std::string>& numbers, const std::string& country,
+                     const std::string& city) = 0;
+  // Every number, ordered; a quarantine that ended shows as free.
+  virtual Result<std::vector<InventoryNumber>> List(Timestamp now) = 0;
+};
+
+}  // namespace fr

@@ -1,0 +1,241 @@
+// /v1/hotlines through the real binary: lifecycle, number inventory, validation,
+// authorisation, pagination and optimistic concurrency.
+#include <future>
+#include <set>
+
+#include "integration/world.hpp"
+
+namespace fr::testing {
+namespace {
+
+class HotlinesHttpTest : public WorldTest {
+ protected:
+  void SetUp() override {
+    WorldTest::SetUp();
+    server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                   "004924155660000", "--to", "004924155660004"});
+    RegisterCustomer(org_a_, Pat(ann_token_));
+  }
+  void RegisterCustomer(std::int64_t organization, const std::string& header) {
+    const nlohmann::json customer = {{"city", "aachen"}, {"cityCode", "52062"}, {"country", "DE"},
+                                     {"name", "Relief"}, {"organizationID", organization},
+                                     {"street", "Markt"}, {"streetHousenumber", 1}};
+    ASSERT_EQ(client_->SendJson("POST", "/v1/sip-customer", {header}, customer.dump()).status, 201);
+  }
+  nlohmann::json Draft(std::int64_t organization, std::vector<std::int64_t> agents = {}) {
+    return {{"agents", agents}, {"isActive", true}, {"name", "Notruf"},
+            {"organizationID", organization}};
+  }
+  HttpResult Create(const std::string& header, const nlohmann::json& body) {
+    return client_->SendJson("POST", "/v1/hotlines", {header}, body.dump());
+  }
+  std::string ListPath(std::int64_t organization, const std::string& extra = "") {
+    return "/v1/hotlines?organization_id=" + Str(organization) + extra;
+  }
+};
+
+TEST_F(HotlinesHttpTest, CreateReservesALocalNumberWithDefaults) {
+  const auto created = Create(Api(org_a_token_), Draft(org_a_, {ann_, max_}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto hotline = created.Json();
+  EXPECT_EQ(hotline["number"], "004924155660000");
+  EXPECT_EQ(hotline["status"], "created");
+  EXPECT_EQ(hotline["channelsInbound"], 10);
+  EXPECT_EQ(hotline["channelsOutbound"], 10);
+  EXPECT_EQ(hotline["ttsInbound"], "");
+  EXPECT_EQ(hotline["ttsOutbound"], "");
+  EXPECT_EQ(hotline["agents"], nlohmann::json({ann_, max_}));
+  EXPECT_EQ(created.Header("location"), "/v1/hotlines/" + Str(hotline["id"].get<std::int64_t>()));
+  EXPECT_FALSE(created.Header("etag").empty());
+
+  const auto schema = client_->Get("/openapi.json").Json()["components"]["schemas"]["Hotline"];
+  for (const auto& [key, value] : hotline.items()) {
+    EXPECT_TRUE(schema["properties"].contains(key)) << key;
+  }
+  const auto read = client_->Get("/v1/hotlines/" + Str(hotline["id"].get<std::int64_t>()),
+                                 {Pat(max_token_)});
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.Json(), hotline);
+  EXPECT_EQ(read.Header("etag"), created.Header("etag"));
+}
+
+TEST_F(HotlinesHttpTest, NeedsTheSipCustomerAccount) {
+  const auto problem = ExpectProblem(Create(Api(org_b_token_), Draft(org_b_)), 409);
+  EXPECT_NE(problem["detail"].get<std::string>().find("/v1/sip-customer"), std::string::npos);
+}
+
+TEST_F(HotlinesHttpTest, ValidatesEveryField) {
+  struct Case {
+    const char* field;
+    nlohmann::json value;
+  };
+  const Case cases[] = {
+      {"name", ""}, {"name", std::string(101, 'x')}, {"name", 3},
+      {"channelsInbound", 0}, {"channelsInbound", 101}, {"channelsOutbound", -1},
+      {"channelsOutbound", "10"}, {"ttsInbound", std::string(301, 't')}, {"ttsOutbound", false},
+      {"agents", "1"}, {"agents", nlohmann::json({1, 1})}, {"agents", nlohmann::json({0})},
+      {"agents", nlohmann::json({987654})}, {"isActive", "true"}, {"organizationID", 0},
+  };
+  for (const auto& c : cases) {
+    auto body = Draft(org_a_);
+    body[c.field] = c.value;
+    EXPECT_EQ(ErrorFields(ExpectProblem(Create(Pat(ann_token_), body), 400)),
+              std::vector<std::string>{c.field})
+        << c.field << "=" << c.value;
+  }
+  // Bea is a user, but not a member of A.
+  EXPECT_EQ(ErrorFields(ExpectProblem(Create(Pat(ann_token_), Draft(org_a_, {bea_})), 400)),
+            std::vector<std::string>{"agents"});
+  std::vector<std::int64_t> many(101);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<std::int64_t>(i) + 1;
+  EXPECT_EQ(ErrorFields(ExpectProblem(Create(Pat(ann_token_), Draft(org_a_, many)), 400)),
+            std::vector<std::string>{"agents"});
+  EXPECT_EQ(ErrorFields(ExpectProblem(Create(Pat(ann_token_), nlohmann::json::object()), 400)).size(),
+            4u);
+  // 300 code points of text-to-speech are fine.
+  auto body = Draft(org_a_);
+  body["ttsInbound"] = std::string(300, 't');
+  EXPECT_EQ(Create(Pat(ann_token_), body).status, 201);
+}
+
+TEST_F(HotlinesHttpTest, MembersReadAdminsWriteOthersSeeNothing) {
+  const std::int64_t id = Create(Pat(ann_token_), Draft(org_a_)).Json()["id"];
+  const std::string path = "/v1/hotlines/" + Str(id);
+  EXPECT_EQ(client_->Get(path, {Pat(max_token_)}).status, 200);
+  EXPECT_EQ(client_->Get(ListPath(org_a_), {Pat(max_token_)}).status, 200);
+  ExpectProblem(Create(Pat(max_token_), Draft(org_a_)), 403);
+  ExpectProblem(client_->SendJson("PUT", path, {Pat(max_token_)}, Draft(org_a_).dump()), 403);
+  ExpectProblem(client_->Send("DELETE", path, {Pat(max_token_)}), 403);
+  for (const std::string& outsider : {Pat(bea_token_), Api(org_b_token_)}) {
+    const auto hidden = ExpectProblem(client_->Get(path, {outsider}), 404);
+    EXPECT_EQ(hidden.dump().find("Notruf"), std::string::npos);
+    ExpectProblem(client_->SendJson("PUT", path, {outsider}, Draft(org_a_).dump()), 404);
+    ExpectProblem(client_->Send("DELETE", path, {outsider}), 404);
+    ExpectProblem(client_->Get(ListPath(org_a_), {outsider}), 403);
+    ExpectProblem(Create(outsider, Draft(org_a_)), 404);
+  }
+  ExpectProblem(client_->Get(path), 401);
+}
+
+TEST_F(HotlinesHttpTest, PaginationEdges) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Create(Pat(ann_token_), Draft(org_a_)).status, 201);
+  auto page = client_->Get(ListPath(org_a_, "&limit=2"), {Pat(ann_token_)}).Json();
+  EXPECT_EQ(page["totalHotlines"], 3);
+  ASSERT_EQ(page["hotlines"].size(), 2u);
+  auto rest = client_->Get(ListPath(org_a_, "&limit=2&offset=2"), {Pat(ann_token_)}).Json();
+  ASSERT_EQ(rest["hotlines"].size(), 1u);
+  EXPECT_GT(rest["hotlines"][0]["id"], page["hotlines"][1]["id"]);
+  auto beyond = client_->Get(ListPath(org_a_, "&offset=99"), {Pat(ann_token_)}).Json();
+  EXPECT_TRUE(beyond["hotlines"].empty());
+  EXPECT_EQ(beyond["totalHotlines"], 3);
+  EXPECT_EQ(client_->Get(ListPath(org_a_), {Pat(ann_token_)}).Json()["hotlines"].size(), 3u);
+  EXPECT_EQ(client_->Get(ListPath(org_a_, "&limit=50"), {Pat(ann_token_)}).status, 200);
+  for (const char* bad : {"&limit=0", "&limit=51", "&limit=-1", "&limit=x", "&offset=-1",
+                          "&offset=1.5"}) {
+    ExpectProblem(client_->Get(ListPath(org_a_, bad), {Pat(ann_token_)}), 400);
+  }
+  ExpectProblem(client_->Get("/v1/hotlines", {Pat(ann_token_)}), 400);
+  const auto empty = client_->Get(ListPath(org_b_), {Pat(bea_token_)}).Json();
+  EXPECT_EQ(empty, nlohmann::json({{"hotlines", nlohmann::json::array()}, {"totalHotlines", 0}}));
+}
+
+TEST_F(HotlinesHttpTest, UpdateHonoursIfMatchAndPauses) {
+  const auto created = Create(Pat(ann_token_), Draft(org_a_, {max_}));
+  const std::string path = "/v1/hotlines/" + Str(created.Json()["id"].get<std::int64_t>());
+  const std::string etag = created.Header("etag");
+  auto body = Draft(org_a_, {ann_});
+  body["isActive"] = false;
+  body["name"] = "Paused line";
+  const auto updated = client_->SendJson("PUT", path, {Pat(ann_token_), "If-Match: " + etag}, body.dump());
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(updated.Json()["status"], "paused");
+  EXPECT_EQ(updated.Json()["number"], created.Json()["number"]);  // kept while paused
+  EXPECT_EQ(updated.Json()["agents"], nlohmann::json({ann_}));
+  EXPECT_NE(updated.Header("etag"), etag);
+  // The old ETag is stale now.
+  ExpectProblem(client_->SendJson("PUT", path, {Pat(ann_token_), "If-Match: " + etag}, body.dump()), 412);
+  ExpectProblem(client_->Send("DELETE", path, {Pat(ann_token_), "If-Match: " + etag}), 412);
+  ExpectProblem(client_->SendJson("PUT", path, {Pat(ann_token_), "If-Match: garbage"}, body.dump()), 412);
+  EXPECT_EQ(client_->SendJson("PUT", path, {Pat(ann_token_), "If-Match: *"}, body.dump()).status, 200);
+  body["isActive"] = true;
+  EXPECT_EQ(client_->SendJson("PUT", path, {Pat(ann_token_)}, body.dump()).Json()["status"], "created");
+  auto moved = body;
+  moved["organizationID"] = org_b_;
+  EXPECT_EQ(ErrorFields(ExpectProblem(client_->SendJson("PUT", path, {Pat(ann_token_)}, moved.dump()), 400)),
+            std::vector<std::string>{"organizationID"});
+  auto other_id = body;
+  other_id["id"] = 424242;
+  ExpectProblem(client_->SendJson("PUT", path, {Pat(ann_token_)}, other_id.dump()), 400);
+  ExpectProblem(client_->SendJson("PUT", "/v1/hotlines/424242", {Pat(ann_token_)}, body.dump()), 404);
+}
+
+TEST_F(HotlinesHttpTest, NumbersRunOutAndDeletedOnesAreQuarantined) {
+  std::vector<std::int64_t> ids;
+  std::set<std::string> numbers;
+  for (int i = 0; i < 5; ++i) {
+    const auto created = Create(Pat(ann_token_), Draft(org_a_));
+    ASSERT_EQ(created.status, 201) << created.body;
+    ids.push_back(created.Json()["id"]);
+    numbers.insert(created.Json()["number"].get<std::string>());
+  }
+  EXPECT_EQ(numbers.size(), 5u);
+  const auto exhausted = ExpectProblem(Create(Pat(ann_token_), Draft(org_a_)), 409);
+  EXPECT_NE(exhausted["detail"].get<std::string>().find("achen, DE"), std::string::npos);
+  // Deleting releases the number into quarantine, not back to the pool.
+  ASSERT_EQ(client_->Send("DELETE", "/v1/hotlines/" + Str(ids[0]), {Pat(ann_token_)}).status, 204);
+  ExpectProblem(client_->Get("/v1/hotlines/" + Str(ids[0]), {Pat(ann_token_)}), 404);
+  ExpectProblem(Create(Pat(ann_token_), Draft(org_a_)), 409);
+  const auto inventory = server_.Admin({"numbers", "list"});
+  int quarantined = 0;
+  for (const auto& number : inventory["numbers"]) quarantined += number["state"] == "quarantined";
+  EXPECT_EQ(quarantined, 1);
+}
+
+TEST_F(HotlinesHttpTest, ConcurrentCreatesNeverShareANumber) {
+  std::vector<std::future<HttpResult>> results;
+  for (int i = 0; i < 5; ++i) {
+    results.push_back(std::async(std::launch::async, [this] {
+      HttpClient client(server_.base_url());
+      return client.SendJson("POST", "/v1/hotlines", {Pat(ann_token_)}, Draft(org_a_).dump());
+    }));
+  }
+  std::set<std::string> numbers;
+  for (auto& result : results) {
+    const auto response = result.get();
+    ASSERT_EQ(response.status, 201) << response.body;
+    numbers.insert(response.Json()["number"].get<std::string>());
+  }
+  EXPECT_EQ(numbers.size(), 5u);
+}
+
+TEST_F(HotlinesHttpTest, HotlineLimitPerOrganization) {
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start({"--max-hotlines", "2"});
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  EXPECT_EQ(Create(Pat(ann_token_), Draft(org_a_)).status, 201);
+  EXPECT_EQ(Create(Pat(ann_token_), Draft(org_a_)).status, 201);
+  ExpectProblem(Create(Pat(ann_token_), Draft(org_a_)), 409);
+}
+
+TEST_F(HotlinesHttpTest, RemovedMemberLeavesTheOrganizationsHotlines) {
+  const std::int64_t id = Create(Pat(ann_token_), Draft(org_a_, {ann_, max_})).Json()["id"];
+  server_.Admin({"member", "remove", "--org", Str(org_a_), "--user", Str(max_)});
+  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(id), {Pat(ann_token_)}).Json()["agents"],
+            nlohmann::json({ann_}));
+}
+
+TEST_F(HotlinesHttpTest, AdminNumbersRejectsBadBlocks) {
+  std::string output;
+  EXPECT_EQ(server_.AdminRaw({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                              "004924155660000", "--to", "004924155660001"}, output), 1);
+  EXPECT_EQ(nlohmann::json::parse(output)["error"], "already_exists");
+  EXPECT_EQ(server_.AdminRaw({"numbers", "add", "--country", "FR", "--city", "Paris", "--from",
+                              "004924155661000", "--to", "004924155661001"}, output), 1);
+  EXPECT_EQ(server_.AdminRaw({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                              "004924155669000", "--to", "004924155668000"}, output), 1);
+  EXPECT_EQ(server_.AdminRaw({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                              "nonsense", "--to", "004924155668000"}, output), 1);
+}
+
+}  // namespace
+}  // namespace fr::testing
