@@ -20,6 +20,18 @@ Result<std::optional<OrganizationId>> Via(const Request& request) {
   return std::optional<OrganizationId>(OrganizationId(*id));
 }
 
+// The phone a PUT or DELETE names, and the organisation the caller acts through.
+struct PhoneTarget {
+  AgentPhoneId id;
+  std::optional<OrganizationId> via;
+};
+
+Result<PhoneTarget> TargetOf(const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "id"));
+  FR_ASSIGN_OR_RETURN(const auto via, Via(context.request));
+  return PhoneTarget{AgentPhoneId(id), via};
+}
+
 // Decodes an AgentPhone body; `path_id` is set for updates (checks the body's `id`). When a
 // field fails to decode, the domain's checks still run on the others, so that the client
 // hears about every bad field at once.
@@ -76,14 +88,12 @@ Response Create(AgentPhoneService& phones, const NumberingPlan& plan,
 Response Update(AgentPhoneService& phones, const NumberingPlan& plan,
                 const RequestContext& context) {
   const Request& request = context.request;
-  const auto id = PathId(context, "id");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const auto via = Via(request);
-  if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
+  const auto target = TargetOf(context);
+  if (!target.ok()) return ErrorResponse(target.error(), request.request_id);
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, *id, plan);
+  const auto draft = DecodeDraft(request, target->id.value, plan);
   if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
-  const auto updated = phones.Update(*context.principal, AgentPhoneId(*id), *via, *draft);
+  const auto updated = phones.Update(*context.principal, target->id, target->via, *draft);
   if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);
   return JsonResponse(200, AgentPhoneJson(*updated));
 }
@@ -91,15 +101,11 @@ Response Update(AgentPhoneService& phones, const NumberingPlan& plan,
 Response Delete(AgentPhoneService& phones, const NumberingPlan&,
                 const RequestContext& context) {
   const Request& request = context.request;
-  const auto id = PathId(context, "id");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const auto via = Via(request);
-  if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
-  const Status deleted = phones.Delete(*context.principal, AgentPhoneId(*id), *via);
+  const auto target = TargetOf(context);
+  if (!target.ok()) return ErrorResponse(target.error(), request.request_id);
+  const Status deleted = phones.Delete(*context.principal, target->id, target->via);
   if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
-  Response response;
-  response.status = 204;
-  return response;
+  return NoContentResponse();
 }
 
 }  // namespace

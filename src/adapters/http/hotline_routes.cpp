@@ -71,11 +71,9 @@ Response List(HotlineService& hotlines, const RequestContext& context) {
   const auto organization = QueryId(request, "organization_id");
   const auto limit = QueryInt(request, "limit", 1, 50, 10);
   const auto offset = QueryInt(request, "offset", 0, INT64_MAX, 0);
-  for (const Status& status : {organization.ok() ? Ok() : Status(organization.error()),
-                               limit.ok() ? Ok() : Status(limit.error()),
-                               offset.ok() ? Ok() : Status(offset.error())}) {
-    if (!status.ok()) MergeFieldErrors(errors, status.error().field_errors);
-  }
+  CollectFieldErrors(organization, errors);
+  CollectFieldErrors(limit, errors);
+  CollectFieldErrors(offset, errors);
   if (organization.ok() && !*organization) errors.push_back({"organization_id", "is required"});
   if (!errors.empty()) {
     return ErrorResponse(Error::InvalidArgument("The query parameters are invalid.", errors),
@@ -129,9 +127,7 @@ Response Delete(HotlineService& hotlines, const RequestContext& context) {
   const Status deleted =
       hotlines.Delete(*context.principal, HotlineId(*id), ExpectedVersion(request));
   if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
-  Response response;
-  response.status = 204;
-  return response;
+  return NoContentResponse();
 }
 
 }  // namespace

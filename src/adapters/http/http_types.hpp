@@ -19,6 +19,7 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote_address;
+  bool query_malformed = false;  // the query string could not be decoded; `query` is empty
 
   // The first header named `lower_case_name`, if any.
   std::optional<std::string_view> Header(std::string_view lower_case_name) const;

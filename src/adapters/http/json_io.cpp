@@ -63,6 +63,12 @@ Response JsonResponse(int status, const Json& body) {
   return response;
 }
 
+Response NoContentResponse() {
+  Response response;
+  response.status = 204;
+  return response;
+}
+
 const Json* FieldReader::Lookup(std::string_view name, bool required) {
   const auto found = object_.find(name);
   if (found == object_.end() || found->is_null()) {

@@ -29,6 +29,9 @@ std::optional<Response> RejectNonJson(const Request& request);
 // A 2xx JSON response.
 Response JsonResponse(int status, const Json& body);
 
+// 204 No Content.
+Response NoContentResponse();
+
 // Reads typed fields out of a JSON object, collecting one FieldError per bad field so that the
 // client learns about every mistake at once.
 class FieldReader {
@@ -61,6 +64,13 @@ class FieldReader {
 // Adds to `errors` those of `more` whose field is not named in `errors` yet: a field that
 // failed to decode is not reported again by the domain's checks.
 void MergeFieldErrors(std::vector<FieldError>& errors, const std::vector<FieldError>& more);
+
+// Adds the field errors of a failed `result` to `errors` (nothing when it succeeded), so that
+// several parameters can be checked before answering once.
+template <typename T>
+void CollectFieldErrors(const Result<T>& result, std::vector<FieldError>& errors) {
+  if (!result.ok()) MergeFieldErrors(errors, result.error().field_errors);
+}
 
 // The `id` of an update body must be absent, 0, or the path id. Appends a FieldError if not.
 void CheckBodyId(FieldReader& reader, std::int64_t path_id);

@@ -65,6 +65,11 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
     return {std::move(response), std::string(kUnmatchedRoute)};
   }
   const Route& route = *match.route;
+  if (request.query_malformed) {
+    return {ErrorResponse(Error::InvalidArgument("The query string is malformed."),
+                          request.request_id),
+            route.path_template};
+  }
   if (request.body.size() > max_body_bytes_) {
     return {ProblemResponse(ContentTooLargeProblem(max_body_bytes_), request.request_id),
             route.path_template};

@@ -59,8 +59,8 @@ struct HttpServer::Impl {
         signals(io, SIGINT, SIGTERM) {}
 
   restinio::request_handling_status_t OnRequest(const restinio::request_handle_t& handle);
-  // Copies what the handlers need out of RESTinio's request; false when the query is malformed.
-  bool CopyRequest(const restinio::request_t& source, Request& request);
+  // Copies what the handlers need out of RESTinio's request.
+  void CopyRequest(const restinio::request_t& source, Request& request);
   void Finish(const restinio::request_handle_t& handle, const Request& request,
               Pipeline::Outcome outcome, Clock::time_point started);
   void LogAccess(const Request& request, const Pipeline::Outcome& outcome, double seconds);
@@ -90,7 +90,7 @@ std::string HttpServer::Impl::NewRequestId() {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-bool HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& request) {
+void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& request) {
   const auto& header = source.header();
   request.method = std::string(header.method().c_str());
   request.path = std::string(header.path());
@@ -103,11 +103,13 @@ bool HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
   auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
       header.query());
-  if (!query) return false;
+  if (!query) {
+    request.query_malformed = true;
+    return;
+  }
   for (const auto& [name, value] : *query) {
     request.query.emplace_back(std::string(name), std::string(value));
   }
-  return true;
 }
 
 restinio::request_handling_status_t HttpServer::Impl::OnRequest(
@@ -116,11 +118,7 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
   metrics.RequestStarted();
   unwritten.fetch_add(1);
   Request request;
-  if (!CopyRequest(*handle, request)) {
-    const Error error = Error::InvalidArgument("The query string is malformed.");
-    Finish(handle, request, {ErrorResponse(error, request.request_id), "unmatched"}, started);
-    return restinio::request_accepted();
-  }
+  CopyRequest(*handle, request);
   if (draining.load()) {
     Response response = ProblemResponse(OverloadedProblem(), request.request_id);
     response.WithHeader("Retry-After", "1");
