@@ -98,7 +98,11 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
   updated.number = existing.number;
   updated.status = NextStatus(existing.status, updated.is_active);
   updated.status_detail = updated.status == existing.status ? existing.status_detail : "";
-  return hotlines_.Update(updated, expected_version, clock_.Now());
+  FR_ASSIGN_OR_RETURN(Hotline stored, hotlines_.Update(updated, expected_version, clock_.Now()));
+  if (stored.status == HotlineStatus::kPaused && existing.status != HotlineStatus::kPaused) {
+    FR_RETURN_IF_ERROR(provider_.DeactivateNumber(stored.number));
+  }
+  return stored;
 }
 
 Status HotlineService::Delete(const Principal& principal, HotlineId id,

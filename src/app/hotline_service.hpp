@@ -21,10 +21,12 @@ struct HotlinePolicy {
 class HotlineService {
  public:
   HotlineService(HotlineRepository& hotlines, SipCustomerRepository& customers,
-                 OrganizationRepository& organizations, const Clock& clock, HotlinePolicy policy)
+                 OrganizationRepository& organizations, TelephonyProvider& provider,
+                 const Clock& clock, HotlinePolicy policy)
       : hotlines_(hotlines),
         customers_(customers),
         organizations_(organizations),
+        provider_(provider),
         clock_(clock),
         policy_(policy) {}
 
@@ -37,8 +39,10 @@ class HotlineService {
   Result<Hotline> Create(const Principal& principal, const HotlineDraft& draft);
   // Errors: kNotFound (no such hotline, or not visible to the caller).
   Result<Hotline> Get(const Principal& principal, HotlineId id);
-  // Full replacement of the client's fields. Errors: as Create and Get; kInvalidArgument when
-  // organizationID differs; kConflict when `expected_version` (If-Match) is stale.
+  // Full replacement of the client's fields. Switching isActive off pauses the hotline and
+  // stops routing its number; switching it on again queues it for provisioning.
+  // Errors: as Create and Get; kInvalidArgument when organizationID differs; kConflict when
+  // `expected_version` (If-Match) is stale.
   Result<Hotline> Update(const Principal& principal, HotlineId id, const HotlineDraft& draft,
                          std::optional<std::int64_t> expected_version);
   // Deletes the hotline; its number goes into quarantine. Errors: kNotFound,
@@ -55,6 +59,7 @@ class HotlineService {
   HotlineRepository& hotlines_;
   SipCustomerRepository& customers_;
   OrganizationRepository& organizations_;
+  TelephonyProvider& provider_;
   const Clock& clock_;
   HotlinePolicy policy_;
 };

@@ -181,11 +181,13 @@ int ListNumbers(Services& services, const AdminOptions& options) {
                   {"city", number.city},
                   {"state", NumberStateName(number.state)},
                   {"hotlineID", number.hotline.valid() ? Json(number.hotline.value) : Json(nullptr)},
-                  {"quarantinedUntil", TimestampOrNull(number.quarantined_until)}};
+                  {"quarantinedUntil", TimestampOrNull(number.quarantined_until)},
+                  {"routed", number.routed}};
     text += "\n" + number.number + "  " + number.country + "  " + number.city + "  " +
             NumberStateName(number.state);
     if (number.hotline.valid()) text += " (hotline " + std::to_string(number.hotline.value) + ")";
     if (number.quarantined_until) text += " until " + FormatTimestamp(*number.quarantined_until);
+    if (number.routed) text += ", routed";
     list.push_back(std::move(entry));
   }
   return Print(options, {{"numbers", list}}, text);

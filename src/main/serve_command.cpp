@@ -7,6 +7,7 @@
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
 #include "main/api_routes.hpp"
+#include "main/background_loop.hpp"
 #include "main/commands.hpp"
 #include "main/demo_data.hpp"
 #include "main/logging.hpp"
@@ -23,7 +24,10 @@ struct ServeOptions {
   std::string log_level = "info";
   bool demo = false;
   HotlinePolicy hotlines;
+  int provisioning_delay_seconds = 0;
 };
+
+constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 
 // "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
 Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
@@ -94,6 +98,13 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::error("demo: seeding failed: {}", seeded.error().detail);
     }
   }
+  HotlineProvisioner provisioner(wired.hotlines, wired.routing_table, wired.clock,
+                                 std::chrono::seconds(options.provisioning_delay_seconds));
+  const BackgroundLoop provisioning(kProvisioningPeriod, [&provisioner] {
+    if (const auto round = provisioner.ProvisionPending(); !round.ok()) {
+      spdlog::warn("provisioning: {}; retrying", round.error().detail);
+    }
+  });
   // Logged last: tests and scripts take this line to mean "ready, demo data printed".
   spdlog::info("listening on http://{}:{}", config.host, *port);
   server.RunUntilStopped();
@@ -130,6 +141,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "Days a released number waits before it is given out again")
       ->envname("FR_NUMBER_QUARANTINE_DAYS")
       ->check(CLI::Range(0, 3650))
+      ->capture_default_str();
+  serve->add_option("--provisioning-delay", options->provisioning_delay_seconds,
+                    "Seconds a hotline stays in provisioning at least (a carrier's delay)")
+      ->envname("FR_PROVISIONING_DELAY")
+      ->check(CLI::Range(0, 86400))
       ->capture_default_str();
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });
 }

@@ -13,6 +13,7 @@
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
 #include "app/authentication_service.hpp"
+#include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
 #include "app/number_inventory_service.hpp"
 #include "app/sip_customer_service.hpp"
@@ -32,12 +33,13 @@ struct Services {
         sip_customers(*database),
         hotlines(*database),
         numbers(*database),
+        routing_table(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
         administration(users, organizations, tokens, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
-        hotline_service(hotlines, sip_customers, organizations, clock, policy),
+        hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
@@ -56,6 +58,7 @@ struct Services {
   SociSipCustomerRepository sip_customers;
   SociHotlineRepository hotlines;
   SociNumberInventory numbers;
+  SociRoutingTable routing_table;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;

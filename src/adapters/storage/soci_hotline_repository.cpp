@@ -42,6 +42,11 @@ constexpr const char* kSelectAgents =
 constexpr const char* kRemoveAgentFromOrganization =
     "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
+constexpr const char* kTransitionStatus =
+    "UPDATE hotlines SET status = :to, status_detail = :detail, version = version + 1,"
+    " updated_at = :now WHERE id = :id AND status = :from";
+constexpr const char* kAwaitingProvisioning =
+    " WHERE status IN ('created', 'provisioning') ORDER BY updated_at, id LIMIT :limit";
 constexpr const char* kInsertStatusEvent =
     "INSERT INTO hotline_status_events (hotline_id, status, detail, at)"
     " VALUES (:hotline_id, :status, :detail, :at)";
@@ -277,6 +282,33 @@ Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organiz
     long long user_key = user.value;
     long long organization_key = organization.value;
     session << kRemoveAgentFromOrganization, soci::use(user_key), soci::use(organization_key);
+  });
+}
+
+Result<std::vector<Hotline>> SociHotlineRepository::ListAwaitingProvisioning(std::int64_t limit) {
+  return database_.Run("list hotlines awaiting provisioning", [&](soci::session& session) {
+    return SelectHotlines(session, kAwaitingProvisioning, {limit});
+  });
+}
+
+Result<bool> SociHotlineRepository::TransitionStatus(HotlineId id, HotlineStatus from,
+                                                     HotlineStatus to, const std::string& detail,
+                                                     Timestamp now) {
+  return database_.Run("transition hotline status", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    std::string to_name = HotlineStatusName(to);
+    std::string from_name = HotlineStatusName(from);
+    std::string text = detail;
+    long long at = ToEpochMillis(now);
+    long long key = id.value;
+    soci::statement statement =
+        (session.prepare << kTransitionStatus, soci::use(to_name), soci::use(text), soci::use(at),
+         soci::use(key), soci::use(from_name));
+    statement.execute(true);
+    if (statement.get_affected_rows() == 0) return false;
+    RecordStatus(session, id, to, detail, now);
+    transaction.Commit();
+    return true;
   });
 }
 

@@ -20,8 +20,26 @@ class SociHotlineRepository final : public HotlineRepository {
   Status Delete(HotlineId id, std::optional<std::int64_t> expected_version,
                 Timestamp quarantined_until) override;
   Status RemoveAgentFromOrganization(OrganizationId organization, UserId user) override;
+  Result<std::vector<Hotline>> ListAwaitingProvisioning(std::int64_t limit) override;
+  Result<bool> TransitionStatus(HotlineId id, HotlineStatus from, HotlineStatus to,
+                                const std::string& detail, Timestamp now) override;
 
  private:
+  Database& database_;
+};
+
+// The built-in TelephonyProvider: the routing table in `phone_numbers`. Thread-safe.
+class SociRoutingTable final : public TelephonyProvider {
+ public:
+  explicit SociRoutingTable(Database& database) : database_(database) {}
+  Status ActivateNumber(const std::string& number) override;
+  Status DeactivateNumber(const std::string& number) override;
+  // Whether calls to `number` are routed here.
+  Result<bool> IsRouted(const std::string& number);
+
+ private:
+  Status SetRouting(const std::string& number, bool enabled);
+
   Database& database_;
 };
 

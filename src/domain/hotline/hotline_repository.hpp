@@ -46,6 +46,27 @@ class HotlineRepository {
                         Timestamp quarantined_until) = 0;
   // Takes `user` off every hotline of `organization` (the user left it).
   virtual Status RemoveAgentFromOrganization(OrganizationId organization, UserId user) = 0;
+
+  // Hotlines waiting for provisioning (status created or provisioning), oldest change first,
+  // at most `limit`. The status itself is the persisted job: a restart finds them again.
+  virtual Result<std::vector<Hotline>> ListAwaitingProvisioning(std::int64_t limit) = 0;
+  // Moves hotline `id` from status `from` to `to` with `detail`, records the change and bumps
+  // the version; false (and nothing written) when the hotline is gone or no longer in `from`,
+  // e.g. because an admin paused it meanwhile.
+  virtual Result<bool> TransitionStatus(HotlineId id, HotlineStatus from, HotlineStatus to,
+                                        const std::string& detail, Timestamp now) = 0;
+};
+
+// Port: the carrier side of a hotline's number. The built-in implementation is the service's
+// own routing table, which the telephony engine answers calls from. Thread-safe.
+class TelephonyProvider {
+ public:
+  virtual ~TelephonyProvider() = default;
+  // Makes calls to `number` reach this service. Idempotent. Errors: kUnavailable (transient:
+  // try again later); anything else is permanent and its detail becomes the statusDetail.
+  virtual Status ActivateNumber(const std::string& number) = 0;
+  // Stops routing calls to `number`. Idempotent. Errors: as ActivateNumber.
+  virtual Status DeactivateNumber(const std::string& number) = 0;
 };
 
 enum class NumberState { kFree, kReserved, kQuarantined };
@@ -58,6 +79,7 @@ struct InventoryNumber {
   NumberState state = NumberState::kFree;
   HotlineId hotline;                        // kReserved
   std::optional<Timestamp> quarantined_until;  // kQuarantined
+  bool routed = false;  // calls to it reach this service (TelephonyProvider)
 };
 
 // Port: the numbers the SIP trunk routes to this service. Thread-safe.
