@@ -39,7 +39,8 @@ Result<Membership> AdministrationService::AddMember(OrganizationId organization,
 Status AdministrationService::RemoveMember(OrganizationId organization, UserId user) {
   FR_ASSIGN_OR_RETURN(const bool removed, organizations_.RemoveMember(organization, user));
   if (!removed) return Error::NotFound("The user is not a member of this organization.");
-  return Ok();
+  // A user who left the organisation answers none of its hotlines.
+  return hotlines_.RemoveAgentFromOrganization(organization, user);
 }
 
 Result<IssuedToken> AdministrationService::CreatePersonalToken(UserId user,

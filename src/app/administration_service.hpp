@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "common/result.hpp"
+#include "domain/hotline/hotline_repository.hpp"
 #include "identity/repositories.hpp"
 
 namespace fr {
@@ -28,11 +29,12 @@ struct TokenRequest {
 class AdministrationService {
  public:
   AdministrationService(UserRepository& users, OrganizationRepository& organizations,
-                        TokenRepository& tokens, const SecretDigest& digest, SecureRandom& random,
-                        const Clock& clock)
+                        TokenRepository& tokens, HotlineRepository& hotlines,
+                        const SecretDigest& digest, SecureRandom& random, const Clock& clock)
       : users_(users),
         organizations_(organizations),
         tokens_(tokens),
+        hotlines_(hotlines),
         digest_(digest),
         random_(random),
         clock_(clock) {}
@@ -44,6 +46,7 @@ class AdministrationService {
   // Errors: kNotFound (organisation or user), kAlreadyExists (already a member).
   Result<Membership> AddMember(OrganizationId organization, UserId user, Role role,
                                bool allow_admin_access);
+  // Removes the membership and takes the user off the organisation's hotlines.
   // Errors: kNotFound (no such membership).
   Status RemoveMember(OrganizationId organization, UserId user);
 
@@ -64,6 +67,7 @@ class AdministrationService {
   UserRepository& users_;
   OrganizationRepository& organizations_;
   TokenRepository& tokens_;
+  HotlineRepository& hotlines_;
   const SecretDigest& digest_;
   SecureRandom& random_;
   const Clock& clock_;

@@ -115,10 +115,6 @@ int RemoveMember(Services& services, const AdminOptions& options) {
   const Status removed = services.administration.RemoveMember(
       OrganizationId(options.organization), UserId(options.user));
   if (!removed.ok()) return Fail(options, removed.error());
-  // A user who left the organisation answers none of its hotlines.
-  const Status unassigned = services.hotlines.RemoveAgentFromOrganization(
-      OrganizationId(options.organization), UserId(options.user));
-  if (!unassigned.ok()) return Fail(options, unassigned.error());
   return Print(options, {{"organizationID", options.organization}, {"userID", options.user}},
                "membership removed");
 }

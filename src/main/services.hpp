@@ -36,7 +36,7 @@ struct Services {
         routing_table(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
-        administration(users, organizations, tokens, digest, random, clock),
+        administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),

@@ -5,6 +5,7 @@
 #include "app/administration_service.hpp"
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_crypto.hpp"
+#include "fakes/in_memory_hotline_repository.hpp"
 #include "fakes/in_memory_identity_repositories.hpp"
 
 namespace fr {
@@ -24,7 +25,9 @@ class AuthenticationServiceTest : public ::testing::Test {
   testing::InMemoryUserRepository users_;
   testing::InMemoryOrganizationRepository organizations_;
   testing::InMemoryTokenRepository tokens_;
-  AdministrationService administration_{users_, organizations_, tokens_, digest_, random_, clock_};
+  testing::InMemoryHotlineRepository hotlines_;
+  AdministrationService administration_{users_,  organizations_, tokens_, hotlines_,
+                                        digest_, random_,        clock_};
   AuthenticationService authentication_{tokens_, organizations_, digest_, clock_};
   Organization organization_;
   User user_;
@@ -127,7 +130,9 @@ TEST(AdministrationService, ValidatesNamesAndExpiry) {
   testing::InMemoryUserRepository users;
   testing::InMemoryOrganizationRepository organizations;
   testing::InMemoryTokenRepository tokens;
-  AdministrationService administration{users, organizations, tokens, digest, random, clock};
+  testing::InMemoryHotlineRepository hotlines;
+  AdministrationService administration{users, organizations, tokens, hotlines,
+                                       digest, random, clock};
   EXPECT_EQ(administration.CreateOrganization("  ").error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(administration.CreateUser(std::string(101, 'x')).error().code,
             ErrorCode::kInvalidArgument);

@@ -1,0 +1,176 @@
+// One suite for every HotlineRepository: the in-memory fake the core tests rely on must keep
+// the same promises as SQLite.
+#include <gtest/gtest.h>
+
+#include "adapters/storage/soci_hotline_repository.hpp"
+#include "adapters/storage/soci_identity_repositories.hpp"
+#include "fakes/in_memory_hotline_repository.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fr {
+namespace {
+
+const std::vector<std::string> kNumbers = {"004924155660000", "004924155660001",
+                                           "004924155660002"};
+
+struct InMemoryBackend {
+  InMemoryBackend() {
+    for (const auto& number : kNumbers) hotlines.AddNumber(number, "DE", "Aachen");
+  }
+  // Ids of an organisation and two users that exist.
+  OrganizationId organization{1};
+  UserId first_user{1}, second_user{2};
+  testing::InMemoryHotlineRepository hotlines;
+};
+
+struct SqliteBackend {
+  SqliteBackend() {
+    SociOrganizationRepository organizations(*database);
+    SociUserRepository users(*database);
+    organization = organizations.Create("Org", {})->id;
+    first_user = users.Create("Ann", {})->id;
+    second_user = users.Create("Bob", {})->id;
+    if (!SociNumberInventory(*database).Add(kNumbers, "DE", "Aachen").ok()) {
+      throw std::runtime_error("cannot add numbers");
+    }
+  }
+  testing::TempDir dir;
+  std::unique_ptr<Database> database = [this] {
+    auto opened = Database::Open("sqlite:" + (dir.path() / "hotlines.db").string(), 2);
+    if (!opened.ok()) throw std::runtime_error(opened.error().detail);
+    return std::move(opened).value();
+  }();
+  OrganizationId organization;
+  UserId first_user, second_user;
+  SociHotlineRepository hotlines{*database};
+};
+
+template <typename Backend>
+class HotlineRepositoryContract : public ::testing::Test {
+ protected:
+  Timestamp At(std::int64_t seconds) { return FromEpochMillis(1'800'000'000'000 + seconds * 1000); }
+  Hotline Draft() {
+    Hotline hotline;
+    hotline.organization_id = backend_.organization;
+    hotline.name = "Notruf";
+    hotline.agents = {backend_.second_user, backend_.first_user};
+    hotline.tts_inbound = "Hallo";
+    return hotline;
+  }
+  Result<Hotline> Create(int limit = 10, std::int64_t at = 0) {
+    return backend_.hotlines.Create(Draft(), {"DE", "AACHEN"}, limit, At(at));
+  }
+  Backend backend_;
+};
+
+using Backends = ::testing::Types<InMemoryBackend, SqliteBackend>;
+TYPED_TEST_SUITE(HotlineRepositoryContract, Backends);
+
+TYPED_TEST(HotlineRepositoryContract, CreateReservesDistinctNumbersUntilNoneIsLeft) {
+  std::set<std::string> numbers;
+  for (int i = 0; i < 3; ++i) {
+    const auto created = this->Create();
+    ASSERT_TRUE(created.ok()) << created.error().detail;
+    numbers.insert(created->number);
+    EXPECT_EQ(created->version, 1);
+    const auto found = *this->backend_.hotlines.Find(created->id);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->agents, (std::vector<UserId>{this->backend_.second_user,
+                                                  this->backend_.first_user}));
+    EXPECT_EQ(found->tts_inbound, "Hallo");
+    EXPECT_EQ(found->number, created->number);
+  }
+  EXPECT_EQ(numbers.size(), 3u);
+  EXPECT_EQ(this->Create().error().code, ErrorCode::kResourceExhausted);
+  const auto elsewhere =
+      this->backend_.hotlines.Create(this->Draft(), {"DE", "Berlin"}, 10, this->At(0));
+  EXPECT_EQ(elsewhere.error().code, ErrorCode::kResourceExhausted);
+}
+
+TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {
+  ASSERT_TRUE(this->Create(1).ok());
+  EXPECT_EQ(this->Create(1).error().code, ErrorCode::kResourceExhausted);
+}
+
+TYPED_TEST(HotlineRepositoryContract, ListPagesByIdWithTotal) {
+  std::vector<HotlineId> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(this->Create()->id);
+  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 2, 1);
+  EXPECT_EQ(page.total, 3);
+  ASSERT_EQ(page.hotlines.size(), 2u);
+  EXPECT_EQ(page.hotlines[0].id, ids[1]);
+  EXPECT_EQ(page.hotlines[1].id, ids[2]);
+  EXPECT_TRUE(this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 3)
+                  ->hotlines.empty());
+  EXPECT_EQ(this->backend_.hotlines.ListByOrganization(OrganizationId(999), 10, 0)->total, 0);
+}
+
+TYPED_TEST(HotlineRepositoryContract, UpdateChecksTheVersionAndKeepsTheNumber) {
+  const Hotline created = *this->Create();
+  Hotline changed = created;
+  changed.name = "Neu";
+  changed.agents = {this->backend_.first_user};
+  changed.number = "something else";
+  const auto updated = this->backend_.hotlines.Update(changed, created.version, this->At(1));
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->version, 2);
+  EXPECT_EQ(updated->number, created.number);
+  EXPECT_EQ(updated->agents, std::vector<UserId>{this->backend_.first_user});
+  EXPECT_EQ(this->backend_.hotlines.Update(changed, created.version, this->At(2)).error().code,
+            ErrorCode::kConflict);
+  EXPECT_TRUE(this->backend_.hotlines.Update(changed, std::nullopt, this->At(2)).ok());
+  changed.id = HotlineId(999);
+  EXPECT_EQ(this->backend_.hotlines.Update(changed, std::nullopt, this->At(2)).error().code,
+            ErrorCode::kNotFound);
+}
+
+TYPED_TEST(HotlineRepositoryContract, DeletedNumberIsQuarantinedThenReused) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(this->Create().ok());
+  const Hotline first = **this->backend_.hotlines.Find(HotlineId(1));
+  EXPECT_EQ(this->backend_.hotlines.Delete(first.id, 7, this->At(100)).error().code,
+            ErrorCode::kConflict);
+  ASSERT_TRUE(this->backend_.hotlines.Delete(first.id, std::nullopt, this->At(100)).ok());
+  EXPECT_FALSE(this->backend_.hotlines.Find(first.id)->has_value());
+  EXPECT_EQ(this->backend_.hotlines.Delete(first.id, std::nullopt, this->At(100)).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(this->Create(10, 99).error().code, ErrorCode::kResourceExhausted);
+  const auto reused = this->Create(10, 100);
+  ASSERT_TRUE(reused.ok());
+  EXPECT_EQ(reused->number, first.number);
+}
+
+TYPED_TEST(HotlineRepositoryContract, StatusTransitionsAreCompareAndSet) {
+  const Hotline created = *this->Create();
+  auto& hotlines = this->backend_.hotlines;
+  EXPECT_EQ(hotlines.ListAwaitingProvisioning(10)->size(), 1u);
+  EXPECT_TRUE(*hotlines.TransitionStatus(created.id, HotlineStatus::kCreated,
+                                         HotlineStatus::kProvisioning, "", this->At(1)));
+  EXPECT_FALSE(*hotlines.TransitionStatus(created.id, HotlineStatus::kCreated,
+                                          HotlineStatus::kProvisioning, "", this->At(2)));
+  EXPECT_EQ(hotlines.ListAwaitingProvisioning(10)->front().status, HotlineStatus::kProvisioning);
+  EXPECT_TRUE(*hotlines.TransitionStatus(created.id, HotlineStatus::kProvisioning,
+                                         HotlineStatus::kFailed, "carrier said no", this->At(3)));
+  const Hotline failed = **hotlines.Find(created.id);
+  EXPECT_EQ(failed.status_detail, "carrier said no");
+  EXPECT_EQ(failed.version, 3);
+  EXPECT_TRUE(hotlines.ListAwaitingProvisioning(10)->empty());
+  EXPECT_FALSE(*hotlines.TransitionStatus(HotlineId(999), HotlineStatus::kFailed,
+                                          HotlineStatus::kActive, "", this->At(4)));
+}
+
+TYPED_TEST(HotlineRepositoryContract, RemovedAgentLeavesOnlyThatOrganizationsHotlines) {
+  const Hotline created = *this->Create();
+  ASSERT_TRUE(this->backend_.hotlines
+                  .RemoveAgentFromOrganization(OrganizationId(999), this->backend_.first_user)
+                  .ok());
+  EXPECT_EQ((*this->backend_.hotlines.Find(created.id))->agents.size(), 2u);
+  ASSERT_TRUE(this->backend_.hotlines
+                  .RemoveAgentFromOrganization(this->backend_.organization,
+                                               this->backend_.first_user)
+                  .ok());
+  EXPECT_EQ((*this->backend_.hotlines.Find(created.id))->agents,
+            std::vector<UserId>{this->backend_.second_user});
+}
+
+}  // namespace
+}  // namespace fr
