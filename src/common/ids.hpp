@@ -23,6 +23,8 @@ using OrganizationId = Id<struct OrganizationTag>;
 using TokenId = Id<struct TokenTag>;
 using AgentPhoneId = Id<struct AgentPhoneTag>;
 using HotlineId = Id<struct HotlineTag>;
+using CallLogId = Id<struct CallLogTag>;
+using TelephoneRecordId = Id<struct TelephoneRecordTag>;
 
 }  // namespace fr
 

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "adapters/storage/database.hpp"
+#include "domain/call_log/call_events.hpp"
+#include "domain/call_log/call_log_repository.hpp"
+
+namespace fr {
+
+// SOCI storage of call logs, their entries and telephone records: the event writer the
+// group-commit sink drives, and the reads and maintenance of the API. All SQL of the call-log
+// aggregate lives in its .cpp. Reads are thread-safe; Write is used by one thread at a time.
+class SociCallLogRepository final : public CallLogRepository, public CallEventWriter {
+ public:
+  explicit SociCallLogRepository(Database& database) : database_(database) {}
+
+  Status Write(std::span<const CallEvent> events) override;
+
+  Result<CallLogPage> ListCallLogs(HotlineId hotline, std::int64_t limit,
+                                   std::int64_t offset) override;
+  Result<std::optional<CallLog>> FindCallLog(HotlineId hotline, CallLogId id) override;
+  Result<TelephoneRecordPage> ListTelephoneRecords(HotlineId hotline, std::int64_t limit,
+                                                   std::int64_t offset) override;
+  Result<std::int64_t> CloseInterruptedCalls(const std::string& reason) override;
+  Result<std::int64_t> PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) override;
+
+  // The ids of calls and legs that are open in this process, by the engine's handles. Only the
+  // writer thread touches them; a batch's changes apply only when its transaction commits.
+  struct OpenIds {
+    std::unordered_map<std::uint64_t, std::int64_t> calls;
+    std::unordered_map<std::uint64_t, std::int64_t> legs;
+  };
+
+ private:
+  Database& database_;
+  OpenIds open_;
+};
+
+}  // namespace fr

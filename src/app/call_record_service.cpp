@@ -1,0 +1,64 @@
+#include "app/call_record_service.hpp"
+
+#include "identity/authorization.hpp"
+
+namespace fr {
+namespace {
+
+constexpr std::int64_t kPurgeChunk = 1000;  // calls per transaction: short write locks
+
+Error NoSuchHotline() { return Error::NotFound("No such hotline."); }
+
+}  // namespace
+
+Status CallRecordService::CheckAccess(const Principal& principal, HotlineId hotline) {
+  FR_ASSIGN_OR_RETURN(const auto found, hotlines_.Find(hotline));
+  if (!found || !IsOrganizationMember(principal, found->organization_id)) return NoSuchHotline();
+  if (!CanRead(CallRecordAccess(principal, found->organization_id))) {
+    return Error::PermissionDenied(
+        "Only admins of the organization may read call logs and telephone records: they hold "
+        "callers' phone numbers.");
+  }
+  return Ok();
+}
+
+Result<CallLogPage> CallRecordService::ListCallLogs(const Principal& principal, HotlineId hotline,
+                                                    std::int64_t limit, std::int64_t offset) {
+  FR_RETURN_IF_ERROR(CheckAccess(principal, hotline));
+  return call_logs_.ListCallLogs(hotline, limit, offset);
+}
+
+Result<CallLog> CallRecordService::GetCallLog(const Principal& principal, HotlineId hotline,
+                                              CallLogId id) {
+  FR_RETURN_IF_ERROR(CheckAccess(principal, hotline));
+  FR_ASSIGN_OR_RETURN(auto log, call_logs_.FindCallLog(hotline, id));
+  if (!log) return Error::NotFound("No such call log for this hotline.");
+  return std::move(*log);
+}
+
+Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecords(const Principal& principal,
+                                                                    HotlineId hotline,
+                                                                    std::int64_t limit,
+                                                                    std::int64_t offset) {
+  FR_RETURN_IF_ERROR(CheckAccess(principal, hotline));
+  return call_logs_.ListTelephoneRecords(hotline, limit, offset);
+}
+
+Result<std::int64_t> CallRecordService::CloseInterruptedCalls() {
+  return call_logs_.CloseInterruptedCalls(
+      "The service stopped during the call; the call was closed when it started again.");
+}
+
+Result<std::int64_t> CallRecordService::PurgeExpired() {
+  if (retention_.days == 0) return std::int64_t{0};
+  const Timestamp cutoff = clock_.Now() - std::chrono::days(retention_.days);
+  std::int64_t purged = 0;
+  while (true) {
+    FR_ASSIGN_OR_RETURN(const std::int64_t chunk,
+                        call_logs_.PurgeEndedBefore(cutoff, kPurgeChunk));
+    purged += chunk;
+    if (chunk < kPurgeChunk) return purged;
+  }
+}
+
+}  // namespace fr

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+
+namespace fr {
+
+// How an inbound call ended.
+enum class CallOutcome { kAnswered, kMissed, kAbandoned, kRejectedBusy, kFailed };
+const char* CallOutcomeName(CallOutcome outcome);  // "answered", "rejected_busy", …
+std::optional<CallOutcome> ParseCallOutcome(std::string_view name);
+
+// One step of a call, in the order it happened.
+enum class CallEntryType {
+  kCallReceived,
+  kGreetingPlayed,
+  kAgentDialed,
+  kAgentRinging,
+  kAgentAnswered,
+  kAgentDeclined,
+  kAgentNoAnswer,
+  kAgentFailed,
+  kBridged,
+  kCallerHungUp,
+  kAgentHungUp,
+  kRejectedChannelLimit,
+  kNoAgentAvailable,
+  kEnded,
+};
+const char* CallEntryTypeName(CallEntryType type);  // "call_received", …
+std::optional<CallEntryType> ParseCallEntryType(std::string_view name);
+
+enum class LegDirection { kInbound, kOutbound };
+const char* LegDirectionName(LegDirection direction);
+std::optional<LegDirection> ParseLegDirection(std::string_view name);
+
+// How a telephony leg ended.
+enum class LegDisposition { kAnswered, kBusy, kNoAnswer, kCancelled, kFailed };
+const char* LegDispositionName(LegDisposition disposition);
+std::optional<LegDisposition> ParseLegDisposition(std::string_view name);
+
+struct CallEntry {
+  Timestamp time;
+  CallEntryType type = CallEntryType::kCallReceived;
+  std::optional<UserId> user;
+  std::optional<AgentPhoneId> agent_phone;
+  std::optional<std::string> detail;
+};
+
+struct AnsweredBy {
+  UserId user;
+  AgentPhoneId agent_phone;
+};
+
+// One inbound call to a hotline. Open (in progress) while `end_time` is empty.
+struct CallLog {
+  CallLogId id;
+  HotlineId hotline;
+  Timestamp start_time;
+  std::optional<Timestamp> end_time;
+  std::optional<std::string> caller;  // "00…", empty when the caller withheld the number
+  std::optional<CallOutcome> outcome;  // set when the call ended
+  std::optional<AnsweredBy> answered_by;
+  std::vector<CallEntry> entries;  // filled only when one log is read whole
+};
+
+// One telephony leg: the unit that occupies a channel and costs money.
+struct TelephoneRecord {
+  TelephoneRecordId id;
+  HotlineId hotline;
+  CallLogId call_log;
+  LegDirection direction = LegDirection::kInbound;
+  std::optional<std::string> from;  // empty for a withheld caller
+  std::string to;
+  Timestamp start_time;
+  std::optional<Timestamp> answer_time;
+  std::optional<Timestamp> end_time;
+  std::optional<LegDisposition> disposition;  // set when the leg ended
+  std::optional<int> sip_status;              // the final SIP status, when there was one
+};
+
+// Whole seconds from `from` to `to`, a started second counting as one (how carriers bill).
+std::int64_t StartedSeconds(Timestamp from, Timestamp to);
+
+// The call's length; empty while it is in progress.
+std::optional<std::int64_t> DurationSeconds(const CallLog& log);
+// Seconds from answer to end; 0 for a leg never answered; empty while the leg is up.
+std::optional<std::int64_t> BillableSeconds(const TelephoneRecord& record);
+
+struct CallLogPage {
+  std::vector<CallLog> call_logs;  // newest first, without entries
+  std::int64_t total = 0;
+};
+
+struct TelephoneRecordPage {
+  std::vector<TelephoneRecord> records;  // newest first
+  std::int64_t total = 0;
+};
+
+}  // namespace fr

@@ -1,0 +1,157 @@
+// The SQLite call-log store: events written in batches and read back, calls of deleted
+// hotlines skipped, interrupted calls closed, retention purge.
+#include <gtest/gtest.h>
+
+#include "adapters/storage/soci_call_log_repository.hpp"
+#include "adapters/storage/soci_hotline_repository.hpp"
+#include "adapters/storage/soci_identity_repositories.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fr {
+namespace {
+
+Timestamp At(std::int64_t seconds) { return FromEpochMillis(1'800'000'000'000 + seconds * 1000); }
+
+class CallLogStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Database::Open("sqlite:" + (dir_.path() / "calls.db").string(), 2);
+    ASSERT_TRUE(opened.ok()) << opened.error().detail;
+    database_ = std::move(opened).value();
+    const OrganizationId organization = SociOrganizationRepository(*database_).Create("Org", {})->id;
+    ASSERT_TRUE(SociNumberInventory(*database_)
+                    .Add({"004924155660000", "004924155660001"}, "DE", "Aachen")
+                    .ok());
+    hotlines_ = std::make_unique<SociHotlineRepository>(*database_);
+    Hotline draft;
+    draft.organization_id = organization;
+    draft.name = "Notruf";
+    hotline_ = hotlines_->Create(draft, {"DE", "Aachen"}, 10, At(0))->id;
+    other_ = hotlines_->Create(draft, {"DE", "Aachen"}, 10, At(0))->id;
+    store_ = std::make_unique<SociCallLogRepository>(*database_);
+  }
+
+  Status Write(std::vector<CallEvent> events) { return store_->Write(events); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<SociHotlineRepository> hotlines_;
+  std::unique_ptr<SociCallLogRepository> store_;
+  HotlineId hotline_, other_;
+};
+
+TEST_F(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
+  const CallHandle call{1};
+  const LegHandle in{1}, out{2};
+  ASSERT_TRUE(Write({CallOpened{call, hotline_, "004924112345", At(10)},
+                     CallEntryAdded{call, {At(10), CallEntryType::kCallReceived}},
+                     LegOpened{in, call, LegDirection::kInbound, "004924112345",
+                               "004924155660000", At(10)},
+                     LegAnswered{in, At(11)}})
+                  .ok());
+  ASSERT_TRUE(Write({CallEntryAdded{call, {At(12), CallEntryType::kAgentDialed, UserId(7),
+                                           AgentPhoneId(9), std::nullopt}},
+                     LegOpened{out, call, LegDirection::kOutbound, "004924155660000",
+                               "004915112345678", At(12)},
+                     LegAnswered{out, At(15)},
+                     CallEntryAdded{call, {At(15), CallEntryType::kBridged, UserId(7),
+                                           AgentPhoneId(9), "after the prompt"}},
+                     LegClosed{out, LegDisposition::kAnswered, 200, At(40)},
+                     LegClosed{in, LegDisposition::kAnswered, 200, At(40)},
+                     CallClosed{call, CallOutcome::kAnswered,
+                                AnsweredBy{UserId(7), AgentPhoneId(9)}, At(40)}})
+                  .ok());
+  const auto page = *store_->ListCallLogs(hotline_, 10, 0);
+  ASSERT_EQ(page.total, 1);
+  const CallLog& summary = page.call_logs.front();
+  EXPECT_TRUE(summary.entries.empty());
+  EXPECT_EQ(summary.outcome, CallOutcome::kAnswered);
+  EXPECT_EQ(DurationSeconds(summary), 30);
+  ASSERT_TRUE(summary.answered_by.has_value());
+  EXPECT_EQ(summary.answered_by->agent_phone, AgentPhoneId(9));
+
+  const auto log = *store_->FindCallLog(hotline_, summary.id);
+  ASSERT_TRUE(log.has_value());
+  ASSERT_EQ(log->entries.size(), 3u);
+  EXPECT_EQ(log->entries[1].user, UserId(7));
+  EXPECT_EQ(log->entries[2].detail, "after the prompt");
+  EXPECT_FALSE(store_->FindCallLog(other_, summary.id)->has_value()) << "another hotline's log";
+
+  const auto records = *store_->ListTelephoneRecords(hotline_, 10, 0);
+  ASSERT_EQ(records.total, 2);
+  for (const TelephoneRecord& record : records.records) {
+    EXPECT_EQ(record.call_log, summary.id);
+    EXPECT_EQ(record.hotline, hotline_);
+    EXPECT_EQ(record.disposition, LegDisposition::kAnswered);
+  }
+  EXPECT_EQ(BillableSeconds(records.records[0]), 25) << "newest first: the agent leg";
+  EXPECT_EQ(BillableSeconds(records.records[1]), 29);
+}
+
+TEST_F(CallLogStoreTest, CallsOfADeletedHotlineAreSkippedOthersWritten) {
+  ASSERT_TRUE(Write({CallOpened{CallHandle{1}, hotline_, std::nullopt, At(1)}}).ok());
+  ASSERT_TRUE(hotlines_->Delete(hotline_, std::nullopt, At(2)).ok());
+  ASSERT_TRUE(Write({CallEntryAdded{CallHandle{1}, {At(3), CallEntryType::kEnded}},
+                     LegOpened{LegHandle{1}, CallHandle{1}, LegDirection::kInbound, std::nullopt,
+                               "0049", At(3)},
+                     CallClosed{CallHandle{1}, CallOutcome::kMissed, std::nullopt, At(3)},
+                     CallOpened{CallHandle{2}, hotline_, std::nullopt, At(4)},
+                     CallEntryAdded{CallHandle{2}, {At(4), CallEntryType::kCallReceived}},
+                     CallOpened{CallHandle{3}, other_, std::nullopt, At(5)}})
+                  .ok());
+  EXPECT_EQ(store_->ListCallLogs(hotline_, 10, 0)->total, 0);
+  EXPECT_EQ(store_->ListCallLogs(other_, 10, 0)->total, 1);
+}
+
+TEST_F(CallLogStoreTest, InterruptedCallsAreClosedAtTheirLastEvent) {
+  const CallHandle call{1};
+  ASSERT_TRUE(Write({CallOpened{call, hotline_, std::nullopt, At(10)},
+                     CallEntryAdded{call, {At(10), CallEntryType::kCallReceived}},
+                     LegOpened{LegHandle{1}, call, LegDirection::kInbound, std::nullopt, "0049",
+                               At(10)},
+                     LegAnswered{LegHandle{1}, At(10)},
+                     LegOpened{LegHandle{2}, call, LegDirection::kOutbound, "0049", "0049151",
+                               At(13)},
+                     CallEntryAdded{call, {At(14), CallEntryType::kAgentRinging}},
+                     CallOpened{CallHandle{2}, hotline_, std::nullopt, At(20)},
+                     CallClosed{CallHandle{2}, CallOutcome::kMissed, std::nullopt, At(50)}})
+                  .ok());
+  EXPECT_EQ(*store_->CloseInterruptedCalls("stopped"), 1);
+  EXPECT_EQ(*store_->CloseInterruptedCalls("stopped"), 0) << "idempotent";
+  const auto page = *store_->ListCallLogs(hotline_, 10, 0);
+  const CallLog& interrupted = page.call_logs[1];
+  EXPECT_EQ(interrupted.outcome, CallOutcome::kFailed);
+  EXPECT_EQ(interrupted.end_time, At(14));
+  EXPECT_EQ(page.call_logs[0].outcome, CallOutcome::kMissed) << "ended calls stay as they were";
+  const auto log = *store_->FindCallLog(hotline_, interrupted.id);
+  EXPECT_EQ(log->entries.back().type, CallEntryType::kEnded);
+  EXPECT_EQ(log->entries.back().detail, "stopped");
+  const auto records = *store_->ListTelephoneRecords(hotline_, 10, 0);
+  for (const TelephoneRecord& record : records.records) {
+    EXPECT_EQ(record.end_time, At(14));
+    EXPECT_EQ(record.disposition, record.answer_time ? LegDisposition::kAnswered
+                                                     : LegDisposition::kFailed);
+  }
+}
+
+TEST_F(CallLogStoreTest, PurgeDeletesEndedCallsBeforeTheCutoffWithTheirRecords) {
+  std::vector<CallEvent> events;
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    const CallHandle call{i};
+    const auto start = At(static_cast<std::int64_t>(i) * 100);
+    events.push_back(CallOpened{call, hotline_, std::nullopt, start});
+    events.push_back(LegOpened{LegHandle{i}, call, LegDirection::kInbound, std::nullopt, "0049", start});
+    events.push_back(LegClosed{LegHandle{i}, LegDisposition::kBusy, 486, start});
+    if (i != 2) events.push_back(CallClosed{call, CallOutcome::kRejectedBusy, std::nullopt, start});
+  }
+  ASSERT_TRUE(Write(events).ok());
+  // Calls 1..4 started before 450 s; call 2 is still open and stays.
+  EXPECT_EQ(*store_->PurgeEndedBefore(At(450), 2), 2);
+  EXPECT_EQ(*store_->PurgeEndedBefore(At(450), 2), 1);
+  EXPECT_EQ(*store_->PurgeEndedBefore(At(450), 2), 0);
+  EXPECT_EQ(store_->ListCallLogs(hotline_, 10, 0)->total, 2);
+  EXPECT_EQ(store_->ListTelephoneRecords(hotline_, 10, 0)->total, 2);
+}
+
+}  // namespace
+}  // namespace fr
