@@ -6,6 +6,7 @@
 
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
+#include "app/group_commit_call_event_sink.hpp"
 #include "main/api_routes.hpp"
 #include "main/background_loop.hpp"
 #include "main/commands.hpp"
@@ -24,10 +25,14 @@ struct ServeOptions {
   std::string log_level = "info";
   bool demo = false;
   HotlinePolicy hotlines;
+  CallRetentionPolicy retention;
   int provisioning_delay_seconds = 0;
 };
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
+constexpr auto kRetentionPeriod = std::chrono::hours(1);
+// How long a stopping service keeps retrying to store call events while the database fails.
+constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
 
 // "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
 Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
@@ -68,12 +73,26 @@ int Serve(const ServeOptions& options) {
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen) {
   // One session per worker plus one for readiness and background work.
-  auto services = Services::Open(options.database.url, options.workers + 1, options.hotlines);
+  auto services = Services::Open(options.database.url, options.workers + 1, options.hotlines,
+                                 options.retention);
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
   }
   Services& wired = **services;
+  // Before any call is taken: a call a previous process could not finish is closed now.
+  const auto interrupted = wired.call_records.CloseInterruptedCalls();
+  if (!interrupted.ok()) {
+    spdlog::critical("cannot close calls left open: {}", interrupted.error().detail);
+    return 1;
+  }
+  if (*interrupted > 0) {
+    spdlog::warn("closed {} call(s) left open by a previous run (outcome failed)", *interrupted);
+  }
+  GroupCommitCallEventSink call_events(
+      wired.call_logs, GroupCommitOptions{}, [](const Error& error, std::size_t count) {
+        spdlog::error("call log: {} event(s) could not be stored: {}", count, error.detail);
+      });
 
   http::HttpMetrics metrics;
   http::Router router;
@@ -105,9 +124,20 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::warn("provisioning: {}; retrying", round.error().detail);
     }
   });
+  const BackgroundLoop retention(kRetentionPeriod, [&wired] {
+    const auto purged = wired.call_records.PurgeExpired();
+    if (!purged.ok()) {
+      spdlog::warn("retention: {}; retrying in an hour", purged.error().detail);
+    } else if (*purged > 0) {
+      spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
+    }
+  });
   // Logged last: tests and scripts take this line to mean "ready, demo data printed".
   spdlog::info("listening on http://{}:{}", config.host, *port);
   server.RunUntilStopped();
+  if (const auto lost = call_events.Stop(kCallEventDrainTimeout); lost > 0) {
+    spdlog::error("call log: {} event(s) were lost", lost);
+  }
   return 0;
 }
 
@@ -146,6 +176,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "Seconds a hotline stays in provisioning at least (a carrier's delay)")
       ->envname("FR_PROVISIONING_DELAY")
       ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
+  serve->add_option("--call-retention-days", options->retention.days,
+                    "Days call logs and telephone records are kept (0: forever)")
+      ->envname("FR_CALL_RETENTION_DAYS")
+      ->check(CLI::Range(0, 36500))
       ->capture_default_str();
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });
 }

@@ -6,6 +6,7 @@
 #include "adapters/crypto/openssl_crypto.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
+#include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
@@ -13,6 +14,7 @@
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
 #include "app/authentication_service.hpp"
+#include "app/call_record_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
 #include "app/number_inventory_service.hpp"
@@ -24,7 +26,7 @@ namespace fr {
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  explicit Services(std::unique_ptr<Database> db, HotlinePolicy policy = {})
+  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention)
       : database(std::move(db)),
         users(*database),
         organizations(*database),
@@ -34,17 +36,20 @@ struct Services {
         hotlines(*database),
         numbers(*database),
         routing_table(*database),
+        call_logs(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
-        number_service(numbers, numbering_plan, clock) {}
+        number_service(numbers, numbering_plan, clock),
+        call_records(hotlines, call_logs, clock, retention) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
-                                                HotlinePolicy policy = {});
+                                                HotlinePolicy policy = {},
+                                                CallRetentionPolicy retention = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
@@ -59,6 +64,7 @@ struct Services {
   SociHotlineRepository hotlines;
   SociNumberInventory numbers;
   SociRoutingTable routing_table;
+  SociCallLogRepository call_logs;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
@@ -66,6 +72,7 @@ struct Services {
   SipCustomerService sip_customer_service;
   HotlineService hotline_service;
   NumberInventoryService number_service;
+  CallRecordService call_records;
 };
 
 }  // namespace fr

@@ -130,6 +130,43 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& dir,
+                           const std::string& name)
+    : out_(dir / (name + ".out")), err_(dir / (name + ".err")), pid_(Spawn(argv, out_, err_)) {}
+
+ChildProcess::~ChildProcess() { Kill(); }
+
+bool ChildProcess::WaitForStdout(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Stdout().find(text) != std::string::npos) return true;
+    int status = 0;
+    if (pid_ <= 0 || waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return Stdout().find(text) != std::string::npos;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+int ChildProcess::Wait() {
+  if (pid_ <= 0) return -1;
+  const int code = WaitExit(pid_);
+  pid_ = -1;
+  return code;
+}
+
+void ChildProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_);
+  pid_ = -1;
+}
+
+std::string ChildProcess::Stdout() const { return ReadFile(out_); }
+std::string ChildProcess::Stderr() const { return ReadFile(err_); }
+
 std::string ServerProcess::Stdout() const { return ReadFile(dir() / "stdout.log"); }
 std::string ServerProcess::Stderr() const { return ReadFile(dir() / "stderr.log"); }
 

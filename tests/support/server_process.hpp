@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -48,6 +49,30 @@ class ServerProcess {
   TempDir dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+};
+
+// Any other program run in the background for a test, its stdout and stderr in `dir`. Killed
+// (SIGKILL) when the object dies if still running.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& dir,
+               const std::string& name);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Waits until stdout contains `text`; false when the process exits or `timeout` passes first.
+  bool WaitForStdout(const std::string& text, std::chrono::milliseconds timeout);
+  // Waits for the exit and returns the exit code (or -signal).
+  int Wait();
+  // SIGKILL, as a crash would; then reaps the process.
+  void Kill();
+  std::string Stdout() const;
+  std::string Stderr() const;
+
+ private:
+  std::filesystem::path out_, err_;
+  pid_t pid_ = -1;
 };
 
 // The binary under test (set by CMake).

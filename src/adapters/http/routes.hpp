@@ -6,6 +6,7 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/sip_customer_service.hpp"
 
@@ -25,6 +26,9 @@ void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const Number
 
 // GET/POST /v1/hotlines, GET/PUT/DELETE /v1/hotlines/{hotlineID}.
 void AddHotlineRoutes(Router& router, HotlineService& hotlines);
+
+// GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
+void AddCallLogRoutes(Router& router, CallRecordService& records);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,

@@ -1,0 +1,403 @@
+// Call logs and telephone records: calls fed through the service's real CallEventSink and store
+// (tests/support/call_feeder.cpp plays the engine), read back over HTTP from the real binary.
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "integration/world.hpp"
+
+namespace fr::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Agent {
+  std::int64_t user = 0;
+  std::int64_t phone = 0;
+  std::string number;
+};
+
+// Builds the event script of realistic calls, as the telephony engine reports them.
+class CallScript {
+ public:
+  CallScript(std::int64_t hotline, std::string hotline_number)
+      : hotline_(hotline), hotline_number_(std::move(hotline_number)) {}
+
+  // Caller reaches the hotline, hears the greeting, the agents' phones ring.
+  void Ringing(const std::string& call, const json& caller, std::int64_t t0,
+               const std::vector<Agent>& agents) {
+    Add({{"op", "open_call"}, {"call", call}, {"hotline", hotline_}, {"caller", caller}, {"at", t0}});
+    Entry(call, "call_received", t0);
+    Add({{"op", "open_leg"}, {"leg", call + "-in"}, {"call", call}, {"direction", "inbound"},
+         {"from", caller}, {"to", hotline_number_}, {"at", t0}});
+    Add({{"op", "answer_leg"}, {"leg", call + "-in"}, {"at", t0 + 100}});
+    Entry(call, "greeting_played", t0 + 3000);
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+      Entry(call, "agent_dialed", t0 + 3000, agents[i]);
+      Add({{"op", "open_leg"}, {"leg", AgentLeg(call, i)}, {"call", call},
+           {"direction", "outbound"}, {"from", hotline_number_}, {"to", agents[i].number},
+           {"at", t0 + 3000}});
+      Entry(call, "agent_ringing", t0 + 3200, agents[i]);
+    }
+  }
+
+  // The first agent answers at +8 s, the others are cancelled; the caller hangs up at +70.5 s.
+  void Answered(const std::string& call, const json& caller, std::int64_t t0,
+                const std::vector<Agent>& agents) {
+    Ringing(call, caller, t0, agents);
+    Add({{"op", "answer_leg"}, {"leg", AgentLeg(call, 0)}, {"at", t0 + 8000}});
+    Entry(call, "agent_answered", t0 + 8000, agents[0]);
+    for (std::size_t i = 1; i < agents.size(); ++i) CloseLeg(AgentLeg(call, i), "cancelled", 487, t0 + 8000);
+    Entry(call, "bridged", t0 + 9500, agents[0]);
+    Entry(call, "caller_hung_up", t0 + 70500);
+    CloseLeg(call + "-in", "answered", 200, t0 + 70500);
+    CloseLeg(AgentLeg(call, 0), "answered", 200, t0 + 70500);
+    Entry(call, "ended", t0 + 70500);
+    Add({{"op", "close_call"}, {"call", call}, {"outcome", "answered"}, {"at", t0 + 70500},
+         {"answeredBy", {{"userID", agents[0].user}, {"agentPhoneID", agents[0].phone}}}});
+  }
+
+  // Nobody answers within the ring timeout (30 s).
+  void Missed(const std::string& call, const json& caller, std::int64_t t0,
+              const std::vector<Agent>& agents) {
+    Ringing(call, caller, t0, agents);
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+      Entry(call, "agent_no_answer", t0 + 33000, agents[i]);
+      CloseLeg(AgentLeg(call, i), "no_answer", 487, t0 + 33000);
+    }
+    Entry(call, "ended", t0 + 36000, std::nullopt, "Nobody answered.");
+    CloseLeg(call + "-in", "answered", 200, t0 + 36000);
+    Add({{"op", "close_call"}, {"call", call}, {"outcome", "missed"}, {"at", t0 + 36000}});
+  }
+
+  // The caller gives up while the agents' phones ring.
+  void Abandoned(const std::string& call, const json& caller, std::int64_t t0,
+                 const std::vector<Agent>& agents) {
+    Ringing(call, caller, t0, agents);
+    Entry(call, "caller_hung_up", t0 + 12000);
+    for (std::size_t i = 0; i < agents.size(); ++i) CloseLeg(AgentLeg(call, i), "cancelled", 487, t0 + 12000);
+    CloseLeg(call + "-in", "answered", 200, t0 + 12000);
+    Entry(call, "ended", t0 + 12000);
+    Add({{"op", "close_call"}, {"call", call}, {"outcome", "abandoned"}, {"at", t0 + 12000}});
+  }
+
+  // All inbound channels are busy: refused with 486 at once.
+  void RejectedBusy(const std::string& call, const json& caller, std::int64_t t0) {
+    Add({{"op", "open_call"}, {"call", call}, {"hotline", hotline_}, {"caller", caller}, {"at", t0}});
+    Entry(call, "call_received", t0);
+    Entry(call, "rejected_channel_limit", t0, std::nullopt, "All 10 inbound channels are in use.");
+    Add({{"op", "open_leg"}, {"leg", call + "-in"}, {"call", call}, {"direction", "inbound"},
+         {"from", caller}, {"to", hotline_number_}, {"at", t0}});
+    CloseLeg(call + "-in", "busy", 486, t0);
+    Add({{"op", "close_call"}, {"call", call}, {"outcome", "rejected_busy"}, {"at", t0}});
+  }
+
+  void Add(json op) { ops_.push_back(std::move(op)); }
+  const json& ops() const { return ops_; }
+
+ private:
+  static std::string AgentLeg(const std::string& call, std::size_t i) {
+    return call + "-agent" + std::to_string(i);
+  }
+  void Entry(const std::string& call, const std::string& type, std::int64_t at,
+             std::optional<Agent> agent = std::nullopt, std::optional<std::string> detail = {}) {
+    json op = {{"op", "entry"}, {"call", call}, {"type", type}, {"at", at}};
+    if (agent) {
+      op["userID"] = agent->user;
+      op["agentPhoneID"] = agent->phone;
+    }
+    if (detail) op["detail"] = *detail;
+    Add(std::move(op));
+  }
+  void CloseLeg(const std::string& leg, const std::string& disposition, int status, std::int64_t at) {
+    Add({{"op", "close_leg"}, {"leg", leg}, {"disposition", disposition}, {"sipStatus", status},
+         {"at", at}});
+  }
+
+  std::int64_t hotline_;
+  std::string hotline_number_;
+  json ops_ = json::array();
+};
+
+std::int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class CallLogsHttpTest : public WorldTest {
+ protected:
+  void SetUp() override {
+    WorldTest::SetUp();
+    server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                   "004924155660000", "--to", "004924155660001"});
+    const json customer = {{"city", "Aachen"}, {"cityCode", "52062"}, {"country", "DE"},
+                           {"name", "Relief"}, {"organizationID", org_a_},
+                           {"street", "Markt"}, {"streetHousenumber", 1}};
+    ASSERT_EQ(client_->SendJson("POST", "/v1/sip-customer", {Pat(ann_token_)}, customer.dump()).status, 201);
+    const json hotline = CreateHotline("Notruf");
+    hotline_ = hotline["id"];
+    hotline_number_ = hotline["number"];
+    other_hotline_ = CreateHotline("Beratung")["id"];
+    const json phone = {{"isActive", true}, {"name", "Handy"}, {"phone", "+49 151 12345678"},
+                        {"userID", ann_}};
+    const auto created = client_->SendJson("POST", "/v1/agent-phones", {Pat(ann_token_)}, phone.dump());
+    ASSERT_EQ(created.status, 201) << created.body;
+    agents_ = {{ann_, created.Json()["id"], "004915112345678"}, {max_, 77, "004917099999999"}};
+  }
+
+  json CreateHotline(const std::string& name) {
+    const json draft = {{"agents", {ann_, max_}}, {"isActive", true}, {"name", name},
+                        {"organizationID", org_a_}};
+    const auto created = client_->SendJson("POST", "/v1/hotlines", {Pat(ann_token_)}, draft.dump());
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.Json();
+  }
+
+  // Feeds `script` through the sink in a separate process and waits for its flush.
+  void Feed(const CallScript& script) {
+    const auto path = server_.dir() / ("script-" + std::to_string(++scripts_) + ".json");
+    std::ofstream(path) << script.ops().dump();
+    std::string output;
+    ASSERT_EQ(RunProcess({FR_CALL_FEEDER_PATH, server_.database_url(), path.string()}, output), 0)
+        << output;
+    ASSERT_NE(output.find("flushed"), std::string::npos);
+  }
+
+  std::string Path(const std::string& tail, std::int64_t hotline = 0) {
+    return "/v1/hotlines/" + Str(hotline ? hotline : hotline_) + tail;
+  }
+  json GetJson(const std::string& path, const std::string& header) {
+    const auto result = client_->Get(path, {header});
+    EXPECT_EQ(result.status, 200) << path << ": " << result.body;
+    return result.status == 200 ? result.Json() : json();
+  }
+  std::set<std::string> SchemaRequired(const std::string& schema) {
+    const json required =
+        client_->Get("/openapi.json").Json()["components"]["schemas"][schema]["required"];
+    return {required.begin(), required.end()};
+  }
+  static std::set<std::string> Keys(const json& object) {
+    std::set<std::string> keys;
+    for (const auto& [key, value] : object.items()) keys.insert(key);
+    return keys;
+  }
+
+  std::int64_t hotline_ = 0, other_hotline_ = 0;
+  std::string hotline_number_;
+  std::vector<Agent> agents_;
+  int scripts_ = 0;
+};
+
+TEST_F(CallLogsHttpTest, RealisticCallsReadBackNewestFirst) {
+  const std::int64_t t0 = NowMillis() - 3'600'000;
+  CallScript script(hotline_, hotline_number_);
+  script.Answered("answered", "004924112345", t0, agents_);
+  script.Missed("missed", "004922199999", t0 + 100'000, agents_);
+  script.Abandoned("abandoned", "004930123456", t0 + 200'000, agents_);
+  script.RejectedBusy("rejected", nullptr, t0 + 300'000);
+  Feed(script);
+
+  const json page = GetJson(Path("/call-logs"), Pat(ann_token_));
+  ASSERT_EQ(page["totalCallLogs"], 4);
+  const json logs = page["callLogs"];
+  ASSERT_EQ(logs.size(), 4u);
+  std::vector<std::string> outcomes;
+  for (const auto& log : logs) outcomes.push_back(log["outcome"]);
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"rejected_busy", "abandoned", "missed", "answered"}));
+  for (const auto& log : logs) {
+    EXPECT_EQ(Keys(log), SchemaRequired("CallLogSummary")) << log;
+    EXPECT_EQ(log["hotlineID"], hotline_);
+  }
+  EXPECT_TRUE(logs[0]["caller"].is_null()) << "a withheld caller stays null";
+  EXPECT_EQ(logs[0]["durationSeconds"], 0);
+  EXPECT_EQ(logs[3]["caller"], "004924112345");
+  EXPECT_EQ(logs[3]["durationSeconds"], 71) << "70.5 s: a started second counts";
+  EXPECT_EQ(logs[3]["answeredBy"], (json{{"agentPhoneID", agents_[0].phone}, {"userID", ann_}}));
+  EXPECT_TRUE(logs[2]["answeredBy"].is_null());
+
+  const json answered = GetJson(Path("/call-logs/" + Str(logs[3]["id"])), Api(org_a_token_));
+  EXPECT_EQ(Keys(answered), SchemaRequired("CallLog"));
+  EXPECT_EQ(answered["id"], logs[3]["id"]);
+  EXPECT_EQ(answered["startTime"], logs[3]["startTime"]);
+  std::vector<std::string> types;
+  for (const auto& entry : answered["entries"]) types.push_back(entry["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"call_received", "greeting_played", "agent_dialed",
+                                             "agent_ringing", "agent_dialed", "agent_ringing",
+                                             "agent_answered", "bridged", "caller_hung_up",
+                                             "ended"}));
+  const json& dialed = answered["entries"][2];
+  EXPECT_EQ(dialed["userID"], ann_);
+  EXPECT_EQ(dialed["agentPhoneID"], agents_[0].phone);
+  EXPECT_FALSE(answered["entries"][0].contains("userID")) << "absent, not null";
+  const json rejected = GetJson(Path("/call-logs/" + Str(logs[0]["id"])), Pat(ann_token_));
+  EXPECT_EQ(rejected["entries"][1]["detail"], "All 10 inbound channels are in use.");
+
+  const json records = GetJson(Path("/telephone-records?limit=50"), Pat(ann_token_));
+  // answered, missed, abandoned: 1 inbound + 2 outbound legs each; rejected: 1 inbound.
+  ASSERT_EQ(records["totalRecords"], 10);
+  for (const auto& record : records["records"]) {
+    EXPECT_EQ(Keys(record), SchemaRequired("TelephoneRecord")) << record;
+  }
+  const json& busy = records["records"][0];
+  EXPECT_EQ(busy["direction"], "inbound");
+  EXPECT_EQ(busy["disposition"], "busy");
+  EXPECT_EQ(busy["sipStatus"], 486);
+  EXPECT_TRUE(busy["from"].is_null());
+  EXPECT_TRUE(busy["answerTime"].is_null());
+  EXPECT_EQ(busy["billableSeconds"], 0);
+  EXPECT_EQ(busy["callLogID"], logs[0]["id"]);
+  json bridged_agent_leg;
+  for (const auto& record : records["records"]) {
+    if (record["callLogID"] == logs[3]["id"] && record["to"] == agents_[0].number) {
+      bridged_agent_leg = record;
+    }
+  }
+  ASSERT_TRUE(bridged_agent_leg.is_object());
+  EXPECT_EQ(bridged_agent_leg["direction"], "outbound");
+  EXPECT_EQ(bridged_agent_leg["from"], hotline_number_);
+  EXPECT_EQ(bridged_agent_leg["disposition"], "answered");
+  EXPECT_EQ(bridged_agent_leg["billableSeconds"], 63) << "answered at +8 s, ended at +70.5 s";
+}
+
+TEST_F(CallLogsHttpTest, PaginationAndParameterErrors) {
+  const std::int64_t t0 = NowMillis() - 3'600'000;
+  CallScript script(hotline_, hotline_number_);
+  for (int i = 0; i < 12; ++i) script.RejectedBusy("c" + std::to_string(i), "0049241" + std::to_string(1000 + i), t0 + i * 1000);
+  Feed(script);
+
+  const json first = GetJson(Path("/call-logs"), Pat(ann_token_));
+  EXPECT_EQ(first["callLogs"].size(), 10u) << "default limit 10";
+  EXPECT_EQ(first["callLogs"][0]["caller"], "00492411011");
+  const json last = GetJson(Path("/call-logs?limit=5&offset=10"), Pat(ann_token_));
+  ASSERT_EQ(last["callLogs"].size(), 2u);
+  EXPECT_EQ(last["totalCallLogs"], 12);
+  EXPECT_EQ(last["callLogs"][1]["caller"], "00492411000");
+  EXPECT_EQ(GetJson(Path("/telephone-records?limit=3&offset=11"), Pat(ann_token_))["records"].size(), 1u);
+  EXPECT_TRUE(GetJson(Path("/call-logs?offset=100"), Pat(ann_token_))["callLogs"].empty());
+  EXPECT_TRUE(GetJson(Path("/call-logs", other_hotline_), Pat(ann_token_))["callLogs"].empty());
+
+  for (const std::string query : {"?limit=0", "?limit=51", "?offset=-1", "?limit=abc"}) {
+    ExpectProblem(client_->Get(Path("/call-logs" + query), {Pat(ann_token_)}), 400);
+    ExpectProblem(client_->Get(Path("/telephone-records" + query), {Pat(ann_token_)}), 400);
+  }
+  const auto both = ExpectProblem(client_->Get(Path("/call-logs?limit=0&offset=-2"), {Pat(ann_token_)}), 400);
+  EXPECT_EQ(ErrorFields(both), (std::vector<std::string>{"limit", "offset"}));
+  ExpectProblem(client_->Get("/v1/hotlines/abc/call-logs", {Pat(ann_token_)}), 400);
+  ExpectProblem(client_->Get(Path("/call-logs/0"), {Pat(ann_token_)}), 400);
+  ExpectProblem(client_->Get(Path("/call-logs/99999999999999999999"), {Pat(ann_token_)}), 400);
+  ExpectProblem(client_->Send("POST", Path("/call-logs"), {Pat(ann_token_)}), 405);
+}
+
+TEST_F(CallLogsHttpTest, OnlyTheOrganizationsAdminsReadThem) {
+  CallScript script(hotline_, hotline_number_);
+  script.RejectedBusy("call", "004924112345", NowMillis());
+  CallScript other(other_hotline_, "004924155660001");
+  other.RejectedBusy("other", "004924112399", NowMillis());
+  Feed(script);
+  Feed(other);
+  const std::int64_t log = GetJson(Path("/call-logs"), Pat(ann_token_))["callLogs"][0]["id"];
+  const std::int64_t other_log = GetJson(Path("/call-logs", other_hotline_), Pat(ann_token_))["callLogs"][0]["id"];
+  const std::vector<std::string> paths = {Path("/call-logs"), Path("/call-logs/" + Str(log)),
+                                          Path("/telephone-records")};
+  for (const auto& path : paths) {
+    GetJson(path, Api(org_a_token_));
+    GetJson(path, Bearer(ann_token_));
+    // A member knows the hotline but may not see callers' numbers.
+    ExpectProblem(client_->Get(path, {Pat(max_token_)}), 403);
+    // Outsiders learn nothing, not even that the hotline exists.
+    ExpectProblem(client_->Get(path, {Pat(bea_token_)}), 404);
+    ExpectProblem(client_->Get(path, {Api(org_b_token_)}), 404);
+    ExpectProblem(client_->Get(path, {}), 401);
+  }
+  ExpectProblem(client_->Get(Path("/call-logs/" + Str(other_log)), {Pat(ann_token_)}), 404);
+  ExpectProblem(client_->Get(Path("/call-logs/" + Str(log + 1000)), {Pat(ann_token_)}), 404);
+  ExpectProblem(client_->Get("/v1/hotlines/987654/call-logs", {Pat(ann_token_)}), 404);
+  ExpectProblem(client_->Get("/v1/hotlines/987654/telephone-records", {Pat(ann_token_)}), 404);
+}
+
+TEST_F(CallLogsHttpTest, DeletingTheHotlineDeletesItsCalls) {
+  CallScript script(hotline_, hotline_number_);
+  script.Answered("call", "004924112345", NowMillis() - 100'000, agents_);
+  Feed(script);
+  ASSERT_EQ(GetJson(Path("/call-logs"), Pat(ann_token_))["totalCallLogs"], 1);
+  ASSERT_EQ(client_->Send("DELETE", Path(""), {Pat(ann_token_)}).status, 204);
+  ExpectProblem(client_->Get(Path("/call-logs"), {Pat(ann_token_)}), 404);
+  // Events for a call of a deleted hotline are skipped, not an error that blocks others.
+  CallScript late(hotline_, hotline_number_);
+  late.RejectedBusy("late", "004924112345", NowMillis());
+  CallScript other(other_hotline_, "004924155660001");
+  other.RejectedBusy("other", "004924112345", NowMillis());
+  late.Add(other.ops()[0]);
+  for (std::size_t i = 1; i < other.ops().size(); ++i) late.Add(other.ops()[i]);
+  Feed(late);
+  EXPECT_EQ(GetJson(Path("/call-logs", other_hotline_), Pat(ann_token_))["totalCallLogs"], 1);
+}
+
+TEST_F(CallLogsHttpTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {
+  const std::int64_t t0 = NowMillis() - 20'000;
+  CallScript script(hotline_, hotline_number_);
+  script.Ringing("call", "004924112345", t0, agents_);
+  script.Add({{"op", "answer_leg"}, {"leg", "call-agent0"}, {"at", t0 + 8000}});
+  const auto path = server_.dir() / "crash.json";
+  std::ofstream(path) << script.ops().dump();
+  {
+    ChildProcess engine({FR_CALL_FEEDER_PATH, server_.database_url(), path.string(), "--hang"},
+                        server_.dir(), "feeder");
+    ASSERT_TRUE(engine.WaitForStdout("flushed", std::chrono::seconds(30))) << engine.Stderr();
+    engine.Kill();  // the process dies mid-call, after the sink acknowledged its flush
+  }
+  json open = GetJson(Path("/call-logs"), Pat(ann_token_))["callLogs"][0];
+  EXPECT_TRUE(open["outcome"].is_null()) << "in progress until a restart decides";
+  EXPECT_TRUE(open["endTime"].is_null());
+
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start();
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  EXPECT_NE(server_.Stderr().find("closed 1 call(s) left open"), std::string::npos);
+  const json closed = GetJson(Path("/call-logs/" + Str(open["id"])), Pat(ann_token_));
+  EXPECT_EQ(closed["outcome"], "failed");
+  EXPECT_FALSE(closed["endTime"].is_null());
+  const json& last = closed["entries"].back();
+  EXPECT_EQ(last["type"], "ended");
+  EXPECT_NE(last["detail"].get<std::string>().find("service stopped"), std::string::npos);
+  const json records = GetJson(Path("/telephone-records"), Pat(ann_token_))["records"];
+  for (const auto& record : records) {
+    EXPECT_FALSE(record["endTime"].is_null()) << record;
+    if (record["to"] == agents_[0].number) {
+      EXPECT_EQ(record["disposition"], "answered") << "it was answered before the crash";
+    } else if (record["direction"] == "outbound") {
+      EXPECT_EQ(record["disposition"], "failed");
+    }
+  }
+}
+
+TEST_F(CallLogsHttpTest, RetentionPurgesOldCallsAtStart) {
+  constexpr std::int64_t kDay = 86'400'000;
+  CallScript script(hotline_, hotline_number_);
+  script.Answered("old", "004924112345", NowMillis() - 10 * kDay, agents_);
+  script.RejectedBusy("recent", "004924112346", NowMillis() - 2 * kDay);
+  Feed(script);
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start({"--call-retention-days", "0"});
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  EXPECT_EQ(GetJson(Path("/call-logs"), Pat(ann_token_))["totalCallLogs"], 2) << "0 keeps all";
+
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start({"--call-retention-days", "5"});
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  json page;
+  do {
+    page = GetJson(Path("/call-logs"), Pat(ann_token_));
+    if (page["totalCallLogs"] == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(page["totalCallLogs"], 1);
+  EXPECT_EQ(page["callLogs"][0]["caller"], "004924112346");
+  EXPECT_EQ(GetJson(Path("/telephone-records"), Pat(ann_token_))["totalRecords"], 1)
+      << "the old call's records went with it";
+}
+
+}  // namespace
+}  // namespace fr::testing

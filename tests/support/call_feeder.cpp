@@ -1,0 +1,115 @@
+// Plays the telephony engine's part for the call-log tests: reads a script of call events
+// (JSON, one array of operations) and feeds it through the service's real CallEventSink into
+// the real store, then flushes and prints "flushed". With --hang it then waits to be killed,
+// as a process that dies mid-call would.
+//
+//   call_feeder DATABASE_URL SCRIPT_FILE [--hang]
+//
+// Operations: {"op":"open_call","call":"c1","hotline":1,"caller":"0049…"|null,"at":MS}
+//             {"op":"entry","call":"c1","type":"agent_dialed","at":MS,"userID":2,"agentPhoneID":3,"detail":"…"}
+//             {"op":"close_call","call":"c1","outcome":"answered","at":MS,"answeredBy":{"userID":2,"agentPhoneID":3}}
+//             {"op":"open_leg","leg":"l1","call":"c1","direction":"inbound","from":"…"|null,"to":"…","at":MS}
+//             {"op":"answer_leg","leg":"l1","at":MS}
+//             {"op":"close_leg","leg":"l1","disposition":"answered","sipStatus":200,"at":MS}
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/storage/database.hpp"
+#include "adapters/storage/soci_call_log_repository.hpp"
+#include "app/group_commit_call_event_sink.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+std::optional<T> Optional(const json& op, const char* key) {
+  if (!op.contains(key) || op[key].is_null()) return std::nullopt;
+  return op[key].get<T>();
+}
+
+fr::Timestamp At(const json& op) { return fr::FromEpochMillis(op.at("at").get<std::int64_t>()); }
+
+class ScriptPlayer {
+ public:
+  explicit ScriptPlayer(fr::CallEventSink& sink) : sink_(sink) {}
+
+  void Play(const json& op) {
+    const std::string name = op.at("op");
+    if (name == "open_call") {
+      calls_[op.at("call")] = sink_.OpenCall(fr::HotlineId(op.at("hotline").get<std::int64_t>()),
+                                             Optional<std::string>(op, "caller"), At(op));
+    } else if (name == "entry") {
+      fr::CallEntry entry;
+      entry.time = At(op);
+      entry.type = fr::ParseCallEntryType(op.at("type").get<std::string>()).value();
+      if (const auto user = Optional<std::int64_t>(op, "userID")) entry.user = fr::UserId(*user);
+      if (const auto phone = Optional<std::int64_t>(op, "agentPhoneID")) {
+        entry.agent_phone = fr::AgentPhoneId(*phone);
+      }
+      entry.detail = Optional<std::string>(op, "detail");
+      sink_.AddEntry(calls_.at(op.at("call")), entry);
+    } else if (name == "close_call") {
+      std::optional<fr::AnsweredBy> answered_by;
+      if (op.contains("answeredBy")) {
+        answered_by = fr::AnsweredBy{fr::UserId(op["answeredBy"].at("userID").get<std::int64_t>()),
+                                     fr::AgentPhoneId(op["answeredBy"].at("agentPhoneID").get<std::int64_t>())};
+      }
+      sink_.CloseCall(calls_.at(op.at("call")),
+                      fr::ParseCallOutcome(op.at("outcome").get<std::string>()).value(), answered_by,
+                      At(op));
+    } else if (name == "open_leg") {
+      legs_[op.at("leg")] = sink_.OpenLeg(
+          calls_.at(op.at("call")), fr::ParseLegDirection(op.at("direction").get<std::string>()).value(),
+          Optional<std::string>(op, "from"), op.at("to").get<std::string>(), At(op));
+    } else if (name == "answer_leg") {
+      sink_.AnswerLeg(legs_.at(op.at("leg")), At(op));
+    } else if (name == "close_leg") {
+      sink_.CloseLeg(legs_.at(op.at("leg")),
+                     fr::ParseLegDisposition(op.at("disposition").get<std::string>()).value(),
+                     Optional<int>(op, "sipStatus"), At(op));
+    } else {
+      throw std::runtime_error("unknown op " + name);
+    }
+  }
+
+ private:
+  fr::CallEventSink& sink_;
+  std::map<std::string, fr::CallHandle> calls_;
+  std::map<std::string, fr::LegHandle> legs_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: call_feeder DATABASE_URL SCRIPT_FILE [--hang]\n");
+    return 2;
+  }
+  const bool hang = argc > 3 && std::string(argv[3]) == "--hang";
+  auto database = fr::Database::Open(argv[1], 2);
+  if (!database.ok()) {
+    std::fprintf(stderr, "cannot open %s: %s\n", argv[1], database.error().detail.c_str());
+    return 1;
+  }
+  std::ifstream script_file(argv[2]);
+  const json script = json::parse(script_file);
+  fr::SociCallLogRepository store(**database);
+  fr::GroupCommitCallEventSink sink(store, fr::GroupCommitOptions{});
+  ScriptPlayer player(sink);
+  for (const json& op : script) player.Play(op);
+  if (const fr::Status flushed = sink.Flush(std::chrono::seconds(30)); !flushed.ok()) {
+    std::fprintf(stderr, "flush failed: %s\n", flushed.error().detail.c_str());
+    return 1;
+  }
+  std::cout << "flushed" << std::endl;
+  while (hang) std::this_thread::sleep_for(std::chrono::hours(1));
+  return sink.Stop(std::chrono::seconds(10)) == 0 ? 0 : 1;
+}
