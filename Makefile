@@ -3,6 +3,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
+BENCH_DIR := build/bench
 DATABASE ?= sqlite:var/first-responder.db
 LISTEN ?= 127.0.0.1:8080
 WERROR := $(if $(CI),ON,OFF)
@@ -13,7 +14,7 @@ setup:
 	@scripts/setup
 
 build: setup
-	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_BUILD_BENCH=OFF -DFR_WERROR=$(WERROR) >/dev/null
 	@cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 build-debug: setup
@@ -26,6 +27,12 @@ run: build
 
 test: build-debug
 	cd $(DEBUG_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
+
+# Benchmarks, optimised like a release; each prints its measurements and ratios.
+bench: setup
+	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_BUILD_BENCH=ON -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BENCH_DIR) -j $(JOBS)
+	$(BENCH_DIR)/bench/fr_bench_call_events
 
 clean:
 	rm -rf build
