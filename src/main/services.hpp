@@ -15,6 +15,7 @@
 #include "app/agent_phone_service.hpp"
 #include "app/authentication_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/call_routing_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
 #include "app/number_inventory_service.hpp"
@@ -44,7 +45,8 @@ struct Services {
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
-        call_records(hotlines, call_logs, clock, retention) {}
+        call_records(hotlines, call_logs, clock, retention),
+        call_routing(hotlines, agent_phones, numbers, numbering_plan) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
@@ -73,6 +75,7 @@ struct Services {
   HotlineService hotline_service;
   NumberInventoryService number_service;
   CallRecordService call_records;
+  CallRoutingService call_routing;
 };
 
 }  // namespace fr

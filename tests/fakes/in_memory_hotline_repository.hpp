@@ -48,6 +48,14 @@ class InMemoryHotlineRepository final : public HotlineRepository {
     return std::optional<Hotline>(found->second);
   }
 
+  Result<std::optional<Hotline>> FindByNumber(const std::string& number) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, hotline] : hotlines_) {
+      if (hotline.number == number) return std::optional<Hotline>(hotline);
+    }
+    return std::optional<Hotline>();
+  }
+
   Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
                                          std::int64_t offset) override {
     std::lock_guard lock(mutex_);

@@ -46,6 +46,23 @@ std::optional<std::string> Canonical(std::string_view text) {
   return "+" + digits;
 }
 
+// `text` read by libphonenumber in `region` ("ZZ": international only), if valid.
+std::optional<PhoneNumber> ParseIn(const std::string& text, const std::string& region) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  i18n::phonenumbers::PhoneNumber parsed;
+  if (util.Parse(text, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR ||
+      !util.IsValidNumber(parsed)) {
+    return std::nullopt;
+  }
+  std::string e164;
+  util.Format(parsed, PhoneNumberUtil::E164, &e164);
+  PhoneNumber number;
+  number.international = "00" + e164.substr(1);
+  util.GetRegionCodeForNumber(parsed, &number.region);
+  number.type = TypeOf(util.GetNumberType(parsed));
+  return number;
+}
+
 }  // namespace
 
 LibphonenumberPlan::LibphonenumberPlan() {
@@ -61,20 +78,24 @@ std::optional<PhoneNumber> LibphonenumberPlan::Parse(std::string_view text,
     if (problem) *problem = PhoneNumberProblem::kMalformed;
     return std::nullopt;
   }
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  i18n::phonenumbers::PhoneNumber parsed;
-  if (util.Parse(*canonical, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR ||
-      !util.IsValidNumber(parsed)) {
-    if (problem) *problem = PhoneNumberProblem::kInvalid;
-    return std::nullopt;
-  }
-  std::string e164;
-  util.Format(parsed, PhoneNumberUtil::E164, &e164);
-  PhoneNumber number;
-  number.international = "00" + e164.substr(1);
-  util.GetRegionCodeForNumber(parsed, &number.region);
-  number.type = TypeOf(util.GetNumberType(parsed));
+  auto number = ParseIn(*canonical, "ZZ");
+  if (!number && problem) *problem = PhoneNumberProblem::kInvalid;
   return number;
+}
+
+std::optional<PhoneNumber> LibphonenumberPlan::ParseNational(std::string_view text,
+                                                             std::string_view region) const {
+  if (const auto international = Parse(text, nullptr)) return international;
+  std::string digits;
+  for (const char ch : text) {
+    if (ch >= '0' && ch <= '9') {
+      digits.push_back(ch);
+    } else if (ch != ' ' && ch != '-' && ch != '.' && ch != '(' && ch != ')') {
+      return std::nullopt;
+    }
+  }
+  if (digits.empty() || digits.size() > 17 || !IsKnownRegion(region)) return std::nullopt;
+  return ParseIn(digits, std::string(region));
 }
 
 bool LibphonenumberPlan::IsKnownRegion(std::string_view region) const {

@@ -13,6 +13,8 @@ class LibphonenumberPlan final : public NumberingPlan {
   LibphonenumberPlan();
   std::optional<PhoneNumber> Parse(std::string_view text,
                                    PhoneNumberProblem* problem) const override;
+  std::optional<PhoneNumber> ParseNational(std::string_view text,
+                                           std::string_view region) const override;
   bool IsKnownRegion(std::string_view region) const override;
 
  private:

@@ -222,6 +222,24 @@ Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
   });
 }
 
+Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::string& number) {
+  return database_.Run("find hotline by number",
+                       [&](soci::session& session) -> std::optional<Hotline> {
+    soci::statement statement(session);
+    statement.alloc();
+    statement.prepare(std::string(kHotlineColumns) + " WHERE number = :number");
+    std::string key = number;
+    statement.exchange(soci::use(key));
+    HotlineRow row;
+    row.Bind(statement);
+    statement.define_and_bind();
+    if (!statement.execute(true)) return std::nullopt;
+    Hotline hotline = row.ToHotline();
+    hotline.agents = SelectAgents(session, hotline.id);
+    return hotline;
+  });
+}
+
 Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
                                                               std::int64_t limit,
                                                               std::int64_t offset) {

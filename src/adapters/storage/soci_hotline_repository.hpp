@@ -13,6 +13,7 @@ class SociHotlineRepository final : public HotlineRepository {
   Result<Hotline> Create(const Hotline& hotline, const NumberLocation& where,
                          int max_per_organization, Timestamp now) override;
   Result<std::optional<Hotline>> Find(HotlineId id) override;
+  Result<std::optional<Hotline>> FindByNumber(const std::string& number) override;
   Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
                                          std::int64_t offset) override;
   Result<Hotline> Update(const Hotline& hotline, std::optional<std::int64_t> expected_version,
@@ -50,6 +51,7 @@ class SociNumberInventory final : public NumberInventory {
   Status Add(const std::vector<std::string>& numbers, const std::string& country,
              const std::string& city) override;
   Result<std::vector<InventoryNumber>> List(Timestamp now) override;
+  Result<std::vector<std::string>> Countries() override;
 
  private:
   Database& database_;

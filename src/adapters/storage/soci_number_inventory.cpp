@@ -93,4 +93,20 @@ Result<bool> SociRoutingTable::IsRouted(const std::string& number) {
   });
 }
 
+Result<std::vector<std::string>> SociNumberInventory::Countries() {
+  return database_.Run("list number countries", [&](soci::session& session) {
+    std::string country;
+    soci::statement statement =
+        (session.prepare << "SELECT DISTINCT country FROM phone_numbers ORDER BY country",
+         soci::into(country));
+    std::vector<std::string> countries;
+    if (statement.execute(true)) {
+      do {
+        countries.push_back(country);
+      } while (statement.fetch());
+    }
+    return countries;
+  });
+}
+
 }  // namespace fr

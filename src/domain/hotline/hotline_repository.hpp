@@ -33,6 +33,8 @@ class HotlineRepository {
   virtual Result<Hotline> Create(const Hotline& hotline, const NumberLocation& where,
                                  int max_per_organization, Timestamp now) = 0;
   virtual Result<std::optional<Hotline>> Find(HotlineId id) = 0;
+  // The hotline that owns `number` ("00…"), if any.
+  virtual Result<std::optional<Hotline>> FindByNumber(const std::string& number) = 0;
   virtual Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
                                                  std::int64_t offset) = 0;
   // Replaces the stored hotline's fields with `hotline`'s (the number and organisation never
@@ -92,6 +94,8 @@ class NumberInventory {
                      const std::string& city) = 0;
   // Every number, ordered; a quarantine that ended shows as free.
   virtual Result<std::vector<InventoryNumber>> List(Timestamp now) = 0;
+  // The countries the inventory has numbers in ("DE", …), ordered.
+  virtual Result<std::vector<std::string>> Countries() = 0;
 };
 
 }  // namespace fr

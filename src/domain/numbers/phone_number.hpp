@@ -45,6 +45,10 @@ class NumberingPlan {
   // parentheses allowed). Returns the number, or the problem.
   virtual std::optional<PhoneNumber> Parse(std::string_view text,
                                            PhoneNumberProblem* problem) const = 0;
+  // Parses a number written in the national form of `region` ("0241 55660000" in "DE"), or in
+  // international form. nullopt when it is not a valid number there.
+  virtual std::optional<PhoneNumber> ParseNational(std::string_view text,
+                                                   std::string_view region) const = 0;
   // True when `region` (upper-case ISO 3166-1 alpha-2) is a region the plan knows.
   virtual bool IsKnownRegion(std::string_view region) const = 0;
 };

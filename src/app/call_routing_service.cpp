@@ -1,0 +1,64 @@
+#include "app/call_routing_service.hpp"
+
+#include <algorithm>
+
+#include "domain/numbers/number_rules.hpp"
+
+namespace fr {
+namespace {
+
+Error NoSuchNumber() { return Error::NotFound("No hotline has this number."); }
+
+}  // namespace
+
+Result<Hotline> CallRoutingService::ResolveInbound(std::string_view dialed) {
+  std::vector<std::string> candidates;
+  if (const auto international = plan_.Parse(dialed, nullptr)) {
+    candidates.push_back(international->international);
+  } else {
+    FR_ASSIGN_OR_RETURN(const auto countries, numbers_.Countries());
+    for (const std::string& country : countries) {
+      if (const auto national = plan_.ParseNational(dialed, country)) {
+        candidates.push_back(national->international);
+      }
+    }
+  }
+  for (const std::string& number : candidates) {
+    FR_ASSIGN_OR_RETURN(auto hotline, hotlines_.FindByNumber(number));
+    if (!hotline) continue;
+    if (hotline->status != HotlineStatus::kActive) {
+      return Error::FailedPrecondition("The hotline is " +
+                                       std::string(HotlineStatusName(hotline->status)) + ".");
+    }
+    return std::move(*hotline);
+  }
+  return NoSuchNumber();
+}
+
+Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline& hotline) {
+  std::vector<AgentTarget> targets;
+  for (const UserId agent : hotline.agents) {
+    FR_ASSIGN_OR_RETURN(const auto phones, phones_.ListByOwner(agent));
+    for (const AgentPhone& phone : phones) {
+      if (!phone.is_active) continue;
+      std::vector<FieldError> refused;
+      const auto number = CheckAgentNumber(plan_, "phone", phone.phone, refused);
+      if (!number) continue;
+      const bool duplicate = std::any_of(targets.begin(), targets.end(), [&](const AgentTarget& t) {
+        return t.number == number->international;
+      });
+      // Two agents sharing one phone: ring it once.
+      if (!duplicate) targets.push_back({agent, phone.id, number->international});
+    }
+  }
+  return targets;
+}
+
+std::optional<std::string> CallRoutingService::CallerNumber(std::string_view caller,
+                                                            std::string_view region) const {
+  if (caller.empty() || caller == "anonymous" || caller == "Anonymous") return std::nullopt;
+  if (const auto number = plan_.ParseNational(caller, region)) return number->international;
+  return std::nullopt;
+}
+
+}  // namespace fr
