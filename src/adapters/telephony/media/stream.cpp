@@ -1,0 +1,125 @@
+#include "adapters/telephony/media/stream.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <utility>
+
+namespace fr::media {
+
+Stream::Stream(asio::ip::udp::socket socket, RtpTimeline timeline)
+    : socket_(std::move(socket)), timeline_(timeline) {}
+
+std::uint16_t Stream::local_port() const {
+  asio::error_code error;
+  return socket_.local_endpoint(error).port();
+}
+
+void Stream::set_peer(StreamId peer) {
+  if (peer != peer_) timeline_.MarkSourceChange();
+  peer_ = peer;
+}
+
+void Stream::SetRemote(const asio::ip::udp::endpoint& remote, Codec codec, int telephone_event_pt,
+                       SteadyTime now) {
+  remote_ = remote;
+  remote_latched_ = false;
+  codec_ = codec;
+  telephone_event_pt_ = telephone_event_pt;
+  activity_since_ = now;
+}
+
+void Stream::Play(Playback playback) {
+  playback_ = std::move(playback);
+  timeline_.MarkSourceChange();
+}
+
+void Stream::StopPlayback() {
+  if (!playback_) return;
+  playback_.reset();
+  timeline_.MarkSourceChange();
+}
+
+std::function<void()> Stream::SendPlaybackFrame(std::uint64_t tick,
+                                                std::span<std::uint8_t> scratch) {
+  if (!playback_) return nullptr;
+  std::array<std::int16_t, kSamplesPerFrame> frame;
+  // Playback advances with the clock even without a remote, so prompts keep their timing.
+  if (playback_->NextFrame(frame) && remote_) {
+    Encode(codec_, frame, scratch.subspan(kRtpHeaderSize));
+    Send(timeline_.NextGenerated(PayloadType(codec_), tick), scratch, frame.size());
+  }
+  if (!playback_->Finished()) return nullptr;
+  std::function<void()> on_finished = playback_->TakeOnFinished();
+  StopPlayback();
+  return on_finished;
+}
+
+std::optional<ReceivedPacket> Stream::Accept(const asio::ip::udp::endpoint& source,
+                                             std::span<const std::uint8_t> datagram,
+                                             SteadyTime now) {
+  std::optional<ReceivedPacket> packet;
+  if (IsFromRemote(source)) {
+    if (const auto rtp = ParseRtp(datagram)) packet = Classify(*rtp);
+  }
+  if (!packet) {
+    ++stats_.packets_dropped;
+    return std::nullopt;
+  }
+  remote_latched_ = true;
+  remote_->port(source.port());
+  ++stats_.packets_received;
+  stats_.bytes_received += datagram.size();
+  stats_.last_received = now;
+  activity_since_ = now;
+  return packet;
+}
+
+bool Stream::IsFromRemote(const asio::ip::udp::endpoint& source) {
+  if (!remote_ || source.address() != remote_->address()) return false;
+  return !remote_latched_ || source.port() == remote_->port();
+}
+
+std::optional<ReceivedPacket> Stream::Classify(const RtpPacketView& rtp) const {
+  if (rtp.header.payload_type == PayloadType(codec_)) return ReceivedPacket{rtp, false};
+  if (rtp.header.payload_type == telephone_event_pt_) return ReceivedPacket{rtp, true};
+  return std::nullopt;
+}
+
+void Stream::SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::uint64_t tick,
+                         std::span<std::uint8_t> scratch) {
+  if (playback_ || !remote_) return;
+  if (packet.is_event && telephone_event_pt_ < 0) return;
+  const std::span<const std::uint8_t> in = packet.rtp.payload;
+  assert(scratch.size() >= kRtpHeaderSize + in.size());
+  std::uint8_t payload_type = PayloadType(codec_);
+  if (packet.is_event) {
+    payload_type = static_cast<std::uint8_t>(telephone_event_pt_);
+    std::copy(in.begin(), in.end(), scratch.begin() + kRtpHeaderSize);
+  } else {
+    Transcode(source_codec, codec_, in, scratch.subspan(kRtpHeaderSize));
+  }
+  Send(timeline_.NextRelayed(packet.rtp.header, payload_type, tick), scratch, in.size());
+}
+
+std::function<void()> Stream::TakeDueInactivityCallback(SteadyTime now,
+                                                        std::chrono::milliseconds timeout) {
+  if (!on_inactive_ || !remote_ || now - activity_since_ < timeout) return nullptr;
+  return std::exchange(on_inactive_, nullptr);
+}
+
+void Stream::Send(const RtpHeader& header, std::span<std::uint8_t> scratch,
+                  std::size_t payload_size) {
+  WriteRtpHeader(header, scratch.first<kRtpHeaderSize>());
+  const std::size_t size = kRtpHeaderSize + payload_size;
+  asio::error_code error;
+  socket_.send_to(asio::buffer(scratch.data(), size), *remote_, 0, error);
+  if (error) {
+    ++stats_.send_errors;
+    return;
+  }
+  ++stats_.packets_sent;
+  stats_.bytes_sent += size;
+}
+
+}  // namespace fr::media

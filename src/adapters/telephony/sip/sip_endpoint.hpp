@@ -1,0 +1,151 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "common/result.hpp"
+
+namespace fr::sip {
+
+// Where the endpoint listens and where it sends outbound calls.
+struct SipConfig {
+  std::string listen_host = "127.0.0.1";  // "0.0.0.0" listens on all IPv4 interfaces
+  std::uint16_t listen_port = 5060;       // 0: an ephemeral port, reported by Start()
+  std::string trunk_host;                 // every outbound INVITE goes to the trunk
+  std::uint16_t trunk_port = 5060;
+  std::string from_host;  // host part of our From URIs; empty: listen_host (trunk_host if wildcard)
+  std::string user_agent = "first-responder";
+};
+
+// Our handle for one SIP dialog (one leg of a call), inbound or outbound. Never reused within
+// one SipEndpoint; 0 is never a valid leg.
+using LegId = std::uint64_t;
+
+// A new INVITE (not a re-INVITE) arrived. Answer it with exactly one of Answer() or Reject(),
+// or Hangup(); the caller's CANCEL ends it with LegEnded.
+struct IncomingCall {
+  LegId leg = 0;
+  std::string dialed_user;  // Request-URI user part ("+4924155660001", "004924…"); may be empty
+  // From user part; empty when the caller withheld the number (then caller_withheld is true and
+  // the From user is deliberately not passed on, so it cannot leak to an agent).
+  std::string caller_user;
+  bool caller_withheld = false;  // Privacy: id/user/header, From "anonymous" or anonymous.invalid
+  std::string source_ip;         // transport source of the INVITE (not the Via): check the trunk
+  std::uint16_t source_port = 0;
+  // The offer, verbatim; empty for an INVITE without SDP (late offer), which we do not support:
+  // ParseAudioOffer() fails on it, answer Reject(leg, 488, ...).
+  std::string remote_sdp;
+};
+
+// A provisional response (180..199) to one of our outbound INVITEs; may repeat.
+struct LegRinging {
+  LegId leg = 0;
+  int status = 0;
+};
+
+// A 2xx to one of our outbound INVITEs (already ACKed). remote_sdp is the answer to our offer;
+// empty if the far end sent none (treat it as a failed call and Hangup()).
+struct LegAnswered {
+  LegId leg = 0;
+  std::string remote_sdp;
+};
+
+// Why a leg ended.
+enum class EndCause {
+  kRemoteBye,     // the far end sent BYE on an answered leg
+  kRemoteCancel,  // the caller CANCELed an unanswered inbound leg
+  kRejected,      // outbound: a final 3xx-6xx; inbound: we called Reject()
+  kTimeout,       // no answer from the far end (408, transaction timeout)
+  kLocalHangup,   // after our Hangup(): CANCEL, BYE or 480 done
+  kStopped,       // Stop() ended it
+  kError,         // transport or internal failure (e.g. 503 from the stack, 5xx before any reply)
+};
+
+// The last event of every leg that was reported (IncomingCall) or dialled (Dial()): exactly one
+// per leg, after which the LegId is dead and commands on it are ignored.
+struct LegEnded {
+  LegId leg = 0;
+  EndCause cause = EndCause::kError;
+  // The SIP status that ended the leg: the final response of a rejected, cancelled (487) or
+  // timed-out (408) INVITE, 200 for a BYE, 0 when no SIP exchange decided it (Stop()).
+  int status = 0;
+  std::string reason;  // human-readable: the SIP phrase or what happened; for logs only
+};
+
+using SipEvent = std::variant<IncomingCall, LegRinging, LegAnswered, LegEnded>;
+
+// What Dial() sends to the trunk.
+struct OutgoingCall {
+  std::string to_user;       // the agent's number: INVITE sip:<to_user>@trunk
+  std::string from_user;     // the hotline number, shown to the agent as caller
+  std::string from_display;  // the hotline's name, the From display name (any UTF-8; escaped)
+  std::string local_sdp;     // our offer (BuildAudioSdp())
+};
+
+const char* EndCauseName(EndCause cause);
+
+// A SIP user agent on sofia-sip nua, signalling only (SDP is passed through as text).
+//
+// Threading: sofia's objects live on one thread that Start() creates (the "SIP thread"; nua adds
+// its own stack thread internally). Commands may be called from any thread: they are queued to
+// the SIP thread and never block on the network. Events are delivered one at a time, in order,
+// on the SIP thread, to the handler given to the constructor; the handler must not block, must
+// not throw and must not call Stop() (post the event to your own queue instead). It may call
+// the commands.
+//
+// Every INVITE request, inbound or outbound, is one leg. A leg's events are IncomingCall (or the
+// Dial() call) first, then for outbound legs LegRinging*/LegAnswered, and always exactly one
+// LegEnded last, also when the far end vanishes (transaction timeouts) and on Stop().
+// Commands on an unknown or ended leg, or that do not fit the leg's state (Answer() on an outbound
+// leg, Reject() after Answer()), are ignored and logged: the leg may have ended concurrently.
+//
+// Re-INVITEs (session timer refreshes, holds) on an answered leg are answered 200 with the SDP
+// we last sent; session timers requested by the far end are honoured by nua.
+class SipEndpoint {
+ public:
+  using EventHandler = std::function<void(SipEvent)>;
+
+  SipEndpoint(SipConfig config, EventHandler on_event);
+  ~SipEndpoint();  // calls Stop()
+  SipEndpoint(const SipEndpoint&) = delete;
+  SipEndpoint& operator=(const SipEndpoint&) = delete;
+
+  // Binds UDP and TCP on listen_host:listen_port and starts the SIP thread; returns the bound
+  // port. Errors: kUnavailable when the address cannot be bound (port in use, host not local),
+  // kFailedPrecondition when called twice. Call from one owner thread, like Stop().
+  [[nodiscard]] Result<std::uint16_t> Start();
+
+  // Hangs up every leg still up (BYE, CANCEL or 480), waits for those transactions (about 5 s
+  // at most for unresponsive peers, up to 32 s if nua's own shutdown waits on a dead peer),
+  // delivers the remaining LegEnded events (cause kStopped), shuts nua down and joins the SIP
+  // thread. Idempotent; commands after Stop() are dropped. Must not be called from the handler.
+  void Stop();
+
+  // Sends 180 Ringing on an unanswered inbound leg.
+  void Ring(LegId inbound);
+  // Sends 200 OK with local_sdp on an unanswered inbound leg.
+  void Answer(LegId inbound, std::string local_sdp);
+  // Sends a final status 300..699 (others become 500) on an unanswered inbound leg; LegEnded
+  // (kRejected, status) follows once the transaction is done.
+  void Reject(LegId inbound, int status, std::string reason);
+
+  // Sends INVITE sip:<to_user>@<trunk> with From "<from_display>" <sip:<from_user>@<from_host>>
+  // and local_sdp as the offer. Returns the new leg at once; the outcome comes as events.
+  // Errors: kInvalidArgument for a user part with characters outside [A-Za-z0-9+-._!~*'()&=$,]
+  // or an empty SDP; kFailedPrecondition before Start(), after Stop() or without a trunk_host.
+  [[nodiscard]] Result<LegId> Dial(const OutgoingCall& call);
+
+  // Ends the leg whatever its state: 480 an unanswered inbound leg, CANCEL an outbound leg still
+  // ringing, BYE an answered one (a 200 that crosses our CANCEL is ACKed and then BYEd).
+  // Always followed by exactly one LegEnded (kLocalHangup unless the leg was ending already).
+  void Hangup(LegId leg);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fr::sip

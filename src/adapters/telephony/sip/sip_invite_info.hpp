@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "adapters/telephony/sip/sip_endpoint.hpp"
+#include "adapters/telephony/sip/sofia_headers.hpp"
+
+// Reading what the owner needs out of a parsed SIP message. Any header may be missing or
+// malformed (sofia keeps what it could parse): every pointer is checked.
+namespace fr::sip {
+
+// The IncomingCall for a new INVITE. `request` is the message as received (for its transport
+// source address); it may be null, then the source is left empty.
+IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip);
+
+// The SDP body of a message: its payload if the Content-Type is application/sdp (or absent with
+// a payload present); otherwise empty. Multipart bodies are not searched.
+std::string RemoteSdp(const sip_t* sip);
+
+}  // namespace fr::sip

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+// Text that goes into SIP headers we build. Values reach us from configuration and the database
+// (hotline names, numbers): they must never be able to add or break a header.
+namespace fr::sip {
+
+// True for a non-empty user part made of unreserved characters and the user-unreserved set
+// that numbers use (RFC 3261 25.1), no escapes: [A-Za-z0-9] and +-._!~*'()&=$,
+bool IsValidSipUser(std::string_view user);
+
+// A quoted-string display name: `"` and `\` escaped, control characters (CR, LF…) dropped.
+std::string QuoteDisplayName(std::string_view name);
+
+// A reason phrase safe for a status line: control characters dropped; `fallback` if empty.
+std::string SafeReasonPhrase(std::string_view phrase, std::string_view fallback);
+
+// A host for a SIP URI: IPv6 literals get their brackets.
+std::string UriHost(std::string_view host);
+
+}  // namespace fr::sip

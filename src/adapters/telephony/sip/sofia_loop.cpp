@@ -1,0 +1,414 @@
+#include "adapters/telephony/sip/sofia_loop.hpp"
+
+#include <netdb.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+#include "adapters/telephony/sip/sip_invite_info.hpp"
+#include "adapters/telephony/sip/sip_text.hpp"
+
+namespace fr::sip {
+namespace {
+
+// How long Stop() lets our BYEs and CANCELs run before nua's shutdown takes over.
+constexpr su_duration_t kStopGraceMs = 5000;
+constexpr auto kOpenTimeout = std::chrono::seconds(5);
+// nua gives up on its own after 30 s (status 500).
+constexpr auto kNuaShutdownTimeout = std::chrono::seconds(35);
+
+const char* kSdpType = "application/sdp";
+
+// sofia's diagnostics (parse errors, ICMP errors) go to our log instead of stderr. Called from
+// the SIP thread and nua's stack thread; spdlog's default logger is thread-safe.
+void LogSofia(void*, const char* format, va_list args) {
+  char line[512];
+  const int n = std::vsnprintf(line, sizeof line, format, args);
+  if (n <= 0) return;
+  std::string_view text(line, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof line - 1));
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  if (!text.empty()) spdlog::debug("sofia: {}", text);
+}
+
+// su_init() only sets process-wide state (SIGPIPE ignored, log init); su_deinit() is a no-op on
+// POSIX. Once per process is enough and keeps two endpoints in one process independent.
+void InitSofiaOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    su_init();
+    su_log_redirect(nullptr, LogSofia, nullptr);
+  });
+}
+
+EndCause CauseOfFinalStatus(int status) {
+  if (status == 408) return EndCause::kTimeout;
+  if (status >= 300 && status < 700) return EndCause::kRejected;
+  return EndCause::kError;
+}
+
+// True if UDP and TCP can be bound at host:port now. sofia 1.12.11's nua_create() leaks its
+// memory home when binding fails, so the common failure (port in use) is detected first.
+bool CanBind(const std::string& host, std::uint16_t port) {
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const char* node = host == "0.0.0.0" || host == "::" ? nullptr : host.c_str();
+  if (getaddrinfo(node, std::to_string(port).c_str(), &hints, &found) != 0) return true;
+  bool ok = true;
+  for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    const int fd = socket(found->ai_family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    if (type == SOCK_STREAM) {
+      const int one = 1;
+      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // as tport does
+    }
+    if (bind(fd, found->ai_addr, found->ai_addrlen) != 0 && errno == EADDRINUSE) ok = false;
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return ok;
+}
+
+// nta marks the responses it makes up itself (503 for an unreachable trunk, 408 on timeout)
+// with NTA_INTERNAL_MSG in sip_flags; the constant lives in nta_internal.h, which Debian does
+// not install (1 << 15 in every 1.12 release).
+constexpr int kNtaInternalMessage = 1 << 15;
+
+bool IsFromPeer(const sip_t* sip) {
+  return sip != nullptr && (sip->sip_flags & kNtaInternalMessage) == 0;
+}
+
+std::string ListenUrl(const SipConfig& config) {
+  return "sip:" + UriHost(config.listen_host) + ":" + std::to_string(config.listen_port);
+}
+
+}  // namespace
+
+SofiaLoop::SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id)
+    : config_(config), emit_(std::move(emit)), new_leg_id_(std::move(new_leg_id)) {}
+
+SofiaLoop::~SofiaLoop() {
+  if (grace_timer_ != nullptr) su_timer_destroy(grace_timer_);
+  // nua_destroy() refuses (and leaks) a stack whose shutdown has not completed. Run() returns
+  // only after it has; this covers an Open() that failed half-way.
+  if (nua_ != nullptr && !nua_shutdown_done_) {
+    StartNuaShutdown();
+    const auto deadline = std::chrono::steady_clock::now() + kNuaShutdownTimeout;
+    while (!nua_shutdown_done_ && std::chrono::steady_clock::now() < deadline) {
+      su_root_step(root_, 100);
+    }
+  }
+  if (nua_ != nullptr && nua_shutdown_done_) nua_destroy(nua_);
+  if (wake_registered_) su_root_unregister(root_, &wake_wait_, OnWake, this);
+  if (root_ != nullptr) su_root_destroy(root_);
+}
+
+Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake) {
+  InitSofiaOnce();
+  root_ = su_root_create(this);
+  if (root_ == nullptr) return Error::Internal("su_root_create failed");
+  if (config_.listen_port != 0 && !CanBind(config_.listen_host, config_.listen_port)) {
+    return Error::Unavailable("SIP port " + std::to_string(config_.listen_port) + " is in use");
+  }
+  const std::string url = ListenUrl(config_);
+  nua_ = nua_create(root_, OnNuaEvent, this, NUTAG_URL(url.c_str()),
+                    // No sofia SDP engine: the owner passes SDP text in and out.
+                    NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0),
+                    // Refresh session timers with UPDATE where the peer allows it: a re-INVITE
+                    // without soa would carry no offer.
+                    NUTAG_UPDATE_REFRESH(1), NUTAG_ENABLEMESSAGE(0),
+                    SIPTAG_USER_AGENT_STR(config_.user_agent.c_str()), TAG_END());
+  if (nua_ == nullptr) {
+    return Error::Unavailable("cannot listen for SIP on " + config_.listen_host + ":" +
+                              std::to_string(config_.listen_port));
+  }
+  on_wake_ = std::move(on_wake);
+  su_wait_create(&wake_wait_, wake_fd, SU_WAIT_IN);
+  if (su_root_register(root_, &wake_wait_, OnWake, this, 0) < 0) {
+    return Error::Internal("su_root_register failed");
+  }
+  wake_registered_ = true;
+  // With port 0 only the transport knows the port: ask nua for its Contact.
+  nua_get_params(nua_, TAG_ANY(), TAG_END());
+  const auto deadline = std::chrono::steady_clock::now() + kOpenTimeout;
+  while (!bound_port_ && std::chrono::steady_clock::now() < deadline) su_root_step(root_, 100);
+  if (!bound_port_) return Error::Internal("nua did not report its transport");
+  return *bound_port_;
+}
+
+void SofiaLoop::Run() {
+  while (!nua_shutdown_done_) su_root_run(root_);
+}
+
+int SofiaLoop::OnWake(SofiaLoop* self, su_wait_t*, SofiaLoop*) {
+  self->on_wake_();
+  return 0;
+}
+
+void SofiaLoop::OnNuaEvent(nua_event_t event, int status, const char* phrase, nua_t*,
+                           SofiaLoop* self, nua_handle_t* nh, Leg* leg, const sip_t* sip,
+                           tagi_t tags[]) {
+  self->HandleEvent(event, status, phrase, nh, leg, sip, tags);
+}
+
+void SofiaLoop::HandleEvent(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
+                            Leg* leg, const sip_t* sip, tagi_t tags[]) {
+  phrase = phrase != nullptr ? phrase : "";
+  switch (event) {
+    case nua_r_get_params: {
+      const sip_contact_t* contact = nullptr;
+      tl_gets(tags, NTATAG_CONTACT_REF(contact), TAG_END());
+      const char* port = contact != nullptr ? contact->m_url->url_port : nullptr;
+      bound_port_ = static_cast<std::uint16_t>(port ? std::atoi(port) : 5060);
+      return;
+    }
+    case nua_i_invite:
+      OnIncomingInvite(status, nh, leg, sip);
+      return;
+    case nua_r_invite:
+      if (leg != nullptr && !leg->inbound && !leg->ended)
+        OnInviteResponse(status, phrase, *leg, sip);
+      return;
+    case nua_i_cancel:
+      if (leg != nullptr) SetCause(*leg, EndCause::kRemoteCancel, 487, "caller cancelled");
+      return;
+    case nua_i_bye:
+      if (leg != nullptr) SetCause(*leg, EndCause::kRemoteBye, 200, "remote BYE");
+      return;
+    case nua_i_state: {
+      int state = nua_callstate_init;
+      tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
+      if (state == nua_callstate_terminated) OnTerminated(status, phrase, nh, leg);
+      return;
+    }
+    case nua_r_shutdown:
+      if (status >= 200) {
+        if (status != 200) spdlog::warn("sip: nua shutdown ended with {} {}", status, phrase);
+        nua_shutdown_done_ = true;
+        su_root_break(root_);
+      }
+      return;
+    default:
+      // A request outside any call (OPTIONS, MESSAGE, SUBSCRIBE…): nua has answered it or
+      // answers on destroy; the handle is ours to free.
+      if (leg == nullptr && nh != nullptr && nua_event_is_incoming_request(event)) {
+        nua_handle_destroy(nh);
+      }
+      return;
+  }
+}
+
+void SofiaLoop::OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const sip_t* sip) {
+  if (leg != nullptr) {
+    // A re-INVITE (session refresh, hold): nua does not answer it without its SDP engine.
+    if (leg->answered && !leg->ended && !leg->hangup_requested && status < 200) {
+      nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
+                  SIPTAG_PAYLOAD_STR(leg->local_sdp.c_str()), TAG_END());
+    } else if (status < 200) {
+      nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
+    }
+    return;
+  }
+  if (status >= 200 || sip == nullptr || shutting_down_) {
+    // nua has rejected it already, or we are stopping: no call for the owner.
+    if (status < 200) nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+    return;  // the handle is destroyed when it terminates
+  }
+  auto owned = std::make_unique<Leg>();
+  Leg& fresh = *owned;
+  fresh.id = new_leg_id_();
+  fresh.nh = nh;
+  fresh.inbound = true;
+  fresh.reported = true;
+  legs_.emplace(fresh.id, std::move(owned));
+  nua_handle_bind(nh, &fresh);
+  emit_(DescribeInvite(fresh.id, nua_current_request(nua_), sip));
+}
+
+void SofiaLoop::OnInviteResponse(int status, const char* phrase, Leg& leg, const sip_t* sip) {
+  if (status < 200) {
+    if (status >= 180 && !leg.hangup_requested) emit_(LegRinging{leg.id, status});
+    return;
+  }
+  if (status < 300) {
+    leg.answered = true;
+    if (leg.hangup_requested) {
+      // Our CANCEL crossed the 200: nua has ACKed it, the dialog is up, end it.
+      nua_bye(leg.nh, TAG_END());
+      leg.end_status = 200;
+      return;
+    }
+    emit_(LegAnswered{leg.id, RemoteSdp(sip)});
+    return;
+  }
+  const EndCause cause =
+      IsFromPeer(sip) || status == 408 ? CauseOfFinalStatus(status) : EndCause::kError;
+  SetCause(leg, cause, status, phrase);
+  leg.end_status = status;  // after a CANCEL: 487, kept with the kLocalHangup cause
+}
+
+void SofiaLoop::OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg) {
+  if (leg != nullptr) {
+    if (!leg->ended) {
+      SetCause(*leg, CauseOfFinalStatus(status), status, phrase);
+      Finish(*leg);
+    }
+    legs_.erase(leg->id);  // frees *leg
+  }
+  // Only now may the handle go (spike pitfall): nua drops its queued events with it.
+  nua_handle_bind(nh, nullptr);
+  nua_handle_destroy(nh);
+  if (shutting_down_ && legs_.empty()) StartNuaShutdown();
+}
+
+void SofiaLoop::SetCause(Leg& leg, EndCause cause, int status, std::string reason) {
+  if (leg.cause) return;
+  leg.cause = cause;
+  leg.end_status = status;
+  leg.end_reason = std::move(reason);
+}
+
+void SofiaLoop::Finish(Leg& leg) {
+  leg.ended = true;
+  if (!leg.reported) return;
+  const EndCause cause = leg.cause.value_or(EndCause::kError);
+  std::string reason = leg.end_reason.empty() ? EndCauseName(cause) : leg.end_reason;
+  emit_(LegEnded{leg.id, cause, leg.end_status, std::move(reason)});
+}
+
+Leg* SofiaLoop::Find(LegId id, const char* command) {
+  auto it = legs_.find(id);
+  if (it == legs_.end() || it->second->ended) {
+    spdlog::debug("sip: {} on leg {} ignored: no such leg (ended?)", command, id);
+    return nullptr;
+  }
+  return it->second.get();
+}
+
+void SofiaLoop::Ring(LegId id) {
+  Leg* leg = Find(id, "Ring");
+  if (leg == nullptr || !leg->inbound || leg->final_sent) return;
+  nua_respond(leg->nh, SIP_180_RINGING, TAG_END());
+}
+
+void SofiaLoop::Answer(LegId id, std::string local_sdp) {
+  Leg* leg = Find(id, "Answer");
+  if (leg == nullptr || !leg->inbound || leg->final_sent) {
+    if (leg != nullptr) spdlog::warn("sip: Answer on leg {} ignored: not an open inbound leg", id);
+    return;
+  }
+  leg->local_sdp = std::move(local_sdp);
+  leg->final_sent = true;
+  leg->answered = true;
+  nua_respond(leg->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
+              SIPTAG_PAYLOAD_STR(leg->local_sdp.c_str()), TAG_END());
+}
+
+void SofiaLoop::Reject(LegId id, int status, std::string reason) {
+  Leg* leg = Find(id, "Reject");
+  if (leg == nullptr || !leg->inbound || leg->final_sent) {
+    if (leg != nullptr) spdlog::warn("sip: Reject on leg {} ignored: not an open inbound leg", id);
+    return;
+  }
+  if (status < 300 || status > 699) status = 500;
+  // nua_respond() hands the phrase pointer, uncopied, to nua's stack thread (unlike tags, which
+  // it duplicates): it must live in the Leg, which outlasts the response.
+  leg->response_phrase = SafeReasonPhrase(reason, "Rejected");
+  leg->final_sent = true;
+  SetCause(*leg, EndCause::kRejected, status, leg->response_phrase);
+  nua_respond(leg->nh, status, leg->response_phrase.c_str(), TAG_END());
+}
+
+void SofiaLoop::Dial(LegId id, const OutgoingCall& call) {
+  auto owned = std::make_unique<Leg>();
+  Leg& leg = *owned;
+  leg.id = id;
+  leg.reported = true;
+  leg.local_sdp = call.local_sdp;
+  if (shutting_down_) {
+    SetCause(leg, EndCause::kStopped, 0, "endpoint stopping");
+    Finish(leg);
+    return;
+  }
+  std::string from_host = config_.from_host;
+  if (from_host.empty()) from_host = config_.listen_host;
+  if (from_host == "0.0.0.0" || from_host == "::") from_host = config_.trunk_host;
+  const std::string trunk = UriHost(config_.trunk_host) + ":" + std::to_string(config_.trunk_port);
+  const std::string to = "<sip:" + call.to_user + "@" + trunk + ">";
+  const std::string from = QuoteDisplayName(call.from_display) + " <sip:" + call.from_user + "@" +
+                           UriHost(from_host) + ">";
+  leg.nh =
+      nua_handle(nua_, &leg, SIPTAG_TO_STR(to.c_str()), SIPTAG_FROM_STR(from.c_str()), TAG_END());
+  if (leg.nh == nullptr) {
+    SetCause(leg, EndCause::kError, 0, "cannot create a nua handle");
+    Finish(leg);
+    return;
+  }
+  legs_.emplace(id, std::move(owned));
+  nua_invite(leg.nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(leg.local_sdp.c_str()),
+             TAG_END());
+}
+
+void SofiaLoop::Hangup(LegId id) {
+  Leg* leg = Find(id, "Hangup");
+  if (leg != nullptr) HangupLeg(*leg, EndCause::kLocalHangup);
+}
+
+void SofiaLoop::HangupLeg(Leg& leg, EndCause cause) {
+  if (leg.hangup_requested) return;
+  leg.hangup_requested = true;
+  if (leg.inbound && !leg.final_sent) {
+    leg.final_sent = true;
+    SetCause(leg, cause, 480, "Temporarily Unavailable");
+    nua_respond(leg.nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
+  } else if (leg.answered) {
+    SetCause(leg, cause, 200, "local BYE");
+    nua_bye(leg.nh, TAG_END());
+  } else if (!leg.inbound) {
+    SetCause(leg, cause, 487, "local CANCEL");
+    nua_cancel(leg.nh, TAG_END());
+  }
+  // An inbound leg with a final error response sent is ending already: nothing to send.
+}
+
+void SofiaLoop::Shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  for (auto& [id, leg] : legs_) {
+    if (!leg->ended) HangupLeg(*leg, EndCause::kStopped);
+  }
+  if (legs_.empty()) {
+    StartNuaShutdown();
+    return;
+  }
+  // Peers that do not answer our BYE/CANCEL must not hold Stop() for 32 s of retransmissions.
+  grace_timer_ = su_timer_create(su_root_task(root_), kStopGraceMs);
+  if (grace_timer_ == nullptr || su_timer_set(grace_timer_, OnGraceTimer, this) < 0) {
+    StartNuaShutdown();
+  }
+}
+
+void SofiaLoop::OnGraceTimer(SofiaLoop* self, su_timer_t*, SofiaLoop*) { self->StartNuaShutdown(); }
+
+void SofiaLoop::StartNuaShutdown() {
+  if (nua_shutdown_started_) return;
+  nua_shutdown_started_ = true;
+  // nua delivers no more call events once shut down: settle every leg now.
+  for (auto& [id, leg] : legs_) {
+    if (leg->ended) continue;
+    SetCause(*leg, EndCause::kStopped, 0, "endpoint stopped");
+    Finish(*leg);
+  }
+  nua_shutdown(nua_);
+}
+
+}  // namespace fr::sip

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "adapters/telephony/sip/sip_endpoint.hpp"
+#include "adapters/telephony/sip/sofia_headers.hpp"
+
+namespace fr::sip {
+
+// One SIP dialog as the SIP thread tracks it; bound to its nua handle as the handle magic.
+struct Leg {
+  LegId id = 0;
+  nua_handle_t* nh = nullptr;
+  bool inbound = false;
+  bool reported = false;          // the owner knows the leg, so it is owed a LegEnded
+  bool answered = false;          // a 2xx was sent (inbound) or received (outbound)
+  bool final_sent = false;        // inbound: we sent a final response
+  bool hangup_requested = false;  // Hangup() or Stop() asked to end it
+  bool ended = false;             // LegEnded delivered (or not owed)
+  std::optional<EndCause> cause;  // the first known reason it is ending
+  int end_status = 0;
+  std::string end_reason;
+  std::string local_sdp;        // what we sent, repeated in answers to re-INVITEs
+  std::string response_phrase;  // of our final error response; nua reads it later (no copy)
+};
+
+// The sofia side of SipEndpoint: owns the su_root and the nua stack and maps nua events to
+// SipEvents. Everything here runs on the SIP thread; nothing is thread-safe.
+class SofiaLoop {
+ public:
+  using Emit = std::function<void(SipEvent)>;
+  using NewLegId = std::function<LegId()>;
+
+  SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id);
+  ~SofiaLoop();
+  SofiaLoop(const SofiaLoop&) = delete;
+  SofiaLoop& operator=(const SofiaLoop&) = delete;
+
+  // Creates the root on the calling thread (which becomes the SIP thread), binds the transports
+  // and learns the bound port. on_wake runs on this thread whenever wake_fd becomes readable;
+  // it must drain the fd. Errors: kUnavailable (cannot bind), kInternal.
+  Result<std::uint16_t> Open(int wake_fd, std::function<void()> on_wake);
+  // Runs the event loop until Shutdown() has completed.
+  void Run();
+
+  void Ring(LegId id);
+  void Answer(LegId id, std::string local_sdp);
+  void Reject(LegId id, int status, std::string reason);
+  void Dial(LegId id, const OutgoingCall& call);
+  void Hangup(LegId id);
+  // Hangs up all legs, then shuts nua down; Run() returns when that is done.
+  void Shutdown();
+
+ private:
+  static void OnNuaEvent(nua_event_t event, int status, const char* phrase, nua_t* nua,
+                         SofiaLoop* self, nua_handle_t* nh, Leg* leg, const sip_t* sip,
+                         tagi_t tags[]);
+  static int OnWake(SofiaLoop* self, su_wait_t* wait, SofiaLoop* arg);
+  static void OnGraceTimer(SofiaLoop* self, su_timer_t* timer, SofiaLoop* arg);
+
+  void HandleEvent(nua_event_t event, int status, const char* phrase, nua_handle_t* nh, Leg* leg,
+                   const sip_t* sip, tagi_t tags[]);
+  void OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const sip_t* sip);
+  void OnInviteResponse(int status, const char* phrase, Leg& leg, const sip_t* sip);
+  void OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg);
+  void HangupLeg(Leg& leg, EndCause cause);
+  void Finish(Leg& leg);
+  void StartNuaShutdown();
+  Leg* Find(LegId id, const char* command);
+  static void SetCause(Leg& leg, EndCause cause, int status, std::string reason);
+
+  SipConfig config_;
+  Emit emit_;
+  NewLegId new_leg_id_;
+  su_root_t* root_ = nullptr;
+  nua_t* nua_ = nullptr;
+  su_wait_t wake_wait_;
+  bool wake_registered_ = false;
+  std::function<void()> on_wake_;
+  su_timer_t* grace_timer_ = nullptr;
+  std::optional<std::uint16_t> bound_port_;
+  bool shutting_down_ = false;
+  bool nua_shutdown_started_ = false;
+  bool nua_shutdown_done_ = false;
+  // Legs stay here until their handle is destroyed (so late events never see a freed Leg).
+  std::unordered_map<LegId, std::unique_ptr<Leg>> legs_;
+};
+
+}  // namespace fr::sip

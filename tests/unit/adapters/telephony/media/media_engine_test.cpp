@@ -1,0 +1,231 @@
+#include "adapters/telephony/media/media_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "unit/adapters/telephony/media/media_engine_fixture.hpp"
+
+namespace fr::media {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::ExpectContinuous;
+using testing::kPcmaPt;
+using testing::kPcmuPt;
+using testing::MediaEngineTest;
+using testing::Ramp;
+using testing::RtpCopy;
+using testing::SilenceMuLaw;
+using testing::TestConfig;
+using testing::UdpFarEnd;
+using testing::WaitFor;
+
+TEST_F(MediaEngineTest, PlaysAPromptAsPacedConsecutivePackets) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+  const auto prompt = Ramp(5 * 160 + 37);
+  std::atomic<bool> finished = false;
+
+  engine_.Play(id, prompt, [&finished] { finished = true; });
+
+  const std::vector<RtpCopy> packets = far_end.ReceiveRtp(6);
+  ASSERT_EQ(packets.size(), 6u);
+  ExpectContinuous(packets);
+  EXPECT_TRUE(packets[0].header.marker);
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    EXPECT_EQ(packets[i].header.payload_type, kPcmuPt);
+    ASSERT_EQ(packets[i].payload.size(), 160u);
+    EXPECT_EQ(packets[i].header.marker, i == 0);
+  }
+  EXPECT_EQ(packets[2].payload[5], EncodeMuLaw((*prompt)[2 * 160 + 5]));
+  EXPECT_EQ(packets[5].payload[36], EncodeMuLaw(prompt->back()));
+  EXPECT_EQ(packets[5].payload[37], 0xFF);  // padded with silence
+  EXPECT_TRUE(WaitFor([&finished] { return finished.load(); }));
+  EXPECT_FALSE(far_end.Receive(milliseconds(100)).has_value()) << "nothing after the prompt";
+  EXPECT_EQ(StatsOf(id).packets_sent, 6u);
+}
+
+TEST_F(MediaEngineTest, PlaysInTheNegotiatedCodec) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end, Codec::kPcma);
+  const auto prompt = Ramp(160);
+
+  engine_.Play(id, prompt, nullptr);
+
+  const std::vector<RtpCopy> packets = far_end.ReceiveRtp(1);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].header.payload_type, kPcmaPt);
+  EXPECT_EQ(packets[0].payload[7], EncodeALaw((*prompt)[7]));
+}
+
+TEST_F(MediaEngineTest, RingbackPlaysOneSecondOfToneThenSilence) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+
+  engine_.PlayRingback(id);
+
+  const std::vector<RtpCopy> packets = far_end.ReceiveRtp(60);
+  ASSERT_EQ(packets.size(), 60u);
+  ExpectContinuous(packets);
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    EXPECT_EQ(packets[i].payload == SilenceMuLaw(), i >= 50) << "packet " << i;
+  }
+}
+
+TEST_F(MediaEngineTest, PromptThenRingbackKeepsOneTimeline) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+
+  // The callback calls back into the engine from the media thread.
+  engine_.Play(id, Ramp(3 * 160), [this, id] { engine_.PlayRingback(id); });
+
+  const std::vector<RtpCopy> packets = far_end.ReceiveRtp(6);
+  ASSERT_EQ(packets.size(), 6u);
+  for (std::size_t i = 1; i < packets.size(); ++i) {
+    EXPECT_EQ(packets[i].header.sequence,
+              static_cast<std::uint16_t>(packets[i - 1].header.sequence + 1));
+    EXPECT_EQ(packets[i].header.ssrc, packets[0].header.ssrc);
+    const std::uint32_t step = packets[i].header.timestamp - packets[i - 1].header.timestamp;
+    // One frame apart, or more if the busy machine delayed the switch by a tick.
+    EXPECT_TRUE(step >= 160 && step % 160 == 0 && step <= 160 * 50) << step;
+  }
+  EXPECT_TRUE(packets[3].header.marker) << "first packet of the ringback";
+  EXPECT_FALSE(packets[4].header.marker);
+}
+
+TEST_F(MediaEngineTest, CloseIsIdempotentAndUnknownIdsAreIgnored) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+  const StreamId other = OpenTowards(far_end);
+  engine_.Bridge(id, other);
+
+  engine_.Close(id);
+  engine_.Close(id);
+  engine_.Close(StreamId(987654));
+  engine_.Play(id, Ramp(160), nullptr);
+  engine_.PlayRingback(id);
+  engine_.StopPlayback(id);
+  engine_.Bridge(id, other);
+  engine_.OnInactive(id, [] {});
+  EXPECT_TRUE(engine_.SetRemote(id, "127.0.0.1", 9, Codec::kPcmu, -1).ok());
+
+  EXPECT_EQ(engine_.Stats(id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(engine_.LocalPort(id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(engine_.Stats(other).ok());
+}
+
+TEST_F(MediaEngineTest, SetRemoteRejectsAnInvalidAddress) {
+  const Result<StreamId> id = engine_.OpenStream();
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(engine_.SetRemote(*id, "not-an-ip", 4000, Codec::kPcmu, -1).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_.SetRemote(*id, "127.0.0.1", 0, Codec::kPcmu, -1).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_F(MediaEngineTest, CallsFromManyThreadsAreSafe) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this] {
+      UdpFarEnd far_end;
+      for (int i = 0; i < 10; ++i) {
+        const StreamId id = OpenTowards(far_end);
+        engine_.PlayRingback(id);
+        SendAudio(far_end, id, 2, 5, 0);
+        StatsOf(id);
+        engine_.Close(id);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
+TEST(MediaEngineLifecycleTest, StreamsNeedARunningEngine) {
+  MediaEngine engine(TestConfig());
+  EXPECT_EQ(engine.OpenStream().error().code, ErrorCode::kFailedPrecondition);
+
+  ASSERT_TRUE(engine.Start().ok());
+  EXPECT_EQ(engine.Start().error().code, ErrorCode::kFailedPrecondition);
+  const Result<StreamId> id = engine.OpenStream();
+  ASSERT_TRUE(id.ok());
+
+  engine.Stop();
+  engine.Stop();
+  EXPECT_EQ(engine.Stats(*id).error().code, ErrorCode::kFailedPrecondition);
+  engine.Close(*id);
+
+  ASSERT_TRUE(engine.Start().ok());
+  EXPECT_TRUE(engine.OpenStream().ok());
+}
+
+TEST(MediaEngineLifecycleTest, StartRejectsABadConfiguration) {
+  MediaConfig bad_address = TestConfig();
+  bad_address.bind_address = "localhost";
+  MediaConfig no_even_port = TestConfig();
+  no_even_port.port_min = no_even_port.port_max = 40001;
+  MediaConfig no_timeout = TestConfig();
+  no_timeout.inactivity_timeout = milliseconds(0);
+
+  for (const MediaConfig& config : {bad_address, no_even_port, no_timeout}) {
+    MediaEngine engine(config);
+    EXPECT_EQ(engine.Start().error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(MediaEngineLifecycleTest, AnExhaustedPortRangeGivesResourceExhausted) {
+  MediaConfig config = TestConfig();
+  config.port_min = 45000;
+  config.port_max = 45003;  // two even ports
+  MediaEngine engine(config);
+  ASSERT_TRUE(engine.Start().ok());
+
+  std::vector<StreamId> opened;
+  Result<StreamId> attempt = engine.OpenStream();
+  for (; attempt.ok() && opened.size() < 3; attempt = engine.OpenStream()) {
+    opened.push_back(*attempt);
+  }
+
+  ASSERT_FALSE(attempt.ok());
+  EXPECT_EQ(attempt.error().code, ErrorCode::kResourceExhausted);
+  ASSERT_LE(opened.size(), 2u);
+  for (StreamId id : opened) {
+    const Result<std::uint16_t> port = engine.LocalPort(id);
+    ASSERT_TRUE(port.ok());
+    EXPECT_TRUE(*port == 45000 || *port == 45002) << *port;
+  }
+  if (!opened.empty()) {  // a port freed by Close is available again
+    engine.Close(opened.front());
+    EXPECT_TRUE(engine.OpenStream().ok());
+  }
+}
+
+class MediaEngineInactivityTest : public MediaEngineTest {
+ protected:
+  static MediaConfig ShortTimeout() {
+    MediaConfig config = TestConfig();
+    config.inactivity_timeout = milliseconds(1000);
+    return config;
+  }
+  MediaEngineInactivityTest() : MediaEngineTest(ShortTimeout()) {}
+};
+
+TEST_F(MediaEngineInactivityTest, FiresOnceRtpStops) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+  std::atomic<int> calls = 0;
+  engine_.OnInactive(id, [&calls] { ++calls; });
+
+  // Packets every 20 ms for 1.5 s keep the stream alive.
+  for (int i = 0; i < 75; ++i) {
+    SendAudio(far_end, id, 1, 1, 160u * i);
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(calls.load(), 0);
+
+  EXPECT_TRUE(WaitFor([&calls] { return calls.load() == 1; }));
+}
+
+}  // namespace
+}  // namespace fr::media

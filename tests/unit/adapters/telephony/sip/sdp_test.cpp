@@ -1,0 +1,126 @@
+#include "adapters/telephony/sip/sdp.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace fr::sip {
+namespace {
+
+constexpr char kOffer[] =
+    "v=0\r\n"
+    "o=- 123 456 IN IP4 192.0.2.1\r\n"
+    "s=-\r\n"
+    "c=IN IP4 192.0.2.1\r\n"
+    "t=0 0\r\n"
+    "m=audio 40000 RTP/AVP 8 0 101\r\n"
+    "a=rtpmap:8 PCMA/8000\r\n"
+    "a=rtpmap:0 PCMU/8000\r\n"
+    "a=rtpmap:101 telephone-event/8000\r\n"
+    "a=fmtp:101 0-16\r\n";
+
+TEST(ParseAudioOfferTest, ReadsAddressPortAndFormatsInOrder) {
+  auto offer = ParseAudioOffer(kOffer);
+  ASSERT_TRUE(offer.ok()) << offer.error().detail;
+  EXPECT_EQ(offer->address, "192.0.2.1");
+  EXPECT_EQ(offer->port, 40000);
+  EXPECT_EQ(offer->payload_types, (std::vector<int>{8, 0, 101}));
+  EXPECT_EQ(offer->telephone_event_pt, 101);
+  EXPECT_EQ(ChooseCodec(*offer), kPayloadPcma);
+}
+
+TEST(ParseAudioOfferTest, MediaLevelConnectionWinsAndLfLineEndsAreAccepted) {
+  auto offer = ParseAudioOffer(
+      "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
+      "m=audio 5004 RTP/AVP 0\nc=IN IP4 198.51.100.7\n");
+  ASSERT_TRUE(offer.ok()) << offer.error().detail;
+  EXPECT_EQ(offer->address, "198.51.100.7");
+  EXPECT_EQ(offer->telephone_event_pt, -1);
+}
+
+TEST(ParseAudioOfferTest, SkipsDisabledAndNonAudioStreams) {
+  auto offer = ParseAudioOffer(
+      "v=0\r\no=- 1 1 IN IP6 2001:db8::1\r\ns=-\r\nc=IN IP6 2001:db8::1\r\nt=0 0\r\n"
+      "m=video 6000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+      "m=audio 0 RTP/AVP 0\r\n"
+      "m=audio 7000 RTP/AVP 18 0\r\n");
+  ASSERT_TRUE(offer.ok()) << offer.error().detail;
+  EXPECT_EQ(offer->address, "2001:db8::1");
+  EXPECT_EQ(offer->port, 7000);
+  EXPECT_EQ(ChooseCodec(*offer), kPayloadPcmu);
+}
+
+TEST(ParseAudioOfferTest, NoG711MeansNoCodec) {
+  auto offer = ParseAudioOffer(
+      "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+      "m=audio 7000 RTP/AVP 18 9\r\n");
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(ChooseCodec(*offer), -1);
+}
+
+// Table of offers we must refuse (the owner answers 488), each with why.
+TEST(ParseAudioOfferTest, RejectsUnusableOffers) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"empty (late offer)", ""},
+      {"garbage", "this is not SDP at all"},
+      {"binary", std::string("\x00\xff\x10v=0\r\n", 7)},
+      {"no media", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"},
+      {"port 0",
+       "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+       "m=audio 0 RTP/AVP 0\r\n"},
+      {"no c=", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"},
+      {"SRTP only",
+       "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+       "m=audio 4000 RTP/SAVP 0\r\n"},
+      {"video only",
+       "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+       "m=video 4000 RTP/AVP 96\r\n"},
+      {"truncated m=",
+       "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+       "m=audio\r\n"},
+      {"port too big",
+       "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+       "m=audio 70000 RTP/AVP 0\r\n"},
+  };
+  for (const auto& [name, sdp] : cases) {
+    auto offer = ParseAudioOffer(sdp);
+    EXPECT_FALSE(offer.ok()) << name;
+    if (!offer.ok()) {
+      EXPECT_EQ(offer.error().code, ErrorCode::kInvalidArgument) << name;
+    }
+  }
+}
+
+TEST(BuildAudioSdpTest, PrintsOneSendrecvG711StreamWithEvents) {
+  const std::string sdp = BuildAudioSdp("203.0.113.5", 30000, kPayloadPcma, 101, 987654321);
+  EXPECT_NE(sdp.find("v=0\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("o=- 987654321 1 IN IP4 203.0.113.5\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("c=IN IP4 203.0.113.5\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("m=audio 30000 RTP/AVP 8 101\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("a=rtpmap:8 PCMA/8000\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("a=rtpmap:101 telephone-event/8000\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("a=fmtp:101 0-16\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("a=ptime:20\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("a=sendrecv\r\n"), std::string::npos) << sdp;
+}
+
+TEST(BuildAudioSdpTest, RoundTripsThroughTheParser) {
+  const std::string sdp = BuildAudioSdp("192.0.2.9", 4002, kPayloadPcmu, 100, 1);
+  auto offer = ParseAudioOffer(sdp);
+  ASSERT_TRUE(offer.ok()) << offer.error().detail << "\n" << sdp;
+  EXPECT_EQ(offer->address, "192.0.2.9");
+  EXPECT_EQ(offer->port, 4002);
+  EXPECT_EQ(offer->payload_types, (std::vector<int>{0, 100}));
+  EXPECT_EQ(offer->telephone_event_pt, 100);
+}
+
+TEST(BuildAudioSdpTest, OmitsEventsOutsideTheDynamicRangeAndHandlesIpv6) {
+  const std::string sdp = BuildAudioSdp("2001:db8::5", 4000, kPayloadPcmu, -1, 7);
+  EXPECT_NE(sdp.find("c=IN IP6 2001:db8::5\r\n"), std::string::npos) << sdp;
+  EXPECT_NE(sdp.find("m=audio 4000 RTP/AVP 0\r\n"), std::string::npos) << sdp;
+  EXPECT_EQ(sdp.find("telephone-event"), std::string::npos) << sdp;
+}
+
+}  // namespace
+}  // namespace fr::sip

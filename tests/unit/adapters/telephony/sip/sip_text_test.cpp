@@ -1,0 +1,44 @@
+#include "adapters/telephony/sip/sip_text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fr::sip {
+namespace {
+
+TEST(SipTextTest, AcceptsNumbersAsUsers) {
+  EXPECT_TRUE(IsValidSipUser("+4924155660001"));
+  EXPECT_TRUE(IsValidSipUser("004924155660001"));
+  EXPECT_TRUE(IsValidSipUser("agent.2001"));
+}
+
+TEST(SipTextTest, RejectsUsersThatCouldBreakAUri) {
+  for (const char* bad :
+       {"", "a b", "2001@evil", "2001>", "20\r\n01", "a;b", "a?b", "%41", "a:b"}) {
+    EXPECT_FALSE(IsValidSipUser(bad)) << bad;
+  }
+  EXPECT_FALSE(IsValidSipUser(std::string(129, '1')));
+}
+
+TEST(SipTextTest, QuotesDisplayNamesSafely) {
+  EXPECT_EQ(QuoteDisplayName("Hotline Nord"), "\"Hotline Nord\"");
+  EXPECT_EQ(QuoteDisplayName("Say \"hi\" \\o/"), "\"Say \\\"hi\\\" \\\\o/\"");
+  EXPECT_EQ(QuoteDisplayName("evil\r\nVia: x"), "\"evilVia: x\"");
+  EXPECT_EQ(QuoteDisplayName("Krisentelefon Köln"), "\"Krisentelefon Köln\"");
+}
+
+TEST(SipTextTest, ReasonPhrasesHaveNoLineBreaks) {
+  EXPECT_EQ(SafeReasonPhrase("Busy Here", "x"), "Busy Here");
+  EXPECT_EQ(SafeReasonPhrase("Busy\r\nX: y", "x"), "BusyX: y");
+  EXPECT_EQ(SafeReasonPhrase("  ", "Rejected"), "Rejected");
+}
+
+TEST(SipTextTest, BracketsIpv6Hosts) {
+  EXPECT_EQ(UriHost("192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(UriHost("::1"), "[::1]");
+  EXPECT_EQ(UriHost("[::1]"), "[::1]");
+  EXPECT_EQ(UriHost("trunk.example"), "trunk.example");
+  EXPECT_EQ(UriHost(""), "");
+}
+
+}  // namespace
+}  // namespace fr::sip

@@ -1,0 +1,157 @@
+#include "sipp_process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace fr::sip::testing {
+namespace {
+
+sockaddr_in Loopback(std::uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+// True while someone else holds the UDP port (our bind fails).
+bool UdpPortTaken(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr = Loopback(port);
+  const bool taken = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
+  close(fd);
+  return taken;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::uint16_t FreeUdpPort() {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr = Loopback(0);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    throw std::runtime_error("cannot bind a UDP port");
+  }
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+void SendUdp(std::uint16_t port, const std::string& datagram) {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr = Loopback(port);
+  sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  close(fd);
+}
+
+SippProcess::SippProcess(const std::string& scenario, const std::vector<std::string>& extra_args) {
+  char dir_template[] = "/tmp/fr-sipp-XXXXXX";
+  if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = dir_template;
+  port_ = FreeUdpPort();
+  const std::string media_port = std::to_string(FreeUdpPort());
+  std::vector<std::string> args = {FR_SIPP_PROGRAM,
+                                   "-sf",
+                                   std::string(FR_SIPP_SCENARIOS) + "/" + scenario,
+                                   "-i",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(port_),
+                                   "-mi",
+                                   "127.0.0.1",
+                                   "-mp",
+                                   media_port,
+                                   "-m",
+                                   "1",
+                                   "-nostdin",
+                                   "-timeout",
+                                   "30s",
+                                   "-timeout_error",
+                                   "-trace_err",
+                                   "-error_file",
+                                   (dir_ / "errors.log").string(),
+                                   "-trace_msg",
+                                   "-message_file",
+                                   (dir_ / "messages.log").string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string screen = (dir_ / "screen.log").string();
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, screen.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start sipp");
+  // The scenario must be listening before the endpoint sends to it (an ICMP unreachable would
+  // fail the INVITE at once): wait until sipp holds its port, at most 10 s.
+  for (int i = 0; i < 200 && !UdpPortTaken(port_); ++i) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("sipp exited at start:\n" + Logs());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+SippProcess::~SippProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+int SippProcess::Wait(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    const pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  return -1;
+}
+
+std::string SippProcess::Logs() const {
+  return "--- sipp screen:\n" + ReadFile(dir_ / "screen.log") + "\n--- sipp errors:\n" +
+         ReadFile(dir_ / "errors.log") + "\n--- sipp messages:\n" + ReadFile(dir_ / "messages.log");
+}
+
+}  // namespace fr::sip::testing

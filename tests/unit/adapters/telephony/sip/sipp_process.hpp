@@ -1,0 +1,41 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// Runs sipp as a child process on loopback for the SIP adapter tests.
+namespace fr::sip::testing {
+
+// A UDP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
+std::uint16_t FreeUdpPort();
+
+// Sends one UDP datagram from an ephemeral port to 127.0.0.1:port.
+void SendUdp(std::uint16_t port, const std::string& datagram);
+
+class SippProcess {
+ public:
+  // Starts `sipp -sf <scenarios>/<scenario> -i 127.0.0.1 -p <port> -m 1 …` plus extra_args, its
+  // output and logs in a fresh temporary directory. Returns once sipp has bound its port.
+  SippProcess(const std::string& scenario, const std::vector<std::string>& extra_args);
+  ~SippProcess();  // kills sipp if it still runs
+  SippProcess(const SippProcess&) = delete;
+  SippProcess& operator=(const SippProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // sipp's exit status (0: the call succeeded), or -1 if it had to be killed after timeout.
+  int Wait(std::chrono::seconds timeout = std::chrono::seconds(40));
+  // Screen, error log and message log, for failure messages.
+  std::string Logs() const;
+
+ private:
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+  std::filesystem::path dir_;
+};
+
+}  // namespace fr::sip::testing
