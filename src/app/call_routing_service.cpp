@@ -55,8 +55,10 @@ Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline&
 }
 
 std::optional<std::string> CallRoutingService::CallerNumber(std::string_view caller,
-                                                            std::string_view region) const {
+                                                            const Hotline& hotline) const {
   if (caller.empty() || caller == "anonymous" || caller == "Anonymous") return std::nullopt;
+  const auto hotline_number = plan_.Parse(hotline.number, nullptr);
+  const std::string region = hotline_number ? hotline_number->region : "ZZ";
   if (const auto number = plan_.ParseNational(caller, region)) return number->international;
   return std::nullopt;
 }

@@ -39,9 +39,9 @@ class CallRoutingService {
   // to it would cost the organisation money it never agreed to.
   Result<std::vector<AgentTarget>> PhonesToRing(const Hotline& hotline);
 
-  // The caller's number in "00…" form; a national number is read in `region` (the hotline's).
-  // nullopt when withheld ("anonymous", empty) or not a phone number.
-  std::optional<std::string> CallerNumber(std::string_view caller, std::string_view region) const;
+  // The caller's number in "00…" form; a national number is read in the country of the
+  // hotline's number. nullopt when withheld ("anonymous", empty) or not a phone number.
+  std::optional<std::string> CallerNumber(std::string_view caller, const Hotline& hotline) const;
 
  private:
   HotlineRepository& hotlines_;

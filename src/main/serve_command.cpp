@@ -6,12 +6,15 @@
 
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/telephony/engine/telephony_engine.hpp"
+#include "adapters/tts/espeak_synthesizer.hpp"
 #include "app/group_commit_call_event_sink.hpp"
 #include "main/api_routes.hpp"
 #include "main/background_loop.hpp"
 #include "main/commands.hpp"
 #include "main/demo_data.hpp"
 #include "main/logging.hpp"
+#include "common/text.hpp"
 #include "main/services.hpp"
 
 namespace fr {
@@ -27,6 +30,13 @@ struct ServeOptions {
   HotlinePolicy hotlines;
   CallRetentionPolicy retention;
   int provisioning_delay_seconds = 0;
+  std::string sip_listen = "127.0.0.1:5060";
+  std::string sip_trunk;
+  std::vector<std::string> sip_trunk_allow;
+  std::string ring_timeout = "30s";
+  std::string media_timeout = "30s";
+  std::string rtp_ports = "20000-29999";
+  std::string tts_voice = "en";
 };
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
@@ -51,6 +61,52 @@ Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& lis
   return std::make_pair(host, static_cast<std::uint16_t>(port));
 }
 
+// "30s", "1500ms", "2m" or plain seconds → milliseconds. Errors: kInvalidArgument.
+Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text) {
+  const Error invalid = Error::InvalidArgument(flag + " must be a duration such as 30s, 1500ms or 2m");
+  const auto digits_end = text.find_first_not_of("0123456789");
+  if (digits_end == 0 || text.empty() || digits_end > 9) return invalid;
+  const long long value = std::stoll(text.substr(0, digits_end));
+  const std::string unit = digits_end == std::string::npos ? "s" : text.substr(digits_end);
+  if (unit == "ms") return std::chrono::milliseconds(value);
+  if (unit == "s") return std::chrono::milliseconds(value * 1000);
+  if (unit == "m") return std::chrono::milliseconds(value * 60'000);
+  return invalid;
+}
+
+// The engine's configuration from the flags. Errors: kInvalidArgument naming the flag.
+Result<telephony::EngineConfig> EngineConfigOf(const ServeOptions& options) {
+  telephony::EngineConfig config;
+  FR_ASSIGN_OR_RETURN(const auto sip, ParseListen(options.sip_listen));
+  config.sip_listen_host = sip.first;
+  config.sip_listen_port = sip.second;
+  if (!options.sip_trunk.empty()) {
+    const auto trunk = ParseListen(options.sip_trunk);
+    if (!trunk.ok()) return Error::InvalidArgument("--sip-trunk must be HOST:PORT");
+    config.trunk_host = trunk->first;
+    config.trunk_port = trunk->second;
+  }
+  config.trunk_allow = options.sip_trunk_allow;
+  FR_ASSIGN_OR_RETURN(config.ring_timeout, ParseDuration("--ring-timeout", options.ring_timeout));
+  FR_ASSIGN_OR_RETURN(config.media.inactivity_timeout,
+                      ParseDuration("--media-timeout", options.media_timeout));
+  if (config.ring_timeout.count() <= 0 || config.media.inactivity_timeout.count() <= 0) {
+    return Error::InvalidArgument("--ring-timeout and --media-timeout must be positive");
+  }
+  const auto dash = options.rtp_ports.find('-');
+  const auto low = ParseNonNegativeInt(options.rtp_ports.substr(0, dash));
+  const auto high = dash == std::string::npos ? std::nullopt
+                                              : ParseNonNegativeInt(options.rtp_ports.substr(dash + 1));
+  if (!low || !high || *low < 1024 || *high > 65535 || *low >= *high) {
+    return Error::InvalidArgument("--rtp-ports must be MIN-MAX within 1024-65535, e.g. 20000-29999");
+  }
+  config.media.bind_address = config.sip_listen_host;
+  config.media.port_min = static_cast<std::uint16_t>(*low);
+  config.media.port_max = static_cast<std::uint16_t>(*high);
+  config.tts_voice = options.tts_voice;
+  return config;
+}
+
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen);
 
 int Serve(const ServeOptions& options) {
@@ -64,6 +120,12 @@ int Serve(const ServeOptions& options) {
                  listen.ok() ? "--workers must be between 1 and 256"
                              : listen.error().detail.c_str());
     return 2;
+  }
+  if (options.sip_listen != "off") {
+    if (const auto engine = EngineConfigOf(options); !engine.ok()) {
+      std::fprintf(stderr, "error: %s\n", engine.error().detail.c_str());
+      return 2;
+    }
   }
   const int code = ServeWith(options, *listen);
   // Everything, the database included, is closed by now.
@@ -132,9 +194,34 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
   });
+  // The phone line: only with the sink and the services, stopped before them.
+  std::unique_ptr<tts::EspeakSynthesizer> speech;
+  std::unique_ptr<telephony::TelephonyEngine> engine;
+  if (options.sip_listen != "off") {
+    const telephony::EngineConfig engine_config = EngineConfigOf(options).value();
+    auto synthesizer = tts::EspeakSynthesizer::Create({.default_voice = options.tts_voice});
+    if (!synthesizer.ok()) {
+      spdlog::critical("text-to-speech: {}", synthesizer.error().detail);
+      return 1;
+    }
+    speech = std::move(synthesizer).value();
+    engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
+                                                          call_events, *speech, wired.clock);
+    const auto sip_port = engine->Start();
+    if (!sip_port.ok()) {
+      spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
+                       sip_port.error().detail);
+      return 1;
+    }
+    spdlog::info("telephony: SIP on {}:{}, trunk {}", engine_config.sip_listen_host, *sip_port,
+                 engine_config.trunk_host.empty()
+                     ? std::string("none (agents cannot be called)")
+                     : engine_config.trunk_host + ":" + std::to_string(engine_config.trunk_port));
+  }
   // Logged last: tests and scripts take this line to mean "ready, demo data printed".
   spdlog::info("listening on http://{}:{}", config.host, *port);
   server.RunUntilStopped();
+  if (engine) engine->Stop();
   if (const auto lost = call_events.Stop(kCallEventDrainTimeout); lost > 0) {
     spdlog::error("call log: {} event(s) were lost", lost);
   }
@@ -181,6 +268,30 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "Days call logs and telephone records are kept (0: forever)")
       ->envname("FR_CALL_RETENTION_DAYS")
       ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+  serve->add_option("--sip-listen", options->sip_listen,
+                    "HOST:PORT for SIP (UDP and TCP) and the RTP address; off: no phone line")
+      ->envname("FR_SIP_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--sip-trunk", options->sip_trunk, "HOST:PORT where calls to agents go")
+      ->envname("FR_SIP_TRUNK");
+  serve->add_option("--sip-trunk-allow", options->sip_trunk_allow,
+                    "CIDR blocks allowed to send calls in (default: the trunk and loopback)")
+      ->envname("FR_SIP_TRUNK_ALLOW")
+      ->delimiter(',');
+  serve->add_option("--ring-timeout", options->ring_timeout,
+                    "How long agents' phones ring before the caller is told nobody answered")
+      ->envname("FR_RING_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--media-timeout", options->media_timeout,
+                    "A call without audio for this long is hung up")
+      ->envname("FR_MEDIA_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--rtp-ports", options->rtp_ports, "UDP port range for RTP, MIN-MAX")
+      ->envname("FR_RTP_PORTS")
+      ->capture_default_str();
+  serve->add_option("--tts-voice", options->tts_voice, "espeak-ng voice for prompts")
+      ->envname("FR_TTS_VOICE")
       ->capture_default_str();
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });
 }

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <algorithm>
 #include <thread>
 
 namespace fr::testing {
@@ -91,6 +92,10 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
                                    "--listen",           "127.0.0.1:0",
                                    "--database",         database_url(),
                                    "--workers",          "2"};
+  // Parallel tests cannot all have SIP's port 5060: the phone line is off unless asked for.
+  if (std::find(extra_args.begin(), extra_args.end(), "--sip-listen") == extra_args.end()) {
+    argv.insert(argv.end(), {"--sip-listen", "off"});
+  }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // Cleared here, not only in the child, so that the wait below never reads the last run's log.
   std::filesystem::remove(dir() / "stdout.log");

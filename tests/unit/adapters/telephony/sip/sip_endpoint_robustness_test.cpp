@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "sip_test_fixture.hpp"
-#include "sipp_process.hpp"
+#include "support/sipp_process.hpp"
 
 namespace fr::sip::testing {
 namespace {
@@ -37,7 +37,7 @@ TEST_F(SipEndpointTest, GarbageAndTruncatedRequestsDoNotHurtTheNextCall) {
   };
   for (const std::string& datagram : datagrams) SendUdp(port_, datagram);
 
-  SippProcess caller("uac_answer_bye.xml",
+  SippProcess caller(Scenario("uac_answer_bye.xml"),
                      {"-s", "+4924155660001", "-key", "caller", "0301234567", Target()});
   auto call = events_.WaitFor<IncomingCall>(
       [](const IncomingCall& c) { return c.caller_user == "0301234567"; });

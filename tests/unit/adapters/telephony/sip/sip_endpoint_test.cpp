@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "sip_test_fixture.hpp"
-#include "sipp_process.hpp"
+#include "support/sipp_process.hpp"
 
 namespace fr::sip::testing {
 namespace {
@@ -16,7 +16,7 @@ std::vector<std::string> CallerArgs(const std::string& target,
 
 TEST_F(SipEndpointTest, InboundCallIsReportedAnsweredAndEndedByTheCallersBye) {
   StartEndpoint();
-  SippProcess caller("uac_answer_bye.xml", CallerArgs(Target()));
+  SippProcess caller(Scenario("uac_answer_bye.xml"), CallerArgs(Target()));
 
   auto call = events_.WaitFor<IncomingCall>();
   ASSERT_TRUE(call) << caller.Logs();
@@ -41,7 +41,7 @@ TEST_F(SipEndpointTest, InboundCallIsReportedAnsweredAndEndedByTheCallersBye) {
 
 TEST_F(SipEndpointTest, InboundCallRejectedBusy) {
   StartEndpoint();
-  SippProcess caller("uac_expect_486.xml", CallerArgs(Target()));
+  SippProcess caller(Scenario("uac_expect_486.xml"), CallerArgs(Target()));
   auto call = events_.WaitFor<IncomingCall>();
   ASSERT_TRUE(call) << caller.Logs();
   endpoint_->Reject(call->leg, 486, "Busy Here");
@@ -55,7 +55,7 @@ TEST_F(SipEndpointTest, InboundCallRejectedBusy) {
 
 TEST_F(SipEndpointTest, WithheldCallerIsFlaggedAndNotPassedOn) {
   StartEndpoint();
-  SippProcess caller("uac_anonymous_expect_403.xml", {"-s", kHotlineNumber, Target()});
+  SippProcess caller(Scenario("uac_anonymous_expect_403.xml"), {"-s", kHotlineNumber, Target()});
   auto call = events_.WaitFor<IncomingCall>();
   ASSERT_TRUE(call) << caller.Logs();
   EXPECT_TRUE(call->caller_withheld);
@@ -67,7 +67,7 @@ TEST_F(SipEndpointTest, WithheldCallerIsFlaggedAndNotPassedOn) {
 
 TEST_F(SipEndpointTest, CallerCancelsWhileRinging) {
   StartEndpoint();
-  SippProcess caller("uac_cancel.xml", CallerArgs(Target()));
+  SippProcess caller(Scenario("uac_cancel.xml"), CallerArgs(Target()));
   auto call = events_.WaitFor<IncomingCall>();
   ASSERT_TRUE(call) << caller.Logs();
   endpoint_->Ring(call->leg);
@@ -84,7 +84,7 @@ TEST_F(SipEndpointTest, CallerCancelsWhileRinging) {
 
 TEST_F(SipEndpointTest, LocalHangupOfAnAnsweredInboundCallSendsBye) {
   StartEndpoint();
-  SippProcess caller("uac_wait_bye.xml", CallerArgs(Target()));
+  SippProcess caller(Scenario("uac_wait_bye.xml"), CallerArgs(Target()));
   auto call = events_.WaitFor<IncomingCall>();
   ASSERT_TRUE(call) << caller.Logs();
   endpoint_->Answer(call->leg, OurSdp());
@@ -97,7 +97,7 @@ TEST_F(SipEndpointTest, LocalHangupOfAnAnsweredInboundCallSendsBye) {
 }
 
 TEST_F(SipEndpointTest, OutboundCallRingsIsAnsweredAndHungUp) {
-  SippProcess trunk("uas_answer.xml", {});
+  SippProcess trunk(Scenario("uas_answer.xml"), {});
   StartEndpoint(trunk.port());
   auto leg = endpoint_->Dial(AgentCall());
   ASSERT_TRUE(leg.ok());
@@ -122,7 +122,7 @@ TEST_F(SipEndpointTest, OutboundCallRingsIsAnsweredAndHungUp) {
 }
 
 TEST_F(SipEndpointTest, AgentHangsUpAnOutboundCall) {
-  SippProcess trunk("uas_answer_then_bye.xml", {});
+  SippProcess trunk(Scenario("uas_answer_then_bye.xml"), {});
   StartEndpoint(trunk.port());
   auto leg = endpoint_->Dial(AgentCall());
   ASSERT_TRUE(leg.ok());
@@ -135,7 +135,7 @@ TEST_F(SipEndpointTest, AgentHangsUpAnOutboundCall) {
 }
 
 TEST_F(SipEndpointTest, HangupWhileRingingCancels) {
-  SippProcess trunk("uas_ring_until_cancel.xml", {});
+  SippProcess trunk(Scenario("uas_ring_until_cancel.xml"), {});
   StartEndpoint(trunk.port());
   auto leg = endpoint_->Dial(AgentCall());
   ASSERT_TRUE(leg.ok());
@@ -152,7 +152,7 @@ TEST_F(SipEndpointTest, HangupWhileRingingCancels) {
 }
 
 TEST_F(SipEndpointTest, BusyAgentEndsTheLegWithItsStatus) {
-  SippProcess trunk("uas_busy.xml", {});
+  SippProcess trunk(Scenario("uas_busy.xml"), {});
   StartEndpoint(trunk.port());
   auto leg = endpoint_->Dial(AgentCall());
   ASSERT_TRUE(leg.ok());
@@ -166,7 +166,7 @@ TEST_F(SipEndpointTest, BusyAgentEndsTheLegWithItsStatus) {
 }
 
 TEST_F(SipEndpointTest, A200CrossingOurCancelIsAckedAndByed) {
-  SippProcess trunk("uas_answer_crossing_cancel.xml", {});
+  SippProcess trunk(Scenario("uas_answer_crossing_cancel.xml"), {});
   StartEndpoint(trunk.port());
   auto leg = endpoint_->Dial(AgentCall());
   ASSERT_TRUE(leg.ok());
@@ -182,9 +182,9 @@ TEST_F(SipEndpointTest, A200CrossingOurCancelIsAckedAndByed) {
 }
 
 TEST_F(SipEndpointTest, StopHangsUpEveryLegAndReportsThem) {
-  SippProcess trunk("uas_ring_until_cancel.xml", {});
+  SippProcess trunk(Scenario("uas_ring_until_cancel.xml"), {});
   StartEndpoint(trunk.port());
-  SippProcess caller("uac_wait_bye.xml", CallerArgs(Target()));
+  SippProcess caller(Scenario("uac_wait_bye.xml"), CallerArgs(Target()));
   auto call = events_.WaitFor<IncomingCall>();
   ASSERT_TRUE(call) << caller.Logs();
   endpoint_->Answer(call->leg, OurSdp());

@@ -13,8 +13,18 @@
 
 #include "adapters/telephony/sip/sdp.hpp"
 #include "adapters/telephony/sip/sip_endpoint.hpp"
+#include "support/sipp_process.hpp"
 
 namespace fr::sip::testing {
+
+using fr::testing::FreeUdpPort;
+using fr::testing::SendUdp;
+using fr::testing::SippProcess;
+
+// A scenario of this suite's scenarios/ folder.
+inline std::string Scenario(const std::string& name) {
+  return std::string(FR_SIPP_SCENARIOS) + "/" + name;
+}
 
 // Collects the endpoint's events (delivered on the SIP thread) for the test thread.
 class EventLog {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-// Runs sipp as a child process on loopback for the SIP adapter tests.
-namespace fr::sip::testing {
+// Runs sipp as a child process on loopback, for the SIP adapter and end-to-end tests.
+namespace fr::testing {
 
 // A UDP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
 std::uint16_t FreeUdpPort();
@@ -19,9 +19,11 @@ void SendUdp(std::uint16_t port, const std::string& datagram);
 
 class SippProcess {
  public:
-  // Starts `sipp -sf <scenarios>/<scenario> -i 127.0.0.1 -p <port> -m 1 …` plus extra_args, its
-  // output and logs in a fresh temporary directory. Returns once sipp has bound its port.
-  SippProcess(const std::string& scenario, const std::vector<std::string>& extra_args);
+  // Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1 …` plus extra_args, its output and
+  // logs in a fresh temporary directory, on `port` (0: a free one). Returns once sipp has bound
+  // its port.
+  SippProcess(const std::filesystem::path& scenario, const std::vector<std::string>& extra_args,
+              std::uint16_t port = 0);
   ~SippProcess();  // kills sipp if it still runs
   SippProcess(const SippProcess&) = delete;
   SippProcess& operator=(const SippProcess&) = delete;
@@ -38,4 +40,4 @@ class SippProcess {
   std::filesystem::path dir_;
 };
 
-}  // namespace fr::sip::testing
+}  // namespace fr::testing

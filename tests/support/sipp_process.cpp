@@ -1,4 +1,4 @@
-#include "sipp_process.hpp"
+#include "support/sipp_process.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 
 extern char** environ;
 
-namespace fr::sip::testing {
+namespace fr::testing {
 namespace {
 
 sockaddr_in Loopback(std::uint16_t port) {
@@ -66,15 +66,16 @@ void SendUdp(std::uint16_t port, const std::string& datagram) {
   close(fd);
 }
 
-SippProcess::SippProcess(const std::string& scenario, const std::vector<std::string>& extra_args) {
+SippProcess::SippProcess(const std::filesystem::path& scenario,
+                         const std::vector<std::string>& extra_args, std::uint16_t port) {
   char dir_template[] = "/tmp/fr-sipp-XXXXXX";
   if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = dir_template;
-  port_ = FreeUdpPort();
+  port_ = port != 0 ? port : FreeUdpPort();
   const std::string media_port = std::to_string(FreeUdpPort());
   std::vector<std::string> args = {FR_SIPP_PROGRAM,
                                    "-sf",
-                                   std::string(FR_SIPP_SCENARIOS) + "/" + scenario,
+                                   scenario.string(),
                                    "-i",
                                    "127.0.0.1",
                                    "-p",
@@ -154,4 +155,4 @@ std::string SippProcess::Logs() const {
          ReadFile(dir_ / "errors.log") + "\n--- sipp messages:\n" + ReadFile(dir_ / "messages.log");
 }
 
-}  // namespace fr::sip::testing
+}  // namespace fr::testing

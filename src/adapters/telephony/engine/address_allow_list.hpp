@@ -1,0 +1,31 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace fr::telephony {
+
+// The source addresses allowed to send calls in: a list of CIDR blocks ("192.0.2.0/24",
+// "2001:db8::/32", or one address). IPv4-mapped IPv6 sources match IPv4 blocks.
+class AddressAllowList {
+ public:
+  // Errors: kInvalidArgument naming the entry that is not an address or CIDR block.
+  static Result<AddressAllowList> Parse(const std::vector<std::string>& blocks);
+
+  // True when `address` (an IP literal) lies in one of the blocks. Thread-safe.
+  bool Allows(std::string_view address) const;
+
+ private:
+  struct Block {
+    std::array<std::uint8_t, 16> bytes{};  // IPv4 as IPv4-mapped IPv6
+    int prefix_bits = 0;                   // of the 128
+  };
+  std::vector<Block> blocks_;
+};
+
+}  // namespace fr::telephony

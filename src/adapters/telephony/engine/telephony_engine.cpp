@@ -1,0 +1,659 @@
+#include "adapters/telephony/engine/telephony_engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio.hpp>
+#include <atomic>
+#include <future>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "adapters/telephony/engine/address_allow_list.hpp"
+#include "adapters/telephony/media/media_engine.hpp"
+#include "adapters/telephony/sip/sdp.hpp"
+#include "adapters/telephony/sip/sip_endpoint.hpp"
+
+namespace fr::telephony {
+namespace {
+
+// RFC 4733 payload type we offer agents' phones.
+constexpr int kTelephoneEventPayloadType = 101;
+
+// "0049…" (the API's form) → "+49…" (E.164, what SIP trunks expect in user parts).
+std::string E164(const std::string& number) {
+  return number.starts_with("00") ? "+" + number.substr(2) : number;
+}
+
+// A call's phase decides what each event means.
+enum class Phase {
+  kGreeting,     // the caller hears the hotline's inbound text
+  kRinging,      // ringback; the agents' phones ring
+  kAgentPrompt,  // an agent answered and hears the outbound text; the caller still hears ringback
+  kBridged,      // caller and agent talk
+  kFarewell,     // nobody could take the call: the caller hears why, then we hang up
+};
+
+struct AgentLeg {
+  AgentTarget target;
+  sip::LegId leg = 0;
+  media::StreamId stream;
+  LegHandle record;
+  bool ringing_noted = false;
+  bool answered = false;
+  bool ended = false;
+  bool cancelled_by_us = false;  // we hung it up before it was answered
+  bool timed_out = false;        // … because nobody answered in time
+};
+
+struct Call {
+  std::uint64_t id = 0;
+  Hotline hotline;
+  sip::LegId inbound = 0;
+  media::StreamId caller_stream;
+  CallHandle handle;
+  LegHandle inbound_record;
+  Phase phase = Phase::kGreeting;
+  bool inbound_ended = false;
+  bool inbound_hangup_sent = false;
+  std::vector<AgentLeg> agents;
+  std::optional<std::size_t> winner;  // index into agents
+  std::unique_ptr<asio::steady_timer> ring_timer;
+  CallOutcome outcome = CallOutcome::kFailed;
+  std::optional<std::string> end_detail;
+
+  AgentLeg* Agent(sip::LegId leg) {
+    for (AgentLeg& agent : agents) {
+      if (agent.leg == leg) return &agent;
+    }
+    return nullptr;
+  }
+  bool AllAgentsEnded() const {
+    for (const AgentLeg& agent : agents) {
+      if (!agent.ended) return false;
+    }
+    return true;
+  }
+};
+
+// How an agent's leg that never answered ended, and the entry that says so.
+struct AgentLegOutcome {
+  LegDisposition disposition;
+  std::optional<CallEntryType> entry;
+};
+
+AgentLegOutcome UnansweredAgentLeg(const AgentLeg& agent, const sip::LegEnded& ended) {
+  if (agent.timed_out) return {LegDisposition::kNoAnswer, std::nullopt};  // noted at the timeout
+  if (agent.cancelled_by_us) return {LegDisposition::kCancelled, std::nullopt};
+  switch (ended.cause) {
+    case sip::EndCause::kRejected:
+      if (ended.status == 486 || ended.status == 600 || ended.status == 603) {
+        return {LegDisposition::kBusy, CallEntryType::kAgentDeclined};
+      }
+      if (ended.status == 408 || ended.status == 480 || ended.status == 487) {
+        return {LegDisposition::kNoAnswer, CallEntryType::kAgentNoAnswer};
+      }
+      return {LegDisposition::kFailed, CallEntryType::kAgentFailed};
+    case sip::EndCause::kTimeout:
+      return {LegDisposition::kNoAnswer, CallEntryType::kAgentNoAnswer};
+    default:
+      return {LegDisposition::kFailed, CallEntryType::kAgentFailed};
+  }
+}
+
+}  // namespace
+
+class TelephonyEngine::Impl {
+ public:
+  Impl(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
+       SpeechSynthesizer& speech, const Clock& clock)
+      : config_(std::move(config)),
+        routing_(routing),
+        events_(events),
+        speech_(speech),
+        clock_(clock),
+        media_(config_.media),
+        sip_(SipConfigOf(config_), [this](sip::SipEvent event) {
+          asio::post(control_, [this, event = std::move(event)] { Dispatch(event); });
+        }) {}
+
+  ~Impl() { Stop(); }
+
+  Result<std::uint16_t> Start() {
+    FR_RETURN_IF_ERROR(BuildAllowList());
+    FR_RETURN_IF_ERROR(media_.Start());
+    control_thread_ = std::thread([this] { control_.run(); });
+    auto port = sip_.Start();
+    if (!port.ok()) {
+      Stop();
+      return port.error();
+    }
+    return *port;
+  }
+
+  void Stop() {
+    if (stopped_.exchange(true)) return;
+    // SIP first: it hangs up every leg and reports each end, which closes the calls' logs.
+    sip_.Stop();
+    RunOnControl([] {});
+    media_.Stop();
+    speech_pool_.join();
+    // Calls whose legs all ended are closed by now; anything left is closed as interrupted.
+    RunOnControl([this] {
+      std::vector<std::uint64_t> left;
+      for (const auto& [id, call] : calls_) left.push_back(id);
+      for (const std::uint64_t id : left) {
+        Call& call = *calls_.at(id);
+        call.end_detail = "The service stopped during the call.";
+        if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
+        Finish(call);
+      }
+    });
+    work_.reset();
+    control_.stop();
+    if (control_thread_.joinable()) control_thread_.join();
+  }
+
+ private:
+  static sip::SipConfig SipConfigOf(const EngineConfig& config) {
+    sip::SipConfig sip;
+    sip.listen_host = config.sip_listen_host;
+    sip.listen_port = config.sip_listen_port;
+    sip.trunk_host = config.trunk_host;
+    sip.trunk_port = config.trunk_port;
+    return sip;
+  }
+
+  Status BuildAllowList() {
+    std::vector<std::string> blocks = config_.trunk_allow;
+    if (blocks.empty()) {
+      blocks = {"127.0.0.0/8", "::1"};
+      if (!config_.trunk_host.empty()) {
+        asio::io_context resolver_context;
+        asio::ip::udp::resolver resolver(resolver_context);
+        asio::error_code error;
+        const auto results = resolver.resolve(config_.trunk_host, "", error);
+        if (error) {
+          return Error::Unavailable("The SIP trunk '" + config_.trunk_host +
+                                    "' does not resolve: " + error.message());
+        }
+        for (const auto& entry : results) blocks.push_back(entry.endpoint().address().to_string());
+      }
+    }
+    FR_ASSIGN_OR_RETURN(allow_, AddressAllowList::Parse(blocks));
+    return Ok();
+  }
+
+  // Runs `work` on the control thread and waits for it (for Stop only).
+  void RunOnControl(std::function<void()> work) {
+    if (!control_thread_.joinable()) return;
+    std::promise<void> done;
+    asio::post(control_, [&] {
+      work();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+  void Dispatch(const sip::SipEvent& event) {
+    std::visit([this](const auto& e) { On(e); }, event);
+  }
+
+  // --- inbound ---------------------------------------------------------------------------
+
+  void On(const sip::IncomingCall& incoming) {
+    if (!allow_.Allows(incoming.source_ip)) {
+      spdlog::warn("sip: INVITE from {} refused (403): not an allowed trunk address",
+                   incoming.source_ip);
+      sip_.Reject(incoming.leg, 403, "Forbidden");
+      return;
+    }
+    auto hotline = routing_.ResolveInbound(incoming.dialed_user);
+    if (!hotline.ok()) {
+      RejectUnroutable(incoming.leg, hotline.error());
+      return;
+    }
+    const std::optional<std::string> caller =
+        incoming.caller_withheld ? std::nullopt : routing_.CallerNumber(incoming.caller_user, *hotline);
+    int& inbound_in_use = inbound_in_use_[hotline->id.value];
+    if (inbound_in_use >= hotline->channels_inbound) {
+      RecordRefusedCall(*hotline, caller, CallEntryType::kRejectedChannelLimit,
+                        "All " + std::to_string(hotline->channels_inbound) +
+                            " inbound channels are in use.",
+                        LegDisposition::kBusy, 486, CallOutcome::kRejectedBusy);
+      sip_.Reject(incoming.leg, 486, "Busy Here");
+      return;
+    }
+    const auto offer = sip::ParseAudioOffer(incoming.remote_sdp);
+    const int codec = offer.ok() ? sip::ChooseCodec(*offer) : -1;
+    if (codec < 0) {
+      RecordRefusedCall(*hotline, caller, CallEntryType::kEnded,
+                        "The caller offered no G.711 audio (PCMU or PCMA).",
+                        LegDisposition::kFailed, 488, CallOutcome::kFailed);
+      sip_.Reject(incoming.leg, 488, "Not Acceptable Here");
+      return;
+    }
+    const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
+    if (!stream.ok()) {
+      RecordRefusedCall(*hotline, caller, CallEntryType::kEnded, stream.error().detail,
+                        LegDisposition::kFailed, 503, CallOutcome::kFailed);
+      sip_.Reject(incoming.leg, 503, "Service Unavailable");
+      return;
+    }
+    const int echoed_event_type = offer->telephone_event_pt;
+    sip_.Answer(incoming.leg, LocalSdp(stream->second, codec, echoed_event_type));
+    ++inbound_in_use;
+
+    auto call = std::make_unique<Call>();
+    call->id = ++last_call_id_;
+    call->hotline = std::move(*hotline);
+    call->inbound = incoming.leg;
+    call->caller_stream = stream->first;
+    const Timestamp now = clock_.Now();
+    call->handle = events_.OpenCall(call->hotline.id, caller, now);
+    Note(*call, CallEntryType::kCallReceived);
+    call->inbound_record =
+        events_.OpenLeg(call->handle, LegDirection::kInbound, caller, call->hotline.number, now);
+    events_.AnswerLeg(call->inbound_record, now);
+    WatchMedia(*call, call->caller_stream);
+    call_by_leg_[incoming.leg] = call->id;
+    Call& started = *call;
+    calls_[call->id] = std::move(call);
+
+    if (started.hotline.tts_inbound.empty()) {
+      StartRinging(started);
+    } else {
+      Say(started, started.caller_stream, started.hotline.tts_inbound, [this](Call& c) {
+        if (c.phase != Phase::kGreeting) return;
+        Note(c, CallEntryType::kGreetingPlayed);
+        StartRinging(c);
+      });
+    }
+  }
+
+  void RejectUnroutable(sip::LegId leg, const Error& error) {
+    switch (error.code) {
+      case ErrorCode::kNotFound:
+        sip_.Reject(leg, 404, "Not Found");
+        return;
+      case ErrorCode::kFailedPrecondition:
+        sip_.Reject(leg, 480, "Temporarily Unavailable");
+        return;
+      default:
+        spdlog::error("sip: cannot route a call: {}", error.detail);
+        sip_.Reject(leg, 503, "Service Unavailable");
+    }
+  }
+
+  // The log of a call refused at once: it never occupied a channel.
+  void RecordRefusedCall(const Hotline& hotline, const std::optional<std::string>& caller,
+                         CallEntryType why, const std::string& detail,
+                         LegDisposition disposition, int sip_status, CallOutcome outcome) {
+    const Timestamp now = clock_.Now();
+    const CallHandle call = events_.OpenCall(hotline.id, caller, now);
+    events_.AddEntry(call, {now, CallEntryType::kCallReceived, {}, {}, {}});
+    events_.AddEntry(call, {now, why, {}, {}, detail});
+    const LegHandle leg = events_.OpenLeg(call, LegDirection::kInbound, caller, hotline.number, now);
+    events_.CloseLeg(leg, disposition, sip_status, now);
+    if (why != CallEntryType::kEnded) events_.AddEntry(call, {now, CallEntryType::kEnded, {}, {}, {}});
+    events_.CloseCall(call, outcome, std::nullopt, now);
+  }
+
+  // --- ringing the agents ---------------------------------------------------------------
+
+  void StartRinging(Call& call) {
+    call.phase = Phase::kRinging;
+    media_.PlayRingback(call.caller_stream);
+    const auto targets = routing_.PhonesToRing(call.hotline);
+    if (!targets.ok()) {
+      spdlog::error("call {}: cannot read the agents' phones: {}", call.id, targets.error().detail);
+      Farewell(call, CallOutcome::kFailed, "The agents' phones could not be read.");
+      return;
+    }
+    if (targets->empty()) {
+      Note(call, CallEntryType::kNoAgentAvailable, std::nullopt,
+           "No agent of the hotline has an active phone.");
+      Farewell(call, CallOutcome::kMissed, "Nobody could be called.");
+      return;
+    }
+    for (const AgentTarget& target : *targets) Dial(call, target);
+    if (call.agents.empty()) {
+      Farewell(call, CallOutcome::kMissed, "No agent's phone could be called.");
+      return;
+    }
+    call.ring_timer = std::make_unique<asio::steady_timer>(control_, config_.ring_timeout);
+    call.ring_timer->async_wait([this, id = call.id](const asio::error_code& error) {
+      if (!error) OnRingTimeout(id);
+    });
+  }
+
+  void Dial(Call& call, const AgentTarget& target) {
+    int& outbound_in_use = outbound_in_use_[call.hotline.id.value];
+    if (outbound_in_use >= call.hotline.channels_outbound) {
+      Note(call, CallEntryType::kAgentFailed, target,
+           "All " + std::to_string(call.hotline.channels_outbound) +
+               " outbound channels of the hotline are in use.");
+      return;
+    }
+    auto stream = media_.OpenStream();
+    if (!stream.ok()) {
+      Note(call, CallEntryType::kAgentFailed, target, "No media port is free.");
+      return;
+    }
+    const auto port = media_.LocalPort(*stream);
+    const auto leg = port.ok() ? sip_.Dial({E164(target.number), E164(call.hotline.number),
+                                            call.hotline.name,
+                                            LocalSdp(*port, sip::kPayloadPcmu,
+                                                     kTelephoneEventPayloadType)})
+                               : Result<sip::LegId>(port.error());
+    if (!leg.ok()) {
+      media_.Close(*stream);
+      Note(call, CallEntryType::kAgentFailed, target, leg.error().detail);
+      return;
+    }
+    ++outbound_in_use;
+    AgentLeg agent;
+    agent.target = target;
+    agent.leg = *leg;
+    agent.stream = *stream;
+    agent.record = events_.OpenLeg(call.handle, LegDirection::kOutbound, call.hotline.number,
+                                   target.number, clock_.Now());
+    Note(call, CallEntryType::kAgentDialed, target);
+    call.agents.push_back(std::move(agent));
+    call_by_leg_[*leg] = call.id;
+  }
+
+  void On(const sip::LegRinging& ringing) {
+    Call* call = CallOf(ringing.leg);
+    AgentLeg* agent = call ? call->Agent(ringing.leg) : nullptr;
+    if (!agent || agent->ringing_noted) return;
+    agent->ringing_noted = true;
+    Note(*call, CallEntryType::kAgentRinging, agent->target);
+  }
+
+  void On(const sip::LegAnswered& answered) {
+    Call* call = CallOf(answered.leg);
+    AgentLeg* agent = call ? call->Agent(answered.leg) : nullptr;
+    if (!agent) return;
+    agent->answered = true;
+    events_.AnswerLeg(agent->record, clock_.Now());
+    if (call->phase != Phase::kRinging || call->winner) {
+      // Someone else was faster, or the call is ending: this agent is not needed.
+      sip_.Hangup(agent->leg);
+      return;
+    }
+    const auto answer = sip::ParseAudioOffer(answered.remote_sdp);
+    const int codec = answer.ok() ? sip::ChooseCodec(*answer) : -1;
+    const Status remote =
+        codec < 0 ? Status(Error::InvalidArgument("no G.711 audio"))
+                  : media_.SetRemote(agent->stream, answer->address, answer->port,
+                                     static_cast<media::Codec>(codec), answer->telephone_event_pt);
+    if (!remote.ok()) {
+      Note(*call, CallEntryType::kAgentFailed, agent->target,
+           "The agent's phone answered without usable audio.");
+      sip_.Hangup(agent->leg);
+      return;
+    }
+    call->winner = static_cast<std::size_t>(agent - call->agents.data());
+    call->ring_timer.reset();
+    Note(*call, CallEntryType::kAgentAnswered, agent->target);
+    for (AgentLeg& other : call->agents) {
+      if (&other == agent || other.ended) continue;
+      other.cancelled_by_us = true;
+      sip_.Hangup(other.leg);
+    }
+    call->phase = Phase::kAgentPrompt;
+    WatchMedia(*call, agent->stream);
+    if (call->hotline.tts_outbound.empty()) {
+      Bridge(*call);
+    } else {
+      Say(*call, agent->stream, call->hotline.tts_outbound, [this](Call& c) {
+        if (c.phase == Phase::kAgentPrompt) Bridge(c);
+      });
+    }
+  }
+
+  void Bridge(Call& call) {
+    AgentLeg& agent = call.agents[*call.winner];
+    media_.Bridge(call.caller_stream, agent.stream);
+    call.phase = Phase::kBridged;
+    call.outcome = CallOutcome::kAnswered;
+    Note(call, CallEntryType::kBridged, agent.target);
+  }
+
+  void OnRingTimeout(std::uint64_t id) {
+    Call* call = Find(id);
+    if (!call || call->phase != Phase::kRinging) return;
+    for (AgentLeg& agent : call->agents) {
+      if (agent.ended || agent.answered) continue;
+      agent.timed_out = true;
+      Note(*call, CallEntryType::kAgentNoAnswer, agent.target);
+    }
+    Farewell(*call, CallOutcome::kMissed, "Nobody answered within the ring timeout.");
+  }
+
+  // --- endings ------------------------------------------------------------------------------
+
+  void On(const sip::LegEnded& ended) {
+    Call* call = CallOf(ended.leg);
+    call_by_leg_.erase(ended.leg);
+    if (!call) return;
+    if (ended.leg == call->inbound) {
+      InboundEnded(*call, ended);
+    } else if (AgentLeg* agent = call->Agent(ended.leg)) {
+      AgentEnded(*call, *agent, ended);
+    }
+    if (call->inbound_ended && call->AllAgentsEnded()) Finish(*call);
+  }
+
+  void InboundEnded(Call& call, const sip::LegEnded& ended) {
+    call.inbound_ended = true;
+    media_.Close(call.caller_stream);
+    events_.CloseLeg(call.inbound_record, LegDisposition::kAnswered, 200, clock_.Now());
+    const bool caller_left =
+        ended.cause == sip::EndCause::kRemoteBye || ended.cause == sip::EndCause::kRemoteCancel;
+    if (call.phase == Phase::kFarewell) return;
+    if (caller_left) {
+      Note(call, CallEntryType::kCallerHungUp);
+      if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kAbandoned;
+    } else if (!call.end_detail) {
+      call.end_detail = "The caller's leg ended: " + ended.reason;
+      if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
+    }
+    call.ring_timer.reset();
+    HangUpAgents(call);
+  }
+
+  void AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
+    agent.ended = true;
+    --outbound_in_use_[call.hotline.id.value];
+    media_.Close(agent.stream);
+    const std::optional<int> status = ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt;
+    if (agent.answered) {
+      events_.CloseLeg(agent.record, LegDisposition::kAnswered, 200, clock_.Now());
+    } else {
+      const AgentLegOutcome outcome = UnansweredAgentLeg(agent, ended);
+      events_.CloseLeg(agent.record, outcome.disposition, status, clock_.Now());
+      if (outcome.entry) {
+        Note(call, *outcome.entry, agent.target,
+             "SIP " + std::to_string(ended.status) + " " + ended.reason);
+      }
+    }
+    const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
+    if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell) {
+      if (ended.cause == sip::EndCause::kRemoteBye) Note(call, CallEntryType::kAgentHungUp, agent.target);
+      if (call.phase == Phase::kBridged) {
+        HangUpCaller(call);
+      } else {
+        Farewell(call, CallOutcome::kMissed, "The agent hung up before being connected.");
+      }
+      return;
+    }
+    if (call.phase == Phase::kRinging && !call.inbound_ended && !call.winner &&
+        call.AllAgentsEnded()) {
+      Farewell(call, CallOutcome::kMissed, "No agent could take the call.");
+    }
+  }
+
+  // Nobody takes the call: tell the caller, then hang up.
+  void Farewell(Call& call, CallOutcome outcome, std::string detail) {
+    call.phase = Phase::kFarewell;
+    call.outcome = outcome;
+    call.end_detail = std::move(detail);
+    call.ring_timer.reset();
+    HangUpAgents(call);
+    if (call.inbound_ended) return;
+    Say(call, call.caller_stream, config_.missed_message, [this](Call& c) { HangUpCaller(c); });
+  }
+
+  void HangUpAgents(Call& call) {
+    for (AgentLeg& agent : call.agents) {
+      if (agent.ended) continue;
+      if (!agent.answered) agent.cancelled_by_us = true;
+      sip_.Hangup(agent.leg);
+    }
+  }
+
+  void HangUpCaller(Call& call) {
+    if (call.inbound_ended || call.inbound_hangup_sent) return;
+    call.inbound_hangup_sent = true;
+    sip_.Hangup(call.inbound);
+  }
+
+  void Finish(Call& call) {
+    const Timestamp now = clock_.Now();
+    events_.AddEntry(call.handle, {now, CallEntryType::kEnded, {}, {}, call.end_detail});
+    std::optional<AnsweredBy> answered_by;
+    if (call.outcome == CallOutcome::kAnswered && call.winner) {
+      const AgentTarget& target = call.agents[*call.winner].target;
+      answered_by = AnsweredBy{target.user, target.phone};
+    }
+    events_.CloseCall(call.handle, call.outcome, answered_by, now);
+    --inbound_in_use_[call.hotline.id.value];
+    spdlog::info("call {}: hotline {} {} ({} agent leg(s))", call.id, call.hotline.id.value,
+                 CallOutcomeName(call.outcome), call.agents.size());
+    const std::uint64_t id = call.id;
+    calls_.erase(id);  // `call` is gone from here on
+  }
+
+  // Media without packets for the timeout: the far end is gone without a BYE.
+  void WatchMedia(Call& call, media::StreamId stream) {
+    media_.OnInactive(stream, [this, id = call.id] {
+      asio::post(control_, [this, id] {
+        Call* silent = Find(id);
+        if (!silent) return;
+        silent->end_detail = "No audio arrived for too long; the call was ended.";
+        if (silent->phase != Phase::kBridged) silent->outcome = CallOutcome::kFailed;
+        silent->phase = Phase::kFarewell;
+        silent->ring_timer.reset();
+        HangUpAgents(*silent);
+        HangUpCaller(*silent);
+      });
+    });
+  }
+
+  // --- helpers ----------------------------------------------------------------------------
+
+  // Synthesises `text` off the control thread, plays it into `stream`, then runs `then` on
+  // the control thread if the call still exists. A synthesis failure skips the playback.
+  void Say(Call& call, media::StreamId stream, std::string text, std::function<void(Call&)> then) {
+    asio::post(speech_pool_, [this, id = call.id, stream, text = std::move(text),
+                              then = std::move(then)]() mutable {
+      auto audio = speech_.Synthesize(text, config_.tts_voice);
+      asio::post(control_, [this, id, stream, audio = std::move(audio), then = std::move(then)] {
+        Call* speaking = Find(id);
+        if (!speaking) return;
+        if (!audio.ok()) {
+          spdlog::warn("call {}: text-to-speech failed: {}", id, audio.error().detail);
+          then(*speaking);
+          return;
+        }
+        const std::shared_ptr<const Audio>& shared = *audio;
+        media_.Play(stream, std::shared_ptr<const std::vector<std::int16_t>>(shared, &shared->samples),
+                    [this, id, then] {
+                      asio::post(control_, [this, id, then] {
+                        if (Call* c = Find(id)) then(*c);
+                      });
+                    });
+      });
+    });
+  }
+
+  // A media stream towards `address`:`port`; its id and local port.
+  Result<std::pair<media::StreamId, std::uint16_t>> OpenStream(const std::string& address,
+                                                               std::uint16_t port, int codec,
+                                                               int telephone_event_type) {
+    FR_ASSIGN_OR_RETURN(const media::StreamId stream, media_.OpenStream());
+    const auto local_port = media_.LocalPort(stream);
+    const Status remote = media_.SetRemote(stream, address, port, static_cast<media::Codec>(codec),
+                                           telephone_event_type);
+    if (!local_port.ok() || !remote.ok()) {
+      media_.Close(stream);
+      return Error::InvalidArgument("The caller's media address is not usable.");
+    }
+    return std::make_pair(stream, *local_port);
+  }
+
+  std::string LocalSdp(std::uint16_t port, int codec, int telephone_event_type) {
+    return sip::BuildAudioSdp(media_.LocalAddress(), port, codec, telephone_event_type,
+                              ++last_sdp_session_);
+  }
+
+  void Note(Call& call, CallEntryType type, std::optional<AgentTarget> agent = std::nullopt,
+            std::optional<std::string> detail = std::nullopt) {
+    CallEntry entry{clock_.Now(), type, {}, {}, std::move(detail)};
+    if (agent) {
+      entry.user = agent->user;
+      entry.agent_phone = agent->phone;
+    }
+    events_.AddEntry(call.handle, std::move(entry));
+  }
+
+  Call* Find(std::uint64_t id) {
+    const auto found = calls_.find(id);
+    return found == calls_.end() ? nullptr : found->second.get();
+  }
+
+  Call* CallOf(sip::LegId leg) {
+    const auto found = call_by_leg_.find(leg);
+    return found == call_by_leg_.end() ? nullptr : Find(found->second);
+  }
+
+  const EngineConfig config_;
+  CallRoutingService& routing_;
+  CallEventSink& events_;
+  SpeechSynthesizer& speech_;
+  const Clock& clock_;
+  AddressAllowList allow_;
+
+  asio::io_context control_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_ =
+      asio::make_work_guard(control_);
+  asio::thread_pool speech_pool_{1};
+  media::MediaEngine media_;
+  sip::SipEndpoint sip_;
+  std::thread control_thread_;
+  std::atomic<bool> stopped_{false};
+
+  // Control thread only.
+  std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
+  std::unordered_map<sip::LegId, std::uint64_t> call_by_leg_;
+  std::unordered_map<std::int64_t, int> inbound_in_use_;   // by hotline id
+  std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
+  std::uint64_t last_call_id_ = 0;
+  std::uint64_t last_sdp_session_ = 0;
+};
+
+TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routing,
+                                 CallEventSink& events, SpeechSynthesizer& speech,
+                                 const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(config), routing, events, speech, clock)) {}
+
+TelephonyEngine::~TelephonyEngine() = default;
+
+Result<std::uint16_t> TelephonyEngine::Start() { return impl_->Start(); }
+
+void TelephonyEngine::Stop() { impl_->Stop(); }
+
+}  // namespace fr::telephony

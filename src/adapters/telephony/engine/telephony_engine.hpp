@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/telephony/media/media_types.hpp"
+#include "app/call_routing_service.hpp"
+#include "app/speech_synthesizer.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domain/call_log/call_events.hpp"
+
+namespace fr::telephony {
+
+struct EngineConfig {
+  std::string sip_listen_host = "127.0.0.1";
+  std::uint16_t sip_listen_port = 5060;  // 0: any free port (Start reports it)
+  std::string trunk_host;                // where calls to agents' phones go; empty: nowhere
+  std::uint16_t trunk_port = 5060;
+  // Sources allowed to send calls in (CIDR blocks); empty: the trunk's address and loopback.
+  std::vector<std::string> trunk_allow;
+  std::chrono::milliseconds ring_timeout{30000};
+  std::string tts_voice = "en";
+  media::MediaConfig media;
+  // Said to a caller whom nobody could take, before we hang up.
+  std::string missed_message =
+      "Sorry, nobody can take your call right now. Please try again in a few minutes.";
+};
+
+// The phone line behind every active hotline. A call to a hotline's number is answered with the
+// hotline's inbound text, then ringback while the active phones of its agents ring in parallel
+// through the trunk; the first agent to answer hears the outbound text and is bridged to the
+// caller. Every step is reported to the CallEventSink. Hotlines and agent phones are read per
+// call, so a change applies to the next call.
+//
+// Threads: SIP (sofia), media (one shared 20 ms clock), one control thread that runs every
+// call's state machine, and one speech thread; they talk through queues only.
+class TelephonyEngine {
+ public:
+  TelephonyEngine(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
+                  SpeechSynthesizer& speech, const Clock& clock);
+  ~TelephonyEngine();  // calls Stop()
+  TelephonyEngine(const TelephonyEngine&) = delete;
+  TelephonyEngine& operator=(const TelephonyEngine&) = delete;
+
+  // Starts media, SIP and the control thread; returns the SIP port. Errors: kInvalidArgument
+  // (bad configuration: allow list, media ports); kUnavailable (the SIP or media address
+  // cannot be bound, the trunk's name does not resolve).
+  Result<std::uint16_t> Start();
+
+  // Hangs up every call (each gets its call log closed), then stops all threads. Idempotent.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fr::telephony

@@ -1,0 +1,382 @@
+// The phone line end to end: the real binary with its SIP engine on loopback, sipp as the caller
+// and as the trunk with the agents' phones behind it, test RTP endpoints for the audio, and the
+// call log and telephone records read back over HTTP.
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "integration/world.hpp"
+#include "support/rtp_probe.hpp"
+#include "support/sipp_process.hpp"
+
+namespace fr::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kHotlineNumber = "004924155660000";
+constexpr const char* kAgentPhone = "+49 151 12340001";
+constexpr std::uint8_t kAgentVoice = 0x55;   // PCMU payload the agent's phone "says"
+constexpr std::uint8_t kCallerVoice = 0x33;  // and the caller's
+constexpr std::uint8_t kMuLawSilence = 0xff;
+
+std::string Scenario(const std::string& name) {
+  return std::string(FR_SOURCE_DIR) + "/tests/integration/sipp/" + name;
+}
+
+bool AllBytes(const RtpProbe::Packet& packet, std::uint8_t value) {
+  return !packet.payload.empty() &&
+         std::all_of(packet.payload.begin(), packet.payload.end(),
+                     [value](std::uint8_t byte) { return byte == value; });
+}
+
+std::size_t CountWith(const std::vector<RtpProbe::Packet>& packets, std::uint8_t value) {
+  return static_cast<std::size_t>(std::count_if(
+      packets.begin(), packets.end(), [value](const auto& packet) { return AllBytes(packet, value); }));
+}
+
+class TelephonyTest : public WorldTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() override {
+    trunk_port_ = FreeUdpPort();
+    std::vector<std::string> args = {"--sip-listen", "127.0.0.1:0", "--sip-trunk",
+                                     "127.0.0.1:" + std::to_string(trunk_port_),
+                                     "--ring-timeout", RingTimeout()};
+    const auto extra = EngineArgs();
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  virtual std::string RingTimeout() { return "20s"; }
+  virtual std::vector<std::string> EngineArgs() { return {}; }
+
+  void SetUp() override {
+    WorldTest::SetUp();
+    std::smatch match;
+    const std::string log = server_.Stderr();
+    const std::regex sip(R"(SIP on 127\.0\.0\.1:(\d+))");
+    ASSERT_TRUE(std::regex_search(log, match, sip)) << log;
+    sip_port_ = std::stoi(match[1]);
+    server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                   kHotlineNumber, "--to", "004924155660001"});
+    const json customer = {{"city", "Aachen"}, {"cityCode", "52062"}, {"country", "DE"},
+                           {"name", "Relief"}, {"organizationID", org_a_},
+                           {"street", "Markt"}, {"streetHousenumber", 1}};
+    ASSERT_EQ(Send("POST", "/v1/sip-customer", customer).status, 201);
+    const json phone = {{"isActive", true}, {"name", "Handy"}, {"phone", kAgentPhone},
+                        {"userID", ann_}};
+    const auto created = Send("POST", "/v1/agent-phones", phone);
+    ASSERT_EQ(created.status, 201) << created.body;
+    agent_phone_ = created.Json()["id"];
+  }
+
+  HttpResult Send(const std::string& method, const std::string& path, const json& body) {
+    return client_->SendJson(method, path, {Pat(ann_token_)}, body.dump());
+  }
+
+  // An active hotline with Ann as its agent; waits for provisioning.
+  std::int64_t CreateHotline(json overrides = json::object()) {
+    json draft = {{"agents", {ann_}}, {"isActive", true}, {"name", "Krisentelefon"},
+                  {"organizationID", org_a_}, {"ttsInbound", "Welcome."},
+                  {"ttsOutbound", "Hotline call."}};
+    draft.update(overrides);
+    const auto created = Send("POST", "/v1/hotlines", draft);
+    EXPECT_EQ(created.status, 201) << created.body;
+    const std::int64_t id = created.Json()["id"];
+    if (draft["isActive"] == true) WaitForStatus(id, "active");
+    return id;
+  }
+
+  void WaitForStatus(std::int64_t hotline, const std::string& status) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (client_->Get("/v1/hotlines/" + Str(hotline), {Pat(ann_token_)}).Json()["status"] == status) return;
+      std::this_thread::sleep_for(50ms);
+    }
+    FAIL() << "hotline " << hotline << " never became " << status;
+  }
+
+  std::vector<std::string> CallerArgs(const std::string& dialed, const RtpProbe& probe,
+                                      std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"-s", dialed, "-key", "caller", "004924112345",
+                                     "-key", "rtp_port", std::to_string(probe.port()),
+                                     "127.0.0.1:" + std::to_string(sip_port_)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  // Keys for the trunk, which must listen on trunk_port_, the port the server was started with.
+  std::vector<std::string> TrunkArgs(const RtpProbe& probe, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"-key", "rtp_port", std::to_string(probe.port())};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // The hotline's newest call log once it has ended, read whole.
+  json WaitForEndedCall(std::int64_t hotline, int expected_total = 1) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    json page;
+    while (std::chrono::steady_clock::now() < deadline) {
+      page = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json();
+      if (page["totalCallLogs"] == expected_total && !page["callLogs"][0]["outcome"].is_null()) {
+        return client_
+            ->Get("/v1/hotlines/" + Str(hotline) + "/call-logs/" + Str(page["callLogs"][0]["id"]),
+                  {Pat(ann_token_)})
+            .Json();
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "no ended call: " << page;
+    return json();
+  }
+
+  json Records(std::int64_t hotline) {
+    return client_->Get("/v1/hotlines/" + Str(hotline) + "/telephone-records?limit=50",
+                        {Pat(ann_token_)})
+        .Json()["records"];
+  }
+
+  static std::vector<std::string> Types(const json& log) {
+    std::vector<std::string> types;
+    for (const auto& entry : log["entries"]) types.push_back(entry["type"]);
+    return types;
+  }
+  static bool Has(const std::vector<std::string>& types, const std::string& type) {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  }
+  static json RecordOf(const json& records, const std::string& direction) {
+    for (const auto& record : records) {
+      if (record["direction"] == direction) return record;
+    }
+    return json();
+  }
+
+  std::uint16_t trunk_port_ = 0;
+  int sip_port_ = 0;
+  std::int64_t agent_phone_ = 0;
+};
+
+TEST_F(TelephonyTest, AnsweredCallIsBridgedWithAudioBothWays) {
+  const std::int64_t hotline = CreateHotline();
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "9000"}));
+
+  // The agent hears the outbound prompt first: audio that is not silence.
+  ASSERT_TRUE(agent_audio.WaitUntil([](const auto& packets) { return packets.size() >= 20; }, 20s))
+      << trunk.Logs();
+  const std::uint16_t engine_agent_port = agent_audio.Packets().front().source_port;
+  // The caller heard the greeting and ringback meanwhile; caller and agent now talk.
+  ASSERT_TRUE(caller_audio.WaitUntil([](const auto& packets) { return !packets.empty(); }, 5s));
+  const std::uint16_t engine_caller_port = caller_audio.Packets().front().source_port;
+  std::thread agent_talks([&] { agent_audio.Send(engine_agent_port, kAgentVoice, 100); });
+  caller_audio.Send(engine_caller_port, kCallerVoice, 100);
+  agent_talks.join();
+
+  EXPECT_TRUE(caller_audio.WaitUntil([](const auto& p) { return CountWith(p, kAgentVoice) >= 20; }, 5s))
+      << "the caller hears the agent";
+  EXPECT_TRUE(agent_audio.WaitUntil([](const auto& p) { return CountWith(p, kCallerVoice) >= 20; }, 5s))
+      << "the agent hears the caller";
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+
+  const auto agent_packets = agent_audio.Packets();
+  std::size_t prompt_packets = 0;
+  for (const auto& packet : agent_packets) {
+    if (AllBytes(packet, kCallerVoice)) break;
+    if (!AllBytes(packet, kMuLawSilence)) ++prompt_packets;
+  }
+  EXPECT_GE(prompt_packets, 20u) << "the agent heard the outbound prompt before the caller";
+  // One stream towards the caller: greeting, ringback and the agent's voice share one SSRC and
+  // consecutive sequence numbers.
+  const auto caller_packets = caller_audio.Packets();
+  for (std::size_t i = 1; i < caller_packets.size(); ++i) {
+    ASSERT_EQ(caller_packets[i].ssrc, caller_packets[0].ssrc) << "packet " << i;
+    ASSERT_EQ(static_cast<std::uint16_t>(caller_packets[i].sequence - caller_packets[i - 1].sequence), 1)
+        << "packet " << i;
+  }
+  EXPECT_GT(caller_packets.size(), CountWith(caller_packets, kAgentVoice) + 50)
+      << "greeting and ringback came before the agent";
+
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered");
+  EXPECT_EQ(log["caller"], "004924112345");
+  EXPECT_EQ(log["answeredBy"], (json{{"agentPhoneID", agent_phone_}, {"userID", ann_}}));
+  const auto types = Types(log);
+  for (const char* type : {"call_received", "greeting_played", "agent_dialed", "agent_ringing",
+                           "agent_answered", "bridged", "caller_hung_up", "ended"}) {
+    EXPECT_TRUE(Has(types, type)) << type << " missing in " << log;
+  }
+  const json records = Records(hotline);
+  ASSERT_EQ(records.size(), 2u) << records;
+  const json inbound = RecordOf(records, "inbound");
+  const json outbound = RecordOf(records, "outbound");
+  EXPECT_EQ(inbound["from"], "004924112345");
+  EXPECT_EQ(inbound["to"], kHotlineNumber);
+  EXPECT_EQ(outbound["from"], kHotlineNumber);
+  EXPECT_EQ(outbound["to"], "004915112340001");
+  EXPECT_EQ(outbound["disposition"], "answered");
+  EXPECT_FALSE(outbound["answerTime"].is_null());
+  EXPECT_GE(outbound["billableSeconds"].get<int>(), 1);
+}
+
+TEST_F(TelephonyTest, AgentHangsUpFirst) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"ttsOutbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer_then_bye.xml"),
+                    TrunkArgs(agent_audio, {"-d", "1000"}), trunk_port_);
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("004924155660000", caller_audio));
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered");
+  EXPECT_TRUE(Has(Types(log), "agent_hung_up")) << log;
+  EXPECT_FALSE(Has(Types(log), "greeting_played")) << "an empty greeting is skipped";
+}
+
+TEST_F(TelephonyTest, CallerHangsUpWhileAgentsRing) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_ring.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "3000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << "the ringing agent leg was cancelled: " << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "abandoned") << log;
+  EXPECT_TRUE(log["answeredBy"].is_null());
+  EXPECT_TRUE(Has(Types(log), "caller_hung_up"));
+  const json outbound = RecordOf(Records(hotline), "outbound");
+  EXPECT_EQ(outbound["disposition"], "cancelled");
+  EXPECT_EQ(outbound["sipStatus"], 487);
+  EXPECT_EQ(outbound["billableSeconds"], 0);
+}
+
+TEST_F(TelephonyTest, AllAgentsBusyIsAMissedCall) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_busy.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  EXPECT_EQ(caller.Wait(), 0) << "the service says sorry and hangs up: " << caller.Logs();
+  EXPECT_GE(caller_audio.Packets().size(), 25u) << "the caller heard the missed-call message";
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "missed");
+  EXPECT_TRUE(Has(Types(log), "agent_declined")) << log;
+  const json outbound = RecordOf(Records(hotline), "outbound");
+  EXPECT_EQ(outbound["disposition"], "busy");
+  EXPECT_EQ(outbound["sipStatus"], 486);
+}
+
+TEST_F(TelephonyTest, NoActiveAgentPhoneIsAMissedCallAtOnce) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
+  ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200)
+      << "a change to an agent phone applies to the next call";
+  RtpProbe caller_audio;
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "missed");
+  EXPECT_TRUE(Has(Types(log), "no_agent_available")) << log;
+  EXPECT_FALSE(Has(Types(log), "agent_dialed"));
+  EXPECT_EQ(Records(hotline).size(), 1u) << "only the caller's leg";
+}
+
+class ShortRingTelephonyTest : public TelephonyTest {
+ protected:
+  std::string RingTimeout() override { return "2s"; }
+};
+
+TEST_F(ShortRingTelephonyTest, NobodyAnswersWithinTheRingTimeout) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_ring.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "missed");
+  EXPECT_TRUE(Has(Types(log), "agent_no_answer")) << log;
+  const json outbound = RecordOf(Records(hotline), "outbound");
+  EXPECT_EQ(outbound["disposition"], "no_answer");
+}
+
+TEST_F(TelephonyTest, InboundChannelLimitRejectsWith486) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"channelsInbound", 1}});
+  RtpProbe first_audio, second_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_ring.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess first(Scenario("caller_talk.xml"), CallerArgs("+4924155660000", first_audio, {"-d", "4000"}));
+  ASSERT_TRUE(first_audio.WaitUntil([](const auto& packets) { return !packets.empty(); }, 10s))
+      << "the first call is up: " << first.Logs();
+  SippProcess second(Scenario("caller_expect_486.xml"), CallerArgs("+4924155660000", second_audio));
+  EXPECT_EQ(second.Wait(), 0) << second.Logs();
+  EXPECT_EQ(first.Wait(), 0) << first.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  WaitForEndedCall(hotline, 2);
+  const json logs = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["callLogs"];
+  std::vector<std::string> outcomes;
+  for (const auto& log : logs) outcomes.push_back(log["outcome"].is_null() ? "" : log["outcome"].get<std::string>());
+  EXPECT_TRUE(std::find(outcomes.begin(), outcomes.end(), "rejected_busy") != outcomes.end()) << logs;
+}
+
+TEST_F(TelephonyTest, UnknownNumbersPausedHotlinesAndEveryNumberForm) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  RtpProbe audio;
+  {
+    SippProcess caller(Scenario("caller_expect_404.xml"), CallerArgs("+4924155669999", audio));
+    EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  }
+  // The national form reaches the hotline too; no phone is active, so it is a missed call.
+  const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
+  ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
+  for (const std::string dialed : {"024155660000", "004924155660000"}) {
+    SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs(dialed, audio));
+    EXPECT_EQ(caller.Wait(), 0) << dialed << ": " << caller.Logs();
+  }
+  json paused = client_->Get("/v1/hotlines/" + Str(hotline), {Pat(ann_token_)}).Json();
+  paused["isActive"] = false;
+  ASSERT_EQ(Send("PUT", "/v1/hotlines/" + Str(hotline), paused).status, 200);
+  {
+    SippProcess caller(Scenario("caller_expect_480.xml"), CallerArgs("+4924155660000", audio));
+    EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  }
+  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["totalCallLogs"], 2)
+      << "refused numbers leave no call log";
+}
+
+class RestrictedTrunkTelephonyTest : public TelephonyTest {
+ protected:
+  std::vector<std::string> EngineArgs() override { return {"--sip-trunk-allow", "192.0.2.0/24"}; }
+};
+
+TEST_F(RestrictedTrunkTelephonyTest, AnInviteFromOutsideTheTrunkIsRefused) {
+  const std::int64_t hotline = CreateHotline();
+  RtpProbe audio;
+  SippProcess caller(Scenario("caller_expect_403.xml"), CallerArgs("+4924155660000", audio));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["totalCallLogs"], 0);
+}
+
+TEST_F(TelephonyTest, MalformedSipNeverStopsTheEngine) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  const std::uint16_t port = static_cast<std::uint16_t>(sip_port_);
+  SendUdp(port, std::string(1200, '\xff'));
+  SendUdp(port, "INVITE sip:+4924155660000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK1\r\n");
+  SendUdp(port,
+          "INVITE sip:+4924155660000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\n"
+          "From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:+4924155660000@127.0.0.1>\r\nCall-ID: bad-sdp\r\n"
+          "CSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:9>\r\nContent-Type: application/sdp\r\n"
+          "Content-Length: 20\r\n\r\nv=0\r\nm=audio x RTP\r\n");
+  SendUdp(port, "\r\n\r\n");
+  const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
+  ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
+  RtpProbe audio;
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", audio));
+  EXPECT_EQ(caller.Wait(), 0) << "a good call still works: " << caller.Logs();
+  EXPECT_EQ(WaitForEndedCall(hotline, 2)["outcome"], "missed");
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace fr::testing

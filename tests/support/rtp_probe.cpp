@@ -1,0 +1,93 @@
+#include "support/rtp_probe.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace fr::testing {
+
+RtpProbe::RtpProbe() {
+  socket_ = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    throw std::runtime_error("RtpProbe: cannot bind");
+  }
+  socklen_t length = sizeof address;
+  getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+  receiver_ = std::thread([this] { Receive(); });
+}
+
+RtpProbe::~RtpProbe() {
+  stopping_ = true;
+  receiver_.join();
+  close(socket_);
+}
+
+void RtpProbe::Receive() {
+  std::uint8_t buffer[2048];
+  while (!stopping_) {
+    pollfd ready{socket_, POLLIN, 0};
+    if (poll(&ready, 1, 50) <= 0) continue;
+    sockaddr_in source{};
+    socklen_t length = sizeof source;
+    const ssize_t size = recvfrom(socket_, buffer, sizeof buffer, 0,
+                                  reinterpret_cast<sockaddr*>(&source), &length);
+    if (size < 12) continue;
+    Packet packet;
+    packet.source_port = ntohs(source.sin_port);
+    packet.marker = (buffer[1] & 0x80) != 0;
+    packet.payload_type = buffer[1] & 0x7f;
+    packet.sequence = static_cast<std::uint16_t>(buffer[2] << 8 | buffer[3]);
+    packet.timestamp = static_cast<std::uint32_t>(buffer[4]) << 24 | buffer[5] << 16 | buffer[6] << 8 | buffer[7];
+    packet.ssrc = static_cast<std::uint32_t>(buffer[8]) << 24 | buffer[9] << 16 | buffer[10] << 8 | buffer[11];
+    const std::size_t header = 12 + 4 * (buffer[0] & 0x0f);
+    if (static_cast<std::size_t>(size) > header) packet.payload.assign(buffer + header, buffer + size);
+    std::lock_guard lock(mutex_);
+    packets_.push_back(std::move(packet));
+  }
+}
+
+std::vector<RtpProbe::Packet> RtpProbe::Packets() const {
+  std::lock_guard lock(mutex_);
+  return packets_;
+}
+
+bool RtpProbe::WaitUntil(const std::function<bool(const std::vector<Packet>&)>& done,
+                         std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done(Packets())) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done(Packets());
+}
+
+void RtpProbe::Send(std::uint16_t port, std::uint8_t fill, int count) {
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(port);
+  target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::uint8_t packet[12 + 160];
+  for (int i = 0; i < count; ++i) {
+    packet[0] = 0x80;
+    packet[1] = 0;  // PCMU
+    packet[2] = static_cast<std::uint8_t>(sequence_ >> 8);
+    packet[3] = static_cast<std::uint8_t>(sequence_);
+    for (int b = 0; b < 4; ++b) packet[4 + b] = static_cast<std::uint8_t>(timestamp_ >> (24 - 8 * b));
+    for (int b = 0; b < 4; ++b) packet[8 + b] = static_cast<std::uint8_t>(0x5eedf00d >> (24 - 8 * b));
+    std::fill(packet + 12, packet + sizeof packet, fill);
+    sendto(socket_, packet, sizeof packet, 0, reinterpret_cast<sockaddr*>(&target), sizeof target);
+    ++sequence_;
+    timestamp_ += 160;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace fr::testing
