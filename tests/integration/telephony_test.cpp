@@ -283,6 +283,43 @@ TEST_F(TelephonyTest, NoActiveAgentPhoneIsAMissedCallAtOnce) {
   EXPECT_EQ(Records(hotline).size(), 1u) << "only the caller's leg";
 }
 
+TEST_F(TelephonyTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"ttsOutbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  auto trunk = std::make_unique<SippProcess>(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  auto caller = std::make_unique<SippProcess>(
+      Scenario("caller_talk.xml"), CallerArgs("+4924155660000", caller_audio, {"-d", "60000"}));
+  // Wait until the bridge is on disk: the sink has committed it, the API reads it.
+  json open_call;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const json page = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json();
+    if (page["totalCallLogs"] == 1) {
+      open_call = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs/" + Str(page["callLogs"][0]["id"]),
+                               {Pat(ann_token_)}).Json();
+      if (Has(Types(open_call), "bridged")) break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(Has(Types(open_call), "bridged")) << open_call;
+  ASSERT_TRUE(open_call["outcome"].is_null());
+  server_.Kill();
+  caller.reset();
+  trunk.reset();
+
+  server_.Start(ExtraServerArgs());
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  const json closed = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs/" + Str(open_call["id"]),
+                                   {Pat(ann_token_)}).Json();
+  EXPECT_EQ(closed["outcome"], "failed") << closed;
+  EXPECT_FALSE(closed["endTime"].is_null());
+  EXPECT_NE(closed["entries"].back()["detail"].get<std::string>().find("service stopped"), std::string::npos);
+  for (const auto& record : Records(hotline)) {
+    EXPECT_EQ(record["disposition"], "answered") << "both legs were up: " << record;
+    EXPECT_FALSE(record["endTime"].is_null());
+  }
+}
+
 class ShortRingTelephonyTest : public TelephonyTest {
  protected:
   std::string RingTimeout() override { return "2s"; }
