@@ -6,6 +6,8 @@ DEBUG_DIR := build/debug
 BENCH_DIR := build/bench
 DATABASE ?= sqlite:var/first-responder.db
 LISTEN ?= 127.0.0.1:8080
+SIP_LISTEN ?= 127.0.0.1:5060
+SIP_TRUNK ?= 127.0.0.1:5070
 WERROR := $(if $(CI),ON,OFF)
 
 .PHONY: setup build build-debug run test bench clean format
@@ -23,7 +25,8 @@ build-debug: setup
 
 run: build
 	@mkdir -p var
-	$(RELEASE_DIR)/src/main/first-responder serve --demo --database $(DATABASE) --listen $(LISTEN)
+	$(RELEASE_DIR)/src/main/first-responder serve --demo --database $(DATABASE) --listen $(LISTEN) \
+	  --sip-listen $(SIP_LISTEN) --sip-trunk $(SIP_TRUNK)
 
 test: build-debug
 	cd $(DEBUG_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
