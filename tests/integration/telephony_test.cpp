@@ -2,6 +2,7 @@
 // and as the trunk with the agents' phones behind it, test RTP endpoints for the audio, and the
 // call log and telephone records read back over HTTP.
 #include <chrono>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -218,6 +219,33 @@ TEST_F(TelephonyTest, AnsweredCallIsBridgedWithAudioBothWays) {
   EXPECT_EQ(outbound["disposition"], "answered");
   EXPECT_FALSE(outbound["answerTime"].is_null());
   EXPECT_GE(outbound["billableSeconds"].get<int>(), 1);
+}
+
+TEST_F(TelephonyTest, TheFirstAgentToAnswerTakesTheCallTheOtherStopsRinging) {
+  const json max_phone = {{"isActive", true}, {"name", "Max mobile"}, {"phone", "+49 151 12340002"},
+                          {"userID", max_}};
+  const auto created = client_->SendJson("POST", "/v1/agent-phones", {Pat(max_token_)}, max_phone.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t hotline = CreateHotline({{"agents", {max_, ann_}}, {"ttsInbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_fork.xml"), TrunkArgs(agent_audio, {"-m", "2"}), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "4000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << "Max's phone got CANCEL, Ann's a BYE: " << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered");
+  EXPECT_EQ(log["answeredBy"]["userID"], ann_);
+  const auto types = Types(log);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "agent_dialed"), 2) << log;
+  const json records = Records(hotline);
+  ASSERT_EQ(records.size(), 3u) << records;
+  std::map<std::string, std::string> disposition_by_phone;
+  for (const auto& record : records) {
+    if (record["direction"] == "outbound") disposition_by_phone[record["to"]] = record["disposition"];
+  }
+  EXPECT_EQ(disposition_by_phone["004915112340001"], "answered");
+  EXPECT_EQ(disposition_by_phone["004915112340002"], "cancelled");
 }
 
 TEST_F(TelephonyTest, AgentHangsUpFirst) {
