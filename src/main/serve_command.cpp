@@ -35,6 +35,7 @@ struct ServeOptions {
   std::vector<std::string> sip_trunk_allow;
   std::string ring_timeout = "30s";
   std::string media_timeout = "30s";
+  std::string max_call_duration = "4h";
   std::string rtp_ports = "20000-29999";
   std::string tts_voice = "en";
 };
@@ -61,7 +62,7 @@ Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& lis
   return std::make_pair(host, static_cast<std::uint16_t>(port));
 }
 
-// "30s", "1500ms", "2m" or plain seconds → milliseconds. Errors: kInvalidArgument.
+// "30s", "1500ms", "2m", "4h" or plain seconds → milliseconds. Errors: kInvalidArgument.
 Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text) {
   const Error invalid = Error::InvalidArgument(flag + " must be a duration such as 30s, 1500ms or 2m");
   const auto digits_end = text.find_first_not_of("0123456789");
@@ -71,6 +72,7 @@ Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const s
   if (unit == "ms") return std::chrono::milliseconds(value);
   if (unit == "s") return std::chrono::milliseconds(value * 1000);
   if (unit == "m") return std::chrono::milliseconds(value * 60'000);
+  if (unit == "h") return std::chrono::milliseconds(value * 3'600'000);
   return invalid;
 }
 
@@ -90,8 +92,12 @@ Result<telephony::EngineConfig> EngineConfigOf(const ServeOptions& options) {
   FR_ASSIGN_OR_RETURN(config.ring_timeout, ParseDuration("--ring-timeout", options.ring_timeout));
   FR_ASSIGN_OR_RETURN(config.media.inactivity_timeout,
                       ParseDuration("--media-timeout", options.media_timeout));
-  if (config.ring_timeout.count() <= 0 || config.media.inactivity_timeout.count() <= 0) {
-    return Error::InvalidArgument("--ring-timeout and --media-timeout must be positive");
+  FR_ASSIGN_OR_RETURN(config.max_call_duration,
+                      ParseDuration("--max-call-duration", options.max_call_duration));
+  if (config.ring_timeout.count() <= 0 || config.media.inactivity_timeout.count() <= 0 ||
+      config.max_call_duration.count() <= 0) {
+    return Error::InvalidArgument(
+        "--ring-timeout, --media-timeout and --max-call-duration must be positive");
   }
   const auto dash = options.rtp_ports.find('-');
   const auto low = ParseNonNegativeInt(options.rtp_ports.substr(0, dash));
@@ -286,6 +292,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--media-timeout", options->media_timeout,
                     "A call without audio for this long is hung up")
       ->envname("FR_MEDIA_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--max-call-duration", options->max_call_duration,
+                    "A call still up after this long is hung up")
+      ->envname("FR_MAX_CALL_DURATION")
       ->capture_default_str();
   serve->add_option("--rtp-ports", options->rtp_ports, "UDP port range for RTP, MIN-MAX")
       ->envname("FR_RTP_PORTS")

@@ -410,6 +410,25 @@ TEST_F(TelephonyTest, UnknownNumbersPausedHotlinesAndEveryNumberForm) {
       << "refused numbers leave no call log";
 }
 
+class LimitedDurationTelephonyTest : public TelephonyTest {
+ protected:
+  std::vector<std::string> EngineArgs() override { return {"--max-call-duration", "2s"}; }
+};
+
+TEST_F(LimitedDurationTelephonyTest, ACallIsEndedAtTheMaximumDuration) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"ttsOutbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << "the service hung up the caller: " << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << "and the agent: " << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered");
+  EXPECT_NE(log["entries"].back()["detail"].get<std::string>().find("maximum call duration"),
+            std::string::npos)
+      << log;
+}
+
 class RestrictedTrunkTelephonyTest : public TelephonyTest {
  protected:
   std::vector<std::string> EngineArgs() override { return {"--sip-trunk-allow", "192.0.2.0/24"}; }

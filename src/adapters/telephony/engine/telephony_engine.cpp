@@ -60,6 +60,7 @@ struct Call {
   std::vector<AgentLeg> agents;
   std::optional<std::size_t> winner;  // index into agents
   std::unique_ptr<asio::steady_timer> ring_timer;
+  std::unique_ptr<asio::steady_timer> duration_timer;
   CallOutcome outcome = CallOutcome::kFailed;
   std::optional<std::string> end_detail;
 
@@ -257,6 +258,7 @@ class TelephonyEngine::Impl {
         events_.OpenLeg(call->handle, LegDirection::kInbound, caller, call->hotline.number, now);
     events_.AnswerLeg(call->inbound_record, now);
     WatchMedia(*call, call->caller_stream);
+    LimitDuration(*call);
     call_by_leg_[incoming.leg] = call->id;
     Call& started = *call;
     calls_[call->id] = std::move(call);
@@ -541,16 +543,28 @@ class TelephonyEngine::Impl {
   void WatchMedia(Call& call, media::StreamId stream) {
     media_.OnInactive(stream, [this, id = call.id] {
       asio::post(control_, [this, id] {
-        Call* silent = Find(id);
-        if (!silent) return;
-        silent->end_detail = "No audio arrived for too long; the call was ended.";
-        if (silent->phase != Phase::kBridged) silent->outcome = CallOutcome::kFailed;
-        silent->phase = Phase::kFarewell;
-        silent->ring_timer.reset();
-        HangUpAgents(*silent);
-        HangUpCaller(*silent);
+        if (Call* silent = Find(id)) EndNow(*silent, "No audio arrived for too long; the call was ended.");
       });
     });
+  }
+
+  void LimitDuration(Call& call) {
+    call.duration_timer = std::make_unique<asio::steady_timer>(control_, config_.max_call_duration);
+    call.duration_timer->async_wait([this, id = call.id](const asio::error_code& error) {
+      if (Call* long_call = error ? nullptr : Find(id)) {
+        EndNow(*long_call, "The call reached the maximum call duration and was ended.");
+      }
+    });
+  }
+
+  // Hangs up every leg of a call for a technical reason; bridged calls stay answered.
+  void EndNow(Call& call, std::string why) {
+    call.end_detail = std::move(why);
+    if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
+    call.phase = Phase::kFarewell;
+    call.ring_timer.reset();
+    HangUpAgents(call);
+    HangUpCaller(call);
   }
 
   // --- helpers ----------------------------------------------------------------------------

@@ -23,6 +23,8 @@ struct EngineConfig {
   // Sources allowed to send calls in (CIDR blocks); empty: the trunk's address and loopback.
   std::vector<std::string> trunk_allow;
   std::chrono::milliseconds ring_timeout{30000};
+  // A call still up after this long is hung up: a bound on what a stuck call can cost.
+  std::chrono::milliseconds max_call_duration{std::chrono::hours(4)};
   std::string tts_voice = "en";
   media::MediaConfig media;
   // Said to a caller whom nobody could take, before we hang up.
