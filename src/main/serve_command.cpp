@@ -14,6 +14,7 @@
 #include "main/commands.hpp"
 #include "main/demo_data.hpp"
 #include "main/logging.hpp"
+#include "main/runtime_metrics.hpp"
 #include "common/text.hpp"
 #include "main/services.hpp"
 
@@ -162,7 +163,33 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
         spdlog::error("call log: {} event(s) could not be stored: {}", count, error.detail);
       });
 
+  // The phone line, before HTTP: a SIP address that cannot be bound ends the start here.
+  std::unique_ptr<tts::EspeakSynthesizer> speech;
+  std::unique_ptr<telephony::TelephonyEngine> engine;
+  if (options.sip_listen != "off") {
+    const telephony::EngineConfig engine_config = EngineConfigOf(options).value();
+    auto synthesizer = tts::EspeakSynthesizer::Create({.default_voice = options.tts_voice});
+    if (!synthesizer.ok()) {
+      spdlog::critical("text-to-speech: {}", synthesizer.error().detail);
+      return 1;
+    }
+    speech = std::move(synthesizer).value();
+    engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
+                                                          call_events, *speech, wired.clock);
+    const auto sip_port = engine->Start();
+    if (!sip_port.ok()) {
+      spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
+                       sip_port.error().detail);
+      return 1;
+    }
+    spdlog::info("telephony: SIP on {}:{}, trunk {}", engine_config.sip_listen_host, *sip_port,
+                 engine_config.trunk_host.empty()
+                     ? std::string("none (agents cannot be called)")
+                     : engine_config.trunk_host + ":" + std::to_string(engine_config.trunk_port));
+  }
   http::HttpMetrics metrics;
+  metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });
+  if (engine) metrics.AddSource([&engine] { return RenderTelephonyMetrics(engine->Stats()); });
   http::Router router;
   RegisterApiRoutes(router, wired, metrics);
   http::ServerConfig config;
@@ -200,33 +227,10 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
   });
-  // The phone line: only with the sink and the services, stopped before them.
-  std::unique_ptr<tts::EspeakSynthesizer> speech;
-  std::unique_ptr<telephony::TelephonyEngine> engine;
-  if (options.sip_listen != "off") {
-    const telephony::EngineConfig engine_config = EngineConfigOf(options).value();
-    auto synthesizer = tts::EspeakSynthesizer::Create({.default_voice = options.tts_voice});
-    if (!synthesizer.ok()) {
-      spdlog::critical("text-to-speech: {}", synthesizer.error().detail);
-      return 1;
-    }
-    speech = std::move(synthesizer).value();
-    engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
-                                                          call_events, *speech, wired.clock);
-    const auto sip_port = engine->Start();
-    if (!sip_port.ok()) {
-      spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
-                       sip_port.error().detail);
-      return 1;
-    }
-    spdlog::info("telephony: SIP on {}:{}, trunk {}", engine_config.sip_listen_host, *sip_port,
-                 engine_config.trunk_host.empty()
-                     ? std::string("none (agents cannot be called)")
-                     : engine_config.trunk_host + ":" + std::to_string(engine_config.trunk_port));
-  }
   // Logged last: tests and scripts take this line to mean "ready, demo data printed".
   spdlog::info("listening on http://{}:{}", config.host, *port);
   server.RunUntilStopped();
+  metrics.ClearSources();
   if (engine) engine->Stop();
   if (const auto lost = call_events.Stop(kCallEventDrainTimeout); lost > 0) {
     spdlog::error("call log: {} event(s) were lost", lost);

@@ -219,6 +219,9 @@ TEST_F(TelephonyTest, AnsweredCallIsBridgedWithAudioBothWays) {
   EXPECT_EQ(outbound["disposition"], "answered");
   EXPECT_FALSE(outbound["answerTime"].is_null());
   EXPECT_GE(outbound["billableSeconds"].get<int>(), 1);
+  const std::string metrics = client_->Get("/metrics").body;
+  EXPECT_NE(metrics.find("fr_calls_total{outcome=\"answered\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fr_calls_active 0\n"), std::string::npos);
 }
 
 TEST_F(TelephonyTest, TheFirstAgentToAnswerTakesTheCallTheOtherStopsRinging) {
@@ -408,6 +411,10 @@ TEST_F(TelephonyTest, UnknownNumbersPausedHotlinesAndEveryNumberForm) {
   }
   EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["totalCallLogs"], 2)
       << "refused numbers leave no call log";
+  const std::string metrics = client_->Get("/metrics").body;
+  EXPECT_NE(metrics.find("fr_sip_invites_refused_total{status=\"404\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fr_sip_invites_refused_total{status=\"480\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("fr_calls_total{outcome=\"missed\"} 2\n"), std::string::npos);
 }
 
 class LimitedDurationTelephonyTest : public TelephonyTest {

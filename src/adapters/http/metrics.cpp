@@ -69,7 +69,18 @@ std::string HttpMetrics::RenderPrometheus() const {
         << FormatDouble(histogram.sum) << "\n"
         << "fr_http_request_duration_seconds_count{" << label << "} " << histogram.count << "\n";
   }
+  for (const auto& source : sources_) out << source();
   return out.str();
+}
+
+void HttpMetrics::AddSource(std::function<std::string()> render) {
+  std::lock_guard lock(mutex_);
+  sources_.push_back(std::move(render));
+}
+
+void HttpMetrics::ClearSources() {
+  std::lock_guard lock(mutex_);
+  sources_.clear();
 }
 
 }  // namespace fr::http

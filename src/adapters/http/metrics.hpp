@@ -3,10 +3,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace fr::http {
 
@@ -18,6 +20,11 @@ class HttpMetrics {
   void RequestFinished(const std::string& method, const std::string& route, int status,
                        double seconds);
   std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+  // Text in the Prometheus format that other parts of the service add to /metrics. A source
+  // must stay valid until ClearSources().
+  void AddSource(std::function<std::string()> render);
+  void ClearSources();
 
   std::string RenderPrometheus() const;
 
@@ -34,6 +41,7 @@ class HttpMetrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram> durations_;
+  std::vector<std::function<std::string()>> sources_;
 };
 
 }  // namespace fr::http

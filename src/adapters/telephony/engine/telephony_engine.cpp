@@ -5,6 +5,7 @@
 #include <asio.hpp>
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -133,6 +134,11 @@ class TelephonyEngine::Impl {
     return *port;
   }
 
+  TelephonyStats Stats() const {
+    std::lock_guard lock(stats_mutex_);
+    return stats_;
+  }
+
   void Stop() {
     if (stopped_.exchange(true)) return;
     // SIP first: it hangs up every leg and reports each end, which closes the calls' logs.
@@ -207,7 +213,7 @@ class TelephonyEngine::Impl {
     if (!allow_.Allows(incoming.source_ip)) {
       spdlog::warn("sip: INVITE from {} refused (403): not an allowed trunk address",
                    incoming.source_ip);
-      sip_.Reject(incoming.leg, 403, "Forbidden");
+      Refuse(incoming.leg, 403, "Forbidden");
       return;
     }
     auto hotline = routing_.ResolveInbound(incoming.dialed_user);
@@ -223,7 +229,7 @@ class TelephonyEngine::Impl {
                         "All " + std::to_string(hotline->channels_inbound) +
                             " inbound channels are in use.",
                         LegDisposition::kBusy, 486, CallOutcome::kRejectedBusy);
-      sip_.Reject(incoming.leg, 486, "Busy Here");
+      Refuse(incoming.leg, 486, "Busy Here");
       return;
     }
     const auto offer = sip::ParseAudioOffer(incoming.remote_sdp);
@@ -232,19 +238,23 @@ class TelephonyEngine::Impl {
       RecordRefusedCall(*hotline, caller, CallEntryType::kEnded,
                         "The caller offered no G.711 audio (PCMU or PCMA).",
                         LegDisposition::kFailed, 488, CallOutcome::kFailed);
-      sip_.Reject(incoming.leg, 488, "Not Acceptable Here");
+      Refuse(incoming.leg, 488, "Not Acceptable Here");
       return;
     }
     const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
     if (!stream.ok()) {
       RecordRefusedCall(*hotline, caller, CallEntryType::kEnded, stream.error().detail,
                         LegDisposition::kFailed, 503, CallOutcome::kFailed);
-      sip_.Reject(incoming.leg, 503, "Service Unavailable");
+      Refuse(incoming.leg, 503, "Service Unavailable");
       return;
     }
     const int echoed_event_type = offer->telephone_event_pt;
     sip_.Answer(incoming.leg, LocalSdp(stream->second, codec, echoed_event_type));
     ++inbound_in_use;
+    {
+      std::lock_guard lock(stats_mutex_);
+      ++stats_.active_calls;
+    }
 
     auto call = std::make_unique<Call>();
     call->id = ++last_call_id_;
@@ -277,14 +287,28 @@ class TelephonyEngine::Impl {
   void RejectUnroutable(sip::LegId leg, const Error& error) {
     switch (error.code) {
       case ErrorCode::kNotFound:
-        sip_.Reject(leg, 404, "Not Found");
+        Refuse(leg, 404, "Not Found");
         return;
       case ErrorCode::kFailedPrecondition:
-        sip_.Reject(leg, 480, "Temporarily Unavailable");
+        Refuse(leg, 480, "Temporarily Unavailable");
         return;
       default:
         spdlog::error("sip: cannot route a call: {}", error.detail);
-        sip_.Reject(leg, 503, "Service Unavailable");
+        Refuse(leg, 503, "Service Unavailable");
+    }
+  }
+
+  // Answers an INVITE with a final error status and counts it.
+  void Refuse(sip::LegId leg, int status, const char* reason) {
+    sip_.Reject(leg, status, reason);
+    std::lock_guard lock(stats_mutex_);
+    switch (status) {
+      case 403: ++stats_.refused_forbidden; break;
+      case 404: ++stats_.refused_not_found; break;
+      case 480: ++stats_.refused_unavailable; break;
+      case 486: ++stats_.refused_busy; break;
+      case 488: ++stats_.refused_codec; break;
+      default: ++stats_.refused_overload; break;
     }
   }
 
@@ -300,6 +324,7 @@ class TelephonyEngine::Impl {
     events_.CloseLeg(leg, disposition, sip_status, now);
     if (why != CallEntryType::kEnded) events_.AddEntry(call, {now, CallEntryType::kEnded, {}, {}, {}});
     events_.CloseCall(call, outcome, std::nullopt, now);
+    CountEnded(outcome, false);
   }
 
   // --- ringing the agents ---------------------------------------------------------------
@@ -533,10 +558,24 @@ class TelephonyEngine::Impl {
     }
     events_.CloseCall(call.handle, call.outcome, answered_by, now);
     --inbound_in_use_[call.hotline.id.value];
+    CountEnded(call.outcome, true);
     spdlog::info("call {}: hotline {} {} ({} agent leg(s))", call.id, call.hotline.id.value,
                  CallOutcomeName(call.outcome), call.agents.size());
     const std::uint64_t id = call.id;
     calls_.erase(id);  // `call` is gone from here on
+  }
+
+  // Counts a call that ended; `was_active` when it had been answered (not refused at once).
+  void CountEnded(CallOutcome outcome, bool was_active) {
+    std::lock_guard lock(stats_mutex_);
+    if (was_active) --stats_.active_calls;
+    switch (outcome) {
+      case CallOutcome::kAnswered: ++stats_.calls_answered; break;
+      case CallOutcome::kMissed: ++stats_.calls_missed; break;
+      case CallOutcome::kAbandoned: ++stats_.calls_abandoned; break;
+      case CallOutcome::kRejectedBusy: ++stats_.calls_rejected_busy; break;
+      case CallOutcome::kFailed: ++stats_.calls_failed; break;
+    }
   }
 
   // Media without packets for the timeout: the far end is gone without a BYE.
@@ -649,6 +688,8 @@ class TelephonyEngine::Impl {
   sip::SipEndpoint sip_;
   std::thread control_thread_;
   std::atomic<bool> stopped_{false};
+  mutable std::mutex stats_mutex_;
+  TelephonyStats stats_;
 
   // Control thread only.
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
@@ -665,6 +706,8 @@ TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routin
     : impl_(std::make_unique<Impl>(std::move(config), routing, events, speech, clock)) {}
 
 TelephonyEngine::~TelephonyEngine() = default;
+
+TelephonyStats TelephonyEngine::Stats() const { return impl_->Stats(); }
 
 Result<std::uint16_t> TelephonyEngine::Start() { return impl_->Start(); }
 

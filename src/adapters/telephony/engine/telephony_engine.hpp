@@ -32,6 +32,16 @@ struct EngineConfig {
       "Sorry, nobody can take your call right now. Please try again in a few minutes.";
 };
 
+// Counters of the engine since it started, for /metrics.
+struct TelephonyStats {
+  std::int64_t active_calls = 0;
+  std::uint64_t calls_answered = 0, calls_missed = 0, calls_abandoned = 0,
+                calls_rejected_busy = 0, calls_failed = 0;
+  // INVITEs refused before a call began, by our SIP status.
+  std::uint64_t refused_forbidden = 0, refused_not_found = 0, refused_unavailable = 0,
+                refused_busy = 0, refused_codec = 0, refused_overload = 0;
+};
+
 // The phone line behind every active hotline. A call to a hotline's number is answered with the
 // hotline's inbound text, then ringback while the active phones of its agents ring in parallel
 // through the trunk; the first agent to answer hears the outbound text and is bridged to the
@@ -55,6 +65,9 @@ class TelephonyEngine {
 
   // Hangs up every call (each gets its call log closed), then stops all threads. Idempotent.
   void Stop();
+
+  // Thread-safe.
+  TelephonyStats Stats() const;
 
  private:
   class Impl;

@@ -1,0 +1,46 @@
+#include "main/runtime_metrics.hpp"
+
+#include <sstream>
+
+namespace fr {
+
+std::string RenderCallEventMetrics(const GroupCommitCallEventSink::Stats& stats) {
+  std::ostringstream out;
+  out << "# HELP fr_call_events_total Call events reported by the engine, by what became of them.\n"
+      << "# TYPE fr_call_events_total counter\n"
+      << "fr_call_events_total{state=\"accepted\"} " << stats.accepted << "\n"
+      << "fr_call_events_total{state=\"written\"} " << stats.written << "\n"
+      << "fr_call_events_total{state=\"dropped\"} " << stats.dropped << "\n"
+      << "# HELP fr_call_event_transactions_total Transactions that wrote call events.\n"
+      << "# TYPE fr_call_event_transactions_total counter\n"
+      << "fr_call_event_transactions_total " << stats.transactions << "\n";
+  return out.str();
+}
+
+std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
+  std::ostringstream out;
+  out << "# HELP fr_calls_active Inbound calls in progress.\n"
+      << "# TYPE fr_calls_active gauge\n"
+      << "fr_calls_active " << stats.active_calls << "\n"
+      << "# HELP fr_calls_total Inbound calls that ended, by outcome.\n"
+      << "# TYPE fr_calls_total counter\n";
+  const std::pair<const char*, std::uint64_t> outcomes[] = {
+      {"answered", stats.calls_answered},   {"missed", stats.calls_missed},
+      {"abandoned", stats.calls_abandoned}, {"rejected_busy", stats.calls_rejected_busy},
+      {"failed", stats.calls_failed}};
+  for (const auto& [outcome, count] : outcomes) {
+    out << "fr_calls_total{outcome=\"" << outcome << "\"} " << count << "\n";
+  }
+  out << "# HELP fr_sip_invites_refused_total INVITEs refused before a call began, by SIP status.\n"
+      << "# TYPE fr_sip_invites_refused_total counter\n";
+  const std::pair<int, std::uint64_t> refusals[] = {
+      {403, stats.refused_forbidden}, {404, stats.refused_not_found},
+      {480, stats.refused_unavailable}, {486, stats.refused_busy},
+      {488, stats.refused_codec},       {503, stats.refused_overload}};
+  for (const auto& [status, count] : refusals) {
+    out << "fr_sip_invites_refused_total{status=\"" << status << "\"} " << count << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace fr
