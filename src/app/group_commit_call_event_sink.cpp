@@ -104,6 +104,11 @@ void GroupCommitCallEventSink::RunWriter() {
   while (true) {
     work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (pending_.empty()) break;  // stopping, and everything is written
+    if (!stopping_ && pending_.size() < options_.max_batch) {
+      work_ready_.wait_for(lock, options_.linger, [&] {
+        return stopping_ || pending_.size() >= options_.max_batch;
+      });
+    }
     const std::size_t count = std::min(pending_.size(), options_.max_batch);
     batch.clear();
     batch.reserve(count);

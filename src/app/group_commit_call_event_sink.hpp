@@ -16,6 +16,9 @@ namespace fr {
 struct GroupCommitOptions {
   std::size_t max_batch = 4096;       // events per transaction at most
   std::size_t max_pending = 1 << 18;  // beyond this, producers wait (storage cannot keep up)
+  // How long the writer waits for more events before committing a small batch: at moderate
+  // rates a commit is faster than the next event, and each commit costs an fsync.
+  std::chrono::milliseconds linger{3};
   std::chrono::milliseconds first_retry_delay{50};
   std::chrono::milliseconds max_retry_delay{2000};
 };
