@@ -68,30 +68,43 @@ void GroupCommitCallEventSink::CloseLeg(LegHandle leg, LegDisposition dispositio
 Status GroupCommitCallEventSink::Flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = accepted_;
+  const std::uint64_t dropped_before = dropped_;
   if (!progress_.wait_for(lock, timeout, [&] { return processed_ >= target; })) {
     return Error::Unavailable("The call log store has not caught up yet.");
+  }
+  // Conservative: a drop of a later event while waiting also counts.
+  if (dropped_ > dropped_before) {
+    return Error::Internal(std::to_string(dropped_ - dropped_before) +
+                           " call event(s) could not be stored.");
   }
   return Ok();
 }
 
 GroupCommitCallEventSink::Stats GroupCommitCallEventSink::stats() const {
   std::lock_guard lock(mutex_);
-  return Stats{accepted_, processed_ - dropped_, dropped_, transactions_};
+  return Stats{accepted_, written_, dropped_, transactions_};
 }
 
 void GroupCommitCallEventSink::Enqueue(CallEvent event) {
   std::unique_lock lock(mutex_);
-  // Waiting here slows the engine down only when storage has fallen far behind; losing call
-  // records silently would be worse.
-  progress_.wait(lock, [&] { return stopping_ || pending_.size() < options_.max_pending; });
-  if (stopping_) {
+  if (stopping_ || pending_.size() >= options_.max_pending) {
+    // Never wait here: the engine's calls would freeze with their timers and hang-ups.
     ++dropped_;
-    ++accepted_;
-    ++processed_;
+    const bool stopped = stopping_;
+    const bool first_of_episode = !stopped && !overflowing_;
+    overflowing_ = overflowing_ || !stopped;
     lock.unlock();
-    if (on_dropped_) on_dropped_(Error::Unavailable("an event arrived after the store stopped"), 1);
+    if (!on_dropped_) return;
+    if (stopped) {
+      on_dropped_(Error::Unavailable("an event arrived after the store stopped"), 1);
+    } else if (first_of_episode) {
+      on_dropped_(Error::ResourceExhausted("the queue is full because storage is failing; "
+                                           "call events are dropped until it recovers"),
+                  1);
+    }
     return;
   }
+  overflowing_ = false;
   pending_.push_back(std::move(event));
   ++accepted_;
   lock.unlock();
@@ -133,6 +146,7 @@ void GroupCommitCallEventSink::WriteBatch(std::vector<CallEvent>& batch) {
     if (written.ok()) {
       std::lock_guard lock(mutex_);
       ++transactions_;
+      written_ += batch.size();
       return;
     }
     if (written.error().code != ErrorCode::kUnavailable) break;
@@ -152,6 +166,7 @@ bool GroupCommitCallEventSink::WriteOne(const CallEvent& event) {
     if (written.ok()) {
       std::lock_guard lock(mutex_);
       ++transactions_;
+      ++written_;
       return true;
     }
     if (written.error().code != ErrorCode::kUnavailable || !BackOff(delay)) {

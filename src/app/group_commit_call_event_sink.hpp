@@ -15,7 +15,7 @@ namespace fr {
 
 struct GroupCommitOptions {
   std::size_t max_batch = 4096;       // events per transaction at most
-  std::size_t max_pending = 1 << 18;  // beyond this, producers wait (storage cannot keep up)
+  std::size_t max_pending = 1 << 18;  // beyond this, new events are dropped (and counted)
   // How long the writer waits for more events before committing a small batch: at moderate
   // rates a commit is faster than the next event, and each commit costs an fsync.
   std::chrono::milliseconds linger{3};
@@ -23,21 +23,24 @@ struct GroupCommitOptions {
   std::chrono::milliseconds max_retry_delay{2000};
 };
 
-// The CallEventSink of the service: producers only queue; one writer thread takes everything
-// queued so far and writes it in one transaction (group commit), so the cost of a commit is
-// shared by all events that arrived while the previous one ran. Nothing accepted is dropped
-// while storage is merely unavailable: the batch is retried with backoff. An event storage
-// refuses for good is isolated (its batch is retried one event at a time), reported through
-// `on_dropped` and counted. Thread-safe.
+// The CallEventSink of the service: producers only queue, never wait; one writer thread takes
+// everything queued so far and writes it in one transaction (group commit), so the cost of a
+// commit is shared by all events that arrived while the previous one ran. Nothing accepted is
+// dropped while storage is merely unavailable: the batch is retried with backoff. Two things
+// lose events, each reported through `on_dropped` and counted: an event storage refuses for
+// good (found by retrying its batch one event at a time), and events arriving while the queue
+// is full, because storage has been failing for long; the telephony engine must not stall.
+// Thread-safe.
 class GroupCommitCallEventSink final : public CallEventSink {
  public:
   struct Stats {
-    std::uint64_t accepted = 0;
+    std::uint64_t accepted = 0;  // queued
     std::uint64_t written = 0;
     std::uint64_t dropped = 0;
     std::uint64_t transactions = 0;
   };
-  // `on_dropped(error, count)` runs on the writer thread when events are given up.
+  // `on_dropped(error, count)` runs when events are given up: on the writer thread, or once per
+  // overflow on the producer's thread.
   GroupCommitCallEventSink(CallEventWriter& writer, GroupCommitOptions options,
                            std::function<void(const Error&, std::size_t)> on_dropped = {});
   // Stops with a short drain (see Stop).
@@ -60,6 +63,7 @@ class GroupCommitCallEventSink final : public CallEventSink {
   void AnswerLeg(LegHandle leg, Timestamp at) override;
   void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
                 Timestamp at) override;
+  // Also kInternal when events were given up while it waited.
   Status Flush(std::chrono::milliseconds timeout) override;
 
   Stats stats() const;
@@ -86,10 +90,12 @@ class GroupCommitCallEventSink final : public CallEventSink {
   std::condition_variable progress_;     // producers and Flush: space freed, events written
   std::deque<CallEvent> pending_;
   std::uint64_t accepted_ = 0;   // events ever queued
-  std::uint64_t processed_ = 0;  // events written or given up, in order
-  std::uint64_t dropped_ = 0;
+  std::uint64_t processed_ = 0;  // accepted events written or given up, in order
+  std::uint64_t written_ = 0;
+  std::uint64_t dropped_ = 0;    // given up, or refused because stopped or full
   std::uint64_t transactions_ = 0;
   bool stopping_ = false;
+  bool overflowing_ = false;  // dropping because the queue is full; reported once per episode
   std::chrono::steady_clock::time_point drain_deadline_;
   std::thread thread_;  // last: starts once everything above exists
 };

@@ -6,6 +6,7 @@
 
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/telephony/engine/address_allow_list.hpp"
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
 #include "app/group_commit_call_event_sink.hpp"
@@ -67,7 +68,8 @@ Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& lis
 Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text) {
   const Error invalid = Error::InvalidArgument(flag + " must be a duration such as 30s, 1500ms or 2m");
   const auto digits_end = text.find_first_not_of("0123456789");
-  if (digits_end == 0 || text.empty() || digits_end > 9) return invalid;
+  const std::size_t digits = digits_end == std::string::npos ? text.size() : digits_end;
+  if (digits == 0 || digits > 9) return invalid;
   const long long value = std::stoll(text.substr(0, digits_end));
   const std::string unit = digits_end == std::string::npos ? "s" : text.substr(digits_end);
   if (unit == "ms") return std::chrono::milliseconds(value);
@@ -81,6 +83,12 @@ Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const s
 Result<telephony::EngineConfig> EngineConfigOf(const ServeOptions& options) {
   telephony::EngineConfig config;
   FR_ASSIGN_OR_RETURN(const auto sip, ParseListen(options.sip_listen));
+  // The host goes into SDP as the address callers send audio to: it must be one reachable IP.
+  if (!telephony::IsSpecificIpAddress(sip.first)) {
+    return Error::InvalidArgument(
+        "--sip-listen needs the IP address callers and the trunk reach this host at (it is the "
+        "RTP address in SDP), not a name or 0.0.0.0");
+  }
   config.sip_listen_host = sip.first;
   config.sip_listen_port = sip.second;
   if (!options.sip_trunk.empty()) {
@@ -90,6 +98,9 @@ Result<telephony::EngineConfig> EngineConfigOf(const ServeOptions& options) {
     config.trunk_port = trunk->second;
   }
   config.trunk_allow = options.sip_trunk_allow;
+  if (const auto allow = telephony::AddressAllowList::Parse(config.trunk_allow); !allow.ok()) {
+    return Error::InvalidArgument("--sip-trunk-allow: " + allow.error().detail);
+  }
   FR_ASSIGN_OR_RETURN(config.ring_timeout, ParseDuration("--ring-timeout", options.ring_timeout));
   FR_ASSIGN_OR_RETURN(config.media.inactivity_timeout,
                       ParseDuration("--media-timeout", options.media_timeout));
@@ -141,8 +152,9 @@ int Serve(const ServeOptions& options) {
 }
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen) {
-  // One session per worker plus one for readiness and background work.
-  auto services = Services::Open(options.database.url, options.workers + 1, options.hotlines,
+  // One session per HTTP worker, plus readiness, the call-event writer, the telephony engine
+  // and the background loops, so that none of them waits for a lease behind the others.
+  auto services = Services::Open(options.database.url, options.workers + 4, options.hotlines,
                                  options.retention);
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);

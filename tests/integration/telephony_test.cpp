@@ -283,6 +283,23 @@ TEST_F(TelephonyTest, CallerHangsUpWhileAgentsRing) {
   EXPECT_EQ(outbound["billableSeconds"], 0);
 }
 
+TEST_F(TelephonyTest, CallerHangsUpWhileTheAgentHearsTheOutboundText) {
+  const std::int64_t hotline = CreateHotline(
+      {{"ttsInbound", ""},
+       {"ttsOutbound", "A caller is waiting on the relief hotline. Please stay calm, listen "
+                       "carefully, and note the caller's name and where they are right now."}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "1500"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << "the agent got a BYE: " << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "abandoned") << log;
+  EXPECT_TRUE(log["answeredBy"].is_null());
+  EXPECT_FALSE(Has(Types(log), "bridged")) << "the caller was gone before the bridge: " << log;
+}
+
 TEST_F(TelephonyTest, AllAgentsBusyIsAMissedCall) {
   const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
   RtpProbe caller_audio, agent_audio;

@@ -56,6 +56,12 @@ Error Classify(const std::exception& error) {
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
       return Error::Unavailable("The database is busy; try again.");
     }
+    // A full disk, an I/O error or a file that became read-only: the operation may succeed
+    // once an operator fixes it, so callers keep what they wanted to write and retry.
+    if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+        primary == SQLITE_CANTOPEN || primary == SQLITE_NOMEM) {
+      return Error::Unavailable("The database cannot write right now; try again.");
+    }
     if (primary == SQLITE_CONSTRAINT && MentionsUnique(error.what())) {
       return Error::AlreadyExists("The object already exists.");
     }

@@ -32,6 +32,12 @@ bool SamePrefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uin
 
 }  // namespace
 
+bool IsSpecificIpAddress(std::string_view text) {
+  asio::error_code error;
+  const asio::ip::address address = asio::ip::make_address(std::string(text), error);
+  return !error && !address.is_unspecified();
+}
+
 Result<AddressAllowList> AddressAllowList::Parse(const std::vector<std::string>& blocks) {
   AddressAllowList list;
   for (const std::string& entry : blocks) {

@@ -10,6 +10,9 @@
 
 namespace fr::telephony {
 
+// True for an IP literal ("192.0.2.1", "::1") that names one host: not a name, not 0.0.0.0 or ::.
+bool IsSpecificIpAddress(std::string_view text);
+
 // The source addresses allowed to send calls in: a list of CIDR blocks ("192.0.2.0/24",
 // "2001:db8::/32", or one address). IPv4-mapped IPv6 sources match IPv4 blocks.
 class AddressAllowList {

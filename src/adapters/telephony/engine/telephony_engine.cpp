@@ -34,7 +34,13 @@ enum class Phase {
   kAgentPrompt,  // an agent answered and hears the outbound text; the caller still hears ringback
   kBridged,      // caller and agent talk
   kFarewell,     // nobody could take the call: the caller hears why, then we hang up
+  kEnding,       // the caller is gone or the call is torn down: only leg ends matter now
 };
+
+// Before the bridge and before the call started to end: an ending changes its outcome.
+bool Undecided(Phase phase) {
+  return phase == Phase::kGreeting || phase == Phase::kRinging || phase == Phase::kAgentPrompt;
+}
 
 struct AgentLeg {
   AgentTarget target;
@@ -153,7 +159,7 @@ class TelephonyEngine::Impl {
       for (const std::uint64_t id : left) {
         Call& call = *calls_.at(id);
         call.end_detail = "The service stopped during the call.";
-        if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
+        if (Undecided(call.phase)) call.outcome = CallOutcome::kFailed;
         Finish(call);
       }
     });
@@ -243,9 +249,11 @@ class TelephonyEngine::Impl {
     }
     const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
     if (!stream.ok()) {
+      const bool no_port = stream.error().code == ErrorCode::kResourceExhausted;
       RecordRefusedCall(*hotline, caller, CallEntryType::kEnded, stream.error().detail,
-                        LegDisposition::kFailed, 503, CallOutcome::kFailed);
-      Refuse(incoming.leg, 503, "Service Unavailable");
+                        LegDisposition::kFailed, no_port ? 503 : 488, CallOutcome::kFailed);
+      Refuse(incoming.leg, no_port ? 503 : 488,
+             no_port ? "Service Unavailable" : "Not Acceptable Here");
       return;
     }
     const int echoed_event_type = offer->telephone_event_pt;
@@ -276,9 +284,9 @@ class TelephonyEngine::Impl {
     if (started.hotline.tts_inbound.empty()) {
       StartRinging(started);
     } else {
-      Say(started, started.caller_stream, started.hotline.tts_inbound, [this](Call& c) {
+      Say(started, started.caller_stream, started.hotline.tts_inbound, [this](Call& c, bool played) {
         if (c.phase != Phase::kGreeting) return;
-        Note(c, CallEntryType::kGreetingPlayed);
+        if (played) Note(c, CallEntryType::kGreetingPlayed);
         StartRinging(c);
       });
     }
@@ -435,7 +443,7 @@ class TelephonyEngine::Impl {
     if (call->hotline.tts_outbound.empty()) {
       Bridge(*call);
     } else {
-      Say(*call, agent->stream, call->hotline.tts_outbound, [this](Call& c) {
+      Say(*call, agent->stream, call->hotline.tts_outbound, [this](Call& c, bool) {
         if (c.phase == Phase::kAgentPrompt) Bridge(c);
       });
     }
@@ -478,18 +486,27 @@ class TelephonyEngine::Impl {
     call.inbound_ended = true;
     media_.Close(call.caller_stream);
     events_.CloseLeg(call.inbound_record, LegDisposition::kAnswered, 200, clock_.Now());
-    const bool caller_left =
-        ended.cause == sip::EndCause::kRemoteBye || ended.cause == sip::EndCause::kRemoteCancel;
-    if (call.phase == Phase::kFarewell) return;
-    if (caller_left) {
-      Note(call, CallEntryType::kCallerHungUp);
-      if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kAbandoned;
-    } else if (!call.end_detail) {
-      call.end_detail = "The caller's leg ended: " + ended.reason;
-      if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
-    }
+    const Phase phase = call.phase;
+    // From here on no agent can be bridged: an answer that is still on its way gets a BYE.
+    call.phase = Phase::kEnding;
     call.ring_timer.reset();
     HangUpAgents(call);
+    if (phase == Phase::kFarewell || phase == Phase::kEnding) return;
+    switch (ended.cause) {
+      case sip::EndCause::kRemoteBye:
+      case sip::EndCause::kRemoteCancel:
+        Note(call, CallEntryType::kCallerHungUp);
+        if (phase != Phase::kBridged) call.outcome = CallOutcome::kAbandoned;
+        return;
+      case sip::EndCause::kLocalHangup:
+        return;  // we hung up; whoever asked for it wrote why
+      case sip::EndCause::kStopped:
+        call.end_detail = "The service stopped during the call.";
+        break;
+      default:
+        call.end_detail = "The caller's leg failed: " + ended.reason;
+    }
+    if (phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
   }
 
   void AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
@@ -497,6 +514,12 @@ class TelephonyEngine::Impl {
     --outbound_in_use_[call.hotline.id.value];
     media_.Close(agent.stream);
     const std::optional<int> status = ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt;
+    if (!agent.answered && ended.status == 200) {
+      // The phone answered just as we cancelled: the SIP layer ACKed and BYEd it, and the
+      // carrier bills it, so the record says answered.
+      agent.answered = true;
+      events_.AnswerLeg(agent.record, clock_.Now());
+    }
     if (agent.answered) {
       events_.CloseLeg(agent.record, LegDisposition::kAnswered, 200, clock_.Now());
     } else {
@@ -525,13 +548,13 @@ class TelephonyEngine::Impl {
 
   // Nobody takes the call: tell the caller, then hang up.
   void Farewell(Call& call, CallOutcome outcome, std::string detail) {
+    if (call.inbound_ended) return;
     call.phase = Phase::kFarewell;
     call.outcome = outcome;
     call.end_detail = std::move(detail);
     call.ring_timer.reset();
     HangUpAgents(call);
-    if (call.inbound_ended) return;
-    Say(call, call.caller_stream, config_.missed_message, [this](Call& c) { HangUpCaller(c); });
+    Say(call, call.caller_stream, config_.missed_message, [this](Call& c, bool) { HangUpCaller(c); });
   }
 
   void HangUpAgents(Call& call) {
@@ -599,8 +622,8 @@ class TelephonyEngine::Impl {
   // Hangs up every leg of a call for a technical reason; bridged calls stay answered.
   void EndNow(Call& call, std::string why) {
     call.end_detail = std::move(why);
-    if (call.phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
-    call.phase = Phase::kFarewell;
+    if (Undecided(call.phase)) call.outcome = CallOutcome::kFailed;
+    if (call.phase != Phase::kEnding) call.phase = Phase::kFarewell;
     call.ring_timer.reset();
     HangUpAgents(call);
     HangUpCaller(call);
@@ -610,7 +633,8 @@ class TelephonyEngine::Impl {
 
   // Synthesises `text` off the control thread, plays it into `stream`, then runs `then` on
   // the control thread if the call still exists. A synthesis failure skips the playback.
-  void Say(Call& call, media::StreamId stream, std::string text, std::function<void(Call&)> then) {
+  void Say(Call& call, media::StreamId stream, std::string text,
+           std::function<void(Call&, bool played)> then) {
     asio::post(speech_pool_, [this, id = call.id, stream, text = std::move(text),
                               then = std::move(then)]() mutable {
       auto audio = speech_.Synthesize(text, config_.tts_voice);
@@ -619,14 +643,14 @@ class TelephonyEngine::Impl {
         if (!speaking) return;
         if (!audio.ok()) {
           spdlog::warn("call {}: text-to-speech failed: {}", id, audio.error().detail);
-          then(*speaking);
+          then(*speaking, false);
           return;
         }
         const std::shared_ptr<const Audio>& shared = *audio;
         media_.Play(stream, std::shared_ptr<const std::vector<std::int16_t>>(shared, &shared->samples),
                     [this, id, then] {
                       asio::post(control_, [this, id, then] {
-                        if (Call* c = Find(id)) then(*c);
+                        if (Call* c = Find(id)) then(*c, true);
                       });
                     });
       });
