@@ -217,8 +217,7 @@ class TelephonyEngine::Impl {
 
   void On(const sip::IncomingCall& incoming) {
     if (!allow_.Allows(incoming.source_ip)) {
-      spdlog::warn("sip: INVITE from {} refused (403): not an allowed trunk address",
-                   incoming.source_ip);
+      LogForeignInvite(incoming.source_ip);
       Refuse(incoming.leg, 403, "Forbidden");
       return;
     }
@@ -290,6 +289,21 @@ class TelephonyEngine::Impl {
         StartRinging(c);
       });
     }
+  }
+
+  // SIP scanners send INVITEs by the thousand: one warning a minute, with how many were refused.
+  void LogForeignInvite(const std::string& source) {
+    const auto now = std::chrono::steady_clock::now();
+    if (last_foreign_invite_log_ && now - *last_foreign_invite_log_ < std::chrono::minutes(1)) {
+      ++foreign_invites_unlogged_;
+      return;
+    }
+    spdlog::warn("sip: INVITE from {} refused (403): not an allowed trunk address{}", source,
+                 foreign_invites_unlogged_ > 0
+                     ? " (and " + std::to_string(foreign_invites_unlogged_) + " more in the last minute)"
+                     : std::string());
+    last_foreign_invite_log_ = now;
+    foreign_invites_unlogged_ = 0;
   }
 
   void RejectUnroutable(sip::LegId leg, const Error& error) {
@@ -722,6 +736,8 @@ class TelephonyEngine::Impl {
   std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
   std::uint64_t last_call_id_ = 0;
   std::uint64_t last_sdp_session_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_foreign_invite_log_;
+  std::uint64_t foreign_invites_unlogged_ = 0;
 };
 
 TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routing,
