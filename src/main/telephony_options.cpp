@@ -1,0 +1,114 @@
+#include "main/telephony_options.hpp"
+
+#include "adapters/telephony/engine/address_allow_list.hpp"
+#include "common/text.hpp"
+
+namespace fr {
+
+Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const Error invalid = Error::InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string::npos || colon == 0) return invalid;
+  std::string host = listen.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid;
+  }
+  const int port = std::stoi(port_text);
+  if (port > 65535 || host.empty()) return invalid;
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text) {
+  const Error invalid = Error::InvalidArgument(flag + " must be a duration such as 30s, 1500ms or 2m");
+  const auto digits_end = text.find_first_not_of("0123456789");
+  const std::size_t digits = digits_end == std::string::npos ? text.size() : digits_end;
+  if (digits == 0 || digits > 9) return invalid;
+  const long long value = std::stoll(text.substr(0, digits_end));
+  const std::string unit = digits_end == std::string::npos ? "s" : text.substr(digits_end);
+  if (unit == "ms") return std::chrono::milliseconds(value);
+  if (unit == "s") return std::chrono::milliseconds(value * 1000);
+  if (unit == "m") return std::chrono::milliseconds(value * 60'000);
+  if (unit == "h") return std::chrono::milliseconds(value * 3'600'000);
+  return invalid;
+}
+
+Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) {
+  telephony::EngineConfig config;
+  FR_ASSIGN_OR_RETURN(const auto sip, ParseListen(options.sip_listen));
+  // The host goes into SDP as the address callers send audio to: it must be one reachable IP.
+  if (!telephony::IsSpecificIpAddress(sip.first)) {
+    return Error::InvalidArgument(
+        "--sip-listen needs the IP address callers and the trunk reach this host at (it is the "
+        "RTP address in SDP), not a name or 0.0.0.0");
+  }
+  config.sip_listen_host = sip.first;
+  config.sip_listen_port = sip.second;
+  if (!options.sip_trunk.empty()) {
+    const auto trunk = ParseListen(options.sip_trunk);
+    if (!trunk.ok()) return Error::InvalidArgument("--sip-trunk must be HOST:PORT");
+    config.trunk_host = trunk->first;
+    config.trunk_port = trunk->second;
+  }
+  config.trunk_allow = options.sip_trunk_allow;
+  if (const auto allow = telephony::AddressAllowList::Parse(config.trunk_allow); !allow.ok()) {
+    return Error::InvalidArgument("--sip-trunk-allow: " + allow.error().detail);
+  }
+  FR_ASSIGN_OR_RETURN(config.ring_timeout, ParseDuration("--ring-timeout", options.ring_timeout));
+  FR_ASSIGN_OR_RETURN(config.media.inactivity_timeout,
+                      ParseDuration("--media-timeout", options.media_timeout));
+  FR_ASSIGN_OR_RETURN(config.max_call_duration,
+                      ParseDuration("--max-call-duration", options.max_call_duration));
+  if (config.ring_timeout.count() <= 0 || config.media.inactivity_timeout.count() <= 0 ||
+      config.max_call_duration.count() <= 0) {
+    return Error::InvalidArgument(
+        "--ring-timeout, --media-timeout and --max-call-duration must be positive");
+  }
+  const auto dash = options.rtp_ports.find('-');
+  const auto low = ParseNonNegativeInt(options.rtp_ports.substr(0, dash));
+  const auto high = dash == std::string::npos ? std::nullopt
+                                              : ParseNonNegativeInt(options.rtp_ports.substr(dash + 1));
+  if (!low || !high || *low < 1024 || *high > 65535 || *low >= *high) {
+    return Error::InvalidArgument("--rtp-ports must be MIN-MAX within 1024-65535, e.g. 20000-29999");
+  }
+  config.media.bind_address = config.sip_listen_host;
+  config.media.port_min = static_cast<std::uint16_t>(*low);
+  config.media.port_max = static_cast<std::uint16_t>(*high);
+  config.tts_voice = options.tts_voice;
+  return config;
+}
+
+void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {
+  command.add_option("--sip-listen", options.sip_listen,
+                     "HOST:PORT for SIP (UDP and TCP) and the RTP address; off: no phone line")
+      ->envname("FR_SIP_LISTEN")
+      ->capture_default_str();
+  command.add_option("--sip-trunk", options.sip_trunk, "HOST:PORT where calls to agents go")
+      ->envname("FR_SIP_TRUNK");
+  command.add_option("--sip-trunk-allow", options.sip_trunk_allow,
+                     "CIDR blocks allowed to send calls in (default: the trunk and loopback)")
+      ->envname("FR_SIP_TRUNK_ALLOW")
+      ->delimiter(',');
+  command.add_option("--ring-timeout", options.ring_timeout,
+                     "How long agents' phones ring before the caller is told nobody answered")
+      ->envname("FR_RING_TIMEOUT")
+      ->capture_default_str();
+  command.add_option("--media-timeout", options.media_timeout,
+                     "A call without audio for this long is hung up")
+      ->envname("FR_MEDIA_TIMEOUT")
+      ->capture_default_str();
+  command.add_option("--max-call-duration", options.max_call_duration,
+                     "A call still up after this long is hung up")
+      ->envname("FR_MAX_CALL_DURATION")
+      ->capture_default_str();
+  command.add_option("--rtp-ports", options.rtp_ports, "UDP port range for RTP, MIN-MAX")
+      ->envname("FR_RTP_PORTS")
+      ->capture_default_str();
+  command.add_option("--tts-voice", options.tts_voice, "espeak-ng voice for prompts")
+      ->envname("FR_TTS_VOICE")
+      ->capture_default_str();
+}
+
+}  // namespace fr

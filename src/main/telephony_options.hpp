@@ -1,0 +1,41 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/telephony/engine/telephony_engine.hpp"
+#include "common/result.hpp"
+
+namespace fr {
+
+// The phone line's `serve` options, as given.
+struct TelephonyOptions {
+  std::string sip_listen = "127.0.0.1:5060";
+  std::string sip_trunk;
+  std::vector<std::string> sip_trunk_allow;
+  std::string ring_timeout = "30s";
+  std::string media_timeout = "30s";
+  std::string max_call_duration = "4h";
+  std::string rtp_ports = "20000-29999";
+  std::string tts_voice = "en";
+
+  bool enabled() const { return sip_listen != "off"; }
+};
+
+void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options);
+
+// The engine's configuration. Errors: kInvalidArgument naming the option.
+Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options);
+
+// "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
+Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen);
+
+// "30s", "1500ms", "2m", "4h" or plain seconds. Errors: kInvalidArgument naming `flag`.
+Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text);
+
+}  // namespace fr
