@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "adapters/telephony/engine/address_allow_list.hpp"
@@ -152,6 +153,7 @@ class TelephonyEngine::Impl {
     RunOnControl([] {});
     media_.Stop();
     speech_pool_.join();
+    routing_pool_.join();
     // Calls whose legs all ended are closed by now; anything left is closed as interrupted.
     RunOnControl([this] {
       std::vector<std::uint64_t> left;
@@ -221,13 +223,30 @@ class TelephonyEngine::Impl {
       Refuse(incoming.leg, 403, "Forbidden");
       return;
     }
-    auto hotline = routing_.ResolveInbound(incoming.dialed_user);
+    // Routing reads the database: off this thread, so that slow storage never delays the
+    // timers and hang-ups of calls in progress.
+    routing_legs_.insert(incoming.leg);
+    asio::post(routing_pool_, [this, incoming] {
+      auto hotline = routing_.ResolveInbound(incoming.dialed_user);
+      std::optional<std::string> caller;
+      if (hotline.ok() && !incoming.caller_withheld) {
+        caller = routing_.CallerNumber(incoming.caller_user, *hotline);
+      }
+      asio::post(control_, [this, incoming, hotline = std::move(hotline),
+                            caller = std::move(caller)]() mutable {
+        // The caller may have given up while we looked the number up.
+        if (routing_legs_.erase(incoming.leg) == 0) return;
+        Routed(incoming, std::move(hotline), caller);
+      });
+    });
+  }
+
+  void Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
+              const std::optional<std::string>& caller) {
     if (!hotline.ok()) {
       RejectUnroutable(incoming.leg, hotline.error());
       return;
     }
-    const std::optional<std::string> caller =
-        incoming.caller_withheld ? std::nullopt : routing_.CallerNumber(incoming.caller_user, *hotline);
     int& inbound_in_use = inbound_in_use_[hotline->id.value];
     if (inbound_in_use >= hotline->channels_inbound) {
       RecordRefusedCall(*hotline, caller, CallEntryType::kRejectedChannelLimit,
@@ -354,7 +373,16 @@ class TelephonyEngine::Impl {
   void StartRinging(Call& call) {
     call.phase = Phase::kRinging;
     media_.PlayRingback(call.caller_stream);
-    const auto targets = routing_.PhonesToRing(call.hotline);
+    asio::post(routing_pool_, [this, id = call.id, hotline = call.hotline] {
+      auto targets = routing_.PhonesToRing(hotline);
+      asio::post(control_, [this, id, targets = std::move(targets)] {
+        Call* ringing = Find(id);
+        if (ringing && ringing->phase == Phase::kRinging) RingAgents(*ringing, targets);
+      });
+    });
+  }
+
+  void RingAgents(Call& call, const Result<std::vector<AgentTarget>>& targets) {
     if (!targets.ok()) {
       spdlog::error("call {}: cannot read the agents' phones: {}", call.id, targets.error().detail);
       Farewell(call, CallOutcome::kFailed, "The agents' phones could not be read.");
@@ -485,6 +513,7 @@ class TelephonyEngine::Impl {
   // --- endings ------------------------------------------------------------------------------
 
   void On(const sip::LegEnded& ended) {
+    routing_legs_.erase(ended.leg);
     Call* call = CallOf(ended.leg);
     call_by_leg_.erase(ended.leg);
     if (!call) return;
@@ -722,6 +751,7 @@ class TelephonyEngine::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work_ =
       asio::make_work_guard(control_);
   asio::thread_pool speech_pool_{1};
+  asio::thread_pool routing_pool_{2};
   media::MediaEngine media_;
   sip::SipEndpoint sip_;
   std::thread control_thread_;
@@ -732,6 +762,7 @@ class TelephonyEngine::Impl {
   // Control thread only.
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<sip::LegId, std::uint64_t> call_by_leg_;
+  std::unordered_set<sip::LegId> routing_legs_;  // inbound legs whose number is being looked up
   std::unordered_map<std::int64_t, int> inbound_in_use_;   // by hotline id
   std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
   std::uint64_t last_call_id_ = 0;
