@@ -32,6 +32,7 @@ struct ServeOptions {
   CallRetentionPolicy retention;
   int provisioning_delay_seconds = 0;
   TelephonyOptions telephony;
+  http::RateLimits rate_limits;
 };
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
@@ -122,7 +123,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   config.host = listen.first;
   config.port = listen.second;
   config.workers = options.workers;
-  const http::Pipeline pipeline(router, wired.authentication, config.max_body_bytes);
+  const http::Pipeline pipeline(router, wired.authentication, config.max_body_bytes,
+                                options.rate_limits);
   http::HttpServer server(config, pipeline, metrics, wired.random);
   const auto port = server.Start();
   if (!port.ok()) {
@@ -204,6 +206,16 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "Days call logs and telephone records are kept (0: forever)")
       ->envname("FR_CALL_RETENTION_DAYS")
       ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+  serve->add_option("--rate-limit", options->rate_limits.requests_per_second,
+                    "Requests per second one token may send (bursts of twice as many); 0: no limit")
+      ->envname("FR_RATE_LIMIT")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  serve->add_option("--failed-logins-per-minute", options->rate_limits.failed_logins_per_minute,
+                    "Requests with invalid tokens one address may send per minute; 0: no limit")
+      ->envname("FR_FAILED_LOGINS_PER_MINUTE")
+      ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
   AddTelephonyOptions(*serve, options->telephony);
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });

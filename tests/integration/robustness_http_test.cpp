@@ -8,6 +8,34 @@ namespace {
 
 using RobustnessHttpTest = WorldTest;
 
+class RateLimitedHttpTest : public WorldTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() override {
+    return {"--rate-limit", "1", "--failed-logins-per-minute", "3"};
+  }
+};
+
+TEST_F(RateLimitedHttpTest, ATokenThatSendsTooFastGets429WithRetryAfter) {
+  // A burst of twice the rate passes; the next request waits.
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).status, 200);
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).status, 200);
+  const auto limited = client_->Get("/v1/me", {Pat(ann_token_)});
+  const auto problem = ExpectProblem(limited, 429);
+  EXPECT_EQ(problem["type"], "/problems/rate-limited");
+  EXPECT_GE(std::stoi(limited.Header("retry-after")), 1);
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(max_token_)}).status, 200) << "other tokens are not slowed";
+  EXPECT_EQ(client_->Get("/healthz").status, 200) << "operational endpoints have no limit";
+}
+
+TEST_F(RateLimitedHttpTest, GuessingTokensIsSlowedDownPerAddress) {
+  for (int i = 0; i < 3; ++i) {
+    ExpectProblem(client_->Get("/v1/me", {Pat("frpat_wrong" + std::to_string(i))}), 401);
+  }
+  ExpectProblem(client_->Get("/v1/me", {Pat("frpat_wrong")}), 429);
+  // From this address even a valid token waits until the bucket refills.
+  ExpectProblem(client_->Get("/v1/me", {Pat(bea_token_)}), 429);
+}
+
 TEST_F(RobustnessHttpTest, UnknownPathIs404Problem) {
   for (const char* path : {"/", "/v2/me", "/v1/me/", "/v1/nothing", "/v1/me/organizations"}) {
     ExpectProblem(client_->Get(path, {Pat(ann_token_)}), 404);

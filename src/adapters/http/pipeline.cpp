@@ -30,7 +30,29 @@ bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
+Response TooManyRequests(std::string_view detail, std::chrono::seconds retry_after,
+                         std::string_view request_id) {
+  Response response = ProblemResponse(TooManyRequestsProblem(detail), request_id);
+  response.WithHeader("Retry-After", std::to_string(retry_after.count()));
+  return response;
+}
+
 }  // namespace
+
+Pipeline::Pipeline(const Router& router, AuthenticationService& authentication,
+                   std::size_t max_body_bytes, RateLimits limits)
+    : router_(router), authentication_(authentication), max_body_bytes_(max_body_bytes) {
+  if (limits.requests_per_second > 0) {
+    per_token_ = std::make_unique<RateLimiter>(limits.requests_per_second,
+                                               2 * limits.requests_per_second);
+  }
+  if (limits.failed_logins_per_minute > 0) {
+    failed_logins_ = std::make_unique<RateLimiter>(limits.failed_logins_per_minute / 60,
+                                                   limits.failed_logins_per_minute);
+  }
+}
+
+Pipeline::~Pipeline() = default;
 
 std::optional<Credential> CredentialOf(const Request& request) {
   if (const auto authorization = request.Header("authorization")) {
@@ -50,6 +72,43 @@ std::optional<Credential> CredentialOf(const Request& request) {
     return Credential{CredentialSource::kApiTokenHeader, std::string(TrimAsciiWhitespace(*api))};
   }
   return std::nullopt;
+}
+
+std::variant<Principal, Response> Pipeline::Authenticate(const Request& request) const {
+  const auto credential = CredentialOf(request);
+  if (!credential) {
+    Response response = ErrorResponse(
+        Error::Unauthenticated(
+            "Send a token: Personal-Access-Token, API-TOKEN or Authorization: Bearer."),
+        request.request_id);
+    // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+    for (auto& [name, value] : response.headers) {
+      if (name == "WWW-Authenticate") value = "Bearer realm=\"first-responder\"";
+    }
+    return response;
+  }
+  const auto now = RateLimiter::Clock::now();
+  const std::string client = "address:" + request.remote_address;
+  if (failed_logins_) {
+    if (const auto wait = failed_logins_->Check(client, now)) {
+      return TooManyRequests("Too many requests with invalid tokens from this address.", *wait,
+                             request.request_id);
+    }
+  }
+  auto authenticated = authentication_.Authenticate(*credential);
+  if (!authenticated.ok()) {
+    if (failed_logins_ && authenticated.error().code == ErrorCode::kUnauthenticated) {
+      failed_logins_->Acquire(client, now);
+    }
+    return ErrorResponse(authenticated.error(), request.request_id);
+  }
+  if (per_token_) {
+    if (const auto wait = per_token_->Acquire("token:" + std::to_string(authenticated->token_id.value), now)) {
+      return TooManyRequests("This token sends requests too fast; slow down.", *wait,
+                             request.request_id);
+    }
+  }
+  return std::move(authenticated).value();
 }
 
 Pipeline::Outcome Pipeline::Handle(const Request& request) const {
@@ -77,23 +136,11 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
 
   std::optional<Principal> principal;
   if (route.auth == AuthPolicy::kTokenRequired) {
-    const auto credential = CredentialOf(request);
-    if (!credential) {
-      Response response = ErrorResponse(
-          Error::Unauthenticated(
-              "Send a token: Personal-Access-Token, API-TOKEN or Authorization: Bearer."),
-          request.request_id);
-      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
-      for (auto& [name, value] : response.headers) {
-        if (name == "WWW-Authenticate") value = "Bearer realm=\"first-responder\"";
-      }
-      return {std::move(response), route.path_template};
+    auto authenticated = Authenticate(request);
+    if (auto* refused = std::get_if<Response>(&authenticated)) {
+      return {std::move(*refused), route.path_template};
     }
-    auto authenticated = authentication_.Authenticate(*credential);
-    if (!authenticated.ok()) {
-      return {ErrorResponse(authenticated.error(), request.request_id), route.path_template};
-    }
-    principal = std::move(authenticated).value();
+    principal = std::get<Principal>(std::move(authenticated));
   }
 
   try {

@@ -59,6 +59,10 @@ Problem ContentTooLargeProblem(std::size_t limit_bytes) {
           "The request body exceeds the limit of " + std::to_string(limit_bytes) + " bytes.", {}};
 }
 
+Problem TooManyRequestsProblem(std::string_view detail) {
+  return {429, "rate-limited", "Too many requests", std::string(detail), {}};
+}
+
 Problem OverloadedProblem() {
   return {503, "unavailable", "Service unavailable",
           "The server is busy or shutting down; try again shortly.", {}};

@@ -28,6 +28,7 @@ Problem MethodNotAllowedProblem(std::string_view method);
 Problem UnsupportedMediaTypeProblem();
 Problem ContentTooLargeProblem(std::size_t limit_bytes);
 Problem OverloadedProblem();
+Problem TooManyRequestsProblem(std::string_view detail);
 Problem UnexpectedErrorProblem();
 
 // Encodes `problem` as an application/problem+json response. `request_id` goes into the body
