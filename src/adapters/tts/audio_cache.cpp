@@ -16,7 +16,8 @@ AudioCache::AudioCache(std::size_t capacity_bytes) : capacity_bytes_(capacity_by
 
 std::size_t AudioCache::EntryBytes(const std::string& key, const Audio& audio) {
   // The key is stored twice: in the recency list and in the index.
-  return audio.samples.size() * sizeof(audio.samples[0]) + 2 * key.size() + kEntryOverheadBytes;
+  return audio.samples.capacity() * sizeof(audio.samples[0]) + 2 * key.size() +
+         kEntryOverheadBytes;
 }
 
 std::shared_ptr<const Audio> AudioCache::Find(const std::string& key) {

@@ -65,14 +65,19 @@ Result<std::vector<std::int16_t>> Resample(std::span<const std::int16_t> input, 
   }
   FR_ASSIGN_OR_RETURN(ResamplerPtr resampler, MakeResampler(input_rate, output_rate));
 
+  // Room for the whole result, the flushed filter tail included, so that the buffer is
+  // allocated once and not doubled near the end.
+  constexpr std::size_t kTailRoom = 1024;
   std::vector<std::int16_t> output(input.size() * static_cast<std::size_t>(output_rate) /
-                                   static_cast<std::size_t>(input_rate));
+                                       static_cast<std::size_t>(input_rate) +
+                                   kTailRoom);
   std::size_t written = 0;
   FR_RETURN_IF_ERROR(Feed(resampler.get(), input, output, written));
   // The filter still holds the last input_latency samples: push zeros through to flush them.
   const std::vector<std::int16_t> flush(speex_resampler_get_input_latency(resampler.get()), 0);
   FR_RETURN_IF_ERROR(Feed(resampler.get(), flush, output, written));
   output.resize(written);
+  output.shrink_to_fit();  // cached for long: keep what is used, not what was reserved
   return output;
 }
 

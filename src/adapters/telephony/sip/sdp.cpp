@@ -1,5 +1,8 @@
 #include "adapters/telephony/sip/sdp.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <strings.h>
 
 #include <memory>
@@ -36,6 +39,25 @@ const char* ConnectionAddress(const sdp_session_t* session, const sdp_media_t* m
 
 }  // namespace
 
+namespace {
+
+// True for an address we must never send RTP to on a stranger's word: unspecified (0.0.0.0
+// would reach this host's own services), multicast, or broadcast.
+bool IsUnsafeMediaAddress(const char* address) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, address, &v4) == 1) {
+    const std::uint32_t host = ntohl(v4.s_addr);
+    return host == 0 || (host >> 28) == 0xE || host == 0xFFFFFFFF;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address, &v6) == 1) {
+    return IN6_IS_ADDR_UNSPECIFIED(&v6) || IN6_IS_ADDR_MULTICAST(&v6);
+  }
+  return false;  // a name: the media engine refuses it
+}
+
+}  // namespace
+
 Result<MediaOffer> ParseAudioOffer(std::string_view sdp) {
   if (sdp.empty()) return Error::InvalidArgument("no SDP (late offer is not supported)");
   HomePtr home = NewHome();
@@ -51,7 +73,9 @@ Result<MediaOffer> ParseAudioOffer(std::string_view sdp) {
   }
   const sdp_media_t* audio = FindAudio(session);
   const char* address = audio ? ConnectionAddress(session, audio) : nullptr;
-  if (audio == nullptr || address == nullptr || audio->m_port > 65535) {
+  // Ports below 1024 are system services, never RTP: a forged offer must not aim our audio there.
+  if (audio == nullptr || address == nullptr || audio->m_port > 65535 || audio->m_port < 1024 ||
+      IsUnsafeMediaAddress(address)) {
     sdp_parser_free(parser);
     return Error::InvalidArgument(audio == nullptr ? "no active RTP/AVP audio stream in SDP"
                                                    : "no usable connection address or port");

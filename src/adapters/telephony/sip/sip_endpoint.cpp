@@ -78,18 +78,30 @@ Result<std::uint16_t> SipEndpoint::Impl::Start() {
   if (started_) return Error::FailedPrecondition("SIP endpoint already started");
   started_ = true;
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
+  if (wake_fd_ < 0) {
+    stopped_ = true;
+    return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
+  }
+  // Accept commands before the SIP thread runs: its handler may answer the first INVITE at once.
+  {
+    std::lock_guard lock(mu_);
+    accepting_ = true;
+  }
   std::promise<Result<std::uint16_t>> started;
   auto result = started.get_future();
   thread_ = std::thread(&Impl::ThreadMain, this, std::move(started));
   Result<std::uint16_t> port = result.get();
   if (!port.ok()) {
+    {
+      std::lock_guard lock(mu_);
+      accepting_ = false;
+      queue_.clear();
+    }
     thread_.join();
     stopped_ = true;
-    return port;
+    close(wake_fd_);
+    wake_fd_ = -1;
   }
-  std::lock_guard lock(mu_);
-  accepting_ = true;
   return port;
 }
 
@@ -119,11 +131,10 @@ void SipEndpoint::Impl::Stop() {
 }
 
 bool SipEndpoint::Impl::Post(Command command) {
-  {
-    std::lock_guard lock(mu_);
-    if (!accepting_) return false;
-    queue_.push_back(std::move(command));
-  }
+  std::lock_guard lock(mu_);
+  if (!accepting_) return false;
+  queue_.push_back(std::move(command));
+  // Written under the lock: once Stop has stopped accepting, nobody writes to the fd it closes.
   // An eventfd counter only overflows after 2^64-1 unread wakeups; EAGAIN cannot happen here.
   const std::uint64_t one = 1;
   if (write(wake_fd_, &one, sizeof one) < 0) spdlog::error("sip: cannot wake the SIP thread");
@@ -140,7 +151,14 @@ void SipEndpoint::Impl::Drain(SofiaLoop& loop) {
     std::lock_guard lock(mu_);
     batch.swap(queue_);
   }
-  for (Command& command : batch) command(loop);
+  for (Command& command : batch) {
+    // An exception must not unwind through sofia's C frames either.
+    try {
+      command(loop);
+    } catch (const std::exception& e) {
+      spdlog::error("sip: a command failed: {}", e.what());
+    }
+  }
 }
 
 void SipEndpoint::Impl::Deliver(SipEvent event) {

@@ -126,6 +126,10 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
                     // Refresh session timers with UPDATE where the peer allows it: a re-INVITE
                     // without soa would carry no offer.
                     NUTAG_UPDATE_REFRESH(1), NUTAG_ENABLEMESSAGE(0),
+                    // Bounds for what unauthenticated peers can make us hold: a message may
+                    // take 32 s to arrive and be 64 KiB at most; an idle connection goes
+                    // after a minute (tport's TCP defaults are no limit, 2 MB, 30 minutes).
+                    TPTAG_TIMEOUT(32000), TPTAG_IDLE(60000), NTATAG_MAXSIZE(65536),
                     SIPTAG_USER_AGENT_STR(config_.user_agent.c_str()), TAG_END());
   if (nua_ == nullptr) {
     return Error::Unavailable("cannot listen for SIP on " + config_.listen_host + ":" +
@@ -254,6 +258,11 @@ void SofiaLoop::OnInviteResponse(int status, const char* phrase, Leg& leg, const
       IsFromPeer(sip) || status == 408 ? CauseOfFinalStatus(status) : EndCause::kError;
   SetCause(leg, cause, status, phrase);
   leg.end_status = status;  // after a CANCEL: 487, kept with the kLocalHangup cause
+  if (status == 401 || status == 407) {
+    // nua keeps a challenged request waiting for credentials we do not have: no terminated
+    // state follows and a CANCEL finds no transaction. The leg ends here, or never.
+    OnTerminated(status, phrase, leg.nh, &leg);  // frees `leg`
+  }
 }
 
 void SofiaLoop::OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg) {

@@ -30,6 +30,22 @@ TEST(ParseAudioOfferTest, ReadsAddressPortAndFormatsInOrder) {
   EXPECT_EQ(ChooseCodec(*offer), kPayloadPcma);
 }
 
+TEST(ParseAudioOfferTest, RefusesAddressesAndPortsNoPhoneUses) {
+  // A forged offer must not aim our audio at this host's own services or at many hosts.
+  for (const char* connection : {"c=IN IP4 0.0.0.0", "c=IN IP4 239.1.2.3", "c=IN IP4 255.255.255.255",
+                                 "c=IN IP6 ::", "c=IN IP6 ff02::1"}) {
+    const std::string sdp = std::string("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n") + connection +
+                            "\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+    EXPECT_FALSE(ParseAudioOffer(sdp).ok()) << connection;
+  }
+  EXPECT_TRUE(ParseAudioOffer("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\n"
+                              "t=0 0\r\nm=audio 11211 RTP/AVP 0\r\n")
+                  .ok());
+  EXPECT_FALSE(ParseAudioOffer("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\n"
+                               "t=0 0\r\nm=audio 53 RTP/AVP 0\r\n")
+                   .ok());
+}
+
 TEST(ParseAudioOfferTest, MediaLevelConnectionWinsAndLfLineEndsAreAccepted) {
   auto offer = ParseAudioOffer(
       "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"

@@ -165,6 +165,18 @@ TEST_F(SipEndpointTest, BusyAgentEndsTheLegWithItsStatus) {
   EXPECT_EQ(events_.Count<LegAnswered>(*leg), 0);
 }
 
+TEST_F(SipEndpointTest, ATrunkThatAsksForCredentialsEndsTheLeg) {
+  SippProcess trunk(Scenario("uas_challenge.xml"), {});
+  StartEndpoint(trunk.port());
+  auto leg = endpoint_->Dial(AgentCall());
+  ASSERT_TRUE(leg.ok());
+  auto ended = events_.WaitEnded(*leg);
+  ASSERT_TRUE(ended) << "a 407 must end the leg, not leave it waiting: " << trunk.Logs();
+  EXPECT_EQ(ended->cause, EndCause::kRejected);
+  EXPECT_EQ(ended->status, 407);
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+}
+
 TEST_F(SipEndpointTest, A200CrossingOurCancelIsAckedAndByed) {
   SippProcess trunk(Scenario("uas_answer_crossing_cancel.xml"), {});
   StartEndpoint(trunk.port());
