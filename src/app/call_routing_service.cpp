@@ -9,9 +9,15 @@ namespace {
 
 Error NoSuchNumber() { return Error::NotFound("No hotline has this number."); }
 
+// The number of a SIP user part: carriers append parameters ("+4930123;npdi;rn=+4930999").
+std::string_view WithoutUserParameters(std::string_view user) {
+  return user.substr(0, user.find(';'));
+}
+
 }  // namespace
 
 Result<Hotline> CallRoutingService::ResolveInbound(std::string_view dialed) {
+  dialed = WithoutUserParameters(dialed);
   std::vector<std::string> candidates;
   if (const auto international = plan_.Parse(dialed, nullptr)) {
     candidates.push_back(international->international);
@@ -56,6 +62,7 @@ Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline&
 
 std::optional<std::string> CallRoutingService::CallerNumber(std::string_view caller,
                                                             const Hotline& hotline) const {
+  caller = WithoutUserParameters(caller);
   if (caller.empty() || caller == "anonymous" || caller == "Anonymous") return std::nullopt;
   const auto hotline_number = plan_.Parse(hotline.number, nullptr);
   const std::string region = hotline_number ? hotline_number->region : "ZZ";

@@ -415,7 +415,7 @@ TEST_F(TelephonyTest, UnknownNumbersPausedHotlinesAndEveryNumberForm) {
   // The national form reaches the hotline too; no phone is active, so it is a missed call.
   const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
   ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
-  for (const std::string dialed : {"024155660000", "004924155660000"}) {
+  for (const std::string dialed : {"024155660000", "004924155660000", "+4924155660000;npdi"}) {
     SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs(dialed, audio));
     EXPECT_EQ(caller.Wait(), 0) << dialed << ": " << caller.Logs();
   }
@@ -426,12 +426,12 @@ TEST_F(TelephonyTest, UnknownNumbersPausedHotlinesAndEveryNumberForm) {
     SippProcess caller(Scenario("caller_expect_480.xml"), CallerArgs("+4924155660000", audio));
     EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
   }
-  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["totalCallLogs"], 2)
+  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["totalCallLogs"], 3)
       << "refused numbers leave no call log";
   const std::string metrics = client_->Get("/metrics").body;
   EXPECT_NE(metrics.find("fr_sip_invites_refused_total{status=\"404\"} 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("fr_sip_invites_refused_total{status=\"480\"} 1\n"), std::string::npos);
-  EXPECT_NE(metrics.find("fr_calls_total{outcome=\"missed\"} 2\n"), std::string::npos);
+  EXPECT_NE(metrics.find("fr_calls_total{outcome=\"missed\"} 3\n"), std::string::npos);
 }
 
 class LimitedDurationTelephonyTest : public TelephonyTest {
