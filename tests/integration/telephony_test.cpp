@@ -300,6 +300,26 @@ TEST_F(TelephonyTest, CallerHangsUpWhileTheAgentHearsTheOutboundText) {
   EXPECT_FALSE(Has(Types(log), "bridged")) << "the caller was gone before the bridge: " << log;
 }
 
+TEST_F(TelephonyTest, AudioFollowsTheCallerWhenItsPhoneMovesTheMedia) {
+  const std::int64_t hotline = CreateHotline(
+      {{"ttsInbound", "Welcome to the relief hotline. Please stay on the line, we are finding "
+                      "somebody who can help you right now."}});
+  const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
+  ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
+  RtpProbe before, after;
+  SippProcess caller(Scenario("caller_moves_media.xml"),
+                     CallerArgs("+4924155660000", before,
+                                {"-key", "rtp_port2", std::to_string(after.port()), "-d", "2500"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const auto first = before.Packets();
+  const auto second = after.Packets();
+  ASSERT_GE(first.size(), 20u) << "the greeting began at the first address";
+  ASSERT_GE(second.size(), 20u) << "and went on at the new one after the re-INVITE";
+  EXPECT_EQ(second.front().ssrc, first.front().ssrc) << "one stream, moved";
+  EXPECT_EQ(static_cast<std::uint16_t>(second.front().sequence - first.back().sequence), 1);
+  EXPECT_EQ(WaitForEndedCall(hotline)["outcome"], "abandoned");
+}
+
 TEST_F(TelephonyTest, AllAgentsBusyIsAMissedCall) {
   const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
   RtpProbe caller_audio, agent_audio;

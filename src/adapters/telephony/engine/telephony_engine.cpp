@@ -491,6 +491,27 @@ class TelephonyEngine::Impl {
     }
   }
 
+  // The far end moved its media (re-INVITE): audio goes to the new address from now on. An
+  // offer we cannot use (a hold with 0.0.0.0, no G.711) leaves the stream as it was.
+  void On(const sip::LegMediaChanged& changed) {
+    Call* call = CallOf(changed.leg);
+    if (!call) return;
+    std::optional<media::StreamId> stream;
+    if (changed.leg == call->inbound && !call->inbound_ended) {
+      stream = call->caller_stream;
+    } else if (const AgentLeg* agent = call->Agent(changed.leg); agent && !agent->ended) {
+      stream = agent->stream;
+    }
+    const auto offer = sip::ParseAudioOffer(changed.remote_sdp);
+    const int codec = offer.ok() ? sip::ChooseCodec(*offer) : -1;
+    if (!stream || codec < 0) return;
+    if (!media_.SetRemote(*stream, offer->address, offer->port, static_cast<media::Codec>(codec),
+                          offer->telephone_event_pt)
+             .ok()) {
+      spdlog::warn("call {}: a re-INVITE offered media we cannot send to", call->id);
+    }
+  }
+
   void Bridge(Call& call) {
     AgentLeg& agent = call.agents[*call.winner];
     media_.Bridge(call.caller_stream, agent.stream);

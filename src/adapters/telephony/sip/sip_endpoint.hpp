@@ -75,7 +75,14 @@ struct LegEnded {
   std::string reason;  // human-readable: the SIP phrase or what happened; for logs only
 };
 
-using SipEvent = std::variant<IncomingCall, LegRinging, LegAnswered, LegEnded>;
+// A re-INVITE on an answered leg carried a new offer: the far end may have moved its media
+// (an SBC, a transfer, a hold). It was answered 200 with the SDP we sent before.
+struct LegMediaChanged {
+  LegId leg = 0;
+  std::string remote_sdp;
+};
+
+using SipEvent = std::variant<IncomingCall, LegRinging, LegAnswered, LegMediaChanged, LegEnded>;
 
 // What Dial() sends to the trunk.
 struct OutgoingCall {
@@ -103,7 +110,8 @@ const char* EndCauseName(EndCause cause);
 // leg, Reject() after Answer()), are ignored and logged: the leg may have ended concurrently.
 //
 // Re-INVITEs (session timer refreshes, holds) on an answered leg are answered 200 with the SDP
-// we last sent; session timers requested by the far end are honoured by nua.
+// we last sent and, when they carry an offer, reported as LegMediaChanged; session timers
+// requested by the far end are honoured by nua.
 class SipEndpoint {
  public:
   using EventHandler = std::function<void(SipEvent)>;

@@ -217,6 +217,9 @@ void SofiaLoop::OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const s
     if (leg->answered && !leg->ended && !leg->hangup_requested && status < 200) {
       nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR(kSdpType),
                   SIPTAG_PAYLOAD_STR(leg->local_sdp.c_str()), TAG_END());
+      if (std::string offer = RemoteSdp(sip); !offer.empty()) {
+        emit_(LegMediaChanged{leg->id, std::move(offer)});
+      }
     } else if (status < 200) {
       nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
     }
