@@ -29,6 +29,15 @@ bool PrivacyWithholdsIdentity(const sip_privacy_t* privacy) {
   return false;
 }
 
+// A Privacy header sofia could not parse lands among the erroneous headers. Its sender meant
+// to say something about privacy: withholding the number is the safe reading.
+bool HasUnreadablePrivacy(const sip_t* sip) {
+  for (const sip_error_t* error = sip->sip_error; error != nullptr; error = error->er_next) {
+    if (error->er_name != nullptr && strcasecmp(error->er_name, "Privacy") == 0) return true;
+  }
+  return false;
+}
+
 void SetSource(msg_t* request, IncomingCall& call) {
   if (request == nullptr) return;
   const su_addrinfo_t* ai = msg_addrinfo(request);
@@ -65,7 +74,8 @@ IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip) {
   const bool anonymous_host = from != nullptr && from->url_host != nullptr &&
                               strcasecmp(from->url_host, "anonymous.invalid") == 0;
   call.caller_withheld = from_user.empty() || strcasecmp(from_user.c_str(), "anonymous") == 0 ||
-                         anonymous_host || PrivacyWithholdsIdentity(sip->sip_privacy);
+                         anonymous_host || PrivacyWithholdsIdentity(sip->sip_privacy) ||
+                         HasUnreadablePrivacy(sip);
   if (!call.caller_withheld) call.caller_user = std::move(from_user);
   call.remote_sdp = RemoteSdp(sip);
   return call;

@@ -53,6 +53,19 @@ TEST_F(SipEndpointTest, InboundCallRejectedBusy) {
   EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
 }
 
+TEST_F(SipEndpointTest, AnUnreadablePrivacyHeaderWithholdsTheNumber) {
+  StartEndpoint();
+  SippProcess caller(Scenario("uac_unreadable_privacy_expect_403.xml"),
+                     {"-s", kHotlineNumber, Target()});
+  auto call = events_.WaitFor<IncomingCall>();
+  ASSERT_TRUE(call) << caller.Logs();
+  EXPECT_TRUE(call->caller_withheld);
+  EXPECT_EQ(call->caller_user, "");
+  endpoint_->Reject(call->leg, 403, "Forbidden");
+  ASSERT_TRUE(events_.WaitEnded(call->leg));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+}
+
 TEST_F(SipEndpointTest, WithheldCallerIsFlaggedAndNotPassedOn) {
   StartEndpoint();
   SippProcess caller(Scenario("uac_anonymous_expect_403.xml"), {"-s", kHotlineNumber, Target()});
