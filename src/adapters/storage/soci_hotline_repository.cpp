@@ -108,8 +108,9 @@ std::vector<UserId> SelectAgents(soci::session& session, HotlineId hotline) {
 }
 
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
+template <typename Key = long long>
 std::vector<Hotline> SelectHotlines(soci::session& session, const std::string& where,
-                                    std::vector<long long> keys) {
+                                    std::vector<Key> keys) {
   soci::statement statement(session);
   statement.alloc();
   statement.prepare(std::string(kHotlineColumns) + where);
@@ -225,18 +226,9 @@ Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
 Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::string& number) {
   return database_.Run("find hotline by number",
                        [&](soci::session& session) -> std::optional<Hotline> {
-    soci::statement statement(session);
-    statement.alloc();
-    statement.prepare(std::string(kHotlineColumns) + " WHERE number = :number");
-    std::string key = number;
-    statement.exchange(soci::use(key));
-    HotlineRow row;
-    row.Bind(statement);
-    statement.define_and_bind();
-    if (!statement.execute(true)) return std::nullopt;
-    Hotline hotline = row.ToHotline();
-    hotline.agents = SelectAgents(session, hotline.id);
-    return hotline;
+    auto hotlines = SelectHotlines<std::string>(session, " WHERE number = :number", {number});
+    if (hotlines.empty()) return std::nullopt;
+    return hotlines.front();
   });
 }
 
