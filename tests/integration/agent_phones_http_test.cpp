@@ -190,6 +190,21 @@ TEST_F(AgentPhonesHttpTest, EveryBadFieldIsReportedAtOnce) {
   EXPECT_EQ(CreatePhone(Pat(max_token_), max_, "+4924155660", "", umlauts).status, 201);
 }
 
+TEST_F(AgentPhonesHttpTest, NamesWithControlOrBidiOverrideCharactersAre400) {
+  for (const std::string& name :
+       {std::string("\0", 1), std::string("Max\0", 4), std::string("Max\x01"),
+        std::string("a\x1F" "b"), std::string("a\x7F" "b"), std::string("Max\tmobile"),
+        std::string("Max\nmobile"), std::string("evil\xE2\x80\xAE" "gnp"),
+        std::string("a\xE2\x81\xA6" "b")}) {
+    const auto problem =
+        ExpectProblem(CreatePhone(Pat(max_token_), max_, "+4924155660", "", name), 400);
+    ASSERT_EQ(ErrorFields(problem), std::vector<std::string>{"name"}) << nlohmann::json(name);
+    EXPECT_NE(problem["errors"][0]["message"].get<std::string>().find("must not contain"),
+              std::string::npos);
+  }
+  EXPECT_EQ(CreatePhone(Pat(max_token_), max_, "+4924155660").Json()["name"], "Mobile");
+}
+
 TEST_F(AgentPhonesHttpTest, SameNumberTwiceAndTheTwentyFirstPhoneConflict) {
   ASSERT_EQ(CreatePhone(Pat(max_token_), max_, "+4924155660").status, 201);
   ExpectProblem(CreatePhone(Pat(max_token_), max_, "0049 241 55660"), 409);

@@ -171,6 +171,36 @@ TEST_F(HotlinesHttpTest, ValidatesEveryField) {
   EXPECT_EQ(Create(Pat(ann_token_), body).status, 201);
 }
 
+TEST_F(HotlinesHttpTest, ControlCharactersAreRefusedLineBreaksOnlyInSpokenTexts) {
+  struct Case {
+    const char* field;
+    std::string value;
+    bool accepted;
+  };
+  const Case cases[] = {
+      {"name", std::string("\0", 1), false},
+      {"name", "Notruf\x1B[31m", false},
+      {"name", "Notruf\nAachen", false},
+      {"name", "\xE2\x80\xAE" "fruton", false},
+      {"ttsInbound", "Hallo\x07", false},
+      {"ttsOutbound", std::string("Hallo\0", 6), false},
+      {"ttsInbound", "a\xE2\x81\xA7" "b", false},
+      {"ttsInbound", "Hallo.\nBitte warten.", true},
+      {"ttsOutbound", "Anruf\tder Hotline.\r\nDr\xC3\xBC" "cken Sie 1.", true},
+  };
+  for (const auto& c : cases) {
+    auto body = Draft(org_a_);
+    body[c.field] = c.value;
+    const auto result = Create(Pat(ann_token_), body);
+    if (c.accepted) {
+      EXPECT_EQ(result.status, 201) << c.field << " " << nlohmann::json(c.value) << result.body;
+      continue;
+    }
+    EXPECT_EQ(ErrorFields(ExpectProblem(result, 400)), std::vector<std::string>{c.field})
+        << c.field << " " << nlohmann::json(c.value);
+  }
+}
+
 TEST_F(HotlinesHttpTest, MembersReadAdminsWriteOthersSeeNothing) {
   const std::int64_t id = Create(Pat(ann_token_), Draft(org_a_)).Json()["id"];
   const std::string path = "/v1/hotlines/" + Str(id);

@@ -84,5 +84,20 @@ TEST_F(SipCustomerHttpTest, EveryFieldIsValidated) {
   EXPECT_EQ(Post(Pat(ann_token_), uk).status, 201);
 }
 
+TEST_F(SipCustomerHttpTest, ControlAndBidiOverrideCharactersAreRefused) {
+  for (const char* field : {"name", "street", "city", "cityCode"}) {
+    for (const std::string& value :
+         {std::string("\0", 1), std::string("Markt\x01"), std::string("Markt\n1"),
+          std::string("Markt\x7F"), std::string("\xE2\x80\xAE" "tkraM")}) {
+      auto body = Customer(org_a_);
+      body[field] = value;
+      EXPECT_EQ(ErrorFields(ExpectProblem(Post(Pat(ann_token_), body), 400)),
+                std::vector<std::string>{field})
+          << field << " " << nlohmann::json(value);
+    }
+  }
+  EXPECT_EQ(Post(Pat(ann_token_), Customer(org_a_)).status, 201);
+}
+
 }  // namespace
 }  // namespace fr::testing

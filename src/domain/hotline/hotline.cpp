@@ -39,8 +39,10 @@ const char* NumberStateName(NumberState state) {
 Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
   std::vector<FieldError> errors;
   auto name = CheckText("name", draft.name, 1, 100, errors);
-  auto tts_inbound = CheckText("ttsInbound", draft.tts_inbound, 0, kMaxTtsLength, errors);
-  auto tts_outbound = CheckText("ttsOutbound", draft.tts_outbound, 0, kMaxTtsLength, errors);
+  auto tts_inbound = CheckText("ttsInbound", draft.tts_inbound, 0, kMaxTtsLength, errors,
+                               TextKind::kSpeech);
+  auto tts_outbound = CheckText("ttsOutbound", draft.tts_outbound, 0, kMaxTtsLength, errors,
+                                TextKind::kSpeech);
   const auto check_channels = [&errors](const char* field, int value) {
     if (value < 1 || value > kMaxChannels) {
       errors.push_back({field, "must be an integer between 1 and 100"});

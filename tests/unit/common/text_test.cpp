@@ -70,6 +70,41 @@ TEST(CheckText, ReportsEachProblemWithTheFieldName) {
   EXPECT_EQ(errors[2].message, "must be valid UTF-8");
 }
 
+// Table-driven: each text, whether a name (kLine) and a text to speak (kSpeech) accept it.
+TEST(CheckText, RefusesControlAndBidiOverrideCharacters) {
+  struct Case {
+    std::string text;
+    bool line_ok;
+    bool speech_ok;
+  };
+  const Case cases[] = {
+      {std::string("\0", 1), false, false},                 // NUL alone: not "non-empty"
+      {std::string("Max\0mobile", 11), false, false},
+      {"Max\x01", false, false},
+      {"a\x1F" "b", false, false},
+      {"a\x7F" "b", false, false},                          // DEL
+      {"a\xC2\x85" "b", false, false},                      // U+0085, a C1 control
+      {"Notruf\tAachen", false, true},
+      {"Hallo.\nBitte warten.", false, true},
+      {"Hallo.\r\nBitte warten.", false, true},
+      {"a\xE2\x80\xA8" "b", false, true},                  // U+2028 line separator
+      {"evil\xE2\x80\xAEgnp.exe", false, false},           // U+202E right-to-left override
+      {"a\xE2\x81\xA6" "b", false, false},                 // U+2066 left-to-right isolate
+      {"a\xE2\x81\xA9" "b", false, false},                 // U+2069 pop directional isolate
+      {"\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xE2\x80\x8F" "1", true, true},  // Hebrew, RLM mark
+      {"Stra\xC3\x9F" "e \xF0\x9F\x9A\x91", true, true},     // ß and an emoji
+  };
+  for (const Case& test : cases) {
+    std::vector<FieldError> errors;
+    EXPECT_EQ(CheckText("name", test.text, 1, 100, errors).has_value(), test.line_ok)
+        << "line: " << testing::PrintToString(test.text);
+    EXPECT_EQ(CheckText("ttsInbound", test.text, 0, 300, errors, TextKind::kSpeech).has_value(),
+              test.speech_ok)
+        << "speech: " << testing::PrintToString(test.text);
+    for (const FieldError& error : errors) EXPECT_NE(error.message.find("must not contain"), std::string::npos);
+  }
+}
+
 TEST(FormatTimestamp, IsRfc3339UtcWithMilliseconds) {
   EXPECT_EQ(FormatTimestamp(FromEpochMillis(0)), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestamp(FromEpochMillis(1'795'929'686'123)), "2026-11-29T05:21:26.123Z");
