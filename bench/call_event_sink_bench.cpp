@@ -28,13 +28,14 @@ Timestamp Now() { return std::chrono::time_point_cast<std::chrono::milliseconds>
 void ReportCall(CallEventSink& sink, HotlineId hotline) {
   const CallHandle call = sink.OpenCall(hotline, "004924112345", Now());
   sink.AddEntry(call, {Now(), CallEntryType::kCallReceived});
-  const LegHandle in = sink.OpenLeg(call, LegDirection::kInbound, "004924112345", "004924155660000", Now());
+  const LegHandle in = sink.OpenLeg(call, LegDirection::kInbound, "004924112345", "004924155660000", Now(), std::nullopt);
   sink.AnswerLeg(in, Now());
   sink.AddEntry(call, {Now(), CallEntryType::kGreetingPlayed});
   std::vector<LegHandle> agents;
   for (int agent = 1; agent <= 2; ++agent) {
     sink.AddEntry(call, {Now(), CallEntryType::kAgentDialed, UserId(agent), AgentPhoneId(agent), {}});
-    agents.push_back(sink.OpenLeg(call, LegDirection::kOutbound, "004924155660000", "004915112345678", Now()));
+    agents.push_back(sink.OpenLeg(call, LegDirection::kOutbound, "004924155660000", "004915112345678", Now(),
+                                    AgentPhoneRef{UserId(1), AgentPhoneId(1)}));
     sink.AddEntry(call, {Now(), CallEntryType::kAgentRinging, UserId(agent), AgentPhoneId(agent), {}});
   }
   sink.AnswerLeg(agents[0], Now());
@@ -63,9 +64,9 @@ class OneTransactionPerEvent final : public CallEventSink {
     Write(CallClosed{call, outcome, by, at});
   }
   LegHandle OpenLeg(CallHandle call, LegDirection direction, std::optional<std::string> from,
-                    std::string to, Timestamp at) override {
+                    std::string to, Timestamp at, std::optional<AgentPhoneRef> agent) override {
     const LegHandle leg{++next_};
-    Write(LegOpened{leg, call, direction, std::move(from), std::move(to), at});
+    Write(LegOpened{leg, call, direction, std::move(from), std::move(to), at, agent});
     return leg;
   }
   void AnswerLeg(LegHandle leg, Timestamp at) override { Write(LegAnswered{leg, at}); }

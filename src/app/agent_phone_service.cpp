@@ -20,6 +20,16 @@ Status ExplainDuplicate(Status status, const AgentPhone& phone) {
 
 }  // namespace
 
+Status AgentPhoneService::RefuseOwnNumber(const AgentPhone& phone) {
+  FR_ASSIGN_OR_RETURN(const bool own, numbers_.Contains(phone.phone));
+  if (!own) return Ok();
+  // A hotline's number as an agent phone makes the service call itself through the trunk:
+  // a loop that costs money on both legs.
+  return Error::InvalidArgument(
+      "The agent phone is invalid.",
+      {{"phone", "is a number of this service (a hotline number), not a phone of a person"}});
+}
+
 Result<Access> AgentPhoneService::AccessTo(const Principal& principal, UserId owner,
                                            std::optional<OrganizationId> via) {
   std::optional<Membership> owner_membership;
@@ -43,6 +53,7 @@ Result<AgentPhone> AgentPhoneService::Create(const Principal& principal,
   FR_ASSIGN_OR_RETURN(const AgentPhone phone, ValidateAgentPhone(draft, plan_));
   FR_ASSIGN_OR_RETURN(const Access access, AccessTo(principal, draft.user_id, via));
   if (!CanWrite(access)) return NoAccessToOwner();
+  FR_RETURN_IF_ERROR(RefuseOwnNumber(phone));
   auto created = phones_.Create(phone);
   if (!created.ok()) return ExplainDuplicate(std::move(created).error(), phone).error();
   return created;
@@ -71,6 +82,7 @@ Result<AgentPhone> AgentPhoneService::Update(const Principal& principal, AgentPh
   }
   if (!errors.empty()) return Error::InvalidArgument("The agent phone is invalid.", std::move(errors));
   AgentPhone updated = std::move(validated).value();
+  FR_RETURN_IF_ERROR(RefuseOwnNumber(updated));
   updated.id = existing.id;
   FR_RETURN_IF_ERROR(ExplainDuplicate(phones_.Update(updated), updated));
   return updated;

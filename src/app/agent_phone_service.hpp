@@ -6,6 +6,7 @@
 #include "common/result.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
 #include "domain/agent_phone/agent_phone_repository.hpp"
+#include "domain/hotline/hotline_repository.hpp"
 #include "identity/authorization.hpp"
 #include "identity/principal.hpp"
 #include "identity/repositories.hpp"
@@ -17,13 +18,14 @@ namespace fr {
 class AgentPhoneService {
  public:
   AgentPhoneService(AgentPhoneRepository& phones, OrganizationRepository& organizations,
-                    const NumberingPlan& plan)
-      : phones_(phones), organizations_(organizations), plan_(plan) {}
+                    NumberInventory& numbers, const NumberingPlan& plan)
+      : phones_(phones), organizations_(organizations), numbers_(numbers), plan_(plan) {}
 
   // Errors: kPermissionDenied when the caller may not see `owner`'s phones.
   Result<std::vector<AgentPhone>> List(const Principal& principal, UserId owner,
                                        std::optional<OrganizationId> via);
-  // Errors: kInvalidArgument (fields), kPermissionDenied (no access to draft.user_id),
+  // Errors: kInvalidArgument (fields; also a number of the service's own inventory, which
+  // would make the service call itself), kPermissionDenied (no access to draft.user_id),
   // kAlreadyExists (same number twice), kResourceExhausted (too many phones).
   Result<AgentPhone> Create(const Principal& principal, std::optional<OrganizationId> via,
                             const AgentPhoneDraft& draft);
@@ -37,12 +39,15 @@ class AgentPhoneService {
  private:
   Result<Access> AccessTo(const Principal& principal, UserId owner,
                           std::optional<OrganizationId> via);
+  // Errors: kInvalidArgument when `phone` is one of the service's own numbers.
+  Status RefuseOwnNumber(const AgentPhone& phone);
   // The phone `id` if the caller may write it; kNotFound otherwise.
   Result<AgentPhone> WritablePhone(const Principal& principal, AgentPhoneId id,
                                    std::optional<OrganizationId> via);
 
   AgentPhoneRepository& phones_;
   OrganizationRepository& organizations_;
+  NumberInventory& numbers_;
   const NumberingPlan& plan_;
 };
 

@@ -1,5 +1,8 @@
 #include "app/call_record_service.hpp"
 
+#include <map>
+
+#include "domain/numbers/number_rules.hpp"
 #include "identity/authorization.hpp"
 
 namespace fr {
@@ -11,26 +14,53 @@ Error NoSuchHotline() { return Error::NotFound("No such hotline."); }
 
 }  // namespace
 
-Status CallRecordService::CheckAccess(const Principal& principal, HotlineId hotline) {
-  FR_ASSIGN_OR_RETURN(const auto found, hotlines_.Find(hotline));
+Result<Hotline> CallRecordService::ReadableHotline(const Principal& principal,
+                                                  HotlineId hotline) {
+  FR_ASSIGN_OR_RETURN(auto found, hotlines_.Find(hotline));
   if (!found || !IsOrganizationMember(principal, found->organization_id)) return NoSuchHotline();
   if (!CanRead(CallRecordAccess(principal, found->organization_id))) {
     return Error::PermissionDenied(
         "Only admins of the organization may read call logs and telephone records: they hold "
         "callers' phone numbers.");
   }
+  return std::move(*found);
+}
+
+Status CallRecordService::MaskAgentNumbers(const Principal& principal,
+                                           OrganizationId organization,
+                                           std::vector<TelephoneRecord>& records) {
+  std::map<std::int64_t, bool> may_see;  // by agent user id: one membership read per agent
+  for (TelephoneRecord& record : records) {
+    if (record.direction != LegDirection::kOutbound) continue;
+    bool visible = false;  // a leg to a phone whose owner is unknown is masked: fail closed
+    if (record.agent) {
+      const UserId agent = record.agent->user;
+      auto known = may_see.find(agent.value);
+      if (known == may_see.end()) {
+        // Read now, not cached across requests: withdrawn consent hides past calls at once.
+        FR_ASSIGN_OR_RETURN(const auto membership,
+                            organizations_.FindMembership(organization, agent));
+        known = may_see
+                    .emplace(agent.value,
+                             MaySeeAgentNumber(principal, agent, organization, membership))
+                    .first;
+      }
+      visible = known->second;
+    }
+    if (!visible) record.to = MaskedNumber(plan_, record.to);
+  }
   return Ok();
 }
 
 Result<CallLogPage> CallRecordService::ListCallLogs(const Principal& principal, HotlineId hotline,
                                                     std::int64_t limit, std::int64_t offset) {
-  FR_RETURN_IF_ERROR(CheckAccess(principal, hotline));
+  FR_RETURN_IF_ERROR(ReadableHotline(principal, hotline));
   return call_logs_.ListCallLogs(hotline, limit, offset);
 }
 
 Result<CallLog> CallRecordService::GetCallLog(const Principal& principal, HotlineId hotline,
                                               CallLogId id) {
-  FR_RETURN_IF_ERROR(CheckAccess(principal, hotline));
+  FR_RETURN_IF_ERROR(ReadableHotline(principal, hotline));
   FR_ASSIGN_OR_RETURN(auto log, call_logs_.FindCallLog(hotline, id));
   if (!log) return Error::NotFound("No such call log for this hotline.");
   return std::move(*log);
@@ -40,8 +70,10 @@ Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecords(const Princi
                                                                     HotlineId hotline,
                                                                     std::int64_t limit,
                                                                     std::int64_t offset) {
-  FR_RETURN_IF_ERROR(CheckAccess(principal, hotline));
-  return call_logs_.ListTelephoneRecords(hotline, limit, offset);
+  FR_ASSIGN_OR_RETURN(const Hotline readable, ReadableHotline(principal, hotline));
+  FR_ASSIGN_OR_RETURN(auto page, call_logs_.ListTelephoneRecords(hotline, limit, offset));
+  FR_RETURN_IF_ERROR(MaskAgentNumbers(principal, readable.organization_id, page.records));
+  return page;
 }
 
 Result<std::int64_t> CallRecordService::CloseInterruptedCalls() {

@@ -8,7 +8,9 @@
 #include "domain/call_log/call_log.hpp"
 #include "domain/call_log/call_log_repository.hpp"
 #include "domain/hotline/hotline_repository.hpp"
+#include "domain/numbers/phone_number.hpp"
 #include "identity/principal.hpp"
+#include "identity/repositories.hpp"
 
 namespace fr {
 
@@ -17,12 +19,19 @@ struct CallRetentionPolicy {
 };
 
 // Call logs and telephone records of hotlines: they hold callers' numbers, so only the
-// organisation's admins read them. Thread-safe.
+// organisation's admins read them. The agents' own numbers in them are shown only as
+// MaySeeAgentNumber allows, masked otherwise, decided at each read. Thread-safe.
 class CallRecordService {
  public:
-  CallRecordService(HotlineRepository& hotlines, CallLogRepository& call_logs, const Clock& clock,
-                    CallRetentionPolicy retention)
-      : hotlines_(hotlines), call_logs_(call_logs), clock_(clock), retention_(retention) {}
+  CallRecordService(HotlineRepository& hotlines, CallLogRepository& call_logs,
+                    OrganizationRepository& organizations, const NumberingPlan& plan,
+                    const Clock& clock, CallRetentionPolicy retention)
+      : hotlines_(hotlines),
+        call_logs_(call_logs),
+        organizations_(organizations),
+        plan_(plan),
+        clock_(clock),
+        retention_(retention) {}
 
   // Errors (all three): kNotFound when the hotline does not exist or the caller is not in its
   // organisation; kPermissionDenied when the caller is a member but not an admin.
@@ -39,11 +48,16 @@ class CallRecordService {
   Result<std::int64_t> PurgeExpired();
 
  private:
-  // Errors: as the methods above.
-  Status CheckAccess(const Principal& principal, HotlineId hotline);
+  // The hotline, when the caller may read its calls. Errors: as the methods above.
+  Result<Hotline> ReadableHotline(const Principal& principal, HotlineId hotline);
+  // Masks the agents' numbers in `records` that `principal` may not see.
+  Status MaskAgentNumbers(const Principal& principal, OrganizationId organization,
+                          std::vector<TelephoneRecord>& records);
 
   HotlineRepository& hotlines_;
   CallLogRepository& call_logs_;
+  OrganizationRepository& organizations_;
+  const NumberingPlan& plan_;
   const Clock& clock_;
   CallRetentionPolicy retention_;
 };

@@ -54,7 +54,11 @@ Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline&
         return t.number == number->international;
       });
       // Two agents sharing one phone: ring it once.
-      if (!duplicate) targets.push_back({agent, phone.id, number->international});
+      if (duplicate) continue;
+      FR_ASSIGN_OR_RETURN(const bool own, numbers_.Contains(number->international));
+      std::optional<std::string> refusal;
+      if (own) refusal = "The phone's number is one of this service's own numbers; it is never called.";
+      targets.push_back({agent, phone.id, number->international, std::move(refusal)});
     }
   }
   return targets;

@@ -18,6 +18,9 @@ struct AgentTarget {
   UserId user;
   AgentPhoneId phone;
   std::string number;  // "00…"
+  // Why this phone must not be called although it is active (it is one of the service's own
+  // numbers); empty when it may be called. Refused phones are listed so the call log says why.
+  std::optional<std::string> refusal;
 };
 
 // What the telephony engine asks about a call: which hotline a dialed number reaches, which

@@ -50,9 +50,9 @@ void GroupCommitCallEventSink::CloseCall(CallHandle call, CallOutcome outcome,
 
 LegHandle GroupCommitCallEventSink::OpenLeg(CallHandle call, LegDirection direction,
                                             std::optional<std::string> from, std::string to,
-                                            Timestamp at) {
+                                            Timestamp at, std::optional<AgentPhoneRef> agent) {
   const LegHandle leg{next_leg_.fetch_add(1, std::memory_order_relaxed)};
-  Enqueue(LegOpened{leg, call, direction, std::move(from), std::move(to), at});
+  Enqueue(LegOpened{leg, call, direction, std::move(from), std::move(to), at, agent});
   return leg;
 }
 

@@ -59,7 +59,7 @@ class GroupCommitCallEventSink final : public CallEventSink {
   void CloseCall(CallHandle call, CallOutcome outcome, std::optional<AnsweredBy> answered_by,
                  Timestamp at) override;
   LegHandle OpenLeg(CallHandle call, LegDirection direction, std::optional<std::string> from,
-                    std::string to, Timestamp at) override;
+                    std::string to, Timestamp at, std::optional<AgentPhoneRef> agent) override;
   void AnswerLeg(LegHandle leg, Timestamp at) override;
   void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
                 Timestamp at) override;

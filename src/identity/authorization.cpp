@@ -46,4 +46,9 @@ Access AgentPhoneAccess(const Principal& principal, UserId owner,
   return owner_consents ? Access::kReadWrite : Access::kNone;
 }
 
+bool MaySeeAgentNumber(const Principal& principal, UserId agent, OrganizationId organization,
+                       const std::optional<Membership>& agent_membership) {
+  return AgentPhoneAccess(principal, agent, organization, agent_membership) != Access::kNone;
+}
+
 }  // namespace fr

@@ -35,4 +35,12 @@ Access AgentPhoneAccess(const Principal& principal, UserId owner,
                         std::optional<OrganizationId> via_organization,
                         const std::optional<Membership>& owner_membership);
 
+// An agent's own phone number where it appears in an organisation's records of calls (telephone
+// records, call-log entries, and every later view of them): the agent sees it, and a reader
+// acting for `organization` only while the agent is a member of it and consents, as for the
+// phones themselves (decision 0018). `agent_membership` is the agent's membership in
+// `organization` as currently stored, so withdrawn consent hides past calls too.
+bool MaySeeAgentNumber(const Principal& principal, UserId agent, OrganizationId organization,
+                       const std::optional<Membership>& agent_membership);
+
 }  // namespace fr

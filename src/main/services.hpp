@@ -41,11 +41,11 @@ struct Services {
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
-        agent_phone_service(agent_phones, organizations, numbering_plan),
+        agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
-        call_records(hotlines, call_logs, clock, retention),
+        call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
         call_routing(hotlines, agent_phones, numbers, numbering_plan) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.

@@ -205,6 +205,26 @@ TEST_F(AgentPhonesHttpTest, NamesWithControlOrBidiOverrideCharactersAre400) {
   EXPECT_EQ(CreatePhone(Pat(max_token_), max_, "+4924155660").Json()["name"], "Mobile");
 }
 
+// A hotline number as an agent phone would make the service call itself through the trunk.
+TEST_F(AgentPhonesHttpTest, TheServicesOwnNumbersAreRefusedAsAgentPhones) {
+  server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                 "004924155670000", "--to", "004924155670001"});
+  for (const char* own : {"+49 241 55670000", "004924155670001"}) {
+    const auto problem = ExpectProblem(CreatePhone(Pat(max_token_), max_, own), 400);
+    ASSERT_EQ(ErrorFields(problem), std::vector<std::string>{"phone"}) << own;
+    EXPECT_NE(problem["errors"][0]["message"].get<std::string>().find("number of this service"),
+              std::string::npos);
+  }
+  // Nor can an existing phone be changed to one; a neighbouring number is a person's.
+  const std::int64_t id = MaxPhone();
+  const nlohmann::json replaced = {{"isActive", true}, {"name", "Mobile"},
+                                   {"phone", "+49 241 55670000"}, {"userID", max_}};
+  ExpectProblem(client_->SendJson("PUT", "/v1/agent-phones/" + Str(id), {Pat(max_token_)},
+                                  replaced.dump()),
+                400);
+  EXPECT_EQ(CreatePhone(Pat(max_token_), max_, "+49 241 55670002").status, 201);
+}
+
 TEST_F(AgentPhonesHttpTest, SameNumberTwiceAndTheTwentyFirstPhoneConflict) {
   ASSERT_EQ(CreatePhone(Pat(max_token_), max_, "+4924155660").status, 201);
   ExpectProblem(CreatePhone(Pat(max_token_), max_, "0049 241 55660"), 409);

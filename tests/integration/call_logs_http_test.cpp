@@ -36,7 +36,7 @@ class CallScript {
       Entry(call, "agent_dialed", t0 + 3000, agents[i]);
       Add({{"op", "open_leg"}, {"leg", AgentLeg(call, i)}, {"call", call},
            {"direction", "outbound"}, {"from", hotline_number_}, {"to", agents[i].number},
-           {"at", t0 + 3000}});
+           {"at", t0 + 3000}, {"userID", agents[i].user}, {"agentPhoneID", agents[i].phone}});
       Entry(call, "agent_ringing", t0 + 3200, agents[i]);
     }
   }
@@ -258,6 +258,52 @@ TEST_F(CallLogsHttpTest, RealisticCallsReadBackNewestFirst) {
   EXPECT_EQ(bridged_agent_leg["from"], hotline_number_);
   EXPECT_EQ(bridged_agent_leg["disposition"], "answered");
   EXPECT_EQ(bridged_agent_leg["billableSeconds"], 63) << "answered at +8 s, ended at +70.5 s";
+}
+
+// An agent's own number reaches a reader only with the agent's consent (decision 0018): masked
+// otherwise, in every record, and decided at each read.
+TEST_F(CallLogsHttpTest, AgentNumbersAreMaskedWithoutTheAgentsConsent) {
+  const std::vector<Agent> agents = {agents_[0], {max_, 77, "00491701234567"}};
+  CallScript script(hotline_, hotline_number_);
+  script.Answered("answered", "004924112345", NowMillis() - 60'000, agents);
+  Feed(script);
+  const auto to_of = [](const json& page, std::int64_t user) {
+    for (const auto& record : page["records"]) {
+      if (record["userID"] == user) return record["to"].get<std::string>();
+    }
+    return std::string("(no leg)");
+  };
+  const std::string records = Path("/telephone-records");
+
+  // Max consents: Ann (admin) sees his number; her own is hers to see.
+  json page = GetJson(records, Pat(ann_token_));
+  EXPECT_EQ(to_of(page, max_), "00491701234567");
+  EXPECT_EQ(to_of(page, ann_), agents_[0].number);
+  // Ann never allowed admin access: the organisation's token sees her number masked.
+  page = GetJson(records, Api(org_a_token_));
+  // German mobile numbers have a four-digit network code here: "1511".
+  EXPECT_EQ(to_of(page, ann_), "00491511*****78") << page;
+  EXPECT_EQ(to_of(page, max_), "00491701234567");
+
+  ASSERT_EQ(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)},
+                              R"({"allowAdminAccess": false})").status, 200);
+  for (const std::string& reader : {Pat(ann_token_), Api(org_a_token_)}) {
+    page = GetJson(records, reader);
+    EXPECT_EQ(to_of(page, max_), "0049170*****67") << "the issue's own example";
+    for (const auto& record : page["records"]) {
+      if (record["direction"] == "inbound") {
+        EXPECT_EQ(record["from"], "004924112345") << "admins see callers' numbers";
+        EXPECT_EQ(record["userID"], nullptr);
+      }
+    }
+  }
+  ASSERT_EQ(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)},
+                              R"({"allowAdminAccess": true})").status, 200);
+  EXPECT_EQ(to_of(GetJson(records, Pat(ann_token_)), max_), "00491701234567");
+
+  // Once Max leaves the organisation, no consent of his covers it.
+  server_.Admin({"member", "remove", "--org", Str(org_a_), "--user", Str(max_)});
+  EXPECT_EQ(to_of(GetJson(records, Pat(ann_token_)), max_), "0049170*****67");
 }
 
 TEST_F(CallLogsHttpTest, PaginationAndParameterErrors) {

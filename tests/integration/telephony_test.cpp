@@ -249,6 +249,42 @@ TEST_F(TelephonyTest, TheFirstAgentToAnswerTakesTheCallTheOtherStopsRinging) {
   }
   EXPECT_EQ(disposition_by_phone["004915112340001"], "answered");
   EXPECT_EQ(disposition_by_phone["004915112340002"], "cancelled");
+
+  // Each leg to an agent names the agent's phone. Max's number reaches Ann only while Max
+  // consents, and his withdrawal hides the past call too; Ann has not consented to admin
+  // access, so the organisation's API token sees her number masked.
+  std::map<std::int64_t, json> leg_by_user;
+  for (const auto& record : records) {
+    if (record["direction"] == "outbound") leg_by_user[record["userID"]] = record;
+  }
+  ASSERT_EQ(leg_by_user.size(), 2u) << records;
+  EXPECT_EQ(leg_by_user[max_]["agentPhoneID"], created.Json()["id"]);
+  EXPECT_EQ(leg_by_user[ann_]["agentPhoneID"], agent_phone_);
+  ASSERT_EQ(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)},
+                              R"({"allowAdminAccess": false})").status, 200);
+  const auto to_of = [](const json& records, std::int64_t user) {
+    for (const auto& record : records) {
+      if (record["userID"] == user) return record["to"].get<std::string>();
+    }
+    return std::string();
+  };
+  // "00", country code 49 and network code 1511 stay, as do the last two digits.
+  const auto masked = [](const std::string& number) {
+    return number.substr(0, 8) + std::string(number.size() - 10, '*') + number.substr(number.size() - 2);
+  };
+  const json withdrawn = Records(hotline);
+  EXPECT_EQ(to_of(withdrawn, max_), masked("004915112340002")) << withdrawn;
+  EXPECT_EQ(to_of(withdrawn, ann_), "004915112340001") << "Ann sees her own number";
+  const json via_token = client_->Get("/v1/hotlines/" + Str(hotline) + "/telephone-records",
+                                      {Api(org_a_token_)}).Json()["records"];
+  EXPECT_EQ(to_of(via_token, ann_), masked("004915112340001")) << via_token;
+  EXPECT_EQ(to_of(via_token, max_), masked("004915112340002"));
+  const std::string log_text = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs/" +
+                                            Str(log["id"]), {Api(org_a_token_)}).body;
+  EXPECT_EQ(log_text.find("5112340002"), std::string::npos) << "no number in the entries";
+  ASSERT_EQ(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)},
+                              R"({"allowAdminAccess": true})").status, 200);
+  EXPECT_EQ(to_of(Records(hotline), max_), "004915112340002") << "consent given again";
 }
 
 TEST_F(TelephonyTest, AgentHangsUpFirst) {
@@ -349,6 +385,30 @@ TEST_F(TelephonyTest, NoActiveAgentPhoneIsAMissedCallAtOnce) {
   EXPECT_TRUE(Has(Types(log), "no_agent_available")) << log;
   EXPECT_FALSE(Has(Types(log), "agent_dialed"));
   EXPECT_EQ(Records(hotline).size(), 1u) << "only the caller's leg";
+}
+
+// The API refuses a hotline number as an agent phone; a number that joins the inventory after
+// the phone was registered must not make the service call itself either.
+TEST_F(TelephonyTest, TheEngineNeverCallsANumberOfItsOwnInventory) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                 "004915112340001", "--to", "004915112340001"});
+  RtpProbe caller_audio;
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "missed");
+  const auto types = Types(log);
+  EXPECT_FALSE(Has(types, "agent_dialed")) << log;
+  json failed;
+  for (const auto& entry : log["entries"]) {
+    if (entry["type"] == "agent_failed") failed = entry;
+  }
+  ASSERT_TRUE(failed.is_object()) << log;
+  EXPECT_EQ(failed["agentPhoneID"], agent_phone_);
+  EXPECT_NE(failed["detail"].get<std::string>().find("own numbers"), std::string::npos) << failed;
+  EXPECT_EQ(Records(hotline).size(), 1u) << "no leg to the agent: nothing was dialled";
+  EXPECT_NE(server_.Stderr().find("is not called"), std::string::npos) << "and a log line says why";
 }
 
 TEST_F(TelephonyTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {

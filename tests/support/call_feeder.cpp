@@ -8,7 +8,8 @@
 // Operations: {"op":"open_call","call":"c1","hotline":1,"caller":"0049…"|null,"at":MS}
 //             {"op":"entry","call":"c1","type":"agent_dialed","at":MS,"userID":2,"agentPhoneID":3,"detail":"…"}
 //             {"op":"close_call","call":"c1","outcome":"answered","at":MS,"answeredBy":{"userID":2,"agentPhoneID":3}}
-//             {"op":"open_leg","leg":"l1","call":"c1","direction":"inbound","from":"…"|null,"to":"…","at":MS}
+//             {"op":"open_leg","leg":"l1","call":"c1","direction":"inbound","from":"…"|null,"to":"…","at":MS,
+//              "userID":2,"agentPhoneID":3}   (the last two on legs to an agent's phone)
 //             {"op":"answer_leg","leg":"l1","at":MS}
 //             {"op":"close_leg","leg":"l1","disposition":"answered","sipStatus":200,"at":MS}
 #include <chrono>
@@ -66,9 +67,14 @@ class ScriptPlayer {
                       fr::ParseCallOutcome(op.at("outcome").get<std::string>()).value(), answered_by,
                       At(op));
     } else if (name == "open_leg") {
+      std::optional<fr::AgentPhoneRef> agent;
+      if (const auto user = Optional<std::int64_t>(op, "userID")) {
+        agent = fr::AgentPhoneRef{fr::UserId(*user),
+                                  fr::AgentPhoneId(op.at("agentPhoneID").get<std::int64_t>())};
+      }
       legs_[op.at("leg")] = sink_.OpenLeg(
           calls_.at(op.at("call")), fr::ParseLegDirection(op.at("direction").get<std::string>()).value(),
-          Optional<std::string>(op, "from"), op.at("to").get<std::string>(), At(op));
+          Optional<std::string>(op, "from"), op.at("to").get<std::string>(), At(op), agent);
     } else if (name == "answer_leg") {
       sink_.AnswerLeg(legs_.at(op.at("leg")), At(op));
     } else if (name == "close_leg") {

@@ -48,7 +48,11 @@ Json RecordJson(const TelephoneRecord& record) {
           {"id", record.id.value},
           {"sipStatus", OrNull(record.sip_status, [](int status) { return status; })},
           {"startTime", FormatTimestamp(record.start_time)},
-          {"to", record.to}};
+          {"to", record.to},
+          {"userID", OrNull(record.agent, [](const AgentPhoneRef& agent) { return agent.user.value; })},
+          {"agentPhoneID", OrNull(record.agent, [](const AgentPhoneRef& agent) {
+             return agent.agent_phone.value;
+           })}};
 }
 
 struct PageQuery {

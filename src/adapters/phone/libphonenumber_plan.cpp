@@ -60,6 +60,9 @@ std::optional<PhoneNumber> ParseIn(const std::string& text, const std::string& r
   number.international = "00" + e164.substr(1);
   util.GetRegionCodeForNumber(parsed, &number.region);
   number.type = TypeOf(util.GetNumberType(parsed));
+  number.country_code_digits = std::to_string(parsed.country_code()).size();
+  number.destination_code_digits =
+      static_cast<std::size_t>(std::max(0, util.GetLengthOfNationalDestinationCode(parsed)));
   return number;
 }
 

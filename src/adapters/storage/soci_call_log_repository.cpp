@@ -21,7 +21,8 @@ constexpr const char* kCloseCall =
     " WHERE id = :id AND end_time IS NULL";
 constexpr const char* kInsertRecord =
     "INSERT INTO telephone_records (hotline_id, call_log_id, direction, from_number, to_number,"
-    " start_time) SELECT hotline_id, id, :direction, :from_number, :to_number, :start_time"
+    " user_id, agent_phone_id, start_time) SELECT hotline_id, id, :direction, :from_number,"
+    " :to_number, :user_id, :agent_phone_id, :start_time"
     " FROM call_logs WHERE id = :call_log_id RETURNING id";
 constexpr const char* kAnswerRecord =
     "UPDATE telephone_records SET answer_time = :at WHERE id = :id AND answer_time IS NULL";
@@ -38,8 +39,9 @@ constexpr const char* kSelectEntries =
     "SELECT at, type, user_id, agent_phone_id, detail FROM call_log_entries"
     " WHERE call_log_id = :call_log_id ORDER BY id";
 constexpr const char* kRecordColumns =
-    "SELECT id, hotline_id, call_log_id, direction, from_number, to_number, start_time,"
-    " answer_time, end_time, disposition, sip_status FROM telephone_records";
+    "SELECT id, hotline_id, call_log_id, direction, from_number, to_number, user_id,"
+    " agent_phone_id, start_time, answer_time, end_time, disposition, sip_status"
+    " FROM telephone_records";
 constexpr const char* kCountRecords =
     "SELECT COUNT(*) FROM telephone_records WHERE hotline_id = :hotline_id";
 
@@ -138,11 +140,18 @@ class EventApplier {
     std::string direction = LegDirectionName(event.direction);
     auto from = Nullable<std::string>::From(event.from);
     std::string to = event.to;
+    Nullable<long long> user, agent_phone;
+    if (event.agent) {
+      user = {event.agent->user.value, soci::i_ok};
+      agent_phone = {event.agent->agent_phone.value, soci::i_ok};
+    }
     long long start = ToEpochMillis(event.at);
     long long id = 0;
     soci::indicator id_indicator = soci::i_null;
     session_ << kInsertRecord, soci::use(direction), soci::use(from.value, from.indicator),
-        soci::use(to), soci::use(start), soci::use(call_id), soci::into(id, id_indicator);
+        soci::use(to), soci::use(user.value, user.indicator),
+        soci::use(agent_phone.value, agent_phone.indicator), soci::use(start), soci::use(call_id),
+        soci::into(id, id_indicator);
     if (session_.got_data() && id_indicator == soci::i_ok) open_.legs[event.leg.value] = id;
   }
 
@@ -207,7 +216,7 @@ struct RecordRow {
   long long id = 0, hotline_id = 0, call_log_id = 0, start_time = 0;
   std::string direction, to_number;
   Nullable<std::string> from_number, disposition;
-  Nullable<long long> answer_time, end_time;
+  Nullable<long long> user_id, agent_phone_id, answer_time, end_time;
   Nullable<int> sip_status;
 
   void Bind(soci::statement& statement) {
@@ -217,6 +226,8 @@ struct RecordRow {
     statement.exchange(soci::into(direction));
     statement.exchange(soci::into(from_number.value, from_number.indicator));
     statement.exchange(soci::into(to_number));
+    statement.exchange(soci::into(user_id.value, user_id.indicator));
+    statement.exchange(soci::into(agent_phone_id.value, agent_phone_id.indicator));
     statement.exchange(soci::into(start_time));
     statement.exchange(soci::into(answer_time.value, answer_time.indicator));
     statement.exchange(soci::into(end_time.value, end_time.indicator));
@@ -232,6 +243,10 @@ struct RecordRow {
     record.direction = ParseLegDirection(direction).value_or(LegDirection::kInbound);
     record.from = from_number.ToOptional();
     record.to = to_number;
+    if (const auto user = user_id.ToOptional()) {
+      record.agent = AgentPhoneRef{UserId(*user),
+                                   AgentPhoneId(agent_phone_id.ToOptional().value_or(0))};
+    }
     record.start_time = FromEpochMillis(start_time);
     if (const auto at = answer_time.ToOptional()) record.answer_time = FromEpochMillis(*at);
     if (const auto at = end_time.ToOptional()) record.end_time = FromEpochMillis(*at);

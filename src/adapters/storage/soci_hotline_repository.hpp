@@ -52,6 +52,7 @@ class SociNumberInventory final : public NumberInventory {
              const std::string& city) override;
   Result<std::vector<InventoryNumber>> List(Timestamp now) override;
   Result<std::vector<std::string>> Countries() override;
+  Result<bool> Contains(const std::string& number) override;
 
  private:
   Database& database_;

@@ -10,6 +10,7 @@ constexpr const char* kSetRouting =
     "UPDATE phone_numbers SET routing_enabled = :enabled WHERE number = :number";
 constexpr const char* kSelectRouting =
     "SELECT routing_enabled FROM phone_numbers WHERE number = :number";
+constexpr const char* kCountNumber = "SELECT COUNT(*) FROM phone_numbers WHERE number = :number";
 constexpr const char* kSelectNumbers =
     "SELECT number, country, city, hotline_id, quarantined_until, routing_enabled"
     " FROM phone_numbers"
@@ -106,6 +107,15 @@ Result<std::vector<std::string>> SociNumberInventory::Countries() {
       } while (statement.fetch());
     }
     return countries;
+  });
+}
+
+Result<bool> SociNumberInventory::Contains(const std::string& number) {
+  return database_.Run("look up an inventory number", [&](soci::session& session) {
+    std::string key = number;
+    long long count = 0;
+    session << kCountNumber, soci::use(key), soci::into(count);
+    return count > 0;
   });
 }
 

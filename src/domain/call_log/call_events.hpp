@@ -50,6 +50,7 @@ struct LegOpened {
   std::optional<std::string> from;
   std::string to;
   Timestamp at;
+  std::optional<AgentPhoneRef> agent;  // the agent's phone `to` reaches, on legs to agents
 };
 struct LegAnswered {
   LegHandle leg;
@@ -76,9 +77,11 @@ class CallEventSink {
   virtual void AddEntry(CallHandle call, CallEntry entry) = 0;
   virtual void CloseCall(CallHandle call, CallOutcome outcome,
                          std::optional<AnsweredBy> answered_by, Timestamp at) = 0;
-  // Starts the telephone record of one leg of `call`.
+  // Starts the telephone record of one leg of `call`; `agent` names the agent's phone that
+  // `to` reaches, for a leg to an agent (nullopt otherwise).
   virtual LegHandle OpenLeg(CallHandle call, LegDirection direction,
-                            std::optional<std::string> from, std::string to, Timestamp at) = 0;
+                            std::optional<std::string> from, std::string to, Timestamp at,
+                            std::optional<AgentPhoneRef> agent) = 0;
   virtual void AnswerLeg(LegHandle leg, Timestamp at) = 0;
   virtual void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
                         Timestamp at) = 0;

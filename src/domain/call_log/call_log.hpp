@@ -53,10 +53,13 @@ struct CallEntry {
   std::optional<std::string> detail;
 };
 
-struct AnsweredBy {
+// An agent's phone, named by ids: what a leg to an agent carries besides the number, so that
+// the number can be withheld from readers the agent has not consented to.
+struct AgentPhoneRef {
   UserId user;
   AgentPhoneId agent_phone;
 };
+using AnsweredBy = AgentPhoneRef;
 
 // One inbound call to a hotline. Open (in progress) while `end_time` is empty.
 struct CallLog {
@@ -77,7 +80,10 @@ struct TelephoneRecord {
   CallLogId call_log;
   LegDirection direction = LegDirection::kInbound;
   std::optional<std::string> from;  // empty for a withheld caller
+  // The number called. For a leg to an agent this is the agent's own phone number: readers see
+  // it only while the agent consents (MaySeeAgentNumber), else masked.
   std::string to;
+  std::optional<AgentPhoneRef> agent;  // set on outbound legs to an agent's phone
   Timestamp start_time;
   std::optional<Timestamp> answer_time;
   std::optional<Timestamp> end_time;

@@ -96,6 +96,8 @@ class NumberInventory {
   virtual Result<std::vector<InventoryNumber>> List(Timestamp now) = 0;
   // The countries the inventory has numbers in ("DE", …), ordered.
   virtual Result<std::vector<std::string>> Countries() = 0;
+  // Whether `number` ("00…", normalised) is one of the service's own, in any state.
+  virtual Result<bool> Contains(const std::string& number) = 0;
 };
 
 }  // namespace fr

@@ -17,4 +17,10 @@ std::optional<PhoneNumber> CheckAgentNumber(const NumberingPlan& plan, std::stri
                                             std::string_view text,
                                             std::vector<FieldError>& errors);
 
+// `number` ("00…") as shown to a reader who may not see it: "00", the country code and the area
+// or network code, then one '*' per hidden digit, then the last two digits
+// ("00491701234567" → "0049170*****67"). At least four digits are always hidden; a string the
+// plan cannot read keeps only "00" and its last two digits.
+std::string MaskedNumber(const NumberingPlan& plan, std::string_view number);
+
 }  // namespace fr

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,8 @@ struct PhoneNumber {
   std::string international;  // "004924155660"
   std::string region;         // ISO 3166-1 alpha-2 of the number, e.g. "DE" ("001" non-geographic)
   NumberType type = NumberType::kUnknown;
+  std::size_t country_code_digits = 0;      // "49" → 2
+  std::size_t destination_code_digits = 0;  // the area or network code after it ("170" → 3)
 };
 
 // Why a string is not a usable phone number.

@@ -70,7 +70,7 @@ TEST(GroupCommitCallEventSink, HandlesAreUniqueAndEventsKeepTheirOrder) {
   const CallHandle first = sink.OpenCall(HotlineId(1), "0049241", At(0));
   const CallHandle second = sink.OpenCall(HotlineId(1), std::nullopt, At(1));
   EXPECT_NE(first, second);
-  const LegHandle leg = sink.OpenLeg(first, LegDirection::kInbound, "0049241", "0049240", At(2));
+  const LegHandle leg = sink.OpenLeg(first, LegDirection::kInbound, "0049241", "0049240", At(2), std::nullopt);
   sink.AnswerLeg(leg, At(3));
   sink.CloseLeg(leg, LegDisposition::kAnswered, 200, At(4));
   sink.CloseCall(first, CallOutcome::kAnswered, std::nullopt, At(5));
@@ -139,7 +139,7 @@ TEST(GroupCommitCallEventSink, AnEventRefusedForGoodCostsOnlyItself) {
                                 [&](const Error&, std::size_t count) { reported += count; });
   writer.Block();
   const CallHandle call = sink.OpenCall(HotlineId(1), std::nullopt, At(0));
-  const LegHandle leg = sink.OpenLeg(call, LegDirection::kInbound, std::nullopt, "0049", At(1));
+  const LegHandle leg = sink.OpenLeg(call, LegDirection::kInbound, std::nullopt, "0049", At(1), std::nullopt);
   sink.AnswerLeg(leg, At(2));
   sink.CloseLeg(leg, LegDisposition::kAnswered, 200, At(3));
   writer.Release();
@@ -200,7 +200,7 @@ TEST(GroupCommitCallEventSink, FlushReportsEventsGivenUpWhileItWaited) {
   writer.refuse_answers_ = true;
   GroupCommitCallEventSink sink(writer, FastRetries());
   const CallHandle call = sink.OpenCall(HotlineId(1), std::nullopt, At(0));
-  const LegHandle leg = sink.OpenLeg(call, LegDirection::kInbound, std::nullopt, "0049", At(1));
+  const LegHandle leg = sink.OpenLeg(call, LegDirection::kInbound, std::nullopt, "0049", At(1), std::nullopt);
   sink.AnswerLeg(leg, At(2));
   const Status flushed = sink.Flush(10s);
   ASSERT_FALSE(flushed.ok());

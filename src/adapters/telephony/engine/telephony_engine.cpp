@@ -291,7 +291,8 @@ class TelephonyEngine::Impl {
     call->handle = events_.OpenCall(call->hotline.id, caller, now);
     Note(*call, CallEntryType::kCallReceived);
     call->inbound_record =
-        events_.OpenLeg(call->handle, LegDirection::kInbound, caller, call->hotline.number, now);
+        events_.OpenLeg(call->handle, LegDirection::kInbound, caller, call->hotline.number, now,
+                        std::nullopt);
     events_.AnswerLeg(call->inbound_record, now);
     WatchMedia(*call, call->caller_stream);
     LimitDuration(*call);
@@ -361,7 +362,8 @@ class TelephonyEngine::Impl {
     const CallHandle call = events_.OpenCall(hotline.id, caller, now);
     events_.AddEntry(call, {now, CallEntryType::kCallReceived, {}, {}, {}});
     events_.AddEntry(call, {now, why, {}, {}, detail});
-    const LegHandle leg = events_.OpenLeg(call, LegDirection::kInbound, caller, hotline.number, now);
+    const LegHandle leg = events_.OpenLeg(call, LegDirection::kInbound, caller, hotline.number, now,
+                                          std::nullopt);
     events_.CloseLeg(leg, disposition, sip_status, now);
     if (why != CallEntryType::kEnded) events_.AddEntry(call, {now, CallEntryType::kEnded, {}, {}, {}});
     events_.CloseCall(call, outcome, std::nullopt, now);
@@ -406,6 +408,12 @@ class TelephonyEngine::Impl {
   }
 
   void Dial(Call& call, const AgentTarget& target) {
+    if (target.refusal) {
+      spdlog::warn("call {}: agent phone {} is not called: {}", call.id, target.phone.value,
+                   *target.refusal);
+      Note(call, CallEntryType::kAgentFailed, target, *target.refusal);
+      return;
+    }
     int& outbound_in_use = outbound_in_use_[call.hotline.id.value];
     if (outbound_in_use >= call.hotline.channels_outbound) {
       Note(call, CallEntryType::kAgentFailed, target,
@@ -435,7 +443,8 @@ class TelephonyEngine::Impl {
     agent.leg = *leg;
     agent.stream = *stream;
     agent.record = events_.OpenLeg(call.handle, LegDirection::kOutbound, call.hotline.number,
-                                   target.number, clock_.Now());
+                                   target.number, clock_.Now(),
+                                   AgentPhoneRef{target.user, target.phone});
     Note(call, CallEntryType::kAgentDialed, target);
     call.agents.push_back(std::move(agent));
     call_by_leg_[*leg] = call.id;
