@@ -45,6 +45,32 @@ TEST_F(IdentityHttpTest, MissingBadOrMisplacedTokensAre401WithChallenge) {
   }
 }
 
+// Two different credentials would be resolved by a precedence the client cannot see: a revoked
+// token beside a valid one must not quietly pass as the valid one, nor one user act as another.
+TEST_F(IdentityHttpTest, DifferentCredentialsInOneRequestAre400) {
+  const auto revoked = server_.Admin({"token", "create", "--user", Str(ann_), "--name", "old"});
+  server_.Admin({"token", "revoke", Str(revoked["id"].get<std::int64_t>())});
+  const std::string revoked_secret = revoked["secret"];
+  const std::vector<std::vector<std::string>> ambiguous = {
+      {Pat(revoked_secret), Bearer(ann_token_)},
+      {Bearer(ann_token_), Pat(revoked_secret)},
+      {Pat(ann_token_), Pat(max_token_)},  // the same header twice, two users
+      {Bearer(max_token_), Api(org_a_token_)},
+      {Api(org_a_token_), Api(org_b_token_)},
+      {Pat(ann_token_), "Authorization: Basic YTpi"},
+  };
+  for (const auto& headers : ambiguous) {
+    const auto problem = ExpectProblem(client_->Get("/v1/me", headers), 400);
+    EXPECT_EQ(problem["type"], "/problems/invalid-request");
+    EXPECT_NE(problem["detail"].get<std::string>().find("more than one credential"),
+              std::string::npos);
+  }
+  // The same secret in two places is one credential.
+  const auto same = client_->Get("/v1/me", {Pat(max_token_), Bearer(max_token_)});
+  EXPECT_EQ(same.status, 200);
+  EXPECT_EQ(same.Json()["id"], max_);
+}
+
 TEST_F(IdentityHttpTest, RevokedTokenStopsWorkingAtOnce) {
   const auto issued = server_.Admin({"token", "create", "--user", Str(ann_), "--name", "temp"});
   const std::string secret = issued["secret"];

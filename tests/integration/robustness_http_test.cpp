@@ -32,8 +32,11 @@ TEST_F(RateLimitedHttpTest, GuessingTokensIsSlowedDownPerAddress) {
     ExpectProblem(client_->Get("/v1/me", {Pat("frpat_wrong" + std::to_string(i))}), 401);
   }
   ExpectProblem(client_->Get("/v1/me", {Pat("frpat_wrong")}), 429);
-  // From this address even a valid token waits until the bucket refills.
-  ExpectProblem(client_->Get("/v1/me", {Pat(bea_token_)}), 429);
+  // Valid tokens behind the same address (a NAT, a proxy) are never refused by the guessing
+  // limit: it slows down only the invalid ones.
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(bea_token_)}).status, 200);
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).status, 200);
+  ExpectProblem(client_->Get("/v1/me", {Pat("frpat_wrong")}), 429);
 }
 
 TEST_F(RobustnessHttpTest, UnknownPathIs404Problem) {

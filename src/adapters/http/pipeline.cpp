@@ -54,29 +54,41 @@ Pipeline::Pipeline(const Router& router, AuthenticationService& authentication,
 
 Pipeline::~Pipeline() = default;
 
-std::optional<Credential> CredentialOf(const Request& request) {
-  if (const auto authorization = request.Header("authorization")) {
-    constexpr std::string_view kBearer = "bearer ";
-    std::string secret;
-    if (StartsWithIgnoringCase(*authorization, kBearer)) {
-      secret = std::string(TrimAsciiWhitespace(authorization->substr(kBearer.size())));
+Result<std::optional<Credential>> CredentialOf(const Request& request) {
+  std::optional<Credential> found;
+  for (const auto& [name, value] : request.headers) {
+    std::optional<Credential> credential;
+    if (name == "authorization") {
+      constexpr std::string_view kBearer = "bearer ";
+      std::string secret;
+      if (StartsWithIgnoringCase(value, kBearer)) {
+        secret = std::string(TrimAsciiWhitespace(std::string_view(value).substr(kBearer.size())));
+      }
+      // A present but unusable Authorization header is a bad credential, not an absent one.
+      credential = Credential{CredentialSource::kBearer, std::move(secret)};
+    } else if (name == "personal-access-token") {
+      credential = Credential{CredentialSource::kPersonalAccessTokenHeader,
+                              std::string(TrimAsciiWhitespace(value))};
+    } else if (name == "api-token") {
+      credential = Credential{CredentialSource::kApiTokenHeader,
+                              std::string(TrimAsciiWhitespace(value))};
     }
-    // A present but unusable Authorization header is a bad credential, not an absent one.
-    return Credential{CredentialSource::kBearer, std::move(secret)};
+    if (!credential) continue;
+    // Two different secrets would be resolved by a precedence the client cannot see: a revoked
+    // token beside a valid one, or two users' tokens, must not quietly act as one of them.
+    if (found && found->secret != credential->secret) {
+      return Error::InvalidArgument(
+          "The request carries more than one credential with different values; send one token.");
+    }
+    if (!found || credential->source == CredentialSource::kBearer) found = std::move(credential);
   }
-  if (const auto pat = request.Header("personal-access-token")) {
-    return Credential{CredentialSource::kPersonalAccessTokenHeader,
-                      std::string(TrimAsciiWhitespace(*pat))};
-  }
-  if (const auto api = request.Header("api-token")) {
-    return Credential{CredentialSource::kApiTokenHeader, std::string(TrimAsciiWhitespace(*api))};
-  }
-  return std::nullopt;
+  return found;
 }
 
 std::variant<Principal, Response> Pipeline::Authenticate(const Request& request) const {
   const auto credential = CredentialOf(request);
-  if (!credential) {
+  if (!credential.ok()) return ErrorResponse(credential.error(), request.request_id);
+  if (!*credential) {
     Response response = ErrorResponse(
         Error::Unauthenticated(
             "Send a token: Personal-Access-Token, API-TOKEN or Authorization: Bearer."),
@@ -88,17 +100,15 @@ std::variant<Principal, Response> Pipeline::Authenticate(const Request& request)
     return response;
   }
   const auto now = RateLimiter::Clock::now();
-  const std::string client = "address:" + request.remote_address;
-  if (failed_logins_) {
-    if (const auto wait = failed_logins_->Check(client, now)) {
-      return TooManyRequests("Too many requests with invalid tokens from this address.", *wait,
-                             request.request_id);
-    }
-  }
-  auto authenticated = authentication_.Authenticate(*credential);
+  auto authenticated = authentication_.Authenticate(**credential);
   if (!authenticated.ok()) {
+    // Only invalid tokens spend the address's allowance: a valid token behind the same NAT or
+    // proxy as someone sending bad ones is never refused here.
     if (failed_logins_ && authenticated.error().code == ErrorCode::kUnauthenticated) {
-      failed_logins_->Acquire(client, now);
+      if (const auto wait = failed_logins_->Acquire("address:" + request.remote_address, now)) {
+        return TooManyRequests("Too many requests with invalid tokens from this address.", *wait,
+                               request.request_id);
+      }
     }
     return ErrorResponse(authenticated.error(), request.request_id);
   }

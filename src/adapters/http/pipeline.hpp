@@ -47,7 +47,8 @@ class Pipeline {
 };
 
 // The credential a request carries, from `Authorization: Bearer`, `Personal-Access-Token` or
-// `API-TOKEN` (in that order); nullopt when it carries none.
-std::optional<Credential> CredentialOf(const Request& request);
+// `API-TOKEN`; nullopt when it carries none. The same secret may come in several of them.
+// Errors: kInvalidArgument when the headers carry different secrets (ambiguous credentials).
+Result<std::optional<Credential>> CredentialOf(const Request& request);
 
 }  // namespace fr::http

@@ -36,16 +36,6 @@ std::optional<std::chrono::seconds> RateLimiter::Acquire(const std::string& key,
   return std::nullopt;
 }
 
-std::optional<std::chrono::seconds> RateLimiter::Check(const std::string& key,
-                                                       Clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  const auto found = buckets_.find(key);
-  if (found == buckets_.end()) return std::nullopt;
-  Bucket& bucket = Refilled(key, now);
-  if (bucket.tokens < 1.0) return WaitFor(bucket);
-  return std::nullopt;
-}
-
 void RateLimiter::ForgetFullBuckets(Clock::time_point now) {
   if (buckets_.size() < kSweepAbove || now - last_sweep_ < std::chrono::seconds(1)) return;
   last_sweep_ = now;

@@ -21,8 +21,6 @@ class RateLimiter {
   // Takes one request from `key`'s bucket. nullopt: allowed; otherwise how long to wait before
   // the next request would be allowed (at least 1 s, for Retry-After).
   std::optional<std::chrono::seconds> Acquire(const std::string& key, Clock::time_point now);
-  // Like Acquire, but only looks: nullopt when `key` could spend a request now.
-  std::optional<std::chrono::seconds> Check(const std::string& key, Clock::time_point now);
 
  private:
   struct Bucket {

@@ -20,18 +20,5 @@ TEST(RateLimiter, ABurstPassesThenTheRateDecides) {
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(limiter.Acquire("a", start + 10s).has_value()) << i;
 }
 
-TEST(RateLimiter, CheckOnlyLooks) {
-  RateLimiter limiter(1.0 / 60, 2);  // one a minute
-  const auto start = RateLimiter::Clock::time_point{} + 1h;
-  EXPECT_FALSE(limiter.Check("a", start).has_value()) << "an unknown key may go";
-  EXPECT_FALSE(limiter.Acquire("a", start).has_value());
-  EXPECT_FALSE(limiter.Check("a", start).has_value());
-  EXPECT_FALSE(limiter.Acquire("a", start).has_value());
-  const auto wait = limiter.Check("a", start);
-  ASSERT_TRUE(wait.has_value());
-  EXPECT_EQ(*wait, 60s);
-  EXPECT_FALSE(limiter.Check("a", start + 61s).has_value());
-}
-
 }  // namespace
 }  // namespace fr::http
