@@ -249,7 +249,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   create->add_option("--user", options->user, "A personal access token for this user");
   create->add_option("--org", options->organization, "An API token for this organisation");
   create->add_option("--name", options->name, "A label for the token");
-  create->add_option("--expires", options->expires_days, "Expire after this many days");
+  create->add_option("--expires", options->expires_days, "Expire after this many days (1..3650)")
+      ->check(CLI::Range(1, 3650));
   CLI::App* list = Leaf(*token, "list", "List tokens (never their secrets)", options, ListTokens,
                         exit_code);
   list->add_option("--user", options->user, "Only this user's tokens");

@@ -72,6 +72,7 @@ Status SeedDemoDataIfEmpty(Services& services, const std::string& base_url,
   const mode_t previous = umask(0077);
   std::ofstream(credentials_path) << tour;
   umask(previous);
+  spdlog::info("demo: the tokens are also saved in {} (readable only by you)", credentials_path);
   return Ok();
 }
 

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
@@ -31,6 +33,7 @@ struct ServeOptions {
   HotlinePolicy hotlines;
   CallRetentionPolicy retention;
   int provisioning_delay_seconds = 0;
+  std::string listen_file;  // empty: none
   TelephonyOptions telephony;
   http::RateLimits rate_limits;
 };
@@ -41,6 +44,30 @@ constexpr auto kRetentionPeriod = std::chrono::hours(1);
 constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen);
+
+// "HOST:PORT" with an IPv6 host in brackets, as URLs and SIP URIs write it.
+std::string HostPort(const std::string& host, std::uint16_t port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// Writes where the service listens, for scripts and tests that start it on port 0 and cannot
+// rely on the log (its level may hide the line). Written whole, then renamed into place, so a
+// reader never sees half a file.
+Status WriteListenFile(const std::string& path, const std::string& http_url,
+                       const std::optional<std::string>& sip) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::trunc);
+    out << nlohmann::json{{"http", http_url}, {"sip", sip ? nlohmann::json(*sip) : nullptr}}.dump()
+        << "\n";
+    if (!out.flush()) return Error::Unavailable("cannot write the listen file " + path);
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, path, error);
+  if (error) return Error::Unavailable("cannot write the listen file " + path + ": " + error.message());
+  return Ok();
+}
 
 int Serve(const ServeOptions& options) {
   if (const Status logging = SetUpLogging(options.log_format, options.log_level); !logging.ok()) {
@@ -93,12 +120,14 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // The phone line, before HTTP: a SIP address that cannot be bound ends the start here.
   std::unique_ptr<tts::EspeakSynthesizer> speech;
   std::unique_ptr<telephony::TelephonyEngine> engine;
+  std::optional<std::string> sip_address;
   if (options.telephony.enabled()) {
     const telephony::EngineConfig engine_config = EngineConfigOf(options.telephony).value();
     auto synthesizer = tts::EspeakSynthesizer::Create({.default_voice = options.telephony.tts_voice});
     if (!synthesizer.ok()) {
       spdlog::critical("text-to-speech: {}", synthesizer.error().detail);
-      return 1;
+      // An unknown --tts-voice is an invalid option like any other.
+      return synthesizer.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     speech = std::move(synthesizer).value();
     engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
@@ -109,10 +138,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
                        sip_port.error().detail);
       return 1;
     }
-    spdlog::info("telephony: SIP on {}:{}, trunk {}", engine_config.sip_listen_host, *sip_port,
+    sip_address = HostPort(engine_config.sip_listen_host, *sip_port);
+    spdlog::info("telephony: SIP on {}, trunk {}", *sip_address,
                  engine_config.trunk_host.empty()
                      ? std::string("none (agents cannot be called)")
-                     : engine_config.trunk_host + ":" + std::to_string(engine_config.trunk_port));
+                     : HostPort(engine_config.trunk_host, engine_config.trunk_port));
   }
   http::HttpMetrics metrics;
   metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });
@@ -131,8 +161,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     spdlog::critical("{}", port.error().detail);
     return 1;
   }
+  const std::string url = "http://" + HostPort(config.host, *port);
   if (options.demo) {
-    const std::string url = "http://" + config.host + ":" + std::to_string(*port);
     const std::string db_path = options.database.url.substr(options.database.url.find(':') + 1);
     const auto credentials =
         (std::filesystem::path(db_path).parent_path() / "demo-credentials.txt").string();
@@ -155,8 +185,16 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
   });
-  // Logged last: tests and scripts take this line to mean "ready, demo data printed".
-  spdlog::info("listening on http://{}:{}", config.host, *port);
+  // Logged last: tests and scripts take this line (or the listen file) to mean "ready, demo
+  // data printed".
+  if (!options.listen_file.empty()) {
+    if (const Status written = WriteListenFile(options.listen_file, url, sip_address);
+        !written.ok()) {
+      spdlog::critical("{}", written.error().detail);
+      return 1;
+    }
+  }
+  spdlog::info("listening on {}", url);
   server.RunUntilStopped();
   metrics.ClearSources();
   if (engine) engine->Stop();
@@ -184,6 +222,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--log-level", options->log_level, "trace, debug, info, warn, error, off")
       ->envname("FR_LOG_LEVEL")
       ->capture_default_str();
+  serve->add_option("--listen-file", options->listen_file,
+                    "Once ready, write the HTTP URL and SIP address to this file as JSON")
+      ->envname("FR_LISTEN_FILE");
   serve->add_flag("--demo", options->demo,
                   "On an empty database, create demo data and print tokens and curl examples")
       ->envname("FR_DEMO");

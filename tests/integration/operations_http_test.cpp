@@ -1,11 +1,14 @@
 // Health, readiness, metrics, the access log, documentation, shutdown, and start-up checks.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "integration/world.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fr::testing {
 namespace {
@@ -135,6 +138,48 @@ TEST(StartupTest, RejectsBadConfigurationClearly) {
   }
 }
 
+TEST(StartupTest, AnUnknownTextToSpeechVoiceIsAnInvalidOption) {
+  TempDir dir;
+  std::string output;
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--listen", "127.0.0.1:0", "--database",
+                        "sqlite:" + (dir.path() / "fr.db").string(), "--sip-listen",
+                        "127.0.0.1:0", "--tts-voice", "no-such-voice"},
+                       output),
+            2);
+}
+
+// Scripts that start the service on port 0 learn its address from the listen file, whatever
+// the log level; the log line is for people.
+TEST(StartupTest, TheListenFileTellsTheAddressAtAnyLogLevel) {
+  ServerProcess server;
+  server.Start({"--log-level", "warn"});
+  EXPECT_EQ(server.Stderr().find("listening on"), std::string::npos) << "hidden at warn";
+  std::ifstream file(server.dir() / "listen.json");
+  const auto written = nlohmann::json::parse(file);
+  EXPECT_EQ(written["http"], server.base_url());
+  EXPECT_TRUE(written["sip"].is_null()) << "the phone line is off";
+  EXPECT_EQ(HttpClient(server.base_url()).Get("/healthz").status, 200);
+}
+
+TEST(StartupTest, IPv6AddressesAreWrittenInBrackets) {
+  TempDir dir;
+  const auto listen_file = dir.path() / "listen.json";
+  ChildProcess server({BinaryPath(), "serve", "--listen", "[::1]:0", "--database",
+                       "sqlite:" + (dir.path() / "fr.db").string(), "--sip-listen", "off",
+                       "--listen-file", listen_file.string()},
+                      dir.path(), "server");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!std::filesystem::exists(listen_file) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(std::filesystem::exists(listen_file)) << server.Stderr();
+  std::ifstream file(listen_file);
+  const std::string url = nlohmann::json::parse(file)["http"];
+  EXPECT_TRUE(std::regex_match(url, std::regex(R"(http://\[::1\]:\d+)"))) << url;
+  EXPECT_NE(server.Stderr().find("listening on " + url), std::string::npos) << server.Stderr();
+  EXPECT_EQ(HttpClient(url).Get("/healthz").status, 200);
+}
+
 TEST(DemoTest, SeedsOnceAndPrintsWorkingCurlExamples) {
   ServerProcess server;
   server.Start({"--demo"});
@@ -148,6 +193,12 @@ TEST(DemoTest, SeedsOnceAndPrintsWorkingCurlExamples) {
   const auto me = client.Get("/v1/me", {"Personal-Access-Token: " + match[1].str()});
   EXPECT_EQ(me.status, 200);
   EXPECT_EQ(me.Json()["memberships"][0]["organizationName"], "Demo Relief Team");
+  // The credentials file follows the database, and the log says where it is.
+  const auto credentials = server.dir() / "demo-credentials.txt";
+  EXPECT_NE(server.Stderr().find("saved in " + credentials.string()), std::string::npos)
+      << server.Stderr();
+  EXPECT_EQ(std::filesystem::status(credentials).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   ASSERT_EQ(server.Stop(), 0) << server.Stderr();
 
   server.Start({"--demo"});
@@ -166,6 +217,24 @@ TEST(AdminCliTest, ReportsErrorsWithNonZeroExit) {
   EXPECT_EQ(server.AdminRaw({"token", "create"}, output), 1);
   EXPECT_EQ(server.AdminRaw({"token", "revoke", "77"}, output), 1);
   EXPECT_EQ(server.AdminRaw({"org", "create"}, output), 2);  // --name is required
+  // --json promises one JSON object on every error, usage errors included.
+  const auto usage = nlohmann::json::parse(output, nullptr, false);
+  ASSERT_TRUE(usage.is_object()) << output;
+  EXPECT_EQ(usage["error"], "usage");
+  EXPECT_NE(usage["detail"].get<std::string>().find("--name"), std::string::npos) << usage;
+}
+
+TEST(AdminCliTest, TokensExpireAfterOneTo3650Days) {
+  ServerProcess server;
+  const std::string user = std::to_string(server.Admin({"user", "create", "--name", "U"})["id"].get<int>());
+  std::string output;
+  for (const char* days : {"0", "-1", "3651", "soon"}) {
+    EXPECT_EQ(server.AdminRaw({"token", "create", "--user", user, "--expires", days}, output), 2)
+        << days;
+    EXPECT_EQ(nlohmann::json::parse(output, nullptr, false).value("error", ""), "usage") << days;
+  }
+  EXPECT_EQ(server.AdminRaw({"token", "create", "--user", user, "--expires", "3650"}, output), 0);
+  EXPECT_FALSE(nlohmann::json::parse(output)["expiresAt"].is_null());
 }
 
 }  // namespace

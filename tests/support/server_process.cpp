@@ -91,7 +91,8 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv = {BinaryPath(),         "serve",
                                    "--listen",           "127.0.0.1:0",
                                    "--database",         database_url(),
-                                   "--workers",          "2"};
+                                   "--workers",          "2",
+                                   "--listen-file",      (dir() / "listen.json").string()};
   // Parallel tests cannot all have SIP's port 5060: the phone line is off unless asked for.
   if (std::find(extra_args.begin(), extra_args.end(), "--sip-listen") == extra_args.end()) {
     argv.insert(argv.end(), {"--sip-listen", "off"});
@@ -100,16 +101,19 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   // Cleared here, not only in the child, so that the wait below never reads the last run's log.
   std::filesystem::remove(dir() / "stdout.log");
   std::filesystem::remove(dir() / "stderr.log");
+  std::filesystem::remove(dir() / "listen.json");
   pid_ = Spawn(argv, dir() / "stdout.log", dir() / "stderr.log");
-  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  // The listen file appears, whole, once the service is ready, whatever the log level.
+  const std::regex listening(R"re("http":"http://127\.0\.0\.1:(\d+)")re");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch match;
-    const std::string log = Stderr();
-    if (std::regex_search(log, match, listening)) {
+    const std::string written = ReadFile(dir() / "listen.json");
+    if (std::regex_search(written, match, listening)) {
       port_ = std::stoi(match[1]);
       return;
     }
+    const std::string log = Stderr();
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
