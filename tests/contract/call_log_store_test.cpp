@@ -127,6 +127,7 @@ TEST_F(CallLogStoreTest, InterruptedCallsAreClosedAtTheirLastEvent) {
   EXPECT_EQ(log->entries.back().type, CallEntryType::kEnded);
   EXPECT_EQ(log->entries.back().detail, "stopped");
   const auto records = *store_->ListTelephoneRecords(hotline_, 10, 0);
+  ASSERT_EQ(records.records.size(), 2u) << "the caller's leg and the agent's";
   for (const TelephoneRecord& record : records.records) {
     EXPECT_EQ(record.end_time, At(14));
     EXPECT_EQ(record.disposition, record.answer_time ? LegDisposition::kAnswered

@@ -76,14 +76,25 @@ TEST_F(AgentPhonesHttpTest, ConsentingOwnersPhonesAreManagedByTheOrganizationsAd
         nlohmann::json({{"isActive", false}, {"name", "n"}, {"phone", "+4915112345679"},
                         {"userID", max_}})
             .dump());
-    EXPECT_EQ(updated.status, 200) << updated.body;
-    EXPECT_EQ(client_->Send("DELETE", path + ViaA(), {admin}).status, 204);
+    ASSERT_EQ(updated.status, 200) << updated.body;
+    const nlohmann::json expected = {{"id", created.Json()["id"]}, {"isActive", false},
+                                     {"name", "n"}, {"phone", "004915112345679"},
+                                     {"userID", max_}};
+    EXPECT_EQ(updated.Json(), expected);
+    // Max himself sees what the admin wrote.
+    EXPECT_EQ(client_->Get(ListPath(max_), {Pat(max_token_)}).Json(), nlohmann::json::array({expected}));
+    const auto deleted = client_->Send("DELETE", path + ViaA(), {admin});
+    EXPECT_EQ(deleted.status, 204);
+    EXPECT_TRUE(deleted.body.empty());
+    EXPECT_EQ(client_->Get(ListPath(max_), {Pat(max_token_)}).Json(), nlohmann::json::array());
   }
 }
 
 TEST_F(AgentPhonesHttpTest, WithoutConsentOrMembershipAdminsSeeNothing) {
   const std::int64_t max_phone = MaxPhone();
   const auto ann_phone = CreatePhone(Pat(ann_token_), ann_, "+4924155660").Json();
+  const auto max_phones_before = client_->Get(ListPath(max_), {Pat(max_token_)}).Json();
+  const auto ann_phones_before = client_->Get(ListPath(ann_), {Pat(ann_token_)}).Json();
   const std::string max_phone_path = "/v1/agent-phones/" + Str(max_phone);
   const std::string body =
       nlohmann::json({{"isActive", true}, {"name", "x"}, {"phone", "+4924155661"}, {"userID", max_}})
@@ -95,7 +106,7 @@ TEST_F(AgentPhonesHttpTest, WithoutConsentOrMembershipAdminsSeeNothing) {
   };
   const std::vector<Case> denied = {
       {"admin without organization_id", Pat(ann_token_), ""},
-      {"member of the organization", Pat(bea_token_), ViaA()},
+      {"admin of another organization, via A", Pat(bea_token_), ViaA()},
       {"admin of another organization, via it", Pat(bea_token_), "?organization_id=" + Str(org_b_)},
       {"other organization's token, via A", Api(org_b_token_), ViaA()},
       {"other organization's token, via B", Api(org_b_token_), "?organization_id=" + Str(org_b_)},
@@ -123,8 +134,10 @@ TEST_F(AgentPhonesHttpTest, WithoutConsentOrMembershipAdminsSeeNothing) {
                 403);
   // And nothing without a token.
   ExpectProblem(client_->Get(ListPath(max_)), 401);
-  // Max's phone is still there, untouched.
-  EXPECT_EQ(client_->Get(ListPath(max_), {Pat(max_token_)}).Json().size(), 1u);
+  // Every phone is still there, untouched: same fields, nothing added.
+  EXPECT_EQ(client_->Get(ListPath(max_), {Pat(max_token_)}).Json(), max_phones_before);
+  EXPECT_EQ(client_->Get(ListPath(ann_), {Pat(ann_token_)}).Json(), ann_phones_before);
+  EXPECT_EQ(max_phones_before.size(), 1u);
 }
 
 TEST_F(AgentPhonesHttpTest, WithdrawnConsentTakesEffectOnTheNextRequest) {

@@ -408,6 +408,7 @@ TEST_F(CallLogsHttpTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {
   EXPECT_EQ(last["type"], "ended");
   EXPECT_NE(last["detail"].get<std::string>().find("service stopped"), std::string::npos);
   const json records = GetJson(Path("/telephone-records"), Pat(ann_token_))["records"];
+  ASSERT_EQ(records.size(), 1 + agents_.size()) << "the caller's leg and one per agent";
   for (const auto& record : records) {
     EXPECT_FALSE(record["endTime"].is_null()) << record;
     if (record["to"] == agents_[0].number) {

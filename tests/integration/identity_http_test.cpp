@@ -1,4 +1,9 @@
 // Tokens, /v1/me and the user's consent, through the real binary over HTTP.
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include <set>
+
 #include "integration/world.hpp"
 
 namespace fr::testing {
@@ -88,6 +93,50 @@ TEST_F(IdentityHttpTest, TokenListShowsUseButNeverSecretsOrHashes) {
   const std::string dump = listed.dump();
   EXPECT_EQ(dump.find(ann_token_), std::string::npos);
   EXPECT_EQ(dump.find("hash"), std::string::npos);
+}
+
+// The database never holds a secret: the tokens table stores SHA-256(secret) in hex, computed
+// here independently of the service's own digest adapter.
+TEST_F(IdentityHttpTest, TheDatabaseHoldsOnlySha256OfEachSecret) {
+  const std::vector<std::string> secrets = {ann_token_, max_token_, bea_token_, org_a_token_,
+                                            org_b_token_};
+  std::set<std::string> expected;
+  for (const std::string& secret : secrets) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    ASSERT_EQ(EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr), 1);
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+      static constexpr char kDigits[] = "0123456789abcdef";
+      hex += kDigits[digest[i] >> 4];
+      hex += kDigits[digest[i] & 0xF];
+    }
+    expected.insert(hex);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(server_.database_url().substr(7).c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT * FROM tokens", -1, &statement, nullptr), SQLITE_OK);
+  std::set<std::string> stored_hashes;
+  int rows = 0;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    ++rows;
+    for (int column = 0; column < sqlite3_column_count(statement); ++column) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+      const std::string value = text ? text : "";
+      for (const std::string& secret : secrets) {
+        EXPECT_EQ(value.find(secret.substr(6)), std::string::npos)
+            << "column " << sqlite3_column_name(statement, column) << " holds a secret";
+      }
+      if (std::string(sqlite3_column_name(statement, column)) == "secret_hash") {
+        stored_hashes.insert(value);
+      }
+    }
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  EXPECT_EQ(rows, 5);
+  EXPECT_EQ(stored_hashes, expected);
 }
 
 TEST_F(IdentityHttpTest, UserSetsAndWithdrawsConsent) {

@@ -442,7 +442,9 @@ TEST_F(TelephonyTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {
   EXPECT_EQ(closed["outcome"], "failed") << closed;
   EXPECT_FALSE(closed["endTime"].is_null());
   EXPECT_NE(closed["entries"].back()["detail"].get<std::string>().find("service stopped"), std::string::npos);
-  for (const auto& record : Records(hotline)) {
+  const json records = Records(hotline);
+  ASSERT_EQ(records.size(), 2u) << "the caller's leg and the agent's: " << records;
+  for (const auto& record : records) {
     EXPECT_EQ(record["disposition"], "answered") << "both legs were up: " << record;
     EXPECT_FALSE(record["endTime"].is_null());
   }
