@@ -36,6 +36,7 @@ bench: setup
 	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_BUILD_BENCH=ON -DFR_WERROR=$(WERROR) >/dev/null
 	@cmake --build $(BENCH_DIR) -j $(JOBS)
 	$(BENCH_DIR)/bench/fr_bench_call_events
+	$(BENCH_DIR)/bench/fr_bench_tts
 	bench/sip/run $(BENCH_DIR)/src/main/first-responder
 
 clean:

@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "unit/adapters/telephony/media/media_engine_fixture.hpp"
@@ -125,21 +131,32 @@ TEST_F(MediaEngineTest, SetRemoteRejectsAnInvalidAddress) {
             ErrorCode::kInvalidArgument);
 }
 
+// Four threads open, use and close streams at once: every stream works both ways while the
+// others come and go, and every port is given back. (`make test-tsan` runs this under
+// ThreadSanitizer, which checks the locking itself.)
 TEST_F(MediaEngineTest, CallsFromManyThreadsAreSafe) {
+  constexpr int kThreads = 4;
+  constexpr int kStreamsPerThread = 10;
+  std::atomic<int> sent_ringback = 0, received_audio = 0;
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([this] {
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, this] {
       UdpFarEnd far_end;
-      for (int i = 0; i < 10; ++i) {
+      for (int i = 0; i < kStreamsPerThread; ++i) {
         const StreamId id = OpenTowards(far_end);
         engine_.PlayRingback(id);
+        if (!far_end.ReceiveRtp(1).empty()) ++sent_ringback;
         SendAudio(far_end, id, 2, 5, 0);
-        StatsOf(id);
+        if (WaitFor([&] { return StatsOf(id).packets_received == 2; })) ++received_audio;
         engine_.Close(id);
+        EXPECT_FALSE(engine_.Stats(id).ok()) << "closed streams are gone";
       }
     });
   }
   for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(sent_ringback.load(), kThreads * kStreamsPerThread);
+  EXPECT_EQ(received_audio.load(), kThreads * kStreamsPerThread);
+  EXPECT_TRUE(engine_.OpenStream().ok()) << "the engine still works";
 }
 
 TEST(MediaEngineLifecycleTest, StreamsNeedARunningEngine) {
@@ -174,10 +191,26 @@ TEST(MediaEngineLifecycleTest, StartRejectsABadConfiguration) {
   }
 }
 
+// True when nothing on this machine holds UDP `port` on 127.0.0.1 right now.
+bool UdpPortIsFree(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool free = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return free;
+}
+
 TEST(MediaEngineLifecycleTest, AnExhaustedPortRangeGivesResourceExhausted) {
+  // A range of two even ports that nothing else holds, so that exactly two streams open.
+  std::uint16_t first = 46000;
+  while (first < 60000 && !(UdpPortIsFree(first) && UdpPortIsFree(first + 2))) first += 4;
+  ASSERT_LT(first, 60000);
   MediaConfig config = TestConfig();
-  config.port_min = 45000;
-  config.port_max = 45003;  // two even ports
+  config.port_min = first;
+  config.port_max = first + 3;
   MediaEngine engine(config);
   ASSERT_TRUE(engine.Start().ok());
 
@@ -189,16 +222,21 @@ TEST(MediaEngineLifecycleTest, AnExhaustedPortRangeGivesResourceExhausted) {
 
   ASSERT_FALSE(attempt.ok());
   EXPECT_EQ(attempt.error().code, ErrorCode::kResourceExhausted);
-  ASSERT_LE(opened.size(), 2u);
+  ASSERT_EQ(opened.size(), 2u);
+  std::set<std::uint16_t> ports;
   for (StreamId id : opened) {
     const Result<std::uint16_t> port = engine.LocalPort(id);
     ASSERT_TRUE(port.ok());
-    EXPECT_TRUE(*port == 45000 || *port == 45002) << *port;
+    ports.insert(*port);
   }
-  if (!opened.empty()) {  // a port freed by Close is available again
-    engine.Close(opened.front());
-    EXPECT_TRUE(engine.OpenStream().ok());
-  }
+  EXPECT_EQ(ports, (std::set<std::uint16_t>{first, static_cast<std::uint16_t>(first + 2)}));
+  // A port freed by Close is available again, and only that one.
+  const std::uint16_t freed = *engine.LocalPort(opened.front());
+  engine.Close(opened.front());
+  const Result<StreamId> reopened = engine.OpenStream();
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*engine.LocalPort(*reopened), freed);
+  EXPECT_EQ(engine.OpenStream().error().code, ErrorCode::kResourceExhausted);
 }
 
 class MediaEngineInactivityTest : public MediaEngineTest {
@@ -225,6 +263,9 @@ TEST_F(MediaEngineInactivityTest, FiresOnceRtpStops) {
   EXPECT_EQ(calls.load(), 0);
 
   EXPECT_TRUE(WaitFor([&calls] { return calls.load() == 1; }));
+  // Once: a stream that stays silent for two more timeouts is not reported again.
+  std::this_thread::sleep_for(milliseconds(2500));
+  EXPECT_EQ(calls.load(), 1);
 }
 
 }  // namespace

@@ -45,13 +45,21 @@ TEST(PlaybackTest, EmptyOrMissingAudioIsFinishedAtOnce) {
   EXPECT_FALSE(missing.NextFrame(frame));
 }
 
+// Distinct samples 1..N show exactly where the loop wraps: sample k of the output stream is
+// sample (k mod N) + 1 of the audio, also across the wrap inside a frame.
 TEST(PlaybackTest, LoopNeverFinishesAndWrapsWithinAFrame) {
-  auto pcm = std::make_shared<Pcm>(kSamplesPerFrame + 10, 1);
+  constexpr std::size_t kLength = kSamplesPerFrame + 10;
+  auto pcm = std::make_shared<Pcm>(kLength);
+  std::iota(pcm->begin(), pcm->end(), 1);
   Playback loop = Playback::Looped(pcm);
   Frame frame{};
+  std::size_t position = 0;
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(loop.NextFrame(frame));
-    EXPECT_TRUE(std::all_of(frame.begin(), frame.end(), [](std::int16_t s) { return s == 1; }));
+    for (std::size_t k = 0; k < frame.size(); ++k, ++position) {
+      ASSERT_EQ(frame[k], static_cast<std::int16_t>(position % kLength + 1))
+          << "frame " << i << ", sample " << k;
+    }
     EXPECT_FALSE(loop.Finished());
   }
 }

@@ -90,9 +90,12 @@ TEST_F(SipEndpointTest, CallerCancelsWhileRinging) {
   EXPECT_EQ(ended->cause, EndCause::kRemoteCancel);
   EXPECT_EQ(ended->status, 487);
   EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
-  // Commands on the ended leg are ignored and produce no second LegEnded.
+  // Commands on the ended leg are ignored and produce no second LegEnded. Stop() is the
+  // barrier: it runs after every command queued before it, and delivers their events first.
   endpoint_->Hangup(call->leg);
   endpoint_->Answer(call->leg, OurSdp());
+  endpoint_->Stop();
+  EXPECT_EQ(events_.Count<LegEnded>(call->leg), 1);
 }
 
 TEST_F(SipEndpointTest, LocalHangupOfAnAnsweredInboundCallSendsBye) {
