@@ -2,6 +2,7 @@
 // and as the trunk with the agents' phones behind it, test RTP endpoints for the audio, and the
 // call log and telephone records read back over HTTP.
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <regex>
 #include <thread>
@@ -30,6 +31,33 @@ bool AllBytes(const RtpProbe::Packet& packet, std::uint8_t value) {
   return !packet.payload.empty() &&
          std::all_of(packet.payload.begin(), packet.payload.end(),
                      [value](std::uint8_t byte) { return byte == value; });
+}
+
+// G.711 µ-law to linear PCM (ITU-T G.711), written out here rather than taken from the code
+// under test.
+int MuLawToLinear(std::uint8_t byte) {
+  byte = static_cast<std::uint8_t>(~byte);
+  const int exponent = (byte >> 4) & 0x07;
+  const int magnitude = (((byte & 0x0F) << 3) + 0x84) << exponent;
+  return (byte & 0x80) ? 0x84 - magnitude : magnitude - 0x84;
+}
+
+// Frames of speech among `packets`: loud enough to be heard, and not the 425 Hz ringback tone,
+// which repeats itself every 8000/425 ≈ 18.8 samples (its autocorrelation at lag 19 is about 1;
+// speech's is far lower).
+std::size_t SpeechFrames(const std::vector<RtpProbe::Packet>& packets) {
+  std::size_t frames = 0;
+  for (const auto& packet : packets) {
+    if (packet.payload_type != 0 || packet.payload.size() < 160) continue;
+    std::vector<double> pcm;
+    for (const std::uint8_t byte : packet.payload) pcm.push_back(MuLawToLinear(byte));
+    double energy = 0, lagged = 0;
+    for (std::size_t i = 0; i < pcm.size(); ++i) energy += pcm[i] * pcm[i];
+    for (std::size_t i = 19; i < pcm.size(); ++i) lagged += pcm[i] * pcm[i - 19];
+    const double rms = std::sqrt(energy / static_cast<double>(pcm.size()));
+    if (rms > 300 && lagged / energy < 0.8) ++frames;
+  }
+  return frames;
 }
 
 std::size_t CountWith(const std::vector<RtpProbe::Packet>& packets, std::uint8_t value) {
@@ -151,6 +179,20 @@ class TelephonyTest : public WorldTest {
     return json();
   }
 
+  // The agent's phone shows which hotline calls: the hotline's name and number in From (the
+  // README's promise), exactly.
+  static void ExpectHotlineCallerId(const SippProcess& trunk, std::size_t invites = 1) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (trunk.ReceivedInviteFroms().size() < invites && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+    }
+    const auto froms = trunk.ReceivedInviteFroms();
+    ASSERT_EQ(froms.size(), invites) << trunk.Logs();
+    for (const std::string& from : froms) {
+      EXPECT_EQ(from.rfind(R"(From: "Krisentelefon" <sip:+4924155660000@)", 0), 0u) << from;
+    }
+  }
+
   std::uint16_t trunk_port_ = 0;
   int sip_port_ = 0;
   std::int64_t agent_phone_ = 0;
@@ -162,6 +204,7 @@ TEST_F(TelephonyTest, AnsweredCallIsBridgedWithAudioBothWays) {
   SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
   SippProcess caller(Scenario("caller_talk.xml"),
                      CallerArgs("+4924155660000", caller_audio, {"-d", "9000"}));
+  ExpectHotlineCallerId(trunk);
 
   // The agent hears the outbound prompt first: audio that is not silence.
   ASSERT_TRUE(agent_audio.WaitUntil([](const auto& packets) { return packets.size() >= 20; }, 20s))
@@ -234,6 +277,7 @@ TEST_F(TelephonyTest, TheFirstAgentToAnswerTakesTheCallTheOtherStopsRinging) {
   SippProcess trunk(Scenario("trunk_fork.xml"), TrunkArgs(agent_audio, {"-m", "2"}), trunk_port_);
   SippProcess caller(Scenario("caller_talk.xml"),
                      CallerArgs("+4924155660000", caller_audio, {"-d", "4000"}));
+  ExpectHotlineCallerId(trunk, 2);
   EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
   EXPECT_EQ(trunk.Wait(), 0) << "Max's phone got CANCEL, Ann's a BYE: " << trunk.Logs();
   const json log = WaitForEndedCall(hotline);
@@ -363,7 +407,8 @@ TEST_F(TelephonyTest, AllAgentsBusyIsAMissedCall) {
   SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
   EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
   EXPECT_EQ(caller.Wait(), 0) << "the service says sorry and hangs up: " << caller.Logs();
-  EXPECT_GE(caller_audio.Packets().size(), 25u) << "the caller heard the missed-call message";
+  // Half a second of speech at least: the missed-call message, not only ringback.
+  EXPECT_GE(SpeechFrames(caller_audio.Packets()), 25u) << "the caller heard the missed-call message";
   const json log = WaitForEndedCall(hotline);
   EXPECT_EQ(log["outcome"], "missed");
   EXPECT_TRUE(Has(Types(log), "agent_declined")) << log;

@@ -150,6 +150,34 @@ int SippProcess::Wait(std::chrono::seconds timeout) {
   return -1;
 }
 
+std::vector<std::string> SippProcess::ReceivedInviteFroms() const {
+  // sipp's message log: a separator line naming the direction, then the message itself.
+  std::istringstream log(ReadFile(dir_ / "messages.log"));
+  std::vector<std::string> froms;
+  std::string line;
+  bool in_received = false, in_invite = false, first_line = false;
+  while (std::getline(log, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find("message received") != std::string::npos) {
+      in_received = first_line = true;
+      in_invite = false;
+      continue;
+    }
+    if (line.find("message sent") != std::string::npos) {
+      in_received = false;
+      continue;
+    }
+    if (!in_received) continue;
+    if (first_line && !line.empty()) {
+      in_invite = line.rfind("INVITE ", 0) == 0;
+      first_line = false;
+      continue;
+    }
+    if (in_invite && line.rfind("From:", 0) == 0) froms.push_back(line);
+  }
+  return froms;
+}
+
 std::string SippProcess::Logs() const {
   return "--- sipp screen:\n" + ReadFile(dir_ / "screen.log") + "\n--- sipp errors:\n" +
          ReadFile(dir_ / "errors.log") + "\n--- sipp messages:\n" + ReadFile(dir_ / "messages.log");

@@ -33,6 +33,8 @@ class SippProcess {
   int Wait(std::chrono::seconds timeout = std::chrono::seconds(40));
   // Screen, error log and message log, for failure messages.
   std::string Logs() const;
+  // The `From:` header line of every INVITE sipp received, in order ("From: \"…\" <sip:…>;tag=…").
+  std::vector<std::string> ReceivedInviteFroms() const;
 
  private:
   std::uint16_t port_ = 0;
