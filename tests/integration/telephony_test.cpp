@@ -1,6 +1,8 @@
 // The phone line end to end: the real binary with its SIP engine on loopback, sipp as the caller
 // and as the trunk with the agents' phones behind it, test RTP endpoints for the audio, and the
 // call log and telephone records read back over HTTP.
+#include <sqlite3.h>
+
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -493,6 +495,163 @@ TEST_F(TelephonyTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {
     EXPECT_EQ(record["disposition"], "answered") << "both legs were up: " << record;
     EXPECT_FALSE(record["endTime"].is_null());
   }
+}
+
+// SIGTERM: HTTP finishes, then every call is hung up and its log closed by the stopping
+// service itself, not left for the next start's crash recovery.
+TEST_F(TelephonyTest, SigtermHangsUpEveryCallAndClosesItsLog) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"ttsOutbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  json page;
+  while (std::chrono::steady_clock::now() < deadline) {
+    page = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json();
+    if (page["totalCallLogs"] == 1 && !page["callLogs"][0]["answeredBy"].is_null()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(page["totalCallLogs"], 1) << page;
+  ASSERT_TRUE(page["callLogs"][0]["endTime"].is_null()) << "the call is up";
+
+  EXPECT_EQ(server_.Stop(), 0) << server_.Stderr();
+  EXPECT_EQ(caller.Wait(), 0) << "the caller got a BYE: " << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << "the agent got a BYE: " << trunk.Logs();
+
+  server_.Start(ExtraServerArgs());
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  EXPECT_EQ(server_.Stderr().find("left open"), std::string::npos) << "nothing to recover";
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered") << "it was answered before the stop: " << log;
+  EXPECT_NE(log["entries"].back()["detail"].get<std::string>().find("service stopped"),
+            std::string::npos)
+      << log;
+  const json records = Records(hotline);
+  ASSERT_EQ(records.size(), 2u) << records;
+  for (const auto& record : records) EXPECT_EQ(record["disposition"], "answered") << record;
+}
+
+TEST_F(TelephonyTest, ChannelsOutboundCapsThePhonesRingingAtOnce) {
+  const json max_phone = {{"isActive", true}, {"name", "Max mobile"}, {"phone", "+49 151 12340002"},
+                          {"userID", max_}};
+  const auto created = client_->SendJson("POST", "/v1/agent-phones", {Pat(max_token_)}, max_phone.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t hotline =
+      CreateHotline({{"agents", {ann_, max_}}, {"ttsInbound", ""}, {"channelsOutbound", 1}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "2000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  EXPECT_EQ(trunk.ReceivedInviteFroms().size(), 1u) << "one phone rang, not two";
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered");
+  const auto types = Types(log);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "agent_dialed"), 1) << log;
+  json refused;
+  for (const auto& entry : log["entries"]) {
+    if (entry["type"] == "agent_failed") refused = entry;
+  }
+  ASSERT_TRUE(refused.is_object()) << log;
+  EXPECT_EQ(refused["userID"], max_);
+  EXPECT_NE(refused["detail"].get<std::string>().find("outbound channels"), std::string::npos);
+  EXPECT_EQ(Records(hotline).size(), 2u) << "the caller's leg and one agent leg";
+}
+
+TEST_F(TelephonyTest, APhoneSharedByTwoAgentsRingsOnce) {
+  const json same_phone = {{"isActive", true}, {"name", "Shared desk"}, {"phone", kAgentPhone},
+                           {"userID", max_}};
+  ASSERT_EQ(client_->SendJson("POST", "/v1/agent-phones", {Pat(max_token_)}, same_phone.dump()).status,
+            201);
+  const std::int64_t hotline = CreateHotline({{"agents", {ann_, max_}}, {"ttsInbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "2000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  EXPECT_EQ(trunk.ReceivedInviteFroms().size(), 1u);
+  const json log = WaitForEndedCall(hotline);
+  const auto types = Types(log);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "agent_dialed"), 1) << log;
+  EXPECT_EQ(log["answeredBy"]["userID"], ann_) << "the first agent in the hotline's order";
+}
+
+// A number that the numbering plan now calls premium-rate (it was stored before, or the plan
+// changed) is never dialled, whatever the agent phone table says.
+TEST_F(TelephonyTest, PremiumRateAndSharedCostNumbersAreNeverDialled) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(server_.database_url().substr(7).c_str(), &db), SQLITE_OK);
+  const std::string sql = "UPDATE agent_phones SET phone = '0019005551234' WHERE id = " +
+                          Str(agent_phone_) + "; INSERT INTO agent_phones (user_id, name, phone, "
+                          "is_active) VALUES (" + Str(ann_) + ", 'Hotline', '00491801234567', 1);";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  RtpProbe caller_audio;
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "missed");
+  EXPECT_TRUE(Has(Types(log), "no_agent_available")) << log;
+  EXPECT_FALSE(Has(Types(log), "agent_dialed")) << log;
+  EXPECT_EQ(Records(hotline).size(), 1u) << "no leg to a paid number";
+}
+
+TEST_F(TelephonyTest, ACallWithoutG711Gets488AndACallLog) {
+  const std::int64_t hotline = CreateHotline();
+  RtpProbe caller_audio;
+  SippProcess caller(Scenario("caller_expect_488.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "failed");
+  EXPECT_NE(log.dump().find("G.711"), std::string::npos) << log;
+  const json inbound = RecordOf(Records(hotline), "inbound");
+  EXPECT_EQ(inbound["sipStatus"], 488);
+  EXPECT_EQ(inbound["disposition"], "failed");
+}
+
+// A trunk that wants credentials the service does not have: that agent's call ends at once
+// (no retry loop), whether it asks as a registrar (401) or as a proxy (407).
+TEST_F(TelephonyTest, ATrunkChallengeEndsThatAgentsLeg) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  int calls = 0;
+  for (const std::string status : {"401", "407"}) {
+    RtpProbe caller_audio, agent_audio;
+    SippProcess trunk(Scenario("trunk_challenge_" + status + ".xml"), TrunkArgs(agent_audio),
+                      trunk_port_);
+    SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+    EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+    EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+    const json log = WaitForEndedCall(hotline, ++calls);
+    EXPECT_EQ(log["outcome"], "missed") << status;
+    EXPECT_TRUE(Has(Types(log), "agent_failed")) << log;
+    const json records = Records(hotline);
+    const json outbound = RecordOf(records, "outbound");  // newest first: this call's
+    EXPECT_EQ(outbound["sipStatus"], std::stoi(status)) << records;
+    EXPECT_EQ(outbound["disposition"], "failed");
+  }
+}
+
+class MediaTimeoutTelephonyTest : public TelephonyTest {
+ protected:
+  std::vector<std::string> EngineArgs() override { return {"--media-timeout", "2s"}; }
+};
+
+// A caller whose phone vanished without a BYE sends no audio: the call is ended after
+// --media-timeout, long before the 20 s ring timeout would end it as missed.
+TEST_F(MediaTimeoutTelephonyTest, ASilentCallerIsHungUp) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  RtpProbe caller_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_ring.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << "the service hung up: " << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << "the ringing phone was cancelled: " << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "failed") << log;
+  EXPECT_NE(log["entries"].back()["detail"].get<std::string>().find("No audio"), std::string::npos)
+      << log;
 }
 
 class ShortRingTelephonyTest : public TelephonyTest {
