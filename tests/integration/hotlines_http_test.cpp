@@ -343,5 +343,41 @@ TEST_F(HotlinesHttpTest, AdminNumbersRejectsBadBlocks) {
                               "nonsense", "--to", "004924155668000"}, output), 1);
 }
 
+TEST_F(HotlinesHttpTest, IfMatchTakesAListOfStrongTagsOrStar) {
+  const auto created = Create(Pat(ann_token_), Draft(org_a_));
+  const std::int64_t id = created.Json()["id"];
+  const std::string path = "/v1/hotlines/" + Str(id);
+  // Once active, nothing but this test changes the hotline, so its ETag changes only here.
+  std::string etag = WaitForStatus(id, "active").Header("etag");
+  ASSERT_FALSE(etag.empty());
+  const auto put = [&](const std::vector<std::string>& if_match) {
+    std::vector<std::string> headers = {Pat(ann_token_)};
+    for (const auto& value : if_match) headers.push_back("If-Match: " + value);
+    return client_->SendJson("PUT", path, headers, Draft(org_a_).dump());
+  };
+  ExpectProblem(put({"\"998\", \"999\""}), 412);
+  ExpectProblem(put({"W/" + etag + ", \"999\""}), 412);  // weak tags never match
+  ExpectProblem(put({"\"999\", " + etag + " garbage"}), 412);  // nor does a malformed list
+  auto updated = put({"\"999\", " + etag});
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_NE(updated.Header("etag"), etag);
+  etag = updated.Header("etag");
+  updated = put({"\"999\"", etag});  // the list may span several header lines
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  etag = updated.Header("etag");
+  EXPECT_EQ(put({"*"}).status, 200) << "`*` matches the hotline that exists";
+  ExpectProblem(
+      client_->Send("DELETE", path, {Pat(ann_token_), "If-Match: \"998\", \"999\""}), 412);
+  // A member who may read the hotline still may not write it, whatever the tags say.
+  ExpectProblem(client_->SendJson("PUT", path, {Pat(max_token_), "If-Match: \"1\", \"2\""},
+                                  Draft(org_a_).dump()),
+                403);
+  const std::string current = client_->Get(path, {Pat(ann_token_)}).Header("etag");
+  const auto deleted =
+      client_->Send("DELETE", path, {Pat(ann_token_), "If-Match: \"999\", " + current});
+  EXPECT_EQ(deleted.status, 204);
+  ExpectProblem(put({"*"}), 404);
+}
+
 }  // namespace
 }  // namespace fr::testing

@@ -1,8 +1,11 @@
 #include "support/http_client.hpp"
 
 #include <curl/curl.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <set>
 #include <stdexcept>
 
 namespace fr::testing {
@@ -25,6 +28,34 @@ std::size_t AppendHeader(char* data, std::size_t size, std::size_t count, void* 
     (*static_cast<std::map<std::string, std::string>*>(target))[name] = value;
   }
   return size * count;
+}
+
+// The problem types docs/problems.md documents: its "## <slug>" headings, as "/problems/<slug>".
+const std::set<std::string>& DocumentedProblemTypes() {
+  static const std::set<std::string> types = [] {
+    std::set<std::string> found;
+    std::ifstream doc(std::string(FR_SOURCE_DIR) + "/docs/problems.md");
+    std::string line;
+    while (std::getline(doc, line)) {
+      if (line.rfind("## ", 0) == 0 && line.find(' ', 3) == std::string::npos) {
+        found.insert("/problems/" + line.substr(3));
+      }
+    }
+    return found;
+  }();
+  return types;
+}
+
+// Every problem any test receives must be documented: this collects the types the server
+// really returns across the integration suite, which a list kept by hand would not.
+void ExpectDocumentedProblem(const HttpResult& result) {
+  if (result.Header("content-type").rfind("application/problem+json", 0) != 0) return;
+  const auto body = nlohmann::json::parse(result.body, nullptr, false);
+  const std::string type =
+      body.is_object() && body.contains("type") && body["type"].is_string() ? body["type"] : "";
+  EXPECT_TRUE(DocumentedProblemTypes().count(type) == 1)
+      << "problem type '" << type << "' (status " << result.status
+      << ") is not documented in docs/problems.md: " << result.body;
 }
 
 }  // namespace
@@ -65,6 +96,7 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& path,
     throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(code));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  ExpectDocumentedProblem(result);
   return result;
 }
 

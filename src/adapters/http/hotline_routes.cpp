@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"
@@ -26,17 +28,63 @@ Json HotlineJson(const Hotline& hotline) {
 
 std::string ETagOf(const Hotline& hotline) { return "\"" + std::to_string(hotline.version) + "\""; }
 
-// If-Match: absent → no condition; `*` → any version; `"N"` → version N; anything else can
-// never match (-1), so the request fails with 412 as RFC 9110 requires.
-std::optional<std::int64_t> ExpectedVersion(const Request& request) {
-  const auto header = request.Header("if-match");
-  if (!header) return std::nullopt;
-  const std::string_view value = TrimAsciiWhitespace(*header);
-  if (value == "*") return std::nullopt;
-  if (value.size() >= 3 && value.front() == '"' && value.back() == '"') {
-    if (const auto version = ParsePositiveId(value.substr(1, value.size() - 2))) return *version;
+// If-Match, parsed over all its header lines (RFC 9110 §13.1.1): `*`, or a list of entity
+// tags. `versions` keeps the strong tags that name a version; weak tags (W/"…") never match
+// (If-Match compares strongly), nor do tags this server never issues. A malformed field keeps
+// no version at all, so that it can never match.
+struct IfMatch {
+  bool present = false;
+  bool any = false;
+  std::vector<std::int64_t> versions;
+};
+
+bool IsListSeparator(char ch) { return ch == ',' || ch == ' ' || ch == '\t'; }
+
+// Parses one field line into `condition`; false when it is malformed.
+bool ParseIfMatchLine(std::string_view value, IfMatch& condition) {
+  if (TrimAsciiWhitespace(value) == "*") {
+    condition.any = true;
+    return true;
   }
-  return -1;
+  while (true) {
+    while (!value.empty() && IsListSeparator(value.front())) value.remove_prefix(1);
+    if (value.empty()) return true;
+    const bool weak = value.substr(0, 2) == "W/";
+    if (weak) value.remove_prefix(2);
+    if (value.empty() || value.front() != '"') return false;
+    const auto close = value.find('"', 1);
+    if (close == std::string_view::npos) return false;
+    const auto version = ParsePositiveId(value.substr(1, close - 1));
+    if (version && !weak) condition.versions.push_back(*version);
+    value.remove_prefix(close + 1);
+    if (!value.empty() && !IsListSeparator(value.front())) return false;
+  }
+}
+
+IfMatch ParseIfMatch(const Request& request) {
+  IfMatch condition;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "if-match") continue;
+    condition.present = true;
+    if (!ParseIfMatchLine(value, condition)) return {true, false, {}};
+  }
+  return condition;
+}
+
+// The version HotlineService should expect: nullopt for no condition (absent, or `*`: a missing
+// hotline is a 404 before any precondition); the one listed version; for a longer list, the
+// current version if it is listed. That needs a read first; the write's compare-and-set still
+// catches a change in between. -1 never matches, so the service answers 412 as RFC 9110 says.
+Result<std::optional<std::int64_t>> ExpectedVersion(HotlineService& hotlines,
+                                                    const RequestContext& context, HotlineId id) {
+  const IfMatch condition = ParseIfMatch(context.request);
+  if (!condition.present || condition.any) return std::optional<std::int64_t>();
+  if (condition.versions.empty()) return std::optional<std::int64_t>(-1);
+  if (condition.versions.size() == 1) return std::optional(condition.versions.front());
+  FR_ASSIGN_OR_RETURN(const Hotline current, hotlines.Get(*context.principal, id));
+  const bool listed = std::find(condition.versions.begin(), condition.versions.end(),
+                                current.version) != condition.versions.end();
+  return std::optional<std::int64_t>(listed ? current.version : -1);
 }
 
 // Decodes a Hotline body; `path_id` is set for updates. Domain checks run on the fields that
@@ -114,8 +162,9 @@ Response Update(HotlineService& hotlines, const RequestContext& context) {
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
   const auto draft = DecodeDraft(request, *id);
   if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
-  const auto updated =
-      hotlines.Update(*context.principal, HotlineId(*id), *draft, ExpectedVersion(request));
+  const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
+  if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);
+  const auto updated = hotlines.Update(*context.principal, HotlineId(*id), *draft, *expected);
   if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);
   return JsonResponse(200, HotlineJson(*updated)).WithHeader("ETag", ETagOf(*updated));
 }
@@ -124,8 +173,9 @@ Response Delete(HotlineService& hotlines, const RequestContext& context) {
   const Request& request = context.request;
   const auto id = PathId(context, "hotlineID");
   if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const Status deleted =
-      hotlines.Delete(*context.principal, HotlineId(*id), ExpectedVersion(request));
+  const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
+  if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);
+  const Status deleted = hotlines.Delete(*context.principal, HotlineId(*id), *expected);
   if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
   return NoContentResponse();
 }

@@ -73,6 +73,26 @@ Problem UnexpectedErrorProblem() {
           "The server failed to handle the request; quote the request id.", {}};
 }
 
+Problem MalformedRequestProblem(std::string_view detail) {
+  return {400, "malformed-request", "Malformed request", std::string(detail), {}};
+}
+
+Problem UriTooLongProblem(std::size_t limit_bytes) {
+  return {414, "uri-too-long", "URI too long",
+          "The request target exceeds the limit of " + std::to_string(limit_bytes) + " bytes.",
+          {}};
+}
+
+Problem HeaderFieldsTooLargeProblem() {
+  return {431, "header-fields-too-large", "Request header fields too large",
+          "The request has too many header fields, or one that is too long.", {}};
+}
+
+Problem MethodNotImplementedProblem() {
+  return {501, "not-implemented", "Not implemented",
+          "The server does not know this request method.", {}};
+}
+
 Response ProblemResponse(const Problem& problem, std::string_view request_id) {
   nlohmann::json body = {
       {"type", "/problems/" + problem.type_slug},

@@ -30,6 +30,11 @@ Problem ContentTooLargeProblem(std::size_t limit_bytes);
 Problem OverloadedProblem();
 Problem TooManyRequestsProblem(std::string_view detail);
 Problem UnexpectedErrorProblem();
+// Requests the HTTP parser refused, or that break HTTP/1.1 framing rules (docs/decisions/0019).
+Problem MalformedRequestProblem(std::string_view detail);
+Problem UriTooLongProblem(std::size_t limit_bytes);
+Problem HeaderFieldsTooLargeProblem();
+Problem MethodNotImplementedProblem();
 
 // Encodes `problem` as an application/problem+json response. `request_id` goes into the body
 // as `requestId` and the `instance` member, so that a user can quote it to an operator.

@@ -49,10 +49,13 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   RouteMatch match;
   const auto segments = Segments(path);
   if (segments.empty()) return match;
+  // HEAD is GET without the body (RFC 9110 §9.3.2): it runs the GET handler, and the server
+  // leaves out the body.
+  const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
   for (const Route& route : routes_) {
     PathParams params;
     if (!Fits(route.path_template, segments, params)) continue;
-    if (route.method == method) {
+    if (route.method == wanted) {
       match.kind = RouteMatch::Kind::kFound;
       match.route = &route;
       match.params = std::move(params);
@@ -61,6 +64,7 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
     }
     match.kind = RouteMatch::Kind::kMethodNotAllowed;
     match.allowed_methods.push_back(route.method);
+    if (route.method == "GET") match.allowed_methods.emplace_back("HEAD");
   }
   std::sort(match.allowed_methods.begin(), match.allowed_methods.end());
   match.allowed_methods.erase(

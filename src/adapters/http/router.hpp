@@ -37,7 +37,8 @@ struct RouteMatch {
   std::vector<std::string> allowed_methods;  // for kMethodNotAllowed, sorted
 };
 
-// Matches paths against templates of literal segments and `{name}` segments. Built once at
+// Matches paths against templates of literal segments and `{name}` segments. HEAD matches
+// every GET route, and `allowed_methods` lists HEAD wherever GET is allowed. Built once at
 // start, then read concurrently (Match is const and thread-safe).
 class Router {
  public:

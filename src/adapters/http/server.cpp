@@ -7,11 +7,14 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 #include <thread>
 
+#include "adapters/http/parse_failure_answer.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/response_headers.hpp"
 #include "adapters/http/worker_pool.hpp"
 #include "common/text.hpp"
 
@@ -19,15 +22,20 @@ namespace fr::http {
 namespace {
 
 // No connection-count limiter: in RESTinio 0.6 it lives in the acceptor, and connections that
-// outlive the server at shutdown would reach into it after it is gone.
+// outlive the server at shutdown would reach into it after it is gone. The logger and socket
+// answer requests that the parser refuses (parse_failure_answer.hpp).
 using ServerTraits =
-    restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+    restinio::traits_t<restinio::asio_timer_manager_t, ParseFailureLogger,
+                       restinio::details::autodetect_request_handler_type,
+                       restinio::default_strand_t, AnsweringSocket>;
 using RestinioServer = restinio::http_server_t<ServerTraits>;
 using Clock = std::chrono::steady_clock;
 
-// A body past this is dropped with the connection by RESTinio itself; between the configured
-// limit and this one the client gets a proper 413.
+// A body past this is refused by RESTinio's parser: a 413, and the connection closes
+// (parse_failure_answer.hpp). Between the configured limit and this one the body is read, and
+// the 413 leaves the connection open.
 constexpr std::size_t kHardBodyLimitFactor = 4;
+constexpr std::size_t kMaxUrlBytes = 8192;
 
 bool IsUsableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -45,6 +53,37 @@ std::string Lowercase(std::string_view text) {
   return out;
 }
 
+// True when a Connection header of `request` lists `token` (names are lower case already).
+bool HasConnectionToken(const Request& request, std::string_view token) {
+  for (const auto& [name, value] : request.headers) {
+    if (name != "connection") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (Lowercase(TrimAsciiWhitespace(rest.substr(0, comma))) == token) return true;
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
+// RFC 9112 §3.2: exactly one Host in HTTP/1.1; HTTP/1.0 may go without. RESTinio 0.6 does not
+// pass the request's HTTP version on (its request header always says 1.1), so it is inferred
+// from http_parser's keep-alive verdict: HTTP/1.1 closes only on `Connection: close`, HTTP/1.0
+// stays open only on `Connection: keep-alive`. HTTP/1.0 with keep-alive and HTTP/1.1 with
+// keep-alive look alike; both may go without Host, so that no valid request is refused.
+std::optional<Problem> HostProblem(const Request& request, bool keep_alive) {
+  std::size_t hosts = 0;
+  for (const auto& [name, value] : request.headers) hosts += name == "host" ? 1 : 0;
+  if (hosts > 1) return MalformedRequestProblem("The request has more than one Host header.");
+  const bool may_be_http10 = keep_alive ? HasConnectionToken(request, "keep-alive")
+                                        : !HasConnectionToken(request, "close");
+  if (hosts == 0 && !may_be_http10) {
+    return MalformedRequestProblem("An HTTP/1.1 request needs a Host header.");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -55,6 +94,9 @@ struct HttpServer::Impl {
         metrics(http_metrics),
         random(secure_random),
         workers(config.workers, config.queue_capacity),
+        parse_failure_handler([this](std::string_view parser_error, std::string_view remote) {
+          return AnswerParseFailure(parser_error, remote);
+        }),
         work_guard(asio::make_work_guard(io)),
         signals(io, SIGINT, SIGTERM) {}
 
@@ -64,6 +106,9 @@ struct HttpServer::Impl {
   void Finish(const restinio::request_handle_t& handle, const Request& request,
               Pipeline::Outcome outcome, Clock::time_point started);
   void LogAccess(const Request& request, const Pipeline::Outcome& outcome, double seconds);
+  // Counts and logs a request the parser refused, and returns its answer (see
+  // parse_failure_answer.hpp). Runs on an I/O thread.
+  Response AnswerParseFailure(std::string_view parser_error, std::string_view remote_address);
   std::string NewRequestId();
 
   ServerConfig config;
@@ -71,6 +116,8 @@ struct HttpServer::Impl {
   HttpMetrics& metrics;
   SecureRandom& random;
   WorkerPool workers;
+  // Declared before io: connections (and their logger, which points here) die with io.
+  ParseFailureHandler parse_failure_handler;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work_guard;
   asio::signal_set signals;
@@ -119,6 +166,10 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
   unwritten.fetch_add(1);
   Request request;
   CopyRequest(*handle, request);
+  if (const auto refused = HostProblem(request, handle->header().should_keep_alive())) {
+    Finish(handle, request, {ProblemResponse(*refused, request.request_id), "unmatched"}, started);
+    return restinio::request_accepted();
+  }
   if (draining.load()) {
     Response response = ProblemResponse(OverloadedProblem(), request.request_id);
     response.WithHeader("Retry-After", "1");
@@ -139,6 +190,7 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
 
 void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Request& request,
                               Pipeline::Outcome outcome, Clock::time_point started) {
+  AddStandardHeaders(request.path, outcome.response, std::chrono::system_clock::now());
   const Response& response = outcome.response;
   // Counted and logged before the response leaves, so that whoever reacts to the response
   // (a scraper, a test) already finds the request in the metrics and the log.
@@ -146,16 +198,19 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
   metrics.RequestFinished(request.method, outcome.route, response.status, seconds);
   LogAccess(request, outcome, seconds);
   try {
-    auto builder = handle->create_response(restinio::http_status_line_t(
-        restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
-        ReasonPhrase(response.status)));
+    // User-controlled output, because HEAD sends the Content-Length of the body it leaves out.
+    auto builder = handle->create_response<restinio::user_controlled_output_t>(
+        restinio::http_status_line_t(
+            restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
+            ReasonPhrase(response.status)));
     builder.append_header("X-Request-Id", request.request_id);
     if (!response.content_type.empty()) {
       builder.append_header(restinio::http_field::content_type, response.content_type);
     }
     for (const auto& [name, value] : response.headers) builder.append_header(name, value);
     if (draining.load()) builder.connection_close();
-    builder.set_body(response.body);
+    builder.set_content_length(response.body.size());
+    if (request.method != "HEAD") builder.set_body(response.body);
     builder.done([this](const asio::error_code&) { unwritten.fetch_sub(1); });
   } catch (const std::exception& error) {
     unwritten.fetch_sub(1);
@@ -176,9 +231,35 @@ void HttpServer::Impl::LogAccess(const Request& request, const Pipeline::Outcome
       {"status", outcome.response.status},
       {"duration_ms", seconds * 1000.0},
       {"request_bytes", request.body.size()},
-      {"response_bytes", outcome.response.body.size()},
+      {"response_bytes", request.method == "HEAD" ? 0 : outcome.response.body.size()},
   };
   spdlog::get("access")->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response HttpServer::Impl::AnswerParseFailure(std::string_view parser_error,
+                                              std::string_view remote_address) {
+  metrics.RequestStarted();
+  // Method and path are unknown: the parser may have failed before it read them.
+  Request request;
+  request.method = "-";
+  request.path = "-";
+  request.remote_address = std::string(remote_address);
+  request.request_id = NewRequestId();
+  Pipeline::Outcome outcome{
+      ProblemResponse(ProblemForParserError(parser_error, kMaxUrlBytes, config.max_body_bytes),
+                      request.request_id),
+      "unmatched"};
+  Response& response = outcome.response;
+  response.WithHeader("X-Request-Id", request.request_id);
+  AddStandardHeaders(request.path, response, std::chrono::system_clock::now());
+  // Some of these statuses (414, 501) are cacheable by default (RFC 9110 §15.1), and the path
+  // they belong to is unknown.
+  response.WithHeader("Cache-Control", "no-store");
+  metrics.RequestFinished(request.method, outcome.route, response.status, 0.0);
+  LogAccess(request, outcome, 0.0);
+  spdlog::debug("http: {} from {} refused by the parser: {}", request.request_id, remote_address,
+                parser_error);
+  return response;
 }
 
 HttpServer::HttpServer(ServerConfig config, const Pipeline& pipeline, HttpMetrics& metrics,
@@ -203,11 +284,12 @@ Result<std::uint16_t> HttpServer::Start() {
           .request_handler([&impl](restinio::request_handle_t handle) {
             return impl.OnRequest(handle);
           })
+          .logger(&impl.parse_failure_handler)
           .read_next_http_message_timelimit(config.read_timeout)
           .write_http_response_timelimit(config.write_timeout)
           .handle_request_timeout(config.handle_timeout)
           .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                        .max_url_size(8192)
+                                        .max_url_size(kMaxUrlBytes)
                                         .max_field_name_size(1024)
                                         .max_field_value_size(16384)
                                         .max_field_count(100)

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace fr::http {
 namespace {
@@ -17,6 +19,36 @@ TEST(ProblemFromError, MapsEveryCodeToItsStatus) {
   };
   for (const auto& [code, status] : table) {
     EXPECT_EQ(ProblemFromError({code, "d", {}}).status, status) << ErrorCodeName(code);
+  }
+}
+
+// Each type the server can build has its section in docs/problems.md. (The integration suite's
+// HTTP client also checks every problem it receives, which covers the types seen in practice.)
+TEST(ProblemTypes, EveryTypeIsDocumented) {
+  std::ifstream file(std::string(FR_SOURCE_DIR) + "/docs/problems.md");
+  std::stringstream doc;
+  doc << file.rdbuf();
+  ASSERT_FALSE(doc.str().empty());
+  std::vector<Problem> problems = {RouteNotFoundProblem(),        MethodNotAllowedProblem("PATCH"),
+                                   UnsupportedMediaTypeProblem(), ContentTooLargeProblem(1),
+                                   OverloadedProblem(),           TooManyRequestsProblem("d"),
+                                   UnexpectedErrorProblem(),      MalformedRequestProblem("d"),
+                                   UriTooLongProblem(8192),       HeaderFieldsTooLargeProblem(),
+                                   MethodNotImplementedProblem()};
+  for (const ErrorCode code :
+       {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
+        ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied, ErrorCode::kFailedPrecondition,
+        ErrorCode::kConflict, ErrorCode::kResourceExhausted, ErrorCode::kUnavailable,
+        ErrorCode::kInternal}) {
+    problems.push_back(ProblemFromError({code, "d", {}}));
+  }
+  for (const Problem& problem : problems) {
+    const std::string text = doc.str();
+    const auto at = text.find("\n## " + problem.type_slug + "\n");
+    ASSERT_NE(at, std::string::npos) << problem.type_slug << " has no section";
+    const std::string section = text.substr(at, text.find("\n## ", at + 1) - at);
+    EXPECT_NE(section.find("**Status:** " + std::to_string(problem.status) + " "), std::string::npos)
+        << problem.type_slug << " is documented with another status";
   }
 }
 

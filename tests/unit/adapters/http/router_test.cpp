@@ -35,7 +35,19 @@ TEST(Router, ParametersAreRawForTheHandlerToValidate) {
 TEST(Router, KnownPathWithOtherMethodListsAllowedMethods) {
   const auto match = MakeRouter().Match("DELETE", "/v1/hotlines");
   ASSERT_EQ(match.kind, RouteMatch::Kind::kMethodNotAllowed);
-  EXPECT_EQ(match.allowed_methods, (std::vector<std::string>{"GET", "POST"}));
+  EXPECT_EQ(match.allowed_methods, (std::vector<std::string>{"GET", "HEAD", "POST"}));
+}
+
+TEST(Router, HeadRunsTheGetRoute) {
+  Router router = MakeRouter();
+  const auto match = router.Match("HEAD", "/v1/hotlines/42");
+  ASSERT_EQ(match.kind, RouteMatch::Kind::kFound);
+  EXPECT_EQ(match.route->method, "GET");
+  EXPECT_EQ(match.params.at("hotlineID"), "42");
+  router.Add({"POST", "/v1/only-post", AuthPolicy::kTokenRequired, nullptr});
+  const auto refused = router.Match("HEAD", "/v1/only-post");
+  ASSERT_EQ(refused.kind, RouteMatch::Kind::kMethodNotAllowed);
+  EXPECT_EQ(refused.allowed_methods, std::vector<std::string>{"POST"});
 }
 
 TEST(Router, UnknownPathsAreNotFound) {

@@ -1,0 +1,60 @@
+#include "adapters/http/response_headers.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <vector>
+
+namespace fr::http {
+namespace {
+
+bool IsApiPath(std::string_view path) { return path == "/v1" || path.substr(0, 4) == "/v1/"; }
+
+bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Sets `name`, dropping any value a handler gave it: these headers are policy, not a default.
+void SetHeader(Response& response, std::string_view name, std::string value) {
+  std::erase_if(response.headers,
+                [name](const auto& header) { return SameName(header.first, name); });
+  response.headers.emplace_back(std::string(name), std::move(value));
+}
+
+}  // namespace
+
+std::string HttpDate(std::chrono::system_clock::time_point time) {
+  // Fixed English names: strftime's %a and %b follow the locale.
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday],
+                utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                utc.tm_sec);
+  return buffer;
+}
+
+void AddStandardHeaders(std::string_view path, Response& response,
+                        std::chrono::system_clock::time_point now) {
+  SetHeader(response, "Date", HttpDate(now));
+  SetHeader(response, "X-Content-Type-Options", "nosniff");
+  if (IsApiPath(path)) SetHeader(response, "Cache-Control", "no-store");
+  if (path == "/docs") {
+    SetHeader(response, "Content-Security-Policy", std::string(DocsContentSecurityPolicy()));
+    SetHeader(response, "X-Frame-Options", "DENY");
+    SetHeader(response, "Referrer-Policy", "no-referrer");
+  }
+}
+
+}  // namespace fr::http
