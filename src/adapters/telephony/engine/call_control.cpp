@@ -1,0 +1,224 @@
+// CallControl, part one: inbound calls from the INVITE to the greeting, and shared helpers.
+// Ringing and answers are in call_control_agents.cpp, endings in call_control_endings.cpp.
+#include "adapters/telephony/engine/call_control.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <variant>
+
+#include "adapters/telephony/sip/sdp.hpp"
+
+namespace fr::telephony {
+
+CallControl::CallControl(CallControlConfig config, CallControlPorts ports,
+                         CallCounters& counters)
+    : config_(std::move(config)),
+      signalling_(ports.signalling),
+      media_(ports.media),
+      router_(ports.router),
+      speech_(ports.speech),
+      loop_(ports.loop),
+      routing_work_(ports.routing_work),
+      speech_work_(ports.speech_work),
+      recorder_(ports.events, ports.clock),
+      counters_(counters) {}
+
+void CallControl::On(const SignallingEvent& event) {
+  std::visit([this](const auto& e) { Handle(e); }, event);
+}
+
+void CallControl::CloseAll() {
+  std::vector<std::uint64_t> left;
+  for (const auto& [id, call] : calls_) left.push_back(id);
+  for (const std::uint64_t id : left) {
+    Call& call = *calls_.at(id);
+    call.end_detail = "The service stopped during the call.";
+    if (Undecided(call.phase)) call.outcome = CallOutcome::kFailed;
+    Finish(call);
+  }
+}
+
+void CallControl::Handle(const sip::IncomingCall& incoming) {
+  if (!config_.allow.Allows(incoming.source_ip)) {
+    LogForeignInvite(incoming.source_ip);
+    Refuse(incoming.leg, 403, "Forbidden");
+    return;
+  }
+  // Routing reads the database: off this thread, so that slow storage never delays the
+  // timers and hang-ups of calls in progress.
+  routing_legs_.insert(incoming.leg);
+  routing_work_.Post([this, incoming] {
+    auto hotline = router_.ResolveInbound(incoming.dialed_user);
+    std::optional<std::string> caller;
+    if (hotline.ok() && !incoming.caller_withheld) {
+      caller = router_.CallerNumber(incoming.caller_user, *hotline);
+    }
+    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller)] {
+      // The caller may have given up while we looked the number up.
+      if (routing_legs_.erase(incoming.leg) == 0) return;
+      Routed(incoming, hotline, caller);
+    });
+  });
+}
+
+void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
+                         const std::optional<std::string>& caller) {
+  if (!hotline.ok()) {
+    RejectUnroutable(incoming.leg, hotline.error());
+    return;
+  }
+  if (inbound_in_use_[hotline->id.value] >= hotline->channels_inbound) {
+    recorder_.Refused(*hotline, caller, CallEntryType::kRejectedChannelLimit,
+                      "All " + std::to_string(hotline->channels_inbound) +
+                          " inbound channels are in use.",
+                      LegDisposition::kBusy, 486, CallOutcome::kRejectedBusy);
+    counters_.Ended(CallOutcome::kRejectedBusy, false);
+    Refuse(incoming.leg, 486, "Busy Here");
+    return;
+  }
+  const auto offer = sip::ParseAudioOffer(incoming.remote_sdp);
+  const int codec = offer.ok() ? sip::ChooseCodec(*offer) : -1;
+  if (codec < 0) {
+    recorder_.Refused(*hotline, caller, CallEntryType::kEnded,
+                      "The caller offered no G.711 audio (PCMU or PCMA).", LegDisposition::kFailed,
+                      488, CallOutcome::kFailed);
+    counters_.Ended(CallOutcome::kFailed, false);
+    Refuse(incoming.leg, 488, "Not Acceptable Here");
+    return;
+  }
+  const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
+  if (!stream.ok()) {
+    const bool no_port = stream.error().code == ErrorCode::kResourceExhausted;
+    recorder_.Refused(*hotline, caller, CallEntryType::kEnded, stream.error().detail,
+                      LegDisposition::kFailed, no_port ? 503 : 488, CallOutcome::kFailed);
+    counters_.Ended(CallOutcome::kFailed, false);
+    Refuse(incoming.leg, no_port ? 503 : 488,
+           no_port ? "Service Unavailable" : "Not Acceptable Here");
+    return;
+  }
+  signalling_.Answer(incoming.leg, LocalSdp(stream->second, codec, offer->telephone_event_pt));
+  Start(incoming, std::move(*hotline), caller, stream->first);
+}
+
+// The call is answered: it occupies an inbound channel until its log closes.
+void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
+                        const std::optional<std::string>& caller, media::StreamId caller_stream) {
+  ++inbound_in_use_[hotline.id.value];
+  counters_.Started();
+  auto call = std::make_unique<Call>();
+  call->id = ++last_call_id_;
+  call->hotline = std::move(hotline);
+  call->inbound = incoming.leg;
+  call->caller_stream = caller_stream;
+  recorder_.Opened(*call, caller);
+  WatchMedia(*call, call->caller_stream);
+  LimitDuration(*call);
+  call_by_leg_[incoming.leg] = call->id;
+  Call& started = *call;
+  calls_[call->id] = std::move(call);
+
+  if (started.hotline.tts_inbound.empty()) {
+    StartRinging(started);
+    return;
+  }
+  Say(started, started.caller_stream, started.hotline.tts_inbound, [this](Call& c, bool played) {
+    if (c.phase != Phase::kGreeting) return;
+    if (played) recorder_.Note(c, CallEntryType::kGreetingPlayed);
+    StartRinging(c);
+  });
+}
+
+// SIP scanners send INVITEs by the thousand: one warning a minute, with how many were refused.
+void CallControl::LogForeignInvite(const std::string& source) {
+  const auto now = std::chrono::steady_clock::now();
+  if (last_foreign_invite_log_ && now - *last_foreign_invite_log_ < std::chrono::minutes(1)) {
+    ++foreign_invites_unlogged_;
+    return;
+  }
+  spdlog::warn("sip: INVITE from {} refused (403): not an allowed trunk address{}", source,
+               foreign_invites_unlogged_ > 0
+                   ? " (and " + std::to_string(foreign_invites_unlogged_) + " more in the last minute)"
+                   : std::string());
+  last_foreign_invite_log_ = now;
+  foreign_invites_unlogged_ = 0;
+}
+
+void CallControl::RejectUnroutable(LegId leg, const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kNotFound:
+      Refuse(leg, 404, "Not Found");
+      return;
+    case ErrorCode::kFailedPrecondition:
+      Refuse(leg, 480, "Temporarily Unavailable");
+      return;
+    default:
+      spdlog::error("sip: cannot route a call: {}", error.detail);
+      Refuse(leg, 503, "Service Unavailable");
+  }
+}
+
+// Answers an INVITE with a final error status and counts it.
+void CallControl::Refuse(LegId leg, int status, const char* reason) {
+  signalling_.Reject(leg, status, reason);
+  counters_.Refused(status);
+}
+
+// Synthesises `text` off the control thread, plays it into `stream`, then runs `then` on the
+// control thread if the call still exists. A synthesis failure skips the playback.
+void CallControl::Say(Call& call, media::StreamId stream, std::string text,
+                      std::function<void(Call&, bool played)> then) {
+  speech_work_.Post([this, id = call.id, stream, text = std::move(text), then = std::move(then)] {
+    auto audio = speech_.Synthesize(text, config_.tts_voice);
+    loop_.Post([this, id, stream, audio = std::move(audio), then] { Played(id, stream, audio, then); });
+  });
+}
+
+void CallControl::Played(std::uint64_t id, media::StreamId stream,
+                         const Result<std::shared_ptr<const Audio>>& audio,
+                         const std::function<void(Call&, bool)>& then) {
+  Call* speaking = Find(id);
+  if (!speaking) return;
+  if (!audio.ok()) {
+    spdlog::warn("call {}: text-to-speech failed: {}", id, audio.error().detail);
+    then(*speaking, false);
+    return;
+  }
+  const std::shared_ptr<const Audio>& shared = *audio;
+  media_.Play(stream, std::shared_ptr<const std::vector<std::int16_t>>(shared, &shared->samples),
+              [this, id, then] {
+                loop_.Post([this, id, then] {
+                  if (Call* c = Find(id)) then(*c, true);
+                });
+              });
+}
+
+// A media stream towards `address`:`port`; its id and local port.
+Result<std::pair<media::StreamId, std::uint16_t>> CallControl::OpenStream(
+    const std::string& address, std::uint16_t port, int codec, int telephone_event_type) {
+  FR_ASSIGN_OR_RETURN(const media::StreamId stream, media_.OpenStream());
+  const auto local_port = media_.LocalPort(stream);
+  const Status remote = media_.SetRemote(stream, address, port, static_cast<media::Codec>(codec),
+                                         telephone_event_type);
+  if (!local_port.ok() || !remote.ok()) {
+    media_.Close(stream);
+    return Error::InvalidArgument("The caller's media address is not usable.");
+  }
+  return std::make_pair(stream, *local_port);
+}
+
+std::string CallControl::LocalSdp(std::uint16_t port, int codec, int telephone_event_type) {
+  return sip::BuildAudioSdp(media_.LocalAddress(), port, codec, telephone_event_type,
+                            ++last_sdp_session_);
+}
+
+Call* CallControl::Find(std::uint64_t id) {
+  const auto found = calls_.find(id);
+  return found == calls_.end() ? nullptr : found->second.get();
+}
+
+Call* CallControl::CallOf(LegId leg) {
+  const auto found = call_by_leg_.find(leg);
+  return found == call_by_leg_.end() ? nullptr : Find(found->second);
+}
+
+}  // namespace fr::telephony

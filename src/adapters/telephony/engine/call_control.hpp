@@ -1,0 +1,142 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "adapters/telephony/engine/address_allow_list.hpp"
+#include "adapters/telephony/engine/call_counters.hpp"
+#include "adapters/telephony/engine/call_media.hpp"
+#include "adapters/telephony/engine/call_model.hpp"
+#include "adapters/telephony/engine/call_recorder.hpp"
+#include "adapters/telephony/engine/call_router.hpp"
+#include "adapters/telephony/engine/call_signalling.hpp"
+#include "adapters/telephony/engine/control_loop.hpp"
+#include "app/speech_synthesizer.hpp"
+#include "common/clock.hpp"
+#include "domain/call_log/call_events.hpp"
+
+namespace fr::telephony {
+
+// What the call control decides with, besides the hotline's own settings.
+struct CallControlConfig {
+  std::chrono::milliseconds ring_timeout{30000};
+  std::chrono::milliseconds max_call_duration{std::chrono::hours(4)};
+  std::string tts_voice = "en";
+  std::string missed_message;  // said to a caller whom nobody could take
+  AddressAllowList allow;      // sources allowed to send calls in; others get 403
+};
+
+// Everything the call control talks to. All outlive it.
+struct CallControlPorts {
+  CallSignalling& signalling;
+  CallMedia& media;
+  CallRouter& router;
+  SpeechSynthesizer& speech;
+  CallEventSink& events;
+  const Clock& clock;
+  ControlLoop& loop;         // the control thread: events, results and timers come back here
+  WorkQueue& routing_work;   // CallRouter calls run here
+  WorkQueue& speech_work;    // syntheses run here
+};
+
+// The state machine of every hotline call (decision 0016; the phase × event table is in
+// call_model.hpp): admission of inbound calls, the greeting, ringing the agents' phones,
+// the first answer wins, the outbound text, the bridge, the farewell, and every ending with
+// its outcome, each step reported through CallRecorder.
+//
+// Threading: no threads of its own. Every method runs on the control thread (the one that runs
+// `ports.loop`); blocking work goes to the work queues, and its results and the media callbacks
+// come back through `loop.Post`. Tests run the loop, the queues and the timers on their thread.
+class CallControl {
+ public:
+  // `counters` (thread-safe) outlives the control; it counts calls and refusals.
+  CallControl(CallControlConfig config, CallControlPorts ports, CallCounters& counters);
+  CallControl(const CallControl&) = delete;
+  CallControl& operator=(const CallControl&) = delete;
+
+  // Takes one signalling event (see CallSignalling for their order).
+  void On(const SignallingEvent& event);
+
+  // Closes the log of every call still open as failed, "The service stopped during the call."
+  // (bridged calls stay answered). For shutdown, after the signalling ended every leg.
+  void CloseAll();
+
+ private:
+  // call_control.cpp: inbound calls, admission, the greeting, shared helpers.
+  void Handle(const sip::IncomingCall& incoming);
+  void Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
+              const std::optional<std::string>& caller);
+  void Start(const sip::IncomingCall& incoming, Hotline hotline,
+             const std::optional<std::string>& caller, media::StreamId caller_stream);
+  void LogForeignInvite(const std::string& source);
+  void RejectUnroutable(LegId leg, const Error& error);
+  void Refuse(LegId leg, int status, const char* reason);
+  void Say(Call& call, media::StreamId stream, std::string text,
+           std::function<void(Call&, bool played)> then);
+  void Played(std::uint64_t id, media::StreamId stream,
+              const Result<std::shared_ptr<const Audio>>& audio,
+              const std::function<void(Call&, bool)>& then);
+  Result<std::pair<media::StreamId, std::uint16_t>> OpenStream(const std::string& address,
+                                                               std::uint16_t port, int codec,
+                                                               int telephone_event_type);
+  std::string LocalSdp(std::uint16_t port, int codec, int telephone_event_type);
+  Call* Find(std::uint64_t id);
+  Call* CallOf(LegId leg);
+
+  // call_control_agents.cpp: ringing, answers, the bridge.
+  void StartRinging(Call& call);
+  void RingAgents(Call& call, const Result<std::vector<AgentTarget>>& targets);
+  void Dial(Call& call, const AgentTarget& target);
+  std::optional<std::string> NotDialled(const Call& call, const AgentTarget& target) const;
+  void Handle(const sip::LegRinging& ringing);
+  void Handle(const sip::LegAnswered& answered);
+  bool UseAnswer(Call& call, AgentLeg& agent, const std::string& remote_sdp);
+  void Handle(const sip::LegMediaChanged& changed);
+  void Bridge(Call& call);
+  void OnRingTimeout(std::uint64_t id);
+
+  // call_control_endings.cpp: every way a leg or a call ends.
+  void Handle(const sip::LegEnded& ended);
+  void InboundEnded(Call& call, const sip::LegEnded& ended);
+  void AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
+  void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
+  void Farewell(Call& call, CallOutcome outcome, std::string detail);
+  void HangUpAgents(Call& call);
+  void HangUpCaller(Call& call);
+  void Finish(Call& call);
+  void WatchMedia(Call& call, media::StreamId stream);
+  void LimitDuration(Call& call);
+  void EndNow(Call& call, std::string why);
+
+  const CallControlConfig config_;
+  CallSignalling& signalling_;
+  CallMedia& media_;
+  CallRouter& router_;
+  SpeechSynthesizer& speech_;
+  ControlLoop& loop_;
+  WorkQueue& routing_work_;
+  WorkQueue& speech_work_;
+  CallRecorder recorder_;
+  CallCounters& counters_;
+
+  // Control thread only.
+  std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
+  std::unordered_map<LegId, std::uint64_t> call_by_leg_;
+  std::unordered_set<LegId> routing_legs_;  // inbound legs whose number is being looked up
+  std::unordered_map<std::int64_t, int> inbound_in_use_;   // by hotline id
+  std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
+  std::uint64_t last_call_id_ = 0;
+  std::uint64_t last_sdp_session_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_foreign_invite_log_;
+  std::uint64_t foreign_invites_unlogged_ = 0;
+};
+
+}  // namespace fr::telephony

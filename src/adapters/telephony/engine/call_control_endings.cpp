@@ -1,0 +1,156 @@
+// CallControl, part three: every way a leg or a call ends, and the call's outcome.
+#include <spdlog/spdlog.h>
+
+#include "adapters/telephony/engine/call_control.hpp"
+
+namespace fr::telephony {
+
+void CallControl::Handle(const sip::LegEnded& ended) {
+  routing_legs_.erase(ended.leg);
+  Call* call = CallOf(ended.leg);
+  call_by_leg_.erase(ended.leg);
+  if (!call) return;
+  if (ended.leg == call->inbound) {
+    InboundEnded(*call, ended);
+  } else if (AgentLeg* agent = call->Agent(ended.leg)) {
+    AgentEnded(*call, *agent, ended);
+  }
+  if (call->inbound_ended && call->AllAgentsEnded()) Finish(*call);
+}
+
+void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
+  call.inbound_ended = true;
+  media_.Close(call.caller_stream);
+  recorder_.LegClosed(call.inbound_record, LegDisposition::kAnswered, 200);
+  const Phase phase = call.phase;
+  // From here on no agent can be bridged: an answer that is still on its way gets a BYE.
+  call.phase = Phase::kEnding;
+  call.ring_timer.reset();
+  HangUpAgents(call);
+  if (phase == Phase::kFarewell || phase == Phase::kEnding) return;
+  switch (ended.cause) {
+    case sip::EndCause::kRemoteBye:
+    case sip::EndCause::kRemoteCancel:
+      recorder_.Note(call, CallEntryType::kCallerHungUp);
+      if (phase != Phase::kBridged) call.outcome = CallOutcome::kAbandoned;
+      return;
+    case sip::EndCause::kLocalHangup:
+      return;  // we hung up; whoever asked for it wrote why
+    case sip::EndCause::kStopped:
+      call.end_detail = "The service stopped during the call.";
+      break;
+    default:
+      call.end_detail = "The caller's leg failed: " + ended.reason;
+  }
+  if (phase != Phase::kBridged) call.outcome = CallOutcome::kFailed;
+}
+
+void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
+  agent.ended = true;
+  --outbound_in_use_[call.hotline.id.value];
+  media_.Close(agent.stream);
+  CloseAgentRecord(call, agent, ended);
+  const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
+  if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell) {
+    if (ended.cause == sip::EndCause::kRemoteBye) {
+      recorder_.Note(call, CallEntryType::kAgentHungUp, agent.target);
+    }
+    if (call.phase == Phase::kBridged) {
+      HangUpCaller(call);
+    } else {
+      Farewell(call, CallOutcome::kMissed, "The agent hung up before being connected.");
+    }
+    return;
+  }
+  if (call.phase == Phase::kRinging && !call.inbound_ended && !call.winner &&
+      call.AllAgentsEnded()) {
+    Farewell(call, CallOutcome::kMissed, "No agent could take the call.");
+  }
+}
+
+// The leg's disposition and SIP status, and for an unanswered leg the entry that says why.
+void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
+  if (!agent.answered && ended.status == 200) {
+    // The phone answered just as we cancelled: the SIP layer ACKed and BYEd it, and the
+    // carrier bills it, so the record says answered.
+    agent.answered = true;
+    recorder_.LegAnswered(agent.record);
+  }
+  if (agent.answered) {
+    recorder_.LegClosed(agent.record, LegDisposition::kAnswered, 200);
+    return;
+  }
+  const std::optional<int> status =
+      ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt;
+  const AgentLegOutcome outcome = UnansweredAgentLeg(agent, ended);
+  recorder_.LegClosed(agent.record, outcome.disposition, status);
+  if (outcome.entry) {
+    recorder_.Note(call, *outcome.entry, agent.target,
+                   "SIP " + std::to_string(ended.status) + " " + ended.reason);
+  }
+}
+
+// Nobody takes the call: tell the caller, then hang up.
+void CallControl::Farewell(Call& call, CallOutcome outcome, std::string detail) {
+  if (call.inbound_ended) return;
+  call.phase = Phase::kFarewell;
+  call.outcome = outcome;
+  call.end_detail = std::move(detail);
+  call.ring_timer.reset();
+  HangUpAgents(call);
+  Say(call, call.caller_stream, config_.missed_message,
+      [this](Call& c, bool) { HangUpCaller(c); });
+}
+
+void CallControl::HangUpAgents(Call& call) {
+  for (AgentLeg& agent : call.agents) {
+    if (agent.ended) continue;
+    if (!agent.answered) agent.cancelled_by_us = true;
+    signalling_.Hangup(agent.leg);
+  }
+}
+
+void CallControl::HangUpCaller(Call& call) {
+  if (call.inbound_ended || call.inbound_hangup_sent) return;
+  call.inbound_hangup_sent = true;
+  signalling_.Hangup(call.inbound);
+}
+
+void CallControl::Finish(Call& call) {
+  recorder_.Closed(call);
+  --inbound_in_use_[call.hotline.id.value];
+  counters_.Ended(call.outcome, true);
+  spdlog::info("call {}: hotline {} {} ({} agent leg(s))", call.id, call.hotline.id.value,
+               CallOutcomeName(call.outcome), call.agents.size());
+  const std::uint64_t id = call.id;
+  calls_.erase(id);  // `call` is gone from here on
+}
+
+// Media without packets for the timeout: the far end is gone without a BYE.
+void CallControl::WatchMedia(Call& call, media::StreamId stream) {
+  media_.OnInactive(stream, [this, id = call.id] {
+    loop_.Post([this, id] {
+      if (Call* silent = Find(id)) EndNow(*silent, "No audio arrived for too long; the call was ended.");
+    });
+  });
+}
+
+void CallControl::LimitDuration(Call& call) {
+  call.duration_timer = loop_.StartTimer(config_.max_call_duration, [this, id = call.id] {
+    if (Call* long_call = Find(id)) {
+      EndNow(*long_call, "The call reached the maximum call duration and was ended.");
+    }
+  });
+}
+
+// Hangs up every leg of a call for a technical reason; bridged calls stay answered.
+void CallControl::EndNow(Call& call, std::string why) {
+  call.end_detail = std::move(why);
+  if (Undecided(call.phase)) call.outcome = CallOutcome::kFailed;
+  if (call.phase != Phase::kEnding) call.phase = Phase::kFarewell;
+  call.ring_timer.reset();
+  HangUpAgents(call);
+  HangUpCaller(call);
+}
+
+}  // namespace fr::telephony

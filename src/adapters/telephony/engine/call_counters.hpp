@@ -1,0 +1,26 @@
+#pragma once
+
+#include <mutex>
+
+#include "adapters/telephony/engine/telephony_engine.hpp"
+#include "domain/call_log/call_log.hpp"
+
+namespace fr::telephony {
+
+// The engine's counters for /metrics. Written on the control thread, read from any. Thread-safe.
+class CallCounters {
+ public:
+  // A call was answered and occupies an inbound channel.
+  void Started();
+  // A call ended with `outcome`; `was_active` when Started() counted it (not refused at once).
+  void Ended(CallOutcome outcome, bool was_active);
+  // An INVITE was refused with `status` before a call began.
+  void Refused(int status);
+  TelephonyStats Snapshot() const;
+
+ private:
+  mutable std::mutex mu_;
+  TelephonyStats stats_;  // Guarded by mu_.
+};
+
+}  // namespace fr::telephony

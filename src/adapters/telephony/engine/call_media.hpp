@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/telephony/media/g711.hpp"
+#include "adapters/telephony/media/media_types.hpp"
+#include "common/result.hpp"
+
+namespace fr::telephony {
+
+// Port: the audio of calls, as the call control uses it: one RTP stream per leg, prompts and
+// ringback played into streams, two streams bridged. Implemented by RtpMedia (our RTP engine)
+// and by a fake in the tests.
+//
+// Threading: every method may be called from any thread. Commands (SetRemote, Play…, Bridge,
+// Close, OnInactive) take effect in call order and ignore closed or unknown streams, which
+// makes teardown races harmless. Callbacks run on the implementation's own thread, one at a
+// time, and must not block: post them to the control thread.
+class CallMedia {
+ public:
+  virtual ~CallMedia() = default;
+
+  // A new stream on a free local port. Errors: kResourceExhausted (no port is free);
+  // kFailedPrecondition (not running).
+  [[nodiscard]] virtual Result<media::StreamId> OpenStream() = 0;
+
+  // The stream's local RTP port, for our SDP. Errors: kNotFound (closed or unknown stream).
+  [[nodiscard]] virtual Result<std::uint16_t> LocalPort(media::StreamId stream) const = 0;
+
+  // The address our SDP announces. Never changes.
+  virtual const std::string& LocalAddress() const = 0;
+
+  // Sends the stream's audio to `ip`:`port` in `codec`, with RFC 4733 events on
+  // `telephone_event_payload_type` (-1: none); may be repeated (re-INVITE).
+  // Errors: kInvalidArgument (`ip` is not an IP literal, or `port` is 0).
+  [[nodiscard]] virtual Status SetRemote(media::StreamId stream, const std::string& ip,
+                                         std::uint16_t port, media::Codec codec,
+                                         int telephone_event_payload_type) = 0;
+
+  // Plays 8 kHz audio once, replacing any playback; `on_finished` runs after its last packet,
+  // not if the playback is replaced or the stream closed first.
+  virtual void Play(media::StreamId stream,
+                    std::shared_ptr<const std::vector<std::int16_t>> pcm_8khz,
+                    std::function<void()> on_finished) = 0;
+
+  // Plays ringback until replaced.
+  virtual void PlayRingback(media::StreamId stream) = 0;
+
+  // Relays audio between `a` and `b` in both directions and stops their playbacks.
+  virtual void Bridge(media::StreamId a, media::StreamId b) = 0;
+
+  // Closes the stream and unbridges its partner. Safe to repeat.
+  virtual void Close(media::StreamId stream) = 0;
+
+  // `callback` runs once when the stream, with a remote set, received no audio for the
+  // configured inactivity timeout. Replaces an earlier callback that has not fired.
+  virtual void OnInactive(media::StreamId stream, std::function<void()> callback) = 0;
+};
+
+}  // namespace fr::telephony

@@ -1,0 +1,143 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/telephony/engine/call_signalling.hpp"
+#include "adapters/telephony/engine/control_loop.hpp"
+#include "adapters/telephony/media/media_types.hpp"
+#include "app/call_routing_service.hpp"
+#include "domain/call_log/call_events.hpp"
+#include "domain/hotline/hotline.hpp"
+
+namespace fr::telephony {
+
+// A call's phase decides what each event means (decision 0016). Rows: phases; columns: events;
+// letters: what happens (below); "-": nothing (the event cannot occur or is ignored).
+//
+//               caller  agent    agent     agent  prompt  ring     media     max       stop
+//               ended   ringing  answered  ended  ended   timeout  inactive  duration
+// greeting      A       -        -         -      G       -        T         T         S
+// ringing       A       R        W         L M    -       N        T         T         S
+// agent_prompt  A       R        H         L P    B       -        T         T         S
+// bridged       C       R        H         L K    -       -        T         T         S
+// farewell      E       R        H         L      F       -        T         T         S
+// ending        -       R        H         L      -       -        T         T         S
+//
+// A  the caller left first: BYE/CANCEL caller_hung_up, abandoned; kStopped or a failed leg:
+//    failed. Hang up the agents' legs, → ending.
+// C  caller_hung_up (on BYE); the call stays answered. Hang up the agent, → ending.
+// E  hang up the agents' legs; the outcome stays. → ending.
+// R  agent_ringing, once per leg.
+// W  the first answer with usable audio wins: agent_answered, cancel the other legs,
+//    → agent_prompt (→ bridged at once without an outbound text). Unusable: agent_failed, BYE.
+// H  BYE the answering leg: someone else was faster, or the call is ending.
+// L  close the leg's record: answered (also a 200 that crossed our CANCEL), cancelled (we hung
+//    it up), busy + agent_declined (486, 600, 603), no_answer + agent_no_answer (408, 480, 487,
+//    a timeout), failed + agent_failed (anything else).
+// M  no leg left and no answer: missed, → farewell.
+// P  the winner hung up: agent_hung_up, missed, → farewell.
+// K  the winner hung up: agent_hung_up, hang up the caller.
+// G  greeting_played (unless speech failed), → ringing: ringback, dial, start the ring timer.
+// B  the outbound text ended: bridge, answered, → bridged.
+// F  the farewell text ended: hang up the caller.
+// N  agent_no_answer for each unanswered leg, missed, → farewell.
+// T  a technical end: failed unless bridged (stays answered); hang up every leg; → farewell
+//    without a text (ending stays ending).
+// S  Stop(): the log closes with "The service stopped during the call.", failed unless
+//    bridged, farewell or ending (their outcome stays).
+//
+// A leg's end always closes its record; the call's log closes once the caller's leg and every
+// agent leg have ended.
+enum class Phase {
+  kGreeting,     // the caller hears the hotline's inbound text
+  kRinging,      // ringback; the agents' phones ring
+  kAgentPrompt,  // an agent answered and hears the outbound text; the caller still hears ringback
+  kBridged,      // caller and agent talk
+  kFarewell,     // nobody could take the call: the caller hears why, then we hang up
+  kEnding,       // the caller is gone or the call is torn down: only leg ends matter now
+};
+
+// Before the bridge and before the call started to end: an ending changes its outcome.
+inline bool Undecided(Phase phase) {
+  return phase == Phase::kGreeting || phase == Phase::kRinging || phase == Phase::kAgentPrompt;
+}
+
+// One phone we dialled for a call.
+struct AgentLeg {
+  AgentTarget target;
+  LegId leg = 0;
+  media::StreamId stream;
+  LegHandle record;
+  bool ringing_noted = false;
+  bool answered = false;
+  bool ended = false;
+  bool cancelled_by_us = false;  // we hung it up before it was answered
+  bool timed_out = false;        // … because nobody answered in time
+};
+
+// One inbound call and its agent legs. Owned by CallControl, control thread only.
+struct Call {
+  std::uint64_t id = 0;
+  Hotline hotline;
+  LegId inbound = 0;
+  media::StreamId caller_stream;
+  CallHandle handle;
+  LegHandle inbound_record;
+  Phase phase = Phase::kGreeting;
+  bool inbound_ended = false;
+  bool inbound_hangup_sent = false;
+  std::vector<AgentLeg> agents;
+  std::optional<std::size_t> winner;  // index into agents
+  std::unique_ptr<ControlTimer> ring_timer;
+  std::unique_ptr<ControlTimer> duration_timer;
+  CallOutcome outcome = CallOutcome::kFailed;
+  std::optional<std::string> end_detail;
+
+  AgentLeg* Agent(LegId leg) {
+    for (AgentLeg& agent : agents) {
+      if (agent.leg == leg) return &agent;
+    }
+    return nullptr;
+  }
+  bool AllAgentsEnded() const {
+    for (const AgentLeg& agent : agents) {
+      if (!agent.ended) return false;
+    }
+    return true;
+  }
+};
+
+// How an agent's leg that never answered ended, and the entry that says so.
+struct AgentLegOutcome {
+  LegDisposition disposition;
+  std::optional<CallEntryType> entry;
+};
+
+// Decision 0016: 486/600/603 busy (agent_declined); 408/480/487 and transaction timeouts
+// no_answer; anything else failed. Legs we cancelled are cancelled; legs the ring timeout
+// ended are no_answer, their entry written at the timeout.
+inline AgentLegOutcome UnansweredAgentLeg(const AgentLeg& agent, const sip::LegEnded& ended) {
+  if (agent.timed_out) return {LegDisposition::kNoAnswer, std::nullopt};
+  if (agent.cancelled_by_us) return {LegDisposition::kCancelled, std::nullopt};
+  switch (ended.cause) {
+    case sip::EndCause::kRejected:
+      if (ended.status == 486 || ended.status == 600 || ended.status == 603) {
+        return {LegDisposition::kBusy, CallEntryType::kAgentDeclined};
+      }
+      if (ended.status == 408 || ended.status == 480 || ended.status == 487) {
+        return {LegDisposition::kNoAnswer, CallEntryType::kAgentNoAnswer};
+      }
+      return {LegDisposition::kFailed, CallEntryType::kAgentFailed};
+    case sip::EndCause::kTimeout:
+      return {LegDisposition::kNoAnswer, CallEntryType::kAgentNoAnswer};
+    default:
+      return {LegDisposition::kFailed, CallEntryType::kAgentFailed};
+  }
+}
+
+}  // namespace fr::telephony

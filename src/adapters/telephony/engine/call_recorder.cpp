@@ -1,0 +1,68 @@
+#include "adapters/telephony/engine/call_recorder.hpp"
+
+#include <utility>
+
+namespace fr::telephony {
+
+void CallRecorder::Opened(Call& call, const std::optional<std::string>& caller) {
+  const Timestamp now = clock_.Now();
+  call.handle = events_.OpenCall(call.hotline.id, caller, now);
+  Note(call, CallEntryType::kCallReceived);
+  call.inbound_record = events_.OpenLeg(call.handle, LegDirection::kInbound, caller,
+                                        call.hotline.number, now, std::nullopt);
+  events_.AnswerLeg(call.inbound_record, now);
+}
+
+void CallRecorder::Refused(const Hotline& hotline, const std::optional<std::string>& caller,
+                           CallEntryType why, const std::string& detail,
+                           LegDisposition disposition, int sip_status, CallOutcome outcome) {
+  const Timestamp now = clock_.Now();
+  const CallHandle call = events_.OpenCall(hotline.id, caller, now);
+  events_.AddEntry(call, {now, CallEntryType::kCallReceived, {}, {}, {}});
+  events_.AddEntry(call, {now, why, {}, {}, detail});
+  const LegHandle leg =
+      events_.OpenLeg(call, LegDirection::kInbound, caller, hotline.number, now, std::nullopt);
+  events_.CloseLeg(leg, disposition, sip_status, now);
+  // A refusal that is itself the `ended` entry needs no second one.
+  if (why != CallEntryType::kEnded) events_.AddEntry(call, {now, CallEntryType::kEnded, {}, {}, {}});
+  events_.CloseCall(call, outcome, std::nullopt, now);
+}
+
+void CallRecorder::Note(const Call& call, CallEntryType type,
+                        const std::optional<AgentTarget>& agent,
+                        std::optional<std::string> detail) {
+  CallEntry entry{clock_.Now(), type, {}, {}, std::move(detail)};
+  if (agent) {
+    entry.user = agent->user;
+    entry.agent_phone = agent->phone;
+  }
+  events_.AddEntry(call.handle, std::move(entry));
+}
+
+LegHandle CallRecorder::AgentDialed(const Call& call, const AgentTarget& target) {
+  const LegHandle leg =
+      events_.OpenLeg(call.handle, LegDirection::kOutbound, call.hotline.number, target.number,
+                      clock_.Now(), AgentPhoneRef{target.user, target.phone});
+  Note(call, CallEntryType::kAgentDialed, target);
+  return leg;
+}
+
+void CallRecorder::LegAnswered(LegHandle leg) { events_.AnswerLeg(leg, clock_.Now()); }
+
+void CallRecorder::LegClosed(LegHandle leg, LegDisposition disposition,
+                             std::optional<int> sip_status) {
+  events_.CloseLeg(leg, disposition, sip_status, clock_.Now());
+}
+
+void CallRecorder::Closed(const Call& call) {
+  const Timestamp now = clock_.Now();
+  events_.AddEntry(call.handle, {now, CallEntryType::kEnded, {}, {}, call.end_detail});
+  std::optional<AnsweredBy> answered_by;
+  if (call.outcome == CallOutcome::kAnswered && call.winner) {
+    const AgentTarget& target = call.agents[*call.winner].target;
+    answered_by = AnsweredBy{target.user, target.phone};
+  }
+  events_.CloseCall(call.handle, call.outcome, answered_by, now);
+}
+
+}  // namespace fr::telephony
