@@ -4,13 +4,14 @@ JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
 BENCH_DIR := build/bench
+TSAN_DIR := build/tsan
 DATABASE ?= sqlite:var/first-responder.db
 LISTEN ?= 127.0.0.1:8080
 SIP_LISTEN ?= 127.0.0.1:5060
 SIP_TRUNK ?= 127.0.0.1:5070
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: setup build build-debug run test bench clean format
+.PHONY: setup build build-debug run test test-tsan bench clean format
 
 setup:
 	@scripts/setup
@@ -30,6 +31,18 @@ run: build
 
 test: build-debug
 	cd $(DEBUG_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
+
+# The threaded parts under ThreadSanitizer: the media engine, the SIP endpoint, the call
+# engine, the call-event sink, the worker pool and the rate limiter (their suites, run directly).
+TSAN_SUITES := tests/fr_unit_tests tests/unit/adapters/telephony/media/fr_media_tests \
+  tests/unit/adapters/telephony/sip/fr_sip_tests tests/unit/adapters/telephony/engine/fr_engine_tests
+test-tsan: setup
+	@cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFR_TSAN=ON -DFR_BUILD_BENCH=OFF -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target $(notdir $(TSAN_SUITES))
+	@set -e; for suite in $(TSAN_SUITES); do \
+	  echo "== $$suite under ThreadSanitizer"; \
+	  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(TSAN_DIR)/$$suite --gtest_brief=1; \
+	done
 
 # Benchmarks, optimised like a release; each prints its measurements and ratios.
 bench: setup

@@ -308,8 +308,8 @@ TEST_F(TelephonyTest, TheFirstAgentToAnswerTakesTheCallTheOtherStopsRinging) {
   EXPECT_EQ(leg_by_user[ann_]["agentPhoneID"], agent_phone_);
   ASSERT_EQ(client_->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)},
                               R"({"allowAdminAccess": false})").status, 200);
-  const auto to_of = [](const json& records, std::int64_t user) {
-    for (const auto& record : records) {
+  const auto to_of = [](const json& page, std::int64_t user) {
+    for (const auto& record : page) {
       if (record["userID"] == user) return record["to"].get<std::string>();
     }
     return std::string();
