@@ -132,6 +132,32 @@ TEST_F(HotlinesHttpTest, ProvisioningResumesAfterACrash) {
   WaitForStatus(id, "active");
 }
 
+// The persisted status is the job: a pause that lands while the carrier is still provisioning
+// wins the compare-and-set, and the provisioner, when it comes back, neither activates the
+// hotline nor leaves its number routed.
+TEST_F(HotlinesHttpTest, APauseDuringProvisioningWinsAndWithdrawsTheRoute) {
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start({"--provisioning-delay", "2"});
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  const auto created = Create(Pat(ann_token_), Draft(org_a_));
+  ASSERT_EQ(created.status, 201);
+  const std::int64_t id = created.Json()["id"];
+  const std::string number = created.Json()["number"];
+  WaitForStatus(id, "provisioning");
+
+  auto body = Draft(org_a_);
+  body["isActive"] = false;
+  const auto paused = client_->SendJson("PUT", "/v1/hotlines/" + Str(id), {Pat(ann_token_)}, body.dump());
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(paused.Json()["status"], "paused");
+  // Past the carrier's delay, the provisioner has had its turn (it runs every 200 ms).
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  const auto read = client_->Get("/v1/hotlines/" + Str(id), {Pat(ann_token_)});
+  EXPECT_EQ(read.Json()["status"], "paused") << read.body;
+  EXPECT_EQ(InventoryEntry(number)["routed"], false);
+  EXPECT_EQ(InventoryEntry(number)["state"], "reserved");
+}
+
 TEST_F(HotlinesHttpTest, NeedsTheSipCustomerAccount) {
   const auto problem = ExpectProblem(Create(Api(org_b_token_), Draft(org_b_)), 409);
   EXPECT_NE(problem["detail"].get<std::string>().find("/v1/sip-customer"), std::string::npos);

@@ -138,6 +138,28 @@ TEST(StartupTest, RejectsBadConfigurationClearly) {
   }
 }
 
+TEST(StartupTest, AnAddressInUseExitsWith1) {
+  ServerProcess first;
+  first.Start({"--sip-listen", "127.0.0.1:0"});
+  std::ifstream file(first.dir() / "listen.json");
+  const auto taken = nlohmann::json::parse(file);
+  const std::string http = taken["http"].get<std::string>().substr(7);  // "127.0.0.1:PORT"
+  const std::string sip = taken["sip"];
+  TempDir dir;
+  std::string output;
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--listen", http, "--database",
+                        "sqlite:" + (dir.path() / "fr.db").string(), "--sip-listen", "off"},
+                       output),
+            1)
+      << "HTTP port in use";
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--listen", "127.0.0.1:0", "--database",
+                        "sqlite:" + (dir.path() / "fr.db").string(), "--sip-listen", sip},
+                       output),
+            1)
+      << "SIP port in use";
+  EXPECT_EQ(HttpClient(first.base_url()).Get("/healthz").status, 200) << "the first one is fine";
+}
+
 TEST(StartupTest, AnUnknownTextToSpeechVoiceIsAnInvalidOption) {
   TempDir dir;
   std::string output;
