@@ -91,8 +91,10 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv = {BinaryPath(),         "serve",
                                    "--listen",           "127.0.0.1:0",
                                    "--database",         database_url(),
-                                   "--workers",          "2",
                                    "--listen-file",      (dir() / "listen.json").string()};
+  if (std::find(extra_args.begin(), extra_args.end(), "--workers") == extra_args.end()) {
+    argv.insert(argv.end(), {"--workers", "2"});
+  }
   // Parallel tests cannot all have SIP's port 5060: the phone line is off unless asked for.
   if (std::find(extra_args.begin(), extra_args.end(), "--sip-listen") == extra_args.end()) {
     argv.insert(argv.end(), {"--sip-listen", "off"});
@@ -124,9 +126,15 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   throw std::runtime_error("server did not start listening: " + Stderr());
 }
 
+void ServerProcess::Terminate() {
+  if (pid_ > 0 && !terminated_) kill(pid_, SIGTERM);
+  terminated_ = true;
+}
+
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+  if (!terminated_) kill(pid_, SIGTERM);
+  terminated_ = false;
   const int code = WaitExit(pid_);
   pid_ = -1;
   return code;

@@ -34,6 +34,8 @@ class ServerProcess {
   void Start(const std::vector<std::string>& extra_args = {});
   // Sends SIGTERM and waits for the exit status (the process's exit code, or -signal).
   int Stop();
+  // Sends SIGTERM and returns at once; Stop() then only waits for the exit.
+  void Terminate();
   // SIGKILL, as a crash would.
   void Kill();
 
@@ -49,6 +51,7 @@ class ServerProcess {
   TempDir dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  bool terminated_ = false;  // SIGTERM sent by Terminate(), not yet reaped
 };
 
 // Any other program run in the background for a test, its stdout and stderr in `dir`. Killed
