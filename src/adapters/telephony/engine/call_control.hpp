@@ -110,6 +110,8 @@ class CallControl {
   void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
   void Farewell(Call& call, CallOutcome outcome, std::string detail);
   void HangUpAgents(Call& call);
+  // BYE or CANCEL to one agent's leg, noting when: the leg's end for billing.
+  void HangUp(AgentLeg& agent);
   void HangUpCaller(Call& call);
   void Finish(Call& call);
   void WatchMedia(Call& call, media::StreamId stream);

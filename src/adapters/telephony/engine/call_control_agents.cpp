@@ -112,7 +112,7 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   recorder_.LegAnswered(agent->record);
   if (call->phase != Phase::kRinging || call->winner) {
     // Someone else was faster, or the call is ending: this agent is not needed.
-    signalling_.Hangup(agent->leg);
+    HangUp(*agent);
     return;
   }
   if (!UseAnswer(*call, *agent, answered.remote_sdp)) return;
@@ -122,7 +122,7 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   for (AgentLeg& other : call->agents) {
     if (&other == agent || other.ended) continue;
     other.cancelled_by_us = true;
-    signalling_.Hangup(other.leg);
+    HangUp(other);
   }
   call->phase = Phase::kAgentPrompt;
   WatchMedia(*call, agent->stream);
@@ -146,7 +146,7 @@ bool CallControl::UseAnswer(Call& call, AgentLeg& agent, const std::string& remo
   if (remote.ok()) return true;
   recorder_.Note(call, CallEntryType::kAgentFailed, agent.target,
                  "The agent's phone answered without usable audio.");
-  signalling_.Hangup(agent.leg);
+  HangUp(agent);
   return false;
 }
 

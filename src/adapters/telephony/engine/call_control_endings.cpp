@@ -21,7 +21,8 @@ void CallControl::Handle(const sip::LegEnded& ended) {
 void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
   call.inbound_ended = true;
   media_.Close(call.caller_stream);
-  recorder_.LegClosed(call.inbound_record, LegDisposition::kAnswered, 200);
+  recorder_.LegClosed(call, call.inbound_record, LegDisposition::kAnswered, 200,
+                      call.inbound_hangup_sent_at);
   const Phase phase = call.phase;
   // From here on no agent can be bridged: an answer that is still on its way gets a BYE.
   call.phase = Phase::kEnding;
@@ -77,13 +78,13 @@ void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEn
     recorder_.LegAnswered(agent.record);
   }
   if (agent.answered) {
-    recorder_.LegClosed(agent.record, LegDisposition::kAnswered, 200);
+    recorder_.LegClosed(call, agent.record, LegDisposition::kAnswered, 200, agent.hangup_sent_at);
     return;
   }
   const std::optional<int> status =
       ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt;
   const AgentLegOutcome outcome = UnansweredAgentLeg(agent, ended);
-  recorder_.LegClosed(agent.record, outcome.disposition, status);
+  recorder_.LegClosed(call, agent.record, outcome.disposition, status, agent.hangup_sent_at);
   if (outcome.entry) {
     recorder_.Note(call, *outcome.entry, agent.target,
                    "SIP " + std::to_string(ended.status) + " " + ended.reason);
@@ -106,13 +107,18 @@ void CallControl::HangUpAgents(Call& call) {
   for (AgentLeg& agent : call.agents) {
     if (agent.ended) continue;
     if (!agent.answered) agent.cancelled_by_us = true;
-    signalling_.Hangup(agent.leg);
+    HangUp(agent);
   }
 }
 
+void CallControl::HangUp(AgentLeg& agent) {
+  if (!agent.hangup_sent_at) agent.hangup_sent_at = recorder_.Now();
+  signalling_.Hangup(agent.leg);
+}
+
 void CallControl::HangUpCaller(Call& call) {
-  if (call.inbound_ended || call.inbound_hangup_sent) return;
-  call.inbound_hangup_sent = true;
+  if (call.inbound_ended || call.inbound_hangup_sent_at) return;
+  call.inbound_hangup_sent_at = recorder_.Now();
   signalling_.Hangup(call.inbound);
 }
 

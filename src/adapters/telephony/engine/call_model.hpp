@@ -78,6 +78,9 @@ struct AgentLeg {
   bool ended = false;
   bool cancelled_by_us = false;  // we hung it up before it was answered
   bool timed_out = false;        // … because nobody answered in time
+  // When we sent BYE or CANCEL: the leg ends for billing then, not when the far end (perhaps
+  // gone) confirms, which can take a transaction timeout (32 s).
+  std::optional<Timestamp> hangup_sent_at;
 };
 
 // One inbound call and its agent legs. Owned by CallControl, control thread only.
@@ -90,7 +93,8 @@ struct Call {
   LegHandle inbound_record;
   Phase phase = Phase::kGreeting;
   bool inbound_ended = false;
-  bool inbound_hangup_sent = false;
+  std::optional<Timestamp> inbound_hangup_sent_at;  // as AgentLeg::hangup_sent_at
+  std::optional<Timestamp> last_leg_end;  // the latest end of a leg: the call's end
   std::vector<AgentLeg> agents;
   std::optional<std::size_t> winner;  // index into agents
   std::unique_ptr<ControlTimer> ring_timer;

@@ -1,5 +1,6 @@
 #include "adapters/telephony/engine/call_recorder.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace fr::telephony {
@@ -49,13 +50,18 @@ LegHandle CallRecorder::AgentDialed(const Call& call, const AgentTarget& target)
 
 void CallRecorder::LegAnswered(LegHandle leg) { events_.AnswerLeg(leg, clock_.Now()); }
 
-void CallRecorder::LegClosed(LegHandle leg, LegDisposition disposition,
-                             std::optional<int> sip_status) {
-  events_.CloseLeg(leg, disposition, sip_status, clock_.Now());
+Timestamp CallRecorder::LegClosed(Call& call, LegHandle leg, LegDisposition disposition,
+                                  std::optional<int> sip_status,
+                                  std::optional<Timestamp> hangup_sent_at) {
+  const Timestamp now = clock_.Now();
+  const Timestamp end = hangup_sent_at ? std::min(*hangup_sent_at, now) : now;
+  events_.CloseLeg(leg, disposition, sip_status, end);
+  if (!call.last_leg_end || *call.last_leg_end < end) call.last_leg_end = end;
+  return end;
 }
 
 void CallRecorder::Closed(const Call& call) {
-  const Timestamp now = clock_.Now();
+  const Timestamp now = call.last_leg_end.value_or(clock_.Now());
   events_.AddEntry(call.handle, {now, CallEntryType::kEnded, {}, {}, call.end_detail});
   std::optional<AnsweredBy> answered_by;
   if (call.outcome == CallOutcome::kAnswered && call.winner) {

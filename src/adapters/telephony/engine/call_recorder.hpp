@@ -35,10 +35,16 @@ class CallRecorder {
   LegHandle AgentDialed(const Call& call, const AgentTarget& target);
 
   void LegAnswered(LegHandle leg);
-  void LegClosed(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status);
+  // Closes a leg's record, ending at `hangup_sent_at` when we hung it up (BYE or CANCEL sent),
+  // else now; returns that end and moves call.last_leg_end to it if later.
+  Timestamp LegClosed(Call& call, LegHandle leg, LegDisposition disposition,
+                      std::optional<int> sip_status, std::optional<Timestamp> hangup_sent_at);
 
-  // Closes the log: an `ended` entry with call.end_detail, the outcome, and who answered.
+  // Closes the log at call.last_leg_end (now if no leg ended): an `ended` entry with
+  // call.end_detail, the outcome, and who answered.
   void Closed(const Call& call);
+
+  Timestamp Now() const { return clock_.Now(); }
 
  private:
   CallEventSink& events_;

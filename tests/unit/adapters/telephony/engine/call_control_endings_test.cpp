@@ -20,6 +20,42 @@ TEST_F(CallControlTest, AgentHangsUpFirst) {
   EXPECT_EQ(LegClosedTo(kAgent1Number)->disposition, LegDisposition::kAnswered);
 }
 
+// A caller who never answers our BYE (the phone is gone): the leg and the call end when we
+// sent the BYE, not when the transaction gives up 32 s later, or the bill would say 37 s for a
+// call that ended at 5 s.
+TEST_F(CallControlTest, ALegEndsWhenWeSendByeNotWhenTheFarEndConfirms) {
+  const Timestamp started = clock_.Now();
+  const LegId caller = Bridged();
+  clock_.Advance(std::chrono::seconds(5));
+  const Timestamp bye_sent = clock_.Now();
+  End(kAgent1, sip::EndCause::kRemoteBye, 200, "BYE");
+  ASSERT_TRUE(signalling_.HungUp(caller));
+  clock_.Advance(std::chrono::seconds(32));
+  End(caller, sip::EndCause::kTimeout, 408, "Request Timeout");
+
+  EXPECT_EQ(LegClosedTo(kHotlineNumber)->at, bye_sent) << "the caller's leg";
+  EXPECT_EQ(LegClosedTo(kAgent1Number)->at, bye_sent) << "the agent's BYE came at 5 s";
+  ASSERT_TRUE(sink_.Closed().has_value());
+  EXPECT_EQ(sink_.Closed()->at, bye_sent);
+  EXPECT_EQ(sink_.Entries().back().time, bye_sent) << "the ended entry";
+  EXPECT_EQ(Outcome(), CallOutcome::kAnswered);
+  EXPECT_LT(bye_sent - started, std::chrono::seconds(6));
+}
+
+// The same for an agent whose phone is gone: its leg ends at our BYE.
+TEST_F(CallControlTest, AnAgentLegEndsWhenWeSendBye) {
+  const LegId caller = Bridged();
+  clock_.Advance(std::chrono::seconds(7));
+  const Timestamp caller_left = clock_.Now();
+  End(caller, sip::EndCause::kRemoteBye, 200, "BYE");
+  ASSERT_TRUE(signalling_.HungUp(kAgent1));
+  clock_.Advance(std::chrono::seconds(32));
+  End(kAgent1, sip::EndCause::kTimeout, 408, "Request Timeout");
+  EXPECT_EQ(LegClosedTo(kAgent1Number)->at, caller_left);
+  EXPECT_EQ(LegClosedTo(kAgent1Number)->disposition, LegDisposition::kAnswered);
+  EXPECT_EQ(sink_.Closed()->at, caller_left);
+}
+
 TEST_F(CallControlTest, CallerHangsUpWhileRingingIsAbandonedAndCancelsEveryAgent) {
   const LegId caller = Ringing();
   End(caller, sip::EndCause::kRemoteBye, 200, "BYE");
