@@ -634,6 +634,18 @@ TEST_F(TelephonyTest, ATrunkChallengeEndsThatAgentsLeg) {
   }
 }
 
+// RFC 3264: a video phone's offer (video, then audio sendonly) gets an answer with both m-lines
+// in order, video rejected with port 0 and audio recvonly; sipp checks the 200's SDP.
+TEST_F(TelephonyTest, TheAnswerKeepsEveryOfferedStreamAndMirrorsTheDirection) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
+  ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
+  RtpProbe caller_audio;
+  SippProcess caller(Scenario("caller_video_first.xml"), CallerArgs("+4924155660000", caller_audio));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(WaitForEndedCall(hotline)["outcome"], "missed");
+}
+
 class MediaTimeoutTelephonyTest : public TelephonyTest {
  protected:
   std::vector<std::string> EngineArgs() override { return {"--media-timeout", "2s"}; }

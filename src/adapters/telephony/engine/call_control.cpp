@@ -96,7 +96,13 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
            no_port ? "Service Unavailable" : "Not Acceptable Here");
     return;
   }
-  signalling_.Answer(incoming.leg, LocalSdp(stream->second, codec, offer->telephone_event_pt));
+  // RFC 3264: every offered m-line answered in order, the direction mirrored. The offer parsed
+  // above, so the answer can be built; the plain SDP is only a safety net.
+  auto answer = sip::BuildAudioAnswer(incoming.remote_sdp, media_.LocalAddress(), stream->second,
+                                      codec, offer->telephone_event_pt, ++last_sdp_session_);
+  signalling_.Answer(incoming.leg, answer.ok() ? std::move(*answer)
+                                               : LocalSdp(stream->second, codec,
+                                                          offer->telephone_event_pt));
   Start(incoming, std::move(*hotline), caller, stream->first);
 }
 

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include <memory>
+#include <vector>
 
 #include "adapters/telephony/sip/sofia_headers.hpp"
 
@@ -97,72 +98,87 @@ Result<MediaOffer> ParseAudioOffer(std::string_view sdp) {
   return offer;
 }
 
-std::string BuildAudioSdp(std::string_view address, std::uint16_t port, int payload_type,
-                          int telephone_event_pt, std::uint64_t session_id) {
-  // sofia's structures take mutable C strings; these locals outlive the print.
-  std::string addr(address);
-  std::string dash = "-";
-  std::string codec = payload_type == kPayloadPcma ? "PCMA" : "PCMU";
-  std::string te_name = "telephone-event";
-  std::string te_fmtp = "0-16";
-  std::string ptime_name = "ptime";
-  std::string ptime_value = "20";
+namespace {
 
-  sdp_connection_t connection{};
-  connection.c_size = sizeof connection;
-  connection.c_nettype = sdp_net_in;
-  connection.c_addrtype = addr.find(':') == std::string::npos ? sdp_addr_ip4 : sdp_addr_ip6;
-  connection.c_address = addr.data();
+// Our session and audio stream, in sofia's structures, ready to print: BuildAudioSdp prints it
+// as is, BuildAudioAnswer puts its audio stream where the offer's audio was. Not copyable: the
+// structures point into the strings and into each other.
+class OurAudio {
+ public:
+  OurAudio(std::string_view address, std::uint16_t port, int payload_type, int telephone_event_pt,
+           std::uint64_t session_id)
+      : address_(address), codec_name_(payload_type == kPayloadPcma ? "PCMA" : "PCMU") {
+    connection_.c_size = sizeof connection_;
+    connection_.c_nettype = sdp_net_in;
+    connection_.c_addrtype = address_.find(':') == std::string::npos ? sdp_addr_ip4 : sdp_addr_ip6;
+    connection_.c_address = address_.data();
 
-  sdp_origin_t origin{};
-  origin.o_size = sizeof origin;
-  origin.o_username = dash.data();
-  origin.o_id = session_id;
-  origin.o_version = 1;
-  origin.o_address = &connection;
+    origin_.o_size = sizeof origin_;
+    origin_.o_username = dash_.data();
+    origin_.o_id = session_id;
+    origin_.o_version = 1;
+    origin_.o_address = &connection_;
+    time_.t_size = sizeof time_;
 
-  sdp_time_t time{};
-  time.t_size = sizeof time;
+    telephone_event_.rm_size = sizeof telephone_event_;
+    telephone_event_.rm_encoding = event_name_.data();
+    telephone_event_.rm_rate = 8000;
+    telephone_event_.rm_fmtp = event_fmtp_.data();
+    telephone_event_.rm_pt = static_cast<unsigned>(telephone_event_pt) & 0x7f;
+    codec_.rm_size = sizeof codec_;
+    codec_.rm_encoding = codec_name_.data();
+    codec_.rm_rate = 8000;
+    codec_.rm_predef = 1;
+    codec_.rm_pt = payload_type == kPayloadPcma ? kPayloadPcma : kPayloadPcmu;
+    const bool with_events = telephone_event_pt >= 96 && telephone_event_pt <= 127;
+    codec_.rm_next = with_events ? &telephone_event_ : nullptr;
 
-  sdp_rtpmap_t telephone_event{};
-  telephone_event.rm_size = sizeof telephone_event;
-  telephone_event.rm_encoding = te_name.data();
-  telephone_event.rm_rate = 8000;
-  telephone_event.rm_fmtp = te_fmtp.data();
-  telephone_event.rm_pt = static_cast<unsigned>(telephone_event_pt) & 0x7f;
+    ptime_.a_size = sizeof ptime_;
+    ptime_.a_name = ptime_name_.data();
+    ptime_.a_value = ptime_value_.data();
 
-  sdp_rtpmap_t audio_codec{};
-  audio_codec.rm_size = sizeof audio_codec;
-  audio_codec.rm_encoding = codec.data();
-  audio_codec.rm_rate = 8000;
-  audio_codec.rm_predef = 1;
-  audio_codec.rm_pt = payload_type == kPayloadPcma ? kPayloadPcma : kPayloadPcmu;
-  const bool with_events = telephone_event_pt >= 96 && telephone_event_pt <= 127;
-  audio_codec.rm_next = with_events ? &telephone_event : nullptr;
+    media_.m_size = sizeof media_;
+    media_.m_session = &session_;
+    media_.m_type = sdp_media_audio;
+    media_.m_port = port;
+    media_.m_proto = sdp_proto_rtp;
+    media_.m_rtpmaps = &codec_;
+    media_.m_attributes = &ptime_;
+    media_.m_mode = sdp_sendrecv;
 
-  sdp_attribute_t ptime{};
-  ptime.a_size = sizeof ptime;
-  ptime.a_name = ptime_name.data();
-  ptime.a_value = ptime_value.data();
+    session_.sdp_size = sizeof session_;
+    session_.sdp_origin = &origin_;
+    session_.sdp_subject = dash_.data();
+    session_.sdp_connection = &connection_;
+    session_.sdp_time = &time_;
+    session_.sdp_media = &media_;
+  }
+  OurAudio(const OurAudio&) = delete;
+  OurAudio& operator=(const OurAudio&) = delete;
 
-  sdp_session_t session{};
-  sdp_media_t media{};
-  media.m_size = sizeof media;
-  media.m_session = &session;
-  media.m_type = sdp_media_audio;
-  media.m_port = port;
-  media.m_proto = sdp_proto_rtp;
-  media.m_rtpmaps = &audio_codec;
-  media.m_attributes = &ptime;
-  media.m_mode = sdp_sendrecv;
+  sdp_session_t& session() { return session_; }
+  sdp_media_t& media() { return media_; }
 
-  session.sdp_size = sizeof session;
-  session.sdp_origin = &origin;
-  session.sdp_subject = dash.data();
-  session.sdp_connection = &connection;
-  session.sdp_time = &time;
-  session.sdp_media = &media;
+ private:
+  // sofia's structures take mutable C strings; these members outlive every print.
+  std::string address_;
+  std::string dash_ = "-";
+  std::string codec_name_;
+  std::string event_name_ = "telephone-event";
+  std::string event_fmtp_ = "0-16";
+  std::string ptime_name_ = "ptime";
+  std::string ptime_value_ = "20";
+  sdp_connection_t connection_{};
+  sdp_origin_t origin_{};
+  sdp_time_t time_{};
+  sdp_rtpmap_t telephone_event_{};
+  sdp_rtpmap_t codec_{};
+  sdp_attribute_t ptime_{};
+  sdp_media_t media_{};
+  sdp_session_t session_{};
+};
 
+std::string Print(const sdp_session_t& session) {
   HomePtr home = NewHome();
   // Well-known rtpmaps are printed too: some phones want a=rtpmap even for PCMU.
   sdp_printer_t* printer =
@@ -170,6 +186,68 @@ std::string BuildAudioSdp(std::string_view address, std::uint16_t port, int payl
   std::string text;
   if (sdp_message(printer) != nullptr) text = sdp_message(printer);
   sdp_printer_free(printer);
+  return text;
+}
+
+// The direction that answers `offered` (RFC 3264 §6.1).
+unsigned AnswerMode(unsigned offered) {
+  switch (offered) {
+    case sdp_sendonly: return sdp_recvonly;
+    case sdp_recvonly: return sdp_sendonly;
+    case sdp_inactive: return sdp_inactive;
+    default: return sdp_sendrecv;
+  }
+}
+
+}  // namespace
+
+std::string BuildAudioSdp(std::string_view address, std::uint16_t port, int payload_type,
+                          int telephone_event_pt, std::uint64_t session_id) {
+  OurAudio ours(address, port, payload_type, telephone_event_pt, session_id);
+  return Print(ours.session());
+}
+
+Result<std::string> BuildAudioAnswer(std::string_view offer_sdp, std::string_view address,
+                                     std::uint16_t port, int payload_type, int telephone_event_pt,
+                                     std::uint64_t session_id) {
+  FR_RETURN_IF_ERROR(ParseAudioOffer(offer_sdp));
+  HomePtr home = NewHome();
+  if (!home) return Error::Internal("out of memory");
+  sdp_parser_t* parser =
+      sdp_parse(home.get(), offer_sdp.data(), static_cast<isize_t>(offer_sdp.size()), 0);
+  const sdp_session_t* offer = sdp_session(parser);
+  const sdp_media_t* offered_audio = offer ? FindAudio(offer) : nullptr;
+  if (offered_audio == nullptr) {
+    sdp_parser_free(parser);
+    return Error::InvalidArgument("no active RTP/AVP audio stream in SDP");
+  }
+  OurAudio ours(address, port, payload_type, telephone_event_pt, session_id);
+  ours.media().m_mode = AnswerMode(offered_audio->m_mode);
+  // One answer stream per offered one: ours in the audio's place, the others copied and
+  // rejected (port 0, formats kept, attributes and addresses dropped).
+  std::vector<sdp_media_t> answers;
+  std::size_t audio_index = 0;
+  for (const sdp_media_t* m = offer->sdp_media; m != nullptr; m = m->m_next) {
+    if (m == offered_audio) audio_index = answers.size();
+    answers.push_back(m == offered_audio ? ours.media() : *m);
+  }
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    sdp_media_t& answer = answers[i];
+    answer.m_next = i + 1 < answers.size() ? &answers[i + 1] : nullptr;
+    answer.m_session = &ours.session();
+    if (i == audio_index) continue;
+    answer.m_port = 0;
+    answer.m_rejected = 1;
+    answer.m_mode = sdp_inactive;
+    answer.m_information = nullptr;
+    answer.m_connections = nullptr;
+    answer.m_bandwidths = nullptr;
+    answer.m_key = nullptr;
+    answer.m_attributes = nullptr;
+  }
+  ours.session().sdp_media = answers.data();
+  std::string text = Print(ours.session());
+  sdp_parser_free(parser);  // the copied streams point into the parser's memory until here
   return text;
 }
 

@@ -31,6 +31,17 @@ struct MediaOffer {
 std::string BuildAudioSdp(std::string_view address, std::uint16_t port, int payload_type,
                           int telephone_event_pt, std::uint64_t session_id);
 
+// Our SDP answer to `offer_sdp` (RFC 3264 §6): every m-line of the offer, in its order; the
+// first active RTP/AVP audio stream (the one ParseAudioOffer reads) answered with our audio as
+// BuildAudioSdp prints it, every other stream rejected with port 0, its formats and their
+// rtpmaps kept, its other attributes dropped. The
+// direction mirrors the offer's: sendonly → recvonly, recvonly → sendonly, inactive → inactive.
+// Errors: those of ParseAudioOffer. Pure.
+[[nodiscard]] Result<std::string> BuildAudioAnswer(std::string_view offer_sdp,
+                                                   std::string_view address, std::uint16_t port,
+                                                   int payload_type, int telephone_event_pt,
+                                                   std::uint64_t session_id);
+
 // The codec we use for an offer: the first of PCMU/PCMA in the far end's order, -1 if it has
 // neither (answer 488 Not Acceptable Here).
 int ChooseCodec(const MediaOffer& offer);

@@ -138,5 +138,56 @@ TEST(BuildAudioSdpTest, OmitsEventsOutsideTheDynamicRangeAndHandlesIpv6) {
   EXPECT_EQ(sdp.find("telephone-event"), std::string::npos) << sdp;
 }
 
+// RFC 3264 §6: the answer has as many m-lines as the offer, in its order; what we do not take
+// is rejected with port 0.
+TEST(BuildAudioAnswerTest, KeepsEveryOfferedStreamInOrderRejectingWhatWeDoNotTake) {
+  const std::string offer =
+      "v=0\r\no=caller 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+      "m=video 5002 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+      "m=audio 5000 RTP/AVP 18 0 101\r\na=rtpmap:18 G729/8000\r\n"
+      "a=rtpmap:101 telephone-event/8000\r\n"
+      "m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:abc\r\n";
+  const auto answer = BuildAudioAnswer(offer, "203.0.113.5", 30000, kPayloadPcmu, 101, 42);
+  ASSERT_TRUE(answer.ok()) << answer.error().detail;
+  const auto video = answer->find("m=video 0 RTP/AVP 96\r\n");
+  const auto audio = answer->find("m=audio 30000 RTP/AVP 0 101\r\n");
+  const auto srtp = answer->find("m=audio 0 RTP/SAVP 0\r\n");
+  ASSERT_NE(video, std::string::npos) << *answer;
+  ASSERT_NE(audio, std::string::npos) << *answer;
+  ASSERT_NE(srtp, std::string::npos) << *answer;
+  EXPECT_LT(video, audio);
+  EXPECT_LT(audio, srtp);
+  // A rejected stream keeps its m-line and the rtpmaps of its formats, nothing else.
+  EXPECT_EQ(answer->find("crypto"), std::string::npos) << *answer;
+  EXPECT_NE(answer->find("o=- 42 1 IN IP4 203.0.113.5\r\n"), std::string::npos) << *answer;
+  // Our own parser reads the answer's audio.
+  const auto ours = ParseAudioOffer(*answer);
+  ASSERT_TRUE(ours.ok()) << ours.error().detail;
+  EXPECT_EQ(ours->port, 30000);
+}
+
+TEST(BuildAudioAnswerTest, MirrorsTheOfferedDirection) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sendrecv", "a=sendrecv"}, {"sendonly", "a=recvonly"},
+      {"recvonly", "a=sendonly"}, {"inactive", "a=inactive"}};
+  for (const auto& [offered, answered] : cases) {
+    const std::string offer =
+        "v=0\r\no=caller 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+        "m=audio 5000 RTP/AVP 0\r\na=" + std::string(offered) + "\r\n";
+    const auto answer = BuildAudioAnswer(offer, "203.0.113.5", 30000, kPayloadPcmu, -1, 1);
+    ASSERT_TRUE(answer.ok()) << offered;
+    EXPECT_NE(answer->find(std::string(answered) + "\r\n"), std::string::npos)
+        << offered << ":\n" << *answer;
+  }
+}
+
+TEST(BuildAudioAnswerTest, RefusesWhatParseAudioOfferRefuses) {
+  EXPECT_EQ(BuildAudioAnswer("", "203.0.113.5", 30000, kPayloadPcmu, -1, 1).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(BuildAudioAnswer("v=0\r\nm=video 5002 RTP/AVP 96\r\n", "203.0.113.5", 30000,
+                                kPayloadPcmu, -1, 1)
+                   .ok());
+}
+
 }  // namespace
 }  // namespace fr::sip
