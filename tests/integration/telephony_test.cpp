@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "integration/world.hpp"
@@ -775,6 +776,7 @@ TEST_F(TelephonyTest, MalformedSipNeverStopsTheEngine) {
           "CSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:9>\r\nContent-Type: application/sdp\r\n"
           "Content-Length: 20\r\n\r\nv=0\r\nm=audio x RTP\r\n");
   SendUdp(port, "\r\n\r\n");
+  SendUdp(port, std::string("\x00\x01\x00\x00garbagegarbagegarbage", 25));  // STUN-like
   const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
   ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
   RtpProbe audio;
@@ -782,6 +784,12 @@ TEST_F(TelephonyTest, MalformedSipNeverStopsTheEngine) {
   EXPECT_EQ(caller.Wait(), 0) << "a good call still works: " << caller.Logs();
   EXPECT_EQ(WaitForEndedCall(hotline, 2)["outcome"], "missed");
   EXPECT_EQ(client_->Get("/healthz").status, 200);
+  // Whatever sofia has to say about the garbage goes through our log, in our format.
+  std::istringstream log(server_.Stderr());
+  std::string line;
+  while (std::getline(log, line)) {
+    EXPECT_TRUE(std::regex_search(line, std::regex(R"(^\d{4}-\d\d-\d\dT)"))) << line;
+  }
 }
 
 }  // namespace

@@ -39,6 +39,20 @@ void LogSofia(void*, const char* format, va_list args) {
   if (!text.empty()) spdlog::debug("sofia: {}", text);
 }
 
+}  // namespace
+}  // namespace fr::sip
+
+// The logs of sofia's modules, exported by libsofia-sip-ua (most in no installed header). Each
+// writes to stderr unless redirected itself: the default log's redirect does not reach them
+// (tport's "stun request from …" went straight to stderr).
+extern "C" {
+extern su_log_t iptsec_log[], nea_log[], nta_log[], nth_client_log[], nth_server_log[],
+    nua_log[], soa_log[], sresolv_log[], stun_log[], tport_log[];
+}
+
+namespace fr::sip {
+namespace {
+
 // su_init() only sets process-wide state (SIGPIPE ignored, log init); su_deinit() is a no-op on
 // POSIX. Once per process is enough and keeps two endpoints in one process independent.
 void InitSofiaOnce() {
@@ -46,6 +60,10 @@ void InitSofiaOnce() {
   std::call_once(once, [] {
     su_init();
     su_log_redirect(nullptr, LogSofia, nullptr);
+    for (su_log_t* log : {iptsec_log, nea_log, nta_log, nth_client_log, nth_server_log, nua_log,
+                          soa_log, sresolv_log, stun_log, tport_log}) {
+      su_log_redirect(log, LogSofia, nullptr);
+    }
   });
 }
 
@@ -130,6 +148,10 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
                     // take 32 s to arrive and be 64 KiB at most; an idle connection goes
                     // after a minute (tport's TCP defaults are no limit, 2 MB, 30 minutes).
                     TPTAG_TIMEOUT(32000), TPTAG_IDLE(60000), NTATAG_MAXSIZE(65536),
+                    // No STUN answers on the SIP port: nothing of ours uses them, a stranger
+                    // could use them to reflect traffic, and sofia's mini STUN server prints
+                    // each request to stderr, past any log redirect.
+                    TPTAG_STUN_SERVER(0),
                     SIPTAG_USER_AGENT_STR(config_.user_agent.c_str()), TAG_END());
   if (nua_ == nullptr) {
     return Error::Unavailable("cannot listen for SIP on " + config_.listen_host + ":" +
