@@ -192,7 +192,8 @@ def main():
             [binary, "serve", "--demo", "--database", "sqlite:" + os.path.join(work, "fr.db"),
              "--listen", "127.0.0.1:%d" % http_port, "--sip-listen", "127.0.0.1:%d" % sip_port,
              "--sip-trunk", "127.0.0.1:%d" % trunk_port, "--listen-file", listen_file,
-             "--rtp-ports", "42000-42999"],
+             # Outside the ranges the media suite (40000-44999) and try-call's defaults use.
+             "--rtp-ports", "31000-31999"],
             stdout=open(os.path.join(work, "stdout.log"), "w"),
             stderr=open(os.path.join(work, "stderr.log"), "w"))
         deadline = time.time() + 30
@@ -208,7 +209,9 @@ def main():
         for block in tour_blocks(readme):
             commands.extend(split_commands(block))
         script = ["cd %s" % subprocess.list2cmdline([root]),
-                  "export FR_SIP=127.0.0.1:%d FR_TRUNK=127.0.0.1:%d" % (sip_port, trunk_port)]
+                  "export FR_SIP=127.0.0.1:%d FR_TRUNK=127.0.0.1:%d" % (sip_port, trunk_port),
+                  "export FR_CALLER_RTP=%d FR_AGENT_RTP=%d" % (free_port(socket.SOCK_DGRAM),
+                                                              free_port(socket.SOCK_DGRAM))]
         for index, (command, _) in enumerate(commands):
             command = command.replace("http://127.0.0.1:8080", base)
             command = command.replace("var/demo-credentials.txt", os.path.join(work, "demo-credentials.txt"))
