@@ -1,6 +1,11 @@
 // The phone line end to end: the real binary with its SIP engine on loopback, sipp as the caller
 // and as the trunk with the agents' phones behind it, test RTP endpoints for the audio, and the
 // call log and telephone records read back over HTTP.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -66,6 +71,47 @@ std::size_t SpeechFrames(const std::vector<RtpProbe::Packet>& packets) {
 std::size_t CountWith(const std::vector<RtpProbe::Packet>& packets, std::uint8_t value) {
   return static_cast<std::size_t>(std::count_if(
       packets.begin(), packets.end(), [value](const auto& packet) { return AllBytes(packet, value); }));
+}
+
+// Sends an OPTIONS to the service's SIP port from a UDP socket of the test and returns the
+// response (empty if none came within 5 s).
+std::string AskOptions(int sip_port) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local);
+  socklen_t length = sizeof local;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+  const std::string via = "127.0.0.1:" + std::to_string(ntohs(local.sin_port));
+  const std::string request =
+      "OPTIONS sip:+4924155660000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP " + via +
+      ";branch=z9hG4bKopt1\r\nFrom: <sip:probe@" + via + ">;tag=1\r\nTo: <sip:+4924155660000@127.0.0.1>"
+      "\r\nCall-ID: options-1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+  sockaddr_in service{};
+  service.sin_family = AF_INET;
+  service.sin_port = htons(static_cast<std::uint16_t>(sip_port));
+  service.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&service), sizeof service);
+  pollfd readable{fd, POLLIN, 0};
+  std::string response;
+  if (::poll(&readable, 1, 5000) > 0) {
+    char buffer[4096];
+    const ssize_t received = ::recv(fd, buffer, sizeof buffer, 0);
+    if (received > 0) response.assign(buffer, static_cast<std::size_t>(received));
+  }
+  ::close(fd);
+  return response;
+}
+
+// The header `name` of a SIP message, its value; empty when absent.
+std::string SipHeader(const std::string& message, const std::string& name) {
+  std::smatch match;
+  if (!std::regex_search(message, match, std::regex("\r\n" + name + ": *([^\r]*)\r\n",
+                                                     std::regex::icase))) {
+    return "";
+  }
+  return match[1];
 }
 
 class TelephonyTest : public WorldTest {
@@ -763,6 +809,21 @@ TEST_F(RestrictedTrunkTelephonyTest, AnInviteFromOutsideTheTrunkIsRefused) {
   SippProcess caller(Scenario("caller_expect_403.xml"), CallerArgs("+4924155660000", audio));
   EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
   EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json()["totalCallLogs"], 0);
+}
+
+// OPTIONS say what we really do (no MESSAGE, SUBSCRIBE, REFER or 100rel of sofia's defaults),
+// and only to sources that may call in.
+TEST_F(TelephonyTest, OptionsListWhatTheServiceSupports) {
+  const std::string response = AskOptions(sip_port_);
+  ASSERT_EQ(response.rfind("SIP/2.0 200 ", 0), 0u) << response;
+  EXPECT_EQ(SipHeader(response, "Allow"), "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE") << response;
+  EXPECT_EQ(SipHeader(response, "Supported"), "timer") << response;
+  EXPECT_EQ(SipHeader(response, "Accept"), "application/sdp") << response;
+}
+
+TEST_F(RestrictedTrunkTelephonyTest, OptionsFromOutsideTheTrunkAre403) {
+  const std::string response = AskOptions(sip_port_);
+  EXPECT_EQ(response.rfind("SIP/2.0 403 ", 0), 0u) << response;
 }
 
 TEST_F(TelephonyTest, MalformedSipNeverStopsTheEngine) {

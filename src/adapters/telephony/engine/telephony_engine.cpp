@@ -5,6 +5,7 @@
 #include <asio.hpp>
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <future>
 #include <thread>
 
@@ -18,8 +19,10 @@
 namespace fr::telephony {
 namespace {
 
-sip::SipConfig SipConfigOf(const EngineConfig& config) {
+sip::SipConfig SipConfigOf(const EngineConfig& config,
+                           std::function<bool(std::string_view)> answers_options_from) {
   sip::SipConfig sip;
+  sip.answers_options_from = std::move(answers_options_from);
   sip.listen_host = config.sip_listen_host;
   sip.listen_port = config.sip_listen_port;
   sip.trunk_host = config.trunk_host;
@@ -59,7 +62,13 @@ class TelephonyEngine::Impl {
         speech_(speech),
         clock_(clock),
         media_(config_.media),
-        sip_(SipConfigOf(config_), [this](sip::SipEvent event) {
+        // OPTIONS are answered to the sources that may call in; the list exists before the SIP
+        // thread starts (Start), and outlives it.
+        sip_(SipConfigOf(config_,
+                         [this](std::string_view source) {
+                           return options_allow_.has_value() && options_allow_->Allows(source);
+                         }),
+             [this](sip::SipEvent event) {
           // calls_ exists before the SIP endpoint starts, so before any event arrives.
           asio::post(control_, [this, event = std::move(event)] { calls_->On(event); });
         }) {}
@@ -69,6 +78,7 @@ class TelephonyEngine::Impl {
   Result<std::uint16_t> Start() {
     FR_ASSIGN_OR_RETURN(AddressAllowList allow, BuildAllowList(config_));
     FR_RETURN_IF_ERROR(media_.Start());  // fails when already started: calls_ stays as it is
+    options_allow_ = allow;  // before the SIP thread starts, which reads it
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
                           config_.missed_message, std::move(allow)},
@@ -128,6 +138,7 @@ class TelephonyEngine::Impl {
   AsioWorkQueue routing_work_{routing_pool_};
   AsioWorkQueue speech_work_{speech_pool_};
   RtpMedia media_;
+  std::optional<AddressAllowList> options_allow_;  // set by Start, read on the SIP thread
   SipSignalling sip_;
   std::thread control_thread_;
   std::atomic<bool> stopped_{false};

@@ -18,6 +18,10 @@ struct SipConfig {
   std::uint16_t trunk_port = 5060;
   std::string from_host;  // host part of our From URIs; empty: listen_host (trunk_host if wildcard)
   std::string user_agent = "first-responder";
+  // Whether a request from this transport source address (as in IncomingCall::source_ip) may
+  // learn what we are: OPTIONS from anywhere else get 403, like an INVITE. Called on the SIP
+  // thread; empty: every source may.
+  std::function<bool(std::string_view source_ip)> answers_options_from;
 };
 
 // Our handle for one SIP dialog (one leg of a call), inbound or outbound. Never reused within

@@ -58,6 +58,12 @@ void SetSource(msg_t* request, IncomingCall& call) {
 
 }  // namespace
 
+std::string SourceAddress(msg_t* request) {
+  IncomingCall described;
+  SetSource(request, described);
+  return described.source_ip;
+}
+
 IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip) {
   IncomingCall call;
   call.leg = leg;

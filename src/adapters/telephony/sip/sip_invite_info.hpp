@@ -13,6 +13,10 @@ namespace fr::sip {
 // source address); it may be null, then the source is left empty.
 IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip);
 
+// The transport source address of a received message ("192.0.2.1", "2001:db8::1"); empty when
+// `request` is null or its address is not IP.
+std::string SourceAddress(msg_t* request);
+
 // The SDP body of a message: its payload if the Content-Type is application/sdp (or absent with
 // a payload present); otherwise empty. Multipart bodies are not searched.
 std::string RemoteSdp(const sip_t* sip);

@@ -27,6 +27,9 @@ constexpr auto kOpenTimeout = std::chrono::seconds(5);
 constexpr auto kNuaShutdownTimeout = std::chrono::seconds(35);
 
 const char* kSdpType = "application/sdp";
+// The methods we answer and the extensions we implement (session timers, refreshed by UPDATE).
+const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+const char* kSupported = "timer";
 
 // sofia's diagnostics (parse errors, ICMP errors) go to our log instead of stderr. Called from
 // the SIP thread and nua's stack thread; spdlog's default logger is thread-safe.
@@ -152,6 +155,10 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
                     // could use them to reflect traffic, and sofia's mini STUN server prints
                     // each request to stderr, past any log redirect.
                     TPTAG_STUN_SERVER(0),
+                    // What we really do, not sofia's defaults (MESSAGE, SUBSCRIBE, REFER,
+                    // 100rel…). OPTIONS are ours to answer: strangers get 403.
+                    SIPTAG_ALLOW_STR(kAllow), SIPTAG_SUPPORTED_STR(kSupported),
+                    SIPTAG_ACCEPT_STR(kSdpType), NUTAG_APPL_METHOD("OPTIONS"),
                     SIPTAG_USER_AGENT_STR(config_.user_agent.c_str()), TAG_END());
   if (nua_ == nullptr) {
     return Error::Unavailable("cannot listen for SIP on " + config_.listen_host + ":" +
@@ -223,14 +230,28 @@ void SofiaLoop::HandleEvent(nua_event_t event, int status, const char* phrase, n
         su_root_break(root_);
       }
       return;
+    case nua_i_options:
+      AnswerOptions(nh);
+      return;
     default:
-      // A request outside any call (OPTIONS, MESSAGE, SUBSCRIBE…): nua has answered it or
+      // A request outside any call (MESSAGE, SUBSCRIBE…): nua has answered it or
       // answers on destroy; the handle is ours to free.
       if (leg == nullptr && nh != nullptr && nua_event_is_incoming_request(event)) {
         nua_handle_destroy(nh);
       }
       return;
   }
+}
+
+void SofiaLoop::AnswerOptions(nua_handle_t* nh) {
+  const std::string source = SourceAddress(nua_current_request(nua_));
+  if (config_.answers_options_from && !config_.answers_options_from(source)) {
+    nua_respond(nh, SIP_403_FORBIDDEN, NUTAG_WITH_CURRENT(nua_), TAG_END());
+  } else {
+    // nua adds the Allow, Supported and Accept set at nua_create to every answer.
+    nua_respond(nh, SIP_200_OK, NUTAG_WITH_CURRENT(nua_), TAG_END());
+  }
+  nua_handle_destroy(nh);
 }
 
 void SofiaLoop::OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const sip_t* sip) {

@@ -66,6 +66,8 @@ class SofiaLoop {
   void HandleEvent(nua_event_t event, int status, const char* phrase, nua_handle_t* nh, Leg* leg,
                    const sip_t* sip, tagi_t tags[]);
   void OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const sip_t* sip);
+  // 200 (with what we support), or 403 for a source the owner does not answer; frees `nh`.
+  void AnswerOptions(nua_handle_t* nh);
   void OnInviteResponse(int status, const char* phrase, Leg& leg, const sip_t* sip);
   void OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg);
   void HangupLeg(Leg& leg, EndCause cause);
