@@ -71,19 +71,7 @@ class RawConnection {
   std::optional<HttpResult> TakeAnswer() {
     const auto head_end = buffer_.find("\r\n\r\n");
     if (head_end == std::string::npos) return std::nullopt;
-    HttpResult result;
-    std::istringstream lines(buffer_.substr(0, head_end));
-    std::string line;
-    std::getline(lines, line);
-    result.status = line.size() >= 12 ? std::stol(line.substr(9, 3)) : 0;
-    while (std::getline(lines, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      const auto colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string name = line.substr(0, colon);
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      result.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
-    }
+    HttpResult result = ParseRawResponse(buffer_.substr(0, head_end + 4));
     const std::size_t length = std::stoul(result.Header("content-length").empty()
                                               ? "0"
                                               : result.Header("content-length"));

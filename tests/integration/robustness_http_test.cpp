@@ -142,24 +142,7 @@ struct RawExchange {
     return end == std::string::npos ? std::string() : bytes.substr(end + 4);
   }
   // The answer as HttpClient would have returned it, for ExpectProblem and friends.
-  HttpResult AsResult() const {
-    HttpResult result;
-    std::istringstream lines(Head());
-    std::string line;
-    if (std::getline(lines, line) && line.rfind("HTTP/1.", 0) == 0 && line.size() >= 12) {
-      result.status = std::stol(line.substr(9, 3));
-    }
-    while (std::getline(lines, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      const auto colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string name = line.substr(0, colon);
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      result.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
-    }
-    result.body = Body();
-    return result;
-  }
+  HttpResult AsResult() const { return ParseRawResponse(bytes); }
 };
 
 // Sends `request` byte for byte on a new connection, then reads until the server closes it, or

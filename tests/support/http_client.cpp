@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace fr::testing {
@@ -59,6 +60,27 @@ void ExpectDocumentedProblem(const HttpResult& result) {
 }
 
 }  // namespace
+
+HttpResult ParseRawResponse(const std::string& bytes) {
+  HttpResult result;
+  const auto head_end = bytes.find("\r\n\r\n");
+  std::istringstream lines(bytes.substr(0, head_end));
+  std::string line;
+  if (std::getline(lines, line) && line.rfind("HTTP/1.", 0) == 0 && line.size() >= 12) {
+    result.status = std::stol(line.substr(9, 3));
+  }
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    const auto value = line.find_first_not_of(' ', colon + 1);
+    result.headers[name] = value == std::string::npos ? "" : line.substr(value);
+  }
+  if (head_end != std::string::npos) result.body = bytes.substr(head_end + 4);
+  return result;
+}
 
 HttpClient::HttpClient(std::string base_url)
     : base_url_(std::move(base_url)), curl_(curl_easy_init()) {

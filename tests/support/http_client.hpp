@@ -20,6 +20,10 @@ struct HttpResult {
   }
 };
 
+// An answer read off a raw socket: the status line and headers of `bytes` ("HTTP/1.1 200 OK\r\n
+// Name: value\r\n…\r\n\r\n"), and everything after the head as the body.
+HttpResult ParseRawResponse(const std::string& bytes);
+
 // A small blocking HTTP/1.1 client on libcurl, for talking to the real server in tests.
 class HttpClient {
  public:
