@@ -31,7 +31,7 @@ constexpr std::array<std::pair<CallOutcome, const char*>, 5> kOutcomes = {{
     {CallOutcome::kFailed, "failed"},
 }};
 
-constexpr std::array<std::pair<CallEntryType, const char*>, 14> kEntryTypes = {{
+constexpr std::array<std::pair<CallEntryType, const char*>, 15> kEntryTypes = {{
     {CallEntryType::kCallReceived, "call_received"},
     {CallEntryType::kGreetingPlayed, "greeting_played"},
     {CallEntryType::kAgentDialed, "agent_dialed"},
@@ -45,6 +45,7 @@ constexpr std::array<std::pair<CallEntryType, const char*>, 14> kEntryTypes = {{
     {CallEntryType::kAgentHungUp, "agent_hung_up"},
     {CallEntryType::kRejectedChannelLimit, "rejected_channel_limit"},
     {CallEntryType::kNoAgentAvailable, "no_agent_available"},
+    {CallEntryType::kAgentBusySkipped, "agent_busy_skipped"},
     {CallEntryType::kEnded, "ended"},
 }};
 

@@ -31,6 +31,7 @@ enum class CallEntryType {
   kAgentHungUp,
   kRejectedChannelLimit,
   kNoAgentAvailable,
+  kAgentBusySkipped,  // the agent's phone is in another call of this service: not rung
   kEnded,
 };
 const char* CallEntryTypeName(CallEntryType type);  // "call_received", …

@@ -21,6 +21,7 @@ CallControl::CallControl(CallControlConfig config, CallControlPorts ports,
       routing_work_(ports.routing_work),
       speech_work_(ports.speech_work),
       recorder_(ports.events, ports.clock),
+      presence_(ports.presence),
       counters_(counters) {}
 
 void CallControl::On(const SignallingEvent& event) {

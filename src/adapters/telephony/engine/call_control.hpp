@@ -14,6 +14,7 @@
 #include "adapters/telephony/engine/address_allow_list.hpp"
 #include "adapters/telephony/engine/call_counters.hpp"
 #include "adapters/telephony/engine/call_media.hpp"
+#include "adapters/telephony/engine/agent_presence.hpp"
 #include "adapters/telephony/engine/call_model.hpp"
 #include "adapters/telephony/engine/call_recorder.hpp"
 #include "adapters/telephony/engine/call_router.hpp"
@@ -42,6 +43,7 @@ struct CallControlPorts {
   SpeechSynthesizer& speech;
   CallEventSink& events;
   const Clock& clock;
+  AgentPresence& presence;   // which phones are in a call: they are not rung
   ControlLoop& loop;         // the control thread: events, results and timers come back here
   WorkQueue& routing_work;   // CallRouter calls run here
   WorkQueue& speech_work;    // syntheses run here
@@ -127,6 +129,7 @@ class CallControl {
   WorkQueue& routing_work_;
   WorkQueue& speech_work_;
   CallRecorder recorder_;
+  AgentPresence& presence_;
   CallCounters& counters_;
 
   // Control thread only.

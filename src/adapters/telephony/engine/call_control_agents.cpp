@@ -66,6 +66,12 @@ std::optional<std::string> CallControl::NotDialled(const Call& call,
 }
 
 void CallControl::Dial(Call& call, const AgentTarget& target) {
+  if (!target.refusal && presence_.InCall(target.number)) {
+    // A volunteer on a call is not rung for another ("one volunteer got two calls").
+    recorder_.Note(call, CallEntryType::kAgentBusySkipped, target,
+                   "The phone is in another call of this service.");
+    return;
+  }
   if (auto why = NotDialled(call, target)) {
     recorder_.Note(call, CallEntryType::kAgentFailed, target, std::move(why));
     return;
@@ -109,6 +115,10 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   AgentLeg* agent = call ? call->Agent(answered.leg) : nullptr;
   if (!agent) return;
   agent->answered = true;
+  if (!agent->in_presence) {
+    agent->in_presence = true;
+    presence_.Joined(agent->target.number);
+  }
   recorder_.LegAnswered(agent->record);
   if (call->phase != Phase::kRinging || call->winner) {
     // Someone else was faster, or the call is ending: this agent is not needed.

@@ -48,6 +48,10 @@ void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
 
 void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
   agent.ended = true;
+  if (agent.in_presence) {
+    agent.in_presence = false;
+    presence_.Left(agent.target.number);
+  }
   --outbound_in_use_[call.hotline.id.value];
   media_.Close(agent.stream);
   CloseAgentRecord(call, agent, ended);

@@ -78,6 +78,7 @@ struct AgentLeg {
   bool ended = false;
   bool cancelled_by_us = false;  // we hung it up before it was answered
   bool timed_out = false;        // … because nobody answered in time
+  bool in_presence = false;      // answered: counted in AgentPresence until the leg ends
   // When we sent BYE or CANCEL: the leg ends for billing then, not when the far end (perhaps
   // gone) confirms, which can take a transaction timeout (32 s).
   std::optional<Timestamp> hangup_sent_at;

@@ -82,8 +82,8 @@ class TelephonyEngine::Impl {
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
                           config_.missed_message, std::move(allow)},
-        CallControlPorts{sip_, media_, router_, speech_, events_, clock_, loop_, routing_work_,
-                         speech_work_},
+        CallControlPorts{sip_, media_, router_, speech_, events_, clock_, presence_, loop_,
+                         routing_work_, speech_work_},
         counters_);
     control_thread_ = std::thread([this] { control_.run(); });
     auto port = sip_.Start();
@@ -138,6 +138,7 @@ class TelephonyEngine::Impl {
   AsioWorkQueue routing_work_{routing_pool_};
   AsioWorkQueue speech_work_{speech_pool_};
   RtpMedia media_;
+  InProcessAgentPresence presence_;
   std::optional<AddressAllowList> options_allow_;  // set by Start, read on the SIP thread
   SipSignalling sip_;
   std::thread control_thread_;

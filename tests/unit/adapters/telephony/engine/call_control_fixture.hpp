@@ -46,7 +46,8 @@ class CallControlTest : public ::testing::Test {
                              AddressAllowList::Parse({"127.0.0.0/8"}).value()};
     control_ = std::make_unique<CallControl>(
         std::move(config),
-        CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, loop_, work_, work_},
+        CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, presence_, loop_,
+                         work_, work_},
         counters_);
   }
 
@@ -115,6 +116,7 @@ class CallControlTest : public ::testing::Test {
   FakeSpeech speech_;
   RecordingCallEventSink sink_;
   fr::testing::FakeClock clock_;
+  InProcessAgentPresence presence_;
   FakeControlLoop loop_;
   InlineWorkQueue work_;
   CallCounters counters_;

@@ -1,6 +1,8 @@
 // CallControl from the INVITE to the bridge: admission, the greeting, ringing, the first answer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "unit/adapters/telephony/engine/call_control_fixture.hpp"
 
 namespace fr::telephony::testing {
@@ -223,6 +225,45 @@ TEST_F(CallControlTest, AReInviteMovesTheStreamAndAnUnusableOneIsIgnored) {
   EXPECT_EQ(media_.remotes.at(kCallerStream), "127.0.0.1:32000");
   Deliver(sip::LegMediaChanged{caller, G729Sdp(33000)});
   EXPECT_EQ(media_.remotes.at(kCallerStream), "127.0.0.1:32000");
+}
+
+// A volunteer on a call is not rung for another: while agent 1 talks on the first call, a
+// second call rings only agent 2 and says why agent 1 was skipped; once the first call is over,
+// agent 1 is rung again.
+TEST_F(CallControlTest, APhoneInACallIsNotRungForAnother) {
+  const LegId first = Bridged();
+  ASSERT_EQ(signalling_.dialled.size(), 2u);
+
+  const LegId second = Incoming();
+  FinishPlayback(4);  // the second caller's greeting (streams 2 and 3 are the first call's agents)
+  ASSERT_EQ(signalling_.dialled.size(), 3u) << "only agent 2's phone was dialled";
+  EXPECT_EQ(signalling_.dialled.back().to_user, "+491702");
+  const std::vector<CallEntry> entries = sink_.Entries(CallHandle{2});
+  const auto skipped = std::find_if(entries.begin(), entries.end(), [](const CallEntry& e) {
+    return e.type == CallEntryType::kAgentBusySkipped;
+  });
+  ASSERT_NE(skipped, entries.end());
+  EXPECT_EQ(skipped->agent_phone, AgentPhoneId(11));
+  EXPECT_EQ(skipped->user, UserId(1));
+
+  // The first call ends; the second caller gives up; a third call rings both phones again.
+  End(kAgent1, sip::EndCause::kRemoteBye, 200, "BYE");
+  End(first, sip::EndCause::kLocalHangup, 200);
+  End(second, sip::EndCause::kRemoteBye, 200, "BYE");
+  End(signalling_.dialled_legs.back(), sip::EndCause::kLocalHangup, 487, "Request Terminated");
+  Incoming();
+  FinishPlayback(6);
+  EXPECT_EQ(signalling_.dialled.size(), 5u) << "both phones rang for the third call";
+}
+
+// A phone that merely rings for one call may ring for another: only an answered leg makes a
+// phone busy.
+TEST_F(CallControlTest, ARingingPhoneMayRingForAnotherCall) {
+  router_.hotline.channels_outbound = 4;  // room for both calls' legs
+  Ringing();
+  Incoming();
+  FinishPlayback(4);
+  EXPECT_EQ(signalling_.dialled.size(), 4u);
 }
 
 }  // namespace
