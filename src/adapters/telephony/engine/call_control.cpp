@@ -118,6 +118,12 @@ void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
   call->inbound = incoming.leg;
   call->caller_stream = caller_stream;
   recorder_.Opened(*call, caller);
+  if (caller) {
+    // A volunteer who calls the hotline from their own agent phone is in a call too: that phone
+    // is not rung for this call or any other while it lasts.
+    call->caller_in_presence = *caller;
+    presence_.Joined(*caller);
+  }
   WatchMedia(*call, call->caller_stream);
   LimitDuration(*call);
   call_by_leg_[incoming.leg] = call->id;

@@ -20,6 +20,10 @@ void CallControl::Handle(const sip::LegEnded& ended) {
 
 void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
   call.inbound_ended = true;
+  if (call.caller_in_presence) {
+    presence_.Left(*call.caller_in_presence);
+    call.caller_in_presence.reset();
+  }
   media_.Close(call.caller_stream);
   recorder_.LegClosed(call, call.inbound_record, LegDisposition::kAnswered, 200,
                       call.inbound_hangup_sent_at);

@@ -96,6 +96,7 @@ struct Call {
   bool inbound_ended = false;
   std::optional<Timestamp> inbound_hangup_sent_at;  // as AgentLeg::hangup_sent_at
   std::optional<Timestamp> last_leg_end;  // the latest end of a leg: the call's end
+  std::optional<std::string> caller_in_presence;  // counted in AgentPresence until the leg ends
   std::vector<AgentLeg> agents;
   std::optional<std::size_t> winner;  // index into agents
   std::unique_ptr<ControlTimer> ring_timer;

@@ -256,6 +256,17 @@ TEST_F(CallControlTest, APhoneInACallIsNotRungForAnother) {
   EXPECT_EQ(signalling_.dialled.size(), 5u) << "both phones rang for the third call";
 }
 
+// A volunteer who calls the hotline from their own agent phone is not rung on it.
+TEST_F(CallControlTest, TheCallersOwnPhoneIsNotRung) {
+  router_.phones = {Phone(1, 11, kAgent1Number), Phone(2, 12, "004930123")};  // the caller's
+  Ringing();
+  ASSERT_EQ(signalling_.dialled.size(), 1u);
+  EXPECT_EQ(signalling_.dialled[0].to_user, "+491701");
+  EXPECT_EQ(sink_.EntryTypes(),
+            (std::vector{Entry::kCallReceived, Entry::kGreetingPlayed, Entry::kAgentDialed,
+                         Entry::kAgentBusySkipped}));
+}
+
 // A phone that merely rings for one call may ring for another: only an answered leg makes a
 // phone busy.
 TEST_F(CallControlTest, ARingingPhoneMayRingForAnotherCall) {
