@@ -17,7 +17,10 @@ class RecordingWriter final : public CallEventWriter {
  public:
   Status Write(std::span<const CallEvent> events) override {
     std::unique_lock lock(mutex_);
+    ++waiting_;
+    arrived_.notify_all();
     released_.wait(lock, [&] { return !blocked_; });
+    --waiting_;
     ++attempts_;
     if (transient_failures_ > 0) {
       --transient_failures_;
@@ -44,9 +47,16 @@ class RecordingWriter final : public CallEventWriter {
     }
     released_.notify_all();
   }
+  // Waits until the sink's writer thread is inside Write (held there while blocked).
+  void WaitUntilWriting() {
+    std::unique_lock lock(mutex_);
+    arrived_.wait(lock, [&] { return waiting_ > 0; });
+  }
 
   std::mutex mutex_;
   std::condition_variable released_;
+  std::condition_variable arrived_;
+  int waiting_ = 0;
   bool blocked_ = false;
   int transient_failures_ = 0;
   bool refuse_answers_ = false;
@@ -182,6 +192,8 @@ TEST(GroupCommitCallEventSink, AFullQueueDropsNewEventsInsteadOfBlockingTheEngin
   GroupCommitCallEventSink sink(writer, options, [&](const Error&, std::size_t) { ++reports; });
   writer.Block();
   sink.OpenCall(HotlineId(1), std::nullopt, At(0));
+  // The writer holds that first batch, so the queue only fills from here: one overflow.
+  writer.WaitUntilWriting();
   for (int i = 0; i < 40; ++i) sink.OpenCall(HotlineId(1), std::nullopt, At(i));  // returns at once
   const auto full = sink.stats();
   EXPECT_GT(full.dropped, 0u);
