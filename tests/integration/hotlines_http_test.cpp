@@ -66,6 +66,7 @@ TEST_F(HotlinesHttpTest, CreateReservesALocalNumberWithDefaults) {
   EXPECT_EQ(hotline["channelsOutbound"], 10);
   EXPECT_EQ(hotline["ttsInbound"], "");
   EXPECT_EQ(hotline["ttsOutbound"], "");
+  EXPECT_EQ(hotline["confirmAnswer"], true);
   EXPECT_EQ(hotline["agents"], nlohmann::json({ann_, max_}));
   EXPECT_EQ(created.Header("location"), "/v1/hotlines/" + Str(hotline["id"].get<std::int64_t>()));
   EXPECT_FALSE(created.Header("etag").empty());
@@ -174,6 +175,7 @@ TEST_F(HotlinesHttpTest, ValidatesEveryField) {
       {"channelsOutbound", "10"}, {"ttsInbound", std::string(301, 't')}, {"ttsOutbound", false},
       {"agents", "1"}, {"agents", nlohmann::json({1, 1})}, {"agents", nlohmann::json({0})},
       {"agents", nlohmann::json({987654})}, {"isActive", "true"}, {"organizationID", 0},
+      {"confirmAnswer", "false"}, {"confirmAnswer", 0},
   };
   for (const auto& c : cases) {
     auto body = Draft(org_a_);
@@ -195,6 +197,24 @@ TEST_F(HotlinesHttpTest, ValidatesEveryField) {
   auto body = Draft(org_a_);
   body["ttsInbound"] = std::string(300, 't');
   EXPECT_EQ(Create(Pat(ann_token_), body).status, 201);
+}
+
+TEST_F(HotlinesHttpTest, ConfirmAnswerIsKeptAndAReplaceWithoutItMeansTrue) {
+  auto body = Draft(org_a_, {ann_});
+  body["confirmAnswer"] = false;
+  const auto created = Create(Pat(ann_token_), body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t id = created.Json()["id"];
+  const std::string path = "/v1/hotlines/" + Str(id);
+  EXPECT_EQ(client_->Get(path, {Pat(ann_token_)}).Json()["confirmAnswer"], false);
+  const auto listed = client_->Get(ListPath(org_a_), {Pat(ann_token_)});
+  EXPECT_NE(listed.body.find("\"confirmAnswer\":false"), std::string::npos) << listed.body;
+  // A full replacement: an omitted optional field takes its default.
+  const auto replaced =
+      client_->SendJson("PUT", path, {Pat(ann_token_)}, Draft(org_a_, {ann_}).dump());
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(replaced.Json()["confirmAnswer"], true);
+  EXPECT_EQ(client_->Get(path, {Pat(ann_token_)}).Json()["confirmAnswer"], true);
 }
 
 TEST_F(HotlinesHttpTest, ControlCharactersAreRefusedLineBreaksOnlyInSpokenTexts) {

@@ -14,6 +14,7 @@ Json HotlineJson(const Hotline& hotline) {
   Json json = {{"agents", std::move(agents)},
                {"channelsInbound", hotline.channels_inbound},
                {"channelsOutbound", hotline.channels_outbound},
+               {"confirmAnswer", hotline.confirm_answer},
                {"id", hotline.id.value},
                {"isActive", hotline.is_active},
                {"name", hotline.name},
@@ -98,6 +99,7 @@ Result<HotlineDraft> DecodeDraft(const Request& request, std::optional<std::int6
       reader.Int64("channelsInbound", false, 1, kMaxChannels).value_or(kDefaultChannels));
   draft.channels_outbound = static_cast<int>(
       reader.Int64("channelsOutbound", false, 1, kMaxChannels).value_or(kDefaultChannels));
+  draft.confirm_answer = reader.Bool("confirmAnswer", false).value_or(true);
   draft.is_active = reader.Bool("isActive", true).value_or(true);
   draft.name = reader.String("name", true).value_or("");
   draft.organization_id =

@@ -7,8 +7,8 @@ namespace {
 
 constexpr const char* kHotlineColumns =
     "SELECT id, organization_id, name, channels_inbound, channels_outbound, is_active,"
-    " tts_inbound, tts_outbound, number, status, status_detail, version, created_at, updated_at"
-    " FROM hotlines";
+    " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
+    " created_at, updated_at FROM hotlines";
 constexpr const char* kCountByOrganization =
     "SELECT COUNT(*) FROM hotlines WHERE organization_id = :organization_id";
 constexpr const char* kSelectFreeNumber =
@@ -23,14 +23,16 @@ constexpr const char* kQuarantineNumber =
     " WHERE hotline_id = :hotline_id";
 constexpr const char* kInsertHotline =
     "INSERT INTO hotlines (organization_id, name, channels_inbound, channels_outbound, is_active,"
-    " tts_inbound, tts_outbound, number, status, status_detail, version, created_at, updated_at)"
+    " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
+    " created_at, updated_at)"
     " VALUES (:organization_id, :name, :channels_inbound, :channels_outbound, :is_active,"
-    " :tts_inbound, :tts_outbound, :number, :status, :status_detail, 1, :now, :now2) RETURNING id";
+    " :tts_inbound, :tts_outbound, :confirm_answer, :number, :status, :status_detail, 1, :now,"
+    " :now2) RETURNING id";
 constexpr const char* kUpdateHotline =
     "UPDATE hotlines SET name = :name, channels_inbound = :channels_inbound,"
     " channels_outbound = :channels_outbound, is_active = :is_active, tts_inbound = :tts_inbound,"
-    " tts_outbound = :tts_outbound, status = :status, status_detail = :status_detail,"
-    " version = version + 1, updated_at = :now WHERE id = :id";
+    " tts_outbound = :tts_outbound, confirm_answer = :confirm_answer, status = :status,"
+    " status_detail = :status_detail, version = version + 1, updated_at = :now WHERE id = :id";
 constexpr const char* kSelectVersion = "SELECT version, status FROM hotlines WHERE id = :id";
 constexpr const char* kDeleteHotline = "DELETE FROM hotlines WHERE id = :id";
 constexpr const char* kInsertAgent =
@@ -53,7 +55,7 @@ constexpr const char* kInsertStatusEvent =
 
 struct HotlineRow {
   long long id = 0, organization_id = 0, version = 0, created_at = 0, updated_at = 0;
-  int channels_inbound = 0, channels_outbound = 0, is_active = 0;
+  int channels_inbound = 0, channels_outbound = 0, is_active = 0, confirm_answer = 1;
   std::string name, tts_inbound, tts_outbound, number, status, status_detail;
 
   void Bind(soci::statement& statement) {
@@ -65,6 +67,7 @@ struct HotlineRow {
     statement.exchange(soci::into(is_active));
     statement.exchange(soci::into(tts_inbound));
     statement.exchange(soci::into(tts_outbound));
+    statement.exchange(soci::into(confirm_answer));
     statement.exchange(soci::into(number));
     statement.exchange(soci::into(status));
     statement.exchange(soci::into(status_detail));
@@ -83,6 +86,7 @@ struct HotlineRow {
     hotline.is_active = is_active != 0;
     hotline.tts_inbound = tts_inbound;
     hotline.tts_outbound = tts_outbound;
+    hotline.confirm_answer = confirm_answer != 0;
     hotline.number = number;
     hotline.status = ParseHotlineStatus(status).value_or(HotlineStatus::kFailed);
     hotline.status_detail = status_detail;
@@ -199,13 +203,14 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     stored.updated_at = now;
     std::string status = HotlineStatusName(stored.status);
     int is_active = stored.is_active ? 1 : 0;
+    int confirm_answer = stored.confirm_answer ? 1 : 0;
     long long id = 0;
     long long at2 = at;
     session << kInsertHotline, soci::use(organization), soci::use(stored.name),
         soci::use(stored.channels_inbound), soci::use(stored.channels_outbound),
         soci::use(is_active), soci::use(stored.tts_inbound), soci::use(stored.tts_outbound),
-        soci::use(stored.number), soci::use(status), soci::use(stored.status_detail),
-        soci::use(at), soci::use(at2), soci::into(id);
+        soci::use(confirm_answer), soci::use(stored.number), soci::use(status),
+        soci::use(stored.status_detail), soci::use(at), soci::use(at2), soci::into(id);
     stored.id = HotlineId(id);
     session << kReserveNumber, soci::use(id), soci::use(number);
     InsertAgents(session, stored.id, stored.agents);
@@ -258,13 +263,14 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
     std::string status = HotlineStatusName(hotline.status);
     std::string detail = hotline.status_detail;
     int is_active = hotline.is_active ? 1 : 0;
+    int confirm_answer = hotline.confirm_answer ? 1 : 0;
     long long at = ToEpochMillis(now);
     long long id = hotline.id.value;
     Hotline row = hotline;
     session << kUpdateHotline, soci::use(row.name), soci::use(row.channels_inbound),
         soci::use(row.channels_outbound), soci::use(is_active), soci::use(row.tts_inbound),
-        soci::use(row.tts_outbound), soci::use(status), soci::use(detail), soci::use(at),
-        soci::use(id);
+        soci::use(row.tts_outbound), soci::use(confirm_answer), soci::use(status),
+        soci::use(detail), soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
     if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
     auto stored = SelectHotlines(session, " WHERE id = :id", {id});

@@ -80,6 +80,7 @@ Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
   hotline.is_active = draft.is_active;
   hotline.tts_inbound = std::move(*tts_inbound);
   hotline.tts_outbound = std::move(*tts_outbound);
+  hotline.confirm_answer = draft.confirm_answer;
   return hotline;
 }
 

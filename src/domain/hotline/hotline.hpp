@@ -34,6 +34,9 @@ struct Hotline {
   bool is_active = true;
   std::string tts_inbound;   // 0..300 code points: played to callers
   std::string tts_outbound;  // 0..300 code points: played to the agent who answers
+  // The answering agent must press 1 before being connected, so that a voicemail that picks up
+  // cannot take the call (our extension of the specification's Hotline).
+  bool confirm_answer = true;
   std::string number;        // the reserved local number, "00…" form
   HotlineStatus status = HotlineStatus::kCreated;
   std::string status_detail;  // why provisioning failed
@@ -52,6 +55,7 @@ struct HotlineDraft {
   bool is_active = true;
   std::string tts_inbound;
   std::string tts_outbound;
+  bool confirm_answer = true;
 };
 
 // Validates a draft's own fields (lengths, ranges, agents unique, positive and at most 100).
