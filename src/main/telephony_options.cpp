@@ -57,14 +57,17 @@ Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) 
     return Error::InvalidArgument("--sip-trunk-allow: " + allow.error().detail);
   }
   FR_ASSIGN_OR_RETURN(config.ring_timeout, ParseDuration("--ring-timeout", options.ring_timeout));
+  FR_ASSIGN_OR_RETURN(config.confirm_timeout,
+                      ParseDuration("--confirm-timeout", options.confirm_timeout));
   FR_ASSIGN_OR_RETURN(config.media.inactivity_timeout,
                       ParseDuration("--media-timeout", options.media_timeout));
   FR_ASSIGN_OR_RETURN(config.max_call_duration,
                       ParseDuration("--max-call-duration", options.max_call_duration));
   if (config.ring_timeout.count() <= 0 || config.media.inactivity_timeout.count() <= 0 ||
-      config.max_call_duration.count() <= 0) {
+      config.max_call_duration.count() <= 0 || config.confirm_timeout.count() <= 0) {
     return Error::InvalidArgument(
-        "--ring-timeout, --media-timeout and --max-call-duration must be positive");
+        "--ring-timeout, --confirm-timeout, --media-timeout and --max-call-duration must be "
+        "positive");
   }
   const auto dash = options.rtp_ports.find('-');
   const auto low = ParseNonNegativeInt(options.rtp_ports.substr(0, dash));
@@ -94,6 +97,10 @@ void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {
   command.add_option("--ring-timeout", options.ring_timeout,
                      "How long agents' phones ring before the caller is told nobody answered")
       ->envname("FR_RING_TIMEOUT")
+      ->capture_default_str();
+  command.add_option("--confirm-timeout", options.confirm_timeout,
+                     "How long an agent has to press 1 after the prompt (confirmAnswer)")
+      ->envname("FR_CONFIRM_TIMEOUT")
       ->capture_default_str();
   command.add_option("--media-timeout", options.media_timeout,
                      "A call without audio for this long is hung up")

@@ -19,6 +19,7 @@ struct TelephonyOptions {
   std::string sip_trunk;
   std::vector<std::string> sip_trunk_allow;
   std::string ring_timeout = "30s";
+  std::string confirm_timeout = "10s";
   std::string media_timeout = "30s";
   std::string max_call_duration = "4h";
   std::string rtp_ports = "20000-29999";

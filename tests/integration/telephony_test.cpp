@@ -152,10 +152,15 @@ class TelephonyTest : public WorldTest {
     return client_->SendJson(method, path, {Pat(ann_token_)}, body.dump());
   }
 
-  // An active hotline with Ann as its agent; waits for provisioning.
+  // An active hotline with Ann as its agent; waits for provisioning. The first phone to answer
+  // is connected (sipp's phones press no key); ConfirmAnswerTest covers confirmAnswer.
   std::int64_t CreateHotline(json overrides = json::object()) {
-    json draft = {{"agents", {ann_}}, {"isActive", true}, {"name", "Krisentelefon"},
-                  {"organizationID", org_a_}, {"ttsInbound", "Welcome."},
+    json draft = {{"agents", {ann_}},
+                  {"confirmAnswer", false},
+                  {"isActive", true},
+                  {"name", "Krisentelefon"},
+                  {"organizationID", org_a_},
+                  {"ttsInbound", "Welcome."},
                   {"ttsOutbound", "Hotline call."}};
     draft.update(overrides);
     const auto created = Send("POST", "/v1/hotlines", draft);
@@ -392,6 +397,47 @@ TEST_F(TelephonyTest, AgentHangsUpFirst) {
   EXPECT_EQ(log["outcome"], "answered");
   EXPECT_TRUE(Has(Types(log), "agent_hung_up")) << log;
   EXPECT_FALSE(Has(Types(log), "greeting_played")) << "an empty greeting is skipped";
+}
+
+TEST_F(TelephonyTest, AnAgentAlreadyOnACallIsNotRungForAnother) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"ttsOutbound", ""}});
+  RtpProbe caller_audio, second_audio, agent_audio;
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "6000"}));
+  // Ann talks to the first caller…
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  bool bridged = false;
+  while (!bridged && std::chrono::steady_clock::now() < deadline) {
+    const json page =
+        client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json();
+    if (page["totalCallLogs"] == 1) {
+      const json log =
+          client_
+              ->Get("/v1/hotlines/" + Str(hotline) + "/call-logs/" + Str(page["callLogs"][0]["id"]),
+                    {Pat(ann_token_)})
+              .Json();
+      bridged = Has(Types(log), "bridged");
+    }
+    if (!bridged) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(bridged) << trunk.Logs();
+  // … so the second caller's call does not ring her phone: nobody else can take it.
+  SippProcess second(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", second_audio));
+  EXPECT_EQ(second.Wait(), 0) << "the service says sorry and hangs up: " << second.Logs();
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  EXPECT_EQ(trunk.ReceivedInviteFroms().size(), 1u) << "Ann's phone was rung once";
+  const json missed = WaitForEndedCall(hotline, 2);
+  EXPECT_EQ(missed["outcome"], "missed") << missed;
+  json skipped;
+  for (const auto& entry : missed["entries"]) {
+    if (entry["type"] == "agent_busy_skipped") skipped = entry;
+  }
+  ASSERT_FALSE(skipped.is_null()) << missed;
+  EXPECT_EQ(skipped["userID"], ann_);
+  EXPECT_EQ(skipped["agentPhoneID"], agent_phone_);
+  EXPECT_FALSE(Has(Types(missed), "agent_dialed")) << missed;
 }
 
 TEST_F(TelephonyTest, CallerHangsUpWhileAgentsRing) {
@@ -816,7 +862,8 @@ TEST_F(RestrictedTrunkTelephonyTest, AnInviteFromOutsideTheTrunkIsRefused) {
 TEST_F(TelephonyTest, OptionsListWhatTheServiceSupports) {
   const std::string response = AskOptions(sip_port_);
   ASSERT_EQ(response.rfind("SIP/2.0 200 ", 0), 0u) << response;
-  EXPECT_EQ(SipHeader(response, "Allow"), "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE") << response;
+  EXPECT_EQ(SipHeader(response, "Allow"), "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO")
+      << response;
   EXPECT_EQ(SipHeader(response, "Supported"), "timer") << response;
   EXPECT_EQ(SipHeader(response, "Accept"), "application/sdp") << response;
 }
@@ -851,6 +898,70 @@ TEST_F(TelephonyTest, MalformedSipNeverStopsTheEngine) {
   while (std::getline(log, line)) {
     EXPECT_TRUE(std::regex_search(line, std::regex(R"(^\d{4}-\d\d-\d\dT)"))) << line;
   }
+}
+
+// Hotlines with confirmAnswer (the default): only an agent who presses 1 takes the call.
+class ConfirmAnswerTest : public TelephonyTest {
+ protected:
+  std::vector<std::string> EngineArgs() override { return {"--confirm-timeout", "1s"}; }
+};
+
+TEST_F(ConfirmAnswerTest, TheAgentWhoPressesOneTakesTheCall) {
+  const std::int64_t hotline = CreateHotline({{"confirmAnswer", true}, {"ttsInbound", ""}});
+  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline), {Pat(ann_token_)}).Json()["confirmAnswer"],
+            true);
+  RtpProbe caller_audio;
+  SippProcess trunk(Scenario("trunk_confirm.xml"), {"-m", "1", "-d", "300"}, trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "5000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered") << log;
+  EXPECT_EQ(log["answeredBy"]["userID"], ann_);
+  const auto types = Types(log);
+  const auto at = [&types](const char* type) {
+    return std::find(types.begin(), types.end(), type) - types.begin();
+  };
+  ASSERT_TRUE(Has(types, "agent_confirmed")) << log;
+  EXPECT_LT(at("agent_answered"), at("agent_confirmed"));
+  EXPECT_LT(at("agent_confirmed"), at("bridged"));
+  EXPECT_EQ(RecordOf(Records(hotline), "outbound")["disposition"], "answered");
+}
+
+TEST_F(ConfirmAnswerTest, AVoicemailThatNeverPressesOneIsReleasedAndAnotherAgentTakesTheCall) {
+  // Max's phone is a voicemail: it answers at once and waits. Ann answers after Max's time ran
+  // out and presses 1.
+  const json max_phone = {
+      {"isActive", true}, {"name", "Mailbox"}, {"phone", "+49 151 12340002"}, {"userID", max_}};
+  ASSERT_EQ(
+      client_->SendJson("POST", "/v1/agent-phones", {Pat(max_token_)}, max_phone.dump()).status,
+      201);
+  const std::int64_t hotline = CreateHotline(
+      {{"agents", {max_, ann_}}, {"confirmAnswer", true}, {"ttsInbound", ""}, {"ttsOutbound", ""}});
+  RtpProbe caller_audio;
+  SippProcess trunk(Scenario("trunk_confirm.xml"), {"-m", "2", "-d", "6000"}, trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "9000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered") << log;
+  EXPECT_EQ(log["answeredBy"]["userID"], ann_) << log;
+  json not_confirmed;
+  for (const auto& entry : log["entries"]) {
+    if (entry["type"] == "agent_not_confirmed") not_confirmed = entry;
+  }
+  ASSERT_FALSE(not_confirmed.is_null()) << log;
+  EXPECT_EQ(not_confirmed["userID"], max_);
+  EXPECT_EQ(not_confirmed["detail"], "No key was pressed within 1 s.");
+  std::map<std::int64_t, std::string> disposition_by_user;
+  for (const auto& record : Records(hotline)) {
+    if (record["direction"] == "outbound")
+      disposition_by_user[record["userID"]] = record["disposition"];
+  }
+  EXPECT_EQ(disposition_by_user[max_], "not_confirmed");
+  EXPECT_EQ(disposition_by_user[ann_], "answered");
 }
 
 }  // namespace

@@ -31,12 +31,13 @@ constexpr std::array<std::pair<CallOutcome, const char*>, 5> kOutcomes = {{
     {CallOutcome::kFailed, "failed"},
 }};
 
-constexpr std::array<std::pair<CallEntryType, const char*>, 15> kEntryTypes = {{
+constexpr std::array<std::pair<CallEntryType, const char*>, 17> kEntryTypes = {{
     {CallEntryType::kCallReceived, "call_received"},
     {CallEntryType::kGreetingPlayed, "greeting_played"},
     {CallEntryType::kAgentDialed, "agent_dialed"},
     {CallEntryType::kAgentRinging, "agent_ringing"},
     {CallEntryType::kAgentAnswered, "agent_answered"},
+    {CallEntryType::kAgentConfirmed, "agent_confirmed"},
     {CallEntryType::kAgentDeclined, "agent_declined"},
     {CallEntryType::kAgentNoAnswer, "agent_no_answer"},
     {CallEntryType::kAgentFailed, "agent_failed"},
@@ -46,6 +47,7 @@ constexpr std::array<std::pair<CallEntryType, const char*>, 15> kEntryTypes = {{
     {CallEntryType::kRejectedChannelLimit, "rejected_channel_limit"},
     {CallEntryType::kNoAgentAvailable, "no_agent_available"},
     {CallEntryType::kAgentBusySkipped, "agent_busy_skipped"},
+    {CallEntryType::kAgentNotConfirmed, "agent_not_confirmed"},
     {CallEntryType::kEnded, "ended"},
 }};
 
@@ -54,12 +56,13 @@ constexpr std::array<std::pair<LegDirection, const char*>, 2> kDirections = {{
     {LegDirection::kOutbound, "outbound"},
 }};
 
-constexpr std::array<std::pair<LegDisposition, const char*>, 5> kDispositions = {{
+constexpr std::array<std::pair<LegDisposition, const char*>, 6> kDispositions = {{
     {LegDisposition::kAnswered, "answered"},
     {LegDisposition::kBusy, "busy"},
     {LegDisposition::kNoAnswer, "no_answer"},
     {LegDisposition::kCancelled, "cancelled"},
     {LegDisposition::kFailed, "failed"},
+    {LegDisposition::kNotConfirmed, "not_confirmed"},
 }};
 
 }  // namespace

@@ -23,6 +23,7 @@ enum class CallEntryType {
   kAgentDialed,
   kAgentRinging,
   kAgentAnswered,
+  kAgentConfirmed,  // the agent pressed 1: they take the call (hotlines with confirmAnswer)
   kAgentDeclined,
   kAgentNoAnswer,
   kAgentFailed,
@@ -31,7 +32,8 @@ enum class CallEntryType {
   kAgentHungUp,
   kRejectedChannelLimit,
   kNoAgentAvailable,
-  kAgentBusySkipped,  // the agent's phone is in another call of this service: not rung
+  kAgentBusySkipped,   // the agent's phone is in another call of this service: not rung
+  kAgentNotConfirmed,  // answered but did not press 1 (no key in time, another key, hung up)
   kEnded,
 };
 const char* CallEntryTypeName(CallEntryType type);  // "call_received", …
@@ -42,7 +44,8 @@ const char* LegDirectionName(LegDirection direction);
 std::optional<LegDirection> ParseLegDirection(std::string_view name);
 
 // How a telephony leg ended.
-enum class LegDisposition { kAnswered, kBusy, kNoAnswer, kCancelled, kFailed };
+// kNotConfirmed: an agent's phone answered but the agent did not press 1 (confirmAnswer).
+enum class LegDisposition { kAnswered, kBusy, kNoAnswer, kCancelled, kFailed, kNotConfirmed };
 const char* LegDispositionName(LegDisposition disposition);
 std::optional<LegDisposition> ParseLegDisposition(std::string_view name);
 

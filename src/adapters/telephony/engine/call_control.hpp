@@ -33,6 +33,10 @@ struct CallControlConfig {
   std::string tts_voice = "en";
   std::string missed_message;  // said to a caller whom nobody could take
   AddressAllowList allow;      // sources allowed to send calls in; others get 403
+  // Hotlines with confirmAnswer: the time to press 1 after the prompt, and what agents hear.
+  std::chrono::milliseconds confirm_timeout{10000};
+  std::string confirm_prompt = "Press 1 to take this call.";
+  std::string taken_message = "This call has already been taken.";
 };
 
 // Everything the call control talks to. All outlive it.
@@ -51,8 +55,8 @@ struct CallControlPorts {
 
 // The state machine of every hotline call (decision 0016; the phase × event table is in
 // call_model.hpp): admission of inbound calls, the greeting, ringing the agents' phones,
-// the first answer wins, the outbound text, the bridge, the farewell, and every ending with
-// its outcome, each step reported through CallRecorder.
+// the first answer wins (or the first agent to press 1), the outbound text, the bridge, the
+// farewell, and every ending with its outcome, each step reported through CallRecorder.
 //
 // Threading: no threads of its own. Every method runs on the control thread (the one that runs
 // `ports.loop`); blocking work goes to the work queues, and its results and the media callbacks
@@ -102,8 +106,20 @@ class CallControl {
   void Handle(const sip::LegAnswered& answered);
   bool UseAnswer(Call& call, AgentLeg& agent, const std::string& remote_sdp);
   void Handle(const sip::LegMediaChanged& changed);
+  void Won(Call& call, AgentLeg& agent);
   void Bridge(Call& call);
   void OnRingTimeout(std::uint64_t id);
+
+  // call_control_confirm.cpp: confirmAnswer, the agent presses 1 to take the call.
+  void AskToConfirm(Call& call, AgentLeg& agent);
+  void StartConfirmTimer(Call& call, AgentLeg& agent);
+  void Handle(const sip::LegDigit& digit);
+  void Pressed(Call& call, AgentLeg& agent, char key);
+  void Confirmed(Call& call, AgentLeg& agent);
+  void NotConfirmed(Call& call, AgentLeg& agent, std::string why);
+  // Someone else took the call, or it ends: a confirming agent is released (it is not
+  // "not confirmed"); `tell` plays the taken message before the BYE.
+  void ReleaseConfirming(Call& call, AgentLeg& agent, bool tell);
 
   // call_control_endings.cpp: every way a leg or a call ends.
   void Handle(const sip::LegEnded& ended);

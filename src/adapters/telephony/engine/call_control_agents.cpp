@@ -1,6 +1,8 @@
 // CallControl, part two: ringing the agents' phones, their answers, and the bridge.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "adapters/telephony/engine/call_control.hpp"
 #include "adapters/telephony/sip/sdp.hpp"
 
@@ -126,16 +128,13 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
     return;
   }
   if (!UseAnswer(*call, *agent, answered.remote_sdp)) return;
-  call->winner = static_cast<std::size_t>(agent - call->agents.data());
-  call->ring_timer.reset();
-  recorder_.Note(*call, CallEntryType::kAgentAnswered, agent->target);
-  for (AgentLeg& other : call->agents) {
-    if (&other == agent || other.ended) continue;
-    other.cancelled_by_us = true;
-    HangUp(other);
+  if (call->hotline.confirm_answer) {
+    AskToConfirm(*call, *agent);
+    return;
   }
+  recorder_.Note(*call, CallEntryType::kAgentAnswered, agent->target);
+  Won(*call, *agent);
   call->phase = Phase::kAgentPrompt;
-  WatchMedia(*call, agent->stream);
   if (call->hotline.tts_outbound.empty()) {
     Bridge(*call);
     return;
@@ -143,6 +142,22 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   Say(*call, agent->stream, call->hotline.tts_outbound, [this](Call& c, bool) {
     if (c.phase == Phase::kAgentPrompt) Bridge(c);
   });
+}
+
+// `agent` takes the call: every other leg is released, the agent's audio is watched.
+void CallControl::Won(Call& call, AgentLeg& agent) {
+  call.winner = static_cast<std::size_t>(&agent - call.agents.data());
+  call.ring_timer.reset();
+  for (AgentLeg& other : call.agents) {
+    if (&other == &agent || other.ended || other.hangup_sent_at) continue;
+    if (other.confirming) {
+      ReleaseConfirming(call, other, true);
+      continue;
+    }
+    if (!other.answered) other.cancelled_by_us = true;
+    HangUp(other);
+  }
+  WatchMedia(call, agent.stream);
 }
 
 // Points the agent's stream at the answer's audio; false (and the leg hung up) if unusable.
@@ -192,12 +207,17 @@ void CallControl::Bridge(Call& call) {
 void CallControl::OnRingTimeout(std::uint64_t id) {
   Call* call = Find(id);
   if (!call || call->phase != Phase::kRinging) return;
+  const bool someone_confirming = std::any_of(call->agents.begin(), call->agents.end(),
+                                              [](const AgentLeg& a) { return a.confirming; });
   for (AgentLeg& agent : call->agents) {
     if (agent.ended || agent.answered) continue;
     agent.timed_out = true;
     recorder_.Note(*call, CallEntryType::kAgentNoAnswer, agent.target);
+    // An agent who answered may still take the call: only the ringing phones stop.
+    if (someone_confirming) HangUp(agent);
   }
-  Farewell(*call, CallOutcome::kMissed, "Nobody answered within the ring timeout.");
+  if (!someone_confirming)
+    Farewell(*call, CallOutcome::kMissed, "Nobody answered within the ring timeout.");
 }
 
 }  // namespace fr::telephony

@@ -51,6 +51,12 @@ void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
 }
 
 void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
+  if (agent.confirming) {
+    NotConfirmed(call, agent,
+                 ended.cause == sip::EndCause::kRemoteBye
+                     ? "The agent hung up before pressing 1."
+                     : "The agent's leg ended before they pressed 1: " + ended.reason);
+  }
   agent.ended = true;
   if (agent.in_presence) {
     agent.in_presence = false;
@@ -86,7 +92,10 @@ void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEn
     recorder_.LegAnswered(agent.record);
   }
   if (agent.answered) {
-    recorder_.LegClosed(call, agent.record, LegDisposition::kAnswered, 200, agent.hangup_sent_at);
+    const LegDisposition disposition = agent.not_confirmed ? LegDisposition::kNotConfirmed
+                                       : agent.released    ? LegDisposition::kCancelled
+                                                           : LegDisposition::kAnswered;
+    recorder_.LegClosed(call, agent.record, disposition, 200, agent.hangup_sent_at);
     return;
   }
   const std::optional<int> status =
@@ -114,6 +123,10 @@ void CallControl::Farewell(Call& call, CallOutcome outcome, std::string detail) 
 void CallControl::HangUpAgents(Call& call) {
   for (AgentLeg& agent : call.agents) {
     if (agent.ended) continue;
+    if (agent.confirming) {
+      ReleaseConfirming(call, agent, false);
+      continue;
+    }
     if (!agent.answered) agent.cancelled_by_us = true;
     HangUp(agent);
   }

@@ -59,6 +59,11 @@ class CallMedia {
   // `callback` runs once when the stream, with a remote set, received no audio for the
   // configured inactivity timeout. Replaces an earlier callback that has not fired.
   virtual void OnInactive(media::StreamId stream, std::function<void()> callback) = 0;
+
+  // `callback` runs for each key the stream's far end presses (RFC 4733), once per press; a
+  // press it took is not relayed to a bridged partner. Replaces an earlier callback; an empty
+  // function stops listening (the keys are relayed again).
+  virtual void OnDigit(media::StreamId stream, std::function<void(char)> callback) = 0;
 };
 
 }  // namespace fr::telephony

@@ -16,36 +16,44 @@
 
 namespace fr::telephony {
 
-// A call's phase decides what each event means (decision 0016). Rows: phases; columns: events;
-// letters: what happens (below); "-": nothing (the event cannot occur or is ignored).
+// A call's phase decides what each event means (decision 0016; confirmation: decision 0025).
+// Rows: phases; columns: events; letters: what happens (below); "-": nothing (the event cannot
+// occur or is ignored).
 //
-//               caller  agent    agent     agent  prompt  ring     media     max       stop
-//               ended   ringing  answered  ended  ended   timeout  inactive  duration
-// greeting      A       -        -         -      G       -        T         T         S
-// ringing       A       R        W         L M    -       N        T         T         S
-// agent_prompt  A       R        H         L P    B       -        T         T         S
-// bridged       C       R        H         L K    -       -        T         T         S
-// farewell      E       R        H         L      F       -        T         T         S
-// ending        -       R        H         L      -       -        T         T         S
+//              caller agent   agent    agent agent confirm prompt ring    media    max      stop
+//              ended  ringing answered key   ended timeout ended  timeout inactive duration
+// greeting      A      -       -        -     -     -       G      -       T        T        S
+// ringing       A      R       W        Q     L M X X       -      N       T        T        S
+// agent_prompt  A      R       H        -     L P   -       B      -       T        T        S
+// bridged       C      R       H        -     L K   -       -      -       T        T        S
+// farewell      E      R       H        -     L     -       F      -       T        T        S
+// ending        -      R       H        -     L     -       -      -       T        T        S
 //
 // A  the caller left first: BYE/CANCEL caller_hung_up, abandoned; kStopped or a failed leg:
 //    failed. Hang up the agents' legs, → ending.
 // C  caller_hung_up (on BYE); the call stays answered. Hang up the agent, → ending.
 // E  hang up the agents' legs; the outcome stays. → ending.
 // R  agent_ringing, once per leg.
-// W  the first answer with usable audio wins: agent_answered, cancel the other legs,
-//    → agent_prompt (→ bridged at once without an outbound text). Unusable: agent_failed, BYE.
+// W  an answer with usable audio (unusable: agent_failed, BYE). Without confirmAnswer the first
+//    wins: agent_answered, cancel the other legs, → agent_prompt (→ bridged at once without an
+//    outbound text). With it: agent_answered, the agent hears the outbound text and "Press 1",
+//    the others keep ringing; the confirmation timer starts when the prompt ended.
+// Q  a confirming agent's key: 1 wins: agent_confirmed, ringing legs cancelled, other
+//    confirming agents hear that the call was taken and are released, bridge, → bridged.
+//    Another key: X.
+// X  agent_not_confirmed (no key in time, another key, hung up), BYE; the others ring on.
 // H  BYE the answering leg: someone else was faster, or the call is ending.
-// L  close the leg's record: answered (also a 200 that crossed our CANCEL), cancelled (we hung
-//    it up), busy + agent_declined (486, 600, 603), no_answer + agent_no_answer (408, 480, 487,
-//    a timeout), failed + agent_failed (anything else).
-// M  no leg left and no answer: missed, → farewell.
+// L  close the leg's record: answered (also a 200 that crossed our CANCEL), not_confirmed,
+//    cancelled (we hung it up, also a confirming leg we released), busy + agent_declined (486,
+//    600, 603), no_answer + agent_no_answer (408, 480, 487, a timeout), failed + agent_failed.
+// M  no leg left and no winner: missed, → farewell.
 // P  the winner hung up: agent_hung_up, missed, → farewell.
 // K  the winner hung up: agent_hung_up, hang up the caller.
 // G  greeting_played (unless speech failed), → ringing: ringback, dial, start the ring timer.
 // B  the outbound text ended: bridge, answered, → bridged.
 // F  the farewell text ended: hang up the caller.
-// N  agent_no_answer for each unanswered leg, missed, → farewell.
+// N  agent_no_answer for each unanswered leg, then missed, → farewell; while agents confirm,
+//    only the unanswered legs end (M decides once the confirming ones are done).
 // T  a technical end: failed unless bridged (stays answered); hang up every leg; → farewell
 //    without a text (ending stays ending).
 // S  Stop(): the log closes with "The service stopped during the call.", failed unless
@@ -79,6 +87,13 @@ struct AgentLeg {
   bool cancelled_by_us = false;  // we hung it up before it was answered
   bool timed_out = false;        // … because nobody answered in time
   bool in_presence = false;      // answered: counted in AgentPresence until the leg ends
+  // confirmAnswer: answered, hearing the prompt or waiting for the key; the timer runs once the
+  // prompt ended. An agent who does not press 1 is not_confirmed; one released because the
+  // call went to someone else or ended is cancelled.
+  bool confirming = false;
+  std::unique_ptr<ControlTimer> confirm_timer;
+  bool not_confirmed = false;
+  bool released = false;
   // When we sent BYE or CANCEL: the leg ends for billing then, not when the far end (perhaps
   // gone) confirms, which can take a transaction timeout (32 s).
   std::optional<Timestamp> hangup_sent_at;

@@ -37,6 +37,9 @@ class RtpMedia final : public CallMedia {
   void OnInactive(media::StreamId stream, std::function<void()> callback) override {
     engine_.OnInactive(stream, std::move(callback));
   }
+  void OnDigit(media::StreamId stream, std::function<void(char)> callback) override {
+    engine_.OnDigit(stream, std::move(callback));
+  }
 
  private:
   media::MediaEngine engine_;

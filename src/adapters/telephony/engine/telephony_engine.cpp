@@ -81,7 +81,7 @@ class TelephonyEngine::Impl {
     options_allow_ = allow;  // before the SIP thread starts, which reads it
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
-                          config_.missed_message, std::move(allow)},
+                          config_.missed_message, std::move(allow), config_.confirm_timeout},
         CallControlPorts{sip_, media_, router_, speech_, events_, clock_, presence_, loop_,
                          routing_work_, speech_work_},
         counters_);

@@ -23,6 +23,8 @@ struct EngineConfig {
   // Sources allowed to send calls in (CIDR blocks); empty: the trunk's address and loopback.
   std::vector<std::string> trunk_allow;
   std::chrono::milliseconds ring_timeout{30000};
+  // How long an agent of a hotline with confirmAnswer has to press 1 once the prompt ended.
+  std::chrono::milliseconds confirm_timeout{10000};
   // A call still up after this long is hung up: a bound on what a stuck call can cost.
   std::chrono::milliseconds max_call_duration{std::chrono::hours(4)};
   std::string tts_voice = "en";
@@ -45,8 +47,9 @@ struct TelephonyStats {
 // The phone line behind every active hotline. A call to a hotline's number is answered with the
 // hotline's inbound text, then ringback while the active phones of its agents ring in parallel
 // through the trunk; the first agent to answer hears the outbound text and is bridged to the
-// caller. Every step is reported to the CallEventSink. Hotlines and agent phones are read per
-// call, so a change applies to the next call.
+// caller (with confirmAnswer, the first to press 1 after it: decision 0025). Every step is
+// reported to the CallEventSink. Hotlines and agent phones are read per call, so a change
+// applies to the next call.
 //
 // Threads: SIP (sofia), media (one shared 20 ms clock), one control thread that runs every
 // call's state machine, and one speech thread; they talk through queues only.

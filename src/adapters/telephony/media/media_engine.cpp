@@ -173,4 +173,9 @@ void MediaEngine::OnInactive(StreamId id, std::function<void()> callback) {
       [id, callback = std::move(callback)](MediaLoop& loop) { loop.OnInactive(id, callback); });
 }
 
+void MediaEngine::OnDigit(StreamId id, std::function<void(char)> callback) {
+  impl_->Execute(
+      [id, callback = std::move(callback)](MediaLoop& loop) { loop.OnDigit(id, callback); });
+}
+
 }  // namespace fr::media

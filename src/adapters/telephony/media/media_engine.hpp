@@ -100,6 +100,11 @@ class MediaEngine {
   // packet; checked every tick). Replaces an earlier callback that has not fired.
   void OnInactive(StreamId id, std::function<void()> callback);
 
+  // `callback` runs for each key the stream's remote presses (RFC 4733 DTMF events, once per
+  // press); the events of a press it took are not relayed to a bridged stream. Replaces an
+  // earlier callback; an empty one stops listening.
+  void OnDigit(StreamId id, std::function<void(char)> callback);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

@@ -97,6 +97,10 @@ void MediaLoop::OnInactive(StreamId id, std::function<void()> callback) {
   if (Stream* stream = Find(id)) stream->OnInactive(std::move(callback));
 }
 
+void MediaLoop::OnDigit(StreamId id, std::function<void(char)> callback) {
+  if (Stream* stream = Find(id)) stream->OnDigit(std::move(callback));
+}
+
 Stream* MediaLoop::Find(StreamId id) const {
   const auto found = streams_.find(id);
   return found == streams_.end() ? nullptr : found->second.get();
@@ -176,6 +180,10 @@ void MediaLoop::HandleDatagram(Stream& stream, const asio::ip::udp::endpoint& so
                                                size <= kMaxDatagram ? size : 0);
   const auto packet = stream.Accept(source, datagram, std::chrono::steady_clock::now());
   if (!packet) return;
+  if (packet->is_event) {
+    PostCallback(stream.TakeDigitCallback(*packet));
+    if (stream.IsConsumedEvent(*packet)) return;
+  }
   if (Stream* peer = Find(stream.peer())) {
     peer->SendRelayed(*packet, stream.codec(), tick_, send_buffer_);
   }

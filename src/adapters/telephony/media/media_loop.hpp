@@ -43,6 +43,7 @@ class MediaLoop {
   void Bridge(StreamId a, StreamId b);
   void Close(StreamId id);
   void OnInactive(StreamId id, std::function<void()> callback);
+  void OnDigit(StreamId id, std::function<void(char)> callback);
 
  private:
   // Large enough for any sane RTP datagram; a datagram that fills it was truncated.

@@ -5,6 +5,8 @@
 #include <cassert>
 #include <utility>
 
+#include "adapters/telephony/media/telephone_event.hpp"
+
 namespace fr::media {
 
 Stream::Stream(asio::ip::udp::socket socket, RtpTimeline timeline)
@@ -100,6 +102,22 @@ void Stream::SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::
     Transcode(source_codec, codec_, in, scratch.subspan(kRtpHeaderSize));
   }
   Send(timeline_.NextRelayed(packet.rtp.header, payload_type, tick), scratch, in.size());
+}
+
+std::function<void()> Stream::TakeDigitCallback(const ReceivedPacket& packet) {
+  if (!packet.is_event) return nullptr;
+  const auto event = ParseTelephoneEvent(packet.rtp.payload);
+  const auto key = event ? DtmfKey(event->event) : std::nullopt;
+  const std::uint32_t timestamp = packet.rtp.header.timestamp;
+  if (!key || last_event_timestamp_ == timestamp) return nullptr;
+  last_event_timestamp_ = timestamp;
+  if (!on_digit_) return nullptr;
+  consumed_event_timestamp_ = timestamp;
+  return [callback = on_digit_, key = *key] { callback(key); };
+}
+
+bool Stream::IsConsumedEvent(const ReceivedPacket& packet) const {
+  return packet.is_event && consumed_event_timestamp_ == packet.rtp.header.timestamp;
 }
 
 std::function<void()> Stream::TakeDueInactivityCallback(SteadyTime now,

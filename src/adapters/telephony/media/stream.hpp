@@ -61,6 +61,15 @@ class Stream {
   void SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::uint64_t tick,
                    std::span<std::uint8_t> scratch);
 
+  // `callback` gets each key the remote presses (RFC 4733 events); empty: nobody listens.
+  void OnDigit(std::function<void(char)> callback) { on_digit_ = std::move(callback); }
+  // For an event packet that starts a new key press while someone listens: the listener's call
+  // with the key. Its packets (repeats and end packets included) are consumed from then on.
+  std::function<void()> TakeDigitCallback(const ReceivedPacket& packet);
+  // Whether `packet` belongs to a key press a listener took: it is not relayed, so that a key
+  // pressed to us (an agent's 1) never reaches the bridged partner.
+  bool IsConsumedEvent(const ReceivedPacket& packet) const;
+
   void OnInactive(std::function<void()> callback) { on_inactive_ = std::move(callback); }
   // The inactivity callback, taken out, if a remote is set and nothing was received for
   // `timeout`; otherwise an empty function.
@@ -83,6 +92,10 @@ class Stream {
   StreamStats stats_;
   SteadyTime activity_since_{};  // last receive, or when the remote was set
   std::function<void()> on_inactive_;
+  std::function<void(char)> on_digit_;
+  // RFC 4733 repeats every packet of one key press with the press's start timestamp.
+  std::optional<std::uint32_t> last_event_timestamp_;
+  std::optional<std::uint32_t> consumed_event_timestamp_;
 };
 
 }  // namespace fr::media

@@ -86,7 +86,15 @@ struct LegMediaChanged {
   std::string remote_sdp;
 };
 
-using SipEvent = std::variant<IncomingCall, LegRinging, LegAnswered, LegMediaChanged, LegEnded>;
+// A key pressed on an answered leg, sent as SIP INFO (application/dtmf-relay or
+// application/dtmf) by phones that do not send RFC 4733 events; answered 200.
+struct LegDigit {
+  LegId leg = 0;
+  char key = 0;  // 0-9, *, #, A-D
+};
+
+using SipEvent =
+    std::variant<IncomingCall, LegRinging, LegAnswered, LegMediaChanged, LegDigit, LegEnded>;
 
 // What Dial() sends to the trunk.
 struct OutgoingCall {
@@ -108,10 +116,11 @@ const char* EndCauseName(EndCause cause);
 // the commands.
 //
 // Every INVITE request, inbound or outbound, is one leg. A leg's events are IncomingCall (or the
-// Dial() call) first, then for outbound legs LegRinging*/LegAnswered, and always exactly one
-// LegEnded last, also when the far end vanishes (transaction timeouts) and on Stop().
-// Commands on an unknown or ended leg, or that do not fit the leg's state (Answer() on an outbound
-// leg, Reject() after Answer()), are ignored and logged: the leg may have ended concurrently.
+// Dial() call) first, then for outbound legs LegRinging*/LegAnswered, LegMediaChanged* and
+// LegDigit* once answered, and always exactly one LegEnded last, also when the far end vanishes
+// (transaction timeouts) and on Stop(). Commands on an unknown or ended leg, or that do not fit the
+// leg's state (Answer() on an outbound leg, Reject() after Answer()), are ignored and logged: the
+// leg may have ended concurrently.
 //
 // Re-INVITEs (session timer refreshes, holds) on an answered leg are answered 200 with the SDP
 // we last sent and, when they carry an offer, reported as LegMediaChanged; session timers

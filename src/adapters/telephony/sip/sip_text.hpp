@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,11 @@ std::string QuoteDisplayName(std::string_view name);
 
 // A reason phrase safe for a status line: control characters dropped; `fallback` if empty.
 std::string SafeReasonPhrase(std::string_view phrase, std::string_view fallback);
+
+// The key in the body of a SIP INFO: `application/dtmf-relay` ("Signal=1\r\nDuration=160")
+// or `application/dtmf` ("1"). nullopt for other content types or anything but one key
+// (0-9, *, #, A-D; lower-case a-d too).
+std::optional<char> DtmfKeyOfInfo(std::string_view content_type, std::string_view body);
 
 // A host for a SIP URI: IPv6 literals get their brackets.
 std::string UriHost(std::string_view host);

@@ -27,8 +27,9 @@ constexpr auto kOpenTimeout = std::chrono::seconds(5);
 constexpr auto kNuaShutdownTimeout = std::chrono::seconds(35);
 
 const char* kSdpType = "application/sdp";
-// The methods we answer and the extensions we implement (session timers, refreshed by UPDATE).
-const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+// The methods we answer and the extensions we implement (session timers, refreshed by UPDATE;
+// INFO for phones that send keys that way).
+const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO";
 const char* kSupported = "timer";
 
 // sofia's diagnostics (parse errors, ICMP errors) go to our log instead of stderr. Called from
@@ -232,6 +233,16 @@ void SofiaLoop::HandleEvent(nua_event_t event, int status, const char* phrase, n
       return;
     case nua_i_options:
       AnswerOptions(nh);
+      return;
+    case nua_i_info:
+      // nua has answered it 200. Keys count on answered legs only: before that nobody listens.
+      if (leg != nullptr && leg->answered && !leg->ended && sip != nullptr &&
+          sip->sip_content_type != nullptr && sip->sip_payload != nullptr) {
+        const auto key =
+            DtmfKeyOfInfo(sip->sip_content_type->c_type ? sip->sip_content_type->c_type : "",
+                          std::string_view(sip->sip_payload->pl_data, sip->sip_payload->pl_len));
+        if (key) emit_(LegDigit{leg->id, *key});
+      }
       return;
     default:
       // A request outside any call (MESSAGE, SUBSCRIBE…): nua has answered it or

@@ -41,6 +41,8 @@ class CallControlTest : public ::testing::Test {
     router_.hotline.channels_outbound = 3;
     router_.hotline.tts_inbound = "Welcome to Help.";
     router_.hotline.tts_outbound = "A caller for Help.";
+    // First answer wins here; call_control_confirm_test.cpp turns confirmation on.
+    router_.hotline.confirm_answer = false;
     router_.phones = {Phone(1, 11, kAgent1Number), Phone(2, 12, kAgent2Number)};
     CallControlConfig config{kRingTimeout, kMaxDuration, "en", kMissed,
                              AddressAllowList::Parse({"127.0.0.0/8"}).value()};

@@ -92,12 +92,26 @@ class FakeMedia final : public CallMedia {
   void OnInactive(media::StreamId stream, std::function<void()> callback) override {
     inactive[stream.value] = std::move(callback);
   }
+  void OnDigit(media::StreamId stream, std::function<void(char)> callback) override {
+    if (callback) {
+      digits[stream.value] = std::move(callback);
+    } else {
+      digits.erase(stream.value);
+    }
+  }
 
   // The playback of `stream` ends (as the media thread would report it).
   void FinishPlayback(std::int64_t stream) {
     auto done = std::move(playing.at(stream));
     playing.erase(stream);
     if (done) done();
+  }
+  // The far end of `stream` presses `key` (an RFC 4733 event); false if nobody listens.
+  bool Press(std::int64_t stream, char key) {
+    const auto listener = digits.find(stream);
+    if (listener == digits.end()) return false;
+    listener->second(key);
+    return true;
   }
   // `stream` received no audio for the inactivity timeout.
   void GoSilent(std::int64_t stream) { inactive.at(stream)(); }
@@ -106,6 +120,7 @@ class FakeMedia final : public CallMedia {
   std::map<std::int64_t, std::string> remotes;
   std::vector<std::int64_t> played, ringback, closed;
   std::map<std::int64_t, std::function<void()>> playing, inactive;
+  std::map<std::int64_t, std::function<void(char)>> digits;
   std::vector<std::pair<std::int64_t, std::int64_t>> bridges;
 
  private:

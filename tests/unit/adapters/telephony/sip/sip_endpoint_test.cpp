@@ -150,6 +150,21 @@ TEST_F(SipEndpointTest, AgentHangsUpAnOutboundCall) {
   EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
 }
 
+TEST_F(SipEndpointTest, KeysSentAsSipInfoAreReportedAndAnswered) {
+  SippProcess trunk(Scenario("uas_answer_info_bye.xml"), {});
+  StartEndpoint(trunk.port());
+  auto leg = endpoint_->Dial(AgentCall());
+  ASSERT_TRUE(leg.ok());
+  ASSERT_TRUE(events_.WaitEnded(*leg)) << trunk.Logs();
+  // The scenario fails unless both INFOs got 200.
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+  auto one = events_.WaitFor<LegDigit>([](const LegDigit& d) { return d.key == '1'; });
+  auto hash = events_.WaitFor<LegDigit>([](const LegDigit& d) { return d.key == '#'; });
+  ASSERT_TRUE(one && hash);
+  EXPECT_EQ(one->leg, *leg);
+  EXPECT_EQ(events_.Count<LegDigit>(*leg), 2);
+}
+
 TEST_F(SipEndpointTest, HangupWhileRingingCancels) {
   SippProcess trunk(Scenario("uas_ring_until_cancel.xml"), {});
   StartEndpoint(trunk.port());

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 namespace fr::sip {
 namespace {
 
@@ -38,6 +41,24 @@ TEST(SipTextTest, BracketsIpv6Hosts) {
   EXPECT_EQ(UriHost("[::1]"), "[::1]");
   EXPECT_EQ(UriHost("trunk.example"), "trunk.example");
   EXPECT_EQ(UriHost(""), "");
+}
+
+TEST(SipTextTest, ReadsTheKeyOfAnInfoBody) {
+  EXPECT_EQ(DtmfKeyOfInfo("application/dtmf-relay", "Signal=1\r\nDuration=160\r\n"), '1');
+  EXPECT_EQ(DtmfKeyOfInfo("Application/DTMF-Relay", "Duration=160\nsignal = #\n"), '#');
+  EXPECT_EQ(DtmfKeyOfInfo("application/dtmf-relay; charset=utf-8", "Signal=10"), '*');
+  EXPECT_EQ(DtmfKeyOfInfo("application/dtmf", "5\r\n"), '5');
+  EXPECT_EQ(DtmfKeyOfInfo("application/dtmf", "d"), 'D');
+  for (const auto& [type, body] :
+       std::vector<std::pair<const char*, const char*>>{{"application/dtmf-relay", "Signal=12"},
+                                                        {"application/dtmf-relay", "Duration=160"},
+                                                        {"application/dtmf-relay", ""},
+                                                        {"application/dtmf", "x"},
+                                                        {"application/dtmf", ""},
+                                                        {"text/plain", "1"},
+                                                        {"application/sdp", "Signal=1"}}) {
+    EXPECT_FALSE(DtmfKeyOfInfo(type, body).has_value()) << type << " " << body;
+  }
 }
 
 }  // namespace
