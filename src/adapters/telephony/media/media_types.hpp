@@ -35,7 +35,7 @@ struct StreamStats {
   // Datagrams ignored: no remote set yet, wrong source address or port, malformed RTP, a
   // payload type that was not negotiated, oversized.
   std::uint64_t packets_dropped = 0;
-  std::uint64_t send_errors = 0;  // datagrams the socket refused (e.g. buffer full)
+  std::uint64_t send_errors = 0;  // RTP or RTCP datagrams a socket refused (e.g. buffer full)
   std::uint64_t rtcp_sent = 0;      // our compound RTCP packets
   std::uint64_t rtcp_received = 0;  // well-formed RTCP from the remote's address
   std::uint64_t rtcp_dropped = 0;   // RTCP datagrams from elsewhere or malformed
