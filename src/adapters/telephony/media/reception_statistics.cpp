@@ -33,11 +33,11 @@ ReportBlock ReceptionStatistics::NextReportBlock() {
   ReportBlock block;
   block.ssrc = ssrc_;
   if (expected_interval > 0 && lost_interval > 0) {
-    block.fraction_lost =
-        static_cast<std::uint8_t>(std::min<std::int64_t>(255, (lost_interval << 8) / expected_interval));
+    block.fraction_lost = static_cast<std::uint8_t>(
+        std::min<std::int64_t>(255, (lost_interval << 8) / expected_interval));
   }
-  block.cumulative_lost =
-      static_cast<std::int32_t>(std::clamp<std::int64_t>(expected - received_, -0x800000, 0x7FFFFF));
+  block.cumulative_lost = static_cast<std::int32_t>(
+      std::clamp<std::int64_t>(expected - received_, -0x800000, 0x7FFFFF));
   block.extended_highest_sequence = ExtendedMax();
   block.jitter = static_cast<std::uint32_t>(jitter_);
   return block;

@@ -17,7 +17,8 @@ constexpr std::size_t kSenderInfoSize = 20;
 constexpr std::size_t kBlockSize = 24;
 
 std::uint32_t ReadU32(std::span<const std::uint8_t> bytes, std::size_t at) {
-  return static_cast<std::uint32_t>(bytes[at]) << 24 | static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
+  return static_cast<std::uint32_t>(bytes[at]) << 24 |
+         static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
          static_cast<std::uint32_t>(bytes[at + 2]) << 8 | bytes[at + 3];
 }
 
@@ -57,7 +58,7 @@ ReportBlock ReadBlock(std::span<const std::uint8_t> in, std::size_t at) {
   // Sign-extend the 24-bit count.
   const std::uint32_t lost = loss & 0xFFFFFF;
   block.cumulative_lost = (lost & 0x800000) != 0 ? static_cast<std::int32_t>(lost) - 0x1000000
-                                                  : static_cast<std::int32_t>(lost);
+                                                 : static_cast<std::int32_t>(lost);
   block.extended_highest_sequence = ReadU32(in, at + 8);
   block.jitter = ReadU32(in, at + 12);
   block.last_sr = ReadU32(in, at + 16);

@@ -11,20 +11,20 @@ namespace fr::media {
 
 // One reception report block (RFC 3550 section 6.4.1): what a receiver saw of one source.
 struct ReportBlock {
-  std::uint32_t ssrc = 0;                  // the source reported on
-  std::uint8_t fraction_lost = 0;          // since the previous report, in 1/256
-  std::int32_t cumulative_lost = 0;        // 24-bit signed on the wire; negative with duplicates
+  std::uint32_t ssrc = 0;            // the source reported on
+  std::uint8_t fraction_lost = 0;    // since the previous report, in 1/256
+  std::int32_t cumulative_lost = 0;  // 24-bit signed on the wire; negative with duplicates
   std::uint32_t extended_highest_sequence = 0;  // cycles << 16 | highest sequence received
-  std::uint32_t jitter = 0;                // interarrival jitter, RTP timestamp units
-  std::uint32_t last_sr = 0;               // middle 32 bits of the last SR's NTP time; 0: none
-  std::uint32_t delay_since_last_sr = 0;   // in 1/65536 s
+  std::uint32_t jitter = 0;                     // interarrival jitter, RTP timestamp units
+  std::uint32_t last_sr = 0;                    // middle 32 bits of the last SR's NTP time; 0: none
+  std::uint32_t delay_since_last_sr = 0;        // in 1/65536 s
 
   bool operator==(const ReportBlock&) const = default;
 };
 
 // The sender info of a sender report (RFC 3550 section 6.4.1).
 struct SenderInfo {
-  std::uint64_t ntp_time = 0;  // seconds since 1900 in the high 32 bits, the fraction below
+  std::uint64_t ntp_time = 0;       // seconds since 1900 in the high 32 bits, the fraction below
   std::uint32_t rtp_timestamp = 0;  // the same instant on the RTP clock
   std::uint32_t packet_count = 0;   // RTP packets sent since the start
   std::uint32_t octet_count = 0;    // their payload octets
@@ -52,7 +52,7 @@ std::size_t WriteRtcp(const OutgoingReport& report, std::span<std::uint8_t> out)
 
 // A sender or receiver report found in an incoming compound packet.
 struct IncomingReport {
-  std::uint32_t ssrc = 0;  // the reporter's
+  std::uint32_t ssrc = 0;            // the reporter's
   std::optional<SenderInfo> sender;  // set for an SR
   std::vector<ReportBlock> blocks;
 };

@@ -20,9 +20,7 @@ std::uint32_t RtpClock(RtcpSession::SteadyTime time) {
 
 RtcpSession::RtcpSession(std::uint32_t ssrc, std::string cname,
                          std::chrono::milliseconds sender_window)
-    : ssrc_(ssrc),
-      cname_(std::move(cname).substr(0, kMaxCname)),
-      sender_window_(sender_window) {}
+    : ssrc_(ssrc), cname_(std::move(cname).substr(0, kMaxCname)), sender_window_(sender_window) {}
 
 void RtcpSession::OnReceived(const RtpHeader& header, bool timed, SteadyTime now) {
   reception_.OnPacket(header.ssrc, header.sequence, header.timestamp, RtpClock(now), timed);
@@ -83,19 +81,19 @@ std::optional<SenderInfo> RtcpSession::OurSenderInfo(SteadyTime now, std::uint64
   if (!last_sent_at_ || now - *last_sent_at_ >= sender_window_) return std::nullopt;
   // The RTP clock runs on from the last packet sent: the same instant as ntp_now.
   const auto since = std::chrono::duration_cast<std::chrono::microseconds>(now - *last_sent_at_);
-  return SenderInfo{.ntp_time = ntp_now,
-                    .rtp_timestamp = last_sent_timestamp_ +
-                                     static_cast<std::uint32_t>(since.count() / 125),
-                    .packet_count = static_cast<std::uint32_t>(packets_sent_),
-                    .octet_count = octets_sent_};
+  return SenderInfo{
+      .ntp_time = ntp_now,
+      .rtp_timestamp = last_sent_timestamp_ + static_cast<std::uint32_t>(since.count() / 125),
+      .packet_count = static_cast<std::uint32_t>(packets_sent_),
+      .octet_count = octets_sent_};
 }
 
 std::optional<ReportBlock> RtcpSession::OurBlock(SteadyTime now) {
   if (!reception_.valid() || !reception_.received_since_report()) return std::nullopt;
   ReportBlock block = reception_.NextReportBlock();
   if (last_sender_report_ && last_sender_report_->ssrc == block.ssrc) {
-    const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(
-        now - last_sender_report_->arrived);
+    const auto delay =
+        std::chrono::duration_cast<std::chrono::microseconds>(now - last_sender_report_->arrived);
     block.last_sr = last_sender_report_->ntp_middle;
     block.delay_since_last_sr = static_cast<std::uint32_t>(delay.count() * 65536 / 1'000'000);
   }
