@@ -52,11 +52,12 @@ void ReportCall(CallEventSink& sink, HotlineId hotline) {
   }
   sink.AnswerLeg(agents[0], Now());
   sink.AddEntry(call, {Now(), CallEntryType::kAgentAnswered, UserId(1), AgentPhoneId(1), {}});
-  sink.CloseLeg(agents[1], LegDisposition::kCancelled, 487, Now());
+  sink.CloseLeg(agents[1], LegDisposition::kCancelled, 487, Now(), std::nullopt);
   sink.AddEntry(call, {Now(), CallEntryType::kBridged, UserId(1), AgentPhoneId(1), {}});
   sink.AddEntry(call, {Now(), CallEntryType::kCallerHungUp});
-  sink.CloseLeg(in, LegDisposition::kAnswered, 200, Now());
-  sink.CloseLeg(agents[0], LegDisposition::kAnswered, 200, Now());
+  // Answered legs close with their audio quality, as the engine reports it.
+  sink.CloseLeg(in, LegDisposition::kAnswered, 200, Now(), LegQuality{0.004, 12.5});
+  sink.CloseLeg(agents[0], LegDisposition::kAnswered, 200, Now(), LegQuality{0, 8.25});
   sink.AddEntry(call, {Now(), CallEntryType::kEnded});
   sink.CloseCall(call, CallOutcome::kAnswered, AnsweredBy{UserId(1), AgentPhoneId(1)}, Now());
 }
@@ -100,8 +101,8 @@ class TransactionPerCall final : public CallEventSink {
   }
   void AnswerLeg(LegHandle leg, Timestamp at) override { BufferLeg(leg, LegAnswered{leg, at}); }
   void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> status,
-                Timestamp at) override {
-    BufferLeg(leg, LegClosed{leg, disposition, status, at});
+                Timestamp at, std::optional<LegQuality> quality) override {
+    BufferLeg(leg, LegClosed{leg, disposition, status, at, quality});
   }
   Status Flush(std::chrono::milliseconds) override { return Ok(); }
 

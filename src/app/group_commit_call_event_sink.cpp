@@ -61,8 +61,9 @@ void GroupCommitCallEventSink::AnswerLeg(LegHandle leg, Timestamp at) {
 }
 
 void GroupCommitCallEventSink::CloseLeg(LegHandle leg, LegDisposition disposition,
-                                        std::optional<int> sip_status, Timestamp at) {
-  Enqueue(LegClosed{leg, disposition, sip_status, at});
+                                        std::optional<int> sip_status, Timestamp at,
+                                        std::optional<LegQuality> quality) {
+  Enqueue(LegClosed{leg, disposition, sip_status, at, quality});
 }
 
 Status GroupCommitCallEventSink::Flush(std::chrono::milliseconds timeout) {

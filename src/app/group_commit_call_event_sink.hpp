@@ -62,7 +62,7 @@ class GroupCommitCallEventSink final : public CallEventSink {
                     std::string to, Timestamp at, std::optional<AgentPhoneRef> agent) override;
   void AnswerLeg(LegHandle leg, Timestamp at) override;
   void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
-                Timestamp at) override;
+                Timestamp at, std::optional<LegQuality> quality) override;
   // Also kInternal when events were given up while it waited.
   Status Flush(std::chrono::milliseconds timeout) override;
 

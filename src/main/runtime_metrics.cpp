@@ -1,8 +1,30 @@
 #include "main/runtime_metrics.hpp"
 
+#include <cstdio>
 #include <sstream>
 
 namespace fr {
+namespace {
+
+std::string FormatDouble(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
+}
+
+void RenderHistogram(std::ostringstream& out, const char* name, const char* help,
+                     const telephony::QualityHistogram& histogram) {
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+  for (std::size_t i = 0; i < histogram.bounds.size(); ++i) {
+    out << name << "_bucket{le=\"" << FormatDouble(histogram.bounds[i]) << "\"} "
+        << histogram.cumulative[i] << "\n";
+  }
+  out << name << "_bucket{le=\"+Inf\"} " << histogram.count << "\n"
+      << name << "_sum " << FormatDouble(histogram.sum) << "\n"
+      << name << "_count " << histogram.count << "\n";
+}
+
+}  // namespace
 
 std::string RenderCallEventMetrics(const GroupCommitCallEventSink::Stats& stats) {
   std::ostringstream out;
@@ -40,6 +62,12 @@ std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
   for (const auto& [status, count] : refusals) {
     out << "fr_sip_invites_refused_total{status=\"" << status << "\"} " << count << "\n";
   }
+  RenderHistogram(out, "fr_call_leg_packet_loss_ratio",
+                  "Share of audio packets lost per call leg, its worse direction, from RTCP.",
+                  stats.leg_packet_loss);
+  RenderHistogram(out, "fr_call_leg_jitter_seconds",
+                  "Highest interarrival jitter per call leg, either direction, from RTCP.",
+                  stats.leg_jitter_seconds);
   return out.str();
 }
 

@@ -110,7 +110,7 @@ void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {
                      "A call still up after this long is hung up")
       ->envname("FR_MAX_CALL_DURATION")
       ->capture_default_str();
-  command.add_option("--rtp-ports", options.rtp_ports, "UDP port range for RTP, MIN-MAX")
+  command.add_option("--rtp-ports", options.rtp_ports, "UDP port range for RTP and RTCP, MIN-MAX")
       ->envname("FR_RTP_PORTS")
       ->capture_default_str();
   command.add_option("--tts-voice", options.tts_voice, "espeak-ng voice for prompts")

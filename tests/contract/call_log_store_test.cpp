@@ -56,7 +56,8 @@ TEST_F(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
                      LegAnswered{out, At(15)},
                      CallEntryAdded{call, {At(15), CallEntryType::kBridged, UserId(7),
                                            AgentPhoneId(9), "after the prompt"}},
-                     LegClosed{out, LegDisposition::kAnswered, 200, At(40)},
+                     LegClosed{out, LegDisposition::kAnswered, 200, At(40),
+                               LegQuality{0.0123, 45.625}},
                      LegClosed{in, LegDisposition::kAnswered, 200, At(40)},
                      CallClosed{call, CallOutcome::kAnswered,
                                 AnsweredBy{UserId(7), AgentPhoneId(9)}, At(40)}})
@@ -86,6 +87,8 @@ TEST_F(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
   }
   EXPECT_EQ(BillableSeconds(records.records[0]), 25) << "newest first: the agent leg";
   EXPECT_EQ(BillableSeconds(records.records[1]), 29);
+  EXPECT_EQ(records.records[0].quality, (LegQuality{0.0123, 45.625}));
+  EXPECT_EQ(records.records[1].quality, std::nullopt) << "closed without a measurement";
 }
 
 TEST_F(CallLogStoreTest, CallsOfADeletedHotlineAreSkippedOthersWritten) {

@@ -51,7 +51,7 @@ class CallScript {
     Entry(call, "bridged", t0 + 9500, agents[0]);
     Entry(call, "caller_hung_up", t0 + 70500);
     CloseLeg(call + "-in", "answered", 200, t0 + 70500);
-    CloseLeg(AgentLeg(call, 0), "answered", 200, t0 + 70500);
+    CloseLeg(AgentLeg(call, 0), "answered", 200, t0 + 70500, json{{"packetLoss", 0.0123}, {"jitterMs", 45.625}});
     Entry(call, "ended", t0 + 70500);
     Add({{"op", "close_call"}, {"call", call}, {"outcome", "answered"}, {"at", t0 + 70500},
          {"answeredBy", {{"userID", agents[0].user}, {"agentPhoneID", agents[0].phone}}}});
@@ -109,9 +109,13 @@ class CallScript {
     if (detail) op["detail"] = *detail;
     Add(std::move(op));
   }
-  void CloseLeg(const std::string& leg, const std::string& disposition, int status, std::int64_t at) {
-    Add({{"op", "close_leg"}, {"leg", leg}, {"disposition", disposition}, {"sipStatus", status},
-         {"at", at}});
+  // `quality`: {"packetLoss", "jitterMs"} as RTCP measured them, or nothing.
+  void CloseLeg(const std::string& leg, const std::string& disposition, int status, std::int64_t at,
+                const json& quality = json::object()) {
+    json op = {{"op", "close_leg"}, {"leg", leg}, {"disposition", disposition}, {"sipStatus", status},
+               {"at", at}};
+    op.update(quality);
+    Add(std::move(op));
   }
 
   std::int64_t hotline_;
@@ -246,6 +250,8 @@ TEST_F(CallLogsHttpTest, RealisticCallsReadBackNewestFirst) {
   EXPECT_TRUE(busy["from"].is_null());
   EXPECT_TRUE(busy["answerTime"].is_null());
   EXPECT_EQ(busy["billableSeconds"], 0);
+  EXPECT_TRUE(busy["packetLoss"].is_null()) << "no audio, no measurement";
+  EXPECT_TRUE(busy["jitterMs"].is_null());
   EXPECT_EQ(busy["callLogID"], logs[0]["id"]);
   json bridged_agent_leg;
   for (const auto& record : records["records"]) {
@@ -258,6 +264,8 @@ TEST_F(CallLogsHttpTest, RealisticCallsReadBackNewestFirst) {
   EXPECT_EQ(bridged_agent_leg["from"], hotline_number_);
   EXPECT_EQ(bridged_agent_leg["disposition"], "answered");
   EXPECT_EQ(bridged_agent_leg["billableSeconds"], 63) << "answered at +8 s, ended at +70.5 s";
+  EXPECT_EQ(bridged_agent_leg["packetLoss"], 0.0123);
+  EXPECT_EQ(bridged_agent_leg["jitterMs"], 45.625);
 }
 
 // An agent's own number reaches a reader only with the agent's consent (decision 0018): masked

@@ -73,6 +73,33 @@ std::size_t CountWith(const std::vector<RtpProbe::Packet>& packets, std::uint8_t
       packets.begin(), packets.end(), [value](const auto& packet) { return AllBytes(packet, value); }));
 }
 
+// An RTCP receiver report, written by hand (RFC 3550 section 6.4.2): reporter `from`, one block
+// about `about` with `lost` packets lost in all, the highest sequence `highest` (no cycle) and
+// `jitter` in RTP timestamp units.
+std::vector<std::uint8_t> ReceiverReport(std::uint32_t from, std::uint32_t about,
+                                         std::uint16_t highest, std::uint32_t lost,
+                                         std::uint32_t jitter) {
+  std::vector<std::uint8_t> rr = {0x81, 201, 0x00, 0x07};
+  const auto put = [&rr](std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) rr.push_back(static_cast<std::uint8_t>(value >> (24 - 8 * i)));
+  };
+  for (const std::uint32_t word : {from, about, lost & 0xFFFFFF, std::uint32_t{highest}, jitter,
+                                   0u, 0u}) {
+    put(word);
+  }
+  return rr;
+}
+
+// The RTCP packet types in a compound datagram, in order (200 SR, 201 RR, 202 SDES, 203 BYE).
+std::vector<int> RtcpTypes(const std::vector<std::uint8_t>& datagram) {
+  std::vector<int> types;
+  for (std::size_t at = 0; at + 4 <= datagram.size();
+       at += (static_cast<std::size_t>(datagram[at + 2]) << 8 | datagram[at + 3]) * 4 + 4) {
+    types.push_back(datagram[at + 1]);
+  }
+  return types;
+}
+
 // Sends an OPTIONS to the service's SIP port from a UDP socket of the test and returns the
 // response (empty if none came within 5 s).
 std::string AskOptions(int sip_port) {
@@ -319,6 +346,74 @@ TEST_F(TelephonyTest, AnsweredCallIsBridgedWithAudioBothWays) {
   const std::string metrics = client_->Get("/metrics").body;
   EXPECT_NE(metrics.find("fr_calls_total{outcome=\"answered\"} 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("fr_calls_active 0\n"), std::string::npos);
+}
+
+// RTCP end to end: the service reports on both legs to the phones' RTP port + 1, and what the
+// phones report about its audio (the caller's phone: a quarter lost, 100 ms jitter; the agent's:
+// nothing lost, 200 ms) becomes each leg's packetLoss and jitterMs, and the /metrics histograms.
+// sipp only signals here (its rtp_stream sends no RTCP), so the probes stand in for the phones.
+TEST_F(TelephonyTest, CallQualityReportedOverRtcpReachesTheRecordsAndMetrics) {
+  const std::int64_t hotline = CreateHotline();
+  RtpProbe caller_audio(RtpProbe::WithRtcpPort{}), agent_audio(RtpProbe::WithRtcpPort{});
+  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
+  SippProcess caller(Scenario("caller_talk.xml"),
+                     CallerArgs("+4924155660000", caller_audio, {"-d", "9000"}));
+  ASSERT_TRUE(agent_audio.WaitUntil([](const auto& packets) { return packets.size() >= 20; }, 20s))
+      << trunk.Logs();
+  ASSERT_TRUE(caller_audio.WaitUntil([](const auto& packets) { return packets.size() >= 20; }, 5s));
+
+  // Each phone reports on what it received so far, from its RTCP port to ours (RTP + 1).
+  const auto report = [](RtpProbe& phone, std::uint32_t lost_per_mille, std::uint32_t jitter) {
+    const auto packets = phone.Packets();
+    const auto highest = static_cast<std::uint16_t>(packets.front().sequence + packets.size() - 1);
+    const auto lost = static_cast<std::uint32_t>(packets.size() * lost_per_mille / 1000);
+    phone.SendRtcp(packets.front().source_port + 1,
+                   ReceiverReport(0x5eedf00d, packets.front().ssrc, highest, lost, jitter));
+    return static_cast<double>(lost) / static_cast<double>(packets.size());
+  };
+  const double caller_loss = report(caller_audio, 250, 800);
+  report(agent_audio, 0, 1600);
+  // Both phones talk, so the service measures their audio too (on loopback: nothing lost,
+  // little jitter; the worse direction is what the phones reported).
+  const std::uint16_t engine_agent_port = agent_audio.Packets().front().source_port;
+  std::thread agent_talks([&] { agent_audio.Send(engine_agent_port, kAgentVoice, 50); });
+  caller_audio.Send(caller_audio.Packets().front().source_port, kCallerVoice, 50);
+  agent_talks.join();
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  EXPECT_EQ(trunk.Wait(), 0) << trunk.Logs();
+
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_EQ(log["outcome"], "answered");
+  const json records = Records(hotline);
+  const json inbound = RecordOf(records, "inbound");
+  const json outbound = RecordOf(records, "outbound");
+  ASSERT_TRUE(inbound["packetLoss"].is_number()) << inbound;
+  EXPECT_NEAR(inbound["packetLoss"].get<double>(), caller_loss, 0.0001);
+  EXPECT_EQ(inbound["jitterMs"], 100.0);
+  ASSERT_TRUE(outbound["packetLoss"].is_number()) << outbound;
+  EXPECT_EQ(outbound["packetLoss"], 0.0);
+  EXPECT_EQ(outbound["jitterMs"], 200.0);
+
+  // Our reports reached the phones' RTCP ports: a report and SDES each time, a BYE at the end.
+  for (RtpProbe* phone : {&caller_audio, &agent_audio}) {
+    const auto datagrams = phone->RtcpDatagrams();
+    ASSERT_FALSE(datagrams.empty());
+    const std::vector<int> first = RtcpTypes(datagrams.front());
+    ASSERT_GE(first.size(), 2u);
+    EXPECT_TRUE(first[0] == 200 || first[0] == 201) << first[0];
+    EXPECT_EQ(first[1], 202);
+    ASSERT_TRUE(phone->WaitUntil([&](const auto&) {
+      const auto types = RtcpTypes(phone->RtcpDatagrams().back());
+      return std::find(types.begin(), types.end(), 203) != types.end();
+    }, 5s)) << "a BYE when the stream closed";
+  }
+
+  const std::string metrics = client_->Get("/metrics").body;
+  EXPECT_NE(metrics.find("fr_call_leg_packet_loss_ratio_count 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fr_call_leg_packet_loss_ratio_bucket{le=\"0.001\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("fr_call_leg_jitter_seconds_bucket{le=\"0.1\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("fr_call_leg_jitter_seconds_bucket{le=\"0.2\"} 2\n"), std::string::npos);
+  EXPECT_NE(metrics.find("fr_call_leg_jitter_seconds_sum 0.3\n"), std::string::npos);
 }
 
 TEST_F(TelephonyTest, TheFirstAgentToAnswerTakesTheCallTheOtherStopsRinging) {

@@ -11,7 +11,8 @@
 //             {"op":"open_leg","leg":"l1","call":"c1","direction":"inbound","from":"…"|null,"to":"…","at":MS,
 //              "userID":2,"agentPhoneID":3}   (the last two on legs to an agent's phone)
 //             {"op":"answer_leg","leg":"l1","at":MS}
-//             {"op":"close_leg","leg":"l1","disposition":"answered","sipStatus":200,"at":MS}
+//             {"op":"close_leg","leg":"l1","disposition":"answered","sipStatus":200,"at":MS,
+//              "packetLoss":0.01,"jitterMs":20}   (the last two optional, together)
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -78,9 +79,13 @@ class ScriptPlayer {
     } else if (name == "answer_leg") {
       sink_.AnswerLeg(legs_.at(op.at("leg")), At(op));
     } else if (name == "close_leg") {
+      std::optional<fr::LegQuality> quality;
+      if (const auto loss = Optional<double>(op, "packetLoss")) {
+        quality = fr::LegQuality{*loss, op.at("jitterMs").get<double>()};
+      }
       sink_.CloseLeg(legs_.at(op.at("leg")),
                      fr::ParseLegDisposition(op.at("disposition").get<std::string>()).value(),
-                     Optional<int>(op, "sipStatus"), At(op));
+                     Optional<int>(op, "sipStatus"), At(op), quality);
     } else {
       throw std::runtime_error("unknown op " + name);
     }

@@ -10,17 +10,52 @@
 
 namespace fr::testing {
 
-RtpProbe::RtpProbe() {
-  socket_ = socket(AF_INET, SOCK_DGRAM, 0);
+namespace {
+
+// A UDP socket on 127.0.0.1:`port` (0: any), or -1.
+int BindLoopback(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
+  address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    throw std::runtime_error("RtpProbe: cannot bind");
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
   }
+  return fd;
+}
+
+std::uint16_t PortOf(int fd) {
+  sockaddr_in address{};
   socklen_t length = sizeof address;
-  getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  return ntohs(address.sin_port);
+}
+
+// RTCP packet types (RFC 5761 section 4), which no RTP of ours uses.
+bool IsRtcp(const std::uint8_t* datagram, ssize_t size) {
+  return size >= 4 && datagram[1] >= 192 && datagram[1] <= 223;
+}
+
+}  // namespace
+
+RtpProbe::RtpProbe() {
+  socket_ = BindLoopback(0);
+  if (socket_ < 0) throw std::runtime_error("RtpProbe: cannot bind");
+  port_ = PortOf(socket_);
+  receiver_ = std::thread([this] { Receive(); });
+}
+
+RtpProbe::RtpProbe(WithRtcpPort) {
+  for (int attempt = 0; attempt < 200 && rtcp_socket_ < 0; ++attempt) {
+    if (socket_ >= 0) close(socket_);
+    socket_ = BindLoopback(0);
+    if (socket_ < 0) continue;
+    port_ = PortOf(socket_);
+    if (port_ % 2 == 0 && port_ < 65534) rtcp_socket_ = BindLoopback(port_ + 1);
+  }
+  if (rtcp_socket_ < 0) throw std::runtime_error("RtpProbe: no free pair of ports");
   receiver_ = std::thread([this] { Receive(); });
 }
 
@@ -28,30 +63,58 @@ RtpProbe::~RtpProbe() {
   stopping_ = true;
   receiver_.join();
   close(socket_);
+  if (rtcp_socket_ >= 0) close(rtcp_socket_);
 }
 
 void RtpProbe::Receive() {
-  std::uint8_t buffer[2048];
   while (!stopping_) {
-    pollfd ready{socket_, POLLIN, 0};
-    if (poll(&ready, 1, 50) <= 0) continue;
-    sockaddr_in source{};
-    socklen_t length = sizeof source;
-    const ssize_t size = recvfrom(socket_, buffer, sizeof buffer, 0,
-                                  reinterpret_cast<sockaddr*>(&source), &length);
-    if (size < 12) continue;
-    Packet packet;
-    packet.source_port = ntohs(source.sin_port);
-    packet.marker = (buffer[1] & 0x80) != 0;
-    packet.payload_type = buffer[1] & 0x7f;
-    packet.sequence = static_cast<std::uint16_t>(buffer[2] << 8 | buffer[3]);
-    packet.timestamp = static_cast<std::uint32_t>(buffer[4]) << 24 | buffer[5] << 16 | buffer[6] << 8 | buffer[7];
-    packet.ssrc = static_cast<std::uint32_t>(buffer[8]) << 24 | buffer[9] << 16 | buffer[10] << 8 | buffer[11];
-    const std::size_t header = 12 + 4 * (buffer[0] & 0x0f);
-    if (static_cast<std::size_t>(size) > header) packet.payload.assign(buffer + header, buffer + size);
-    std::lock_guard lock(mutex_);
-    packets_.push_back(std::move(packet));
+    pollfd ready[2] = {{socket_, POLLIN, 0}, {rtcp_socket_, POLLIN, 0}};
+    if (poll(ready, rtcp_socket_ >= 0 ? 2 : 1, 50) <= 0) continue;
+    if (ready[0].revents & POLLIN) ReceiveRtp();
+    if (rtcp_socket_ >= 0 && (ready[1].revents & POLLIN)) ReceiveRtcp();
   }
+}
+
+void RtpProbe::ReceiveRtcp() {
+  std::uint8_t buffer[2048];
+  const ssize_t size = recv(rtcp_socket_, buffer, sizeof buffer, 0);
+  if (size <= 0) return;
+  std::lock_guard lock(mutex_);
+  rtcp_datagrams_.emplace_back(buffer, buffer + size);
+}
+
+std::vector<std::vector<std::uint8_t>> RtpProbe::RtcpDatagrams() const {
+  std::lock_guard lock(mutex_);
+  return rtcp_datagrams_;
+}
+
+void RtpProbe::SendRtcp(std::uint16_t port, const std::vector<std::uint8_t>& datagram) {
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(port);
+  target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sendto(rtcp_socket_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&target),
+         sizeof target);
+}
+
+void RtpProbe::ReceiveRtp() {
+  std::uint8_t buffer[2048];
+  sockaddr_in source{};
+  socklen_t length = sizeof source;
+  const ssize_t size = recvfrom(socket_, buffer, sizeof buffer, 0,
+                                reinterpret_cast<sockaddr*>(&source), &length);
+  if (size < 12 || IsRtcp(buffer, size)) return;
+  Packet packet;
+  packet.source_port = ntohs(source.sin_port);
+  packet.marker = (buffer[1] & 0x80) != 0;
+  packet.payload_type = buffer[1] & 0x7f;
+  packet.sequence = static_cast<std::uint16_t>(buffer[2] << 8 | buffer[3]);
+  packet.timestamp = static_cast<std::uint32_t>(buffer[4]) << 24 | buffer[5] << 16 | buffer[6] << 8 | buffer[7];
+  packet.ssrc = static_cast<std::uint32_t>(buffer[8]) << 24 | buffer[9] << 16 | buffer[10] << 8 | buffer[11];
+  const std::size_t header = 12 + 4 * (buffer[0] & 0x0f);
+  if (static_cast<std::size_t>(size) > header) packet.payload.assign(buffer + header, buffer + size);
+  std::lock_guard lock(mutex_);
+  packets_.push_back(std::move(packet));
 }
 
 std::vector<RtpProbe::Packet> RtpProbe::Packets() const {

@@ -12,8 +12,10 @@ namespace fr::testing {
 
 // A test's RTP endpoint on 127.0.0.1: it receives everything sent to its port (recording each
 // packet) and sends RTP packets of a recognisable payload, standing in for a phone's audio.
+// RTCP that reaches the RTP port (another probe's neighbour port) is not taken for RTP.
 class RtpProbe {
  public:
+  struct WithRtcpPort {};
   struct Packet {
     std::uint16_t source_port = 0;
     int payload_type = -1;
@@ -25,6 +27,8 @@ class RtpProbe {
   };
 
   RtpProbe();
+  // Binds an even port for RTP and the next one for RTCP, as phones do (RFC 3550).
+  explicit RtpProbe(WithRtcpPort);
   ~RtpProbe();
   RtpProbe(const RtpProbe&) = delete;
   RtpProbe& operator=(const RtpProbe&) = delete;
@@ -38,15 +42,23 @@ class RtpProbe {
   // from this probe's port to 127.0.0.1:`port`.
   void Send(std::uint16_t port, std::uint8_t fill, int count);
 
+  // With WithRtcpPort: the datagrams that arrived on the RTCP port, and sending from it.
+  std::vector<std::vector<std::uint8_t>> RtcpDatagrams() const;
+  void SendRtcp(std::uint16_t port, const std::vector<std::uint8_t>& datagram);
+
  private:
   void Receive();
+  void ReceiveRtp();
+  void ReceiveRtcp();
 
   int socket_ = -1;
+  int rtcp_socket_ = -1;
   std::uint16_t port_ = 0;
   std::uint16_t sequence_ = 1;
   std::uint32_t timestamp_ = 0;
   mutable std::mutex mutex_;
-  std::vector<Packet> packets_;
+  std::vector<Packet> packets_;                          // guarded by mutex_
+  std::vector<std::vector<std::uint8_t>> rtcp_datagrams_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::thread receiver_;
 };

@@ -47,6 +47,8 @@ Json RecordJson(const TelephoneRecord& record) {
           {"hotlineID", record.hotline.value},
           {"id", record.id.value},
           {"sipStatus", OrNull(record.sip_status, [](int status) { return status; })},
+          {"packetLoss", OrNull(record.quality, [](const LegQuality& q) { return q.packet_loss; })},
+          {"jitterMs", OrNull(record.quality, [](const LegQuality& q) { return q.jitter_ms; })},
           {"startTime", FormatTimestamp(record.start_time)},
           {"to", record.to},
           {"userID", OrNull(record.agent, [](const AgentPhoneRef& agent) { return agent.user.value; })},

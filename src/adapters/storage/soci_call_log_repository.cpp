@@ -28,7 +28,8 @@ constexpr const char* kAnswerRecord =
     "UPDATE telephone_records SET answer_time = :at WHERE id = :id AND answer_time IS NULL";
 constexpr const char* kCloseRecord =
     "UPDATE telephone_records SET end_time = :end_time, disposition = :disposition,"
-    " sip_status = :sip_status WHERE id = :id AND end_time IS NULL";
+    " sip_status = :sip_status, packet_loss = :packet_loss, jitter_ms = :jitter_ms"
+    " WHERE id = :id AND end_time IS NULL";
 
 constexpr const char* kCallColumns =
     "SELECT id, hotline_id, caller, start_time, end_time, outcome, answered_user_id,"
@@ -40,8 +41,8 @@ constexpr const char* kSelectEntries =
     " WHERE call_log_id = :call_log_id ORDER BY id";
 constexpr const char* kRecordColumns =
     "SELECT id, hotline_id, call_log_id, direction, from_number, to_number, user_id,"
-    " agent_phone_id, start_time, answer_time, end_time, disposition, sip_status"
-    " FROM telephone_records";
+    " agent_phone_id, start_time, answer_time, end_time, disposition, sip_status, packet_loss,"
+    " jitter_ms FROM telephone_records";
 constexpr const char* kCountRecords =
     "SELECT COUNT(*) FROM telephone_records WHERE hotline_id = :hotline_id";
 
@@ -170,8 +171,15 @@ class EventApplier {
     long long end = ToEpochMillis(event.at);
     std::string disposition = LegDispositionName(event.disposition);
     auto sip_status = Nullable<int>::From(event.sip_status);
+    Nullable<double> packet_loss, jitter_ms;
+    if (event.quality) {
+      packet_loss = {event.quality->packet_loss, soci::i_ok};
+      jitter_ms = {event.quality->jitter_ms, soci::i_ok};
+    }
     session_ << kCloseRecord, soci::use(end), soci::use(disposition),
-        soci::use(sip_status.value, sip_status.indicator), soci::use(id);
+        soci::use(sip_status.value, sip_status.indicator),
+        soci::use(packet_loss.value, packet_loss.indicator),
+        soci::use(jitter_ms.value, jitter_ms.indicator), soci::use(id);
     open_.legs.erase(leg);
   }
 
@@ -218,6 +226,7 @@ struct RecordRow {
   Nullable<std::string> from_number, disposition;
   Nullable<long long> user_id, agent_phone_id, answer_time, end_time;
   Nullable<int> sip_status;
+  Nullable<double> packet_loss, jitter_ms;
 
   void Bind(soci::statement& statement) {
     statement.exchange(soci::into(id));
@@ -233,6 +242,8 @@ struct RecordRow {
     statement.exchange(soci::into(end_time.value, end_time.indicator));
     statement.exchange(soci::into(disposition.value, disposition.indicator));
     statement.exchange(soci::into(sip_status.value, sip_status.indicator));
+    statement.exchange(soci::into(packet_loss.value, packet_loss.indicator));
+    statement.exchange(soci::into(jitter_ms.value, jitter_ms.indicator));
   }
 
   TelephoneRecord ToRecord() const {
@@ -252,6 +263,9 @@ struct RecordRow {
     if (const auto at = end_time.ToOptional()) record.end_time = FromEpochMillis(*at);
     if (const auto name = disposition.ToOptional()) record.disposition = ParseLegDisposition(*name);
     record.sip_status = sip_status.ToOptional();
+    const auto loss = packet_loss.ToOptional();
+    const auto jitter = jitter_ms.ToOptional();
+    if (loss && jitter) record.quality = LegQuality{*loss, *jitter};
     return record;
   }
 };

@@ -61,6 +61,7 @@ struct LegClosed {
   LegDisposition disposition = LegDisposition::kFailed;
   std::optional<int> sip_status;
   Timestamp at;
+  std::optional<LegQuality> quality;  // the leg's audio, when RTCP measured any
 };
 using CallEvent =
     std::variant<CallOpened, CallEntryAdded, CallClosed, LegOpened, LegAnswered, LegClosed>;
@@ -83,8 +84,9 @@ class CallEventSink {
                             std::optional<std::string> from, std::string to, Timestamp at,
                             std::optional<AgentPhoneRef> agent) = 0;
   virtual void AnswerLeg(LegHandle leg, Timestamp at) = 0;
+  // Ends a leg's record; `quality` is what RTCP showed of its audio (nullopt: nothing).
   virtual void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
-                        Timestamp at) = 0;
+                        Timestamp at, std::optional<LegQuality> quality) = 0;
   // Blocks until every event accepted before the call is durable, or `timeout` passed.
   // Errors: kUnavailable (the store is failing or slow; the events are kept and retried).
   virtual Status Flush(std::chrono::milliseconds timeout) = 0;

@@ -65,6 +65,17 @@ struct AgentPhoneRef {
 };
 using AnsweredBy = AgentPhoneRef;
 
+// How good a leg's audio was, from RTCP (decision 0023): its worse direction.
+struct LegQuality {
+  // The share of audio packets lost over the whole leg, 0..1: the higher of what the far end
+  // reported about our audio and what we measured of its audio.
+  double packet_loss = 0;
+  // The highest interarrival jitter any report of the leg gave, either way, in milliseconds.
+  double jitter_ms = 0;
+
+  bool operator==(const LegQuality&) const = default;
+};
+
 // One inbound call to a hotline. Open (in progress) while `end_time` is empty.
 struct CallLog {
   CallLogId id;
@@ -93,6 +104,7 @@ struct TelephoneRecord {
   std::optional<Timestamp> end_time;
   std::optional<LegDisposition> disposition;  // set when the leg ended
   std::optional<int> sip_status;              // the final SIP status, when there was one
+  std::optional<LegQuality> quality;          // when the leg carried audio that RTCP measured
 };
 
 // Whole seconds from `from` to `to`, a started second counting as one (how carriers bill).

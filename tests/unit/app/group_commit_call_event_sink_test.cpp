@@ -82,7 +82,7 @@ TEST(GroupCommitCallEventSink, HandlesAreUniqueAndEventsKeepTheirOrder) {
   EXPECT_NE(first, second);
   const LegHandle leg = sink.OpenLeg(first, LegDirection::kInbound, "0049241", "0049240", At(2), std::nullopt);
   sink.AnswerLeg(leg, At(3));
-  sink.CloseLeg(leg, LegDisposition::kAnswered, 200, At(4));
+  sink.CloseLeg(leg, LegDisposition::kAnswered, 200, At(4), LegQuality{0.25, 40});
   sink.CloseCall(first, CallOutcome::kAnswered, std::nullopt, At(5));
   ASSERT_TRUE(sink.Flush(10s).ok());
   std::lock_guard lock(writer.mutex_);
@@ -90,6 +90,7 @@ TEST(GroupCommitCallEventSink, HandlesAreUniqueAndEventsKeepTheirOrder) {
   EXPECT_TRUE(std::holds_alternative<CallOpened>(writer.written_[0]));
   EXPECT_EQ(std::get<CallOpened>(writer.written_[1]).call, second);
   EXPECT_EQ(std::get<LegOpened>(writer.written_[2]).call, first);
+  EXPECT_EQ(std::get<LegClosed>(writer.written_[4]).quality, (LegQuality{0.25, 40}));
   EXPECT_TRUE(std::holds_alternative<CallClosed>(writer.written_[5]));
 }
 
@@ -151,7 +152,7 @@ TEST(GroupCommitCallEventSink, AnEventRefusedForGoodCostsOnlyItself) {
   const CallHandle call = sink.OpenCall(HotlineId(1), std::nullopt, At(0));
   const LegHandle leg = sink.OpenLeg(call, LegDirection::kInbound, std::nullopt, "0049", At(1), std::nullopt);
   sink.AnswerLeg(leg, At(2));
-  sink.CloseLeg(leg, LegDisposition::kAnswered, 200, At(3));
+  sink.CloseLeg(leg, LegDisposition::kAnswered, 200, At(3), std::nullopt);
   writer.Release();
   EXPECT_FALSE(sink.Flush(10s).ok()) << "the flush says an event was lost";
   EXPECT_EQ(sink.stats().written, 3u);

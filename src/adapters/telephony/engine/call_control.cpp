@@ -97,6 +97,7 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
            no_port ? "Service Unavailable" : "Not Acceptable Here");
     return;
   }
+  if (offer->rtcp_port != 0) media_.SetRemoteRtcpPort(stream->first, offer->rtcp_port);
   // RFC 3264: every offered m-line answered in order, the direction mirrored. The offer parsed
   // above, so the answer can be built; the plain SDP is only a safety net.
   auto answer = sip::BuildAudioAnswer(incoming.remote_sdp, media_.LocalAddress(), stream->second,

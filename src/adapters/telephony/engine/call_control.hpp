@@ -125,7 +125,10 @@ class CallControl {
   void Handle(const sip::LegEnded& ended);
   void InboundEnded(Call& call, const sip::LegEnded& ended);
   void AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
-  void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
+  void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended,
+                        std::optional<LegQuality> quality);
+  // Closes a leg's stream; returns what RTCP showed of its audio, counted for /metrics.
+  std::optional<LegQuality> CloseStream(media::StreamId stream);
   void Farewell(Call& call, CallOutcome outcome, std::string detail);
   void HangUpAgents(Call& call);
   // BYE or CANCEL to one agent's leg, noting when: the leg's end for billing.

@@ -168,7 +168,10 @@ bool CallControl::UseAnswer(Call& call, AgentLeg& agent, const std::string& remo
       codec < 0 ? Status(Error::InvalidArgument("no G.711 audio"))
                 : media_.SetRemote(agent.stream, answer->address, answer->port,
                                    static_cast<media::Codec>(codec), answer->telephone_event_pt);
-  if (remote.ok()) return true;
+  if (remote.ok()) {
+    if (answer->rtcp_port != 0) media_.SetRemoteRtcpPort(agent.stream, answer->rtcp_port);
+    return true;
+  }
   recorder_.Note(call, CallEntryType::kAgentFailed, agent.target,
                  "The agent's phone answered without usable audio.");
   HangUp(agent);
@@ -193,7 +196,9 @@ void CallControl::Handle(const sip::LegMediaChanged& changed) {
                         offer->telephone_event_pt)
            .ok()) {
     spdlog::warn("call {}: a re-INVITE offered media we cannot send to", call->id);
+    return;
   }
+  if (offer->rtcp_port != 0) media_.SetRemoteRtcpPort(*stream, offer->rtcp_port);
 }
 
 void CallControl::Bridge(Call& call) {

@@ -24,9 +24,9 @@ void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
     presence_.Left(*call.caller_in_presence);
     call.caller_in_presence.reset();
   }
-  media_.Close(call.caller_stream);
+  const std::optional<LegQuality> quality = CloseStream(call.caller_stream);
   recorder_.LegClosed(call, call.inbound_record, LegDisposition::kAnswered, 200,
-                      call.inbound_hangup_sent_at);
+                      call.inbound_hangup_sent_at, quality);
   const Phase phase = call.phase;
   // From here on no agent can be bridged: an answer that is still on its way gets a BYE.
   call.phase = Phase::kEnding;
@@ -63,8 +63,7 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
     presence_.Left(agent.target.number);
   }
   --outbound_in_use_[call.hotline.id.value];
-  media_.Close(agent.stream);
-  CloseAgentRecord(call, agent, ended);
+  CloseAgentRecord(call, agent, ended, CloseStream(agent.stream));
   const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
   if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell) {
     if (ended.cause == sip::EndCause::kRemoteBye) {
@@ -84,7 +83,8 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
 }
 
 // The leg's disposition and SIP status, and for an unanswered leg the entry that says why.
-void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
+void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended,
+                                   std::optional<LegQuality> quality) {
   if (!agent.answered && ended.status == 200) {
     // The phone answered just as we cancelled: the SIP layer ACKed and BYEd it, and the
     // carrier bills it, so the record says answered.
@@ -95,17 +95,25 @@ void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEn
     const LegDisposition disposition = agent.not_confirmed ? LegDisposition::kNotConfirmed
                                        : agent.released    ? LegDisposition::kCancelled
                                                            : LegDisposition::kAnswered;
-    recorder_.LegClosed(call, agent.record, disposition, 200, agent.hangup_sent_at);
+    recorder_.LegClosed(call, agent.record, disposition, 200, agent.hangup_sent_at, quality);
     return;
   }
   const std::optional<int> status =
       ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt;
   const AgentLegOutcome outcome = UnansweredAgentLeg(agent, ended);
-  recorder_.LegClosed(call, agent.record, outcome.disposition, status, agent.hangup_sent_at);
+  recorder_.LegClosed(call, agent.record, outcome.disposition, status, agent.hangup_sent_at,
+                      quality);
   if (outcome.entry) {
     recorder_.Note(call, *outcome.entry, agent.target,
                    "SIP " + std::to_string(ended.status) + " " + ended.reason);
   }
+}
+
+std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream) {
+  const std::optional<LegQuality> quality = media_.Quality(stream);
+  media_.Close(stream);
+  if (quality) counters_.LegQualityMeasured(*quality);
+  return quality;
 }
 
 // Nobody takes the call: tell the caller, then hang up.

@@ -2,6 +2,14 @@
 
 namespace fr::telephony {
 
+void QualityHistogram::Observe(double value) {
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    if (value <= bounds[i]) ++cumulative[i];
+  }
+  ++count;
+  sum += value;
+}
+
 void CallCounters::Started() {
   std::lock_guard lock(mu_);
   ++stats_.active_calls;
@@ -29,6 +37,12 @@ void CallCounters::Refused(int status) {
     case 488: ++stats_.refused_codec; break;
     default: ++stats_.refused_overload; break;
   }
+}
+
+void CallCounters::LegQualityMeasured(const LegQuality& quality) {
+  std::lock_guard lock(mu_);
+  stats_.leg_packet_loss.Observe(quality.packet_loss);
+  stats_.leg_jitter_seconds.Observe(quality.jitter_ms / 1000.0);
 }
 
 TelephonyStats CallCounters::Snapshot() const {

@@ -16,6 +16,8 @@ class CallCounters {
   void Ended(CallOutcome outcome, bool was_active);
   // An INVITE was refused with `status` before a call began.
   void Refused(int status);
+  // A leg's record closed with the quality of its audio (decision 0023).
+  void LegQualityMeasured(const LegQuality& quality);
   TelephonyStats Snapshot() const;
 
  private:

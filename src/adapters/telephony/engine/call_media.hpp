@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "adapters/telephony/media/g711.hpp"
 #include "adapters/telephony/media/media_types.hpp"
 #include "common/result.hpp"
+#include "domain/call_log/call_log.hpp"
 
 namespace fr::telephony {
 
@@ -64,6 +66,14 @@ class CallMedia {
   // press it took is not relayed to a bridged partner. Replaces an earlier callback; an empty
   // function stops listening (the keys are relayed again).
   virtual void OnDigit(media::StreamId stream, std::function<void(char)> callback) = 0;
+
+  // Sends the stream's RTCP to `port` (the remote SDP's a=rtcp, RFC 3605) instead of the RTP
+  // port + 1, until the next SetRemote.
+  virtual void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) = 0;
+
+  // What RTCP showed of the stream's audio so far, as a leg's record keeps it (decision 0023);
+  // nullopt when nothing was measured, or for a closed or unknown stream. Call before Close.
+  virtual std::optional<LegQuality> Quality(media::StreamId stream) const = 0;
 };
 
 }  // namespace fr::telephony

@@ -23,7 +23,7 @@ void CallRecorder::Refused(const Hotline& hotline, const std::optional<std::stri
   events_.AddEntry(call, {now, why, {}, {}, detail});
   const LegHandle leg =
       events_.OpenLeg(call, LegDirection::kInbound, caller, hotline.number, now, std::nullopt);
-  events_.CloseLeg(leg, disposition, sip_status, now);
+  events_.CloseLeg(leg, disposition, sip_status, now, std::nullopt);
   // A refusal that is itself the `ended` entry needs no second one.
   if (why != CallEntryType::kEnded) events_.AddEntry(call, {now, CallEntryType::kEnded, {}, {}, {}});
   events_.CloseCall(call, outcome, std::nullopt, now);
@@ -52,10 +52,11 @@ void CallRecorder::LegAnswered(LegHandle leg) { events_.AnswerLeg(leg, clock_.No
 
 Timestamp CallRecorder::LegClosed(Call& call, LegHandle leg, LegDisposition disposition,
                                   std::optional<int> sip_status,
-                                  std::optional<Timestamp> hangup_sent_at) {
+                                  std::optional<Timestamp> hangup_sent_at,
+                                  std::optional<LegQuality> quality) {
   const Timestamp now = clock_.Now();
   const Timestamp end = hangup_sent_at ? std::min(*hangup_sent_at, now) : now;
-  events_.CloseLeg(leg, disposition, sip_status, end);
+  events_.CloseLeg(leg, disposition, sip_status, end, quality);
   if (!call.last_leg_end || *call.last_leg_end < end) call.last_leg_end = end;
   return end;
 }

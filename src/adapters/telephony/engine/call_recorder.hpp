@@ -36,9 +36,11 @@ class CallRecorder {
 
   void LegAnswered(LegHandle leg);
   // Closes a leg's record, ending at `hangup_sent_at` when we hung it up (BYE or CANCEL sent),
-  // else now; returns that end and moves call.last_leg_end to it if later.
+  // else now, with the quality of its audio (decision 0023) when RTCP measured any; returns
+  // that end and moves call.last_leg_end to it if later.
   Timestamp LegClosed(Call& call, LegHandle leg, LegDisposition disposition,
-                      std::optional<int> sip_status, std::optional<Timestamp> hangup_sent_at);
+                      std::optional<int> sip_status, std::optional<Timestamp> hangup_sent_at,
+                      std::optional<LegQuality> quality);
 
   // Closes the log at call.last_leg_end (now if no leg ended): an `ended` entry with
   // call.end_detail, the outcome, and who answered.

@@ -40,6 +40,16 @@ class RtpMedia final : public CallMedia {
   void OnDigit(media::StreamId stream, std::function<void(char)> callback) override {
     engine_.OnDigit(stream, std::move(callback));
   }
+  void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
+    engine_.SetRemoteRtcpPort(stream, port);
+  }
+  std::optional<LegQuality> Quality(media::StreamId stream) const override {
+    const auto quality = engine_.Quality(stream);
+    if (!quality.ok()) return std::nullopt;
+    const auto worse = media::WorseDirectionOf(*quality);
+    if (!worse) return std::nullopt;
+    return LegQuality{worse->loss_ratio, worse->jitter_ms};
+  }
 
  private:
   media::MediaEngine engine_;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +36,17 @@ struct EngineConfig {
       "Sorry, nobody can take your call right now. Please try again in a few minutes.";
 };
 
+// A Prometheus histogram of one quality measure of call legs (decision 0023).
+struct QualityHistogram {
+  static constexpr std::size_t kBuckets = 7;
+  std::array<double, kBuckets> bounds{};           // upper bounds, ascending
+  std::array<std::uint64_t, kBuckets> cumulative{};  // observations <= bounds[i]
+  std::uint64_t count = 0;
+  double sum = 0;
+
+  void Observe(double value);
+};
+
 // Counters of the engine since it started, for /metrics.
 struct TelephonyStats {
   std::int64_t active_calls = 0;
@@ -42,6 +55,9 @@ struct TelephonyStats {
   // INVITEs refused before a call began, by our SIP status.
   std::uint64_t refused_forbidden = 0, refused_not_found = 0, refused_unavailable = 0,
                 refused_busy = 0, refused_codec = 0, refused_overload = 0;
+  // Legs whose audio RTCP measured: their packet loss (0..1) and jitter (seconds).
+  QualityHistogram leg_packet_loss{{0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2}};
+  QualityHistogram leg_jitter_seconds{{0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2}};
 };
 
 // The phone line behind every active hotline. A call to a hotline's number is answered with the

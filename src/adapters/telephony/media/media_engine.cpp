@@ -24,11 +24,15 @@ Result<asio::ip::address> ParseAddress(const std::string& text) {
 // Checks the configuration and returns the parsed bind address.
 Result<asio::ip::address> ValidateConfig(const MediaConfig& config) {
   FR_ASSIGN_OR_RETURN(asio::ip::address address, ParseAddress(config.bind_address));
-  if (EvenPortCount(config.port_min, config.port_max) == 0) {
-    return Error::InvalidArgument("the RTP port range holds no even port");
+  if (PortPairCount(config.port_min, config.port_max) == 0) {
+    return Error::InvalidArgument(
+        "the RTP port range holds no even port with the next port (for RTCP) in it too");
   }
   if (config.inactivity_timeout.count() <= 0) {
     return Error::InvalidArgument("the RTP inactivity timeout must be positive");
+  }
+  if (config.rtcp_interval.count() <= 0) {
+    return Error::InvalidArgument("the RTCP report interval must be positive");
   }
   return address;
 }
@@ -142,6 +146,11 @@ Status MediaEngine::SetRemote(StreamId id, const std::string& ip, std::uint16_t 
   return Ok();
 }
 
+void MediaEngine::SetRemoteRtcpPort(StreamId id, std::uint16_t port) {
+  if (port == 0) return;
+  impl_->Execute([=](MediaLoop& loop) { loop.SetRemoteRtcpPort(id, port); });
+}
+
 void MediaEngine::Play(StreamId id, std::shared_ptr<const std::vector<std::int16_t>> pcm_8khz,
                        std::function<void()> on_finished) {
   impl_->Execute([id, playback = Playback::Once(std::move(pcm_8khz), std::move(on_finished))](
@@ -166,6 +175,10 @@ void MediaEngine::Close(StreamId id) {
 
 Result<StreamStats> MediaEngine::Stats(StreamId id) const {
   return impl_->Query<StreamStats>([id](MediaLoop& loop) { return loop.Stats(id); });
+}
+
+Result<StreamQuality> MediaEngine::Quality(StreamId id) const {
+  return impl_->Query<StreamQuality>([id](MediaLoop& loop) { return loop.Quality(id); });
 }
 
 void MediaEngine::OnInactive(StreamId id, std::function<void()> callback) {

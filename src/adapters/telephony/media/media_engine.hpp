@@ -8,6 +8,7 @@
 
 #include "adapters/telephony/media/g711.hpp"
 #include "adapters/telephony/media/media_types.hpp"
+#include "adapters/telephony/media/stream_quality.hpp"
 #include "common/result.hpp"
 
 namespace fr::media {
@@ -25,6 +26,15 @@ namespace fr::media {
 // Incoming RTP is accepted only from the address given to SetRemote, and only in the stream's
 // codec or its telephone-event payload type; the first accepted packet latches the source port
 // (symmetric RTP). Anything else, malformed datagrams included, is dropped and counted.
+//
+// RTCP (RFC 3550): each stream also binds the odd port above its RTP port. Once a remote is
+// set, it sends a compound report about every rtcp_interval (randomised 0.5 to 1.5 times;
+// the first after half of that) to the remote's RTP port + 1, or the port its SDP names, or
+// where the far end's RTCP comes from: an SR while it sends RTP, else an RR, with a report
+// block on the far end's audio when some arrived since the last report, and an SDES CNAME
+// (random per stream, RFC 7022). Close adds a BYE. Incoming RTCP from the remote's address,
+// on the RTCP port or multiplexed on the RTP port, is parsed; the latest report block about
+// our SSRC is kept for Quality, malformed RTCP is dropped and counted.
 //
 // Thread-safety: every public method may be called from any thread, including from the
 // engine's callbacks. Commands (SetRemote, Play…, Bridge, Close, OnInactive) are queued to the
@@ -50,8 +60,8 @@ class MediaEngine {
   // Closes every stream and joins the media thread. Idempotent; Start may follow.
   void Stop();
 
-  // Binds a stream's socket to a free even port of the configured range.
-  // Errors: kResourceExhausted when no even port of the range is free.
+  // Binds a stream's sockets to a free even port of the configured range and the port above.
+  // Errors: kResourceExhausted when no such pair of the range is free.
   [[nodiscard]] Result<StreamId> OpenStream();
 
   // The stream's local RTP port. Errors: kNotFound for an unknown or closed stream.
@@ -66,6 +76,10 @@ class MediaEngine {
   // Errors: kInvalidArgument when `ip` is not an IP literal or `port` is 0.
   [[nodiscard]] Status SetRemote(StreamId id, const std::string& ip, std::uint16_t port,
                                  Codec codec, int telephone_event_payload_type);
+
+  // Sends the stream's RTCP to `port` of the remote's address from now on (an SDP a=rtcp
+  // attribute, RFC 3605), until the next SetRemote. Port 0 is ignored.
+  void SetRemoteRtcpPort(StreamId id, std::uint16_t port);
 
   // Plays `pcm_8khz` (8 kHz mono; the last frame padded with silence) once, one 20 ms packet
   // per clock tick, then sends nothing. Replaces any current playback or tone and, while it
@@ -94,6 +108,11 @@ class MediaEngine {
 
   // The stream's counters. Errors: kNotFound for an unknown or closed stream.
   [[nodiscard]] Result<StreamStats> Stats(StreamId id) const;
+
+  // What RTCP shows of the stream's audio so far: the far end's latest report about what we
+  // send, and our own statistics of what it sends. Errors: kNotFound for an unknown or closed
+  // stream.
+  [[nodiscard]] Result<StreamQuality> Quality(StreamId id) const;
 
   // `callback` runs once on the media thread when the stream, with a remote set, has received
   // no accepted RTP for the configured inactivity timeout (measured from SetRemote or the last

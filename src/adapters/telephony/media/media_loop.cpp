@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "adapters/telephony/media/rtcp_session.hpp"
+
 namespace fr::media {
 namespace {
 
@@ -18,6 +20,7 @@ MediaLoop::MediaLoop(asio::io_context& io, const MediaConfig& config,
                      asio::ip::address bind_address)
     : io_(io),
       inactivity_timeout_(config.inactivity_timeout),
+      rtcp_interval_(config.rtcp_interval),
       ports_(std::move(bind_address), config.port_min, config.port_max),
       random_(std::random_device{}()),
       clock_(io) {}
@@ -29,18 +32,24 @@ void MediaLoop::StartClock() {
 
 void MediaLoop::Shutdown() {
   clock_.cancel();
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [id, stream] : streams_) stream->SendRtcp(now, /*bye=*/true, send_buffer_);
   streams_.clear();
 }
 
 Result<StreamId> MediaLoop::OpenStream() {
-  FR_ASSIGN_OR_RETURN(asio::ip::udp::socket socket, ports_.Bind(io_));
+  FR_ASSIGN_OR_RETURN(StreamSockets sockets, ports_.Bind(io_));
   // RFC 3550: SSRC, first sequence number and first timestamp are random.
   const RtpTimeline timeline(static_cast<std::uint32_t>(random_()),
                              static_cast<std::uint16_t>(random_()),
                              static_cast<std::uint32_t>(random_()));
+  // RFC 3550 section 6.3.8: a sender is one that sent RTP within the last two intervals.
+  RtcpSession rtcp(timeline.ssrc(), NewCname(), 2 * rtcp_interval_);
   const StreamId id(next_id_++);
-  auto stream = std::make_unique<Stream>(std::move(socket), timeline);
-  WaitReadable(id, *stream);
+  auto stream = std::make_unique<Stream>(std::move(sockets.rtp), std::move(sockets.rtcp),
+                                         timeline, std::move(rtcp));
+  WaitReadable(id, *stream, Channel::kRtp);
+  WaitReadable(id, *stream, Channel::kRtcp);
   streams_.emplace(id, std::move(stream));
   return id;
 }
@@ -57,11 +66,23 @@ Result<StreamStats> MediaLoop::Stats(StreamId id) const {
   return stream->stats();
 }
 
+Result<StreamQuality> MediaLoop::Quality(StreamId id) const {
+  const Stream* stream = Find(id);
+  if (stream == nullptr) return UnknownStream();
+  return stream->Quality();
+}
+
 void MediaLoop::SetRemote(StreamId id, const asio::ip::udp::endpoint& remote, Codec codec,
                           int telephone_event_pt) {
-  if (Stream* stream = Find(id)) {
-    stream->SetRemote(remote, codec, telephone_event_pt, std::chrono::steady_clock::now());
-  }
+  Stream* stream = Find(id);
+  if (stream == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  stream->SetRemote(remote, codec, telephone_event_pt, now);
+  if (!stream->next_rtcp()) stream->ScheduleRtcp(now + NextRtcpInterval(/*first=*/true));
+}
+
+void MediaLoop::SetRemoteRtcpPort(StreamId id, std::uint16_t port) {
+  if (Stream* stream = Find(id)) stream->SetRemoteRtcpPort(port);
 }
 
 void MediaLoop::Play(StreamId id, Playback playback) {
@@ -89,7 +110,8 @@ void MediaLoop::Close(StreamId id) {
   Stream* stream = Find(id);
   if (stream == nullptr) return;
   Unbridge(*stream);
-  // Destroying the socket closes it; its pending wait completes with operation_aborted.
+  stream->SendRtcp(std::chrono::steady_clock::now(), /*bye=*/true, send_buffer_);
+  // Destroying the sockets closes them; their pending waits complete with operation_aborted.
   streams_.erase(id);
 }
 
@@ -113,6 +135,28 @@ void MediaLoop::Unbridge(Stream& stream) {
 
 void MediaLoop::PostCallback(std::function<void()> callback) {
   if (callback) asio::post(io_, std::move(callback));
+}
+
+std::chrono::steady_clock::duration MediaLoop::NextRtcpInterval(bool first) {
+  std::uniform_real_distribution<double> factor(0.5, 1.5);
+  const double nominal = std::chrono::duration<double>(rtcp_interval_).count() * (first ? 0.5 : 1.0);
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(nominal * factor(random_)));
+}
+
+void MediaLoop::SendDueRtcp(Stream& stream, std::chrono::steady_clock::time_point now) {
+  if (!stream.RtcpDue(now)) return;
+  stream.SendRtcp(now, /*bye=*/false, send_buffer_);
+  stream.ScheduleRtcp(now + NextRtcpInterval(/*first=*/false));
+}
+
+// RFC 7022: a random CNAME per stream (96 bits, base64), which says nothing about this host.
+std::string MediaLoop::NewCname() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string cname(16, 'A');
+  for (char& ch : cname) ch = kAlphabet[random_() % 64];
+  return cname;
 }
 
 void MediaLoop::ScheduleTick() {
@@ -140,45 +184,54 @@ void MediaLoop::RunTick() {
   for (auto& [id, stream] : streams_) {
     PostCallback(stream->SendPlaybackFrame(tick_, send_buffer_));
     PostCallback(stream->TakeDueInactivityCallback(now, inactivity_timeout_));
+    SendDueRtcp(*stream, now);
   }
 }
 
-void MediaLoop::WaitReadable(StreamId id, Stream& stream) {
-  stream.socket().async_wait(asio::ip::udp::socket::wait_read,
-                             [this, id](const asio::error_code& error) { OnReadable(id, error); });
+void MediaLoop::WaitReadable(StreamId id, Stream& stream, Channel channel) {
+  auto& socket = channel == Channel::kRtp ? stream.socket() : stream.rtcp_socket();
+  socket.async_wait(asio::ip::udp::socket::wait_read,
+                    [this, id, channel](const asio::error_code& error) {
+                      OnReadable(id, channel, error);
+                    });
 }
 
-void MediaLoop::OnReadable(StreamId id, const asio::error_code& error) {
+void MediaLoop::OnReadable(StreamId id, Channel channel, const asio::error_code& error) {
   if (error == asio::error::operation_aborted) return;  // the stream was closed
   Stream* stream = Find(id);
   if (stream == nullptr) return;
-  if (ReceiveDatagrams(*stream)) {
-    WaitReadable(id, *stream);
+  if (ReceiveDatagrams(*stream, channel)) {
+    WaitReadable(id, *stream, channel);
   } else {
     // The reactor only reports new arrivals, so leftovers are read on a later turn.
-    asio::post(io_, [this, id] { OnReadable(id, asio::error_code()); });
+    asio::post(io_, [this, id, channel] { OnReadable(id, channel, asio::error_code()); });
   }
 }
 
-bool MediaLoop::ReceiveDatagrams(Stream& stream) {
+bool MediaLoop::ReceiveDatagrams(Stream& stream, Channel channel) {
+  auto& socket = channel == Channel::kRtp ? stream.socket() : stream.rtcp_socket();
   for (int i = 0; i < kMaxDatagramsPerWakeup; ++i) {
     asio::ip::udp::endpoint source;
     asio::error_code error;
-    const std::size_t size =
-        stream.socket().receive_from(asio::buffer(receive_buffer_), source, 0, error);
+    const std::size_t size = socket.receive_from(asio::buffer(receive_buffer_), source, 0, error);
     if (error == asio::error::would_block) return true;
     // Other errors (an ICMP error queued on the socket) are consumed by the read: go on.
-    if (!error) HandleDatagram(stream, source, size);
+    if (!error) HandleDatagram(stream, channel, source, size);
   }
   return false;
 }
 
-void MediaLoop::HandleDatagram(Stream& stream, const asio::ip::udp::endpoint& source,
-                               std::size_t size) {
+void MediaLoop::HandleDatagram(Stream& stream, Channel channel,
+                               const asio::ip::udp::endpoint& source, std::size_t size) {
   // A datagram that filled the buffer was truncated: it is passed on empty, which drops it.
   const std::span<const std::uint8_t> datagram(receive_buffer_.data(),
                                                size <= kMaxDatagram ? size : 0);
-  const auto packet = stream.Accept(source, datagram, std::chrono::steady_clock::now());
+  const auto now = std::chrono::steady_clock::now();
+  if (channel == Channel::kRtcp) {
+    stream.AcceptRtcp(source, datagram, now);
+    return;
+  }
+  const auto packet = stream.Accept(source, datagram, now);
   if (!packet) return;
   if (packet->is_event) {
     PostCallback(stream.TakeDigitCallback(*packet));

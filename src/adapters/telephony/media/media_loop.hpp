@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <string>
 #include <unordered_map>
 
 #include "adapters/telephony/media/media_types.hpp"
@@ -36,8 +37,10 @@ class MediaLoop {
   Result<StreamId> OpenStream();
   Result<std::uint16_t> LocalPort(StreamId id) const;
   Result<StreamStats> Stats(StreamId id) const;
+  Result<StreamQuality> Quality(StreamId id) const;
   void SetRemote(StreamId id, const asio::ip::udp::endpoint& remote, Codec codec,
                  int telephone_event_pt);
+  void SetRemoteRtcpPort(StreamId id, std::uint16_t port);
   void Play(StreamId id, Playback playback);
   void StopPlayback(StreamId id);
   void Bridge(StreamId a, StreamId b);
@@ -52,6 +55,9 @@ class MediaLoop {
   // the others or the clock.
   static constexpr int kMaxDatagramsPerWakeup = 16;
 
+  // Which of a stream's sockets a datagram arrived on.
+  enum class Channel { kRtp, kRtcp };
+
   Stream* Find(StreamId id) const;
   void Unbridge(Stream& stream);
   void PostCallback(std::function<void()> callback);
@@ -60,14 +66,22 @@ class MediaLoop {
   void OnTick(const asio::error_code& error);
   void RunTick();
 
-  void WaitReadable(StreamId id, Stream& stream);
-  void OnReadable(StreamId id, const asio::error_code& error);
+  // RFC 3550 section 6.2 for a session of two: the nominal interval times 0.5 to 1.5; the
+  // first report comes after half of that.
+  std::chrono::steady_clock::duration NextRtcpInterval(bool first);
+  void SendDueRtcp(Stream& stream, std::chrono::steady_clock::time_point now);
+  std::string NewCname();
+
+  void WaitReadable(StreamId id, Stream& stream, Channel channel);
+  void OnReadable(StreamId id, Channel channel, const asio::error_code& error);
   // Returns true when the socket is drained, false when datagrams are left for another turn.
-  bool ReceiveDatagrams(Stream& stream);
-  void HandleDatagram(Stream& stream, const asio::ip::udp::endpoint& source, std::size_t size);
+  bool ReceiveDatagrams(Stream& stream, Channel channel);
+  void HandleDatagram(Stream& stream, Channel channel, const asio::ip::udp::endpoint& source,
+                      std::size_t size);
 
   asio::io_context& io_;
   const std::chrono::milliseconds inactivity_timeout_;
+  const std::chrono::milliseconds rtcp_interval_;
   UdpPortPool ports_;
   std::mt19937 random_;
   asio::steady_timer clock_;

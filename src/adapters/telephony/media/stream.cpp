@@ -9,8 +9,12 @@
 
 namespace fr::media {
 
-Stream::Stream(asio::ip::udp::socket socket, RtpTimeline timeline)
-    : socket_(std::move(socket)), timeline_(timeline) {}
+Stream::Stream(asio::ip::udp::socket socket, asio::ip::udp::socket rtcp_socket,
+               RtpTimeline timeline, RtcpSession rtcp)
+    : socket_(std::move(socket)),
+      rtcp_socket_(std::move(rtcp_socket)),
+      timeline_(timeline),
+      rtcp_(std::move(rtcp)) {}
 
 std::uint16_t Stream::local_port() const {
   asio::error_code error;
@@ -26,9 +30,17 @@ void Stream::SetRemote(const asio::ip::udp::endpoint& remote, Codec codec, int t
                        SteadyTime now) {
   remote_ = remote;
   remote_latched_ = false;
+  rtcp_remote_ = asio::ip::udp::endpoint(remote.address(), remote.port() + 1);
+  rtcp_remote_fixed_ = false;
   codec_ = codec;
   telephone_event_pt_ = telephone_event_pt;
   activity_since_ = now;
+}
+
+void Stream::SetRemoteRtcpPort(std::uint16_t port) {
+  if (!remote_) return;
+  rtcp_remote_ = asio::ip::udp::endpoint(remote_->address(), port);
+  rtcp_remote_fixed_ = true;
 }
 
 void Stream::Play(Playback playback) {
@@ -60,6 +72,14 @@ std::function<void()> Stream::SendPlaybackFrame(std::uint64_t tick,
 std::optional<ReceivedPacket> Stream::Accept(const asio::ip::udp::endpoint& source,
                                              std::span<const std::uint8_t> datagram,
                                              SteadyTime now) {
+  if (LooksLikeRtcp(datagram)) {
+    if (remote_ && source.address() == remote_->address() && rtcp_.OnRtcp(datagram, now)) {
+      ++stats_.rtcp_received;
+    } else {
+      ++stats_.rtcp_dropped;
+    }
+    return std::nullopt;
+  }
   std::optional<ReceivedPacket> packet;
   if (IsFromRemote(source)) {
     if (const auto rtp = ParseRtp(datagram)) packet = Classify(*rtp);
@@ -74,7 +94,34 @@ std::optional<ReceivedPacket> Stream::Accept(const asio::ip::udp::endpoint& sour
   stats_.bytes_received += datagram.size();
   stats_.last_received = now;
   activity_since_ = now;
+  rtcp_.OnReceived(packet->rtp.header, !packet->is_event, now);
   return packet;
+}
+
+void Stream::AcceptRtcp(const asio::ip::udp::endpoint& source,
+                        std::span<const std::uint8_t> datagram, SteadyTime now) {
+  if (!remote_ || source.address() != remote_->address() || !rtcp_.OnRtcp(datagram, now)) {
+    ++stats_.rtcp_dropped;
+    return;
+  }
+  ++stats_.rtcp_received;
+  // Symmetric RTCP (RFC 4961), as for RTP: replies go where the far end sends from.
+  if (!rtcp_remote_fixed_) {
+    rtcp_remote_ = source;
+    rtcp_remote_fixed_ = true;
+  }
+}
+
+void Stream::SendRtcp(SteadyTime now, bool bye, std::span<std::uint8_t> scratch) {
+  if (!rtcp_remote_) return;
+  const std::size_t size = rtcp_.WriteReport(now, NtpNow(), bye, scratch);
+  asio::error_code error;
+  rtcp_socket_.send_to(asio::buffer(scratch.data(), size), *rtcp_remote_, 0, error);
+  if (error) {
+    ++stats_.send_errors;
+    return;
+  }
+  ++stats_.rtcp_sent;
 }
 
 bool Stream::IsFromRemote(const asio::ip::udp::endpoint& source) {
@@ -138,6 +185,7 @@ void Stream::Send(const RtpHeader& header, std::span<std::uint8_t> scratch,
   }
   ++stats_.packets_sent;
   stats_.bytes_sent += size;
+  rtcp_.OnSent(header, payload_size, std::chrono::steady_clock::now());
 }
 
 }  // namespace fr::media

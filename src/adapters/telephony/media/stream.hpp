@@ -10,6 +10,7 @@
 #include "adapters/telephony/media/g711.hpp"
 #include "adapters/telephony/media/media_types.hpp"
 #include "adapters/telephony/media/playback.hpp"
+#include "adapters/telephony/media/rtcp_session.hpp"
 #include "adapters/telephony/media/rtp_packet.hpp"
 #include "adapters/telephony/media/rtp_timeline.hpp"
 
@@ -23,14 +24,17 @@ struct ReceivedPacket {
   bool is_event = false;
 };
 
-// One RTP stream: its socket, its remote end, what it plays and its outgoing timeline.
-// `scratch` arguments are a buffer the caller lends for building a datagram, so that sending
-// allocates nothing. Not thread-safe: used on the media thread only.
+// One RTP stream: its sockets (RTP and RTCP), its remote end, what it plays, its outgoing
+// timeline and its RTCP session. `scratch` arguments are a buffer the caller lends for building
+// a datagram, so that sending allocates nothing. Not thread-safe: used on the media thread only.
 class Stream {
  public:
-  Stream(asio::ip::udp::socket socket, RtpTimeline timeline);
+  // `rtcp` (see RtcpSession) reports on `timeline`'s SSRC.
+  Stream(asio::ip::udp::socket socket, asio::ip::udp::socket rtcp_socket, RtpTimeline timeline,
+         RtcpSession rtcp);
 
   asio::ip::udp::socket& socket() { return socket_; }
+  asio::ip::udp::socket& rtcp_socket() { return rtcp_socket_; }
   std::uint16_t local_port() const;
   const StreamStats& stats() const { return stats_; }
   Codec codec() const { return codec_; }
@@ -43,6 +47,10 @@ class Stream {
   void SetRemote(const asio::ip::udp::endpoint& remote, Codec codec, int telephone_event_pt,
                  SteadyTime now);
 
+  // Sends our RTCP to `port` at the remote's address, as its SDP asked (a=rtcp, RFC 3605),
+  // instead of the RTP port + 1. SetRemote forgets it. Ignored before SetRemote.
+  void SetRemoteRtcpPort(std::uint16_t port);
+
   // Replaces the current playback (or the relayed audio) by `playback`.
   void Play(Playback playback);
   void StopPlayback();
@@ -52,6 +60,7 @@ class Stream {
   std::function<void()> SendPlaybackFrame(std::uint64_t tick, std::span<std::uint8_t> scratch);
 
   // Checks and parses a datagram from `source`; nullopt (counted as dropped) if not accepted.
+  // RTCP sent to the RTP port (RFC 5761 multiplexing) is taken as RTCP; nullopt too.
   std::optional<ReceivedPacket> Accept(const asio::ip::udp::endpoint& source,
                                        std::span<const std::uint8_t> datagram, SteadyTime now);
 
@@ -70,6 +79,20 @@ class Stream {
   // pressed to us (an agent's 1) never reaches the bridged partner.
   bool IsConsumedEvent(const ReceivedPacket& packet) const;
 
+  // A datagram that arrived on the RTCP socket from `source`: taken when it is well-formed RTCP
+  // from the remote's address (any port: the first one latches where our RTCP goes, unless
+  // SDP named the port), otherwise dropped and counted.
+  void AcceptRtcp(const asio::ip::udp::endpoint& source, std::span<const std::uint8_t> datagram,
+                  SteadyTime now);
+
+  // Whether our next RTCP report is due: a remote is set and the scheduled time has come.
+  bool RtcpDue(SteadyTime now) const { return remote_ && next_rtcp_ && now >= *next_rtcp_; }
+  std::optional<SteadyTime> next_rtcp() const { return next_rtcp_; }
+  void ScheduleRtcp(SteadyTime at) { next_rtcp_ = at; }
+  // Sends our compound RTCP report (with a BYE when `bye`); nothing without a remote.
+  void SendRtcp(SteadyTime now, bool bye, std::span<std::uint8_t> scratch);
+  StreamQuality Quality() const { return rtcp_.Quality(); }
+
   void OnInactive(std::function<void()> callback) { on_inactive_ = std::move(callback); }
   // The inactivity callback, taken out, if a remote is set and nothing was received for
   // `timeout`; otherwise an empty function.
@@ -82,7 +105,14 @@ class Stream {
   void Send(const RtpHeader& header, std::span<std::uint8_t> scratch, std::size_t payload_size);
 
   asio::ip::udp::socket socket_;
+  asio::ip::udp::socket rtcp_socket_;
   RtpTimeline timeline_;
+  RtcpSession rtcp_;
+  // Where our RTCP goes: the remote's RTP port + 1 unless SDP or the far end's first RTCP
+  // said otherwise.
+  std::optional<asio::ip::udp::endpoint> rtcp_remote_;
+  bool rtcp_remote_fixed_ = false;  // by SDP or by latching: later RTCP does not move it
+  std::optional<SteadyTime> next_rtcp_;
   std::optional<asio::ip::udp::endpoint> remote_;
   bool remote_latched_ = false;
   Codec codec_ = Codec::kPcmu;

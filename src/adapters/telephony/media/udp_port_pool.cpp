@@ -12,27 +12,30 @@ std::uint16_t FirstEvenPort(std::uint16_t port_min) {
 
 }  // namespace
 
-std::uint32_t EvenPortCount(std::uint16_t port_min, std::uint16_t port_max) {
+std::uint32_t PortPairCount(std::uint16_t port_min, std::uint16_t port_max) {
   const std::uint32_t first = FirstEvenPort(port_min);
-  return first > port_max ? 0 : (port_max - first) / 2 + 1;
+  return first + 1 > port_max ? 0 : (port_max - first - 1) / 2 + 1;
 }
 
 UdpPortPool::UdpPortPool(asio::ip::address address, std::uint16_t port_min, std::uint16_t port_max)
     : address_(std::move(address)),
       first_port_(FirstEvenPort(port_min)),
-      port_count_(EvenPortCount(port_min, port_max)) {
-  assert(port_count_ > 0);
+      pair_count_(PortPairCount(port_min, port_max)) {
+  assert(pair_count_ > 0);
 }
 
-Result<asio::ip::udp::socket> UdpPortPool::Bind(asio::io_context& io) {
-  for (std::uint32_t attempt = 0; attempt < port_count_; ++attempt) {
+Result<StreamSockets> UdpPortPool::Bind(asio::io_context& io) {
+  for (std::uint32_t attempt = 0; attempt < pair_count_; ++attempt) {
     const std::uint32_t index = next_index_;
-    next_index_ = (next_index_ + 1) % port_count_;
+    next_index_ = (next_index_ + 1) % pair_count_;
     const auto port = static_cast<std::uint16_t>(first_port_ + 2 * index);
-    auto socket = TryBind(io, port);
-    if (socket.ok()) return socket;
+    auto rtp = TryBind(io, port);
+    if (!rtp.ok()) continue;
+    auto rtcp = TryBind(io, static_cast<std::uint16_t>(port + 1));
+    if (rtcp.ok()) return StreamSockets{std::move(*rtp), std::move(*rtcp)};
   }
-  return Error::ResourceExhausted("no free even UDP port for RTP in the configured range");
+  return Error::ResourceExhausted(
+      "no free pair of UDP ports for RTP and RTCP in the configured range");
 }
 
 Result<asio::ip::udp::socket> UdpPortPool::TryBind(asio::io_context& io, std::uint16_t port) const {

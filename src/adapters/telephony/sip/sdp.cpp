@@ -32,6 +32,18 @@ const sdp_media_t* FindAudio(const sdp_session_t* session) {
   return nullptr;
 }
 
+// The port of an "a=rtcp:PORT [IN IP4 ADDRESS]" attribute (RFC 3605); 0 when there is none
+// or it is not a port RTP could use.
+std::uint16_t RtcpPort(const sdp_media_t* m) {
+  const sdp_attribute_t* rtcp = sdp_attribute_find(m->m_attributes, "rtcp");
+  if (rtcp == nullptr || rtcp->a_value == nullptr) return 0;
+  unsigned long port = 0;
+  const char* digit = rtcp->a_value;
+  for (; *digit >= '0' && *digit <= '9' && port <= 65535; ++digit) port = port * 10 + (*digit - '0');
+  const bool ends = *digit == '\0' || *digit == ' ';
+  return ends && port >= 1024 && port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
+}
+
 const char* ConnectionAddress(const sdp_session_t* session, const sdp_media_t* m) {
   const sdp_connection_t* c = m->m_connections ? m->m_connections : session->sdp_connection;
   if (c == nullptr || c->c_address == nullptr || *c->c_address == '\0') return nullptr;
@@ -84,6 +96,7 @@ Result<MediaOffer> ParseAudioOffer(std::string_view sdp) {
   MediaOffer offer;
   offer.address = address;
   offer.port = static_cast<std::uint16_t>(audio->m_port);
+  offer.rtcp_port = RtcpPort(audio);
   // The parser keeps the rtpmaps in m= line order, with well-known ones filled in.
   for (const sdp_rtpmap_t* rm = audio->m_rtpmaps; rm != nullptr; rm = rm->rm_next) {
     if (rm->rm_any) continue;

@@ -18,6 +18,9 @@ struct MediaOffer {
   std::uint16_t port = 0;
   std::vector<int> payload_types;  // in offer order (the far end's preference)
   int telephone_event_pt = -1;     // RFC 4733 telephone-event/8000 payload type, -1 if absent
+  // Where the far end takes RTCP when its a=rtcp attribute (RFC 3605) says so (1024-65535);
+  // 0 without one (RTCP goes to port + 1). An address in the attribute is not used.
+  std::uint16_t rtcp_port = 0;
 };
 
 // Finds the first active RTP/AVP audio stream of an SDP (parsed by sofia's SDP parser).

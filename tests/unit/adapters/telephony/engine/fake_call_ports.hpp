@@ -99,6 +99,16 @@ class FakeMedia final : public CallMedia {
       digits.erase(stream.value);
     }
   }
+  void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
+    rtcp_ports[stream.value] = port;
+  }
+  // Only while the stream is open, as the engine's answer would be.
+  std::optional<LegQuality> Quality(media::StreamId stream) const override {
+    const auto found = qualities.find(stream.value);
+    const bool is_closed = std::find(closed.begin(), closed.end(), stream.value) != closed.end();
+    if (found == qualities.end() || is_closed) return std::nullopt;
+    return found->second;
+  }
 
   // The playback of `stream` ends (as the media thread would report it).
   void FinishPlayback(std::int64_t stream) {
@@ -122,6 +132,8 @@ class FakeMedia final : public CallMedia {
   std::map<std::int64_t, std::function<void()>> playing, inactive;
   std::map<std::int64_t, std::function<void(char)>> digits;
   std::vector<std::pair<std::int64_t, std::int64_t>> bridges;
+  std::map<std::int64_t, std::uint16_t> rtcp_ports;
+  std::map<std::int64_t, LegQuality> qualities;  // what Quality answers, by stream
 
  private:
   std::int64_t last_stream_ = 0;

@@ -33,8 +33,8 @@ class RecordingCallEventSink final : public CallEventSink {
   }
   void AnswerLeg(LegHandle leg, Timestamp at) override { events.push_back(LegAnswered{leg, at}); }
   void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
-                Timestamp at) override {
-    events.push_back(LegClosed{leg, disposition, sip_status, at});
+                Timestamp at, std::optional<LegQuality> quality) override {
+    events.push_back(LegClosed{leg, disposition, sip_status, at, quality});
   }
   Status Flush(std::chrono::milliseconds) override { return Ok(); }
 

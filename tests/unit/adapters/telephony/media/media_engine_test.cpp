@@ -182,10 +182,15 @@ TEST(MediaEngineLifecycleTest, StartRejectsABadConfiguration) {
   bad_address.bind_address = "localhost";
   MediaConfig no_even_port = TestConfig();
   no_even_port.port_min = no_even_port.port_max = 40001;
+  MediaConfig no_rtcp_port = TestConfig();
+  no_rtcp_port.port_min = no_rtcp_port.port_max = 40000;
   MediaConfig no_timeout = TestConfig();
   no_timeout.inactivity_timeout = milliseconds(0);
+  MediaConfig no_rtcp_interval = TestConfig();
+  no_rtcp_interval.rtcp_interval = milliseconds(0);
 
-  for (const MediaConfig& config : {bad_address, no_even_port, no_timeout}) {
+  for (const MediaConfig& config :
+       {bad_address, no_even_port, no_rtcp_port, no_timeout, no_rtcp_interval}) {
     MediaEngine engine(config);
     EXPECT_EQ(engine.Start().error().code, ErrorCode::kInvalidArgument);
   }
@@ -204,9 +209,16 @@ bool UdpPortIsFree(std::uint16_t port) {
 }
 
 TEST(MediaEngineLifecycleTest, AnExhaustedPortRangeGivesResourceExhausted) {
-  // A range of two even ports that nothing else holds, so that exactly two streams open.
+  // A range of two pairs of ports (RTP and RTCP) that nothing else holds, so that exactly two
+  // streams open.
+  const auto free_from = [](std::uint16_t port) {
+    for (std::uint16_t p = port; p < port + 4; ++p) {
+      if (!UdpPortIsFree(p)) return false;
+    }
+    return true;
+  };
   std::uint16_t first = 46000;
-  while (first < 60000 && !(UdpPortIsFree(first) && UdpPortIsFree(first + 2))) first += 4;
+  while (first < 60000 && !free_from(first)) first += 4;
   ASSERT_LT(first, 60000);
   MediaConfig config = TestConfig();
   config.port_min = first;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include "adapters/telephony/media/rtcp_packet.hpp"
 #include <thread>
 
 namespace fr::media::testing {
@@ -22,9 +24,11 @@ sockaddr_in LoopbackAddress(const char* address, std::uint16_t port) {
 
 }  // namespace
 
-UdpFarEnd::UdpFarEnd(const char* address) : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
-  sockaddr_in local = LoopbackAddress(address, 0);
+UdpFarEnd::UdpFarEnd(const char* address, std::uint16_t port)
+    : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
+  sockaddr_in local = LoopbackAddress(address, port);
   if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    if (fd_ >= 0) close(fd_);
     throw std::runtime_error("cannot bind the far end's UDP socket");
   }
   socklen_t length = sizeof local;
@@ -61,11 +65,26 @@ std::vector<RtpCopy> UdpFarEnd::ReceiveRtp(std::size_t count,
     if (left.count() <= 0) break;
     const auto datagram = Receive(left);
     if (!datagram) break;
+    if (LooksLikeRtcp(*datagram)) continue;
     if (const auto rtp = ParseRtp(*datagram)) {
       packets.push_back({rtp->header, {rtp->payload.begin(), rtp->payload.end()}});
     }
   }
   return packets;
+}
+
+FarEndPair BindFarEndPair() {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto rtp = std::make_unique<UdpFarEnd>();
+    if (rtp->port() % 2 != 0 || rtp->port() == 65534) continue;
+    try {
+      auto rtcp = std::make_unique<UdpFarEnd>("127.0.0.1", static_cast<std::uint16_t>(rtp->port() + 1));
+      return FarEndPair{std::move(rtp), std::move(rtcp)};
+    } catch (const std::runtime_error&) {
+      // The odd neighbour is taken: try another pair.
+    }
+  }
+  throw std::runtime_error("no free pair of UDP ports for a far end");
 }
 
 std::vector<std::uint8_t> MakeRtp(const RtpHeader& header, std::span<const std::uint8_t> payload) {

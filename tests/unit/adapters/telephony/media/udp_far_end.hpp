@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -20,7 +21,8 @@ struct RtpCopy {
 // The far end of a stream in tests: a plain POSIX UDP socket on an ephemeral port.
 class UdpFarEnd {
  public:
-  explicit UdpFarEnd(const char* address = "127.0.0.1");
+  // Binds `port` of `address` (0: an ephemeral port). Throws std::runtime_error if it cannot.
+  explicit UdpFarEnd(const char* address = "127.0.0.1", std::uint16_t port = 0);
   ~UdpFarEnd();
 
   UdpFarEnd(const UdpFarEnd&) = delete;
@@ -34,7 +36,8 @@ class UdpFarEnd {
   // The next datagram, or nullopt if none arrives within `timeout`.
   std::optional<std::vector<std::uint8_t>> Receive(std::chrono::milliseconds timeout) const;
 
-  // The next `count` RTP packets; fewer if the deadline passes (generous: CI is slow).
+  // The next `count` RTP packets, skipping RTCP; fewer if the deadline passes (generous: CI is
+  // slow).
   std::vector<RtpCopy> ReceiveRtp(
       std::size_t count, std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;
 
@@ -42,6 +45,13 @@ class UdpFarEnd {
   int fd_ = -1;
   std::uint16_t port_ = 0;
 };
+
+// A phone's media ports on 127.0.0.1: RTP on an even port, RTCP on the next one.
+struct FarEndPair {
+  std::unique_ptr<UdpFarEnd> rtp;
+  std::unique_ptr<UdpFarEnd> rtcp;
+};
+FarEndPair BindFarEndPair();
 
 // An RTP datagram with `header` and `payload`.
 std::vector<std::uint8_t> MakeRtp(const RtpHeader& header, std::span<const std::uint8_t> payload);

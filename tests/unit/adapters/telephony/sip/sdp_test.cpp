@@ -30,6 +30,19 @@ TEST(ParseAudioOfferTest, ReadsAddressPortAndFormatsInOrder) {
   EXPECT_EQ(ChooseCodec(*offer), kPayloadPcma);
 }
 
+TEST(ParseAudioOfferTest, ReadsTheRtcpPortOfAnRtcpAttribute) {
+  EXPECT_EQ(ParseAudioOffer(kOffer)->rtcp_port, 0) << "none: RTCP goes to the RTP port + 1";
+  const std::string offer = kOffer;
+  EXPECT_EQ(ParseAudioOffer(offer + "a=rtcp:53020\r\n")->rtcp_port, 53020);
+  EXPECT_EQ(ParseAudioOffer(offer + "a=rtcp:53020 IN IP4 126.16.64.4\r\n")->rtcp_port, 53020);
+  for (const char* unusable : {"a=rtcp:53\r\n", "a=rtcp:99999\r\n", "a=rtcp:12x\r\n",
+                               "a=rtcp:\r\n", "a=rtcp:655350000000000000001\r\n"}) {
+    const auto parsed = ParseAudioOffer(offer + unusable);
+    ASSERT_TRUE(parsed.ok()) << unusable;
+    EXPECT_EQ(parsed->rtcp_port, 0) << unusable;
+  }
+}
+
 TEST(ParseAudioOfferTest, RefusesAddressesAndPortsNoPhoneUses) {
   // A forged offer must not aim our audio at this host's own services or at many hosts.
   for (const char* connection : {"c=IN IP4 0.0.0.0", "c=IN IP4 239.1.2.3", "c=IN IP4 255.255.255.255",
