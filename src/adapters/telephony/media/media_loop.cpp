@@ -31,6 +31,9 @@ void MediaLoop::StartClock() {
 }
 
 void MediaLoop::Shutdown() {
+  // A tick that already expired is queued with success and would schedule the next one: the
+  // flag, not only the cancel, leaves the io_context without work.
+  shutting_down_ = true;
   clock_.cancel();
   const auto now = std::chrono::steady_clock::now();
   for (auto& [id, stream] : streams_) stream->SendRtcp(now, /*bye=*/true, send_buffer_);
@@ -165,7 +168,7 @@ void MediaLoop::ScheduleTick() {
 }
 
 void MediaLoop::OnTick(const asio::error_code& error) {
-  if (error) return;  // cancelled by Shutdown
+  if (error || shutting_down_) return;  // stopped by Shutdown
   ++tick_;
   RunTick();
   // Ticks are scheduled from a fixed origin, so lateness of one tick does not accumulate.

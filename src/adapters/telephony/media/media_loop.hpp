@@ -87,6 +87,7 @@ class MediaLoop {
   asio::steady_timer clock_;
   std::chrono::steady_clock::time_point next_tick_time_;
   std::uint64_t tick_ = 0;
+  bool shutting_down_ = false;
   std::int64_t next_id_ = 1;
   std::unordered_map<StreamId, std::unique_ptr<Stream>> streams_;
   // One buffer each way for all streams: the loop handles one datagram at a time.
