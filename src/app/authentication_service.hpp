@@ -1,6 +1,13 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -19,6 +26,12 @@ struct Credential {
 };
 
 // Turns a credential into a Principal. Thread-safe; holds references to its ports.
+//
+// Tokens that authenticated are kept in memory with the storage's authentication stamp of
+// the moment they were read (decision 0027): while the stamp is unchanged, a request costs one
+// read of that stamp instead of the token and its memberships. Any revocation, expiry change or
+// membership change, by this process or another (the admin command), changes the stamp, so the
+// very next request reads the token again. Expiry is checked on every request.
 class AuthenticationService {
  public:
   AuthenticationService(TokenRepository& tokens, OrganizationRepository& organizations,
@@ -31,12 +44,31 @@ class AuthenticationService {
   Result<Principal> Authenticate(const Credential& credential);
 
  private:
-  void RecordUse(const Token& token, Timestamp now);
+  // A token as storage had it at `stamp`, with its user's memberships.
+  struct Known {
+    Token token;
+    std::vector<Membership> memberships;
+    std::int64_t stamp = 0;
+  };
+  // Shards keep concurrent requests from queueing on one lock.
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Known> by_hash;  // Guarded by mu.
+  };
+  static constexpr std::size_t kShards = 16;
+  static constexpr std::size_t kEntriesPerShard = 1024;
+
+  Shard& ShardOf(const std::string& hash) { return shards_[std::hash<std::string>{}(hash) % kShards]; }
+  std::optional<Known> Cached(const std::string& hash, std::int64_t stamp);
+  void Remember(const std::string& hash, Known known);
+  Result<std::optional<Known>> Read(const std::string& hash, std::int64_t stamp);
+  void RecordUse(const std::string& hash, const Token& token, Timestamp now);
 
   TokenRepository& tokens_;
   OrganizationRepository& organizations_;
   const SecretDigest& digest_;
   const Clock& clock_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace fr

@@ -70,6 +70,11 @@ class TokenRepository {
   virtual Result<bool> Revoke(TokenId id, Timestamp now) = 0;
   // Records that the token authenticated a request at `now`.
   virtual Status RecordUse(TokenId id, Timestamp now) = 0;
+  // A number that changes, whichever process writes, whenever a request's authentication may
+  // come out differently: a token revoked, deleted or otherwise changed (its last use aside),
+  // a membership added, changed or removed, a user or an organisation deleted. Equal numbers
+  // mean nothing of that changed in between, so a cached authentication still holds.
+  virtual Result<std::int64_t> AuthenticationStamp() = 0;
 };
 
 // Port for the one-way digest of token secrets. Thread-safe.

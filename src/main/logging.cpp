@@ -1,5 +1,6 @@
 #include "main/logging.hpp"
 
+#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +11,9 @@
 
 namespace fr {
 namespace {
+
+// Lines waiting for the access log's thread; past this, requests wait for it.
+constexpr std::size_t kAccessLogQueue = 8192;
 
 // One JSON object per line, with the message escaped properly (a pattern cannot escape).
 class JsonLineFormatter final : public spdlog::formatter {
@@ -51,11 +55,21 @@ Status SetUpLogging(const std::string& format, const std::string& level) {
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 
-  // The access log is JSON lines whatever the format: it is data for machines.
-  auto access = spdlog::stdout_logger_mt("access");
+  // The access log is JSON lines whatever the format: it is data for machines. A write per
+  // request on the request path cost more than the request itself (issue #12).
+  spdlog::init_thread_pool(kAccessLogQueue, 1);
+  auto access = std::make_shared<spdlog::async_logger>(
+      "access", std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),
+      spdlog::async_overflow_policy::block);
   access->set_pattern("%v");
-  access->flush_on(spdlog::level::info);
+  spdlog::register_logger(access);
+  spdlog::flush_every(std::chrono::seconds(1));
   return Ok();
+}
+
+void ShutDownLogging() {
+  if (auto access = spdlog::get("access")) access->flush();
+  spdlog::shutdown();
 }
 
 }  // namespace fr

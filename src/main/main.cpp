@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "main/commands.hpp"
+#include "main/logging.hpp"
 
 namespace {
 
@@ -38,5 +39,6 @@ int main(int argc, char** argv) {
     }
     return 2;
   }
+  fr::ShutDownLogging();
   return exit_code;
 }

@@ -94,9 +94,11 @@ int Serve(const ServeOptions& options) {
 }
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen) {
-  // One session per HTTP worker, plus readiness, the call-event writer, the telephony engine
-  // and the background loops, so that none of them waits for a lease behind the others.
-  auto services = Services::Open(options.database.url, options.workers + 4, options.hotlines,
+  // One session per HTTP worker and I/O thread, plus readiness, the call-event writer, the
+  // telephony engine and the background loops, so that none of them waits for a lease behind
+  // the others.
+  auto services = Services::Open(options.database.url,
+                                 options.workers + http::DefaultIoThreads() + 4, options.hotlines,
                                  options.retention);
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);

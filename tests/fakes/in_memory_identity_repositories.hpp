@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "identity/repositories.hpp"
 
@@ -108,6 +109,7 @@ class InMemoryTokenRepository final : public TokenRepository {
   }
   Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) override {
     std::lock_guard lock(mutex_);
+    ++lookups_;
     for (const auto& [id, token] : tokens_) {
       if (token.secret_hash == secret_hash) return std::optional<Token>(token);
     }
@@ -141,12 +143,30 @@ class InMemoryTokenRepository final : public TokenRepository {
     std::lock_guard lock(mutex_);
     return uses_recorded_;
   }
+  // A new stamp on every call unless a test fixes it with `SetStamp`: the fake organisation
+  // repository does not tell this one about membership changes, so nothing may be cached.
+  Result<std::int64_t> AuthenticationStamp() override {
+    std::lock_guard lock(mutex_);
+    ++stamp_reads_;
+    return fixed_stamp_ ? *fixed_stamp_ : ++stamp_reads_ * 1000;
+  }
+  void SetStamp(std::int64_t stamp) {
+    std::lock_guard lock(mutex_);
+    fixed_stamp_ = stamp;
+  }
+  int lookups() {
+    std::lock_guard lock(mutex_);
+    return lookups_;
+  }
 
  private:
   std::mutex mutex_;
   std::int64_t last_id_ = 0;
   std::map<TokenId, Token> tokens_;
   int uses_recorded_ = 0;
+  int lookups_ = 0;
+  int stamp_reads_ = 0;
+  std::optional<std::int64_t> fixed_stamp_;
 };
 
 }  // namespace fr::testing

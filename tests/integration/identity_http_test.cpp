@@ -79,10 +79,26 @@ TEST_F(IdentityHttpTest, DifferentCredentialsInOneRequestAre400) {
 TEST_F(IdentityHttpTest, RevokedTokenStopsWorkingAtOnce) {
   const auto issued = server_.Admin({"token", "create", "--user", Str(ann_), "--name", "temp"});
   const std::string secret = issued["secret"];
-  EXPECT_EQ(client_->Get("/v1/me", {Pat(secret)}).status, 200);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client_->Get("/v1/me", {Pat(secret)}).status, 200);
   server_.Admin({"token", "revoke", Str(issued["id"].get<std::int64_t>())});
   ExpectProblem(client_->Get("/v1/me", {Pat(secret)}), 401);
   EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).status, 200);
+}
+
+// The server keeps authenticated tokens in memory (decision 0027); changes by the admin command,
+// another process, must still count on the very next request.
+TEST_F(IdentityHttpTest, AMembershipRemovedByTheAdminCommandCountsAtOnce) {
+  for (int i = 0; i < 3; ++i) {
+    const auto me = client_->Get("/v1/me", {Pat(max_token_)});
+    ASSERT_EQ(me.status, 200);
+    ASSERT_EQ(me.Json()["memberships"].size(), 1u) << me.body;
+  }
+  server_.Admin({"member", "remove", "--org", Str(org_a_), "--user", Str(max_)});
+  EXPECT_TRUE(client_->Get("/v1/me", {Pat(max_token_)}).Json()["memberships"].empty());
+  server_.Admin({"member", "add", "--org", Str(org_a_), "--user", Str(max_), "--role", "admin"});
+  const auto me = client_->Get("/v1/me", {Pat(max_token_)}).Json();
+  ASSERT_EQ(me["memberships"].size(), 1u) << me;
+  EXPECT_EQ(me["memberships"][0]["role"], "admin");
 }
 
 TEST_F(IdentityHttpTest, TokenListShowsUseButNeverSecretsOrHashes) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -45,6 +46,22 @@ bool IsUsableRequestId(std::string_view id) {
     }
   }
   return true;
+}
+
+// `text` as a JSON string: quotes, backslashes and control characters escaped, and bytes that
+// are not UTF-8 (a path may carry any) replaced by U+FFFD, as nlohmann's `replace` did.
+void AppendJsonString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char ch) {
+    return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+  });
+  if (!plain) {
+    out += nlohmann::json(std::string(text)).dump(-1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
 }
 
 std::string Lowercase(std::string_view text) {
@@ -122,6 +139,8 @@ struct HttpServer::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work_guard;
   asio::signal_set signals;
   std::unique_ptr<RestinioServer> server;
+  // Looked up once: spdlog::get takes the registry's lock.
+  std::shared_ptr<spdlog::logger> access_log = spdlog::get("access");
   std::vector<std::thread> io_threads;
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> unwritten{0};  // accepted requests whose response is not yet written
@@ -176,6 +195,10 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
     Finish(handle, request, {std::move(response), "unmatched"}, started);
     return restinio::request_accepted();
   }
+  if (request.method == "GET" || request.method == "HEAD") {
+    Finish(handle, request, pipeline.Handle(request), started);
+    return restinio::request_accepted();
+  }
   auto shared = std::make_shared<Request>(std::move(request));
   const bool queued = workers.TrySubmit([this, handle, shared, started] {
     Finish(handle, *shared, pipeline.Handle(*shared), started);
@@ -220,20 +243,25 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
 
 void HttpServer::Impl::LogAccess(const Request& request, const Pipeline::Outcome& outcome,
                                  double seconds) {
-  const nlohmann::json line = {
-      {"ts", FormatTimestamp(SystemClock().Now())},
-      {"type", "access"},
-      {"request_id", request.request_id},
-      {"remote", request.remote_address},
-      {"method", request.method},
-      {"path", request.path},
-      {"route", outcome.route},
-      {"status", outcome.response.status},
-      {"duration_ms", seconds * 1000.0},
-      {"request_bytes", request.body.size()},
-      {"response_bytes", request.method == "HEAD" ? 0 : outcome.response.body.size()},
-  };
-  spdlog::get("access")->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // Written by hand rather than through a JSON object: this runs for every request.
+  std::string line;
+  line.reserve(256 + request.path.size());
+  line += R"({"ts":")";
+  line += FormatTimestamp(SystemClock().Now());
+  line += R"(","type":"access","request_id":)";
+  AppendJsonString(line, request.request_id);
+  line += R"(,"remote":)";
+  AppendJsonString(line, request.remote_address);
+  line += R"(,"method":)";
+  AppendJsonString(line, request.method);
+  line += R"(,"path":)";
+  AppendJsonString(line, request.path);
+  line += R"(,"route":)";
+  AppendJsonString(line, outcome.route);
+  line += fmt::format(R"(,"status":{},"duration_ms":{},"request_bytes":{},"response_bytes":{}}})",
+                      outcome.response.status, seconds * 1000.0, request.body.size(),
+                      request.method == "HEAD" ? 0 : outcome.response.body.size());
+  if (access_log) access_log->info(line);
 }
 
 Response HttpServer::Impl::AnswerParseFailure(std::string_view parser_error,

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/pipeline.hpp"
@@ -13,10 +15,16 @@
 
 namespace fr::http {
 
+// One I/O thread per core: reads are answered on them (see HttpServer).
+inline std::size_t DefaultIoThreads() {
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+}
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see HttpServer::Start)
-  std::size_t io_threads = 1;
+  // Threads that run the connections, and answer reads (GET, HEAD) themselves.
+  std::size_t io_threads = DefaultIoThreads();
   std::size_t workers = 4;
   std::size_t queue_capacity = 512;
   std::size_t max_body_bytes = 1 << 20;
@@ -27,8 +35,10 @@ struct ServerConfig {
 };
 
 // The RESTinio adapter: accepts connections on I/O threads, copies each request into an
-// http::Request, runs the Pipeline on the worker pool, writes the response, and logs one JSON
-// access-log line per request. Not copyable; Start, then RunUntilStopped, from one thread.
+// http::Request, runs the Pipeline, writes the response, and logs one JSON access-log line per
+// request. Reads (GET, HEAD) run on the I/O thread that parsed them: they are short, and two
+// thread hand-offs cost more than the request (issue #12). Writes, which may wait for the
+// database's write lock, go to the worker pool, whose bounded queue answers 503 when full. Not copyable; Start, then RunUntilStopped, from one thread.
 class HttpServer {
  public:
   HttpServer(ServerConfig config, const Pipeline& pipeline, HttpMetrics& metrics,

@@ -43,6 +43,7 @@ class SociTokenRepository final : public TokenRepository {
   Result<std::vector<Token>> List(const TokenFilter& filter) override;
   Result<bool> Revoke(TokenId id, Timestamp now) override;
   Status RecordUse(TokenId id, Timestamp now) override;
+  Result<std::int64_t> AuthenticationStamp() override;
 
  private:
   Database& database_;

@@ -13,6 +13,8 @@ constexpr const char* kTokenColumns =
 constexpr const char* kRevokeToken =
     "UPDATE tokens SET revoked_at = COALESCE(revoked_at, :now) WHERE id = :id";
 constexpr const char* kRecordUse = "UPDATE tokens SET last_used_at = :now WHERE id = :id";
+// Kept by triggers (migration 0008).
+constexpr const char* kAuthenticationStamp = "SELECT value FROM authentication_stamp WHERE id = 1";
 
 // The columns of kTokenColumns, in order.
 struct TokenRow {
@@ -149,6 +151,14 @@ Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
     session << kRecordUse, soci::use(at), soci::use(key);
+  });
+}
+
+Result<std::int64_t> SociTokenRepository::AuthenticationStamp() {
+  return database_.Run("read the authentication stamp", [&](soci::session& session) {
+    long long stamp = 0;
+    session << kAuthenticationStamp, soci::into(stamp);
+    return static_cast<std::int64_t>(stamp);
   });
 }
 

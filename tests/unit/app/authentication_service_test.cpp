@@ -115,6 +115,43 @@ TEST_F(AuthenticationServiceTest, LastUseIsRecordedAtMostOncePerMinute) {
   EXPECT_EQ(tokens_.uses_recorded(), 2);
 }
 
+TEST_F(AuthenticationServiceTest, AnUnchangedStampAnswersFromMemory) {
+  const auto issued = administration_.CreatePersonalToken(user_.id, {"", 1});
+  tokens_.SetStamp(7);
+  for (int i = 0; i < 3; ++i) {
+    const auto principal = authentication_.Authenticate({CredentialSource::kBearer, issued->secret});
+    ASSERT_TRUE(principal.ok());
+    EXPECT_EQ(principal->memberships.size(), 1u);
+  }
+  EXPECT_EQ(tokens_.lookups(), 1);
+  // Expiry is still exact from memory.
+  clock_.Advance(std::chrono::hours(24));
+  EXPECT_FALSE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+  EXPECT_EQ(tokens_.lookups(), 1);
+}
+
+TEST_F(AuthenticationServiceTest, ANewStampReadsTheTokenAgain) {
+  const auto issued = administration_.CreatePersonalToken(user_.id, {});
+  tokens_.SetStamp(7);
+  ASSERT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+  ASSERT_TRUE(tokens_.Revoke(issued->token.id, clock_.Now()).ok());
+  EXPECT_TRUE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok())
+      << "the same stamp: storage said nothing changed";
+  tokens_.SetStamp(8);
+  EXPECT_FALSE(authentication_.Authenticate({CredentialSource::kBearer, issued->secret}).ok());
+  EXPECT_EQ(tokens_.lookups(), 2);
+}
+
+TEST_F(AuthenticationServiceTest, UnknownTokensAreNeverRemembered) {
+  tokens_.SetStamp(7);
+  // Well-formed, but not the secret of any stored token.
+  std::string unknown = administration_.CreatePersonalToken(user_.id, {})->secret;
+  unknown.back() = unknown.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(authentication_.Authenticate({CredentialSource::kBearer, unknown}).ok());
+  EXPECT_FALSE(authentication_.Authenticate({CredentialSource::kBearer, unknown}).ok());
+  EXPECT_EQ(tokens_.lookups(), 2);
+}
+
 TEST_F(AuthenticationServiceTest, OnlyTheHashIsStored) {
   const auto issued = administration_.CreatePersonalToken(user_.id, {});
   const auto stored = tokens_.List({});
