@@ -1162,5 +1162,86 @@ TEST_F(TcpTrunkTelephonyTest, CallsToAgentsGoOverTcp) {
   EXPECT_EQ(RecordOf(Records(hotline), "outbound")["disposition"], "answered");
 }
 
+// TLS towards the trunk: sipp has no TLS here, so the exchange itself is tested against a
+// python3 TLS trunk in the SIP suite (sip_endpoint_tls_test.cpp) and, with digest and
+// registration, against Kamailio. Here: start-up refuses unusable files clearly, and a good
+// pair brings up a TLS listener that presents our certificate.
+class TlsStartupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+        " -keyout " + Path("key.pem") + " -out " + Path("cert.pem") +
+        " -subj /CN=hotline.example >/dev/null 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    std::ofstream(dir_.path() / "not-a-cert.pem") << "hello\n";
+  }
+  std::string Path(const std::string& name) const { return (dir_.path() / name).string(); }
+
+  TempDir dir_;
+  int runs_ = 0;
+};
+
+TEST_F(TlsStartupTest, UnusableTlsFilesExitWith2AndSayWhy) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{}, "--sip-trunk-transport tls needs --sip-tls-cert and --sip-tls-key"},
+      {{"--sip-tls-cert", Path("cert.pem")}, "needs --sip-tls-cert and --sip-tls-key"},
+      {{"--sip-tls-cert", Path("missing.pem"), "--sip-tls-key", Path("key.pem")},
+       "--sip-tls-cert: cannot read"},
+      {{"--sip-tls-cert", Path("not-a-cert.pem"), "--sip-tls-key", Path("key.pem")},
+       "holds no PEM certificate"},
+      {{"--sip-tls-cert", Path("cert.pem"), "--sip-tls-key", Path("cert.pem")},
+       "holds no unencrypted PEM private key"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {BinaryPath(), "serve", "--listen", "127.0.0.1:0",
+                                     "--database", "sqlite:" + Path("fr.db"), "--sip-listen",
+                                     "127.0.0.1:0", "--sip-trunk", "127.0.0.1:5999",
+                                     "--sip-trunk-transport", "tls"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    ChildProcess server(argv, dir_.path(), "serve" + std::to_string(++runs_));
+    EXPECT_EQ(server.Wait(), 2) << c.message << "\n" << server.Stderr();
+    EXPECT_NE(server.Stderr().find(c.message), std::string::npos) << server.Stderr();
+  }
+  std::string output;
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--listen", "127.0.0.1:0", "--sip-trunk",
+                        "127.0.0.1:5999", "--sip-tls-cert", Path("cert.pem"), "--sip-tls-key",
+                        Path("key.pem")},
+                       output),
+            2)
+      << "TLS files without the TLS transport are a mistake, not ignored";
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--listen", "127.0.0.1:0", "--sip-trunk",
+                        "127.0.0.1:5999", "--sip-trunk-transport", "sctp"},
+                       output),
+            2);
+}
+
+TEST_F(TlsStartupTest, AGoodPairBringsUpATlsListenerWithOurCertificate) {
+  ServerProcess server;
+  server.Start({"--sip-listen", "127.0.0.1:0", "--sip-trunk", "127.0.0.1:5999",
+                "--sip-trunk-transport", "tls", "--sip-tls-cert", Path("cert.pem"),
+                "--sip-tls-key", Path("key.pem")});
+  std::smatch match;
+  const std::string log = server.Stderr();
+  ASSERT_TRUE(std::regex_search(log, match, std::regex(R"(SIP over TLS on 127\.0\.0\.1:(\d+))")))
+      << log;
+  EXPECT_NE(log.find("calls to agents over tls"), std::string::npos) << log;
+  // python3's ssl completes a handshake and gets exactly our certificate.
+  const std::string script =
+      "import socket, ssl, sys\n"
+      "c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; "
+      "c.verify_mode = ssl.CERT_NONE\n"
+      "s = c.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), 5))\n"
+      "mine = ssl.PEM_cert_to_DER_cert(open(sys.argv[2]).read())\n"
+      "sys.exit(0 if s.getpeercert(binary_form=True) == mine else 1)\n";
+  std::string output;
+  EXPECT_EQ(RunProcess({FR_PYTHON, "-c", script, match[1].str(), Path("cert.pem")}, output), 0)
+      << output;
+}
+
 }  // namespace
 }  // namespace fr::testing

@@ -114,37 +114,49 @@ std::string ListenUrl(const SipConfig& config) {
   return "sip:" + UriHost(config.listen_host) + ":" + std::to_string(config.listen_port);
 }
 
-// SIP over TLS listens on the port after the plain one (5061 beside 5060); beside an ephemeral
-// port, on another ephemeral one, chosen here because nua reports only its first transport.
-Result<std::uint16_t> TlsPort(const SipConfig& config) {
-  if (config.listen_port != 0) {
-    if (config.listen_port == 65535) return Error::InvalidArgument("no port after 65535 for TLS");
-    const auto port = static_cast<std::uint16_t>(config.listen_port + 1);
-    if (!CanBind(config.listen_host, port)) {
-      return Error::Unavailable("SIP TLS port " + std::to_string(port) + " is in use");
+// A port of `host` that UDP and TCP (or TCP alone) can bind now; nullopt if none was found.
+std::optional<std::uint16_t> FreePort(const std::string& host, bool udp_too) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    addrinfo hints{};
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), "0", &hints, &found) != 0) return std::nullopt;
+    std::optional<std::uint16_t> port;
+    const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_storage bound{};
+    socklen_t length = sizeof bound;
+    if (fd >= 0 && bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) == 0) {
+      port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                               : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     }
-    return port;
+    if (fd >= 0) close(fd);
+    freeaddrinfo(found);
+    if (port && (!udp_too || CanBind(host, *port))) return port;
   }
-  addrinfo hints{};
-  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(config.listen_host.c_str(), "0", &hints, &found) != 0) {
-    return Error::Unavailable("cannot bind TLS on " + config.listen_host);
+  return std::nullopt;
+}
+
+// SIP over TLS listens on the port after the plain one (5061 beside 5060). With ephemeral
+// ports both are chosen here: nua reports only one transport's port, and with TLS that is the
+// sips: one. (A port could be taken between this check and nua's bind; nua then fails to
+// start, as with any port in use.)
+Result<std::pair<std::uint16_t, std::uint16_t>> SipAndTlsPorts(const SipConfig& config) {
+  std::optional<std::uint16_t> sip = config.listen_port;
+  if (*sip == 0) sip = FreePort(config.listen_host, true);
+  std::optional<std::uint16_t> tls;
+  if (config.listen_port == 0) {
+    tls = FreePort(config.listen_host, false);
+  } else if (config.listen_port < 65535 &&
+             CanBind(config.listen_host, static_cast<std::uint16_t>(config.listen_port + 1))) {
+    tls = static_cast<std::uint16_t>(config.listen_port + 1);
   }
-  std::optional<std::uint16_t> port;
-  const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_storage bound{};
-  socklen_t length = sizeof bound;
-  if (fd >= 0 && bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) == 0) {
-    port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                             : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  if (!sip || !tls || *tls == *sip) {
+    return Error::Unavailable("no port for SIP over TLS beside " + config.listen_host + ":" +
+                              std::to_string(config.listen_port));
   }
-  if (fd >= 0) close(fd);
-  freeaddrinfo(found);
-  if (!port) return Error::Unavailable("cannot bind TLS on " + config.listen_host);
-  return *port;
+  return std::make_pair(*sip, *tls);
 }
 
 }  // namespace
@@ -186,9 +198,10 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
         SofiaTlsDirectory::Create(config_.trunk.tls_certificate_file, config_.trunk.tls_private_key_file,
                                   config_.trunk.tls_ca_file));
     tls_directory.emplace(std::move(directory));
-    FR_ASSIGN_OR_RETURN(const std::uint16_t tls_port, TlsPort(config_));
-    sips_url = "sips:" + UriHost(config_.listen_host) + ":" + std::to_string(tls_port);
-    spdlog::info("sip: SIP over TLS on {}:{}", UriHost(config_.listen_host), tls_port);
+    FR_ASSIGN_OR_RETURN(const auto ports, SipAndTlsPorts(config_));
+    config_.listen_port = ports.first;
+    sips_url = "sips:" + UriHost(config_.listen_host) + ":" + std::to_string(ports.second);
+    spdlog::info("sip: SIP over TLS on {}:{}", UriHost(config_.listen_host), ports.second);
   }
   const std::string tls_path = tls ? tls_directory->path().string() : std::string();
   const std::string url = ListenUrl(config_);
@@ -226,6 +239,7 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
     return Error::Internal("su_root_register failed");
   }
   wake_registered_ = true;
+  if (tls) return config_.listen_port;  // chosen above: nua's Contact would name the TLS port
   // With port 0 only the transport knows the port: ask nua for its Contact.
   nua_get_params(nua_, TAG_ANY(), TAG_END());
   const auto deadline = std::chrono::steady_clock::now() + kOpenTimeout;
