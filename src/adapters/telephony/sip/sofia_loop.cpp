@@ -193,10 +193,10 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
   std::optional<SofiaTlsDirectory> tls_directory;
   std::string sips_url;
   if (tls) {
-    FR_ASSIGN_OR_RETURN(
-        SofiaTlsDirectory directory,
-        SofiaTlsDirectory::Create(config_.trunk.tls_certificate_file, config_.trunk.tls_private_key_file,
-                                  config_.trunk.tls_ca_file));
+    const TrunkOptions& files = config_.trunk;
+    FR_ASSIGN_OR_RETURN(SofiaTlsDirectory directory,
+                        SofiaTlsDirectory::Create(files.tls_certificate_file,
+                                                  files.tls_private_key_file, files.tls_ca_file));
     tls_directory.emplace(std::move(directory));
     FR_ASSIGN_OR_RETURN(const auto ports, SipAndTlsPorts(config_));
     config_.listen_port = ports.first;
