@@ -138,13 +138,21 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     if (!sip_port.ok()) {
       spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
                        sip_port.error().detail);
-      return 1;
+      // Unusable TLS files are an invalid option like any other.
+      return sip_port.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     sip_address = HostPort(engine_config.sip_listen_host, *sip_port);
     spdlog::info("telephony: SIP on {}, trunk {}", *sip_address,
                  engine_config.trunk_host.empty()
                      ? std::string("none (agents cannot be called)")
                      : HostPort(engine_config.trunk_host, engine_config.trunk_port));
+    if (!engine_config.trunk_host.empty()) {
+      const sip::TrunkOptions& trunk = engine_config.trunk_options;
+      spdlog::info("telephony: calls to agents over {}, {}", options.telephony.sip_trunk_transport,
+                   trunk.credentials ? "answering the trunk's challenges as '" +
+                                           trunk.credentials->username + "'"
+                                     : std::string("without credentials"));
+    }
   }
   http::HttpMetrics metrics;
   metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });

@@ -1,9 +1,40 @@
 #include "main/telephony_options.hpp"
 
+#include <cstdlib>
+
 #include "adapters/telephony/engine/address_allow_list.hpp"
 #include "common/text.hpp"
 
 namespace fr {
+namespace {
+
+void AddTrunkOptions(CLI::App& command, TelephonyOptions& options) {
+  command.add_option("--sip-trunk-transport", options.sip_trunk_transport,
+                     "How calls to agents reach the trunk: udp, tcp or tls")
+      ->envname("FR_SIP_TRUNK_TRANSPORT")
+      ->capture_default_str();
+  command.add_option("--sip-trunk-username", options.sip_trunk_username,
+                     "Our account at the trunk, for its digest challenges")
+      ->envname("FR_SIP_TRUNK_USERNAME");
+  command.add_option("--sip-trunk-password-file", options.sip_trunk_password_file,
+                     "File holding the trunk account's password (or set FR_SIP_TRUNK_PASSWORD)")
+      ->envname("FR_SIP_TRUNK_PASSWORD_FILE");
+  command.add_option("--sip-trunk-realm", options.sip_trunk_realm,
+                     "Answer only challenges of this realm (default: the trunk's)")
+      ->envname("FR_SIP_TRUNK_REALM");
+  command.add_option("--sip-trunk-from-user", options.sip_trunk_from_user,
+                     "From user of calls to agents (the hotline number then goes in "
+                     "P-Asserted-Identity)")
+      ->envname("FR_SIP_TRUNK_FROM_USER");
+  command.add_option("--sip-tls-cert", options.sip_tls_cert,
+                     "PEM certificate for SIP over TLS (with --sip-trunk-transport tls)")
+      ->envname("FR_SIP_TLS_CERT");
+  command.add_option("--sip-tls-key", options.sip_tls_key,
+                     "PEM private key of --sip-tls-cert")
+      ->envname("FR_SIP_TLS_KEY");
+}
+
+}  // namespace
 
 Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -52,6 +83,11 @@ Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) 
     config.trunk_host = trunk->first;
     config.trunk_port = trunk->second;
   }
+  FR_ASSIGN_OR_RETURN(config.trunk_options,
+                      TrunkOptionsOf(options, std::getenv("FR_SIP_TRUNK_PASSWORD")));
+  if (config.trunk_options.credentials && config.trunk_host.empty()) {
+    return Error::InvalidArgument("--sip-trunk-username needs --sip-trunk: whose account is it?");
+  }
   config.trunk_allow = options.sip_trunk_allow;
   if (const auto allow = telephony::AddressAllowList::Parse(config.trunk_allow); !allow.ok()) {
     return Error::InvalidArgument("--sip-trunk-allow: " + allow.error().detail);
@@ -94,6 +130,7 @@ void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {
                      "CIDR blocks allowed to send calls in (default: the trunk and loopback)")
       ->envname("FR_SIP_TRUNK_ALLOW")
       ->delimiter(',');
+  AddTrunkOptions(command, options);
   command.add_option("--ring-timeout", options.ring_timeout,
                      "How long agents' phones ring before the caller is told nobody answered")
       ->envname("FR_RING_TIMEOUT")

@@ -24,14 +24,28 @@ struct TelephonyOptions {
   std::string max_call_duration = "4h";
   std::string rtp_ports = "20000-29999";
   std::string tts_voice = "en";
+  // The trunk as a carrier needs it (README "Connecting a carrier").
+  std::string sip_trunk_transport = "udp";
+  std::string sip_trunk_username;
+  std::string sip_trunk_password_file;  // the password itself only from a file or the environment
+  std::string sip_trunk_realm;
+  std::string sip_trunk_from_user;
+  std::string sip_tls_cert;
+  std::string sip_tls_key;
 
   bool enabled() const { return sip_listen != "off"; }
 };
 
 void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options);
 
-// The engine's configuration. Errors: kInvalidArgument naming the option.
+// The engine's configuration; the trunk's password comes from --sip-trunk-password-file or else
+// the environment variable FR_SIP_TRUNK_PASSWORD. Errors: kInvalidArgument naming the option.
 Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options);
+
+// The trunk options alone (trunk_options.cpp); `password_from_environment` is the value of
+// FR_SIP_TRUNK_PASSWORD or null. Errors: kInvalidArgument naming the option; never the password.
+Result<sip::TrunkOptions> TrunkOptionsOf(const TelephonyOptions& options,
+                                         const char* password_from_environment);
 
 // "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
 Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen);

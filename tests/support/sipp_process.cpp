@@ -38,6 +38,17 @@ bool UdpPortTaken(std::uint16_t port) {
   return taken;
 }
 
+// True while someone listens on the TCP port (our bind fails).
+bool TcpPortTaken(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr = Loopback(port);
+  const bool taken = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
+  close(fd);
+  return taken;
+}
+
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -113,7 +124,11 @@ SippProcess::SippProcess(const std::filesystem::path& scenario,
   if (rc != 0) throw std::runtime_error("cannot start sipp");
   // The scenario must be listening before the endpoint sends to it (an ICMP unreachable would
   // fail the INVITE at once): wait until sipp holds its port, at most 10 s.
-  for (int i = 0; i < 200 && !UdpPortTaken(port_); ++i) {
+  bool tcp = false;
+  for (std::size_t i = 0; i + 1 < extra_args.size(); ++i) {
+    tcp |= extra_args[i] == "-t" && extra_args[i + 1] == "t1";
+  }
+  for (int i = 0; i < 200 && !(tcp ? TcpPortTaken(port_) : UdpPortTaken(port_)); ++i) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -176,6 +191,36 @@ std::vector<std::string> SippProcess::ReceivedInviteFroms() const {
     if (in_invite && line.rfind("From:", 0) == 0) froms.push_back(line);
   }
   return froms;
+}
+
+std::vector<std::string> SippProcess::ReceivedInvites() const {
+  std::istringstream log(ReadFile(dir_ / "messages.log"));
+  std::vector<std::string> invites;
+  std::string line;
+  bool in_received = false, first_line = false;
+  while (std::getline(log, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find("message received") != std::string::npos) {
+      in_received = first_line = true;
+      continue;
+    }
+    if (line.find("message sent") != std::string::npos) {
+      in_received = false;
+      continue;
+    }
+    if (!in_received) continue;
+    if (first_line && !line.empty()) {
+      first_line = false;
+      if (line.rfind("INVITE ", 0) != 0) {
+        in_received = false;
+        continue;
+      }
+      invites.push_back(line);
+      continue;
+    }
+    if (!first_line) invites.back() += "\r\n" + line;
+  }
+  return invites;
 }
 
 std::string SippProcess::Logs() const {

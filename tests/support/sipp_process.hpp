@@ -21,7 +21,7 @@ class SippProcess {
  public:
   // Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1 …` plus extra_args, its output and
   // logs in a fresh temporary directory, on `port` (0: a free one). Returns once sipp has bound
-  // its port.
+  // its port (the TCP port with "-t t1" among extra_args, else the UDP port).
   SippProcess(const std::filesystem::path& scenario, const std::vector<std::string>& extra_args,
               std::uint16_t port = 0);
   ~SippProcess();  // kills sipp if it still runs
@@ -35,6 +35,8 @@ class SippProcess {
   std::string Logs() const;
   // The `From:` header line of every INVITE sipp received, in order ("From: \"…\" <sip:…>;tag=…").
   std::vector<std::string> ReceivedInviteFroms() const;
+  // Every INVITE sipp received, whole (lines joined with "\r\n"), in order.
+  std::vector<std::string> ReceivedInvites() const;
 
  private:
   std::uint16_t port_ = 0;

@@ -27,6 +27,7 @@ sip::SipConfig SipConfigOf(const EngineConfig& config,
   sip.listen_port = config.sip_listen_port;
   sip.trunk_host = config.trunk_host;
   sip.trunk_port = config.trunk_port;
+  sip.trunk = config.trunk_options;
   return sip;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/telephony/media/media_types.hpp"
+#include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "app/call_routing_service.hpp"
 #include "app/speech_synthesizer.hpp"
 #include "common/clock.hpp"
@@ -22,6 +23,7 @@ struct EngineConfig {
   std::uint16_t sip_listen_port = 5060;  // 0: any free port (Start reports it)
   std::string trunk_host;                // where calls to agents' phones go; empty: nowhere
   std::uint16_t trunk_port = 5060;
+  sip::TrunkOptions trunk_options;  // transport, account, From user, TLS files
   // Sources allowed to send calls in (CIDR blocks); empty: the trunk's address and loopback.
   std::vector<std::string> trunk_allow;
   std::chrono::milliseconds ring_timeout{30000};

@@ -3,12 +3,40 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
 #include "common/result.hpp"
 
 namespace fr::sip {
+
+// How INVITEs reach the trunk.
+enum class TrunkTransport { kUdp, kTcp, kTls };
+
+// Our account at the trunk: the digest challenges (401/407) of the trunk's own address are
+// answered with it (decision 0021).
+struct TrunkCredentials {
+  std::string username;
+  std::string password;  // never logged
+  std::string realm;     // empty: the realm the trunk names; else only challenges of this realm
+};
+
+// How calls to agents reach the trunk, beyond its address.
+struct TrunkOptions {
+  // kTcp and kTls add ";transport=…" to the Request-URI of calls to agents. kTls also listens
+  // for SIP over TLS on listen_port + 1 (an ephemeral port when listen_port is 0), presenting
+  // the certificate below, and verifies the trunk's certificate against tls_ca_file and the
+  // trunk's host name (decision 0022).
+  TrunkTransport transport = TrunkTransport::kUdp;
+  std::optional<TrunkCredentials> credentials;
+  // The From user of calls to agents; empty: the hotline number. When set (a carrier that wants
+  // its account in From), the hotline number goes into P-Asserted-Identity.
+  std::string from_user;
+  std::string tls_certificate_file;  // PEM; required with kTls, like the key
+  std::string tls_private_key_file;  // PEM, unencrypted
+  std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // the system's CA store
+};
 
 // Where the endpoint listens and where it sends outbound calls.
 struct SipConfig {
@@ -22,6 +50,7 @@ struct SipConfig {
   // learn what we are: OPTIONS from anywhere else get 403, like an INVITE. Called on the SIP
   // thread; empty: every source may.
   std::function<bool(std::string_view source_ip)> answers_options_from;
+  TrunkOptions trunk;
 };
 
 // Our handle for one SIP dialog (one leg of a call), inbound or outbound. Never reused within
@@ -134,9 +163,11 @@ class SipEndpoint {
   SipEndpoint(const SipEndpoint&) = delete;
   SipEndpoint& operator=(const SipEndpoint&) = delete;
 
-  // Binds UDP and TCP on listen_host:listen_port and starts the SIP thread; returns the bound
-  // port. Errors: kUnavailable when the address cannot be bound (port in use, host not local),
-  // kFailedPrecondition when called twice. Call from one owner thread, like Stop().
+  // Binds UDP and TCP on listen_host:listen_port (and TLS, see SipConfig) and starts the SIP
+  // thread; returns the bound port. Errors: kUnavailable when the address cannot be bound (port
+  // in use, host not local) or, with credentials, the trunk's host does not resolve;
+  // kInvalidArgument for TLS files that cannot be read or do not match; kFailedPrecondition
+  // when called twice. Call from one owner thread, like Stop().
   [[nodiscard]] Result<std::uint16_t> Start();
 
   // Hangs up every leg still up (BYE, CANCEL or 480), waits for those transactions (about 5 s
@@ -154,7 +185,11 @@ class SipEndpoint {
   void Reject(LegId inbound, int status, std::string reason);
 
   // Sends INVITE sip:<to_user>@<trunk> with From "<from_display>" <sip:<from_user>@<from_host>>
-  // and local_sdp as the offer. Returns the new leg at once; the outcome comes as events.
+  // (or the configured trunk.from_user in From and from_user in P-Asserted-Identity) and
+  // local_sdp as the offer. Returns the new leg at once; the outcome comes as events. A 401 or
+  // 407 from the trunk is answered once with the configured credentials (the INVITE is sent
+  // again, same Call-ID, next CSeq); a challenge that is not answered ends the leg with kRejected,
+  // the challenge's status and the reason in words (wrong credentials, foreign source or realm).
   // Errors: kInvalidArgument for a user part with characters outside [A-Za-z0-9+-._!~*'()&=$,]
   // or an empty SDP; kFailedPrecondition before Start(), after Stop() or without a trunk_host.
   [[nodiscard]] Result<LegId> Dial(const OutgoingCall& call);

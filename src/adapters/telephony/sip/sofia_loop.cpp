@@ -1,6 +1,7 @@
 #include "adapters/telephony/sip/sofia_loop.hpp"
 
 #include <netdb.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 
 #include "adapters/telephony/sip/sip_invite_info.hpp"
 #include "adapters/telephony/sip/sip_text.hpp"
+#include "adapters/telephony/sip/tls_files.hpp"
 
 namespace fr::sip {
 namespace {
@@ -113,6 +115,51 @@ std::string ListenUrl(const SipConfig& config) {
   return "sip:" + UriHost(config.listen_host) + ":" + std::to_string(config.listen_port);
 }
 
+// A port of `host` that UDP and TCP (or TCP alone) can bind now; nullopt if none was found.
+std::optional<std::uint16_t> FreePort(const std::string& host, bool udp_too) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    addrinfo hints{};
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), "0", &hints, &found) != 0) return std::nullopt;
+    std::optional<std::uint16_t> port;
+    const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_storage bound{};
+    socklen_t length = sizeof bound;
+    if (fd >= 0 && bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) == 0) {
+      port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                               : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    }
+    if (fd >= 0) close(fd);
+    freeaddrinfo(found);
+    if (port && (!udp_too || CanBind(host, *port))) return port;
+  }
+  return std::nullopt;
+}
+
+// SIP over TLS listens on the port after the plain one (5061 beside 5060). With ephemeral
+// ports both are chosen here: nua reports only one transport's port, and with TLS that is the
+// sips: one. (A port could be taken between this check and nua's bind; nua then fails to
+// start, as with any port in use.)
+Result<std::pair<std::uint16_t, std::uint16_t>> SipAndTlsPorts(const SipConfig& config) {
+  std::optional<std::uint16_t> sip = config.listen_port;
+  if (*sip == 0) sip = FreePort(config.listen_host, true);
+  std::optional<std::uint16_t> tls;
+  if (config.listen_port == 0) {
+    tls = FreePort(config.listen_host, false);
+  } else if (config.listen_port < 65535 &&
+             CanBind(config.listen_host, static_cast<std::uint16_t>(config.listen_port + 1))) {
+    tls = static_cast<std::uint16_t>(config.listen_port + 1);
+  }
+  if (!sip || !tls || *tls == *sip) {
+    return Error::Unavailable("no port for SIP over TLS beside " + config.listen_host + ":" +
+                              std::to_string(config.listen_port));
+  }
+  return std::make_pair(*sip, *tls);
+}
+
 }  // namespace
 
 SofiaLoop::SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id)
@@ -136,13 +183,35 @@ SofiaLoop::~SofiaLoop() {
 
 Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake) {
   InitSofiaOnce();
+  FR_RETURN_IF_ERROR(ResolveTrunkAccount());
   root_ = su_root_create(this);
   if (root_ == nullptr) return Error::Internal("su_root_create failed");
   if (config_.listen_port != 0 && !CanBind(config_.listen_host, config_.listen_port)) {
     return Error::Unavailable("SIP port " + std::to_string(config_.listen_port) + " is in use");
   }
+  const bool tls = config_.trunk.transport == TrunkTransport::kTls;
+  // Lives until nua has read it (nua_create binds every transport before it returns).
+  std::optional<SofiaTlsDirectory> tls_directory;
+  std::string sips_url;
+  if (tls) {
+    const TrunkOptions& files = config_.trunk;
+    FR_ASSIGN_OR_RETURN(SofiaTlsDirectory directory,
+                        SofiaTlsDirectory::Create(files.tls_certificate_file,
+                                                  files.tls_private_key_file, files.tls_ca_file));
+    tls_directory.emplace(std::move(directory));
+    FR_ASSIGN_OR_RETURN(const auto ports, SipAndTlsPorts(config_));
+    config_.listen_port = ports.first;
+    sips_url = "sips:" + UriHost(config_.listen_host) + ":" + std::to_string(ports.second);
+    spdlog::info("sip: SIP over TLS on {}:{}", UriHost(config_.listen_host), ports.second);
+  }
+  const std::string tls_path = tls ? tls_directory->path().string() : std::string();
   const std::string url = ListenUrl(config_);
   nua_ = nua_create(root_, OnNuaEvent, this, NUTAG_URL(url.c_str()),
+                    // TLS (decision 0022): our certificate for both directions; the trunk's
+                    // checked against the CA store and against its host name.
+                    TAG_IF(tls, NUTAG_SIPS_URL(sips_url.c_str())),
+                    TAG_IF(tls, TPTAG_CERTIFICATE(tls_path.c_str())),
+                    TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_SUBJECTS_OUT)),
                     // No sofia SDP engine: the owner passes SDP text in and out.
                     NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0),
                     // Refresh session timers with UPDATE where the peer allows it: a re-INVITE
@@ -171,6 +240,7 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
     return Error::Internal("su_root_register failed");
   }
   wake_registered_ = true;
+  if (tls) return config_.listen_port;  // chosen above: nua's Contact would name the TLS port
   // With port 0 only the transport knows the port: ask nua for its Contact.
   nua_get_params(nua_, TAG_ANY(), TAG_END());
   const auto deadline = std::chrono::steady_clock::now() + kOpenTimeout;
@@ -311,6 +381,10 @@ void SofiaLoop::OnInviteResponse(int status, const char* phrase, Leg& leg, const
     emit_(LegAnswered{leg.id, RemoteSdp(sip)});
     return;
   }
+  if ((status == 401 || status == 407) && IsFromPeer(sip) &&
+      RetryWithCredentials(leg, status, sip)) {
+    return;  // the same leg goes on with a new INVITE
+  }
   const EndCause cause =
       IsFromPeer(sip) || status == 408 ? CauseOfFinalStatus(status) : EndCause::kError;
   SetCause(leg, cause, status, phrase);
@@ -330,9 +404,12 @@ void SofiaLoop::OnTerminated(int status, const char* phrase, nua_handle_t* nh, L
     }
     legs_.erase(leg->id);  // frees *leg
   }
-  // Only now may the handle go (spike pitfall): nua drops its queued events with it.
-  nua_handle_bind(nh, nullptr);
-  nua_handle_destroy(nh);
+  // Only now may the handle go (spike pitfall): nua drops its queued events with it. A leg
+  // whose challenged handle went has none when no new INVITE could be sent.
+  if (nh != nullptr) {
+    nua_handle_bind(nh, nullptr);
+    nua_handle_destroy(nh);
+  }
   if (shutting_down_ && legs_.empty()) StartNuaShutdown();
 }
 
@@ -392,36 +469,6 @@ void SofiaLoop::Reject(LegId id, int status, std::string reason) {
   leg->final_sent = true;
   SetCause(*leg, EndCause::kRejected, status, leg->response_phrase);
   nua_respond(leg->nh, status, leg->response_phrase.c_str(), TAG_END());
-}
-
-void SofiaLoop::Dial(LegId id, const OutgoingCall& call) {
-  auto owned = std::make_unique<Leg>();
-  Leg& leg = *owned;
-  leg.id = id;
-  leg.reported = true;
-  leg.local_sdp = call.local_sdp;
-  if (shutting_down_) {
-    SetCause(leg, EndCause::kStopped, 0, "endpoint stopping");
-    Finish(leg);
-    return;
-  }
-  std::string from_host = config_.from_host;
-  if (from_host.empty()) from_host = config_.listen_host;
-  if (from_host == "0.0.0.0" || from_host == "::") from_host = config_.trunk_host;
-  const std::string trunk = UriHost(config_.trunk_host) + ":" + std::to_string(config_.trunk_port);
-  const std::string to = "<sip:" + call.to_user + "@" + trunk + ">";
-  const std::string from = QuoteDisplayName(call.from_display) + " <sip:" + call.from_user + "@" +
-                           UriHost(from_host) + ">";
-  leg.nh =
-      nua_handle(nua_, &leg, SIPTAG_TO_STR(to.c_str()), SIPTAG_FROM_STR(from.c_str()), TAG_END());
-  if (leg.nh == nullptr) {
-    SetCause(leg, EndCause::kError, 0, "cannot create a nua handle");
-    Finish(leg);
-    return;
-  }
-  legs_.emplace(id, std::move(owned));
-  nua_invite(leg.nh, SIPTAG_CONTENT_TYPE_STR(kSdpType), SIPTAG_PAYLOAD_STR(leg.local_sdp.c_str()),
-             TAG_END());
 }
 
 void SofiaLoop::Hangup(LegId id) {

@@ -6,9 +6,11 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "adapters/telephony/sip/sofia_headers.hpp"
+#include "adapters/telephony/sip/trunk_challenge.hpp"
 
 namespace fr::sip {
 
@@ -27,6 +29,11 @@ struct Leg {
   std::string end_reason;
   std::string local_sdp;        // what we sent, repeated in answers to re-INVITEs
   std::string response_phrase;  // of our final error response; nua reads it later (no copy)
+  // Outbound: what Dial() asked for, its Request-URI, and the credentials answered so far; an
+  // INVITE answering a challenge is sent again from these, on a new handle.
+  std::optional<OutgoingCall> call;
+  std::string request_uri;
+  ChallengeState auth;
 };
 
 // The sofia side of SipEndpoint: owns the su_root and the nua stack and maps nua events to
@@ -69,6 +76,15 @@ class SofiaLoop {
   // 200 (with what we support), or 403 for a source the owner does not answer; frees `nh`.
   void AnswerOptions(nua_handle_t* nh);
   void OnInviteResponse(int status, const char* phrase, Leg& leg, const sip_t* sip);
+  // Outbound INVITEs (sofia_outbound.cpp). SendInvite creates the leg's handle and sends its
+  // INVITE; `challenged` is the 401/407 it answers (its Call-ID, From tag and CSeq go on), or
+  // null for the first. False when nua gave no handle.
+  bool SendInvite(Leg& leg, const sip_t* challenged);
+  // Answers a 401/407 by sending the INVITE again with credentials; false (and the leg's cause
+  // set, saying why) when the challenge is not answered.
+  bool RetryWithCredentials(Leg& leg, int status, const sip_t* sip);
+  // Resolves the trunk's addresses for the challenge check; kUnavailable if it does not resolve.
+  Status ResolveTrunkAccount();
   void OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg);
   void HangupLeg(Leg& leg, EndCause cause);
   void Finish(Leg& leg);
@@ -77,6 +93,8 @@ class SofiaLoop {
   static void SetCause(Leg& leg, EndCause cause, int status, std::string reason);
 
   SipConfig config_;
+  // config_.trunk.credentials with the trunk's addresses, once Open() resolved them.
+  std::optional<TrunkAccount> account_;
   Emit emit_;
   NewLegId new_leg_id_;
   su_root_t* root_ = nullptr;
