@@ -5,7 +5,8 @@
 //   BEGIN IMMEDIATE; UPDATE hotlines SET name = ?, version = version + 1, updated_at = ?
 //   WHERE id = ?; COMMIT
 // It writes the row's current name back, so the hotline reads the same afterwards (only its
-// version and updated_at move, as after a PUT). Run it while no server has the database open.
+// version and updated_at move, as after a PUT). The benchmark runs it in turns with PUTs while
+// our server has the database open but gets no requests.
 //
 // This is the one place outside src/adapters/storage that writes SQL against our schema: it
 // must be the bare SQLite floor, without our storage layer, to tell what that layer costs.
