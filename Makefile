@@ -11,7 +11,7 @@ SIP_LISTEN ?= 127.0.0.1:5060
 SIP_TRUNK ?= 127.0.0.1:5070
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: setup build build-debug run test test-tsan bench clean format
+.PHONY: setup build build-debug run test test-tsan bench bench-build bench-http clean format
 
 setup:
 	@scripts/setup
@@ -45,12 +45,20 @@ test-tsan: setup
 	done
 
 # Benchmarks, optimised like a release; each prints its measurements and ratios.
-bench: setup
-	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_BUILD_BENCH=ON -DFR_WERROR=$(WERROR) >/dev/null
-	@cmake --build $(BENCH_DIR) -j $(JOBS)
+bench: bench-build
 	$(BENCH_DIR)/bench/fr_bench_call_events
 	$(BENCH_DIR)/bench/fr_bench_tts
 	bench/sip/run $(BENCH_DIR)/src/main/first-responder
+	bench/http/run $(BENCH_DIR)/src/main/first-responder
+
+bench-build:
+	@scripts/setup --bench
+	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DFR_BUILD_TESTS=OFF -DFR_BUILD_BENCH=ON -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BENCH_DIR) -j $(JOBS)
+
+# Only the HTTP API against its peers (bench/http/README.md); BENCH_QUICK=1 for a short run.
+bench-http: bench-build
+	bench/http/run $(BENCH_DIR)/src/main/first-responder
 
 clean:
 	rm -rf build
