@@ -36,12 +36,21 @@ class HttpMetrics {
     std::uint64_t count = 0;
     double sum = 0;
   };
+  using RequestKey = std::tuple<std::string, std::string, int>;  // method, route, status
+  // Requests count into the shard of their thread, so that threads never queue on one lock;
+  // rendering adds the shards up. Keys are looked up without copying (std::less<>).
+  struct Shard {
+    std::mutex mu;
+    std::map<RequestKey, std::uint64_t, std::less<>> requests;  // Guarded by mu.
+    std::map<std::string, Histogram, std::less<>> durations;    // Guarded by mu.
+  };
+  static constexpr std::size_t kShards = 8;
+  Shard& ShardOfThisThread();
 
   std::atomic<std::int64_t> in_flight_{0};
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> durations_;
-  std::vector<std::function<std::string()>> sources_;
+  mutable std::array<Shard, kShards> shards_;
+  mutable std::mutex sources_mutex_;
+  std::vector<std::function<std::string()>> sources_;  // Guarded by sources_mutex_.
 };
 
 }  // namespace fr::http

@@ -6,12 +6,13 @@
 namespace fr::http {
 namespace {
 
-constexpr std::size_t kSweepAbove = 10'000;  // buckets kept before full ones are swept
+constexpr std::size_t kSweepAbove = 1'000;  // buckets a shard keeps before full ones are swept
 
 }  // namespace
 
-RateLimiter::Bucket& RateLimiter::Refilled(const std::string& key, Clock::time_point now) {
-  const auto [found, inserted] = buckets_.try_emplace(key, Bucket{burst_, now});
+RateLimiter::Bucket& RateLimiter::Refilled(Shard& shard, const std::string& key,
+                                           Clock::time_point now) {
+  const auto [found, inserted] = shard.buckets.try_emplace(key, Bucket{burst_, now});
   Bucket& bucket = found->second;
   if (!inserted) {
     const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
@@ -28,18 +29,21 @@ std::chrono::seconds RateLimiter::WaitFor(const Bucket& bucket) const {
 
 std::optional<std::chrono::seconds> RateLimiter::Acquire(const std::string& key,
                                                          Clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  ForgetFullBuckets(now);
-  Bucket& bucket = Refilled(key, now);
+  Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
+  std::lock_guard lock(shard.mu);
+  ForgetFullBuckets(shard, now);
+  Bucket& bucket = Refilled(shard, key, now);
   if (bucket.tokens < 1.0) return WaitFor(bucket);
   bucket.tokens -= 1.0;
   return std::nullopt;
 }
 
-void RateLimiter::ForgetFullBuckets(Clock::time_point now) {
-  if (buckets_.size() < kSweepAbove || now - last_sweep_ < std::chrono::seconds(1)) return;
-  last_sweep_ = now;
-  std::erase_if(buckets_, [&](const auto& entry) {
+void RateLimiter::ForgetFullBuckets(Shard& shard, Clock::time_point now) {
+  if (shard.buckets.size() < kSweepAbove || now - shard.last_sweep < std::chrono::seconds(1)) {
+    return;
+  }
+  shard.last_sweep = now;
+  std::erase_if(shard.buckets, [&](const auto& entry) {
     const double elapsed = std::chrono::duration<double>(now - entry.second.updated).count();
     return entry.second.tokens + elapsed * per_second_ >= burst_;
   });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -10,8 +11,9 @@
 namespace fr::http {
 
 // Token buckets by key: each key may spend `burst` requests at once and regains `per_second`
-// of them every second. Thread-safe. Buckets that are full again are forgotten, so memory is
-// bounded by the keys active in the last burst/per_second seconds.
+// of them every second. Thread-safe: keys are spread over shards with a lock each, so requests
+// of different tokens rarely wait for each other. Buckets that are full again are forgotten, so
+// memory is bounded by the keys active in the last burst/per_second seconds.
 class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
@@ -27,16 +29,22 @@ class RateLimiter {
     double tokens = 0;
     Clock::time_point updated;
   };
-  // `key`'s bucket refilled up to `now`. Requires mutex_.
-  Bucket& Refilled(const std::string& key, Clock::time_point now);
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Bucket> buckets;  // Guarded by mu.
+    Clock::time_point last_sweep;                      // Guarded by mu.
+  };
+  static constexpr std::size_t kShards = 16;
+
+  // `key`'s bucket refilled up to `now`. Requires shard.mu.
+  Bucket& Refilled(Shard& shard, const std::string& key, Clock::time_point now);
   std::chrono::seconds WaitFor(const Bucket& bucket) const;
-  void ForgetFullBuckets(Clock::time_point now);
+  // Requires shard.mu.
+  void ForgetFullBuckets(Shard& shard, Clock::time_point now);
 
   const double per_second_;
   const double burst_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Bucket> buckets_;
-  Clock::time_point last_sweep_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace fr::http

@@ -105,7 +105,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
       std::string mode;
       first << "PRAGMA journal_mode = WAL", soci::into(mode);
     }
-    for (std::size_t i = 0; i < pool_size; ++i) OpenSqliteSession(database->pool_->at(i), path);
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      OpenSqliteSession(database->pool_->at(i), path);
+      database->prepared_.emplace(&database->pool_->at(i), std::make_unique<Statements>());
+    }
   } catch (const std::exception& error) {
     spdlog::error("storage: cannot open {}: {}", path, error.what());
     return Error::Unavailable("Cannot open the database at '" + path + "': " + error.what());
@@ -119,6 +122,33 @@ Status Database::Ping() {
     int one = 0;
     session << "SELECT 1", soci::into(one);
   });
+}
+
+soci::statement& Database::Prepared(soci::session& session, const std::string& sql) {
+  Statements& statements = *prepared_.at(&session);
+  auto found = statements.find(sql);
+  if (found == statements.end()) {
+    auto statement = std::make_unique<soci::statement>(session);
+    statement->alloc();
+    statement->prepare(sql);
+    found = statements.emplace(sql, std::move(statement)).first;
+  }
+  return *found->second;
+}
+
+PreparedStatement::~PreparedStatement() {
+  try {
+    statement_.bind_clean_up();
+    // A one-row query leaves SQLite's statement open, and with it a read transaction that
+    // would pin this connection to an old snapshot.
+    if (sqlite_) {
+      // The backend's own reset() is not exported by Debian's libsoci-sqlite3.
+      auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement_.get_backend());
+      if (backend != nullptr && backend->stmt_ != nullptr) sqlite3_reset(backend->stmt_);
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("storage: could not release a prepared statement: {}", error.what());
+  }
 }
 
 WriteTransaction::WriteTransaction(soci::session& session, Dialect dialect) : session_(session) {

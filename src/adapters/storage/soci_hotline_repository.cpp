@@ -97,38 +97,41 @@ struct HotlineRow {
   }
 };
 
-std::vector<UserId> SelectAgents(soci::session& session, HotlineId hotline) {
+std::vector<UserId> SelectAgents(Database& database, soci::session& session, HotlineId hotline) {
   long long key = hotline.value;
   long long user = 0;
   std::vector<UserId> agents;
-  soci::statement statement =
-      (session.prepare << kSelectAgents, soci::use(key), soci::into(user));
-  if (statement.execute(true)) {
+  PreparedStatement statement(database, session, kSelectAgents);
+  statement->exchange(soci::use(key));
+  statement->exchange(soci::into(user));
+  statement->define_and_bind();
+  if (statement->execute(true)) {
     do {
       agents.push_back(UserId(user));
-    } while (statement.fetch());
+    } while (statement->fetch());
   }
   return agents;
 }
 
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
+// `where` is one of this file's constant clauses, so the statements kept prepared are few.
 template <typename Key = long long>
-std::vector<Hotline> SelectHotlines(soci::session& session, const std::string& where,
-                                    std::vector<Key> keys) {
-  soci::statement statement(session);
-  statement.alloc();
-  statement.prepare(std::string(kHotlineColumns) + where);
-  for (auto& key : keys) statement.exchange(soci::use(key));
-  HotlineRow row;
-  row.Bind(statement);
-  statement.define_and_bind();
+std::vector<Hotline> SelectHotlines(Database& database, soci::session& session,
+                                    const std::string& where, std::vector<Key> keys) {
   std::vector<Hotline> hotlines;
-  if (statement.execute(true)) {
-    do {
-      hotlines.push_back(row.ToHotline());
-    } while (statement.fetch());
+  {
+    PreparedStatement statement(database, session, std::string(kHotlineColumns) + where);
+    for (auto& key : keys) statement->exchange(soci::use(key));
+    HotlineRow row;
+    row.Bind(*statement);
+    statement->define_and_bind();
+    if (statement->execute(true)) {
+      do {
+        hotlines.push_back(row.ToHotline());
+      } while (statement->fetch());
+    }
   }
-  for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(session, hotline.id);
+  for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(database, session, hotline.id);
   return hotlines;
 }
 
@@ -222,7 +225,7 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
 
 Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
   return database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
-    auto hotlines = SelectHotlines(session, " WHERE id = :id", {id.value});
+    auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", {id.value});
     if (hotlines.empty()) return std::nullopt;
     return hotlines.front();
   });
@@ -231,7 +234,7 @@ Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
 Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::string& number) {
   return database_.Run("find hotline by number",
                        [&](soci::session& session) -> std::optional<Hotline> {
-    auto hotlines = SelectHotlines<std::string>(session, " WHERE number = :number", {number});
+    auto hotlines = SelectHotlines<std::string>(database_, session, " WHERE number = :number", {number});
     if (hotlines.empty()) return std::nullopt;
     return hotlines.front();
   });
@@ -247,7 +250,7 @@ Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId org
     session << kCountByOrganization, soci::use(key), soci::into(total);
     page.total = total;
     page.hotlines = SelectHotlines(
-        session, " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset",
+        database_, session, " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset",
         {organization.value, limit, offset});
     return page;
   });
@@ -273,7 +276,7 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
         soci::use(detail), soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
     if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
-    auto stored = SelectHotlines(session, " WHERE id = :id", {id});
+    auto stored = SelectHotlines(database_, session, " WHERE id = :id", {id});
     transaction.Commit();
     return stored.front();
   });
@@ -303,7 +306,7 @@ Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organiz
 
 Result<std::vector<Hotline>> SociHotlineRepository::ListAwaitingProvisioning(std::int64_t limit) {
   return database_.Run("list hotlines awaiting provisioning", [&](soci::session& session) {
-    return SelectHotlines(session, kAwaitingProvisioning, {limit});
+    return SelectHotlines(database_, session, kAwaitingProvisioning, {limit});
   });
 }
 

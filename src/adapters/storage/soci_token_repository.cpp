@@ -155,9 +155,13 @@ Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
 }
 
 Result<std::int64_t> SociTokenRepository::AuthenticationStamp() {
+  // Read on every authenticated request: kept prepared.
   return database_.Run("read the authentication stamp", [&](soci::session& session) {
     long long stamp = 0;
-    session << kAuthenticationStamp, soci::into(stamp);
+    PreparedStatement statement(database_, session, kAuthenticationStamp);
+    statement->exchange(soci::into(stamp));
+    statement->define_and_bind();
+    statement->execute(true);
     return static_cast<std::int64_t>(stamp);
   });
 }
