@@ -94,12 +94,20 @@ TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {
 
 TYPED_TEST(HotlineRepositoryContract, ListPagesByIdWithTotal) {
   std::vector<HotlineId> ids;
-  for (int i = 0; i < 3; ++i) ids.push_back(this->Create()->id);
+  for (int i = 0; i < 3; ++i) {
+    Hotline draft = this->Draft();
+    // Each hotline its own agents, in its own order: a page must not mix them up.
+    if (i == 1) draft.agents = {this->backend_.first_user};
+    ids.push_back(this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0))->id);
+  }
   const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 2, 1);
   EXPECT_EQ(page.total, 3);
   ASSERT_EQ(page.hotlines.size(), 2u);
   EXPECT_EQ(page.hotlines[0].id, ids[1]);
   EXPECT_EQ(page.hotlines[1].id, ids[2]);
+  EXPECT_EQ(page.hotlines[0].agents, std::vector<UserId>{this->backend_.first_user});
+  EXPECT_EQ(page.hotlines[1].agents,
+            (std::vector<UserId>{this->backend_.second_user, this->backend_.first_user}));
   EXPECT_TRUE(this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 3)
                   ->hotlines.empty());
   EXPECT_EQ(this->backend_.hotlines.ListByOrganization(OrganizationId(999), 10, 0)->total, 0);

@@ -1,6 +1,8 @@
 #include "adapters/storage/soci_hotline_repository.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace fr {
 namespace {
@@ -41,6 +43,9 @@ constexpr const char* kInsertAgent =
 constexpr const char* kDeleteAgents = "DELETE FROM hotline_agents WHERE hotline_id = :hotline_id";
 constexpr const char* kSelectAgents =
     "SELECT user_id FROM hotline_agents WHERE hotline_id = :hotline_id ORDER BY position";
+constexpr const char* kSelectAgentsInRange =
+    "SELECT hotline_id, user_id FROM hotline_agents WHERE hotline_id BETWEEN :low AND :high"
+    " ORDER BY hotline_id, position";
 constexpr const char* kRemoveAgentFromOrganization =
     "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
@@ -113,6 +118,35 @@ std::vector<UserId> SelectAgents(Database& database, soci::session& session, Hot
   return agents;
 }
 
+// Fills the agents of `hotlines`: for a page, one query over the range of their ids rather than
+// one per hotline (agents of other organisations' hotlines in that range are skipped).
+void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotline>& hotlines) {
+  if (hotlines.size() <= 1) {
+    for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(database, session, hotline.id);
+    return;
+  }
+  std::unordered_map<long long, Hotline*> by_id;
+  long long low = hotlines.front().id.value, high = low;
+  for (Hotline& hotline : hotlines) {
+    by_id.emplace(hotline.id.value, &hotline);
+    low = std::min<long long>(low, hotline.id.value);
+    high = std::max<long long>(high, hotline.id.value);
+  }
+  long long hotline_id = 0, user = 0;
+  PreparedStatement statement(database, session, kSelectAgentsInRange);
+  statement->exchange(soci::use(low));
+  statement->exchange(soci::use(high));
+  statement->exchange(soci::into(hotline_id));
+  statement->exchange(soci::into(user));
+  statement->define_and_bind();
+  if (!statement->execute(true)) return;
+  do {
+    if (const auto found = by_id.find(hotline_id); found != by_id.end()) {
+      found->second->agents.push_back(UserId(user));
+    }
+  } while (statement->fetch());
+}
+
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
 // `where` is one of this file's constant clauses, so the statements kept prepared are few.
 template <typename Key = long long>
@@ -131,7 +165,7 @@ std::vector<Hotline> SelectHotlines(Database& database, soci::session& session,
       } while (statement->fetch());
     }
   }
-  for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(database, session, hotline.id);
+  SelectAgentsOf(database, session, hotlines);
   return hotlines;
 }
 
