@@ -2,13 +2,16 @@
 
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/router.hpp"
+#include "adapters/http/routes.hpp"
 #include "main/services.hpp"
 
 namespace fr {
 
 // Every route the service answers, wired to its services: the single list that
 // docs/openapi.json must describe (a test holds the two together).
+// `reports` are /readyz's informative checks (the trunk registration's).
 void RegisterApiRoutes(http::Router& router, Services& services,
-                       const http::HttpMetrics& metrics);
+                       const http::HttpMetrics& metrics,
+                       std::vector<http::ReadinessReport> reports = {});
 
 }  // namespace fr

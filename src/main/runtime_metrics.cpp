@@ -71,4 +71,29 @@ std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
   return out.str();
 }
 
+std::string RenderTrunkRegistrationMetrics(const sip::RegistrationStatus& status) {
+  std::ostringstream out;
+  out << "# HELP fr_sip_trunk_registered 1 while the trunk holds our registration.\n"
+      << "# TYPE fr_sip_trunk_registered gauge\n"
+      << "fr_sip_trunk_registered "
+      << (status.state == sip::RegistrationState::kRegistered ? 1 : 0) << "\n"
+      << "# HELP fr_sip_trunk_registration_failures_total Registration attempts that failed.\n"
+      << "# TYPE fr_sip_trunk_registration_failures_total counter\n"
+      << "fr_sip_trunk_registration_failures_total " << status.failures << "\n";
+  return out.str();
+}
+
+std::string TrunkRegistrationReadiness(const sip::RegistrationStatus& status) {
+  switch (status.state) {
+    case sip::RegistrationState::kRegistered:
+      return "registered";
+    case sip::RegistrationState::kFailed:
+      return "failed: " + status.failure;
+    case sip::RegistrationState::kOff:
+    case sip::RegistrationState::kRegistering:
+      break;
+  }
+  return "registering";
+}
+
 }  // namespace fr

@@ -10,5 +10,9 @@ namespace fr {
 // /metrics text (Prometheus format) for the call-event sink and the telephony engine.
 std::string RenderCallEventMetrics(const GroupCommitCallEventSink::Stats& stats);
 std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats);
+// fr_sip_trunk_registered (gauge 0/1) and fr_sip_trunk_registration_failures_total.
+std::string RenderTrunkRegistrationMetrics(const sip::RegistrationStatus& status);
+// /readyz's words for the registration: "registering", "registered", "failed: …".
+std::string TrunkRegistrationReadiness(const sip::RegistrationStatus& status);
 
 }  // namespace fr

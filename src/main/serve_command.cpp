@@ -157,8 +157,16 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   http::HttpMetrics metrics;
   metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });
   if (engine) metrics.AddSource([&engine] { return RenderTelephonyMetrics(engine->Stats()); });
+  std::vector<http::ReadinessReport> readiness;
+  if (engine && options.telephony.sip_trunk_register) {
+    // Informative, never a 503: a carrier's outage must not take the HTTP API away (0028).
+    metrics.AddSource(
+        [&engine] { return RenderTrunkRegistrationMetrics(engine->TrunkRegistration()); });
+    readiness.push_back(
+        {"sipTrunk", [&engine] { return TrunkRegistrationReadiness(engine->TrunkRegistration()); }});
+  }
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics);
+  RegisterApiRoutes(router, wired, metrics, std::move(readiness));
   http::ServerConfig config;
   config.host = listen.first;
   config.port = listen.second;

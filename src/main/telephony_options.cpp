@@ -26,12 +26,28 @@ void AddTrunkOptions(CLI::App& command, TelephonyOptions& options) {
                      "From user of calls to agents (the hotline number then goes in "
                      "P-Asserted-Identity)")
       ->envname("FR_SIP_TRUNK_FROM_USER");
+  command.add_flag("--sip-trunk-register", options.sip_trunk_register,
+                   "Register the account (--sip-trunk-username) at the trunk and keep it "
+                   "registered")
+      ->envname("FR_SIP_TRUNK_REGISTER");
+  command.add_option("--sip-inbound-number-from", options.sip_inbound_number_from,
+                     "Where an inbound call's hotline number is read: ruri, to or "
+                     "p-called-party-id")
+      ->envname("FR_SIP_INBOUND_NUMBER_FROM")
+      ->capture_default_str();
   command.add_option("--sip-tls-cert", options.sip_tls_cert,
                      "PEM certificate for SIP over TLS (with --sip-trunk-transport tls)")
       ->envname("FR_SIP_TLS_CERT");
   command.add_option("--sip-tls-key", options.sip_tls_key,
                      "PEM private key of --sip-tls-cert")
       ->envname("FR_SIP_TLS_KEY");
+}
+
+Result<sip::InboundNumberSource> InboundNumberSourceOf(const std::string& name) {
+  if (name == "ruri") return sip::InboundNumberSource::kRequestUri;
+  if (name == "to") return sip::InboundNumberSource::kTo;
+  if (name == "p-called-party-id") return sip::InboundNumberSource::kPCalledPartyId;
+  return Error::InvalidArgument("--sip-inbound-number-from must be ruri, to or p-called-party-id");
 }
 
 }  // namespace
@@ -88,6 +104,11 @@ Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) 
   if (config.trunk_options.credentials && config.trunk_host.empty()) {
     return Error::InvalidArgument("--sip-trunk-username needs --sip-trunk: whose account is it?");
   }
+  if (config.trunk_options.register_account && config.trunk_host.empty()) {
+    return Error::InvalidArgument("--sip-trunk-register needs --sip-trunk: where to register?");
+  }
+  FR_ASSIGN_OR_RETURN(config.inbound_number_from,
+                      InboundNumberSourceOf(options.sip_inbound_number_from));
   config.trunk_allow = options.sip_trunk_allow;
   if (const auto allow = telephony::AddressAllowList::Parse(config.trunk_allow); !allow.ok()) {
     return Error::InvalidArgument("--sip-trunk-allow: " + allow.error().detail);

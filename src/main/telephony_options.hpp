@@ -30,6 +30,8 @@ struct TelephonyOptions {
   std::string sip_trunk_password_file;  // the password itself only from a file or the environment
   std::string sip_trunk_realm;
   std::string sip_trunk_from_user;
+  bool sip_trunk_register = false;
+  std::string sip_inbound_number_from = "ruri";
   std::string sip_tls_cert;
   std::string sip_tls_key;
 

@@ -101,6 +101,19 @@ Result<sip::TrunkOptions> TrunkOptionsOf(const TelephonyOptions& options,
     trunk.credentials = sip::TrunkCredentials{username, std::move(password),
                                               options.sip_trunk_realm};
   }
+  if (options.sip_trunk_register) {
+    if (username.empty()) {
+      return Error::InvalidArgument(
+          "--sip-trunk-register needs the account: --sip-trunk-username and a password");
+    }
+    // The account becomes the user part of our registered Contact.
+    if (!sip::IsValidSipUser(username)) {
+      return Error::InvalidArgument(
+          "--sip-trunk-register needs a --sip-trunk-username that fits a SIP URI: letters, "
+          "digits and +-._!~*'()&=$,");
+    }
+    trunk.register_account = true;
+  }
   return trunk;
 }
 

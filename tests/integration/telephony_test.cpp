@@ -624,6 +624,40 @@ TEST_F(TelephonyTest, NoActiveAgentPhoneIsAMissedCallAtOnce) {
   EXPECT_EQ(Records(hotline).size(), 1u) << "only the caller's leg";
 }
 
+// Registered carriers send calls to the registered Contact (the account in the Request-URI)
+// with the dialled number in To or P-Called-Party-ID: --sip-inbound-number-from picks which.
+// The other header names a number that is no hotline, so reading the wrong one fails (404).
+class InboundNumberTelephonyTest : public TelephonyTest,
+                                   public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::vector<std::string> EngineArgs() override {
+    return {"--sip-inbound-number-from", GetParam()};
+  }
+};
+
+TEST_P(InboundNumberTelephonyTest, TheHotlineNumberIsReadWhereTheCarrierPutsIt) {
+  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}});
+  const json phone = {{"isActive", false}, {"name", "Handy"}, {"phone", kAgentPhone}, {"userID", ann_}};
+  ASSERT_EQ(Send("PUT", "/v1/agent-phones/" + Str(agent_phone_), phone).status, 200);
+  const bool in_to = GetParam() == "to";
+  RtpProbe caller_audio;
+  SippProcess caller(Scenario("caller_account_in_ruri.xml"),
+                     CallerArgs("hotline-7", caller_audio,
+                                {"-key", "to_user", in_to ? "+4924155660000" : "+4924155669999",
+                                 "-key", "called", in_to ? "+4924155669999" : "+4924155660000"}));
+  EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
+  const json log = WaitForEndedCall(hotline);
+  EXPECT_TRUE(Has(Types(log), "call_received")) << log;
+  EXPECT_EQ(log["outcome"], "missed") << log;
+}
+
+INSTANTIATE_TEST_SUITE_P(ToAndPCalledPartyId, InboundNumberTelephonyTest,
+                         ::testing::Values("to", "p-called-party-id"),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param == "to" ? std::string("To")
+                                                      : std::string("PCalledPartyId");
+                         });
+
 // The API refuses a hotline number as an agent phone; a number that joins the inventory after
 // the phone was registered must not make the service call itself either.
 TEST_F(TelephonyTest, TheEngineNeverCallsANumberOfItsOwnInventory) {

@@ -28,19 +28,22 @@ Response Static(std::string_view content_type, std::string_view body) {
 }  // namespace
 
 void AddOperationalRoutes(Router& router, std::function<Status()> ready,
-                          const HttpMetrics& metrics) {
+                          std::vector<ReadinessReport> reports, const HttpMetrics& metrics) {
   router.Add({"GET", "/healthz", AuthPolicy::kPublic, [](const RequestContext&) {
                 return JsonResponse(200, {{"status", "ok"}});
               }});
-  router.Add({"GET", "/readyz", AuthPolicy::kPublic,
-              [ready = std::move(ready)](const RequestContext& context) {
-                const Status status = ready();
-                if (!status.ok()) {
-                  return ErrorResponse(Error::Unavailable("Storage is not answering."),
-                                       context.request.request_id);
-                }
-                return JsonResponse(200, {{"status", "ready"}, {"checks", {{"storage", "ok"}}}});
-              }});
+  router.Add(
+      {"GET", "/readyz", AuthPolicy::kPublic,
+       [ready = std::move(ready), reports = std::move(reports)](const RequestContext& context) {
+         const Status status = ready();
+         if (!status.ok()) {
+           return ErrorResponse(Error::Unavailable("Storage is not answering."),
+                                context.request.request_id);
+         }
+         nlohmann::json checks = {{"storage", "ok"}};
+         for (const ReadinessReport& report : reports) checks[report.name] = report.state();
+         return JsonResponse(200, {{"status", "ready"}, {"checks", std::move(checks)}});
+       }});
   router.Add({"GET", "/metrics", AuthPolicy::kPublic, [&metrics](const RequestContext&) {
                 return Static("text/plain; version=0.0.4; charset=utf-8",
                               metrics.RenderPrometheus());

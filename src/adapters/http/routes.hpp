@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/router.hpp"
@@ -14,9 +16,17 @@ namespace fr::http {
 
 // Each function registers one group of endpoints; main decides which groups a server has.
 
-// GET /healthz, /readyz (runs `ready`), /metrics, /openapi.json, /docs: no token needed.
+// A line of /readyz's "checks" that informs without deciding readiness: its name and a
+// function (called on an HTTP thread, so thread-safe) that says its state in words.
+struct ReadinessReport {
+  std::string name;                  // "sipTrunk"
+  std::function<std::string()> state;  // "registered", "failed: 503 Service Unavailable"
+};
+
+// GET /healthz, /readyz (runs `ready`: 503 when it fails; `reports` are listed beside
+// "storage"), /metrics, /openapi.json, /docs: no token needed.
 void AddOperationalRoutes(Router& router, std::function<Status()> ready,
-                          const HttpMetrics& metrics);
+                          std::vector<ReadinessReport> reports, const HttpMetrics& metrics);
 
 // GET /v1/me, PUT /v1/me/organizations/{id}.
 void AddAccountRoutes(Router& router, AccountService& accounts);

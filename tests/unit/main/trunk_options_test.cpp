@@ -129,5 +129,44 @@ TEST_F(TrunkOptionsTest, AnAccountNeedsATrunk) {
   EXPECT_NE(config.error().detail.find("needs --sip-trunk"), std::string::npos);
 }
 
+TEST_F(TrunkOptionsTest, RegistrationNeedsAnAccountThatFitsAUri) {
+  TelephonyOptions options = WithAccount();
+  options.sip_trunk_register = true;
+  auto trunk = TrunkOptionsOf(options, "pw");
+  ASSERT_TRUE(trunk.ok()) << trunk.error().detail;
+  EXPECT_TRUE(trunk->register_account);
+  EXPECT_FALSE(TrunkOptionsOf(TelephonyOptions{}, nullptr)->register_account);
+
+  TelephonyOptions anonymous;
+  anonymous.sip_trunk_register = true;
+  const auto without_account = TrunkOptionsOf(anonymous, nullptr);
+  ASSERT_FALSE(without_account.ok());
+  EXPECT_NE(without_account.error().detail.find("--sip-trunk-username"), std::string::npos);
+
+  TelephonyOptions odd = WithAccount("hotline 7@x");
+  odd.sip_trunk_register = true;
+  const auto odd_account = TrunkOptionsOf(odd, "pw");
+  ASSERT_FALSE(odd_account.ok());
+  EXPECT_NE(odd_account.error().detail.find("SIP URI"), std::string::npos);
+}
+
+TEST_F(TrunkOptionsTest, TheInboundNumberSourceIsOneOfThree) {
+  TelephonyOptions options;
+  options.sip_listen = "127.0.0.1:0";
+  for (const auto& [name, source] :
+       {std::pair{"ruri", sip::InboundNumberSource::kRequestUri},
+        std::pair{"to", sip::InboundNumberSource::kTo},
+        std::pair{"p-called-party-id", sip::InboundNumberSource::kPCalledPartyId}}) {
+    options.sip_inbound_number_from = name;
+    const auto config = EngineConfigOf(options);
+    ASSERT_TRUE(config.ok()) << config.error().detail;
+    EXPECT_EQ(config->inbound_number_from, source) << name;
+  }
+  options.sip_inbound_number_from = "from";
+  const auto bad = EngineConfigOf(options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().detail.find("--sip-inbound-number-from"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fr

@@ -192,6 +192,12 @@ void CallControl::Played(std::uint64_t id, media::StreamId stream,
                          const std::function<void(Call&, bool)>& then) {
   Call* speaking = Find(id);
   if (!speaking) return;
+  // Synthesis runs off the loop: an agent may have pressed 1 during it and been bridged. The
+  // conversation is not replaced by a prompt that has lost its purpose.
+  const bool bridged_stream =
+      speaking->phase == Phase::kBridged && speaking->winner &&
+      (stream == speaking->caller_stream || stream == speaking->agents[*speaking->winner].stream);
+  if (bridged_stream) return;
   if (!audio.ok()) {
     spdlog::warn("call {}: text-to-speech failed: {}", id, audio.error().detail);
     then(*speaking, false);

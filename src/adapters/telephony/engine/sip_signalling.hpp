@@ -20,6 +20,8 @@ class SipSignalling final : public CallSignalling {
   // SipEndpoint::Start and Stop; call from the owner thread.
   [[nodiscard]] Result<std::uint16_t> Start() { return endpoint_.Start(); }
   void Stop() { endpoint_.Stop(); }
+  // SipEndpoint::TrunkRegistration; thread-safe.
+  sip::RegistrationStatus TrunkRegistration() const { return endpoint_.TrunkRegistration(); }
 
   void Answer(LegId inbound, std::string local_sdp) override {
     endpoint_.Answer(inbound, std::move(local_sdp));

@@ -28,6 +28,7 @@ sip::SipConfig SipConfigOf(const EngineConfig& config,
   sip.trunk_host = config.trunk_host;
   sip.trunk_port = config.trunk_port;
   sip.trunk = config.trunk_options;
+  sip.inbound_number_from = config.inbound_number_from;
   return sip;
 }
 
@@ -96,6 +97,7 @@ class TelephonyEngine::Impl {
   }
 
   TelephonyStats Stats() const { return counters_.Snapshot(); }
+  sip::RegistrationStatus TrunkRegistration() const { return sip_.TrunkRegistration(); }
 
   void Stop() {
     if (stopped_.exchange(true)) return;
@@ -157,6 +159,10 @@ TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routin
 TelephonyEngine::~TelephonyEngine() = default;
 
 TelephonyStats TelephonyEngine::Stats() const { return impl_->Stats(); }
+
+sip::RegistrationStatus TelephonyEngine::TrunkRegistration() const {
+  return impl_->TrunkRegistration();
+}
 
 Result<std::uint16_t> TelephonyEngine::Start() { return impl_->Start(); }
 

@@ -23,7 +23,10 @@ struct EngineConfig {
   std::uint16_t sip_listen_port = 5060;  // 0: any free port (Start reports it)
   std::string trunk_host;                // where calls to agents' phones go; empty: nowhere
   std::uint16_t trunk_port = 5060;
-  sip::TrunkOptions trunk_options;  // transport, account, From user, TLS files
+  sip::TrunkOptions trunk_options;  // transport, account, registration, From user, TLS files
+  // Where an inbound INVITE's dialled number is read (registered carriers: To or
+  // P-Called-Party-ID).
+  sip::InboundNumberSource inbound_number_from = sip::InboundNumberSource::kRequestUri;
   // Sources allowed to send calls in (CIDR blocks); empty: the trunk's address and loopback.
   std::vector<std::string> trunk_allow;
   std::chrono::milliseconds ring_timeout{30000};
@@ -89,6 +92,9 @@ class TelephonyEngine {
 
   // Thread-safe.
   TelephonyStats Stats() const;
+
+  // The registration at the trunk (kOff unless trunk_options.register_account). Thread-safe.
+  sip::RegistrationStatus TrunkRegistration() const;
 
  private:
   class Impl;

@@ -1,6 +1,7 @@
 #include "adapters/telephony/sip/digest_auth.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <strings.h>
 
 #include <array>
@@ -253,6 +254,18 @@ std::string BuildCredentials(const DigestChallenge& challenge, const DigestInput
   if (challenge.opaque) value += ", opaque=" + Quoted(*challenge.opaque);
   if (challenge.userhash) value += ", userhash=true";
   return value;
+}
+
+std::string RandomHex(std::size_t bytes) {
+  std::vector<unsigned char> random(bytes);
+  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char byte : random) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 0x0f];
+  }
+  return hex;
 }
 
 }  // namespace fr::sip

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,5 +65,9 @@ std::string DigestResponse(const DigestChallenge& challenge, const DigestInput& 
 // Digest username, realm, nonce, uri, response, algorithm (as the challenge named it), and with
 // qop auth also qop, nc and cnonce; opaque echoed; userhash honoured.
 std::string BuildCredentials(const DigestChallenge& challenge, const DigestInput& input);
+
+// `bytes` random bytes from OpenSSL's generator as lower-case hex: a fresh cnonce for each
+// answer, and the registration's Call-ID and From tag. Empty if the generator fails.
+std::string RandomHex(std::size_t bytes);
 
 }  // namespace fr::sip

@@ -16,6 +16,7 @@
 
 #include "adapters/telephony/sip/sip_text.hpp"
 #include "adapters/telephony/sip/sofia_loop.hpp"
+#include "adapters/telephony/sip/trunk_registration.hpp"
 
 namespace fr::sip {
 
@@ -55,6 +56,7 @@ class SipEndpoint::Impl {
   bool Post(Command command);
   LegId NewLegId() { return next_leg_.fetch_add(1); }
   const SipConfig& config() const { return config_; }
+  RegistrationStatus TrunkRegistration() const { return registration_.Snapshot(); }
 
  private:
   void ThreadMain(std::promise<Result<std::uint16_t>> started);
@@ -64,6 +66,7 @@ class SipEndpoint::Impl {
   const SipConfig config_;
   const EventHandler on_event_;
   std::atomic<LegId> next_leg_{1};
+  RegistrationBoard registration_;  // thread-safe; written by the SIP thread
   int wake_fd_ = -1;
   std::thread thread_;
   bool started_ = false;  // owner thread only, like stopped_
@@ -107,8 +110,8 @@ Result<std::uint16_t> SipEndpoint::Impl::Start() {
 
 void SipEndpoint::Impl::ThreadMain(std::promise<Result<std::uint16_t>> started) {
   SofiaLoop loop(
-      config_, [this](SipEvent event) { Deliver(std::move(event)); },
-      [this] { return NewLegId(); });
+      config_, [this](SipEvent event) { Deliver(std::move(event)); }, [this] { return NewLegId(); },
+      registration_);
   Result<std::uint16_t> port = loop.Open(wake_fd_, [this, &loop] { Drain(loop); });
   const bool ok = port.ok();
   started.set_value(std::move(port));
@@ -210,6 +213,8 @@ Result<LegId> SipEndpoint::Dial(const OutgoingCall& call) {
   }
   return leg;
 }
+
+RegistrationStatus SipEndpoint::TrunkRegistration() const { return impl_->TrunkRegistration(); }
 
 void SipEndpoint::Hangup(LegId leg) {
   impl_->Post([leg](SofiaLoop& loop) { loop.Hangup(leg); });

@@ -36,6 +36,30 @@ struct TrunkOptions {
   std::string tls_certificate_file;  // PEM; required with kTls, like the key
   std::string tls_private_key_file;  // PEM, unencrypted
   std::string tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";  // the system's CA store
+  // Register credentials->username at the trunk (decision 0028): REGISTER to the trunk's
+  // address, challenges answered like an INVITE's, refreshed before the granted expiry, retried
+  // with backoff after a failure, removed (Expires: 0) on Stop(). Needs credentials.
+  bool register_account = false;
+  int register_expires_seconds = 3600;  // what we ask for; the registrar may grant less
+};
+
+// Where the dialled hotline number of an inbound INVITE is read. Registered carriers send the
+// INVITE to our registered Contact (our account in the Request-URI) and put the number in To
+// or in P-Called-Party-ID (RFC 3455).
+enum class InboundNumberSource { kRequestUri, kTo, kPCalledPartyId };
+
+// The state of the trunk registration, as /readyz and /metrics show it.
+enum class RegistrationState {
+  kOff,          // not configured
+  kRegistering,  // started, no answer yet (also while a first attempt is challenged)
+  kRegistered,   // the registrar accepted our binding; refreshed before it expires
+  kFailed,       // the last attempt failed; retried after a backoff
+};
+
+struct RegistrationStatus {
+  RegistrationState state = RegistrationState::kOff;
+  std::string failure;         // kFailed: why, in words ("503 Service Unavailable"); never a secret
+  std::uint64_t failures = 0;  // attempts that failed since Start()
 };
 
 // Where the endpoint listens and where it sends outbound calls.
@@ -51,6 +75,7 @@ struct SipConfig {
   // thread; empty: every source may.
   std::function<bool(std::string_view source_ip)> answers_options_from;
   TrunkOptions trunk;
+  InboundNumberSource inbound_number_from = InboundNumberSource::kRequestUri;
 };
 
 // Our handle for one SIP dialog (one leg of a call), inbound or outbound. Never reused within
@@ -61,7 +86,9 @@ using LegId = std::uint64_t;
 // or Hangup(); the caller's CANCEL ends it with LegEnded.
 struct IncomingCall {
   LegId leg = 0;
-  std::string dialed_user;  // Request-URI user part ("+4924155660001", "004924…"); may be empty
+  // The dialled number ("+4924155660001", "004924…"): the user part of the Request-URI, To or
+  // P-Called-Party-ID, as SipConfig::inbound_number_from says; may be empty.
+  std::string dialed_user;
   // From user part; empty when the caller withheld the number (then caller_withheld is true and
   // the From user is deliberately not passed on, so it cannot leak to an agent).
   std::string caller_user;
@@ -198,6 +225,9 @@ class SipEndpoint {
   // ringing, BYE an answered one (a 200 that crosses our CANCEL is ACKed and then BYEd).
   // Always followed by exactly one LegEnded (kLocalHangup unless the leg was ending already).
   void Hangup(LegId leg);
+
+  // The trunk registration's state now (kOff unless trunk.register_account). Thread-safe.
+  RegistrationStatus TrunkRegistration() const;
 
  private:
   class Impl;

@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "adapters/telephony/sip/sip_text.hpp"
+
 namespace fr::sip {
 namespace {
 
@@ -38,6 +40,33 @@ bool HasUnreadablePrivacy(const sip_t* sip) {
   return false;
 }
 
+// P-Called-Party-ID (RFC 3455) has no parser in sofia: its value is among the unknown headers,
+// a name-addr ("<sip:+49…@host>", "<tel:+49…>") or a bare URI.
+std::string CalledPartyUser(const sip_t* sip) {
+  for (const sip_unknown_t* header = sip->sip_unknown; header != nullptr;
+       header = header->un_next) {
+    if (header->un_name != nullptr && header->un_value != nullptr &&
+        strcasecmp(header->un_name, "P-Called-Party-ID") == 0) {
+      return Unescaped(UserOfAddress(header->un_value).c_str());
+    }
+  }
+  return {};
+}
+
+std::string DialedUser(const sip_t* sip, InboundNumberSource number_from) {
+  switch (number_from) {
+    case InboundNumberSource::kTo:
+      return sip->sip_to != nullptr ? Unescaped(sip->sip_to->a_url->url_user) : std::string();
+    case InboundNumberSource::kPCalledPartyId:
+      return CalledPartyUser(sip);
+    case InboundNumberSource::kRequestUri:
+      break;
+  }
+  // rq_url and a_url are arrays, never null.
+  return sip->sip_request != nullptr ? Unescaped(sip->sip_request->rq_url->url_user)
+                                     : std::string();
+}
+
 void SetSource(msg_t* request, IncomingCall& call) {
   if (request == nullptr) return;
   const su_addrinfo_t* ai = msg_addrinfo(request);
@@ -64,7 +93,8 @@ std::string SourceAddress(msg_t* request) {
   return described.source_ip;
 }
 
-IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip) {
+IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip,
+                            InboundNumberSource number_from) {
   IncomingCall call;
   call.leg = leg;
   SetSource(request, call);
@@ -72,9 +102,7 @@ IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip) {
     call.caller_withheld = true;
     return call;
   }
-  if (sip->sip_request != nullptr) {  // rq_url and a_url are arrays, never null
-    call.dialed_user = Unescaped(sip->sip_request->rq_url->url_user);
-  }
+  call.dialed_user = DialedUser(sip, number_from);
   const url_t* from = sip->sip_from != nullptr ? sip->sip_from->a_url : nullptr;
   std::string from_user = from != nullptr ? Unescaped(from->url_user) : std::string();
   const bool anonymous_host = from != nullptr && from->url_host != nullptr &&
@@ -85,6 +113,31 @@ IncomingCall DescribeInvite(LegId leg, msg_t* request, const sip_t* sip) {
   if (!call.caller_withheld) call.caller_user = std::move(from_user);
   call.remote_sdp = RemoteSdp(sip);
   return call;
+}
+
+// nta marks the responses it makes up itself with NTA_INTERNAL_MSG in sip_flags; the constant
+// lives in nta_internal.h, which Debian does not install (1 << 15 in every 1.12 release).
+constexpr int kNtaInternalMessage = 1 << 15;
+
+bool IsFromPeer(const sip_t* sip) {
+  return sip != nullptr && (sip->sip_flags & kNtaInternalMessage) == 0;
+}
+
+std::vector<std::string> ChallengeValues(int status, const sip_t* sip) {
+  std::vector<std::string> values;
+  const msg_auth_t* auth = status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
+  for (; auth != nullptr; auth = auth->au_next) {
+    std::string value = auth->au_scheme != nullptr ? auth->au_scheme : "";
+    const char* separator = " ";
+    for (const msg_param_t* param = auth->au_params; param != nullptr && *param != nullptr;
+         ++param) {
+      value += separator;
+      value += *param;
+      separator = ", ";
+    }
+    values.push_back(std::move(value));
+  }
+  return values;
 }
 
 std::string RemoteSdp(const sip_t* sip) {

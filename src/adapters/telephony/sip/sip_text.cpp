@@ -42,6 +42,38 @@ std::string SafeReasonPhrase(std::string_view phrase, std::string_view fallback)
   return safe;
 }
 
+std::string UserOfAddress(std::string_view address) {
+  // A quoted display name may hold anything, angle brackets too: skip it.
+  const auto first = address.find_first_not_of(" \t");
+  if (first != std::string_view::npos && address[first] == '"') {
+    std::size_t at = first + 1;
+    while (at < address.size() && address[at] != '"') at += address[at] == '\\' ? 2 : 1;
+    if (at >= address.size()) return {};
+    address.remove_prefix(at + 1);
+  }
+  // Inside <…> when there are angle brackets.
+  if (const auto open = address.find('<'); open != std::string_view::npos) {
+    const auto close = address.find('>', open);
+    if (close == std::string_view::npos) return {};
+    address = address.substr(open + 1, close - open - 1);
+  }
+  while (!address.empty() && (address.front() == ' ' || address.front() == '\t')) {
+    address.remove_prefix(1);
+  }
+  const auto colon = address.find(':');
+  if (colon == std::string_view::npos) return {};
+  std::string scheme(address.substr(0, colon));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  address.remove_prefix(colon + 1);
+  if (scheme == "tel") return std::string(address.substr(0, address.find_first_of(";?>")));
+  if (scheme != "sip" && scheme != "sips") return {};
+  const auto at = address.find('@');
+  if (at == std::string_view::npos) return {};  // sip:host has no user
+  // The user part ends at '@' (a ';' before it belongs to the user in RFC 3261's grammar).
+  const std::string_view user = address.substr(0, at);
+  return std::string(user.substr(0, user.find(':')));  // no password
+}
+
 std::string UriHost(std::string_view host) {
   if (host.find(':') != std::string_view::npos && host.front() != '[') {
     return "[" + std::string(host) + "]";

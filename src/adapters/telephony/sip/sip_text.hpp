@@ -23,6 +23,11 @@ std::string SafeReasonPhrase(std::string_view phrase, std::string_view fallback)
 // (0-9, *, #, A-D; lower-case a-d too).
 std::optional<char> DtmfKeyOfInfo(std::string_view content_type, std::string_view body);
 
+// The user part of a SIP, SIPS or tel URI, bare or in a name-addr with a display name
+// ("\"Line\" <sip:+4930123@host;user=phone>" → "+4930123", "<tel:+4930123;phone-context=x>" →
+// "+4930123"); still %-escaped. Empty when there is none.
+std::string UserOfAddress(std::string_view address);
+
 // A host for a SIP URI: IPv6 literals get their brackets.
 std::string UriHost(std::string_view host);
 

@@ -12,6 +12,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
+#include <random>
 #include <string_view>
 #include <utility>
 
@@ -102,15 +103,6 @@ bool CanBind(const std::string& host, std::uint16_t port) {
   return ok;
 }
 
-// nta marks the responses it makes up itself (503 for an unreachable trunk, 408 on timeout)
-// with NTA_INTERNAL_MSG in sip_flags; the constant lives in nta_internal.h, which Debian does
-// not install (1 << 15 in every 1.12 release).
-constexpr int kNtaInternalMessage = 1 << 15;
-
-bool IsFromPeer(const sip_t* sip) {
-  return sip != nullptr && (sip->sip_flags & kNtaInternalMessage) == 0;
-}
-
 std::string ListenUrl(const SipConfig& config) {
   return "sip:" + UriHost(config.listen_host) + ":" + std::to_string(config.listen_port);
 }
@@ -160,13 +152,25 @@ Result<std::pair<std::uint16_t, std::uint16_t>> SipAndTlsPorts(const SipConfig& 
   return std::make_pair(*sip, *tls);
 }
 
+// A value in [0, 1) for the registration's backoff jitter.
+double UnitRandom() {
+  thread_local std::minstd_rand generator(std::random_device{}());
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
 }  // namespace
 
-SofiaLoop::SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id)
-    : config_(config), emit_(std::move(emit)), new_leg_id_(std::move(new_leg_id)) {}
+SofiaLoop::SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id,
+                     RegistrationBoard& registration)
+    : config_(config),
+      emit_(std::move(emit)),
+      new_leg_id_(std::move(new_leg_id)),
+      registration_(registration),
+      register_backoff_(UnitRandom) {}
 
 SofiaLoop::~SofiaLoop() {
   if (grace_timer_ != nullptr) su_timer_destroy(grace_timer_);
+  if (registrar_.timer != nullptr) su_timer_destroy(registrar_.timer);
   // nua_destroy() refuses (and leaks) a stack whose shutdown has not completed. Run() returns
   // only after it has; this covers an Open() that failed half-way.
   if (nua_ != nullptr && !nua_shutdown_done_) {
@@ -201,6 +205,7 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
     tls_directory.emplace(std::move(directory));
     FR_ASSIGN_OR_RETURN(const auto ports, SipAndTlsPorts(config_));
     config_.listen_port = ports.first;
+    tls_port_ = ports.second;
     sips_url = "sips:" + UriHost(config_.listen_host) + ":" + std::to_string(ports.second);
     spdlog::info("sip: SIP over TLS on {}:{}", UriHost(config_.listen_host), ports.second);
   }
@@ -240,12 +245,16 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
     return Error::Internal("su_root_register failed");
   }
   wake_registered_ = true;
-  if (tls) return config_.listen_port;  // chosen above: nua's Contact would name the TLS port
-  // With port 0 only the transport knows the port: ask nua for its Contact.
-  nua_get_params(nua_, TAG_ANY(), TAG_END());
-  const auto deadline = std::chrono::steady_clock::now() + kOpenTimeout;
-  while (!bound_port_ && std::chrono::steady_clock::now() < deadline) su_root_step(root_, 100);
-  if (!bound_port_) return Error::Internal("nua did not report its transport");
+  if (tls) {
+    bound_port_ = config_.listen_port;  // chosen above: nua's Contact would name the TLS port
+  } else {
+    // With port 0 only the transport knows the port: ask nua for its Contact.
+    nua_get_params(nua_, TAG_ANY(), TAG_END());
+    const auto deadline = std::chrono::steady_clock::now() + kOpenTimeout;
+    while (!bound_port_ && std::chrono::steady_clock::now() < deadline) su_root_step(root_, 100);
+    if (!bound_port_) return Error::Internal("nua did not report its transport");
+  }
+  if (config_.trunk.register_account) StartRegistration();
   return *bound_port_;
 }
 
@@ -294,6 +303,9 @@ void SofiaLoop::HandleEvent(nua_event_t event, int status, const char* phrase, n
       if (state == nua_callstate_terminated) OnTerminated(status, phrase, nh, leg);
       return;
     }
+    case nua_r_method:  // our REGISTERs (sofia_register.cpp)
+      if (nh != nullptr && nh == registrar_.nh) OnRegisterResponse(status, phrase, sip);
+      return;
     case nua_r_shutdown:
       if (status >= 200) {
         if (status != 200) spdlog::warn("sip: nua shutdown ended with {} {}", status, phrase);
@@ -362,7 +374,7 @@ void SofiaLoop::OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const s
   fresh.reported = true;
   legs_.emplace(fresh.id, std::move(owned));
   nua_handle_bind(nh, &fresh);
-  emit_(DescribeInvite(fresh.id, nua_current_request(nua_), sip));
+  emit_(DescribeInvite(fresh.id, nua_current_request(nua_), sip, config_.inbound_number_from));
 }
 
 void SofiaLoop::OnInviteResponse(int status, const char* phrase, Leg& leg, const sip_t* sip) {
@@ -410,7 +422,7 @@ void SofiaLoop::OnTerminated(int status, const char* phrase, nua_handle_t* nh, L
     nua_handle_bind(nh, nullptr);
     nua_handle_destroy(nh);
   }
-  if (shutting_down_ && legs_.empty()) StartNuaShutdown();
+  if (shutting_down_) ShutdownIfSettled();
 }
 
 void SofiaLoop::SetCause(Leg& leg, EndCause cause, int status, std::string reason) {
@@ -499,11 +511,13 @@ void SofiaLoop::Shutdown() {
   for (auto& [id, leg] : legs_) {
     if (!leg->ended) HangupLeg(*leg, EndCause::kStopped);
   }
-  if (legs_.empty()) {
+  const bool unregistering = Unregister();
+  if (legs_.empty() && !unregistering) {
     StartNuaShutdown();
     return;
   }
-  // Peers that do not answer our BYE/CANCEL must not hold Stop() for 32 s of retransmissions.
+  // Peers that do not answer our BYE/CANCEL (or un-REGISTER) must not hold Stop() for 32 s of
+  // retransmissions.
   grace_timer_ = su_timer_create(su_root_task(root_), kStopGraceMs);
   if (grace_timer_ == nullptr || su_timer_set(grace_timer_, OnGraceTimer, this) < 0) {
     StartNuaShutdown();
@@ -515,6 +529,7 @@ void SofiaLoop::OnGraceTimer(SofiaLoop* self, su_timer_t*, SofiaLoop*) { self->S
 void SofiaLoop::StartNuaShutdown() {
   if (nua_shutdown_started_) return;
   nua_shutdown_started_ = true;
+  DropRegisterHandle();
   // nua delivers no more call events once shut down: settle every leg now.
   for (auto& [id, leg] : legs_) {
     if (leg->ended) continue;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "adapters/telephony/sip/sofia_headers.hpp"
 #include "adapters/telephony/sip/trunk_challenge.hpp"
+#include "adapters/telephony/sip/trunk_registration.hpp"
 
 namespace fr::sip {
 
@@ -36,6 +38,22 @@ struct Leg {
   ChallengeState auth;
 };
 
+// Our binding at the trunk's registrar (sofia_register.cpp). Each REGISTER is a plain request
+// (nua_method) on a handle of its own, destroyed at its final response: nua keeps no
+// registration of its own. The Call-ID and From tag stay for the endpoint's life and the CSeq
+// grows, as RFC 3261 10.2 asks.
+struct TrunkRegistrar {
+  nua_handle_t* nh = nullptr;  // the REGISTER in flight; null between transactions
+  std::string call_id;
+  std::string from_tag;
+  std::uint32_t cseq = 0;       // of the last REGISTER sent
+  int expires = 3600;           // what the next REGISTER asks for (raised by a 423)
+  bool bound = false;           // the registrar may hold our binding (a 2xx, or one in flight)
+  bool unregistering = false;   // Shutdown() sent Expires: 0
+  ChallengeState auth;          // of the current request; reset for each new one
+  su_timer_t* timer = nullptr;  // the next refresh or retry
+};
+
 // The sofia side of SipEndpoint: owns the su_root and the nua stack and maps nua events to
 // SipEvents. Everything here runs on the SIP thread; nothing is thread-safe.
 class SofiaLoop {
@@ -43,7 +61,9 @@ class SofiaLoop {
   using Emit = std::function<void(SipEvent)>;
   using NewLegId = std::function<LegId()>;
 
-  SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id);
+  // `registration` receives the trunk registration's state; it must outlive the loop.
+  SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id,
+            RegistrationBoard& registration);
   ~SofiaLoop();
   SofiaLoop(const SofiaLoop&) = delete;
   SofiaLoop& operator=(const SofiaLoop&) = delete;
@@ -69,6 +89,7 @@ class SofiaLoop {
                          tagi_t tags[]);
   static int OnWake(SofiaLoop* self, su_wait_t* wait, SofiaLoop* arg);
   static void OnGraceTimer(SofiaLoop* self, su_timer_t* timer, SofiaLoop* arg);
+  static void OnRegisterTimer(SofiaLoop* self, su_timer_t* timer, SofiaLoop* arg);
 
   void HandleEvent(nua_event_t event, int status, const char* phrase, nua_handle_t* nh, Leg* leg,
                    const sip_t* sip, tagi_t tags[]);
@@ -85,6 +106,20 @@ class SofiaLoop {
   bool RetryWithCredentials(Leg& leg, int status, const sip_t* sip);
   // Resolves the trunk's addresses for the challenge check; kUnavailable if it does not resolve.
   Status ResolveTrunkAccount();
+  // Trunk registration (sofia_register.cpp). SendRegister sends one REGISTER asking for
+  // `expires` seconds (0 removes our binding) with the credentials answered so far.
+  void StartRegistration();
+  bool SendRegister(int expires);
+  void OnRegisterResponse(int status, const char* phrase, const sip_t* sip);
+  void OnRegistered(const sip_t* sip);
+  void RegistrationFailed(std::string reason);
+  void ScheduleRegister(std::chrono::milliseconds delay);
+  void DropRegisterHandle();
+  // On Shutdown(): Expires: 0 if the registrar may hold our binding; true if one was sent.
+  bool Unregister();
+  // Shutdown() may hand over to nua once every leg and the un-REGISTER are done.
+  void ShutdownIfSettled();
+  std::string RegisterContact() const;
   void OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg);
   void HangupLeg(Leg& leg, EndCause cause);
   void Finish(Leg& leg);
@@ -104,6 +139,10 @@ class SofiaLoop {
   std::function<void()> on_wake_;
   su_timer_t* grace_timer_ = nullptr;
   std::optional<std::uint16_t> bound_port_;
+  std::uint16_t tls_port_ = 0;  // with TLS to the trunk: where SIP over TLS listens
+  RegistrationBoard& registration_;
+  RegistrationBackoff register_backoff_;
+  TrunkRegistrar registrar_;
   bool shutting_down_ = false;
   bool nua_shutdown_started_ = false;
   bool nua_shutdown_done_ = false;

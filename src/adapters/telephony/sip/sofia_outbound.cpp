@@ -2,11 +2,11 @@
 // challenges (decision 0021).
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
 
+#include "adapters/telephony/sip/digest_auth.hpp"
 #include "adapters/telephony/sip/sip_invite_info.hpp"
 #include "adapters/telephony/sip/sip_text.hpp"
 #include "adapters/telephony/sip/sofia_loop.hpp"
@@ -32,38 +32,6 @@ std::string TransportParameter(TrunkTransport transport) {
       break;
   }
   return "";
-}
-
-// The challenges of a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) as header text, one
-// value per header field, rebuilt from sofia's parse (scheme and its "name=value" params).
-std::vector<std::string> ChallengeValues(int status, const sip_t* sip) {
-  std::vector<std::string> values;
-  const msg_auth_t* auth = status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
-  for (; auth != nullptr; auth = auth->au_next) {
-    std::string value = auth->au_scheme != nullptr ? auth->au_scheme : "";
-    const char* separator = " ";
-    for (const msg_param_t* param = auth->au_params; param != nullptr && *param != nullptr;
-         ++param) {
-      value += separator;
-      value += *param;
-      separator = ", ";
-    }
-    values.push_back(std::move(value));
-  }
-  return values;
-}
-
-// 128 random bits as hex: the client nonce of one answer.
-std::string FreshCnonce() {
-  std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char byte : bytes) {
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 0x0f];
-  }
-  return hex;
 }
 
 }  // namespace
@@ -160,7 +128,7 @@ bool SofiaLoop::SendInvite(Leg& leg, const sip_t* challenged) {
 
 bool SofiaLoop::RetryWithCredentials(Leg& leg, int status, const sip_t* sip) {
   if (!leg.call || leg.hangup_requested) return false;
-  const std::string cnonce = FreshCnonce();
+  const std::string cnonce = RandomHex(16);
   const ReceivedChallenge challenge{status, ChallengeValues(status, sip),
                                     SourceAddress(nua_current_request(nua_))};
   const std::optional<std::string> refusal =

@@ -70,6 +70,20 @@ TEST_F(ConfirmAnswerTest, AKeyPressedDuringThePromptCounts) {
   EXPECT_EQ(loop_.LiveTimers(kConfirmTimeout), 0);
 }
 
+// A phone that sends its 1 at once (baresip through Kamailio did) may be bridged before the
+// prompt is synthesised: the prompt must not then replace the conversation.
+TEST_F(ConfirmAnswerTest, APromptReadyOnlyAfterTheBridgeIsNotPlayed) {
+  Ringing();
+  speech_work_.hold = true;
+  Answer(kAgent1);
+  Press(kAgent1Stream, '1');
+  ASSERT_EQ(media_.bridges.size(), 1u);
+  const auto played = media_.played.size();
+  speech_work_.Release();
+  loop_.RunPending();
+  EXPECT_EQ(media_.played.size(), played) << "the prompt was played over the bridged call";
+}
+
 TEST_F(ConfirmAnswerTest, AOneSentAsSipInfoCounts) {
   Ringing();
   AnswerAndHearPrompt(kAgent1, kAgent1Stream);

@@ -49,7 +49,7 @@ class CallControlTest : public ::testing::Test {
     control_ = std::make_unique<CallControl>(
         std::move(config),
         CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, presence_, loop_,
-                         work_, work_},
+                         work_, speech_work_},
         counters_);
   }
 
@@ -121,6 +121,7 @@ class CallControlTest : public ::testing::Test {
   InProcessAgentPresence presence_;
   FakeControlLoop loop_;
   InlineWorkQueue work_;
+  InlineWorkQueue speech_work_;
   CallCounters counters_;
   std::unique_ptr<CallControl> control_;
   LegId last_inbound_ = 0;

@@ -198,7 +198,23 @@ class FakeControlLoop final : public ControlLoop {
 // results still come back through the control loop's queue.
 class InlineWorkQueue final : public WorkQueue {
  public:
-  void Post(std::function<void()> work) override { work(); }
+  // While `hold` is set, work waits for Release(), as slow speech synthesis would.
+  void Post(std::function<void()> work) override {
+    if (hold) {
+      held_.push_back(std::move(work));
+    } else {
+      work();
+    }
+  }
+  void Release() {
+    hold = false;
+    for (auto& work : std::exchange(held_, {})) work();
+  }
+
+  bool hold = false;
+
+ private:
+  std::vector<std::function<void()>> held_;
 };
 
 // One hotline by number and a fixed list of phones.

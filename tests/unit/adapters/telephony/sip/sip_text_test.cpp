@@ -35,6 +35,24 @@ TEST(SipTextTest, ReasonPhrasesHaveNoLineBreaks) {
   EXPECT_EQ(SafeReasonPhrase("  ", "Rejected"), "Rejected");
 }
 
+TEST(SipTextTest, ReadsTheUserOfAnAddress) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"<sip:+4930123@carrier.example;user=phone>", "+4930123"},
+      {"\"Line <1>\" <sip:004930123@carrier.example>", "004930123"},
+      {"sip:4930123@192.0.2.1:5060", "4930123"},
+      {"<sips:+4930123@carrier.example>", "+4930123"},
+      {"<tel:+4930123;phone-context=example>", "+4930123"},
+      {"  TEL:+4930123", "+4930123"},
+      {"<sip:carrier.example>", ""},
+      {"<mailto:a@b>", ""},
+      {"<sip:+4930123@x", ""},
+      {"\"unterminated <sip:1@x>", ""},
+      {"\"a \\\" <b>\" <sip:+4930123@x>", "+4930123"},
+      {"", ""},
+  };
+  for (const auto& [address, user] : cases) EXPECT_EQ(UserOfAddress(address), user) << address;
+}
+
 TEST(SipTextTest, BracketsIpv6Hosts) {
   EXPECT_EQ(UriHost("192.0.2.1"), "192.0.2.1");
   EXPECT_EQ(UriHost("::1"), "[::1]");
