@@ -21,6 +21,13 @@ using namespace std::chrono_literals;
 constexpr const char* kAccount = "hotline-7";
 constexpr const char* kPassword = "s3cret-Pass";
 
+// The value of header `name` in a SIP message; empty when absent.
+std::string Header(const std::string& message, const std::string& name) {
+  std::smatch match;
+  if (!std::regex_search(message, match, std::regex("\r\n" + name + ": *([^\r]*)"))) return "";
+  return match[1];
+}
+
 std::string Scenario(const std::string& name) {
   return std::string(FR_SOURCE_DIR) + "/tests/integration/sipp/" + name;
 }
@@ -79,6 +86,15 @@ TEST_F(TrunkRegistrationTest, RegistersAnswersChallengesRefreshesAndUnregistersO
   EXPECT_EQ(Metric("fr_sip_trunk_registration_failures_total"), 0);
   EXPECT_EQ(server_.Stop(), 0) << server_.Stderr();
   EXPECT_EQ(registrar.Wait(10s), 0) << registrar.Logs();
+  // One registration (RFC 3261 10.2): the same Call-ID, the CSeq one higher each time.
+  const auto registers = registrar.ReceivedRequests("REGISTER");
+  ASSERT_EQ(registers.size(), 6u) << registrar.Logs();
+  for (std::size_t i = 1; i < registers.size(); ++i) {
+    EXPECT_EQ(Header(registers[i], "Call-ID"), Header(registers[0], "Call-ID"));
+    EXPECT_EQ(std::stoul(Header(registers[i], "CSeq")),
+              std::stoul(Header(registers[i - 1], "CSeq")) + 1)
+        << registers[i];
+  }
   const std::string log = server_.Stderr();
   EXPECT_EQ(log.find(kPassword), std::string::npos) << "the password is never logged";
 }

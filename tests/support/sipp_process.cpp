@@ -193,7 +193,9 @@ std::vector<std::string> SippProcess::ReceivedInviteFroms() const {
   return froms;
 }
 
-std::vector<std::string> SippProcess::ReceivedInvites() const {
+std::vector<std::string> SippProcess::ReceivedInvites() const { return ReceivedRequests("INVITE"); }
+
+std::vector<std::string> SippProcess::ReceivedRequests(const std::string& method) const {
   std::istringstream log(ReadFile(dir_ / "messages.log"));
   std::vector<std::string> invites;
   std::string line;
@@ -211,7 +213,7 @@ std::vector<std::string> SippProcess::ReceivedInvites() const {
     if (!in_received) continue;
     if (first_line && !line.empty()) {
       first_line = false;
-      if (line.rfind("INVITE ", 0) != 0) {
+      if (line.rfind(method + " ", 0) != 0) {
         in_received = false;
         continue;
       }

@@ -37,6 +37,8 @@ class SippProcess {
   std::vector<std::string> ReceivedInviteFroms() const;
   // Every INVITE sipp received, whole (lines joined with "\r\n"), in order.
   std::vector<std::string> ReceivedInvites() const;
+  // Every request of `method` ("REGISTER") sipp received, whole, in order.
+  std::vector<std::string> ReceivedRequests(const std::string& method) const;
 
  private:
   std::uint16_t port_ = 0;
