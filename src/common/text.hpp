@@ -17,6 +17,9 @@ std::size_t CountCodePoints(std::string_view s);
 // `s` without leading and trailing ASCII white space.
 std::string_view TrimAsciiWhitespace(std::string_view s);
 
+// Equal when ASCII letters are compared without case (header names, SIP tokens).
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b);
+
 // Parses a positive int64 written as plain decimal digits ("42"); nullopt for anything else
 // (sign, spaces, leading '+', overflow, zero).
 std::optional<std::int64_t> ParsePositiveId(std::string_view s);

@@ -5,26 +5,17 @@
 #include <ctime>
 #include <vector>
 
+#include "common/text.hpp"
+
 namespace fr::http {
 namespace {
 
 bool IsApiPath(std::string_view path) { return path == "/v1" || path.substr(0, 4) == "/v1/"; }
 
-bool SameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Sets `name`, dropping any value a handler gave it: these headers are policy, not a default.
 void SetHeader(Response& response, std::string_view name, std::string value) {
   std::erase_if(response.headers,
-                [name](const auto& header) { return SameName(header.first, name); });
+                [name](const auto& header) { return EqualsIgnoringAsciiCase(header.first, name); });
   response.headers.emplace_back(std::string(name), std::move(value));
 }
 

@@ -2,17 +2,14 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <strings.h>
 
 #include <array>
 #include <cctype>
 
+#include "common/text.hpp"
+
 namespace fr::sip {
 namespace {
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 bool IsSess(DigestAlgorithm algorithm) {
   return algorithm == DigestAlgorithm::kMd5Sess || algorithm == DigestAlgorithm::kSha256Sess;
@@ -23,10 +20,10 @@ bool IsSha256(DigestAlgorithm algorithm) {
 }
 
 std::optional<DigestAlgorithm> AlgorithmOf(std::string_view text) {
-  if (text.empty() || EqualsIgnoringCase(text, "MD5")) return DigestAlgorithm::kMd5;
-  if (EqualsIgnoringCase(text, "MD5-sess")) return DigestAlgorithm::kMd5Sess;
-  if (EqualsIgnoringCase(text, "SHA-256")) return DigestAlgorithm::kSha256;
-  if (EqualsIgnoringCase(text, "SHA-256-sess")) return DigestAlgorithm::kSha256Sess;
+  if (text.empty() || EqualsIgnoringAsciiCase(text, "MD5")) return DigestAlgorithm::kMd5;
+  if (EqualsIgnoringAsciiCase(text, "MD5-sess")) return DigestAlgorithm::kMd5Sess;
+  if (EqualsIgnoringAsciiCase(text, "SHA-256")) return DigestAlgorithm::kSha256;
+  if (EqualsIgnoringAsciiCase(text, "SHA-256-sess")) return DigestAlgorithm::kSha256Sess;
   return std::nullopt;
 }
 
@@ -119,19 +116,19 @@ class Reader {
 };
 
 void SetParameter(DigestChallenge& challenge, std::string_view name, std::string value) {
-  if (EqualsIgnoringCase(name, "realm")) {
+  if (EqualsIgnoringAsciiCase(name, "realm")) {
     challenge.realm = std::move(value);
-  } else if (EqualsIgnoringCase(name, "nonce")) {
+  } else if (EqualsIgnoringAsciiCase(name, "nonce")) {
     challenge.nonce = std::move(value);
-  } else if (EqualsIgnoringCase(name, "opaque")) {
+  } else if (EqualsIgnoringAsciiCase(name, "opaque")) {
     challenge.opaque = std::move(value);
-  } else if (EqualsIgnoringCase(name, "algorithm")) {
+  } else if (EqualsIgnoringAsciiCase(name, "algorithm")) {
     challenge.algorithm_text = std::move(value);
-  } else if (EqualsIgnoringCase(name, "stale")) {
-    challenge.stale = EqualsIgnoringCase(value, "true");
-  } else if (EqualsIgnoringCase(name, "userhash")) {
-    challenge.userhash = EqualsIgnoringCase(value, "true");
-  } else if (EqualsIgnoringCase(name, "qop")) {
+  } else if (EqualsIgnoringAsciiCase(name, "stale")) {
+    challenge.stale = EqualsIgnoringAsciiCase(value, "true");
+  } else if (EqualsIgnoringAsciiCase(name, "userhash")) {
+    challenge.userhash = EqualsIgnoringAsciiCase(value, "true");
+  } else if (EqualsIgnoringAsciiCase(name, "qop")) {
     std::size_t start = 0;
     while (start <= value.size()) {
       std::size_t end = value.find(',', start);
@@ -162,13 +159,13 @@ const char* DigestAlgorithmName(DigestAlgorithm algorithm) {
   return "MD5";
 }
 
-bool DigestChallenge::IsDigest() const { return EqualsIgnoringCase(scheme, "Digest"); }
+bool DigestChallenge::IsDigest() const { return EqualsIgnoringAsciiCase(scheme, "Digest"); }
 
 bool DigestChallenge::CanAnswer() const {
   if (!IsDigest() || !algorithm || nonce.empty()) return false;
   if (qop.empty()) return !IsSess(*algorithm);
   for (const std::string& option : qop) {
-    if (EqualsIgnoringCase(option, "auth")) return true;
+    if (EqualsIgnoringAsciiCase(option, "auth")) return true;
   }
   return false;
 }

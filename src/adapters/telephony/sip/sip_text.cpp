@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/text.hpp"
+
 namespace fr::sip {
 namespace {
 
@@ -86,29 +88,9 @@ std::string UriHost(std::string_view host) {
 namespace fr::sip {
 namespace {
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // One key as INFO bodies write it; some phones send the RFC 4733 event codes 10 and 11.
 std::optional<char> KeyOf(std::string_view value) {
-  value = Trim(value);
+  value = TrimAsciiWhitespace(value);
   if (value == "10") return '*';
   if (value == "11") return '#';
   if (value.size() != 1) return std::nullopt;
@@ -120,16 +102,16 @@ std::optional<char> KeyOf(std::string_view value) {
 }  // namespace
 
 std::optional<char> DtmfKeyOfInfo(std::string_view content_type, std::string_view body) {
-  const std::string_view type = Trim(content_type.substr(0, content_type.find(';')));
-  if (EqualsIgnoringCase(type, "application/dtmf")) return KeyOf(body);
-  if (!EqualsIgnoringCase(type, "application/dtmf-relay")) return std::nullopt;
+  const std::string_view type = TrimAsciiWhitespace(content_type.substr(0, content_type.find(';')));
+  if (EqualsIgnoringAsciiCase(type, "application/dtmf")) return KeyOf(body);
+  if (!EqualsIgnoringAsciiCase(type, "application/dtmf-relay")) return std::nullopt;
   while (!body.empty()) {
     const auto end = body.find('\n');
     const std::string_view line = body.substr(0, end);
     body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
     const auto equals = line.find('=');
     if (equals != std::string_view::npos &&
-        EqualsIgnoringCase(Trim(line.substr(0, equals)), "signal")) {
+        EqualsIgnoringAsciiCase(TrimAsciiWhitespace(line.substr(0, equals)), "signal")) {
       return KeyOf(line.substr(equals + 1));
     }
   }

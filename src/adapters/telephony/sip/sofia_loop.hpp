@@ -54,6 +54,10 @@ struct TrunkRegistrar {
   su_timer_t* timer = nullptr;  // the next refresh or retry
 };
 
+// ";transport=tcp" or ";transport=tls" for URIs towards the trunk; empty for UDP. Shared by
+// calls (sofia_outbound.cpp) and registration (sofia_register.cpp).
+std::string TransportParameter(TrunkTransport transport);
+
 // The sofia side of SipEndpoint: owns the su_root and the nua stack and maps nua events to
 // SipEvents. Everything here runs on the SIP thread; nothing is thread-safe.
 class SofiaLoop {

@@ -22,6 +22,8 @@ std::string FromHost(const SipConfig& config) {
   return UriHost(host);
 }
 
+}  // namespace
+
 std::string TransportParameter(TrunkTransport transport) {
   switch (transport) {
     case TrunkTransport::kTcp:
@@ -33,8 +35,6 @@ std::string TransportParameter(TrunkTransport transport) {
   }
   return "";
 }
-
-}  // namespace
 
 Status SofiaLoop::ResolveTrunkAccount() {
   if (!config_.trunk.credentials || config_.trunk_host.empty()) return Ok();

@@ -12,18 +12,6 @@
 namespace fr::sip {
 namespace {
 
-std::string TransportParameter(TrunkTransport transport) {
-  switch (transport) {
-    case TrunkTransport::kTcp:
-      return ";transport=tcp";
-    case TrunkTransport::kTls:
-      return ";transport=tls";
-    case TrunkTransport::kUdp:
-      break;
-  }
-  return "";
-}
-
 // The seconds the registrar granted our contact: its Contact's expires parameter (the contact
 // whose user and port are ours), else the Expires header; `asked` when it says neither.
 int GrantedSeconds(const sip_t* sip, const std::string& user, std::uint16_t port, int asked) {
