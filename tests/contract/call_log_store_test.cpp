@@ -157,5 +157,59 @@ TEST_F(CallLogStoreTest, PurgeDeletesEndedCallsBeforeTheCutoffWithTheirRecords) 
   EXPECT_EQ(store_->ListTelephoneRecords(hotline_, 10, 0)->total, 2);
 }
 
+// Pages are ranges of the numbers a hotline gives its calls and legs (decision 0032); after a
+// purge leaves a gap they walk the offset instead. Either way every page and total is exact.
+TEST_F(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
+  std::vector<CallEvent> events;
+  for (std::uint64_t i = 1; i <= 12; ++i) {
+    const auto start = At(static_cast<std::int64_t>(i) * 100);
+    for (const HotlineId hotline : {hotline_, other_}) {  // interleaved: numbers are per hotline
+      const CallHandle call{i * 2 + (hotline == other_ ? 1 : 0)};
+      const LegHandle leg{call.value};
+      events.push_back(CallOpened{call, hotline, std::nullopt, start});
+      events.push_back(LegOpened{leg, call, LegDirection::kInbound, std::nullopt, "0049", start});
+      events.push_back(LegClosed{leg, LegDisposition::kBusy, 486, start});
+      if (i != 3)
+        events.push_back(CallClosed{call, CallOutcome::kRejectedBusy, std::nullopt, start});
+    }
+  }
+  ASSERT_TRUE(Write(events).ok());
+
+  const auto expect_pages = [&](const std::vector<std::int64_t>& newest_first_seconds) {
+    const auto total = static_cast<std::int64_t>(newest_first_seconds.size());
+    for (std::int64_t limit = 1; limit <= 5; ++limit) {
+      for (std::int64_t offset = 0; offset <= total + 1; ++offset) {
+        SCOPED_TRACE(::testing::Message() << "limit " << limit << " offset " << offset);
+        const auto calls = *store_->ListCallLogs(hotline_, limit, offset);
+        const auto records = *store_->ListTelephoneRecords(hotline_, limit, offset);
+        EXPECT_EQ(calls.total, total);
+        EXPECT_EQ(records.total, total);
+        std::vector<Timestamp> expected, call_starts, record_starts;
+        for (auto i = offset; i < std::min(total, offset + limit); ++i) {
+          expected.push_back(At(newest_first_seconds[static_cast<std::size_t>(i)]));
+        }
+        for (const CallLog& log : calls.call_logs) call_starts.push_back(log.start_time);
+        for (const TelephoneRecord& record : records.records) {
+          record_starts.push_back(record.start_time);
+        }
+        EXPECT_EQ(call_starts, expected);
+        EXPECT_EQ(record_starts, expected);
+      }
+    }
+  };
+  expect_pages({1200, 1100, 1000, 900, 800, 700, 600, 500, 400, 300, 200, 100});
+  // Calls 1..6 of each hotline started before 650 s; call 3 is still open and stays.
+  EXPECT_EQ(*store_->PurgeEndedBefore(At(650), 100), 10);
+  expect_pages({1200, 1100, 1000, 900, 800, 700, 300});
+  EXPECT_EQ(*store_->CloseInterruptedCalls("stopped"), 2);
+  EXPECT_EQ(*store_->PurgeEndedBefore(At(650), 100), 2);
+  expect_pages({1200, 1100, 1000, 900, 800, 700});
+  ASSERT_TRUE(Write({CallOpened{CallHandle{100}, hotline_, std::nullopt, At(1300)},
+                     LegOpened{LegHandle{100}, CallHandle{100}, LegDirection::kInbound,
+                               std::nullopt, "0049", At(1300)}})
+                  .ok());
+  expect_pages({1300, 1200, 1100, 1000, 900, 800, 700});
+}
+
 }  // namespace
 }  // namespace fr

@@ -5,12 +5,13 @@
 namespace fr {
 namespace {
 
-// Inserts go through INSERT … SELECT … WHERE EXISTS so that an event about a hotline or call
-// deleted meanwhile is skipped instead of failing the whole batch on a foreign key.
+// Inserts go through INSERT … SELECT so that an event about a hotline or call deleted meanwhile
+// is skipped instead of failing the whole batch on a foreign key. A hotline's totals row exists
+// as long as the hotline and numbers its calls and legs (decision 0032; triggers count them).
 constexpr const char* kInsertCall =
-    "INSERT INTO call_logs (hotline_id, caller, start_time)"
-    " SELECT :hotline_id, :caller, :start_time WHERE EXISTS"
-    " (SELECT 1 FROM hotlines WHERE id = :hotline_id2) RETURNING id";
+    "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time)"
+    " SELECT hotline_id, last_call_seq + 1, :caller, :start_time FROM hotline_call_totals"
+    " WHERE hotline_id = :hotline_id RETURNING id";
 constexpr const char* kInsertEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, user_id, agent_phone_id, detail)"
     " SELECT :call_log_id, :at, :type, :user_id, :agent_phone_id, :detail WHERE EXISTS"
@@ -20,10 +21,11 @@ constexpr const char* kCloseCall =
     " answered_user_id = :user_id, answered_agent_phone_id = :agent_phone_id"
     " WHERE id = :id AND end_time IS NULL";
 constexpr const char* kInsertRecord =
-    "INSERT INTO telephone_records (hotline_id, call_log_id, direction, from_number, to_number,"
-    " user_id, agent_phone_id, start_time) SELECT hotline_id, id, :direction, :from_number,"
-    " :to_number, :user_id, :agent_phone_id, :start_time"
-    " FROM call_logs WHERE id = :call_log_id RETURNING id";
+    "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
+    " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
+    " c.id, :direction, :from_number, :to_number, :user_id, :agent_phone_id, :start_time"
+    " FROM call_logs c JOIN hotline_call_totals t ON t.hotline_id = c.hotline_id"
+    " WHERE c.id = :call_log_id RETURNING id";
 constexpr const char* kAnswerRecord =
     "UPDATE telephone_records SET answer_time = :at WHERE id = :id AND answer_time IS NULL";
 constexpr const char* kCloseRecord =
@@ -34,8 +36,6 @@ constexpr const char* kCloseRecord =
 constexpr const char* kCallColumns =
     "SELECT id, hotline_id, caller, start_time, end_time, outcome, answered_user_id,"
     " answered_agent_phone_id FROM call_logs";
-constexpr const char* kNewestFirst = " ORDER BY start_time DESC, id DESC LIMIT :limit OFFSET :offset";
-constexpr const char* kCountCalls = "SELECT COUNT(*) FROM call_logs WHERE hotline_id = :hotline_id";
 constexpr const char* kSelectEntries =
     "SELECT at, type, user_id, agent_phone_id, detail FROM call_log_entries"
     " WHERE call_log_id = :call_log_id ORDER BY id";
@@ -43,8 +43,24 @@ constexpr const char* kRecordColumns =
     "SELECT id, hotline_id, call_log_id, direction, from_number, to_number, user_id,"
     " agent_phone_id, start_time, answer_time, end_time, disposition, sip_status, packet_loss,"
     " jitter_ms FROM telephone_records";
-constexpr const char* kCountRecords =
-    "SELECT COUNT(*) FROM telephone_records WHERE hotline_id = :hotline_id";
+
+// A hotline's total and the range of numbers its rows carry, read through the index: when the
+// range holds exactly `total` numbers, offset N is the row numbered newest − N, and a page is a
+// range scan however deep it is; after deletions that left a gap, the page walks the offset.
+constexpr const char* kLocateCalls =
+    "SELECT t.call_logs, (SELECT MIN(hotline_seq) FROM call_logs WHERE hotline_id = :h1),"
+    " (SELECT MAX(hotline_seq) FROM call_logs WHERE hotline_id = :h2)"
+    " FROM hotline_call_totals t WHERE t.hotline_id = :h3";
+constexpr const char* kLocateRecords =
+    "SELECT t.telephone_records,"
+    " (SELECT MIN(hotline_seq) FROM telephone_records WHERE hotline_id = :h1),"
+    " (SELECT MAX(hotline_seq) FROM telephone_records WHERE hotline_id = :h2)"
+    " FROM hotline_call_totals t WHERE t.hotline_id = :h3";
+constexpr const char* kFromNumber =
+    " WHERE hotline_id = :hotline_id AND hotline_seq <= :newest"
+    " ORDER BY hotline_seq DESC LIMIT :limit";
+constexpr const char* kFromOffset =
+    " WHERE hotline_id = :hotline_id ORDER BY hotline_seq DESC LIMIT :limit OFFSET :offset";
 
 constexpr const char* kSelectOpenCalls =
     "SELECT id, COALESCE((SELECT MAX(at) FROM call_log_entries WHERE call_log_id = call_logs.id),"
@@ -98,8 +114,8 @@ class EventApplier {
     long long start = ToEpochMillis(event.at);
     long long id = 0;
     soci::indicator id_indicator = soci::i_null;
-    session_ << kInsertCall, soci::use(hotline), soci::use(caller.value, caller.indicator),
-        soci::use(start), soci::use(hotline), soci::into(id, id_indicator);
+    session_ << kInsertCall, soci::use(caller.value, caller.indicator), soci::use(start),
+        soci::use(hotline), soci::into(id, id_indicator);
     if (session_.got_data() && id_indicator == soci::i_ok) open_.calls[event.call.value] = id;
   }
 
@@ -270,24 +286,58 @@ struct RecordRow {
   }
 };
 
-// Runs `sql` with `keys` bound and collects every row through `Row`.
+// Runs `sql` (one of this file's constant texts, kept prepared) with `keys` bound and collects
+// every row through `Row`.
 template <typename Row, typename Convert>
-auto SelectRows(soci::session& session, const std::string& sql, std::vector<long long> keys,
-                Convert convert) {
-  soci::statement statement(session);
-  statement.alloc();
-  statement.prepare(sql);
-  for (auto& key : keys) statement.exchange(soci::use(key));
+auto SelectRows(Database& database, soci::session& session, const std::string& sql,
+                std::vector<long long> keys, Convert convert) {
+  PreparedStatement statement(database, session, sql);
+  for (auto& key : keys) statement->exchange(soci::use(key));
   Row row;
-  row.Bind(statement);
-  statement.define_and_bind();
+  row.Bind(*statement);
+  statement->define_and_bind();
   std::vector<decltype(convert(row))> rows;
-  if (statement.execute(true)) {
+  if (statement->execute(true)) {
     do {
       rows.push_back(convert(row));
-    } while (statement.fetch());
+    } while (statement->fetch());
   }
   return rows;
+}
+
+// Where a page of a hotline's call logs or records starts (see kLocateCalls).
+struct PageStart {
+  long long total = 0;
+  std::optional<long long> newest;  // the number of the page's first row, when numbers have no gap
+};
+
+PageStart LocatePage(Database& database, soci::session& session, const char* locate_sql,
+                     long long hotline, long long offset) {
+  PageStart start;
+  Nullable<long long> lowest, highest;
+  PreparedStatement statement(database, session, locate_sql);
+  for (int i = 0; i < 3; ++i) statement->exchange(soci::use(hotline));
+  statement->exchange(soci::into(start.total));
+  statement->exchange(soci::into(lowest.value, lowest.indicator));
+  statement->exchange(soci::into(highest.value, highest.indicator));
+  statement->define_and_bind();
+  if (!statement->execute(true)) return start;
+  const auto low = lowest.ToOptional(), high = highest.ToOptional();
+  if (!low || !high) return start;
+  if (*high - *low + 1 == start.total) start.newest = *high - offset;
+  return start;
+}
+
+// A page, newest first: a range scan from the located number, or the offset walked after gaps.
+template <typename Row, typename Convert>
+auto SelectPage(Database& database, soci::session& session, const std::string& from_number,
+                const std::string& from_offset, const PageStart& start, long long hotline,
+                long long limit, long long offset, Convert convert) {
+  if (start.newest) {
+    return SelectRows<Row>(database, session, from_number, {hotline, *start.newest, limit},
+                           convert);
+  }
+  return SelectRows<Row>(database, session, from_offset, {hotline, limit, offset}, convert);
 }
 
 std::vector<CallEntry> SelectEntries(soci::session& session, CallLogId call) {
@@ -330,24 +380,25 @@ Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
 
 Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline, std::int64_t limit,
                                                         std::int64_t offset) {
+  static const std::string from_number = std::string(kCallColumns) + kFromNumber;
+  static const std::string from_offset = std::string(kCallColumns) + kFromOffset;
   return database_.Run("list call logs", [&](soci::session& session) {
-    long long key = hotline.value;
+    const PageStart start = LocatePage(database_, session, kLocateCalls, hotline.value, offset);
     CallLogPage page;
-    long long total = 0;
-    session << kCountCalls, soci::use(key), soci::into(total);
-    page.total = total;
-    page.call_logs = SelectRows<CallRow>(
-        session, std::string(kCallColumns) + " WHERE hotline_id = :hotline_id" + kNewestFirst,
-        {key, limit, offset}, [](const CallRow& row) { return row.ToCallLog(); });
+    page.total = start.total;
+    page.call_logs =
+        SelectPage<CallRow>(database_, session, from_number, from_offset, start, hotline.value,
+                            limit, offset, [](const CallRow& row) { return row.ToCallLog(); });
     return page;
   });
 }
 
 Result<std::optional<CallLog>> SociCallLogRepository::FindCallLog(HotlineId hotline, CallLogId id) {
   return database_.Run("find call log", [&](soci::session& session) -> std::optional<CallLog> {
-    auto logs = SelectRows<CallRow>(
-        session, std::string(kCallColumns) + " WHERE id = :id AND hotline_id = :hotline_id",
-        {id.value, hotline.value}, [](const CallRow& row) { return row.ToCallLog(); });
+    static const std::string by_id =
+        std::string(kCallColumns) + " WHERE id = :id AND hotline_id = :hotline_id";
+    auto logs = SelectRows<CallRow>(database_, session, by_id, {id.value, hotline.value},
+                                    [](const CallRow& row) { return row.ToCallLog(); });
     if (logs.empty()) return std::nullopt;
     logs.front().entries = SelectEntries(session, id);
     return std::move(logs.front());
@@ -357,15 +408,15 @@ Result<std::optional<CallLog>> SociCallLogRepository::FindCallLog(HotlineId hotl
 Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecords(HotlineId hotline,
                                                                         std::int64_t limit,
                                                                         std::int64_t offset) {
+  static const std::string from_number = std::string(kRecordColumns) + kFromNumber;
+  static const std::string from_offset = std::string(kRecordColumns) + kFromOffset;
   return database_.Run("list telephone records", [&](soci::session& session) {
-    long long key = hotline.value;
+    const PageStart start = LocatePage(database_, session, kLocateRecords, hotline.value, offset);
     TelephoneRecordPage page;
-    long long total = 0;
-    session << kCountRecords, soci::use(key), soci::into(total);
-    page.total = total;
-    page.records = SelectRows<RecordRow>(
-        session, std::string(kRecordColumns) + " WHERE hotline_id = :hotline_id" + kNewestFirst,
-        {key, limit, offset}, [](const RecordRow& row) { return row.ToRecord(); });
+    page.total = start.total;
+    page.records =
+        SelectPage<RecordRow>(database_, session, from_number, from_offset, start, hotline.value,
+                              limit, offset, [](const RecordRow& row) { return row.ToRecord(); });
     return page;
   });
 }
