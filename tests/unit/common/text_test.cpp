@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <random>
+
 #include "common/clock.hpp"
 #include "common/validation.hpp"
 
@@ -109,6 +113,27 @@ TEST(FormatTimestamp, IsRfc3339UtcWithMilliseconds) {
   EXPECT_EQ(FormatTimestamp(FromEpochMillis(0)), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestamp(FromEpochMillis(1'795'929'686'123)), "2026-11-29T05:21:26.123Z");
   EXPECT_EQ(FormatTimestamp(FromEpochMillis(-1)), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestamp(FromEpochMillis(951'782'400'000)), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestamp(FromEpochMillis(253'402'300'799'999)), "9999-12-31T23:59:59.999Z");
+}
+
+TEST(FormatTimestamp, AgreesWithTheCLibraryOverFourHundredYears) {
+  std::mt19937_64 random(1129);
+  // 1600..2400: leap years, centuries, before and after 1970.
+  std::uniform_int_distribution<std::int64_t> instants(-11'676'096'000'000, 13'569'465'600'000);
+  for (int i = 0; i < 100000; ++i) {
+    const std::int64_t ms = instants(random);
+    std::int64_t seconds = ms / 1000, millis = ms % 1000;
+    if (millis < 0) millis += 1000, seconds -= 1;
+    const std::time_t tt = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(millis));
+    ASSERT_EQ(FormatTimestamp(FromEpochMillis(ms)), expected) << ms;
+  }
 }
 
 }  // namespace
