@@ -1,7 +1,7 @@
 #include "main/logging.hpp"
 
-#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -12,8 +12,34 @@
 namespace fr {
 namespace {
 
-// Lines waiting for the access log's thread; past this, requests wait for it.
-constexpr std::size_t kAccessLogQueue = 8192;
+// Access-log bytes kept before the request that crosses this writes them out itself.
+constexpr std::size_t kAccessLogBuffer = 64 * 1024;
+
+// Collects access-log lines in memory and writes them to stdout in large pieces: when the
+// buffer fills, on spdlog's periodic flush (every second) and at shutdown. An asynchronous
+// logger woke its thread on every line, a futex call and two context switches per request
+// (issue #12); a line here costs an append under a lock that is held for no longer.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  BufferedStdoutSink() { buffer_.reserve(kAccessLogBuffer + 4096); }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(message, formatted);
+    buffer_.append(formatted.data(), formatted.size());
+    if (buffer_.size() >= kAccessLogBuffer) flush_();
+  }
+  void flush_() override {
+    if (buffer_.empty()) return;
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    std::fflush(stdout);
+    buffer_.clear();
+  }
+
+ private:
+  std::string buffer_;
+};
 
 // One JSON object per line, with the message escaped properly (a pattern cannot escape).
 class JsonLineFormatter final : public spdlog::formatter {
@@ -57,10 +83,7 @@ Status SetUpLogging(const std::string& format, const std::string& level) {
 
   // The access log is JSON lines whatever the format: it is data for machines. A write per
   // request on the request path cost more than the request itself (issue #12).
-  spdlog::init_thread_pool(kAccessLogQueue, 1);
-  auto access = std::make_shared<spdlog::async_logger>(
-      "access", std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),
-      spdlog::async_overflow_policy::block);
+  auto access = std::make_shared<spdlog::logger>("access", std::make_shared<BufferedStdoutSink>());
   access->set_pattern("%v");
   spdlog::register_logger(access);
   spdlog::flush_every(std::chrono::seconds(1));

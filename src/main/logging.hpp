@@ -8,9 +8,9 @@ namespace fr {
 
 // Configures the process's loggers: the default logger (stderr, `format` "text" or "json",
 // `level` as spdlog names it) and the "access" logger (stdout, one JSON object per line).
-// The access log is written by a thread of its own and flushed every second, off the request
-// path; it blocks rather than drop a line. Errors: kInvalidArgument for an unknown format or
-// level.
+// Access-log lines are kept in memory and written in 64 KiB pieces, or within a second,
+// never dropped; ShutDownLogging writes out the rest. Errors: kInvalidArgument for an unknown
+// format or level.
 Status SetUpLogging(const std::string& format, const std::string& level);
 
 // Writes out every queued access-log line and stops the logging thread; for a clean exit.
