@@ -5,13 +5,15 @@ RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
 BENCH_DIR := build/bench
 TSAN_DIR := build/tsan
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 300
 DATABASE ?= sqlite:var/first-responder.db
 LISTEN ?= 127.0.0.1:8080
 SIP_LISTEN ?= 127.0.0.1:5060
 SIP_TRUNK ?= 127.0.0.1:5070
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: setup build build-debug run test test-tsan bench bench-build bench-http clean format
+.PHONY: setup build build-debug build-fuzz run test test-tsan fuzz bench bench-build bench-http clean format
 
 setup:
 	@scripts/setup
@@ -29,8 +31,22 @@ run: build
 	$(RELEASE_DIR)/src/main/first-responder serve --demo --database $(DATABASE) --listen $(LISTEN) \
 	  --sip-listen $(SIP_LISTEN) --sip-trunk $(SIP_TRUNK)
 
-test: build-debug
+# The suites, then every fuzz target for a short fixed time from its seeds (decision 0031).
+test: build-debug build-fuzz
 	cd $(DEBUG_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
+	cd $(FUZZ_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS) -L fuzz
+
+# The libFuzzer targets of fuzz/ (clang, ASan/UBSan); only the libraries they link are built.
+build-fuzz: setup
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	  -DFR_BUILD_FUZZ=ON -DFR_SANITIZE=ON -DFR_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS (default 300) each, JOBS at a time; the corpus each run
+# grows stays in build/fuzz/corpus for the next, crashing inputs land in build/fuzz/artifacts.
+fuzz: build-fuzz
+	cd $(FUZZ_DIR) && FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CORPUS=$(CURDIR)/$(FUZZ_DIR)/corpus \
+	  ctest --output-on-failure --timeout $$(($(FUZZ_SECONDS) + 300)) -j $(JOBS) -L fuzz
 
 # The threaded parts under ThreadSanitizer: the media engine, the SIP endpoint, the call
 # engine, the call-event sink, the worker pool and the rate limiter (their suites, run directly).

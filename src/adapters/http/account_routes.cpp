@@ -1,5 +1,6 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
@@ -27,13 +28,8 @@ Response PutMembershipConsent(AccountService& accounts, const RequestContext& co
   const auto organization = PathId(context, "id");
   if (!organization.ok()) return ErrorResponse(organization.error(), request.request_id);
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto body = ParseJsonObject(request.body);
-  if (!body.ok()) return ErrorResponse(body.error(), request.request_id);
-  FieldReader reader(*body);
-  const auto allow = reader.Bool("allowAdminAccess", true);
-  if (const Status valid = reader.Finish(); !valid.ok()) {
-    return ErrorResponse(valid.error(), request.request_id);
-  }
+  const auto allow = DecodeAdminAccessConsent(request.body);
+  if (!allow.ok()) return ErrorResponse(allow.error(), request.request_id);
   const auto view = accounts.SetAdminAccessConsent(*context.principal,
                                                    OrganizationId(*organization), *allow);
   if (!view.ok()) return ErrorResponse(view.error(), request.request_id);

@@ -1,5 +1,6 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
@@ -32,27 +33,6 @@ Result<PhoneTarget> TargetOf(const RequestContext& context) {
   return PhoneTarget{AgentPhoneId(id), via};
 }
 
-// Decodes an AgentPhone body; `path_id` is set for updates (checks the body's `id`). When a
-// field fails to decode, the domain's checks still run on the others, so that the client
-// hears about every bad field at once.
-Result<AgentPhoneDraft> DecodeDraft(const Request& request, std::optional<std::int64_t> path_id,
-                                    const NumberingPlan& plan) {
-  FR_ASSIGN_OR_RETURN(const Json body, ParseJsonObject(request.body));
-  FieldReader reader(body);
-  AgentPhoneDraft draft;
-  draft.is_active = reader.Bool("isActive", true).value_or(false);
-  draft.name = reader.String("name", true).value_or("");
-  draft.phone = reader.String("phone", true).value_or("");
-  draft.user_id = UserId(reader.Int64("userID", true, 1, INT64_MAX).value_or(0));
-  if (path_id) CheckBodyId(reader, *path_id);
-  if (reader.errors().empty()) return draft;
-  std::vector<FieldError> errors = std::move(reader.errors());
-  if (const auto validated = ValidateAgentPhone(draft, plan); !validated.ok()) {
-    MergeFieldErrors(errors, validated.error().field_errors);
-  }
-  return Error::InvalidArgument("The agent phone is invalid.", std::move(errors));
-}
-
 Response List(AgentPhoneService& phones, const NumberingPlan&, const RequestContext& context) {
   const Request& request = context.request;
   const auto via = Via(request);
@@ -77,7 +57,7 @@ Response Create(AgentPhoneService& phones, const NumberingPlan& plan,
   const auto via = Via(request);
   if (!via.ok()) return ErrorResponse(via.error(), request.request_id);
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, std::nullopt, plan);
+  const auto draft = DecodeAgentPhoneDraft(request.body, std::nullopt, plan);
   if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
   const auto created = phones.Create(*context.principal, *via, *draft);
   if (!created.ok()) return ErrorResponse(created.error(), request.request_id);
@@ -91,7 +71,7 @@ Response Update(AgentPhoneService& phones, const NumberingPlan& plan,
   const auto target = TargetOf(context);
   if (!target.ok()) return ErrorResponse(target.error(), request.request_id);
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, target->id.value, plan);
+  const auto draft = DecodeAgentPhoneDraft(request.body, target->id.value, plan);
   if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
   const auto updated = phones.Update(*context.principal, target->id, target->via, *draft);
   if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);

@@ -2,6 +2,7 @@
 
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
 
@@ -88,33 +89,6 @@ Result<std::optional<std::int64_t>> ExpectedVersion(HotlineService& hotlines,
   return std::optional<std::int64_t>(listed ? current.version : -1);
 }
 
-// Decodes a Hotline body; `path_id` is set for updates. Domain checks run on the fields that
-// decoded, so every bad field is reported at once. `id`, `number` and `status` are read-only.
-Result<HotlineDraft> DecodeDraft(const Request& request, std::optional<std::int64_t> path_id) {
-  FR_ASSIGN_OR_RETURN(const Json body, ParseJsonObject(request.body));
-  FieldReader reader(body);
-  HotlineDraft draft;
-  draft.agents = reader.Int64Array("agents", true).value_or(std::vector<std::int64_t>{});
-  draft.channels_inbound = static_cast<int>(
-      reader.Int64("channelsInbound", false, 1, kMaxChannels).value_or(kDefaultChannels));
-  draft.channels_outbound = static_cast<int>(
-      reader.Int64("channelsOutbound", false, 1, kMaxChannels).value_or(kDefaultChannels));
-  draft.confirm_answer = reader.Bool("confirmAnswer", false).value_or(true);
-  draft.is_active = reader.Bool("isActive", true).value_or(true);
-  draft.name = reader.String("name", true).value_or("");
-  draft.organization_id =
-      OrganizationId(reader.Int64("organizationID", true, 1, INT64_MAX).value_or(0));
-  draft.tts_inbound = reader.String("ttsInbound", false).value_or("");
-  draft.tts_outbound = reader.String("ttsOutbound", false).value_or("");
-  if (path_id) CheckBodyId(reader, *path_id);
-  if (reader.errors().empty()) return draft;
-  std::vector<FieldError> errors = std::move(reader.errors());
-  if (const auto validated = ValidateHotline(draft); !validated.ok()) {
-    MergeFieldErrors(errors, validated.error().field_errors);
-  }
-  return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
-}
-
 Response List(HotlineService& hotlines, const RequestContext& context) {
   const Request& request = context.request;
   std::vector<FieldError> errors;
@@ -139,7 +113,7 @@ Response List(HotlineService& hotlines, const RequestContext& context) {
 Response Create(HotlineService& hotlines, const RequestContext& context) {
   const Request& request = context.request;
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, std::nullopt);
+  const auto draft = DecodeHotlineDraft(request.body, std::nullopt);
   if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
   const auto created = hotlines.Create(*context.principal, *draft);
   if (!created.ok()) return ErrorResponse(created.error(), request.request_id);
@@ -162,7 +136,7 @@ Response Update(HotlineService& hotlines, const RequestContext& context) {
   const auto id = PathId(context, "hotlineID");
   if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
   if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, *id);
+  const auto draft = DecodeHotlineDraft(request.body, *id);
   if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
   const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
   if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);

@@ -1,41 +1,16 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
-namespace {
-
-// Decodes the body; domain checks run even when some fields failed to decode, so the client
-// hears about every bad field at once.
-Result<SipCustomer> DecodeCustomer(const Request& request, const NumberingPlan& plan) {
-  FR_ASSIGN_OR_RETURN(const Json body, ParseJsonObject(request.body));
-  FieldReader reader(body);
-  SipCustomer draft;
-  draft.city = reader.String("city", true).value_or("");
-  draft.city_code = reader.String("cityCode", true).value_or("");
-  draft.country = reader.String("country", true).value_or("");
-  draft.name = reader.String("name", true).value_or("");
-  draft.organization_id =
-      OrganizationId(reader.Int64("organizationID", true, INT64_MIN, INT64_MAX).value_or(0));
-  draft.street = reader.String("street", true).value_or("");
-  draft.street_housenumber =
-      reader.Int64("streetHousenumber", true, INT64_MIN, INT64_MAX).value_or(0);
-  auto validated = ValidateSipCustomer(draft, plan);
-  if (reader.errors().empty()) return validated;
-  std::vector<FieldError> errors = std::move(reader.errors());
-  if (!validated.ok()) MergeFieldErrors(errors, validated.error().field_errors);
-  return Error::InvalidArgument("The SIP customer account is invalid.", std::move(errors));
-}
-
-}  // namespace
-
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
                           const NumberingPlan& plan) {
   router.Add({"POST", "/v1/sip-customer", AuthPolicy::kTokenRequired,
               [&customers, &plan](const RequestContext& context) {
                 const Request& request = context.request;
                 if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-                const auto draft = DecodeCustomer(request, plan);
+                const auto draft = DecodeSipCustomer(request.body, plan);
                 if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
                 const Status registered = customers.Register(*context.principal, *draft);
                 if (!registered.ok()) return ErrorResponse(registered.error(), request.request_id);

@@ -5,7 +5,11 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <cstring>
+#include <deque>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "adapters/telephony/sip/sofia_headers.hpp"
@@ -54,6 +58,59 @@ const char* ConnectionAddress(const sdp_session_t* session, const sdp_media_t* m
 
 namespace {
 
+// RFC 4566 token characters (section 9): what SDP names media, protocols and formats with.
+bool IsTokenCharacter(char c) {
+  const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return alnum || (c != '\0' && std::strchr("-!#$%&'*+.^_`{|}~", c) != nullptr);
+}
+
+bool IsToken(std::string_view text, std::string_view also = {}) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [also](char c) {
+    return IsTokenCharacter(c) || also.find(c) != std::string_view::npos;
+  });
+}
+
+// One m= line's fields after "m=": media, port[/count], proto, formats (RFC 4566 5.14).
+bool IsWellFormedMediaLine(std::string_view fields) {
+  std::vector<std::string_view> words;
+  while (!fields.empty()) {
+    const auto start = fields.find_first_not_of(" \t");
+    if (start == std::string_view::npos) break;
+    fields.remove_prefix(start);
+    const auto end = fields.find_first_of(" \t");
+    words.push_back(fields.substr(0, end));
+    fields.remove_prefix(end == std::string_view::npos ? fields.size() : end);
+  }
+  if (words.size() < 3 || !IsToken(words[0]) || !IsToken(words[2], "/")) return false;
+  const std::string_view port = words[1];
+  const auto slash = port.find('/');
+  const auto digits = [](std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!digits(port.substr(0, slash)) ||
+      (slash != std::string_view::npos && !digits(port.substr(slash + 1)))) {
+    return false;
+  }
+  return std::all_of(words.begin() + 3, words.end(), [](std::string_view w) { return IsToken(w); });
+}
+
+// True when every m= line follows RFC 4566's grammar. sofia 1.12's parser never returns, and
+// allocates without end, on a format of a non-RTP stream that does not start with a token
+// character ("m=application 9 TCP =x"), so SDP from the network is checked before it parses
+// it. Lines end at CR or LF and leading blanks are skipped, as sofia reads them.
+bool MediaLinesAreWellFormed(std::string_view sdp) {
+  while (!sdp.empty()) {
+    const auto end = sdp.find_first_of("\r\n");
+    std::string_view line = sdp.substr(0, end);
+    sdp.remove_prefix(end == std::string_view::npos ? sdp.size() : end + 1);
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) continue;
+    line.remove_prefix(start);
+    if (line.starts_with("m=") && !IsWellFormedMediaLine(line.substr(2))) return false;
+  }
+  return true;
+}
+
 // True for an address we must never send RTP to on a stranger's word: unspecified (0.0.0.0
 // would reach this host's own services), multicast, or broadcast.
 bool IsUnsafeMediaAddress(const char* address) {
@@ -73,6 +130,7 @@ bool IsUnsafeMediaAddress(const char* address) {
 
 Result<MediaOffer> ParseAudioOffer(std::string_view sdp) {
   if (sdp.empty()) return Error::InvalidArgument("no SDP (late offer is not supported)");
+  if (!MediaLinesAreWellFormed(sdp)) return Error::InvalidArgument("malformed SDP: bad m= line");
   HomePtr home = NewHome();
   if (!home) return Error::Internal("out of memory");
   // sdp_parse copies the text, so a string_view without a terminating NUL is fine.
@@ -212,6 +270,33 @@ unsigned AnswerMode(unsigned offered) {
   }
 }
 
+// Turns `answer`, a copy of an offered stream, into its rejection: port 0, its formats and
+// their rtpmaps, nothing else. A format the offer listed without naming it (a dynamic payload
+// type without a=rtpmap) has no encoding, and sofia would print it as "a=rtpmap:96 /0", which
+// no parser takes back; it is left out, as the formats of a rejected stream are ignored anyway
+// (RFC 3264 section 6). The kept rtpmaps are copied into `storage`.
+void Reject(sdp_media_t& answer, std::deque<sdp_rtpmap_t>& storage) {
+  answer.m_port = 0;
+  answer.m_rejected = 1;
+  answer.m_mode = sdp_inactive;
+  answer.m_information = nullptr;
+  answer.m_connections = nullptr;
+  answer.m_bandwidths = nullptr;
+  answer.m_key = nullptr;
+  answer.m_attributes = nullptr;
+  const sdp_rtpmap_t* offered = answer.m_rtpmaps;
+  sdp_rtpmap_t** tail = &answer.m_rtpmaps;
+  *tail = nullptr;
+  for (const sdp_rtpmap_t* rm = offered; rm != nullptr; rm = rm->rm_next) {
+    const bool named = rm->rm_encoding != nullptr && *rm->rm_encoding != '\0' && rm->rm_rate != 0;
+    if (!named && !rm->rm_any) continue;
+    sdp_rtpmap_t& kept = storage.emplace_back(*rm);
+    kept.rm_next = nullptr;
+    *tail = &kept;
+    tail = &kept.rm_next;
+  }
+}
+
 }  // namespace
 
 std::string BuildAudioSdp(std::string_view address, std::uint16_t port, int payload_type,
@@ -244,19 +329,12 @@ Result<std::string> BuildAudioAnswer(std::string_view offer_sdp, std::string_vie
     if (m == offered_audio) audio_index = answers.size();
     answers.push_back(m == offered_audio ? ours.media() : *m);
   }
+  std::deque<sdp_rtpmap_t> kept_rtpmaps;  // the rejected streams' rtpmaps point in here
   for (std::size_t i = 0; i < answers.size(); ++i) {
     sdp_media_t& answer = answers[i];
     answer.m_next = i + 1 < answers.size() ? &answers[i + 1] : nullptr;
     answer.m_session = &ours.session();
-    if (i == audio_index) continue;
-    answer.m_port = 0;
-    answer.m_rejected = 1;
-    answer.m_mode = sdp_inactive;
-    answer.m_information = nullptr;
-    answer.m_connections = nullptr;
-    answer.m_bandwidths = nullptr;
-    answer.m_key = nullptr;
-    answer.m_attributes = nullptr;
+    if (i != audio_index) Reject(answer, kept_rtpmaps);
   }
   ours.session().sdp_media = answers.data();
   std::string text = Print(ours.session());

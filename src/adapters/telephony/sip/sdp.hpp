@@ -37,7 +37,7 @@ std::string BuildAudioSdp(std::string_view address, std::uint16_t port, int payl
 // Our SDP answer to `offer_sdp` (RFC 3264 §6): every m-line of the offer, in its order; the
 // first active RTP/AVP audio stream (the one ParseAudioOffer reads) answered with our audio as
 // BuildAudioSdp prints it, every other stream rejected with port 0, its formats and their
-// rtpmaps kept, its other attributes dropped. The
+// rtpmaps kept (a format the offer did not name left out), its other attributes dropped. The
 // direction mirrors the offer's: sendonly → recvonly, recvonly → sendonly, inactive → inactive.
 // Errors: those of ParseAudioOffer. Pure.
 [[nodiscard]] Result<std::string> BuildAudioAnswer(std::string_view offer_sdp,

@@ -33,8 +33,11 @@ bool PrivacyWithholdsIdentity(const sip_privacy_t* privacy) {
 
 // A Privacy header sofia could not parse lands among the erroneous headers. Its sender meant
 // to say something about privacy: withholding the number is the safe reading.
+// The same list holds the extra copies of headers that may appear once (a second Max-Forwards
+// or CSeq), in their own classes: only a header of the error class has an er_name.
 bool HasUnreadablePrivacy(const sip_t* sip) {
   for (const sip_error_t* error = sip->sip_error; error != nullptr; error = error->er_next) {
+    if (error->er_common->h_class != sip_error_class) continue;
     if (error->er_name != nullptr && strcasecmp(error->er_name, "Privacy") == 0) return true;
   }
   return false;

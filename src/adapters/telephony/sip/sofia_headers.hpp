@@ -23,6 +23,7 @@ struct Leg;
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sdp.h>
+#include <sofia-sip/sip_hclasses.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/su_log.h>

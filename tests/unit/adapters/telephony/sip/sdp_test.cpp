@@ -59,6 +59,29 @@ TEST(ParseAudioOfferTest, RefusesAddressesAndPortsNoPhoneUses) {
                    .ok());
 }
 
+// Found by fuzzing (fuzz/corpus/sdp/regression_format_not_a_token.sdp): sofia's parser never
+// returned, allocating all the while, on a non-RTP stream's format that does not start with a
+// token character. Each case finishes (ctest's timeout would catch a hang) with an error.
+TEST(ParseAudioOfferTest, RefusesMediaLinesOutsideTheGrammarBeforeSofiaParsesThem) {
+  const std::string session =
+      "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+      "m=audio 40000 RTP/AVP 0\r\n";
+  for (const char* media :
+       {"m=application 9 TCP =x", "m=audio 3- =", "m=u 3- =", "m=application 9 TCP/BFCP /",
+        " m=image 9 udptl t38 \"x\"", "m=video 5002/x RTP/AVP 96", "m=audio", "m=audio 5000"}) {
+    const auto parsed = ParseAudioOffer(session + media + "\r\n");
+    ASSERT_FALSE(parsed.ok()) << media;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument) << media;
+  }
+  // What the grammar allows still parses, the audio stream found among the others.
+  const auto parsed = ParseAudioOffer(session +
+                                      "m=application 9 TCP/BFCP *\r\n"
+                                      "m=image 9 udptl t38\r\n"
+                                      "m=video 5002/2 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().detail;
+  EXPECT_EQ(parsed->port, 40000);
+}
+
 TEST(ParseAudioOfferTest, MediaLevelConnectionWinsAndLfLineEndsAreAccepted) {
   auto offer = ParseAudioOffer(
       "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
@@ -176,6 +199,24 @@ TEST(BuildAudioAnswerTest, KeepsEveryOfferedStreamInOrderRejectingWhatWeDoNotTak
   // Our own parser reads the answer's audio.
   const auto ours = ParseAudioOffer(*answer);
   ASSERT_TRUE(ours.ok()) << ours.error().detail;
+  EXPECT_EQ(ours->port, 30000);
+}
+
+// Found by fuzzing (fuzz/corpus/sdp/regression_unnamed_format.sdp): a rejected stream's format
+// that the offer never named (96 without a=rtpmap) was printed as "a=rtpmap:96 /0", an answer
+// no parser takes, ours included.
+TEST(BuildAudioAnswerTest, LeavesOutRejectedFormatsTheOfferDidNotName) {
+  const std::string offer =
+      "v=0\r\no=caller 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+      "m=video 5002 RTP/AVP 96 34\r\n"
+      "m=audio 5000 RTP/AVP 0\r\n";
+  const auto answer = BuildAudioAnswer(offer, "203.0.113.5", 30000, kPayloadPcmu, 101, 42);
+  ASSERT_TRUE(answer.ok()) << answer.error().detail;
+  EXPECT_NE(answer->find("m=video 0 RTP/AVP 34\r\na=rtpmap:34 H263/90000\r\n"), std::string::npos)
+      << *answer;
+  EXPECT_EQ(answer->find("a=rtpmap:96"), std::string::npos) << *answer;
+  const auto ours = ParseAudioOffer(*answer);
+  ASSERT_TRUE(ours.ok()) << ours.error().detail << "\n" << *answer;
   EXPECT_EQ(ours->port, 30000);
 }
 

@@ -47,6 +47,34 @@ TEST_F(SipEndpointTest, GarbageAndTruncatedRequestsDoNotHurtTheNextCall) {
   EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
 }
 
+// Found by fuzzing (fuzz/corpus/sip_message/regression_repeated_max_forwards.sip): sofia files
+// the second copy of a header that may appear once among the erroneous headers, in its own
+// class; reading it as an unparsable header crashed the SIP thread, and the service with it.
+TEST_F(SipEndpointTest, AnInviteRepeatingASingleHeaderIsStillACall) {
+  StartEndpoint();
+  const std::string sdp =
+      "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=audio 40000 RTP/AVP 0\r\n";
+  std::string invite = "INVITE sip:+4924155660001@" + Target() + " SIP/2.0\r\n";
+  invite +=
+      "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKrepeated\r\n"
+      "From: <sip:0301234567@127.0.0.1>;tag=1\r\n"
+      "To: <sip:+4924155660001@127.0.0.1>\r\n"
+      "Call-ID: repeated-max-forwards\r\nCSeq: 1 INVITE\r\n"
+      "Contact: <sip:0301234567@127.0.0.1:9>\r\n"
+      "Max-Forwards: 70\r\nMax-Forwards: 70\r\n"
+      "Content-Type: application/sdp\r\n";
+  invite += "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+  SendUdp(port_, invite);
+  auto call = events_.WaitFor<IncomingCall>(
+      [](const IncomingCall& c) { return c.dialed_user == "+4924155660001"; });
+  ASSERT_TRUE(call);
+  EXPECT_EQ(call->caller_user, "0301234567");
+  EXPECT_FALSE(call->caller_withheld);
+  endpoint_->Reject(call->leg, 486, "Busy Here");
+  EXPECT_TRUE(events_.WaitEnded(call->leg));
+}
+
 TEST_F(SipEndpointTest, DialToADeadTrunkStillEndsTheLegOnce) {
   StartEndpoint(FreeUdpPort());  // nothing listens there: ICMP unreachable, or a timeout
   auto leg = endpoint_->Dial(AgentCall());

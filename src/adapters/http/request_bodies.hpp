@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "domain/agent_phone/agent_phone.hpp"
+#include "domain/hotline/hotline.hpp"
+#include "domain/sip_customer/sip_customer.hpp"
+
+// The JSON request bodies of the API, decoded into what the app services take. Each decoder
+// parses the body (ParseJsonObject's rules: an object, valid UTF-8, at most kMaxJsonDepth deep)
+// and reads every field; when a field fails to decode, the domain's checks still run on the
+// others, so that the client hears about every bad field at once. Errors: kInvalidArgument,
+// with one FieldError per bad field where the body was an object. Pure; thread-safe.
+namespace fr::http {
+
+// POST /v1/agent-phones and PUT /v1/agent-phones/{id}; `path_id` is set for updates (the
+// body's `id` must then be absent, 0 or the path's). A draft that decodes is returned as is:
+// the service validates it (ValidateAgentPhone).
+Result<AgentPhoneDraft> DecodeAgentPhoneDraft(std::string_view body,
+                                              std::optional<std::int64_t> path_id,
+                                              const NumberingPlan& plan);
+
+// POST /v1/hotlines and PUT /v1/hotlines/{hotlineID}; `path_id` as above. `id`, `number` and
+// `status` are read-only and ignored. A draft that decodes is returned as is: the service
+// validates it (ValidateHotline).
+Result<HotlineDraft> DecodeHotlineDraft(std::string_view body, std::optional<std::int64_t> path_id);
+
+// POST /v1/sip-customer: decoded and validated (ValidateSipCustomer).
+Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan& plan);
+
+// PUT /v1/me/organizations/{id}: the member's `allowAdminAccess`.
+Result<bool> DecodeAdminAccessConsent(std::string_view body);
+
+}  // namespace fr::http
