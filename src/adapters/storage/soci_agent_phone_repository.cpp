@@ -1,5 +1,7 @@
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 
+#include "adapters/storage/row_reader.hpp"
+
 namespace fr {
 namespace {
 
@@ -12,38 +14,33 @@ constexpr const char* kUpdate =
     "UPDATE agent_phones SET name = :name, phone = :phone, is_active = :is_active WHERE id = :id";
 constexpr const char* kDelete = "DELETE FROM agent_phones WHERE id = :id";
 
-// Reads rows of kSelectColumns.
-std::vector<AgentPhone> Collect(soci::session& session, const std::string& where, long long key) {
-  long long id = 0;
-  long long user_id = 0;
-  std::string name;
-  std::string phone;
+// The columns of kSelectColumns, in order.
+struct AgentPhoneRow {
+  long long id = 0, user_id = 0;
+  std::string name, phone;
   int is_active = 0;
-  soci::statement statement = (session.prepare << std::string(kSelectColumns) + where,
-                               soci::use(key), soci::into(id), soci::into(user_id),
-                               soci::into(name), soci::into(phone), soci::into(is_active));
-  std::vector<AgentPhone> phones;
-  if (statement.execute(true)) {
-    do {
-      phones.push_back({AgentPhoneId(id), UserId(user_id), name, phone, is_active != 0});
-    } while (statement.fetch());
+
+  auto Columns() { return std::tie(id, user_id, name, phone, is_active); }
+  AgentPhone ToAgentPhone() const {
+    return {AgentPhoneId(id), UserId(user_id), name, phone, is_active != 0};
   }
-  return phones;
-}
+};
 
 }  // namespace
 
 Result<std::vector<AgentPhone>> SociAgentPhoneRepository::ListByOwner(UserId owner) {
   return database_.Run("list agent phones", [&](soci::session& session) {
-    return Collect(session, " WHERE user_id = :user_id ORDER BY id", owner.value);
+    soci::statement statement = OneUseStatement(
+        session, kSelectColumns + std::string(" WHERE user_id = :user_id ORDER BY id"));
+    return ReadRows<AgentPhoneRow>(statement, &AgentPhoneRow::ToAgentPhone, owner.value);
   });
 }
 
 Result<std::optional<AgentPhone>> SociAgentPhoneRepository::Find(AgentPhoneId id) {
-  return database_.Run("find agent phone", [&](soci::session& session) -> std::optional<AgentPhone> {
-    auto phones = Collect(session, " WHERE id = :id", id.value);
-    if (phones.empty()) return std::nullopt;
-    return phones.front();
+  return database_.Run("find agent phone", [&](soci::session& session) {
+    soci::statement statement =
+        OneUseStatement(session, kSelectColumns + std::string(" WHERE id = :id"));
+    return ReadFirstRow<AgentPhoneRow>(statement, &AgentPhoneRow::ToAgentPhone, id.value);
   });
 }
 
@@ -52,21 +49,17 @@ Result<AgentPhone> SociAgentPhoneRepository::Create(const AgentPhone& phone) {
     // Count and insert in one write transaction, so that concurrent creates cannot exceed it.
     WriteTransaction transaction(session, database_.dialect());
     long long owner = phone.user_id.value;
-    long long count = 0;
-    session << kCountByOwner, soci::use(owner), soci::into(count);
-    if (count >= kMaxAgentPhonesPerUser) {
+    if (ReadValue<long long>(session, kCountByOwner, owner).value_or(0) >= kMaxAgentPhonesPerUser) {
       return Error::ResourceExhausted("A user can have at most " +
                                       std::to_string(kMaxAgentPhonesPerUser) + " agent phones.");
     }
     std::string name = phone.name;
     std::string number = phone.phone;
     int is_active = phone.is_active ? 1 : 0;
-    long long id = 0;
-    session << kInsert, soci::use(owner), soci::use(name), soci::use(number),
-        soci::use(is_active), soci::into(id);
+    const auto id = ReadValue<long long>(session, kInsert, owner, name, number, is_active);
     transaction.Commit();
     AgentPhone stored = phone;
-    stored.id = AgentPhoneId(id);
+    stored.id = AgentPhoneId(id.value_or(0));
     return stored;
   });
 }

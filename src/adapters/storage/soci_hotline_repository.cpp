@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <unordered_map>
+
+#include "adapters/storage/row_reader.hpp"
 
 namespace fr {
 namespace {
@@ -58,27 +61,16 @@ constexpr const char* kInsertStatusEvent =
     "INSERT INTO hotline_status_events (hotline_id, status, detail, at)"
     " VALUES (:hotline_id, :status, :detail, :at)";
 
+// The columns of kHotlineColumns, in order.
 struct HotlineRow {
   long long id = 0, organization_id = 0, version = 0, created_at = 0, updated_at = 0;
   int channels_inbound = 0, channels_outbound = 0, is_active = 0, confirm_answer = 1;
   std::string name, tts_inbound, tts_outbound, number, status, status_detail;
 
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(organization_id));
-    statement.exchange(soci::into(name));
-    statement.exchange(soci::into(channels_inbound));
-    statement.exchange(soci::into(channels_outbound));
-    statement.exchange(soci::into(is_active));
-    statement.exchange(soci::into(tts_inbound));
-    statement.exchange(soci::into(tts_outbound));
-    statement.exchange(soci::into(confirm_answer));
-    statement.exchange(soci::into(number));
-    statement.exchange(soci::into(status));
-    statement.exchange(soci::into(status_detail));
-    statement.exchange(soci::into(version));
-    statement.exchange(soci::into(created_at));
-    statement.exchange(soci::into(updated_at));
+  auto Columns() {
+    return std::tie(id, organization_id, name, channels_inbound, channels_outbound, is_active,
+                    tts_inbound, tts_outbound, confirm_answer, number, status, status_detail,
+                    version, created_at, updated_at);
   }
 
   Hotline ToHotline() const {
@@ -103,19 +95,9 @@ struct HotlineRow {
 };
 
 std::vector<UserId> SelectAgents(Database& database, soci::session& session, HotlineId hotline) {
-  long long key = hotline.value;
-  long long user = 0;
-  std::vector<UserId> agents;
   PreparedStatement statement(database, session, kSelectAgents);
-  statement->exchange(soci::use(key));
-  statement->exchange(soci::into(user));
-  statement->define_and_bind();
-  if (statement->execute(true)) {
-    do {
-      agents.push_back(UserId(user));
-    } while (statement->fetch());
-  }
-  return agents;
+  return ReadRows<long long>(
+      *statement, [](long long user) { return UserId(user); }, hotline.value);
 }
 
 // Fills the agents of `hotlines`: for a page, one query over the range of their ids rather than
@@ -132,38 +114,28 @@ void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotl
     low = std::min<long long>(low, hotline.id.value);
     high = std::max<long long>(high, hotline.id.value);
   }
-  long long hotline_id = 0, user = 0;
   PreparedStatement statement(database, session, kSelectAgentsInRange);
-  statement->exchange(soci::use(low));
-  statement->exchange(soci::use(high));
-  statement->exchange(soci::into(hotline_id));
-  statement->exchange(soci::into(user));
-  statement->define_and_bind();
-  if (!statement->execute(true)) return;
-  do {
-    if (const auto found = by_id.find(hotline_id); found != by_id.end()) {
-      found->second->agents.push_back(UserId(user));
-    }
-  } while (statement->fetch());
+  std::tuple<long long, long long> agent;  // hotline id, user id
+  ForEachRow(
+      *statement, agent,
+      [&](const auto& row) {
+        const auto& [hotline_id, user] = row;
+        if (const auto found = by_id.find(hotline_id); found != by_id.end()) {
+          found->second->agents.push_back(UserId(user));
+        }
+      },
+      low, high);
 }
 
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
 // `where` is one of this file's constant clauses, so the statements kept prepared are few.
-template <typename Key = long long>
+template <typename... Keys>
 std::vector<Hotline> SelectHotlines(Database& database, soci::session& session,
-                                    const std::string& where, std::vector<Key> keys) {
+                                    const std::string& where, const Keys&... keys) {
   std::vector<Hotline> hotlines;
   {
-    PreparedStatement statement(database, session, std::string(kHotlineColumns) + where);
-    for (auto& key : keys) statement->exchange(soci::use(key));
-    HotlineRow row;
-    row.Bind(*statement);
-    statement->define_and_bind();
-    if (statement->execute(true)) {
-      do {
-        hotlines.push_back(row.ToHotline());
-      } while (statement->fetch());
-    }
+    PreparedStatement statement(database, session, kHotlineColumns + where);
+    hotlines = ReadRows<HotlineRow>(*statement, &HotlineRow::ToHotline, keys...);
   }
   SelectAgentsOf(database, session, hotlines);
   return hotlines;
@@ -216,40 +188,36 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
   return database_.Run("create hotline", [&](soci::session& session) -> Result<Hotline> {
     WriteTransaction transaction(session, database_.dialect());
     long long organization = hotline.organization_id.value;
-    long long count = 0;
-    session << kCountByOrganization, soci::use(organization), soci::into(count);
-    if (count >= max_per_organization) {
+    const auto count = ReadValue<long long>(session, kCountByOrganization, organization);
+    if (count.value_or(0) >= max_per_organization) {
       return Error::ResourceExhausted("The organization has the maximum of " +
                                       std::to_string(max_per_organization) + " hotlines.");
     }
     std::string country = where.country;
     std::string city_key = CityKey(where.city);
     long long at = ToEpochMillis(now);
-    std::string number;
-    session << kSelectFreeNumber, soci::use(country), soci::use(city_key), soci::use(at),
-        soci::into(number);
-    if (!session.got_data()) {
+    auto number = ReadValue<std::string>(session, kSelectFreeNumber, country, city_key, at);
+    if (!number) {
       return Error::ResourceExhausted("No free phone number is left in " + where.city + ", " +
                                       where.country +
                                       ": ask the operator to add numbers for this city.");
     }
     Hotline stored = hotline;
-    stored.number = number;
+    stored.number = *number;
     stored.version = 1;
     stored.created_at = now;
     stored.updated_at = now;
     std::string status = HotlineStatusName(stored.status);
     int is_active = stored.is_active ? 1 : 0;
     int confirm_answer = stored.confirm_answer ? 1 : 0;
-    long long id = 0;
     long long at2 = at;
-    session << kInsertHotline, soci::use(organization), soci::use(stored.name),
-        soci::use(stored.channels_inbound), soci::use(stored.channels_outbound),
-        soci::use(is_active), soci::use(stored.tts_inbound), soci::use(stored.tts_outbound),
-        soci::use(confirm_answer), soci::use(stored.number), soci::use(status),
-        soci::use(stored.status_detail), soci::use(at), soci::use(at2), soci::into(id);
+    const auto inserted = ReadValue<long long>(
+        session, kInsertHotline, organization, stored.name, stored.channels_inbound,
+        stored.channels_outbound, is_active, stored.tts_inbound, stored.tts_outbound,
+        confirm_answer, stored.number, status, stored.status_detail, at, at2);
+    long long id = inserted.value_or(0);
     stored.id = HotlineId(id);
-    session << kReserveNumber, soci::use(id), soci::use(number);
+    session << kReserveNumber, soci::use(id), soci::use(*number);
     InsertAgents(session, stored.id, stored.agents);
     RecordStatus(session, stored.id, stored.status, stored.status_detail, now);
     transaction.Commit();
@@ -259,19 +227,19 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
 
 Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
   return database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
-    auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", {id.value});
+    auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", id.value);
     if (hotlines.empty()) return std::nullopt;
-    return hotlines.front();
+    return std::move(hotlines.front());
   });
 }
 
 Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::string& number) {
-  return database_.Run("find hotline by number",
-                       [&](soci::session& session) -> std::optional<Hotline> {
-    auto hotlines = SelectHotlines<std::string>(database_, session, " WHERE number = :number", {number});
-    if (hotlines.empty()) return std::nullopt;
-    return hotlines.front();
-  });
+  return database_.Run(
+      "find hotline by number", [&](soci::session& session) -> std::optional<Hotline> {
+        auto hotlines = SelectHotlines(database_, session, " WHERE number = :number", number);
+        if (hotlines.empty()) return std::nullopt;
+        return std::move(hotlines.front());
+      });
 }
 
 Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
@@ -279,13 +247,12 @@ Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId org
                                                               std::int64_t offset) {
   return database_.Run("list hotlines", [&](soci::session& session) {
     HotlinePage page;
-    long long key = organization.value;
-    long long total = 0;
-    session << kCountByOrganization, soci::use(key), soci::into(total);
-    page.total = total;
+    page.total =
+        ReadValue<long long>(session, kCountByOrganization, organization.value).value_or(0);
     page.hotlines = SelectHotlines(
-        database_, session, " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset",
-        {organization.value, limit, offset});
+        database_, session,
+        " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset",
+        organization.value, limit, offset);
     return page;
   });
 }
@@ -310,7 +277,7 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
         soci::use(detail), soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
     if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
-    auto stored = SelectHotlines(database_, session, " WHERE id = :id", {id});
+    auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
     transaction.Commit();
     return stored.front();
   });
@@ -340,7 +307,7 @@ Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organiz
 
 Result<std::vector<Hotline>> SociHotlineRepository::ListAwaitingProvisioning(std::int64_t limit) {
   return database_.Run("list hotlines awaiting provisioning", [&](soci::session& session) {
-    return SelectHotlines(database_, session, kAwaitingProvisioning, {limit});
+    return SelectHotlines(database_, session, kAwaitingProvisioning, limit);
   });
 }
 

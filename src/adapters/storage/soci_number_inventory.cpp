@@ -1,3 +1,4 @@
+#include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 
 namespace fr {
@@ -15,6 +16,34 @@ constexpr const char* kSelectNumbers =
     "SELECT number, country, city, hotline_id, quarantined_until, routing_enabled"
     " FROM phone_numbers"
     " ORDER BY country, city_key, number";
+constexpr const char* kSelectCountries =
+    "SELECT DISTINCT country FROM phone_numbers ORDER BY country";
+
+// The columns of kSelectNumbers, in order.
+struct NumberRow {
+  std::string number, country, city;
+  Nullable<long long> hotline, quarantined_until;
+  int routing_enabled = 0;
+
+  auto Columns() {
+    return std::tie(number, country, city, hotline, quarantined_until, routing_enabled);
+  }
+
+  // A quarantine that ended before `now` leaves the number free.
+  InventoryNumber ToNumber(Timestamp now) const {
+    InventoryNumber entry{
+        number, country, city, NumberState::kFree, HotlineId{}, std::nullopt, routing_enabled != 0};
+    const auto until = quarantined_until.ToOptional(FromEpochMillis);
+    if (!hotline.is_null()) {
+      entry.state = NumberState::kReserved;
+      entry.hotline = HotlineId(hotline.value);
+    } else if (until && *until > now) {
+      entry.state = NumberState::kQuarantined;
+      entry.quarantined_until = until;
+    }
+    return entry;
+  }
+};
 
 }  // namespace
 
@@ -36,30 +65,8 @@ Status SociNumberInventory::Add(const std::vector<std::string>& numbers,
 
 Result<std::vector<InventoryNumber>> SociNumberInventory::List(Timestamp now) {
   return database_.Run("list numbers", [&](soci::session& session) {
-    std::string number, country, city;
-    long long hotline = 0, until = 0;
-    int routed = 0;
-    soci::indicator hotline_null = soci::i_ok, until_null = soci::i_ok;
-    soci::statement statement =
-        (session.prepare << kSelectNumbers, soci::into(number), soci::into(country),
-         soci::into(city), soci::into(hotline, hotline_null), soci::into(until, until_null),
-         soci::into(routed));
-    std::vector<InventoryNumber> numbers;
-    if (statement.execute(true)) {
-      do {
-        InventoryNumber entry{number,      country,      city, NumberState::kFree,
-                              HotlineId{}, std::nullopt, routed != 0};
-        if (hotline_null == soci::i_ok) {
-          entry.state = NumberState::kReserved;
-          entry.hotline = HotlineId(hotline);
-        } else if (until_null == soci::i_ok && FromEpochMillis(until) > now) {
-          entry.state = NumberState::kQuarantined;
-          entry.quarantined_until = FromEpochMillis(until);
-        }
-        numbers.push_back(std::move(entry));
-      } while (statement.fetch());
-    }
-    return numbers;
+    soci::statement statement = OneUseStatement(session, kSelectNumbers);
+    return ReadRows<NumberRow>(statement, [&](const NumberRow& row) { return row.ToNumber(now); });
   });
 }
 
@@ -87,35 +94,20 @@ Status SociRoutingTable::DeactivateNumber(const std::string& number) {
 
 Result<bool> SociRoutingTable::IsRouted(const std::string& number) {
   return database_.Run("read routing", [&](soci::session& session) {
-    std::string key = number;
-    int enabled = 0;
-    session << kSelectRouting, soci::use(key), soci::into(enabled);
-    return session.got_data() && enabled != 0;
+    return ReadValue<int>(session, kSelectRouting, number).value_or(0) != 0;
   });
 }
 
 Result<std::vector<std::string>> SociNumberInventory::Countries() {
   return database_.Run("list number countries", [&](soci::session& session) {
-    std::string country;
-    soci::statement statement =
-        (session.prepare << "SELECT DISTINCT country FROM phone_numbers ORDER BY country",
-         soci::into(country));
-    std::vector<std::string> countries;
-    if (statement.execute(true)) {
-      do {
-        countries.push_back(country);
-      } while (statement.fetch());
-    }
-    return countries;
+    soci::statement statement = OneUseStatement(session, kSelectCountries);
+    return ReadRows<std::string>(statement, std::identity());
   });
 }
 
 Result<bool> SociNumberInventory::Contains(const std::string& number) {
   return database_.Run("look up an inventory number", [&](soci::session& session) {
-    std::string key = number;
-    long long count = 0;
-    session << kCountNumber, soci::use(key), soci::into(count);
-    return count > 0;
+    return ReadValue<long long>(session, kCountNumber, number).value_or(0) > 0;
   });
 }
 

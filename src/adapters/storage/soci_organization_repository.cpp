@@ -1,3 +1,4 @@
+#include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 
 namespace fr {
@@ -6,7 +7,7 @@ namespace {
 constexpr const char* kInsertOrganization =
     "INSERT INTO organizations (name, created_at) VALUES (:name, :created_at) RETURNING id";
 constexpr const char* kSelectOrganization =
-    "SELECT name, created_at FROM organizations WHERE id = :id";
+    "SELECT id, name, created_at FROM organizations WHERE id = :id";
 constexpr const char* kCountOrganizations = "SELECT COUNT(*) FROM organizations";
 constexpr const char* kInsertMembership =
     "INSERT INTO memberships (organization_id, user_id, role, allow_admin_access, created_at)"
@@ -23,44 +24,55 @@ constexpr const char* kSelectMembershipsOfUser =
     "SELECT organization_id, user_id, role, allow_admin_access, created_at FROM memberships"
     " WHERE user_id = :user_id ORDER BY organization_id";
 
-Membership MembershipFromRow(const soci::row& row) {
-  return Membership{OrganizationId(row.get<long long>(0)), UserId(row.get<long long>(1)),
-                    ParseRole(row.get<std::string>(2)).value_or(Role::kMember),
-                    row.get<int>(3) != 0, FromEpochMillis(row.get<long long>(4))};
-}
+// The columns of kSelectMembership and kSelectMembershipsOfUser, in order.
+struct MembershipRow {
+  long long organization_id = 0, user_id = 0, created_at = 0;
+  std::string role;
+  int allow_admin_access = 0;
+
+  auto Columns() {
+    return std::tie(organization_id, user_id, role, allow_admin_access, created_at);
+  }
+  Membership ToMembership() const {
+    return Membership{OrganizationId(organization_id), UserId(user_id),
+                      ParseRole(role).value_or(Role::kMember), allow_admin_access != 0,
+                      FromEpochMillis(created_at)};
+  }
+};
+
+// The columns of kSelectOrganization, in order.
+struct OrganizationRow {
+  long long id = 0, created_at = 0;
+  std::string name;
+
+  auto Columns() { return std::tie(id, name, created_at); }
+  Organization ToOrganization() const {
+    return Organization{OrganizationId(id), name, FromEpochMillis(created_at)};
+  }
+};
 
 }  // namespace
 
 Result<Organization> SociOrganizationRepository::Create(std::string_view name, Timestamp now) {
   return database_.Run("create organization", [&](soci::session& session) {
     Organization organization{OrganizationId{}, std::string(name), now};
-    long long id = 0;
-    long long created_at = ToEpochMillis(now);
-    session << kInsertOrganization, soci::use(organization.name), soci::use(created_at),
-        soci::into(id);
-    organization.id = OrganizationId(id);
+    const auto id =
+        ReadValue<long long>(session, kInsertOrganization, organization.name, ToEpochMillis(now));
+    organization.id = OrganizationId(id.value_or(0));
     return organization;
   });
 }
 
 Result<std::optional<Organization>> SociOrganizationRepository::Find(OrganizationId id) {
-  return database_.Run("find organization",
-                       [&](soci::session& session) -> std::optional<Organization> {
-                         long long key = id.value;
-                         std::string name;
-                         long long created_at = 0;
-                         session << kSelectOrganization, soci::use(key), soci::into(name),
-                             soci::into(created_at);
-                         if (!session.got_data()) return std::nullopt;
-                         return Organization{id, name, FromEpochMillis(created_at)};
-                       });
+  return database_.Run("find organization", [&](soci::session& session) {
+    soci::statement statement = OneUseStatement(session, kSelectOrganization);
+    return ReadFirstRow<OrganizationRow>(statement, &OrganizationRow::ToOrganization, id.value);
+  });
 }
 
 Result<std::int64_t> SociOrganizationRepository::Count() {
   return database_.Run("count organizations", [&](soci::session& session) -> std::int64_t {
-    long long count = 0;
-    session << kCountOrganizations, soci::into(count);
-    return count;
+    return ReadValue<long long>(session, kCountOrganizations).value_or(0);
   });
 }
 
@@ -103,26 +115,17 @@ Result<bool> SociOrganizationRepository::RemoveMember(OrganizationId organizatio
 
 Result<std::optional<Membership>> SociOrganizationRepository::FindMembership(
     OrganizationId organization, UserId user) {
-  return database_.Run("find membership",
-                       [&](soci::session& session) -> std::optional<Membership> {
-                         long long organization_key = organization.value;
-                         long long user_key = user.value;
-                         soci::row row;
-                         session << kSelectMembership, soci::use(organization_key),
-                             soci::use(user_key), soci::into(row);
-                         if (!session.got_data()) return std::nullopt;
-                         return MembershipFromRow(row);
-                       });
+  return database_.Run("find membership", [&](soci::session& session) {
+    soci::statement statement = OneUseStatement(session, kSelectMembership);
+    return ReadFirstRow<MembershipRow>(statement, &MembershipRow::ToMembership, organization.value,
+                                       user.value);
+  });
 }
 
 Result<std::vector<Membership>> SociOrganizationRepository::MembershipsOfUser(UserId user) {
   return database_.Run("list memberships", [&](soci::session& session) {
-    long long user_key = user.value;
-    std::vector<Membership> memberships;
-    soci::rowset<soci::row> rows = (session.prepare << kSelectMembershipsOfUser,
-                                    soci::use(user_key));
-    for (const auto& row : rows) memberships.push_back(MembershipFromRow(row));
-    return memberships;
+    soci::statement statement = OneUseStatement(session, kSelectMembershipsOfUser);
+    return ReadRows<MembershipRow>(statement, &MembershipRow::ToMembership, user.value);
   });
 }
 

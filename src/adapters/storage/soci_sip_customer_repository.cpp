@@ -1,3 +1,4 @@
+#include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 
 namespace fr {
@@ -10,6 +11,20 @@ constexpr const char* kInsert =
 constexpr const char* kSelect =
     "SELECT name, street, street_housenumber, city_code, city, country, created_at"
     " FROM sip_customers WHERE organization_id = :organization_id";
+
+// The columns of kSelect, in order.
+struct SipCustomerRow {
+  std::string name, street, city_code, city, country;
+  long long street_housenumber = 0, created_at = 0;
+
+  auto Columns() {
+    return std::tie(name, street, street_housenumber, city_code, city, country, created_at);
+  }
+  SipCustomer ToSipCustomer(OrganizationId organization) const {
+    return SipCustomer{organization, name, street,  street_housenumber,
+                       city_code,    city, country, FromEpochMillis(created_at)};
+  }
+};
 
 }  // namespace
 
@@ -27,22 +42,12 @@ Status SociSipCustomerRepository::Create(const SipCustomer& customer) {
 
 Result<std::optional<SipCustomer>> SociSipCustomerRepository::FindByOrganization(
     OrganizationId organization) {
-  return database_.Run("find sip customer",
-                       [&](soci::session& session) -> std::optional<SipCustomer> {
-                         long long key = organization.value;
-                         SipCustomer customer;
-                         long long housenumber = 0;
-                         long long created_at = 0;
-                         session << kSelect, soci::use(key), soci::into(customer.name),
-                             soci::into(customer.street), soci::into(housenumber),
-                             soci::into(customer.city_code), soci::into(customer.city),
-                             soci::into(customer.country), soci::into(created_at);
-                         if (!session.got_data()) return std::nullopt;
-                         customer.organization_id = organization;
-                         customer.street_housenumber = housenumber;
-                         customer.created_at = FromEpochMillis(created_at);
-                         return customer;
-                       });
+  return database_.Run("find sip customer", [&](soci::session& session) {
+    soci::statement statement = OneUseStatement(session, kSelect);
+    return ReadFirstRow<SipCustomerRow>(
+        statement, [&](const SipCustomerRow& row) { return row.ToSipCustomer(organization); },
+        organization.value);
+  });
 }
 
 }  // namespace fr

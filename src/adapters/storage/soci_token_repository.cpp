@@ -1,3 +1,4 @@
+#include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 
 namespace fr {
@@ -18,104 +19,54 @@ constexpr const char* kAuthenticationStamp = "SELECT value FROM authentication_s
 
 // The columns of kTokenColumns, in order.
 struct TokenRow {
-  long long id = 0;
-  std::string kind;
-  long long user_id = 0;
-  long long organization_id = 0;
-  std::string name;
-  std::string secret_hash;
-  long long created_at = 0;
-  long long last_used_at = 0;
-  long long expires_at = 0;
-  long long revoked_at = 0;
-  soci::indicator user_id_null = soci::i_ok;
-  soci::indicator organization_id_null = soci::i_ok;
-  soci::indicator last_used_at_null = soci::i_ok;
-  soci::indicator expires_at_null = soci::i_ok;
-  soci::indicator revoked_at_null = soci::i_ok;
+  long long id = 0, created_at = 0;
+  std::string kind, name, secret_hash;
+  Nullable<long long> user_id, organization_id, last_used_at, expires_at, revoked_at;
 
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(kind));
-    statement.exchange(soci::into(user_id, user_id_null));
-    statement.exchange(soci::into(organization_id, organization_id_null));
-    statement.exchange(soci::into(name));
-    statement.exchange(soci::into(secret_hash));
-    statement.exchange(soci::into(created_at));
-    statement.exchange(soci::into(last_used_at, last_used_at_null));
-    statement.exchange(soci::into(expires_at, expires_at_null));
-    statement.exchange(soci::into(revoked_at, revoked_at_null));
-  }
-
-  static std::optional<Timestamp> Optional(long long value, soci::indicator indicator) {
-    if (indicator == soci::i_null) return std::nullopt;
-    return FromEpochMillis(value);
+  auto Columns() {
+    return std::tie(id, kind, user_id, organization_id, name, secret_hash, created_at, last_used_at,
+                    expires_at, revoked_at);
   }
 
   Token ToToken() const {
     Token token;
     token.id = TokenId(id);
     token.kind = kind == "organization" ? TokenKind::kOrganization : TokenKind::kPersonal;
-    if (user_id_null == soci::i_ok) token.user_id = UserId(user_id);
-    if (organization_id_null == soci::i_ok) token.organization_id = OrganizationId(organization_id);
+    if (!user_id.is_null()) token.user_id = UserId(user_id.value);
+    if (!organization_id.is_null()) token.organization_id = OrganizationId(organization_id.value);
     token.name = name;
     token.secret_hash = secret_hash;
     token.created_at = FromEpochMillis(created_at);
-    token.last_used_at = Optional(last_used_at, last_used_at_null);
-    token.expires_at = Optional(expires_at, expires_at_null);
-    token.revoked_at = Optional(revoked_at, revoked_at_null);
+    token.last_used_at = last_used_at.ToOptional(FromEpochMillis);
+    token.expires_at = expires_at.ToOptional(FromEpochMillis);
+    token.revoked_at = revoked_at.ToOptional(FromEpochMillis);
     return token;
   }
 };
-
-// Runs `sql` (kTokenColumns plus a WHERE clause) and collects every token it yields.
-std::vector<Token> SelectTokens(soci::statement& statement) {
-  TokenRow row;
-  row.Bind(statement);
-  statement.define_and_bind();
-  std::vector<Token> tokens;
-  if (statement.execute(true)) {
-    do {
-      tokens.push_back(row.ToToken());
-    } while (statement.fetch());
-  }
-  return tokens;
-}
 
 }  // namespace
 
 Result<Token> SociTokenRepository::Create(const Token& token) {
   return database_.Run("create token", [&](soci::session& session) {
     std::string kind = TokenKindName(token.kind);
-    long long user_id = token.user_id.value;
-    long long organization_id = token.organization_id.value;
-    soci::indicator user_null = token.user_id.valid() ? soci::i_ok : soci::i_null;
-    soci::indicator organization_null = token.organization_id.valid() ? soci::i_ok : soci::i_null;
-    std::string name = token.name;
-    std::string hash = token.secret_hash;
-    long long created_at = ToEpochMillis(token.created_at);
-    long long expires_at = token.expires_at ? ToEpochMillis(*token.expires_at) : 0;
-    soci::indicator expires_null = token.expires_at ? soci::i_ok : soci::i_null;
-    long long id = 0;
-    session << kInsertToken, soci::use(kind), soci::use(user_id, user_null),
-        soci::use(organization_id, organization_null), soci::use(name), soci::use(hash),
-        soci::use(created_at), soci::use(expires_at, expires_null), soci::into(id);
+    auto user_id = NullableId(token.user_id);
+    auto organization_id = NullableId(token.organization_id);
+    auto expires_at = Nullable<long long>::From(token.expires_at, ToEpochMillis);
+    const auto id =
+        ReadValue<long long>(session, kInsertToken, kind, user_id, organization_id, token.name,
+                             token.secret_hash, ToEpochMillis(token.created_at), expires_at);
     Token stored = token;
-    stored.id = TokenId(id);
+    stored.id = TokenId(id.value_or(0));
     return stored;
   });
 }
 
 Result<std::optional<Token>> SociTokenRepository::FindBySecretHash(std::string_view secret_hash) {
-  return database_.Run("find token", [&](soci::session& session) -> std::optional<Token> {
-    std::string hash(secret_hash);
-    soci::statement statement(session);
-    statement.alloc();
-    statement.prepare(std::string(kTokenColumns) + " WHERE secret_hash = :hash");
-    statement.exchange(soci::use(hash));
-    auto tokens = SelectTokens(statement);
-    if (tokens.empty()) return std::nullopt;
-    return tokens.front();
+  return database_.Run("find token", [&](soci::session& session) {
+    const std::string hash(secret_hash);
+    soci::statement statement =
+        OneUseStatement(session, kTokenColumns + std::string(" WHERE secret_hash = :hash"));
+    return ReadFirstRow<TokenRow>(statement, &TokenRow::ToToken, hash);
   });
 }
 
@@ -127,12 +78,10 @@ Result<std::vector<Token>> SociTokenRepository::List(const TokenFilter& filter) 
     if (filter.user) sql += " AND user_id = :user_id";
     if (filter.organization) sql += " AND organization_id = :organization_id";
     sql += " ORDER BY id";
-    soci::statement statement(session);
-    statement.alloc();
-    statement.prepare(sql);
-    if (filter.user) statement.exchange(soci::use(user));
-    if (filter.organization) statement.exchange(soci::use(organization));
-    return SelectTokens(statement);
+    soci::statement statement = OneUseStatement(session, sql);
+    if (filter.user) BindParameters(statement, user);
+    if (filter.organization) BindParameters(statement, organization);
+    return ReadRows<TokenRow>(statement, &TokenRow::ToToken);
   });
 }
 
@@ -157,12 +106,8 @@ Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
 Result<std::int64_t> SociTokenRepository::AuthenticationStamp() {
   // Read on every authenticated request: kept prepared.
   return database_.Run("read the authentication stamp", [&](soci::session& session) {
-    long long stamp = 0;
     PreparedStatement statement(database_, session, kAuthenticationStamp);
-    statement->exchange(soci::into(stamp));
-    statement->define_and_bind();
-    statement->execute(true);
-    return static_cast<std::int64_t>(stamp);
+    return static_cast<std::int64_t>(ReadValue<long long>(*statement).value_or(0));
   });
 }
 

@@ -1,3 +1,4 @@
+#include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 
 namespace fr {
@@ -5,29 +6,32 @@ namespace {
 
 constexpr const char* kInsertUser =
     "INSERT INTO users (name, created_at) VALUES (:name, :created_at) RETURNING id";
-constexpr const char* kSelectUser = "SELECT name, created_at FROM users WHERE id = :id";
+constexpr const char* kSelectUser = "SELECT id, name, created_at FROM users WHERE id = :id";
+
+// The columns of kSelectUser, in order.
+struct UserRow {
+  long long id = 0, created_at = 0;
+  std::string name;
+
+  auto Columns() { return std::tie(id, name, created_at); }
+  User ToUser() const { return User{UserId(id), name, FromEpochMillis(created_at)}; }
+};
 
 }  // namespace
 
 Result<User> SociUserRepository::Create(std::string_view name, Timestamp now) {
   return database_.Run("create user", [&](soci::session& session) {
     User user{UserId{}, std::string(name), now};
-    long long id = 0;
-    long long created_at = ToEpochMillis(now);
-    session << kInsertUser, soci::use(user.name), soci::use(created_at), soci::into(id);
-    user.id = UserId(id);
+    const auto id = ReadValue<long long>(session, kInsertUser, user.name, ToEpochMillis(now));
+    user.id = UserId(id.value_or(0));
     return user;
   });
 }
 
 Result<std::optional<User>> SociUserRepository::Find(UserId id) {
-  return database_.Run("find user", [&](soci::session& session) -> std::optional<User> {
-    long long key = id.value;
-    std::string name;
-    long long created_at = 0;
-    session << kSelectUser, soci::use(key), soci::into(name), soci::into(created_at);
-    if (!session.got_data()) return std::nullopt;
-    return User{id, name, FromEpochMillis(created_at)};
+  return database_.Run("find user", [&](soci::session& session) {
+    soci::statement statement = OneUseStatement(session, kSelectUser);
+    return ReadFirstRow<UserRow>(statement, &UserRow::ToUser, id.value);
   });
 }
 
