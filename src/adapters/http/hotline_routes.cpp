@@ -1,7 +1,6 @@
 #include <algorithm>
 
 #include "adapters/http/json_io.hpp"
-#include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
 
@@ -115,7 +114,7 @@ Result<HotlineDraft> DecodeDraft(const Request& request, std::optional<std::int6
   return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
 }
 
-Response List(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult List(HotlineService& hotlines, const RequestContext& context) {
   const Request& request = context.request;
   std::vector<FieldError> errors;
   const auto organization = QueryId(request, "organization_id");
@@ -125,67 +124,51 @@ Response List(HotlineService& hotlines, const RequestContext& context) {
   CollectFieldErrors(limit, errors);
   CollectFieldErrors(offset, errors);
   if (organization.ok() && !*organization) errors.push_back({"organization_id", "is required"});
-  if (!errors.empty()) {
-    return ErrorResponse(Error::InvalidArgument("The query parameters are invalid.", errors),
-                         request.request_id);
-  }
-  const auto page = hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset);
-  if (!page.ok()) return ErrorResponse(page.error(), request.request_id);
+  if (!errors.empty()) return Error::InvalidArgument("The query parameters are invalid.", errors);
+  FR_ASSIGN_OR_RETURN(
+      const HotlinePage page,
+      hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset));
   Json items = Json::array();
-  for (const Hotline& hotline : page->hotlines) items.push_back(HotlineJson(hotline));
-  return JsonResponse(200, {{"hotlines", std::move(items)}, {"totalHotlines", page->total}});
+  for (const Hotline& hotline : page.hotlines) items.push_back(HotlineJson(hotline));
+  return JsonResponse(200, {{"hotlines", std::move(items)}, {"totalHotlines", page.total}});
 }
 
-Response Create(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, std::nullopt);
-  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
-  const auto created = hotlines.Create(*context.principal, *draft);
-  if (!created.ok()) return ErrorResponse(created.error(), request.request_id);
-  return JsonResponse(201, HotlineJson(*created))
-      .WithHeader("Location", "/v1/hotlines/" + std::to_string(created->id.value))
-      .WithHeader("ETag", ETagOf(*created));
+HandlerResult Create(HotlineService& hotlines, const RequestContext& context) {
+  FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
+  FR_ASSIGN_OR_RETURN(const HotlineDraft draft, DecodeDraft(context.request, std::nullopt));
+  FR_ASSIGN_OR_RETURN(const Hotline created, hotlines.Create(*context.principal, draft));
+  return JsonResponse(201, HotlineJson(created))
+      .WithHeader("Location", "/v1/hotlines/" + std::to_string(created.id.value))
+      .WithHeader("ETag", ETagOf(created));
 }
 
-Response Get(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  const auto id = PathId(context, "hotlineID");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const auto hotline = hotlines.Get(*context.principal, HotlineId(*id));
-  if (!hotline.ok()) return ErrorResponse(hotline.error(), request.request_id);
-  return JsonResponse(200, HotlineJson(*hotline)).WithHeader("ETag", ETagOf(*hotline));
+HandlerResult Get(HotlineService& hotlines, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
+  FR_ASSIGN_OR_RETURN(const Hotline hotline, hotlines.Get(*context.principal, HotlineId(id)));
+  return JsonResponse(200, HotlineJson(hotline)).WithHeader("ETag", ETagOf(hotline));
 }
 
-Response Update(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  const auto id = PathId(context, "hotlineID");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeDraft(request, *id);
-  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
-  const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
-  if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);
-  const auto updated = hotlines.Update(*context.principal, HotlineId(*id), *draft, *expected);
-  if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);
-  return JsonResponse(200, HotlineJson(*updated)).WithHeader("ETag", ETagOf(*updated));
+HandlerResult Update(HotlineService& hotlines, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
+  FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
+  FR_ASSIGN_OR_RETURN(const HotlineDraft draft, DecodeDraft(context.request, id));
+  FR_ASSIGN_OR_RETURN(const auto expected, ExpectedVersion(hotlines, context, HotlineId(id)));
+  FR_ASSIGN_OR_RETURN(const Hotline updated,
+                      hotlines.Update(*context.principal, HotlineId(id), draft, expected));
+  return JsonResponse(200, HotlineJson(updated)).WithHeader("ETag", ETagOf(updated));
 }
 
-Response Delete(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  const auto id = PathId(context, "hotlineID");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
-  if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);
-  const Status deleted = hotlines.Delete(*context.principal, HotlineId(*id), *expected);
-  if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
+HandlerResult Delete(HotlineService& hotlines, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
+  FR_ASSIGN_OR_RETURN(const auto expected, ExpectedVersion(hotlines, context, HotlineId(id)));
+  FR_RETURN_IF_ERROR(hotlines.Delete(*context.principal, HotlineId(id), expected));
   return NoContentResponse();
 }
 
 }  // namespace
 
 void AddHotlineRoutes(Router& router, HotlineService& hotlines) {
-  using Function = Response (*)(HotlineService&, const RequestContext&);
+  using Function = HandlerResult (*)(HotlineService&, const RequestContext&);
   const auto bind = [&hotlines](Function handler) {
     return [&hotlines, handler](const RequestContext& context) {
       return handler(hotlines, context);
