@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
@@ -30,10 +28,8 @@ std::string ETagOf(const Hotline& hotline) { return "\"" + std::to_string(hotlin
 
 // If-Match, parsed over all its header lines (RFC 9110 §13.1.1): `*`, or a list of entity
 // tags. `versions` keeps the strong tags that name a version; weak tags (W/"…") never match
-// (If-Match compares strongly), nor do tags this server never issues. A malformed field keeps
-// no version at all, so that it can never match.
+// (If-Match compares strongly), nor do tags this server never issues.
 struct IfMatch {
-  bool present = false;
   bool any = false;
   std::vector<std::int64_t> versions;
 };
@@ -61,30 +57,18 @@ bool ParseIfMatchLine(std::string_view value, IfMatch& condition) {
   }
 }
 
-IfMatch ParseIfMatch(const Request& request) {
+// The versions the request's If-Match accepts: any when it is absent or `*` (a missing hotline
+// is a 404 before any precondition); none when a line is malformed, so that it never matches.
+AcceptedVersions AcceptedVersionsOf(const Request& request) {
+  bool present = false;
   IfMatch condition;
   for (const auto& [name, value] : request.headers) {
     if (name != "if-match") continue;
-    condition.present = true;
-    if (!ParseIfMatchLine(value, condition)) return {true, false, {}};
+    present = true;
+    if (!ParseIfMatchLine(value, condition)) return std::vector<std::int64_t>();
   }
-  return condition;
-}
-
-// The version HotlineService should expect: nullopt for no condition (absent, or `*`: a missing
-// hotline is a 404 before any precondition); the one listed version; for a longer list, the
-// current version if it is listed. That needs a read first; the write's compare-and-set still
-// catches a change in between. -1 never matches, so the service answers 412 as RFC 9110 says.
-Result<std::optional<std::int64_t>> ExpectedVersion(HotlineService& hotlines,
-                                                    const RequestContext& context, HotlineId id) {
-  const IfMatch condition = ParseIfMatch(context.request);
-  if (!condition.present || condition.any) return std::optional<std::int64_t>();
-  if (condition.versions.empty()) return std::optional<std::int64_t>(-1);
-  if (condition.versions.size() == 1) return std::optional(condition.versions.front());
-  FR_ASSIGN_OR_RETURN(const Hotline current, hotlines.Get(*context.principal, id));
-  const bool listed = std::find(condition.versions.begin(), condition.versions.end(),
-                                current.version) != condition.versions.end();
-  return std::optional<std::int64_t>(listed ? current.version : -1);
+  if (!present || condition.any) return std::nullopt;
+  return std::move(condition.versions);
 }
 
 // Decodes a Hotline body; `path_id` is set for updates. Domain checks run on the fields that
@@ -152,16 +136,16 @@ HandlerResult Update(HotlineService& hotlines, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
   FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
   FR_ASSIGN_OR_RETURN(const HotlineDraft draft, DecodeDraft(context.request, id));
-  FR_ASSIGN_OR_RETURN(const auto expected, ExpectedVersion(hotlines, context, HotlineId(id)));
   FR_ASSIGN_OR_RETURN(const Hotline updated,
-                      hotlines.Update(*context.principal, HotlineId(id), draft, expected));
+                      hotlines.Update(*context.principal, HotlineId(id), draft,
+                                      AcceptedVersionsOf(context.request)));
   return JsonResponse(200, HotlineJson(updated)).WithHeader("ETag", ETagOf(updated));
 }
 
 HandlerResult Delete(HotlineService& hotlines, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
-  FR_ASSIGN_OR_RETURN(const auto expected, ExpectedVersion(hotlines, context, HotlineId(id)));
-  FR_RETURN_IF_ERROR(hotlines.Delete(*context.principal, HotlineId(id), expected));
+  FR_RETURN_IF_ERROR(
+      hotlines.Delete(*context.principal, HotlineId(id), AcceptedVersionsOf(context.request)));
   return NoContentResponse();
 }
 
