@@ -1,5 +1,6 @@
 #include "app/hotline_service.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "identity/authorization.hpp"
@@ -21,6 +22,20 @@ HotlineStatus NextStatus(HotlineStatus current, bool is_active) {
     return HotlineStatus::kCreated;
   }
   return current;
+}
+
+// The version the repository's compare-and-set expects for a write to `current`: none without a
+// condition; a single accepted version as it is; from a longer list, the current version if it
+// is listed (the compare-and-set still catches a change since `current` was read), else one
+// that never matches, so that the write fails with kConflict.
+std::optional<std::int64_t> ExpectedVersion(const AcceptedVersions& accepted,
+                                            const Hotline& current) {
+  constexpr std::int64_t kNoVersion = -1;
+  if (!accepted) return std::nullopt;
+  if (accepted->size() == 1) return accepted->front();
+  const bool listed =
+      std::find(accepted->begin(), accepted->end(), current.version) != accepted->end();
+  return listed ? current.version : kNoVersion;
 }
 
 }  // namespace
@@ -83,7 +98,7 @@ Result<Hotline> HotlineService::WritableHotline(const Principal& principal, Hotl
 
 Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
                                        const HotlineDraft& draft,
-                                       std::optional<std::int64_t> expected_version) {
+                                       const AcceptedVersions& accepted) {
   FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
   auto validated = ValidateHotline(draft);
   std::vector<FieldError> errors =
@@ -98,7 +113,8 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
   updated.number = existing.number;
   updated.status = NextStatus(existing.status, updated.is_active);
   updated.status_detail = updated.status == existing.status ? existing.status_detail : "";
-  FR_ASSIGN_OR_RETURN(Hotline stored, hotlines_.Update(updated, expected_version, clock_.Now()));
+  FR_ASSIGN_OR_RETURN(Hotline stored,
+                      hotlines_.Update(updated, ExpectedVersion(accepted, existing), clock_.Now()));
   if (stored.status == HotlineStatus::kPaused && existing.status != HotlineStatus::kPaused) {
     FR_RETURN_IF_ERROR(provider_.DeactivateNumber(stored.number));
   }
@@ -106,10 +122,10 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
 }
 
 Status HotlineService::Delete(const Principal& principal, HotlineId id,
-                              std::optional<std::int64_t> expected_version) {
+                              const AcceptedVersions& accepted) {
   FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
   const Timestamp until = clock_.Now() + std::chrono::days(policy_.quarantine_days);
-  return hotlines_.Delete(existing.id, expected_version, until);
+  return hotlines_.Delete(existing.id, ExpectedVersion(accepted, existing), until);
 }
 
 }  // namespace fr

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -11,6 +13,11 @@
 #include "identity/repositories.hpp"
 
 namespace fr {
+
+// The versions a write may replace, as a client's If-Match lists them: nullopt accepts any
+// (no condition, or `*`); otherwise the stored version must be one of them, and an empty list
+// never matches.
+using AcceptedVersions = std::optional<std::vector<std::int64_t>>;
 
 struct HotlinePolicy {
   int max_per_organization = 100;
@@ -42,13 +49,12 @@ class HotlineService {
   // Full replacement of the client's fields. Switching isActive off pauses the hotline and
   // stops routing its number; switching it on again queues it for provisioning.
   // Errors: as Create and Get; kInvalidArgument when organizationID differs; kConflict when
-  // `expected_version` (If-Match) is stale.
+  // the stored version is not one of `accepted`.
   Result<Hotline> Update(const Principal& principal, HotlineId id, const HotlineDraft& draft,
-                         std::optional<std::int64_t> expected_version);
+                         const AcceptedVersions& accepted);
   // Deletes the hotline; its number goes into quarantine. Errors: kNotFound,
-  // kPermissionDenied, kConflict.
-  Status Delete(const Principal& principal, HotlineId id,
-                std::optional<std::int64_t> expected_version);
+  // kPermissionDenied, kConflict (as Update).
+  Status Delete(const Principal& principal, HotlineId id, const AcceptedVersions& accepted);
 
  private:
   // Appends a FieldError for every agent that is not a member of `organization`.

@@ -10,13 +10,24 @@
 
 namespace fr {
 
-// A value or an Error: the subset of C++23's std::expected that the project uses.
-// Accessing value() of an error (or error() of a value) is a bug and asserts.
-template <typename T>
+// An error that converts into a wider error type `E` (an adapter's own, which holds a domain
+// Error among others), so that FR_ASSIGN_OR_RETURN passes it on without naming `E`. Never true
+// for E = Error: there the plain constructors are all there is.
+template <typename From, typename T, typename E>
+concept WidensInto = !std::is_same_v<E, Error> && !std::is_same_v<std::remove_cvref_t<From>, E> &&
+                     std::is_convertible_v<From&&, E> && !std::is_convertible_v<From&&, T>;
+
+// A value or an error, an Error unless an adapter names a wider type: the subset of C++23's
+// std::expected that the project uses. Accessing value() of an error (or error() of a value) is
+// a bug and asserts.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
+  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
+  template <WidensInto<T, E> From>
+  Result(From&& error)  // NOLINT: implicit
+      : state_(std::in_place_index<1>, E(std::forward<From>(error))) {}
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -38,38 +49,41 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok());
     return std::get<1>(state_);
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok());
     return std::get<1>(std::move(state_));
   }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <typename E>
+class [[nodiscard]] Result<void, E> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)) {}  // NOLINT: implicit
+  Result(E error) : error_(std::move(error)) {}  // NOLINT: implicit
+  template <WidensInto<void, E> From>
+  Result(From&& error)  // NOLINT: implicit
+      : error_(E(std::forward<From>(error))) {}
 
   bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
-  const Error& error() const& {
+  const E& error() const& {
     assert(!ok());
     return *error_;
   }
-  Error&& error() && {
+  E&& error() && {
     assert(!ok());
     return std::move(*error_);
   }
 
  private:
-  std::optional<Error> error_;
+  std::optional<E> error_;
 };
 
 using Status = Result<void>;

@@ -1,5 +1,4 @@
 #include "adapters/http/json_io.hpp"
-#include "adapters/http/problem.hpp"
 #include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 
@@ -13,27 +12,23 @@ Json MembershipJson(const MembershipView& view) {
           {"allowAdminAccess", view.membership.allow_admin_access}};
 }
 
-Response GetMe(AccountService& accounts, const RequestContext& context) {
-  const auto account = accounts.GetAccount(*context.principal);
-  if (!account.ok()) return ErrorResponse(account.error(), context.request.request_id);
+HandlerResult GetMe(AccountService& accounts, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const Account account, accounts.GetAccount(*context.principal));
   Json memberships = Json::array();
-  for (const auto& view : account->memberships) memberships.push_back(MembershipJson(view));
-  return JsonResponse(200, {{"id", account->user.id.value},
-                            {"name", account->user.name},
+  for (const auto& view : account.memberships) memberships.push_back(MembershipJson(view));
+  return JsonResponse(200, {{"id", account.user.id.value},
+                            {"name", account.user.name},
                             {"memberships", std::move(memberships)}});
 }
 
-Response PutMembershipConsent(AccountService& accounts, const RequestContext& context) {
-  const auto& request = context.request;
-  const auto organization = PathId(context, "id");
-  if (!organization.ok()) return ErrorResponse(organization.error(), request.request_id);
-  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto allow = DecodeAdminAccessConsent(request.body);
-  if (!allow.ok()) return ErrorResponse(allow.error(), request.request_id);
-  const auto view = accounts.SetAdminAccessConsent(*context.principal,
-                                                   OrganizationId(*organization), *allow);
-  if (!view.ok()) return ErrorResponse(view.error(), request.request_id);
-  return JsonResponse(200, MembershipJson(*view));
+HandlerResult PutMembershipConsent(AccountService& accounts, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t organization, PathId(context, "id"));
+  FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
+  FR_ASSIGN_OR_RETURN(const bool allow, DecodeAdminAccessConsent(context.request.body));
+  FR_ASSIGN_OR_RETURN(
+      const MembershipView view,
+      accounts.SetAdminAccessConsent(*context.principal, OrganizationId(organization), allow));
+  return JsonResponse(200, MembershipJson(view));
 }
 
 }  // namespace

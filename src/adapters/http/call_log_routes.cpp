@@ -1,5 +1,4 @@
 #include "adapters/http/json_io.hpp"
-#include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
@@ -66,59 +65,51 @@ struct PageQuery {
 // The hotline path id and the limit/offset parameters. Errors: kInvalidArgument, every bad
 // parameter at once.
 Result<PageQuery> ReadPageQuery(const RequestContext& context) {
-  const auto hotline = PathId(context, "hotlineID");
-  if (!hotline.ok()) return hotline.error();
+  FR_ASSIGN_OR_RETURN(const std::int64_t hotline, PathId(context, "hotlineID"));
   const auto limit = QueryInt(context.request, "limit", 1, 50, 10);
   const auto offset = QueryInt(context.request, "offset", 0, INT64_MAX, 0);
   std::vector<FieldError> errors;
   CollectFieldErrors(limit, errors);
   CollectFieldErrors(offset, errors);
   if (!errors.empty()) return Error::InvalidArgument("The query parameters are invalid.", errors);
-  return PageQuery{HotlineId(*hotline), *limit, *offset};
+  return PageQuery{HotlineId(hotline), *limit, *offset};
 }
 
-Response ListCallLogs(CallRecordService& records, const RequestContext& context) {
-  const auto query = ReadPageQuery(context);
-  if (!query.ok()) return ErrorResponse(query.error(), context.request.request_id);
-  const auto page =
-      records.ListCallLogs(*context.principal, query->hotline, query->limit, query->offset);
-  if (!page.ok()) return ErrorResponse(page.error(), context.request.request_id);
+HandlerResult ListCallLogs(CallRecordService& records, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const PageQuery query, ReadPageQuery(context));
+  FR_ASSIGN_OR_RETURN(const auto page, records.ListCallLogs(*context.principal, query.hotline,
+                                                            query.limit, query.offset));
   Json items = Json::array();
-  for (const CallLog& log : page->call_logs) items.push_back(CallLogSummaryJson(log));
-  return JsonResponse(200, {{"callLogs", std::move(items)}, {"totalCallLogs", page->total}});
+  for (const CallLog& log : page.call_logs) items.push_back(CallLogSummaryJson(log));
+  return JsonResponse(200, {{"callLogs", std::move(items)}, {"totalCallLogs", page.total}});
 }
 
-Response GetCallLog(CallRecordService& records, const RequestContext& context) {
-  const auto hotline = PathId(context, "hotlineID");
-  const auto log_id = PathId(context, "logID");
-  for (const auto* id : {&hotline, &log_id}) {
-    if (!id->ok()) return ErrorResponse(id->error(), context.request.request_id);
-  }
-  const auto log =
-      records.GetCallLog(*context.principal, HotlineId(*hotline), CallLogId(*log_id));
-  if (!log.ok()) return ErrorResponse(log.error(), context.request.request_id);
-  Json json = CallLogSummaryJson(*log);
+HandlerResult GetCallLog(CallRecordService& records, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t hotline, PathId(context, "hotlineID"));
+  FR_ASSIGN_OR_RETURN(const std::int64_t log_id, PathId(context, "logID"));
+  FR_ASSIGN_OR_RETURN(const CallLog log, records.GetCallLog(*context.principal, HotlineId(hotline),
+                                                            CallLogId(log_id)));
+  Json json = CallLogSummaryJson(log);
   Json entries = Json::array();
-  for (const CallEntry& entry : log->entries) entries.push_back(EntryJson(entry));
+  for (const CallEntry& entry : log.entries) entries.push_back(EntryJson(entry));
   json["entries"] = std::move(entries);
   return JsonResponse(200, json);
 }
 
-Response ListTelephoneRecords(CallRecordService& records, const RequestContext& context) {
-  const auto query = ReadPageQuery(context);
-  if (!query.ok()) return ErrorResponse(query.error(), context.request.request_id);
-  const auto page = records.ListTelephoneRecords(*context.principal, query->hotline, query->limit,
-                                                 query->offset);
-  if (!page.ok()) return ErrorResponse(page.error(), context.request.request_id);
+HandlerResult ListTelephoneRecords(CallRecordService& records, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const PageQuery query, ReadPageQuery(context));
+  FR_ASSIGN_OR_RETURN(
+      const auto page,
+      records.ListTelephoneRecords(*context.principal, query.hotline, query.limit, query.offset));
   Json items = Json::array();
-  for (const TelephoneRecord& record : page->records) items.push_back(RecordJson(record));
-  return JsonResponse(200, {{"records", std::move(items)}, {"totalRecords", page->total}});
+  for (const TelephoneRecord& record : page.records) items.push_back(RecordJson(record));
+  return JsonResponse(200, {{"records", std::move(items)}, {"totalRecords", page.total}});
 }
 
 }  // namespace
 
 void AddCallLogRoutes(Router& router, CallRecordService& records) {
-  using Function = Response (*)(CallRecordService&, const RequestContext&);
+  using Function = HandlerResult (*)(CallRecordService&, const RequestContext&);
   const auto bind = [&records](Function handler) {
     return [&records, handler](const RequestContext& context) {
       return handler(records, context);

@@ -1,7 +1,4 @@
-#include <algorithm>
-
 #include "adapters/http/json_io.hpp"
-#include "adapters/http/problem.hpp"
 #include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
@@ -32,10 +29,8 @@ std::string ETagOf(const Hotline& hotline) { return "\"" + std::to_string(hotlin
 
 // If-Match, parsed over all its header lines (RFC 9110 §13.1.1): `*`, or a list of entity
 // tags. `versions` keeps the strong tags that name a version; weak tags (W/"…") never match
-// (If-Match compares strongly), nor do tags this server never issues. A malformed field keeps
-// no version at all, so that it can never match.
+// (If-Match compares strongly), nor do tags this server never issues.
 struct IfMatch {
-  bool present = false;
   bool any = false;
   std::vector<std::int64_t> versions;
 };
@@ -63,33 +58,21 @@ bool ParseIfMatchLine(std::string_view value, IfMatch& condition) {
   }
 }
 
-IfMatch ParseIfMatch(const Request& request) {
+// The versions the request's If-Match accepts: any when it is absent or `*` (a missing hotline
+// is a 404 before any precondition); none when a line is malformed, so that it never matches.
+AcceptedVersions AcceptedVersionsOf(const Request& request) {
+  bool present = false;
   IfMatch condition;
   for (const auto& [name, value] : request.headers) {
     if (name != "if-match") continue;
-    condition.present = true;
-    if (!ParseIfMatchLine(value, condition)) return {true, false, {}};
+    present = true;
+    if (!ParseIfMatchLine(value, condition)) return std::vector<std::int64_t>();
   }
-  return condition;
+  if (!present || condition.any) return std::nullopt;
+  return std::move(condition.versions);
 }
 
-// The version HotlineService should expect: nullopt for no condition (absent, or `*`: a missing
-// hotline is a 404 before any precondition); the one listed version; for a longer list, the
-// current version if it is listed. That needs a read first; the write's compare-and-set still
-// catches a change in between. -1 never matches, so the service answers 412 as RFC 9110 says.
-Result<std::optional<std::int64_t>> ExpectedVersion(HotlineService& hotlines,
-                                                    const RequestContext& context, HotlineId id) {
-  const IfMatch condition = ParseIfMatch(context.request);
-  if (!condition.present || condition.any) return std::optional<std::int64_t>();
-  if (condition.versions.empty()) return std::optional<std::int64_t>(-1);
-  if (condition.versions.size() == 1) return std::optional(condition.versions.front());
-  FR_ASSIGN_OR_RETURN(const Hotline current, hotlines.Get(*context.principal, id));
-  const bool listed = std::find(condition.versions.begin(), condition.versions.end(),
-                                current.version) != condition.versions.end();
-  return std::optional<std::int64_t>(listed ? current.version : -1);
-}
-
-Response List(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult List(HotlineService& hotlines, const RequestContext& context) {
   const Request& request = context.request;
   std::vector<FieldError> errors;
   const auto organization = QueryId(request, "organization_id");
@@ -99,67 +82,52 @@ Response List(HotlineService& hotlines, const RequestContext& context) {
   CollectFieldErrors(limit, errors);
   CollectFieldErrors(offset, errors);
   if (organization.ok() && !*organization) errors.push_back({"organization_id", "is required"});
-  if (!errors.empty()) {
-    return ErrorResponse(Error::InvalidArgument("The query parameters are invalid.", errors),
-                         request.request_id);
-  }
-  const auto page = hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset);
-  if (!page.ok()) return ErrorResponse(page.error(), request.request_id);
+  if (!errors.empty()) return Error::InvalidArgument("The query parameters are invalid.", errors);
+  FR_ASSIGN_OR_RETURN(
+      const HotlinePage page,
+      hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset));
   Json items = Json::array();
-  for (const Hotline& hotline : page->hotlines) items.push_back(HotlineJson(hotline));
-  return JsonResponse(200, {{"hotlines", std::move(items)}, {"totalHotlines", page->total}});
+  for (const Hotline& hotline : page.hotlines) items.push_back(HotlineJson(hotline));
+  return JsonResponse(200, {{"hotlines", std::move(items)}, {"totalHotlines", page.total}});
 }
 
-Response Create(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeHotlineDraft(request.body, std::nullopt);
-  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
-  const auto created = hotlines.Create(*context.principal, *draft);
-  if (!created.ok()) return ErrorResponse(created.error(), request.request_id);
-  return JsonResponse(201, HotlineJson(*created))
-      .WithHeader("Location", "/v1/hotlines/" + std::to_string(created->id.value))
-      .WithHeader("ETag", ETagOf(*created));
+HandlerResult Create(HotlineService& hotlines, const RequestContext& context) {
+  FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
+  FR_ASSIGN_OR_RETURN(const HotlineDraft draft,
+                      DecodeHotlineDraft(context.request.body, std::nullopt));
+  FR_ASSIGN_OR_RETURN(const Hotline created, hotlines.Create(*context.principal, draft));
+  return JsonResponse(201, HotlineJson(created))
+      .WithHeader("Location", "/v1/hotlines/" + std::to_string(created.id.value))
+      .WithHeader("ETag", ETagOf(created));
 }
 
-Response Get(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  const auto id = PathId(context, "hotlineID");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const auto hotline = hotlines.Get(*context.principal, HotlineId(*id));
-  if (!hotline.ok()) return ErrorResponse(hotline.error(), request.request_id);
-  return JsonResponse(200, HotlineJson(*hotline)).WithHeader("ETag", ETagOf(*hotline));
+HandlerResult Get(HotlineService& hotlines, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
+  FR_ASSIGN_OR_RETURN(const Hotline hotline, hotlines.Get(*context.principal, HotlineId(id)));
+  return JsonResponse(200, HotlineJson(hotline)).WithHeader("ETag", ETagOf(hotline));
 }
 
-Response Update(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  const auto id = PathId(context, "hotlineID");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  if (auto rejected = RejectNonJson(request)) return std::move(*rejected);
-  const auto draft = DecodeHotlineDraft(request.body, *id);
-  if (!draft.ok()) return ErrorResponse(draft.error(), request.request_id);
-  const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
-  if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);
-  const auto updated = hotlines.Update(*context.principal, HotlineId(*id), *draft, *expected);
-  if (!updated.ok()) return ErrorResponse(updated.error(), request.request_id);
-  return JsonResponse(200, HotlineJson(*updated)).WithHeader("ETag", ETagOf(*updated));
+HandlerResult Update(HotlineService& hotlines, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
+  FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
+  FR_ASSIGN_OR_RETURN(const HotlineDraft draft, DecodeHotlineDraft(context.request.body, id));
+  FR_ASSIGN_OR_RETURN(const Hotline updated,
+                      hotlines.Update(*context.principal, HotlineId(id), draft,
+                                      AcceptedVersionsOf(context.request)));
+  return JsonResponse(200, HotlineJson(updated)).WithHeader("ETag", ETagOf(updated));
 }
 
-Response Delete(HotlineService& hotlines, const RequestContext& context) {
-  const Request& request = context.request;
-  const auto id = PathId(context, "hotlineID");
-  if (!id.ok()) return ErrorResponse(id.error(), request.request_id);
-  const auto expected = ExpectedVersion(hotlines, context, HotlineId(*id));
-  if (!expected.ok()) return ErrorResponse(expected.error(), request.request_id);
-  const Status deleted = hotlines.Delete(*context.principal, HotlineId(*id), *expected);
-  if (!deleted.ok()) return ErrorResponse(deleted.error(), request.request_id);
+HandlerResult Delete(HotlineService& hotlines, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
+  FR_RETURN_IF_ERROR(
+      hotlines.Delete(*context.principal, HotlineId(id), AcceptedVersionsOf(context.request)));
   return NoContentResponse();
 }
 
 }  // namespace
 
 void AddHotlineRoutes(Router& router, HotlineService& hotlines) {
-  using Function = Response (*)(HotlineService&, const RequestContext&);
+  using Function = HandlerResult (*)(HotlineService&, const RequestContext&);
   const auto bind = [&hotlines](Function handler) {
     return [&hotlines, handler](const RequestContext& context) {
       return handler(hotlines, context);

@@ -33,9 +33,15 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 
-  Response& WithHeader(std::string name, std::string value) {
+  Response& WithHeader(std::string name, std::string value) & {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
+  }
+  // On a temporary, so that `return JsonResponse(…).WithHeader(…);` moves the response out
+  // rather than copying it.
+  Response WithHeader(std::string name, std::string value) && {
+    headers.emplace_back(std::move(name), std::move(value));
+    return std::move(*this);
   }
 };
 

@@ -49,10 +49,10 @@ Result<Json> ParseJsonObject(std::string_view body) {
   return parsed;
 }
 
-std::optional<Response> RejectNonJson(const Request& request) {
+Result<void, Problem> RequireJsonBody(const Request& request) {
   const auto content_type = request.Header("content-type");
-  if (content_type && IsJsonMediaType(*content_type)) return std::nullopt;
-  return ProblemResponse(UnsupportedMediaTypeProblem(), request.request_id);
+  if (content_type && IsJsonMediaType(*content_type)) return {};
+  return UnsupportedMediaTypeProblem();
 }
 
 Response JsonResponse(int status, const Json& body) {

@@ -1,14 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "adapters/http/http_types.hpp"
+#include "adapters/http/problem.hpp"
 #include "adapters/http/router.hpp"
 #include "common/result.hpp"
 
@@ -22,9 +22,9 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 // JSON, invalid UTF-8, nesting deeper than kMaxJsonDepth, or a non-object.
 Result<Json> ParseJsonObject(std::string_view body);
 
-// 415 unless the request declares a JSON body (every endpoint that calls this requires one);
-// nullopt when acceptable.
-std::optional<Response> RejectNonJson(const Request& request);
+// Ok when the request declares a JSON body (every endpoint that calls this requires one);
+// otherwise the 415 problem.
+Result<void, Problem> RequireJsonBody(const Request& request);
 
 // A 2xx JSON response.
 Response JsonResponse(int status, const Json& body);

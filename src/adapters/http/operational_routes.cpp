@@ -1,5 +1,4 @@
 #include "adapters/http/json_io.hpp"
-#include "adapters/http/problem.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/embedded_file.hpp"
 
@@ -32,18 +31,14 @@ void AddOperationalRoutes(Router& router, std::function<Status()> ready,
   router.Add({"GET", "/healthz", AuthPolicy::kPublic, [](const RequestContext&) {
                 return JsonResponse(200, {{"status", "ok"}});
               }});
-  router.Add(
-      {"GET", "/readyz", AuthPolicy::kPublic,
-       [ready = std::move(ready), reports = std::move(reports)](const RequestContext& context) {
-         const Status status = ready();
-         if (!status.ok()) {
-           return ErrorResponse(Error::Unavailable("Storage is not answering."),
-                                context.request.request_id);
-         }
-         nlohmann::json checks = {{"storage", "ok"}};
-         for (const ReadinessReport& report : reports) checks[report.name] = report.state();
-         return JsonResponse(200, {{"status", "ready"}, {"checks", std::move(checks)}});
-       }});
+  router.Add({"GET", "/readyz", AuthPolicy::kPublic,
+              [ready = std::move(ready),
+               reports = std::move(reports)](const RequestContext&) -> HandlerResult {
+                if (!ready().ok()) return Error::Unavailable("Storage is not answering.");
+                nlohmann::json checks = {{"storage", "ok"}};
+                for (const ReadinessReport& report : reports) checks[report.name] = report.state();
+                return JsonResponse(200, {{"status", "ready"}, {"checks", std::move(checks)}});
+              }});
   router.Add({"GET", "/metrics", AuthPolicy::kPublic, [&metrics](const RequestContext&) {
                 return Static("text/plain; version=0.0.4; charset=utf-8",
                               metrics.RenderPrometheus());

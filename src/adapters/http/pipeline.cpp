@@ -149,7 +149,9 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
 
   try {
     const RequestContext context{request, match.params, principal ? &*principal : nullptr};
-    return {route.handler(context), route.path_template};
+    HandlerResult handled = route.handler(context);
+    if (handled.ok()) return {std::move(handled).value(), route.path_template};
+    return {HandlerErrorResponse(handled.error(), request.request_id), route.path_template};
   } catch (const std::exception& error) {
     spdlog::error("http: {} {} [{}] failed: {}", request.method, route.path_template,
                   request.request_id, error.what());

@@ -127,4 +127,9 @@ Response ErrorResponse(const Error& error, std::string_view request_id) {
   return response;
 }
 
+Response HandlerErrorResponse(const HandlerError& error, std::string_view request_id) {
+  if (const auto* domain = std::get_if<Error>(&error)) return ErrorResponse(*domain, request_id);
+  return ProblemResponse(std::get<Problem>(error), request_id);
+}
+
 }  // namespace fr::http

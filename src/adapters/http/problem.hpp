@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "adapters/http/http_types.hpp"
@@ -41,7 +42,15 @@ Problem MethodNotImplementedProblem();
 Response ProblemResponse(const Problem& problem, std::string_view request_id);
 
 // Shorthand: ProblemResponse(ProblemFromError(error), request_id), plus `WWW-Authenticate` for
-// kUnauthenticated.
+// kUnauthenticated and `Retry-After` for kUnavailable.
 Response ErrorResponse(const Error& error, std::string_view request_id);
+
+// Why a handler has no response of its own: a domain Error, or one of the HTTP layer's own
+// problems that no ErrorCode stands for (415, a body that is not JSON).
+using HandlerError = std::variant<Error, Problem>;
+
+// The answer to `error`: ErrorResponse for an Error, ProblemResponse for a Problem. The
+// pipeline calls it once for every handler that fails.
+Response HandlerErrorResponse(const HandlerError& error, std::string_view request_id);
 
 }  // namespace fr::http

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "adapters/http/http_types.hpp"
+#include "adapters/http/problem.hpp"
+#include "common/result.hpp"
 #include "identity/principal.hpp"
 
 namespace fr::http {
@@ -20,7 +22,10 @@ struct RequestContext {
   const Principal* principal = nullptr;
 };
 
-using Handler = std::function<Response(const RequestContext&)>;
+// A handler's response, or why there is none. Handlers build only their success; the pipeline
+// turns every failure into a problem response, with the request id (HandlerErrorResponse).
+using HandlerResult = Result<Response, HandlerError>;
+using Handler = std::function<HandlerResult(const RequestContext&)>;
 
 struct Route {
   std::string method;
