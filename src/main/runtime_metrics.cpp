@@ -83,6 +83,30 @@ std::string RenderTrunkRegistrationMetrics(const sip::RegistrationStatus& status
   return out.str();
 }
 
+std::string RenderSipShieldMetrics(const sip::ShieldStats& stats) {
+  std::ostringstream out;
+  out << "# HELP fr_sip_blocked_sources Source addresses blocked now for sending too many "
+         "requests.\n"
+      << "# TYPE fr_sip_blocked_sources gauge\n"
+      << "fr_sip_blocked_sources " << stats.blocked_sources << "\n"
+      << "# HELP fr_sip_source_blocks_total Times a source address was blocked.\n"
+      << "# TYPE fr_sip_source_blocks_total counter\n"
+      << "fr_sip_source_blocks_total " << stats.sources_blocked << "\n"
+      << "# HELP fr_sip_requests_dropped_total SIP requests dropped unanswered, by reason.\n"
+      << "# TYPE fr_sip_requests_dropped_total counter\n"
+      << "fr_sip_requests_dropped_total{reason=\"blocked_source\"} " << stats.dropped_from_blocked
+      << "\n"
+      << "fr_sip_requests_dropped_total{reason=\"scanner\"} " << stats.dropped_scanners << "\n"
+      << "# HELP fr_sip_dialogs_in_progress SIP dialogs in progress: callers' and agents' legs.\n"
+      << "# TYPE fr_sip_dialogs_in_progress gauge\n"
+      << "fr_sip_dialogs_in_progress " << stats.dialogs_in_progress << "\n"
+      << "# HELP fr_sip_invites_over_dialog_cap_total INVITEs refused with 503 above "
+         "--sip-max-dialogs.\n"
+      << "# TYPE fr_sip_invites_over_dialog_cap_total counter\n"
+      << "fr_sip_invites_over_dialog_cap_total " << stats.refused_dialog_cap << "\n";
+  return out.str();
+}
+
 std::string TrunkRegistrationReadiness(const sip::RegistrationStatus& status) {
   switch (status.state) {
     case sip::RegistrationState::kRegistered:

@@ -12,6 +12,9 @@ std::string RenderCallEventMetrics(const GroupCommitCallEventSink::Stats& stats)
 std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats);
 // fr_sip_trunk_registered (gauge 0/1) and fr_sip_trunk_registration_failures_total.
 std::string RenderTrunkRegistrationMetrics(const sip::RegistrationStatus& status);
+// The SIP port's shield: fr_sip_blocked_sources, fr_sip_requests_dropped_total{reason},
+// fr_sip_dialogs_in_progress and the 503s above --sip-max-dialogs.
+std::string RenderSipShieldMetrics(const sip::ShieldStats& stats);
 // /readyz's words for the registration: "registering", "registered", "failed: …".
 std::string TrunkRegistrationReadiness(const sip::RegistrationStatus& status);
 

@@ -157,6 +157,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   http::HttpMetrics metrics;
   metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });
   if (engine) metrics.AddSource([&engine] { return RenderTelephonyMetrics(engine->Stats()); });
+  if (engine) metrics.AddSource([&engine] { return RenderSipShieldMetrics(engine->SipShield()); });
   std::vector<http::ReadinessReport> readiness;
   if (engine && options.telephony.sip_trunk_register) {
     // Informative, never a 503: a carrier's outage must not take the HTTP API away (0028).

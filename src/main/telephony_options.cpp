@@ -1,5 +1,6 @@
 #include "main/telephony_options.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "adapters/telephony/engine/address_allow_list.hpp"
@@ -43,6 +44,60 @@ void AddTrunkOptions(CLI::App& command, TelephonyOptions& options) {
       ->envname("FR_SIP_TLS_KEY");
 }
 
+void AddShieldOptions(CLI::App& command, TelephonyOptions& options) {
+  command.add_option("--sip-source-rate", options.sip_source_rate,
+                     "SIP requests one address may send per second before it is blocked "
+                     "(the trunk is exempt); 0: no limit")
+      ->envname("FR_SIP_SOURCE_RATE")
+      ->capture_default_str();
+  command.add_option("--sip-block-time", options.sip_block_time,
+                     "How long an address over --sip-source-rate gets no answer at all")
+      ->envname("FR_SIP_BLOCK_TIME")
+      ->capture_default_str();
+  command.add_option("--sip-scanner-user-agents", options.sip_scanner_user_agents,
+                     "User-Agent fragments whose requests are dropped unanswered; none: no "
+                     "such list")
+      ->envname("FR_SIP_SCANNER_USER_AGENTS")
+      ->delimiter(',')
+      ->capture_default_str();
+  command.add_option("--sip-max-dialogs", options.sip_max_dialogs,
+                     "Dialogs (call legs) in progress above which a new INVITE gets 503; auto: "
+                     "half the RTP port pairs; 0: no cap")
+      ->envname("FR_SIP_MAX_DIALOGS")
+      ->capture_default_str();
+}
+
+// The shield of EngineConfigOf, once the RTP ports are known.
+Result<sip::ShieldOptions> ShieldOptionsOf(const TelephonyOptions& options, int rtp_low,
+                                           int rtp_high) {
+  sip::ShieldOptions shield;
+  if (options.sip_source_rate < 0) {
+    return Error::InvalidArgument("--sip-source-rate must be 0 (no limit) or more");
+  }
+  shield.source_rate = options.sip_source_rate;
+  FR_ASSIGN_OR_RETURN(shield.block_time, ParseDuration("--sip-block-time", options.sip_block_time));
+  if (shield.block_time.count() <= 0) {
+    return Error::InvalidArgument("--sip-block-time must be positive");
+  }
+  shield.scanner_user_agents.clear();
+  for (const std::string& entry : options.sip_scanner_user_agents) {
+    const std::string_view fragment = TrimAsciiWhitespace(entry);
+    if (!fragment.empty() && !EqualsIgnoringAsciiCase(fragment, "none")) {
+      shield.scanner_user_agents.emplace_back(fragment);
+    }
+  }
+  if (options.sip_max_dialogs == "auto") {
+    shield.max_dialogs = DefaultMaxDialogs(rtp_low, rtp_high);
+  } else {
+    const auto cap = ParseNonNegativeInt(options.sip_max_dialogs);
+    if (!cap || *cap > 1'000'000) {
+      return Error::InvalidArgument("--sip-max-dialogs must be auto, 0 (no cap) or a count");
+    }
+    shield.max_dialogs = static_cast<std::size_t>(*cap);
+  }
+  return shield;
+}
+
 Result<sip::InboundNumberSource> InboundNumberSourceOf(const std::string& name) {
   if (name == "ruri") return sip::InboundNumberSource::kRequestUri;
   if (name == "to") return sip::InboundNumberSource::kTo;
@@ -66,6 +121,12 @@ Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& lis
   const int port = std::stoi(port_text);
   if (port > 65535 || host.empty()) return invalid;
   return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+std::size_t DefaultMaxDialogs(int low, int high) {
+  const int first_even = low + (low % 2);
+  const int pairs = first_even + 1 <= high ? (high - 1 - first_even) / 2 + 1 : 0;
+  return static_cast<std::size_t>(std::max(1, pairs / 2));
 }
 
 Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text) {
@@ -137,6 +198,8 @@ Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) 
   config.media.port_min = static_cast<std::uint16_t>(*low);
   config.media.port_max = static_cast<std::uint16_t>(*high);
   config.tts_voice = options.tts_voice;
+  FR_ASSIGN_OR_RETURN(config.shield, ShieldOptionsOf(options, static_cast<int>(*low),
+                                                     static_cast<int>(*high)));
   return config;
 }
 
@@ -152,6 +215,7 @@ void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {
       ->envname("FR_SIP_TRUNK_ALLOW")
       ->delimiter(',');
   AddTrunkOptions(command, options);
+  AddShieldOptions(command, options);
   command.add_option("--ring-timeout", options.ring_timeout,
                      "How long agents' phones ring before the caller is told nobody answered")
       ->envname("FR_RING_TIMEOUT")

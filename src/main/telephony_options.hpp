@@ -34,6 +34,11 @@ struct TelephonyOptions {
   std::string sip_inbound_number_from = "ruri";
   std::string sip_tls_cert;
   std::string sip_tls_key;
+  // The SIP port's flood and scanner limits (README "Exposed to the internet").
+  int sip_source_rate = 20;
+  std::string sip_block_time = "5m";
+  std::vector<std::string> sip_scanner_user_agents = sip::DefaultScannerUserAgents();
+  std::string sip_max_dialogs = "auto";  // auto: half the RTP port pairs (decision 0030)
 
   bool enabled() const { return sip_listen != "off"; }
 };
@@ -51,6 +56,10 @@ Result<sip::TrunkOptions> TrunkOptionsOf(const TelephonyOptions& options,
 
 // "HOST:PORT" or "[IPV6]:PORT" → host and port. Errors: kInvalidArgument.
 Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen);
+
+// The default of --sip-max-dialogs for the RTP ports low..high: half the even/odd port pairs
+// in the range, as each dialog holds one pair and a useful call two (decision 0030).
+std::size_t DefaultMaxDialogs(int low, int high);
 
 // "30s", "1500ms", "2m", "4h" or plain seconds. Errors: kInvalidArgument naming `flag`.
 Result<std::chrono::milliseconds> ParseDuration(const std::string& flag, const std::string& text);

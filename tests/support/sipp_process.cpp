@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -21,29 +22,29 @@ extern char** environ;
 namespace fr::testing {
 namespace {
 
-sockaddr_in Loopback(std::uint16_t port) {
+sockaddr_in Loopback(std::uint16_t port, const char* ip = "127.0.0.1") {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  inet_pton(AF_INET, ip, &addr.sin_addr);
   return addr;
 }
 
 // True while someone else holds the UDP port (our bind fails).
-bool UdpPortTaken(std::uint16_t port) {
+bool UdpPortTaken(std::uint16_t port, const std::string& ip) {
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in addr = Loopback(port);
+  sockaddr_in addr = Loopback(port, ip.c_str());
   const bool taken = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
   close(fd);
   return taken;
 }
 
 // True while someone listens on the TCP port (our bind fails).
-bool TcpPortTaken(std::uint16_t port) {
+bool TcpPortTaken(std::uint16_t port, const std::string& ip) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   const int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr = Loopback(port);
+  sockaddr_in addr = Loopback(port, ip.c_str());
   const bool taken = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
   close(fd);
   return taken;
@@ -77,22 +78,58 @@ void SendUdp(std::uint16_t port, const std::string& datagram) {
   close(fd);
 }
 
+UdpPeer::UdpPeer(const std::string& local_ip) : ip_(local_ip) {
+  fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr = Loopback(0, local_ip.c_str());
+  if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    throw std::runtime_error("cannot bind a UDP port on " + local_ip);
+  }
+  socklen_t len = sizeof addr;
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+}
+
+UdpPeer::~UdpPeer() { close(fd_); }
+
+void UdpPeer::Send(std::uint16_t to_port, const std::string& datagram) const {
+  sockaddr_in to = Loopback(to_port);
+  sendto(fd_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+}
+
+std::vector<std::string> UdpPeer::Receive(std::chrono::milliseconds quiet) const {
+  std::vector<std::string> received;
+  pollfd readable{fd_, POLLIN, 0};
+  while (poll(&readable, 1, static_cast<int>(quiet.count())) > 0) {
+    char buffer[65536];
+    const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    received.emplace_back(buffer, static_cast<std::size_t>(n));
+    const std::string& last = received.back();
+    if (last.rfind("SIP/2.0 ", 0) == 0 && last.size() > 8 && last[8] >= '2') break;
+  }
+  return received;
+}
+
 SippProcess::SippProcess(const std::filesystem::path& scenario,
                          const std::vector<std::string>& extra_args, std::uint16_t port) {
   char dir_template[] = "/tmp/fr-sipp-XXXXXX";
   if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = dir_template;
   port_ = port != 0 ? port : FreeUdpPort();
+  std::string local_ip = "127.0.0.1";
+  for (std::size_t i = 0; i + 1 < extra_args.size(); ++i) {
+    if (extra_args[i] == "-i") local_ip = extra_args[i + 1];
+  }
   const std::string media_port = std::to_string(FreeUdpPort());
   std::vector<std::string> args = {FR_SIPP_PROGRAM,
                                    "-sf",
                                    scenario.string(),
                                    "-i",
-                                   "127.0.0.1",
+                                   local_ip,
                                    "-p",
                                    std::to_string(port_),
                                    "-mi",
-                                   "127.0.0.1",
+                                   local_ip,
                                    "-mp",
                                    media_port,
                                    "-m",
@@ -128,7 +165,7 @@ SippProcess::SippProcess(const std::filesystem::path& scenario,
   for (std::size_t i = 0; i + 1 < extra_args.size(); ++i) {
     tcp |= extra_args[i] == "-t" && extra_args[i + 1] == "t1";
   }
-  for (int i = 0; i < 200 && !(tcp ? TcpPortTaken(port_) : UdpPortTaken(port_)); ++i) {
+  for (int i = 0; i < 200 && !(tcp ? TcpPortTaken(port_, local_ip) : UdpPortTaken(port_, local_ip)); ++i) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -223,6 +260,23 @@ std::vector<std::string> SippProcess::ReceivedRequests(const std::string& method
     if (!first_line) invites.back() += "\r\n" + line;
   }
   return invites;
+}
+
+std::size_t SippProcess::ReceivedResponses(int status) const {
+  std::istringstream log(ReadFile(dir_ / "messages.log"));
+  const std::string status_line = "SIP/2.0 " + std::to_string(status) + " ";
+  std::size_t count = 0;
+  std::string line;
+  bool first_line = false;
+  while (std::getline(log, line)) {
+    if (line.find("message received") != std::string::npos) {
+      first_line = true;
+    } else if (first_line && !line.empty() && line != "\r") {
+      count += line.rfind(status_line, 0) == 0 ? 1 : 0;
+      first_line = false;
+    }
+  }
+  return count;
 }
 
 std::string SippProcess::Logs() const {

@@ -17,11 +17,34 @@ std::uint16_t FreeUdpPort();
 // Sends one UDP datagram from an ephemeral port to 127.0.0.1:port.
 void SendUdp(std::uint16_t port, const std::string& datagram);
 
+// A UDP socket on `local_ip` (any loopback address, "127.0.0.2") and an ephemeral port, for
+// talking SIP to a service on 127.0.0.1 as a source of the test's choosing.
+class UdpPeer {
+ public:
+  explicit UdpPeer(const std::string& local_ip);
+  ~UdpPeer();
+  UdpPeer(const UdpPeer&) = delete;
+  UdpPeer& operator=(const UdpPeer&) = delete;
+
+  const std::string& ip() const { return ip_; }
+  std::uint16_t port() const { return port_; }
+  void Send(std::uint16_t to_port, const std::string& datagram) const;
+  // The datagrams received until one starts with a final SIP status line ("SIP/2.0 2xx"-"6xx")
+  // or nothing came for `quiet`; in the order they came.
+  std::vector<std::string> Receive(std::chrono::milliseconds quiet) const;
+
+ private:
+  std::string ip_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 class SippProcess {
  public:
   // Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1 …` plus extra_args, its output and
   // logs in a fresh temporary directory, on `port` (0: a free one). Returns once sipp has bound
-  // its port (the TCP port with "-t t1" among extra_args, else the UDP port).
+  // its port (the TCP port with "-t t1" among extra_args, else the UDP port). "-i <address>"
+  // among extra_args binds sipp to another loopback address.
   SippProcess(const std::filesystem::path& scenario, const std::vector<std::string>& extra_args,
               std::uint16_t port = 0);
   ~SippProcess();  // kills sipp if it still runs
@@ -39,6 +62,8 @@ class SippProcess {
   std::vector<std::string> ReceivedInvites() const;
   // Every request of `method` ("REGISTER") sipp received, whole, in order.
   std::vector<std::string> ReceivedRequests(const std::string& method) const;
+  // How many responses with `status` sipp received, retransmissions included.
+  std::size_t ReceivedResponses(int status) const;
 
  private:
   std::uint16_t port_ = 0;

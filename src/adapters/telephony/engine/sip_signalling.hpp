@@ -22,6 +22,8 @@ class SipSignalling final : public CallSignalling {
   void Stop() { endpoint_.Stop(); }
   // SipEndpoint::TrunkRegistration; thread-safe.
   sip::RegistrationStatus TrunkRegistration() const { return endpoint_.TrunkRegistration(); }
+  // SipEndpoint::Shield; thread-safe.
+  sip::ShieldStats Shield() const { return endpoint_.Shield(); }
 
   void Answer(LegId inbound, std::string local_sdp) override {
     endpoint_.Answer(inbound, std::move(local_sdp));

@@ -2,6 +2,8 @@
 // this file only owns the threads it runs on and the SIP and media adapters it drives.
 #include "adapters/telephony/engine/telephony_engine.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <asio.hpp>
 #include <atomic>
 #include <functional>
@@ -20,9 +22,12 @@ namespace fr::telephony {
 namespace {
 
 sip::SipConfig SipConfigOf(const EngineConfig& config,
-                           std::function<bool(std::string_view)> answers_options_from) {
+                           std::function<bool(std::string_view)> answers_options_from,
+                           std::function<bool(std::string_view)> exempt_from_limits) {
   sip::SipConfig sip;
   sip.answers_options_from = std::move(answers_options_from);
+  sip.shield = config.shield;
+  sip.shield.exempt = std::move(exempt_from_limits);
   sip.listen_host = config.sip_listen_host;
   sip.listen_port = config.sip_listen_port;
   sip.trunk_host = config.trunk_host;
@@ -32,24 +37,29 @@ sip::SipConfig SipConfigOf(const EngineConfig& config,
   return sip;
 }
 
-// The configured allow list, or the trunk's addresses and loopback when none is configured.
-Result<AddressAllowList> BuildAllowList(const EngineConfig& config) {
-  std::vector<std::string> blocks = config.trunk_allow;
-  if (blocks.empty()) {
-    blocks = {"127.0.0.0/8", "::1"};
-    if (!config.trunk_host.empty()) {
-      asio::io_context resolver_context;
-      asio::ip::udp::resolver resolver(resolver_context);
-      asio::error_code error;
-      const auto results = resolver.resolve(config.trunk_host, "", error);
-      if (error) {
-        return Error::Unavailable("The SIP trunk '" + config.trunk_host +
-                                  "' does not resolve: " + error.message());
-      }
-      for (const auto& entry : results) blocks.push_back(entry.endpoint().address().to_string());
-    }
+// The addresses --sip-trunk names (none without a trunk). Errors: kUnavailable.
+Result<std::vector<std::string>> TrunkAddresses(const EngineConfig& config) {
+  std::vector<std::string> addresses;
+  if (config.trunk_host.empty()) return addresses;
+  asio::io_context resolver_context;
+  asio::ip::udp::resolver resolver(resolver_context);
+  asio::error_code error;
+  const auto results = resolver.resolve(config.trunk_host, "", error);
+  if (error) {
+    return Error::Unavailable("The SIP trunk '" + config.trunk_host +
+                              "' does not resolve: " + error.message());
   }
-  return AddressAllowList::Parse(blocks);
+  for (const auto& entry : results) addresses.push_back(entry.endpoint().address().to_string());
+  return addresses;
+}
+
+// The configured allow list, or the trunk's addresses and loopback when none is configured.
+std::vector<std::string> AllowedBlocks(const EngineConfig& config,
+                                       const std::vector<std::string>& trunk_addresses) {
+  if (!config.trunk_allow.empty()) return config.trunk_allow;
+  std::vector<std::string> blocks = {"127.0.0.0/8", "::1"};
+  blocks.insert(blocks.end(), trunk_addresses.begin(), trunk_addresses.end());
+  return blocks;
 }
 
 }  // namespace
@@ -66,10 +76,16 @@ class TelephonyEngine::Impl {
         media_(config_.media),
         // OPTIONS are answered to the sources that may call in; the list exists before the SIP
         // thread starts (Start), and outlives it.
-        sip_(SipConfigOf(config_,
-                         [this](std::string_view source) {
-                           return options_allow_.has_value() && options_allow_->Allows(source);
-                         }),
+        sip_(SipConfigOf(
+                 config_,
+                 [this](std::string_view source) {
+                   return options_allow_.has_value() && options_allow_->Allows(source);
+                 },
+                 // The trunk's requests are never limited: its OPTIONS keep-alives, and calls
+                 // and BYEs at the rate of the whole service.
+                 [this](std::string_view source) {
+                   return shield_exempt_.has_value() && shield_exempt_->Allows(source);
+                 }),
              [this](sip::SipEvent event) {
           // calls_ exists before the SIP endpoint starts, so before any event arrives.
           asio::post(control_, [this, event = std::move(event)] { calls_->On(event); });
@@ -78,9 +94,21 @@ class TelephonyEngine::Impl {
   ~Impl() { Stop(); }
 
   Result<std::uint16_t> Start() {
-    FR_ASSIGN_OR_RETURN(AddressAllowList allow, BuildAllowList(config_));
+    auto resolved = TrunkAddresses(config_);
+    // With an allow list of its own the trunk's name only adds to what is exempt from the
+    // flood limits: as before, a name that does not resolve yet does not stop the service.
+    if (!resolved.ok() && config_.trunk_allow.empty()) return resolved.error();
+    if (!resolved.ok()) spdlog::warn("sip: {}; only --sip-trunk-allow is exempt from the flood limits", resolved.error().detail);
+    const std::vector<std::string> trunk =
+        resolved.ok() ? std::move(*resolved) : std::vector<std::string>();
+    std::vector<std::string> blocks = AllowedBlocks(config_, trunk);
+    FR_ASSIGN_OR_RETURN(AddressAllowList allow, AddressAllowList::Parse(blocks));
+    blocks.insert(blocks.end(), trunk.begin(), trunk.end());
+    FR_ASSIGN_OR_RETURN(AddressAllowList exempt, AddressAllowList::Parse(blocks));
     FR_RETURN_IF_ERROR(media_.Start());  // fails when already started: calls_ stays as it is
-    options_allow_ = allow;  // before the SIP thread starts, which reads it
+    // Before the SIP thread starts, which reads them.
+    options_allow_ = allow;
+    shield_exempt_ = std::move(exempt);
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
                           config_.missed_message, std::move(allow), config_.confirm_timeout},
@@ -98,6 +126,7 @@ class TelephonyEngine::Impl {
 
   TelephonyStats Stats() const { return counters_.Snapshot(); }
   sip::RegistrationStatus TrunkRegistration() const { return sip_.TrunkRegistration(); }
+  sip::ShieldStats SipShield() const { return sip_.Shield(); }
 
   void Stop() {
     if (stopped_.exchange(true)) return;
@@ -143,6 +172,7 @@ class TelephonyEngine::Impl {
   RtpMedia media_;
   InProcessAgentPresence presence_;
   std::optional<AddressAllowList> options_allow_;  // set by Start, read on the SIP thread
+  std::optional<AddressAllowList> shield_exempt_;  // set by Start, read on sofia's threads
   SipSignalling sip_;
   std::thread control_thread_;
   std::atomic<bool> stopped_{false};
@@ -163,6 +193,8 @@ TelephonyStats TelephonyEngine::Stats() const { return impl_->Stats(); }
 sip::RegistrationStatus TelephonyEngine::TrunkRegistration() const {
   return impl_->TrunkRegistration();
 }
+
+sip::ShieldStats TelephonyEngine::SipShield() const { return impl_->SipShield(); }
 
 Result<std::uint16_t> TelephonyEngine::Start() { return impl_->Start(); }
 

@@ -29,6 +29,9 @@ struct EngineConfig {
   sip::InboundNumberSource inbound_number_from = sip::InboundNumberSource::kRequestUri;
   // Sources allowed to send calls in (CIDR blocks); empty: the trunk's address and loopback.
   std::vector<std::string> trunk_allow;
+  // Flood and scanner limits of the SIP port (decision 0029). Its `exempt` is ignored: the
+  // engine exempts the sources above and the trunk's own addresses.
+  sip::ShieldOptions shield;
   std::chrono::milliseconds ring_timeout{30000};
   // How long an agent of a hotline with confirmAnswer has to press 1 once the prompt ended.
   std::chrono::milliseconds confirm_timeout{10000};
@@ -95,6 +98,9 @@ class TelephonyEngine {
 
   // The registration at the trunk (kOff unless trunk_options.register_account). Thread-safe.
   sip::RegistrationStatus TrunkRegistration() const;
+
+  // What the SIP port's flood and scanner shield did. Thread-safe.
+  sip::ShieldStats SipShield() const;
 
  private:
   class Impl;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "adapters/telephony/sip/request_shield.hpp"
 #include "adapters/telephony/sip/sip_text.hpp"
 #include "adapters/telephony/sip/sofia_loop.hpp"
 #include "adapters/telephony/sip/trunk_registration.hpp"
@@ -48,7 +49,7 @@ class SipEndpoint::Impl {
   using Command = std::function<void(SofiaLoop&)>;
 
   Impl(SipConfig config, EventHandler on_event)
-      : config_(std::move(config)), on_event_(std::move(on_event)) {}
+      : config_(std::move(config)), on_event_(std::move(on_event)), shield_(config_.shield) {}
 
   Result<std::uint16_t> Start();
   void Stop();
@@ -57,6 +58,7 @@ class SipEndpoint::Impl {
   LegId NewLegId() { return next_leg_.fetch_add(1); }
   const SipConfig& config() const { return config_; }
   RegistrationStatus TrunkRegistration() const { return registration_.Snapshot(); }
+  ShieldStats Shield() const { return shield_.Snapshot(std::chrono::steady_clock::now()); }
 
  private:
   void ThreadMain(std::promise<Result<std::uint16_t>> started);
@@ -67,6 +69,7 @@ class SipEndpoint::Impl {
   const EventHandler on_event_;
   std::atomic<LegId> next_leg_{1};
   RegistrationBoard registration_;  // thread-safe; written by the SIP thread
+  RequestShield shield_;            // thread-safe; asked by sofia's stack thread
   int wake_fd_ = -1;
   std::thread thread_;
   bool started_ = false;  // owner thread only, like stopped_
@@ -111,7 +114,7 @@ Result<std::uint16_t> SipEndpoint::Impl::Start() {
 void SipEndpoint::Impl::ThreadMain(std::promise<Result<std::uint16_t>> started) {
   SofiaLoop loop(
       config_, [this](SipEvent event) { Deliver(std::move(event)); }, [this] { return NewLegId(); },
-      registration_);
+      registration_, shield_);
   Result<std::uint16_t> port = loop.Open(wake_fd_, [this, &loop] { Drain(loop); });
   const bool ok = port.ok();
   started.set_value(std::move(port));
@@ -215,6 +218,8 @@ Result<LegId> SipEndpoint::Dial(const OutgoingCall& call) {
 }
 
 RegistrationStatus SipEndpoint::TrunkRegistration() const { return impl_->TrunkRegistration(); }
+
+ShieldStats SipEndpoint::Shield() const { return impl_->Shield(); }
 
 void SipEndpoint::Hangup(LegId leg) {
   impl_->Post([leg](SofiaLoop& loop) { loop.Hangup(leg); });

@@ -1,11 +1,15 @@
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -62,6 +66,43 @@ struct RegistrationStatus {
   std::uint64_t failures = 0;  // attempts that failed since Start()
 };
 
+// The User-Agent fragments of well-known SIP scanners (SIPVicious and its clones): requests
+// that carry one are dropped unanswered.
+std::vector<std::string> DefaultScannerUserAgents();
+
+// What guards the SIP port against floods and scanners (decision 0029). The source limit and
+// the scanner list apply to every request as sofia parses it, before a transaction exists or
+// anything is answered; a dropped request gets no answer at all.
+struct ShieldOptions {
+  // Requests one source address may send within a second; one more blocks the source for
+  // block_time, and everything it sends meanwhile is dropped. 0: no limit.
+  int source_rate = 20;
+  std::chrono::milliseconds block_time{std::chrono::minutes(5)};
+  // Requests whose User-Agent contains one of these (ASCII letters in any case) are dropped,
+  // from any source. Empty entries are ignored.
+  std::vector<std::string> scanner_user_agents = DefaultScannerUserAgents();
+  // Sources the rate limit never applies to (the trunk); empty: none. Called on sofia's stack
+  // thread: it must be thread-safe and must not block.
+  std::function<bool(std::string_view source_ip)> exempt;
+  // A new INVITE that arrives while this many dialogs are in progress gets 503 with
+  // Retry-After (decision 0030). 0: no cap.
+  std::size_t max_dialogs = 0;
+};
+
+// The Retry-After of that 503, in seconds.
+inline constexpr int kDialogCapRetryAfterSeconds = 10;
+
+// What the shield did since Start(), for /metrics.
+struct ShieldStats {
+  std::size_t blocked_sources = 0;        // blocked now
+  std::uint64_t sources_blocked = 0;      // blocks imposed in all
+  std::uint64_t dropped_from_blocked = 0;  // requests dropped because their source was blocked
+  std::uint64_t dropped_scanners = 0;     // requests dropped for a scanner's User-Agent
+  // Dialogs in progress: inbound INVITEs not yet refused or ended, and outbound legs.
+  std::size_t dialogs_in_progress = 0;
+  std::uint64_t refused_dialog_cap = 0;  // INVITEs refused with 503 above max_dialogs
+};
+
 // Where the endpoint listens and where it sends outbound calls.
 struct SipConfig {
   std::string listen_host = "127.0.0.1";  // "0.0.0.0" listens on all IPv4 interfaces
@@ -76,6 +117,7 @@ struct SipConfig {
   std::function<bool(std::string_view source_ip)> answers_options_from;
   TrunkOptions trunk;
   InboundNumberSource inbound_number_from = InboundNumberSource::kRequestUri;
+  ShieldOptions shield;
 };
 
 // Our handle for one SIP dialog (one leg of a call), inbound or outbound. Never reused within
@@ -228,6 +270,9 @@ class SipEndpoint {
 
   // The trunk registration's state now (kOff unless trunk.register_account). Thread-safe.
   RegistrationStatus TrunkRegistration() const;
+
+  // What the flood and scanner shield did so far. Thread-safe.
+  ShieldStats Shield() const;
 
  private:
   class Impl;

@@ -19,11 +19,14 @@ struct Leg;
 #pragma GCC diagnostic ignored "-Wpedantic"
 #pragma GCC diagnostic ignored "-Wold-style-cast"
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/msg_mclass.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/sip_hclasses.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/su_log.h>

@@ -161,11 +161,12 @@ double UnitRandom() {
 }  // namespace
 
 SofiaLoop::SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id,
-                     RegistrationBoard& registration)
+                     RegistrationBoard& registration, RequestShield& shield)
     : config_(config),
       emit_(std::move(emit)),
       new_leg_id_(std::move(new_leg_id)),
       registration_(registration),
+      shield_(shield),
       register_backoff_(UnitRandom) {}
 
 SofiaLoop::~SofiaLoop() {
@@ -211,7 +212,11 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
   }
   const std::string tls_path = tls ? tls_directory->path().string() : std::string();
   const std::string url = ListenUrl(config_);
+  request_filter_.emplace(shield_);
+  const msg_mclass_t* mclass = request_filter_->mclass();
   nua_ = nua_create(root_, OnNuaEvent, this, NUTAG_URL(url.c_str()),
+                    // Floods and scanners are dropped as sofia parses them (decision 0029).
+                    TAG_IF(mclass != nullptr, NTATAG_MCLASS(mclass)),
                     // TLS (decision 0022): our certificate for both directions; the trunk's
                     // checked against the CA store and against its host name.
                     TAG_IF(tls, NUTAG_SIPS_URL(sips_url.c_str())),
@@ -317,8 +322,15 @@ void SofiaLoop::HandleEvent(nua_event_t event, int status, const char* phrase, n
       AnswerOptions(nh);
       return;
     case nua_i_info:
-      // nua has answered it 200. Keys count on answered legs only: before that nobody listens.
-      if (leg != nullptr && leg->answered && !leg->ended && sip != nullptr &&
+      // nua has answered it 200. Outside any call (nua accepts INFO without a dialog) the
+      // handle nua made for it is ours to free, or each such INFO would leak one.
+      // (Handles of INVITEs we refused unbound are freed when they terminate.)
+      if (leg == nullptr) {
+        if (nh != nullptr && !nua_handle_has_invite(nh)) nua_handle_destroy(nh);
+        return;
+      }
+      // Keys count on answered legs only: before that nobody listens.
+      if (leg->answered && !leg->ended && sip != nullptr &&
           sip->sip_content_type != nullptr && sip->sip_payload != nullptr) {
         const auto key =
             DtmfKeyOfInfo(sip->sip_content_type->c_type ? sip->sip_content_type->c_type : "",
@@ -366,15 +378,40 @@ void SofiaLoop::OnIncomingInvite(int status, nua_handle_t* nh, Leg* leg, const s
     if (status < 200) nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
     return;  // the handle is destroyed when it terminates
   }
+  if (RefusedAboveDialogCap(nh)) return;  // the handle is destroyed when it terminates
   auto owned = std::make_unique<Leg>();
   Leg& fresh = *owned;
   fresh.id = new_leg_id_();
   fresh.nh = nh;
   fresh.inbound = true;
   fresh.reported = true;
+  CountInProgress(fresh);
   legs_.emplace(fresh.id, std::move(owned));
   nua_handle_bind(nh, &fresh);
   emit_(DescribeInvite(fresh.id, nua_current_request(nua_), sip, config_.inbound_number_from));
+}
+
+bool SofiaLoop::RefusedAboveDialogCap(nua_handle_t* nh) {
+  const std::size_t cap = config_.shield.max_dialogs;
+  if (cap == 0 || dialogs_in_progress_ < cap) return false;
+  // The calls already up keep their ports and their thread; the trunk may try elsewhere.
+  static const std::string retry_after = std::to_string(kDialogCapRetryAfterSeconds);
+  nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry_after.c_str()),
+              TAG_END());
+  shield_.CountDialogCapRefusal();
+  return true;
+}
+
+void SofiaLoop::CountInProgress(Leg& leg) {
+  if (leg.in_progress) return;
+  leg.in_progress = true;
+  shield_.SetDialogsInProgress(++dialogs_in_progress_);
+}
+
+void SofiaLoop::NoLongerInProgress(Leg& leg) {
+  if (!leg.in_progress) return;
+  leg.in_progress = false;
+  shield_.SetDialogsInProgress(--dialogs_in_progress_);
 }
 
 void SofiaLoop::OnInviteResponse(int status, const char* phrase, Leg& leg, const sip_t* sip) {
@@ -434,6 +471,7 @@ void SofiaLoop::SetCause(Leg& leg, EndCause cause, int status, std::string reaso
 
 void SofiaLoop::Finish(Leg& leg) {
   leg.ended = true;
+  NoLongerInProgress(leg);
   if (!leg.reported) return;
   const EndCause cause = leg.cause.value_or(EndCause::kError);
   std::string reason = leg.end_reason.empty() ? EndCauseName(cause) : leg.end_reason;
@@ -479,6 +517,7 @@ void SofiaLoop::Reject(LegId id, int status, std::string reason) {
   // it duplicates): it must live in the Leg, which outlasts the response.
   leg->response_phrase = SafeReasonPhrase(reason, "Rejected");
   leg->final_sent = true;
+  NoLongerInProgress(*leg);
   SetCause(*leg, EndCause::kRejected, status, leg->response_phrase);
   nua_respond(leg->nh, status, leg->response_phrase.c_str(), TAG_END());
 }
@@ -493,6 +532,7 @@ void SofiaLoop::HangupLeg(Leg& leg, EndCause cause) {
   leg.hangup_requested = true;
   if (leg.inbound && !leg.final_sent) {
     leg.final_sent = true;
+    NoLongerInProgress(leg);
     SetCause(leg, cause, 480, "Temporarily Unavailable");
     nua_respond(leg.nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
   } else if (leg.answered) {

@@ -9,8 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/telephony/sip/request_shield.hpp"
 #include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "adapters/telephony/sip/sofia_headers.hpp"
+#include "adapters/telephony/sip/sofia_request_filter.hpp"
 #include "adapters/telephony/sip/trunk_challenge.hpp"
 #include "adapters/telephony/sip/trunk_registration.hpp"
 
@@ -26,6 +28,7 @@ struct Leg {
   bool final_sent = false;        // inbound: we sent a final response
   bool hangup_requested = false;  // Hangup() or Stop() asked to end it
   bool ended = false;             // LegEnded delivered (or not owed)
+  bool in_progress = false;       // counted among the dialogs in progress (ShieldOptions)
   std::optional<EndCause> cause;  // the first known reason it is ending
   int end_status = 0;
   std::string end_reason;
@@ -65,9 +68,10 @@ class SofiaLoop {
   using Emit = std::function<void(SipEvent)>;
   using NewLegId = std::function<LegId()>;
 
-  // `registration` receives the trunk registration's state; it must outlive the loop.
+  // `registration` receives the trunk registration's state, `shield` decides which requests
+  // are dropped and receives the dialog count; both must outlive the loop.
   SofiaLoop(const SipConfig& config, Emit emit, NewLegId new_leg_id,
-            RegistrationBoard& registration);
+            RegistrationBoard& registration, RequestShield& shield);
   ~SofiaLoop();
   SofiaLoop(const SofiaLoop&) = delete;
   SofiaLoop& operator=(const SofiaLoop&) = delete;
@@ -125,6 +129,12 @@ class SofiaLoop {
   void ShutdownIfSettled();
   std::string RegisterContact() const;
   void OnTerminated(int status, const char* phrase, nua_handle_t* nh, Leg* leg);
+  // The dialogs in progress (decision 0030): a leg counts from its INVITE until it ends or, if
+  // inbound, until we refuse it.
+  void CountInProgress(Leg& leg);
+  void NoLongerInProgress(Leg& leg);
+  // True (and the INVITE answered 503 with Retry-After) when max_dialogs are in progress.
+  bool RefusedAboveDialogCap(nua_handle_t* nh);
   void HangupLeg(Leg& leg, EndCause cause);
   void Finish(Leg& leg);
   void StartNuaShutdown();
@@ -145,6 +155,10 @@ class SofiaLoop {
   std::optional<std::uint16_t> bound_port_;
   std::uint16_t tls_port_ = 0;  // with TLS to the trunk: where SIP over TLS listens
   RegistrationBoard& registration_;
+  RequestShield& shield_;
+  // Feeds every request to shield_ as sofia parses it; outlives nua_ (destroyed after it).
+  std::optional<SofiaRequestFilter> request_filter_;
+  std::size_t dialogs_in_progress_ = 0;
   RegistrationBackoff register_backoff_;
   TrunkRegistrar registrar_;
   bool shutting_down_ = false;

@@ -83,6 +83,7 @@ void SofiaLoop::Dial(LegId id, const OutgoingCall& call) {
     Finish(leg);
     return;
   }
+  CountInProgress(leg);
   legs_.emplace(id, std::move(owned));
 }
 
