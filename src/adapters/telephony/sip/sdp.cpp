@@ -64,10 +64,18 @@ bool IsTokenCharacter(char c) {
   return alnum || (c != '\0' && std::strchr("-!#$%&'*+.^_`{|}~", c) != nullptr);
 }
 
-bool IsToken(std::string_view text, std::string_view also = {}) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [also](char c) {
-    return IsTokenCharacter(c) || also.find(c) != std::string_view::npos;
-  });
+bool IsToken(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), IsTokenCharacter);
+}
+
+// proto = token *("/" token): "RTP/AVP", "udptl"; a leading '/' would read as a port count.
+bool IsProto(std::string_view text) {
+  while (true) {
+    const auto slash = text.find('/');
+    if (!IsToken(text.substr(0, slash))) return false;
+    if (slash == std::string_view::npos) return true;
+    text.remove_prefix(slash + 1);
+  }
 }
 
 // One m= line's fields after "m=": media, port[/count], proto, formats (RFC 4566 5.14).
@@ -81,7 +89,7 @@ bool IsWellFormedMediaLine(std::string_view fields) {
     words.push_back(fields.substr(0, end));
     fields.remove_prefix(end == std::string_view::npos ? fields.size() : end);
   }
-  if (words.size() < 3 || !IsToken(words[0]) || !IsToken(words[2], "/")) return false;
+  if (words.size() < 4 || !IsToken(words[0]) || !IsProto(words[2])) return false;
   const std::string_view port = words[1];
   const auto slash = port.find('/');
   const auto digits = [](std::string_view text) {
@@ -91,12 +99,13 @@ bool IsWellFormedMediaLine(std::string_view fields) {
       (slash != std::string_view::npos && !digits(port.substr(slash + 1)))) {
     return false;
   }
-  return std::all_of(words.begin() + 3, words.end(), [](std::string_view w) { return IsToken(w); });
+  return std::all_of(words.begin() + 3, words.end(), IsToken);
 }
 
-// True when every m= line follows RFC 4566's grammar. sofia 1.12's parser never returns, and
-// allocates without end, on a format of a non-RTP stream that does not start with a token
-// character ("m=application 9 TCP =x"), so SDP from the network is checked before it parses
+// True when every m= line follows RFC 4566's grammar, at least one format included. sofia
+// 1.12's parser never returns, and allocates without end, on a non-RTP stream whose format does
+// not start with a token character ("m=application 9 TCP =x") or whose proto is followed by
+// blanks only ("m=application 9 TCP \t"), so SDP from the network is checked before it parses
 // it. Lines end at CR or LF and leading blanks are skipped, as sofia reads them.
 bool MediaLinesAreWellFormed(std::string_view sdp) {
   while (!sdp.empty()) {

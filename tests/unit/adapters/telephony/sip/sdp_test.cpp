@@ -59,16 +59,19 @@ TEST(ParseAudioOfferTest, RefusesAddressesAndPortsNoPhoneUses) {
                    .ok());
 }
 
-// Found by fuzzing (fuzz/corpus/sdp/regression_format_not_a_token.sdp): sofia's parser never
-// returned, allocating all the while, on a non-RTP stream's format that does not start with a
-// token character. Each case finishes (ctest's timeout would catch a hang) with an error.
+// Found by fuzzing (fuzz/corpus/sdp/regression_format_not_a_token.sdp and
+// regression_blanks_after_proto.sdp): sofia's parser never returned, allocating all the while,
+// on a non-RTP stream's format that does not start with a token character, or on blanks after
+// its proto. Each case finishes (ctest's timeout would catch a hang) with an error.
 TEST(ParseAudioOfferTest, RefusesMediaLinesOutsideTheGrammarBeforeSofiaParsesThem) {
   const std::string session =
       "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
       "m=audio 40000 RTP/AVP 0\r\n";
   for (const char* media :
        {"m=application 9 TCP =x", "m=audio 3- =", "m=u 3- =", "m=application 9 TCP/BFCP /",
-        " m=image 9 udptl t38 \"x\"", "m=video 5002/x RTP/AVP 96", "m=audio", "m=audio 5000"}) {
+        " m=image 9 udptl t38 \"x\"", "m=video 5002/x RTP/AVP 96", "m=audio", "m=audio 5000",
+        "m=application 9 TCP \t", "m=audio 5000 RTP--\t\t", "m=video 0 RTP/AVP",
+        "m=audio 4/0 /TP/AVP 8", "m=audio 5002 RTP/ 0", "m=audio 5002 RTP//AVP 0"}) {
     const auto parsed = ParseAudioOffer(session + media + "\r\n");
     ASSERT_FALSE(parsed.ok()) << media;
     EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument) << media;
