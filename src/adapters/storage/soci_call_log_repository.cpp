@@ -1,5 +1,7 @@
 #include "adapters/storage/soci_call_log_repository.hpp"
 
+#include "adapters/storage/row_reader.hpp"
+
 #include <variant>
 
 namespace fr {
@@ -82,124 +84,91 @@ constexpr const char* kPurge =
     "DELETE FROM call_logs WHERE id IN (SELECT id FROM call_logs WHERE end_time IS NOT NULL"
     " AND start_time < :cutoff ORDER BY start_time LIMIT :limit)";
 
-// A nullable column bound for writing or read back.
-template <typename T>
-struct Nullable {
-  T value{};
-  soci::indicator indicator = soci::i_null;
-
-  static Nullable From(const std::optional<T>& optional) {
-    return optional ? Nullable{*optional, soci::i_ok} : Nullable{};
-  }
-  std::optional<T> ToOptional() const {
-    return indicator == soci::i_ok ? std::optional<T>(value) : std::nullopt;
-  }
-};
-
-template <typename IdType>
-Nullable<long long> NullableId(const std::optional<IdType>& id) {
-  return id ? Nullable<long long>{id->value, soci::i_ok} : Nullable<long long>{};
-}
-
 // Applies one batch of events inside the caller's transaction, tracking the ids of calls and
-// legs opened and closed in `open`.
+// legs opened and closed in `open`. Its statements stay prepared on the session: the engine's
+// writer runs them for every call.
 class EventApplier {
  public:
-  EventApplier(soci::session& session, SociCallLogRepository::OpenIds& open)
-      : session_(session), open_(open) {}
+  EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open)
+      : database_(database), session_(session), open_(open) {}
 
   void operator()(const CallOpened& event) {
-    long long hotline = event.hotline.value;
-    auto caller = Nullable<std::string>::From(event.caller);
-    long long start = ToEpochMillis(event.at);
-    long long id = 0;
-    soci::indicator id_indicator = soci::i_null;
-    session_ << kInsertCall, soci::use(caller.value, caller.indicator), soci::use(start),
-        soci::use(hotline), soci::into(id, id_indicator);
-    if (session_.got_data() && id_indicator == soci::i_ok) open_.calls[event.call.value] = id;
+    if (const auto id = Insert(kInsertCall, Nullable<std::string>::From(event.caller),
+                               ToEpochMillis(event.at), event.hotline.value)) {
+      open_.calls[event.call.value] = *id;
+    }
   }
 
   void operator()(const CallEntryAdded& event) {
     const auto call = open_.calls.find(event.call.value);
     if (call == open_.calls.end()) return;
-    long long call_id = call->second;
-    long long at = ToEpochMillis(event.entry.time);
-    std::string type = CallEntryTypeName(event.entry.type);
-    auto user = NullableId(event.entry.user);
-    auto agent_phone = NullableId(event.entry.agent_phone);
-    auto detail = Nullable<std::string>::From(event.entry.detail);
-    session_ << kInsertEntry, soci::use(call_id), soci::use(at), soci::use(type),
-        soci::use(user.value, user.indicator), soci::use(agent_phone.value, agent_phone.indicator),
-        soci::use(detail.value, detail.indicator), soci::use(call_id);
+    const CallEntry& entry = event.entry;
+    Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
+            std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
+            NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail),
+            call->second);
   }
 
   void operator()(const CallClosed& event) {
     const auto call = open_.calls.find(event.call.value);
     if (call == open_.calls.end()) return;
-    long long call_id = call->second;
-    long long end = ToEpochMillis(event.at);
-    std::string outcome = CallOutcomeName(event.outcome);
-    Nullable<long long> user, agent_phone;
-    if (event.answered_by) {
-      user = {event.answered_by->user.value, soci::i_ok};
-      agent_phone = {event.answered_by->agent_phone.value, soci::i_ok};
-    }
-    session_ << kCloseCall, soci::use(end), soci::use(outcome),
-        soci::use(user.value, user.indicator), soci::use(agent_phone.value, agent_phone.indicator),
-        soci::use(call_id);
+    const auto& answered = event.answered_by;
+    Execute(kCloseCall, ToEpochMillis(event.at), std::string(CallOutcomeName(event.outcome)),
+            NullableId(answered ? std::optional(answered->user) : std::nullopt),
+            NullableId(answered ? std::optional(answered->agent_phone) : std::nullopt),
+            call->second);
     open_.calls.erase(call);
   }
 
   void operator()(const LegOpened& event) {
     const auto call = open_.calls.find(event.call.value);
     if (call == open_.calls.end()) return;
-    long long call_id = call->second;
-    std::string direction = LegDirectionName(event.direction);
-    auto from = Nullable<std::string>::From(event.from);
-    std::string to = event.to;
-    Nullable<long long> user, agent_phone;
-    if (event.agent) {
-      user = {event.agent->user.value, soci::i_ok};
-      agent_phone = {event.agent->agent_phone.value, soci::i_ok};
+    const auto& agent = event.agent;
+    if (const auto id =
+            Insert(kInsertRecord, std::string(LegDirectionName(event.direction)),
+                   Nullable<std::string>::From(event.from), event.to,
+                   NullableId(agent ? std::optional(agent->user) : std::nullopt),
+                   NullableId(agent ? std::optional(agent->agent_phone) : std::nullopt),
+                   ToEpochMillis(event.at), call->second)) {
+      open_.legs[event.leg.value] = *id;
     }
-    long long start = ToEpochMillis(event.at);
-    long long id = 0;
-    soci::indicator id_indicator = soci::i_null;
-    session_ << kInsertRecord, soci::use(direction), soci::use(from.value, from.indicator),
-        soci::use(to), soci::use(user.value, user.indicator),
-        soci::use(agent_phone.value, agent_phone.indicator), soci::use(start), soci::use(call_id),
-        soci::into(id, id_indicator);
-    if (session_.got_data() && id_indicator == soci::i_ok) open_.legs[event.leg.value] = id;
   }
 
   void operator()(const LegAnswered& event) {
     const auto leg = open_.legs.find(event.leg.value);
     if (leg == open_.legs.end()) return;
-    long long id = leg->second;
-    long long at = ToEpochMillis(event.at);
-    session_ << kAnswerRecord, soci::use(at), soci::use(id);
+    Execute(kAnswerRecord, ToEpochMillis(event.at), leg->second);
   }
 
   void operator()(const LegClosed& event) {
     const auto leg = open_.legs.find(event.leg.value);
     if (leg == open_.legs.end()) return;
-    long long id = leg->second;
-    long long end = ToEpochMillis(event.at);
-    std::string disposition = LegDispositionName(event.disposition);
-    auto sip_status = Nullable<int>::From(event.sip_status);
-    Nullable<double> packet_loss, jitter_ms;
-    if (event.quality) {
-      packet_loss = {event.quality->packet_loss, soci::i_ok};
-      jitter_ms = {event.quality->jitter_ms, soci::i_ok};
-    }
-    session_ << kCloseRecord, soci::use(end), soci::use(disposition),
-        soci::use(sip_status.value, sip_status.indicator),
-        soci::use(packet_loss.value, packet_loss.indicator),
-        soci::use(jitter_ms.value, jitter_ms.indicator), soci::use(id);
+    const auto& quality = event.quality;
+    Execute(kCloseRecord, ToEpochMillis(event.at),
+            std::string(LegDispositionName(event.disposition)),
+            Nullable<int>::From(event.sip_status),
+            Nullable<double>::From(quality, &LegQuality::packet_loss),
+            Nullable<double>::From(quality, &LegQuality::jitter_ms), leg->second);
     open_.legs.erase(leg);
   }
 
  private:
+  // The id an INSERT … RETURNING gave, or nullopt when it wrote nothing (see kInsertCall).
+  template <typename... Parameters>
+  std::optional<long long> Insert(const char* sql, Parameters&&... parameters) {
+    PreparedStatement statement(database_, session_, sql);
+    return ReadValue<long long>(*statement, parameters...);
+  }
+
+  template <typename... Parameters>
+  void Execute(const char* sql, Parameters&&... parameters) {
+    PreparedStatement statement(database_, session_, sql);
+    BindParameters(*statement, parameters...);
+    statement->define_and_bind();
+    statement->execute(true);
+  }
+
+  Database& database_;
   soci::session& session_;
   SociCallLogRepository::OpenIds& open_;
 };
@@ -209,15 +178,9 @@ struct CallRow {
   Nullable<std::string> caller, outcome;
   Nullable<long long> end_time, answered_user, answered_agent_phone;
 
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(hotline_id));
-    statement.exchange(soci::into(caller.value, caller.indicator));
-    statement.exchange(soci::into(start_time));
-    statement.exchange(soci::into(end_time.value, end_time.indicator));
-    statement.exchange(soci::into(outcome.value, outcome.indicator));
-    statement.exchange(soci::into(answered_user.value, answered_user.indicator));
-    statement.exchange(soci::into(answered_agent_phone.value, answered_agent_phone.indicator));
+  auto Columns() {
+    return std::tie(id, hotline_id, caller, start_time, end_time, outcome, answered_user,
+                    answered_agent_phone);
   }
 
   CallLog ToCallLog() const {
@@ -244,22 +207,10 @@ struct RecordRow {
   Nullable<int> sip_status;
   Nullable<double> packet_loss, jitter_ms;
 
-  void Bind(soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(hotline_id));
-    statement.exchange(soci::into(call_log_id));
-    statement.exchange(soci::into(direction));
-    statement.exchange(soci::into(from_number.value, from_number.indicator));
-    statement.exchange(soci::into(to_number));
-    statement.exchange(soci::into(user_id.value, user_id.indicator));
-    statement.exchange(soci::into(agent_phone_id.value, agent_phone_id.indicator));
-    statement.exchange(soci::into(start_time));
-    statement.exchange(soci::into(answer_time.value, answer_time.indicator));
-    statement.exchange(soci::into(end_time.value, end_time.indicator));
-    statement.exchange(soci::into(disposition.value, disposition.indicator));
-    statement.exchange(soci::into(sip_status.value, sip_status.indicator));
-    statement.exchange(soci::into(packet_loss.value, packet_loss.indicator));
-    statement.exchange(soci::into(jitter_ms.value, jitter_ms.indicator));
+  auto Columns() {
+    return std::tie(id, hotline_id, call_log_id, direction, from_number, to_number, user_id,
+                    agent_phone_id, start_time, answer_time, end_time, disposition, sip_status,
+                    packet_loss, jitter_ms);
   }
 
   TelephoneRecord ToRecord() const {
@@ -286,24 +237,24 @@ struct RecordRow {
   }
 };
 
-// Runs `sql` (one of this file's constant texts, kept prepared) with `keys` bound and collects
-// every row through `Row`.
-template <typename Row, typename Convert>
-auto SelectRows(Database& database, soci::session& session, const std::string& sql,
-                std::vector<long long> keys, Convert convert) {
-  PreparedStatement statement(database, session, sql);
-  for (auto& key : keys) statement->exchange(soci::use(key));
-  Row row;
-  row.Bind(*statement);
-  statement->define_and_bind();
-  std::vector<decltype(convert(row))> rows;
-  if (statement->execute(true)) {
-    do {
-      rows.push_back(convert(row));
-    } while (statement->fetch());
+struct EntryRow {
+  long long at = 0;
+  std::string type;
+  Nullable<long long> user, agent_phone;
+  Nullable<std::string> detail;
+
+  auto Columns() { return std::tie(at, type, user, agent_phone, detail); }
+
+  CallEntry ToEntry() const {
+    CallEntry entry;
+    entry.time = FromEpochMillis(at);
+    entry.type = ParseCallEntryType(type).value_or(CallEntryType::kEnded);
+    entry.user = user.ToOptional([](long long id) { return UserId(id); });
+    entry.agent_phone = agent_phone.ToOptional([](long long id) { return AgentPhoneId(id); });
+    entry.detail = detail.ToOptional();
+    return entry;
   }
-  return rows;
-}
+};
 
 // Where a page of a hotline's call logs or records starts (see kLocateCalls).
 struct PageStart {
@@ -313,18 +264,17 @@ struct PageStart {
 
 PageStart LocatePage(Database& database, soci::session& session, const char* locate_sql,
                      long long hotline, long long offset) {
-  PageStart start;
-  Nullable<long long> lowest, highest;
+  using Located = std::tuple<long long, Nullable<long long>, Nullable<long long>>;
   PreparedStatement statement(database, session, locate_sql);
-  for (int i = 0; i < 3; ++i) statement->exchange(soci::use(hotline));
-  statement->exchange(soci::into(start.total));
-  statement->exchange(soci::into(lowest.value, lowest.indicator));
-  statement->exchange(soci::into(highest.value, highest.indicator));
-  statement->define_and_bind();
-  if (!statement->execute(true)) return start;
-  const auto low = lowest.ToOptional(), high = highest.ToOptional();
-  if (!low || !high) return start;
-  if (*high - *low + 1 == start.total) start.newest = *high - offset;
+  const auto located = ReadFirstRow<Located>(
+      *statement, [](const Located& row) { return row; }, hotline, hotline, hotline);
+  PageStart start;
+  if (!located) return start;
+  const auto& [total, lowest, highest] = *located;
+  start.total = total;
+  if (!lowest.is_null() && !highest.is_null() && highest.value - lowest.value + 1 == total) {
+    start.newest = highest.value - offset;
+  }
   return start;
 }
 
@@ -334,35 +284,11 @@ auto SelectPage(Database& database, soci::session& session, const std::string& f
                 const std::string& from_offset, const PageStart& start, long long hotline,
                 long long limit, long long offset, Convert convert) {
   if (start.newest) {
-    return SelectRows<Row>(database, session, from_number, {hotline, *start.newest, limit},
-                           convert);
+    PreparedStatement statement(database, session, from_number);
+    return ReadRows<Row>(*statement, convert, hotline, *start.newest, limit);
   }
-  return SelectRows<Row>(database, session, from_offset, {hotline, limit, offset}, convert);
-}
-
-std::vector<CallEntry> SelectEntries(soci::session& session, CallLogId call) {
-  long long key = call.value;
-  long long at = 0;
-  std::string type;
-  Nullable<long long> user, agent_phone;
-  Nullable<std::string> detail;
-  soci::statement statement =
-      (session.prepare << kSelectEntries, soci::use(key), soci::into(at), soci::into(type),
-       soci::into(user.value, user.indicator), soci::into(agent_phone.value, agent_phone.indicator),
-       soci::into(detail.value, detail.indicator));
-  std::vector<CallEntry> entries;
-  if (statement.execute(true)) {
-    do {
-      CallEntry entry;
-      entry.time = FromEpochMillis(at);
-      entry.type = ParseCallEntryType(type).value_or(CallEntryType::kEnded);
-      if (const auto id = user.ToOptional()) entry.user = UserId(*id);
-      if (const auto id = agent_phone.ToOptional()) entry.agent_phone = AgentPhoneId(*id);
-      entry.detail = detail.ToOptional();
-      entries.push_back(std::move(entry));
-    } while (statement.fetch());
-  }
-  return entries;
+  PreparedStatement statement(database, session, from_offset);
+  return ReadRows<Row>(*statement, convert, hotline, limit, offset);
 }
 
 }  // namespace
@@ -371,7 +297,7 @@ Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   return database_.Run("write call events", [&](soci::session& session) {
     OpenIds staged = open_;  // applied only if the transaction commits
     WriteTransaction transaction(session, database_.dialect());
-    EventApplier applier(session, staged);
+    EventApplier applier(database_, session, staged);
     for (const CallEvent& event : events) std::visit(applier, event);
     transaction.Commit();
     open_ = std::move(staged);
@@ -388,7 +314,7 @@ Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline, std::
     page.total = start.total;
     page.call_logs =
         SelectPage<CallRow>(database_, session, from_number, from_offset, start, hotline.value,
-                            limit, offset, [](const CallRow& row) { return row.ToCallLog(); });
+                            limit, offset, &CallRow::ToCallLog);
     return page;
   });
 }
@@ -397,11 +323,15 @@ Result<std::optional<CallLog>> SociCallLogRepository::FindCallLog(HotlineId hotl
   return database_.Run("find call log", [&](soci::session& session) -> std::optional<CallLog> {
     static const std::string by_id =
         std::string(kCallColumns) + " WHERE id = :id AND hotline_id = :hotline_id";
-    auto logs = SelectRows<CallRow>(database_, session, by_id, {id.value, hotline.value},
-                                    [](const CallRow& row) { return row.ToCallLog(); });
-    if (logs.empty()) return std::nullopt;
-    logs.front().entries = SelectEntries(session, id);
-    return std::move(logs.front());
+    std::optional<CallLog> log;
+    {
+      PreparedStatement statement(database_, session, by_id);
+      log = ReadFirstRow<CallRow>(*statement, &CallRow::ToCallLog, id.value, hotline.value);
+    }
+    if (!log) return std::nullopt;
+    PreparedStatement entries(database_, session, kSelectEntries);
+    log->entries = ReadRows<EntryRow>(*entries, &EntryRow::ToEntry, id.value);
+    return log;
   });
 }
 
@@ -416,7 +346,7 @@ Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecords(HotlineI
     page.total = start.total;
     page.records =
         SelectPage<RecordRow>(database_, session, from_number, from_offset, start, hotline.value,
-                              limit, offset, [](const RecordRow& row) { return row.ToRecord(); });
+                              limit, offset, &RecordRow::ToRecord);
     return page;
   });
 }
