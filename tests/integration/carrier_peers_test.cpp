@@ -46,6 +46,8 @@ BaresipSettings Phone(const std::string& number, const KamailioProcess& carrier,
   return settings;
 }
 
+// Only for lines that must be absent: Kamailio writes its log after it answers, so a line that
+// must be there is awaited (WaitForLine).
 bool HasLine(const KamailioProcess& carrier, const std::string& text) {
   const auto lines = carrier.CarrierLines();
   return std::any_of(lines.begin(), lines.end(),
@@ -183,14 +185,14 @@ TEST(CarrierPeersTest, PhonesRegisteredWithDigestCallEachOtherWithAudioAndDtmf) 
   callee_settings.answer_mode = AnswerMode::kAuto;
   BaresipProcess callee(callee_settings);
   // Both registrations were challenged before they were accepted.
-  EXPECT_TRUE(HasLine(carrier, std::string("challenging REGISTER for ") + kCallerNumber));
-  EXPECT_TRUE(HasLine(carrier, std::string("registered ") + kCallerNumber));
-  EXPECT_TRUE(HasLine(carrier, std::string("registered ") + kCalleeNumber));
+  EXPECT_TRUE(carrier.WaitForLine(std::string("challenging REGISTER for ") + kCallerNumber, 2s));
+  EXPECT_TRUE(carrier.WaitForLine(std::string("registered ") + kCallerNumber, 2s));
+  EXPECT_TRUE(carrier.WaitForLine(std::string("registered ") + kCalleeNumber, 2s));
 
   Connect(caller, callee, kCalleeNumber, carrier);
-  EXPECT_TRUE(HasLine(carrier, "challenging INVITE")) << carrier.Log();
-  EXPECT_TRUE(HasLine(carrier, std::string("INVITE authenticated as ") + kCallerNumber));
-  EXPECT_TRUE(HasLine(carrier, std::string("INVITE for ") + kCalleeNumber + " to phone"));
+  EXPECT_TRUE(carrier.WaitForLine("challenging INVITE", 2s)) << carrier.Log();
+  EXPECT_TRUE(carrier.WaitForLine(std::string("INVITE authenticated as ") + kCallerNumber, 2s));
+  EXPECT_TRUE(carrier.WaitForLine(std::string("INVITE for ") + kCalleeNumber + " to phone", 2s));
 
   std::this_thread::sleep_for(1s);  // let each side speak for a while
   caller.SendDtmf("1");
@@ -253,10 +255,10 @@ TEST(CarrierPeersTest, PhoneOnTlsCallsPhoneOnTcpThatAnswersByHand) {
   BaresipSettings callee_settings = Phone(kCalleeNumber, carrier, kCalleeTone);
   callee_settings.transport = "tcp";  // answers by hand (AnswerMode::kManual)
   BaresipProcess callee(callee_settings);
-  EXPECT_TRUE(HasLine(carrier, "REGISTER sip:127.0.0.1:" + std::to_string(carrier.tls_port())))
+  EXPECT_TRUE(carrier.WaitForLine("REGISTER sip:127.0.0.1:" + std::to_string(carrier.tls_port()), 2s))
       << carrier.Log();
-  EXPECT_TRUE(HasLine(carrier, "via tls:127.0.0.1:")) << carrier.Log();
-  EXPECT_TRUE(HasLine(carrier, "via tcp:127.0.0.1:")) << carrier.Log();
+  EXPECT_TRUE(carrier.WaitForLine("via tls:127.0.0.1:", 2s)) << carrier.Log();
+  EXPECT_TRUE(carrier.WaitForLine("via tcp:127.0.0.1:", 2s)) << carrier.Log();
 
   caller.Dial(kCalleeNumber);
   ASSERT_TRUE(callee.WaitForEvent(event::kCallIncoming, 10s)) << Logs(carrier, caller, callee);
@@ -264,7 +266,7 @@ TEST(CarrierPeersTest, PhoneOnTlsCallsPhoneOnTcpThatAnswersByHand) {
   EXPECT_EQ(caller.CountEvents(event::kCallEstablished), 0);
   callee.Answer();
   ASSERT_TRUE(caller.WaitForEvent(event::kCallEstablished, 10s)) << Logs(carrier, caller, callee);
-  EXPECT_TRUE(HasLine(carrier, std::string("INVITE for ") + kCalleeNumber + " to phone"))
+  EXPECT_TRUE(carrier.WaitForLine(std::string("INVITE for ") + kCalleeNumber + " to phone", 2s))
       << carrier.Log();
   HangUpAndWait(caller, callee, carrier);
 }
@@ -290,13 +292,13 @@ TEST(CarrierPeersTest, ServiceAccountRegistersWithSha256DigestOnly) {
   const std::string right =
       service.Register(service.Answer(Challenge(wrong), "SHA256", "hotline-secret"));
   EXPECT_EQ(StatusLine(right), "SIP/2.0 200 OK") << right << carrier.Log();
-  EXPECT_TRUE(HasLine(carrier, "registered hotline at <sip:hotline@127.0.0.1:")) << carrier.Log();
+  EXPECT_TRUE(carrier.WaitForLine("registered hotline at <sip:hotline@127.0.0.1:", 2s)) << carrier.Log();
 
   BaresipSettings phone;
   phone.user = kCalleeNumber;
   phone.domain = carrier.host_port();
   BaresipProcess registered(phone);  // throws unless it registers
-  EXPECT_TRUE(HasLine(carrier, std::string("registered ") + kCalleeNumber));
+  EXPECT_TRUE(carrier.WaitForLine(std::string("registered ") + kCalleeNumber, 2s));
 }
 
 }  // namespace
