@@ -60,6 +60,7 @@ TEST_F(HotlinesHttpTest, CreateReservesALocalNumberWithDefaults) {
   const auto created = Create(Api(org_a_token_), Draft(org_a_, {ann_, max_}));
   ASSERT_EQ(created.status, 201) << created.body;
   const auto hotline = created.Json();
+  EXPECT_EQ(created.body, hotline.dump()) << "compact, members in sorted order";
   EXPECT_EQ(hotline["number"], "004924155660000");
   EXPECT_EQ(hotline["status"], "created");
   EXPECT_EQ(hotline["channelsInbound"], 10);
@@ -268,7 +269,9 @@ TEST_F(HotlinesHttpTest, MembersReadAdminsWriteOthersSeeNothing) {
 
 TEST_F(HotlinesHttpTest, PaginationEdges) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(Create(Pat(ann_token_), Draft(org_a_)).status, 201);
-  auto page = client_->Get(ListPath(org_a_, "&limit=2"), {Pat(ann_token_)}).Json();
+  const auto first = client_->Get(ListPath(org_a_, "&limit=2"), {Pat(ann_token_)});
+  auto page = first.Json();
+  EXPECT_EQ(first.body, page.dump()) << "compact, members in sorted order";
   EXPECT_EQ(page["totalHotlines"], 3);
   ASSERT_EQ(page["hotlines"].size(), 2u);
   auto rest = client_->Get(ListPath(org_a_, "&limit=2&offset=2"), {Pat(ann_token_)}).Json();

@@ -1,59 +1,96 @@
 #include "adapters/http/json_io.hpp"
+#include "adapters/http/json_writer.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
 namespace {
 
-template <typename T, typename Convert>
-Json OrNull(const std::optional<T>& value, Convert convert) {
-  return value ? Json(convert(*value)) : Json(nullptr);
-}
+// Call logs, entries and records are written straight as text (JsonWriter): a page holds fifty
+// of them (issue #12). Members go in sorted order, as a Json object would write them.
 
-Json TimeOrNull(const std::optional<Timestamp>& time) { return OrNull(time, FormatTimestamp); }
-
-Json CallLogSummaryJson(const CallLog& log) {
-  Json answered_by = nullptr;
-  if (log.answered_by) {
-    answered_by = {{"agentPhoneID", log.answered_by->agent_phone.value},
-                   {"userID", log.answered_by->user.value}};
+void TimeMember(JsonWriter& writer, std::string_view key, const std::optional<Timestamp>& time) {
+  writer.Key(key);
+  if (time) {
+    writer.String(FormatTimestamp(*time));
+  } else {
+    writer.Null();
   }
-  return {{"answeredBy", std::move(answered_by)},
-          {"caller", OrNull(log.caller, [](const std::string& caller) { return caller; })},
-          {"durationSeconds", OrNull(DurationSeconds(log), [](std::int64_t s) { return s; })},
-          {"endTime", TimeOrNull(log.end_time)},
-          {"hotlineID", log.hotline.value},
-          {"id", log.id.value},
-          {"outcome", OrNull(log.outcome, CallOutcomeName)},
-          {"startTime", FormatTimestamp(log.start_time)}};
 }
 
-Json EntryJson(const CallEntry& entry) {
-  Json json = {{"time", FormatTimestamp(entry.time)}, {"type", CallEntryTypeName(entry.type)}};
-  if (entry.user) json["userID"] = entry.user->value;
-  if (entry.agent_phone) json["agentPhoneID"] = entry.agent_phone->value;
-  if (entry.detail) json["detail"] = *entry.detail;
-  return json;
+void WriteEntry(JsonWriter& writer, const CallEntry& entry) {
+  writer.BeginObject();
+  if (entry.agent_phone) writer.Member("agentPhoneID", entry.agent_phone->value);
+  if (entry.detail) writer.Member("detail", *entry.detail);
+  writer.Member("time", FormatTimestamp(entry.time)).Member("type", CallEntryTypeName(entry.type));
+  if (entry.user) writer.Member("userID", entry.user->value);
+  writer.EndObject();
 }
 
-Json RecordJson(const TelephoneRecord& record) {
-  return {{"answerTime", TimeOrNull(record.answer_time)},
-          {"billableSeconds", OrNull(BillableSeconds(record), [](std::int64_t s) { return s; })},
-          {"callLogID", record.call_log.value},
-          {"direction", LegDirectionName(record.direction)},
-          {"disposition", OrNull(record.disposition, LegDispositionName)},
-          {"endTime", TimeOrNull(record.end_time)},
-          {"from", OrNull(record.from, [](const std::string& from) { return from; })},
-          {"hotlineID", record.hotline.value},
-          {"id", record.id.value},
-          {"sipStatus", OrNull(record.sip_status, [](int status) { return status; })},
-          {"packetLoss", OrNull(record.quality, [](const LegQuality& q) { return q.packet_loss; })},
-          {"jitterMs", OrNull(record.quality, [](const LegQuality& q) { return q.jitter_ms; })},
-          {"startTime", FormatTimestamp(record.start_time)},
-          {"to", record.to},
-          {"userID", OrNull(record.agent, [](const AgentPhoneRef& agent) { return agent.user.value; })},
-          {"agentPhoneID", OrNull(record.agent, [](const AgentPhoneRef& agent) {
-             return agent.agent_phone.value;
-           })}};
+// A call log; with its entries when `with_entries` (the single call log's answer).
+void WriteCallLog(JsonWriter& writer, const CallLog& log, bool with_entries) {
+  writer.BeginObject().Key("answeredBy");
+  if (log.answered_by) {
+    writer.BeginObject()
+        .Member("agentPhoneID", log.answered_by->agent_phone.value)
+        .Member("userID", log.answered_by->user.value)
+        .EndObject();
+  } else {
+    writer.Null();
+  }
+  writer.Member("caller", log.caller).Member("durationSeconds", DurationSeconds(log));
+  TimeMember(writer, "endTime", log.end_time);
+  if (with_entries) {
+    writer.Key("entries").BeginArray();
+    for (const CallEntry& entry : log.entries) WriteEntry(writer, entry);
+    writer.EndArray();
+  }
+  writer.Member("hotlineID", log.hotline.value).Member("id", log.id.value).Key("outcome");
+  if (log.outcome) {
+    writer.String(CallOutcomeName(*log.outcome));
+  } else {
+    writer.Null();
+  }
+  writer.Member("startTime", FormatTimestamp(log.start_time)).EndObject();
+}
+
+void WriteRecord(JsonWriter& writer, const TelephoneRecord& record) {
+  const auto& agent = record.agent;
+  const auto& quality = record.quality;
+  writer.BeginObject().Key("agentPhoneID");
+  agent ? writer.Int(agent->agent_phone.value) : writer.Null();
+  TimeMember(writer, "answerTime", record.answer_time);
+  writer.Member("billableSeconds", BillableSeconds(record))
+      .Member("callLogID", record.call_log.value)
+      .Member("direction", LegDirectionName(record.direction))
+      .Key("disposition");
+  record.disposition ? writer.String(LegDispositionName(*record.disposition)) : writer.Null();
+  TimeMember(writer, "endTime", record.end_time);
+  writer.Member("from", record.from)
+      .Member("hotlineID", record.hotline.value)
+      .Member("id", record.id.value)
+      .Key("jitterMs");
+  quality ? writer.Double(quality->jitter_ms) : writer.Null();
+  writer.Key("packetLoss");
+  quality ? writer.Double(quality->packet_loss) : writer.Null();
+  writer.Member("sipStatus", record.sip_status)
+      .Member("startTime", FormatTimestamp(record.start_time))
+      .Member("to", record.to)
+      .Key("userID");
+  agent ? writer.Int(agent->user.value) : writer.Null();
+  writer.EndObject();
+}
+
+// {"<items_key>":[…],"<total_key>":n}, the shape of every page.
+template <typename Item, typename Write>
+Response PageResponse(std::string_view items_key, const std::vector<Item>& items,
+                      std::string_view total_key, std::int64_t total, Write write) {
+  std::string body;
+  body.reserve(64 + items.size() * 320);
+  JsonWriter writer(body);
+  writer.BeginObject().Key(items_key).BeginArray();
+  for (const Item& item : items) write(writer, item);
+  writer.EndArray().Member(total_key, total).EndObject();
+  return JsonTextResponse(200, std::move(body));
 }
 
 struct PageQuery {
@@ -79,9 +116,9 @@ HandlerResult ListCallLogs(CallRecordService& records, const RequestContext& con
   FR_ASSIGN_OR_RETURN(const PageQuery query, ReadPageQuery(context));
   FR_ASSIGN_OR_RETURN(const auto page, records.ListCallLogs(*context.principal, query.hotline,
                                                             query.limit, query.offset));
-  Json items = Json::array();
-  for (const CallLog& log : page.call_logs) items.push_back(CallLogSummaryJson(log));
-  return JsonResponse(200, {{"callLogs", std::move(items)}, {"totalCallLogs", page.total}});
+  return PageResponse(
+      "callLogs", page.call_logs, "totalCallLogs", page.total,
+      [](JsonWriter& writer, const CallLog& log) { WriteCallLog(writer, log, false); });
 }
 
 HandlerResult GetCallLog(CallRecordService& records, const RequestContext& context) {
@@ -89,11 +126,10 @@ HandlerResult GetCallLog(CallRecordService& records, const RequestContext& conte
   FR_ASSIGN_OR_RETURN(const std::int64_t log_id, PathId(context, "logID"));
   FR_ASSIGN_OR_RETURN(const CallLog log, records.GetCallLog(*context.principal, HotlineId(hotline),
                                                             CallLogId(log_id)));
-  Json json = CallLogSummaryJson(log);
-  Json entries = Json::array();
-  for (const CallEntry& entry : log.entries) entries.push_back(EntryJson(entry));
-  json["entries"] = std::move(entries);
-  return JsonResponse(200, json);
+  std::string body;
+  JsonWriter writer(body);
+  WriteCallLog(writer, log, true);
+  return JsonTextResponse(200, std::move(body));
 }
 
 HandlerResult ListTelephoneRecords(CallRecordService& records, const RequestContext& context) {
@@ -101,9 +137,7 @@ HandlerResult ListTelephoneRecords(CallRecordService& records, const RequestCont
   FR_ASSIGN_OR_RETURN(
       const auto page,
       records.ListTelephoneRecords(*context.principal, query.hotline, query.limit, query.offset));
-  Json items = Json::array();
-  for (const TelephoneRecord& record : page.records) items.push_back(RecordJson(record));
-  return JsonResponse(200, {{"records", std::move(items)}, {"totalRecords", page.total}});
+  return PageResponse("records", page.records, "totalRecords", page.total, WriteRecord);
 }
 
 }  // namespace

@@ -56,10 +56,14 @@ Result<void, Problem> RequireJsonBody(const Request& request) {
 }
 
 Response JsonResponse(int status, const Json& body) {
+  return JsonTextResponse(status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+Response JsonTextResponse(int status, std::string body) {
   Response response;
   response.status = status;
   response.content_type = "application/json; charset=utf-8";
-  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  response.body = std::move(body);
   return response;
 }
 

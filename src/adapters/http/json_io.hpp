@@ -28,6 +28,8 @@ Result<void, Problem> RequireJsonBody(const Request& request);
 
 // A 2xx JSON response.
 Response JsonResponse(int status, const Json& body);
+// A 2xx response whose JSON text is already written (see JsonWriter).
+Response JsonTextResponse(int status, std::string body);
 
 // 204 No Content.
 Response NoContentResponse();
