@@ -255,7 +255,8 @@ TEST(CarrierPeersTest, PhoneOnTlsCallsPhoneOnTcpThatAnswersByHand) {
   BaresipSettings callee_settings = Phone(kCalleeNumber, carrier, kCalleeTone);
   callee_settings.transport = "tcp";  // answers by hand (AnswerMode::kManual)
   BaresipProcess callee(callee_settings);
-  EXPECT_TRUE(carrier.WaitForLine("REGISTER sip:127.0.0.1:" + std::to_string(carrier.tls_port()), 2s))
+  EXPECT_TRUE(
+      carrier.WaitForLine("REGISTER sip:127.0.0.1:" + std::to_string(carrier.tls_port()), 2s))
       << carrier.Log();
   EXPECT_TRUE(carrier.WaitForLine("via tls:127.0.0.1:", 2s)) << carrier.Log();
   EXPECT_TRUE(carrier.WaitForLine("via tcp:127.0.0.1:", 2s)) << carrier.Log();
@@ -292,7 +293,8 @@ TEST(CarrierPeersTest, ServiceAccountRegistersWithSha256DigestOnly) {
   const std::string right =
       service.Register(service.Answer(Challenge(wrong), "SHA256", "hotline-secret"));
   EXPECT_EQ(StatusLine(right), "SIP/2.0 200 OK") << right << carrier.Log();
-  EXPECT_TRUE(carrier.WaitForLine("registered hotline at <sip:hotline@127.0.0.1:", 2s)) << carrier.Log();
+  EXPECT_TRUE(carrier.WaitForLine("registered hotline at <sip:hotline@127.0.0.1:", 2s))
+      << carrier.Log();
 
   BaresipSettings phone;
   phone.user = kCalleeNumber;

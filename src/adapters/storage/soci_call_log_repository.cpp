@@ -1,8 +1,8 @@
 #include "adapters/storage/soci_call_log_repository.hpp"
 
-#include "adapters/storage/row_reader.hpp"
-
 #include <variant>
+
+#include "adapters/storage/row_reader.hpp"
 
 namespace fr {
 namespace {
@@ -105,8 +105,7 @@ class EventApplier {
     const CallEntry& entry = event.entry;
     Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
             std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
-            NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail),
-            call->second);
+            NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail), call->second);
   }
 
   void operator()(const CallClosed& event) {
@@ -124,12 +123,11 @@ class EventApplier {
     const auto call = open_.calls.find(event.call.value);
     if (call == open_.calls.end()) return;
     const auto& agent = event.agent;
-    if (const auto id =
-            Insert(kInsertRecord, std::string(LegDirectionName(event.direction)),
-                   Nullable<std::string>::From(event.from), event.to,
-                   NullableId(agent ? std::optional(agent->user) : std::nullopt),
-                   NullableId(agent ? std::optional(agent->agent_phone) : std::nullopt),
-                   ToEpochMillis(event.at), call->second)) {
+    if (const auto id = Insert(kInsertRecord, std::string(LegDirectionName(event.direction)),
+                               Nullable<std::string>::From(event.from), event.to,
+                               NullableId(agent ? std::optional(agent->user) : std::nullopt),
+                               NullableId(agent ? std::optional(agent->agent_phone) : std::nullopt),
+                               ToEpochMillis(event.at), call->second)) {
       open_.legs[event.leg.value] = *id;
     }
   }
@@ -312,9 +310,8 @@ Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline, std::
     const PageStart start = LocatePage(database_, session, kLocateCalls, hotline.value, offset);
     CallLogPage page;
     page.total = start.total;
-    page.call_logs =
-        SelectPage<CallRow>(database_, session, from_number, from_offset, start, hotline.value,
-                            limit, offset, &CallRow::ToCallLog);
+    page.call_logs = SelectPage<CallRow>(database_, session, from_number, from_offset, start,
+                                         hotline.value, limit, offset, &CallRow::ToCallLog);
     return page;
   });
 }
@@ -344,9 +341,8 @@ Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecords(HotlineI
     const PageStart start = LocatePage(database_, session, kLocateRecords, hotline.value, offset);
     TelephoneRecordPage page;
     page.total = start.total;
-    page.records =
-        SelectPage<RecordRow>(database_, session, from_number, from_offset, start, hotline.value,
-                              limit, offset, &RecordRow::ToRecord);
+    page.records = SelectPage<RecordRow>(database_, session, from_number, from_offset, start,
+                                         hotline.value, limit, offset, &RecordRow::ToRecord);
     return page;
   });
 }
