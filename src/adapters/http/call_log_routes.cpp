@@ -8,15 +8,6 @@ namespace {
 // Call logs, entries and records are written straight as text (JsonWriter): a page holds fifty
 // of them (issue #12). Members go in sorted order, as a Json object would write them.
 
-void TimeMember(JsonWriter& writer, std::string_view key, const std::optional<Timestamp>& time) {
-  writer.Key(key);
-  if (time) {
-    writer.String(FormatTimestamp(*time));
-  } else {
-    writer.Null();
-  }
-}
-
 void WriteEntry(JsonWriter& writer, const CallEntry& entry) {
   writer.BeginObject();
   if (entry.agent_phone) writer.Member("agentPhoneID", entry.agent_phone->value);
@@ -37,60 +28,43 @@ void WriteCallLog(JsonWriter& writer, const CallLog& log, bool with_entries) {
   } else {
     writer.Null();
   }
-  writer.Member("caller", log.caller).Member("durationSeconds", DurationSeconds(log));
-  TimeMember(writer, "endTime", log.end_time);
+  writer.Member("caller", log.caller)
+      .Member("durationSeconds", DurationSeconds(log))
+      .Member("endTime", log.end_time, FormatTimestamp);
   if (with_entries) {
     writer.Key("entries").BeginArray();
     for (const CallEntry& entry : log.entries) WriteEntry(writer, entry);
     writer.EndArray();
   }
-  writer.Member("hotlineID", log.hotline.value).Member("id", log.id.value).Key("outcome");
-  if (log.outcome) {
-    writer.String(CallOutcomeName(*log.outcome));
-  } else {
-    writer.Null();
-  }
-  writer.Member("startTime", FormatTimestamp(log.start_time)).EndObject();
+  writer.Member("hotlineID", log.hotline.value)
+      .Member("id", log.id.value)
+      .Member("outcome", log.outcome, CallOutcomeName)
+      .Member("startTime", FormatTimestamp(log.start_time))
+      .EndObject();
 }
+
+std::int64_t AgentPhoneOf(const AgentPhoneRef& agent) { return agent.agent_phone.value; }
+std::int64_t UserOf(const AgentPhoneRef& agent) { return agent.user.value; }
 
 void WriteRecord(JsonWriter& writer, const TelephoneRecord& record) {
-  const auto& agent = record.agent;
-  const auto& quality = record.quality;
-  writer.BeginObject().Key("agentPhoneID");
-  agent ? writer.Int(agent->agent_phone.value) : writer.Null();
-  TimeMember(writer, "answerTime", record.answer_time);
-  writer.Member("billableSeconds", BillableSeconds(record))
+  writer.BeginObject()
+      .Member("agentPhoneID", record.agent, AgentPhoneOf)
+      .Member("answerTime", record.answer_time, FormatTimestamp)
+      .Member("billableSeconds", BillableSeconds(record))
       .Member("callLogID", record.call_log.value)
       .Member("direction", LegDirectionName(record.direction))
-      .Key("disposition");
-  record.disposition ? writer.String(LegDispositionName(*record.disposition)) : writer.Null();
-  TimeMember(writer, "endTime", record.end_time);
-  writer.Member("from", record.from)
+      .Member("disposition", record.disposition, LegDispositionName)
+      .Member("endTime", record.end_time, FormatTimestamp)
+      .Member("from", record.from)
       .Member("hotlineID", record.hotline.value)
       .Member("id", record.id.value)
-      .Key("jitterMs");
-  quality ? writer.Double(quality->jitter_ms) : writer.Null();
-  writer.Key("packetLoss");
-  quality ? writer.Double(quality->packet_loss) : writer.Null();
-  writer.Member("sipStatus", record.sip_status)
+      .Member("jitterMs", record.quality, &LegQuality::jitter_ms)
+      .Member("packetLoss", record.quality, &LegQuality::packet_loss)
+      .Member("sipStatus", record.sip_status)
       .Member("startTime", FormatTimestamp(record.start_time))
       .Member("to", record.to)
-      .Key("userID");
-  agent ? writer.Int(agent->user.value) : writer.Null();
-  writer.EndObject();
-}
-
-// {"<items_key>":[…],"<total_key>":n}, the shape of every page.
-template <typename Item, typename Write>
-Response PageResponse(std::string_view items_key, const std::vector<Item>& items,
-                      std::string_view total_key, std::int64_t total, Write write) {
-  std::string body;
-  body.reserve(64 + items.size() * 320);
-  JsonWriter writer(body);
-  writer.BeginObject().Key(items_key).BeginArray();
-  for (const Item& item : items) write(writer, item);
-  writer.EndArray().Member(total_key, total).EndObject();
-  return JsonTextResponse(200, std::move(body));
+      .Member("userID", record.agent, UserOf)
+      .EndObject();
 }
 
 struct PageQuery {
@@ -116,9 +90,10 @@ HandlerResult ListCallLogs(CallRecordService& records, const RequestContext& con
   FR_ASSIGN_OR_RETURN(const PageQuery query, ReadPageQuery(context));
   FR_ASSIGN_OR_RETURN(const auto page, records.ListCallLogs(*context.principal, query.hotline,
                                                             query.limit, query.offset));
-  return PageResponse(
-      "callLogs", page.call_logs, "totalCallLogs", page.total,
-      [](JsonWriter& writer, const CallLog& log) { WriteCallLog(writer, log, false); });
+  return JsonTextResponse(200, PageJson("callLogs", page.call_logs, "totalCallLogs", page.total,
+                                        [](JsonWriter& writer, const CallLog& log) {
+                                          WriteCallLog(writer, log, false);
+                                        }));
 }
 
 HandlerResult GetCallLog(CallRecordService& records, const RequestContext& context) {
@@ -137,7 +112,8 @@ HandlerResult ListTelephoneRecords(CallRecordService& records, const RequestCont
   FR_ASSIGN_OR_RETURN(
       const auto page,
       records.ListTelephoneRecords(*context.principal, query.hotline, query.limit, query.offset));
-  return PageResponse("records", page.records, "totalRecords", page.total, WriteRecord);
+  return JsonTextResponse(
+      200, PageJson("records", page.records, "totalRecords", page.total, WriteRecord));
 }
 
 }  // namespace

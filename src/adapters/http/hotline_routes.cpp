@@ -98,13 +98,8 @@ HandlerResult List(HotlineService& hotlines, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(
       const HotlinePage page,
       hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset));
-  std::string body;
-  body.reserve(64 + page.hotlines.size() * 320);
-  JsonWriter writer(body);
-  writer.BeginObject().Key("hotlines").BeginArray();
-  for (const Hotline& hotline : page.hotlines) WriteHotline(writer, hotline);
-  writer.EndArray().Member("totalHotlines", page.total).EndObject();
-  return JsonTextResponse(200, std::move(body));
+  return JsonTextResponse(
+      200, PageJson("hotlines", page.hotlines, "totalHotlines", page.total, WriteHotline));
 }
 
 HandlerResult Create(HotlineService& hotlines, const RequestContext& context) {

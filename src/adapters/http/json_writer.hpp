@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,12 @@ class JsonWriter {
     Key(key);
     return Value(value);
   }
+  // A member from an optional: `convert(*value)` (a name, a time's text, an id…), or null.
+  template <typename T, typename Convert>
+  JsonWriter& Member(std::string_view key, const std::optional<T>& value, Convert&& convert) {
+    Key(key);
+    return value ? Value(std::invoke(convert, *value)) : Null();
+  }
 
  private:
   JsonWriter& Value(std::string_view value) { return String(value); }
@@ -59,5 +66,19 @@ class JsonWriter {
   std::vector<bool> filled_;
   bool after_key_ = false;
 };
+
+// {"<items_key>":[…],"<total_key>":n}, the shape of every list page, each item written by
+// `write(writer, item)`.
+template <typename Item, typename Write>
+std::string PageJson(std::string_view items_key, const std::vector<Item>& items,
+                     std::string_view total_key, std::int64_t total, Write&& write) {
+  std::string body;
+  body.reserve(64 + items.size() * 320);
+  JsonWriter writer(body);
+  writer.BeginObject().Key(items_key).BeginArray();
+  for (const Item& item : items) std::invoke(write, writer, item);
+  writer.EndArray().Member(total_key, total).EndObject();
+  return body;
+}
 
 }  // namespace fr::http
