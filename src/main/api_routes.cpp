@@ -6,9 +6,13 @@ namespace fr {
 
 void RegisterApiRoutes(http::Router& router, Services& services,
                        const http::HttpMetrics& metrics,
-                       std::vector<http::ReadinessReport> reports) {
-  http::AddOperationalRoutes(router, [&services] { return services.database->Ping(); },
-                             std::move(reports), metrics);
+                       std::vector<http::ReadinessReport> reports,
+                       std::function<bool()> draining) {
+  http::AddOperationalRoutes(router,
+                             {.storage = [&services] { return services.database->Ping(); },
+                              .draining = std::move(draining),
+                              .reports = std::move(reports)},
+                             metrics);
   http::AddAccountRoutes(router, services.accounts);
   http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
   http::AddHotlineRoutes(router, services.hotline_service);

@@ -12,8 +12,9 @@ std::string FormatDouble(double value) {
   return buffer;
 }
 
+template <std::size_t kBuckets>
 void RenderHistogram(std::ostringstream& out, const char* name, const char* help,
-                     const telephony::QualityHistogram& histogram) {
+                     const telephony::BucketHistogram<kBuckets>& histogram) {
   out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
   for (std::size_t i = 0; i < histogram.bounds.size(); ++i) {
     out << name << "_bucket{le=\"" << FormatDouble(histogram.bounds[i]) << "\"} "
@@ -22,6 +23,46 @@ void RenderHistogram(std::ostringstream& out, const char* name, const char* help
   out << name << "_bucket{le=\"+Inf\"} " << histogram.count << "\n"
       << name << "_sum " << FormatDouble(histogram.sum) << "\n"
       << name << "_count " << histogram.count << "\n";
+}
+
+void RenderLegs(std::ostringstream& out, const telephony::TelephonyStats& stats) {
+  out << "# HELP fr_call_legs_total Call legs whose telephone record closed, by direction and "
+         "disposition.\n"
+      << "# TYPE fr_call_legs_total counter\n";
+  for (std::size_t direction = 0; direction < telephony::kLegDirections; ++direction) {
+    for (std::size_t disposition = 0; disposition < telephony::kLegDispositions; ++disposition) {
+      out << "fr_call_legs_total{direction=\""
+          << LegDirectionName(static_cast<LegDirection>(direction)) << "\",disposition=\""
+          << LegDispositionName(static_cast<LegDisposition>(disposition)) << "\"} "
+          << stats.legs_closed[direction][disposition] << "\n";
+    }
+  }
+}
+
+void RenderRtp(std::ostringstream& out, const telephony::TelephonyStats& stats) {
+  struct Counter {
+    const char* name;
+    const char* help;
+    std::uint64_t telephony::RtpTotals::*field;
+  };
+  const Counter counters[] = {
+      {"fr_rtp_packets_relayed_total", "RTP packets relayed from one phone of a call to the other",
+       &telephony::RtpTotals::relayed},
+      {"fr_rtp_packets_lost_total", "RTP packets a phone sent that never arrived",
+       &telephony::RtpTotals::lost},
+      {"fr_rtp_packets_late_total",
+       "RTP packets that arrived after one their phone sent later (reordered)",
+       &telephony::RtpTotals::late}};
+  const char* directions[] = {"caller_to_agent", "agent_to_caller"};  // AudioDirection's order
+  for (const Counter& counter : counters) {
+    out << "# HELP " << counter.name << " " << counter.help
+        << ", by the direction of the audio; counted as each leg ends.\n"
+        << "# TYPE " << counter.name << " counter\n";
+    for (std::size_t direction = 0; direction < telephony::kAudioDirections; ++direction) {
+      out << counter.name << "{direction=\"" << directions[direction] << "\"} "
+          << stats.rtp[direction].*counter.field << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -68,6 +109,16 @@ std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
   RenderHistogram(out, "fr_call_leg_jitter_seconds",
                   "Highest interarrival jitter per call leg, either direction, from RTCP.",
                   stats.leg_jitter_seconds);
+  out << "# HELP fr_sip_invites_refused_draining_total INVITEs refused with 503 while the service "
+         "drained.\n"
+      << "# TYPE fr_sip_invites_refused_draining_total counter\n"
+      << "fr_sip_invites_refused_draining_total " << stats.refused_draining << "\n";
+  RenderHistogram(out, "fr_call_ring_to_answer_seconds",
+                  "From the agents' phones starting to ring to the answer of the agent who took "
+                  "the call.",
+                  stats.ring_to_answer_seconds);
+  RenderLegs(out, stats);
+  RenderRtp(out, stats);
   return out.str();
 }
 
@@ -104,6 +155,26 @@ std::string RenderSipShieldMetrics(const sip::ShieldStats& stats) {
          "--sip-max-dialogs.\n"
       << "# TYPE fr_sip_invites_over_dialog_cap_total counter\n"
       << "fr_sip_invites_over_dialog_cap_total " << stats.refused_dialog_cap << "\n";
+  return out.str();
+}
+
+std::string RenderSpeechMetrics(const tts::EspeakSynthesizer::CacheStats& stats) {
+  std::ostringstream out;
+  out << "# HELP fr_tts_cache_hits_total Prompts spoken without a synthesis of their own.\n"
+      << "# TYPE fr_tts_cache_hits_total counter\n"
+      << "fr_tts_cache_hits_total " << stats.hits << "\n"
+      << "# HELP fr_tts_cache_misses_total Prompts that needed a text-to-speech synthesis.\n"
+      << "# TYPE fr_tts_cache_misses_total counter\n"
+      << "fr_tts_cache_misses_total " << stats.misses << "\n";
+  return out.str();
+}
+
+std::string RenderDrainMetrics(bool draining) {
+  std::ostringstream out;
+  out << "# HELP fr_draining 1 from SIGTERM until the service stops: new calls are refused, "
+         "calls in progress go on.\n"
+      << "# TYPE fr_draining gauge\n"
+      << "fr_draining " << (draining ? 1 : 0) << "\n";
   return out.str();
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "adapters/telephony/engine/telephony_engine.hpp"
+#include "adapters/tts/espeak_synthesizer.hpp"
 #include "app/group_commit_call_event_sink.hpp"
 
 namespace fr {
@@ -15,6 +16,10 @@ std::string RenderTrunkRegistrationMetrics(const sip::RegistrationStatus& status
 // The SIP port's shield: fr_sip_blocked_sources, fr_sip_requests_dropped_total{reason},
 // fr_sip_dialogs_in_progress and the 503s above --sip-max-dialogs.
 std::string RenderSipShieldMetrics(const sip::ShieldStats& stats);
+// fr_tts_cache_hits_total and fr_tts_cache_misses_total.
+std::string RenderSpeechMetrics(const tts::EspeakSynthesizer::CacheStats& stats);
+// fr_draining: 1 while the service drains before it stops (decision 0033).
+std::string RenderDrainMetrics(bool draining);
 // /readyz's words for the registration: "registering", "registered", "failed: …".
 std::string TrunkRegistrationReadiness(const sip::RegistrationStatus& status);
 

@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,7 @@
 #include "main/logging.hpp"
 #include "main/runtime_metrics.hpp"
 #include "main/services.hpp"
+#include "main/stop_signals.hpp"
 #include "main/telephony_options.hpp"
 
 namespace fr {
@@ -36,6 +39,8 @@ struct ServeOptions {
   std::string listen_file;  // empty: none
   TelephonyOptions telephony;
   http::RateLimits rate_limits;
+  // How long calls in progress may go on after SIGTERM (decision 0033).
+  std::string drain_timeout = "2m";
 };
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
@@ -43,7 +48,33 @@ constexpr auto kRetentionPeriod = std::chrono::hours(1);
 // How long a stopping service keeps retrying to store call events while the database fails.
 constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
 
-int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen);
+int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
+              std::chrono::milliseconds drain_timeout);
+
+// The drain of a graceful stop (decision 0033): new calls are refused while those in progress
+// go on, until the last one ends, `timeout` passes or another signal comes. What is left is for
+// the engine's Stop to end.
+void DrainCalls(StopSignals& signals, telephony::TelephonyEngine& engine,
+                std::chrono::milliseconds timeout) {
+  spdlog::info("stopping: new calls get 503; {} call(s) in progress may go on for up to {} s "
+               "(SIGTERM again ends them now)",
+               engine.Stats().active_calls,
+               std::chrono::duration_cast<std::chrono::seconds>(timeout).count());
+  engine.Drain([&signals] { signals.Done(); });
+  switch (signals.WaitForDrain(timeout)) {
+    case StopSignals::DrainEnd::kDone:
+      spdlog::info("stopping: no call is in progress any more");
+      return;
+    case StopSignals::DrainEnd::kTimedOut:
+      spdlog::warn("stopping: --drain-timeout passed; ending {} call(s)",
+                   engine.Stats().active_calls);
+      return;
+    case StopSignals::DrainEnd::kSignalled:
+      spdlog::warn("stopping: signalled again; ending {} call(s) now",
+                   engine.Stats().active_calls);
+      return;
+  }
+}
 
 // "HOST:PORT" with an IPv6 host in brackets, as URLs and SIP URIs write it.
 std::string HostPort(const std::string& host, std::uint16_t port) {
@@ -87,13 +118,21 @@ int Serve(const ServeOptions& options) {
       return 2;
     }
   }
-  const int code = ServeWith(options, *listen);
+  const auto drain_timeout = ParseDuration("--drain-timeout", options.drain_timeout);
+  if (!drain_timeout.ok()) {
+    std::fprintf(stderr, "error: %s\n", drain_timeout.error().detail.c_str());
+    return 2;
+  }
+  const int code = ServeWith(options, *listen, *drain_timeout);
   // Everything, the database included, is closed by now.
   spdlog::info("stopped; bye");
   return code;
 }
 
-int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen) {
+int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
+              std::chrono::milliseconds drain_timeout) {
+  // From here on SIGTERM and SIGINT stop the service gracefully, also during the start.
+  StopSignals signals;
   // One session per HTTP worker and I/O thread, plus readiness, the call-event writer, the
   // telephony engine and the background loops, so that none of them waits for a lease behind
   // the others.
@@ -154,8 +193,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
                                      : std::string("without credentials"));
     }
   }
+  std::atomic<bool> draining{false};
   http::HttpMetrics metrics;
+  metrics.AddSource([&draining] { return RenderDrainMetrics(draining.load()); });
   metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });
+  if (speech) metrics.AddSource([&speech] { return RenderSpeechMetrics(speech->cache_stats()); });
   if (engine) metrics.AddSource([&engine] { return RenderTelephonyMetrics(engine->Stats()); });
   if (engine) metrics.AddSource([&engine] { return RenderSipShieldMetrics(engine->SipShield()); });
   std::vector<http::ReadinessReport> readiness;
@@ -167,7 +209,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
         {"sipTrunk", [&engine] { return TrunkRegistrationReadiness(engine->TrunkRegistration()); }});
   }
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics, std::move(readiness));
+  RegisterApiRoutes(router, wired, metrics, std::move(readiness),
+                    [&draining] { return draining.load(); });
   http::ServerConfig config;
   config.host = listen.first;
   config.port = listen.second;
@@ -214,7 +257,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     }
   }
   spdlog::info("listening on {}", url);
-  server.RunUntilStopped();
+  signals.WaitForStop();
+  // /readyz says so at once; HTTP serves on while the calls drain.
+  draining = true;
+  if (engine) DrainCalls(signals, *engine, drain_timeout);
+  server.Stop();
   metrics.ClearSources();
   if (engine) engine->Stop();
   if (const auto lost = call_events.Stop(kCallEventDrainTimeout); lost > 0) {
@@ -276,6 +323,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "Requests with invalid tokens one address may send per minute; 0: no limit")
       ->envname("FR_FAILED_LOGINS_PER_MINUTE")
       ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  serve->add_option("--drain-timeout", options->drain_timeout,
+                    "After SIGTERM, how long calls in progress may go on before they are ended")
+      ->envname("FR_DRAIN_TIMEOUT")
       ->capture_default_str();
   AddTelephonyOptions(*serve, options->telephony);
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });

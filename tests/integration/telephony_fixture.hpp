@@ -23,6 +23,22 @@ inline std::string Scenario(const std::string& name) {
   return std::string(FR_SOURCE_DIR) + "/tests/integration/sipp/" + name;
 }
 
+inline constexpr std::uint8_t kAgentVoice = 0x55;   // PCMU payload the agent's phone "says"
+inline constexpr std::uint8_t kCallerVoice = 0x33;  // and the caller's
+
+// Whether every payload byte of `packet` is `value` (a probe's "voice").
+inline bool AllBytes(const RtpProbe::Packet& packet, std::uint8_t value) {
+  return !packet.payload.empty() &&
+         std::all_of(packet.payload.begin(), packet.payload.end(),
+                     [value](std::uint8_t byte) { return byte == value; });
+}
+
+// The packets among `packets` whose payload is all `value`.
+inline std::size_t CountWith(const std::vector<RtpProbe::Packet>& packets, std::uint8_t value) {
+  return static_cast<std::size_t>(std::count_if(
+      packets.begin(), packets.end(), [value](const auto& packet) { return AllBytes(packet, value); }));
+}
+
 // The header `name` of a SIP message, its value; empty when absent.
 inline std::string SipHeader(const std::string& message, const std::string& name) {
   std::smatch match;

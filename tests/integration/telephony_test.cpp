@@ -25,15 +25,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr std::uint8_t kAgentVoice = 0x55;   // PCMU payload the agent's phone "says"
-constexpr std::uint8_t kCallerVoice = 0x33;  // and the caller's
 constexpr std::uint8_t kMuLawSilence = 0xff;
-
-bool AllBytes(const RtpProbe::Packet& packet, std::uint8_t value) {
-  return !packet.payload.empty() &&
-         std::all_of(packet.payload.begin(), packet.payload.end(),
-                     [value](std::uint8_t byte) { return byte == value; });
-}
 
 // G.711 µ-law to linear PCM (ITU-T G.711), written out here rather than taken from the code
 // under test.
@@ -60,11 +52,6 @@ std::size_t SpeechFrames(const std::vector<RtpProbe::Packet>& packets) {
     if (rms > 300 && lagged / energy < 0.8) ++frames;
   }
   return frames;
-}
-
-std::size_t CountWith(const std::vector<RtpProbe::Packet>& packets, std::uint8_t value) {
-  return static_cast<std::size_t>(std::count_if(
-      packets.begin(), packets.end(), [value](const auto& packet) { return AllBytes(packet, value); }));
 }
 
 // An RTCP receiver report, written by hand (RFC 3550 section 6.4.2): reporter `from`, one block
@@ -565,39 +552,7 @@ TEST_F(TelephonyTest, ACallInterruptedByACrashIsClosedAtTheNextStart) {
   }
 }
 
-// SIGTERM: HTTP finishes, then every call is hung up and its log closed by the stopping
-// service itself, not left for the next start's crash recovery.
-TEST_F(TelephonyTest, SigtermHangsUpEveryCallAndClosesItsLog) {
-  const std::int64_t hotline = CreateHotline({{"ttsInbound", ""}, {"ttsOutbound", ""}});
-  RtpProbe caller_audio, agent_audio;
-  SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
-  SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  json page;
-  while (std::chrono::steady_clock::now() < deadline) {
-    page = client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs", {Pat(ann_token_)}).Json();
-    if (page["totalCallLogs"] == 1 && !page["callLogs"][0]["answeredBy"].is_null()) break;
-    std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_EQ(page["totalCallLogs"], 1) << page;
-  ASSERT_TRUE(page["callLogs"][0]["endTime"].is_null()) << "the call is up";
-
-  EXPECT_EQ(server_.Stop(), 0) << server_.Stderr();
-  EXPECT_EQ(caller.Wait(), 0) << "the caller got a BYE: " << caller.Logs();
-  EXPECT_EQ(trunk.Wait(), 0) << "the agent got a BYE: " << trunk.Logs();
-
-  server_.Start(ExtraServerArgs());
-  client_ = std::make_unique<HttpClient>(server_.base_url());
-  EXPECT_EQ(server_.Stderr().find("left open"), std::string::npos) << "nothing to recover";
-  const json log = WaitForEndedCall(hotline);
-  EXPECT_EQ(log["outcome"], "answered") << "it was answered before the stop: " << log;
-  EXPECT_NE(log["entries"].back()["detail"].get<std::string>().find("service stopped"),
-            std::string::npos)
-      << log;
-  const json records = Records(hotline);
-  ASSERT_EQ(records.size(), 2u) << records;
-  for (const auto& record : records) EXPECT_EQ(record["disposition"], "answered") << record;
-}
+// SIGTERM and the drain of calls in progress: drain_test.cpp.
 
 TEST_F(TelephonyTest, ChannelsOutboundCapsThePhonesRingingAtOnce) {
   const json max_phone = {{"isActive", true}, {"name", "Max mobile"}, {"phone", "+49 151 12340002"},

@@ -127,8 +127,25 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
 }
 
 void ServerProcess::Terminate() {
-  if (pid_ > 0 && !terminated_) kill(pid_, SIGTERM);
+  if (pid_ > 0) kill(pid_, SIGTERM);
   terminated_ = true;
+}
+
+std::optional<int> ServerProcess::WaitForExit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      terminated_ = false;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return -WTERMSIG(status);
+      return -1;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 int ServerProcess::Stop() {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,12 @@ class ServerProcess {
   void Start(const std::vector<std::string>& extra_args = {});
   // Sends SIGTERM and waits for the exit status (the process's exit code, or -signal).
   int Stop();
-  // Sends SIGTERM and returns at once; Stop() then only waits for the exit.
+  // Sends SIGTERM (again on each call) and returns at once; Stop() then only waits for the
+  // exit.
   void Terminate();
+  // Waits up to `timeout` for the process to exit; its exit code (or -signal), or nullopt if it
+  // still runs.
+  std::optional<int> WaitForExit(std::chrono::milliseconds timeout);
   // SIGKILL, as a crash would.
   void Kill();
 

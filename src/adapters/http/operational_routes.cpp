@@ -26,17 +26,21 @@ Response Static(std::string_view content_type, std::string_view body) {
 
 }  // namespace
 
-void AddOperationalRoutes(Router& router, std::function<Status()> ready,
-                          std::vector<ReadinessReport> reports, const HttpMetrics& metrics) {
+void AddOperationalRoutes(Router& router, Readiness readiness, const HttpMetrics& metrics) {
   router.Add({"GET", "/healthz", AuthPolicy::kPublic, [](const RequestContext&) {
                 return JsonResponse(200, {{"status", "ok"}});
               }});
   router.Add({"GET", "/readyz", AuthPolicy::kPublic,
-              [ready = std::move(ready),
-               reports = std::move(reports)](const RequestContext&) -> HandlerResult {
-                if (!ready().ok()) return Error::Unavailable("Storage is not answering.");
+              [readiness = std::move(readiness)](const RequestContext&) -> HandlerResult {
+                // Not a problem: the service works as it should, it only wants no new work.
+                if (readiness.draining && readiness.draining()) {
+                  return JsonResponse(503, {{"status", "draining"}});
+                }
+                if (!readiness.storage().ok()) return Error::Unavailable("Storage is not answering.");
                 nlohmann::json checks = {{"storage", "ok"}};
-                for (const ReadinessReport& report : reports) checks[report.name] = report.state();
+                for (const ReadinessReport& report : readiness.reports) {
+                  checks[report.name] = report.state();
+                }
                 return JsonResponse(200, {{"status", "ready"}, {"checks", std::move(checks)}});
               }});
   router.Add({"GET", "/metrics", AuthPolicy::kPublic, [&metrics](const RequestContext&) {

@@ -23,10 +23,18 @@ struct ReadinessReport {
   std::function<std::string()> state;  // "registered", "failed: 503 Service Unavailable"
 };
 
-// GET /healthz, /readyz (runs `ready`: 503 when it fails; `reports` are listed beside
-// "storage"), /metrics, /openapi.json, /docs: no token needed.
-void AddOperationalRoutes(Router& router, std::function<Status()> ready,
-                          std::vector<ReadinessReport> reports, const HttpMetrics& metrics);
+// What /readyz answers from.
+struct Readiness {
+  std::function<Status()> storage;  // when it fails: 503, /problems/unavailable
+  // True from the first SIGTERM on (decision 0033): 503 {"status":"draining"}, so that a load
+  // balancer stops sending, while every other route answers as usual. Thread-safe; empty:
+  // never draining.
+  std::function<bool()> draining;
+  std::vector<ReadinessReport> reports;  // listed beside "storage"
+};
+
+// GET /healthz, /readyz (see Readiness), /metrics, /openapi.json, /docs: no token needed.
+void AddOperationalRoutes(Router& router, Readiness readiness, const HttpMetrics& metrics);
 
 // GET /v1/me, PUT /v1/me/organizations/{id}.
 void AddAccountRoutes(Router& router, AccountService& accounts);

@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <future>
-#include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
@@ -115,8 +113,7 @@ struct HttpServer::Impl {
         parse_failure_handler([this](std::string_view parser_error, std::string_view remote) {
           return AnswerParseFailure(parser_error, remote);
         }),
-        work_guard(asio::make_work_guard(io)),
-        signals(io, SIGINT, SIGTERM) {}
+        work_guard(asio::make_work_guard(io)) {}
 
   restinio::request_handling_status_t OnRequest(const restinio::request_handle_t& handle);
   // Copies what the handlers need out of RESTinio's request.
@@ -139,7 +136,6 @@ struct HttpServer::Impl {
   ParseFailureHandler parse_failure_handler;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work_guard;
-  asio::signal_set signals;
   std::unique_ptr<RestinioServer> server;
   // Looked up once: spdlog::get takes the registry's lock.
   std::shared_ptr<spdlog::logger> access_log = spdlog::get("access");
@@ -148,9 +144,6 @@ struct HttpServer::Impl {
   std::atomic<std::uint64_t> next_request_number{0};
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> unwritten{0};  // accepted requests whose response is not yet written
-  std::mutex stop_mutex;
-  std::condition_variable stop_signalled;
-  bool stop_requested = false;
   std::uint16_t bound_port = 0;
 };
 
@@ -360,26 +353,12 @@ Result<std::uint16_t> HttpServer::Start() {
     return Error::Unavailable("Cannot listen on " + config.host + ":" +
                               std::to_string(config.port) + ": " + failure);
   }
-  impl.signals.async_wait([this](const asio::error_code& error, int) {
-    if (!error) RequestStop();
-  });
   return impl.bound_port;
 }
 
-void HttpServer::RequestStop() {
-  {
-    std::lock_guard lock(impl_->stop_mutex);
-    impl_->stop_requested = true;
-  }
-  impl_->stop_signalled.notify_all();
-}
-
-void HttpServer::RunUntilStopped() {
+void HttpServer::Stop() {
   Impl& impl = *impl_;
-  {
-    std::unique_lock lock(impl.stop_mutex);
-    impl.stop_signalled.wait(lock, [&impl] { return impl.stop_requested; });
-  }
+  if (impl.io_threads.empty()) return;
   spdlog::info("http: stopping: no new connections, finishing requests in flight");
   impl.draining = true;
   std::promise<void> closed;
@@ -395,7 +374,6 @@ void HttpServer::RunUntilStopped() {
                  impl.unwritten.load());
   }
   impl.workers.Shutdown();
-  impl.signals.cancel();
   impl.work_guard.reset();
   impl.io.stop();
   for (auto& thread : impl.io_threads) thread.join();

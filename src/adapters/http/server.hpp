@@ -38,7 +38,8 @@ struct ServerConfig {
 // http::Request, runs the Pipeline, writes the response, and logs one JSON access-log line per
 // request. Reads (GET, HEAD) run on the I/O thread that parsed them: they are short, and two
 // thread hand-offs cost more than the request (issue #12). Writes, which may wait for the
-// database's write lock, go to the worker pool, whose bounded queue answers 503 when full. Not copyable; Start, then RunUntilStopped, from one thread.
+// database's write lock, go to the worker pool, whose bounded queue answers 503 when full. Not
+// copyable; Start, then Stop, from one thread.
 class HttpServer {
  public:
   HttpServer(ServerConfig config, const Pipeline& pipeline, HttpMetrics& metrics,
@@ -48,12 +49,10 @@ class HttpServer {
   // Binds and starts accepting. Returns the bound port. Errors: kUnavailable (cannot bind).
   Result<std::uint16_t> Start();
 
-  // Blocks until SIGINT or SIGTERM (or RequestStop), then stops accepting, lets in-flight
-  // requests finish (up to drain_timeout), and closes every connection.
-  void RunUntilStopped();
-
-  // Asks RunUntilStopped to return, as a signal would. Thread-safe.
-  void RequestStop();
+  // Stops accepting, lets in-flight requests finish (up to drain_timeout), and closes every
+  // connection. Until then every request is served; signals are the caller's business (the
+  // service drains its calls first, decision 0033). Call once, from the thread that started it.
+  void Stop();
 
  private:
   struct Impl;

@@ -72,11 +72,20 @@ Result<std::shared_ptr<const Audio>> EspeakSynthesizer::Synthesize(const std::st
   std::shared_future<Outcome> pending;
   {
     std::lock_guard lock(mutex_);
-    if (std::shared_ptr<const Audio> cached = cache_.Find(key)) return cached;
+    if (std::shared_ptr<const Audio> cached = cache_.Find(key)) {
+      ++stats_.hits;
+      return cached;
+    }
     pending = JoinOrClaimLocked(key, promise);
+    ++(pending.valid() ? stats_.hits : stats_.misses);
   }
   if (pending.valid()) return pending.get();
   return SynthesizeAndPublish(key, text, chosen_voice, promise);
+}
+
+EspeakSynthesizer::CacheStats EspeakSynthesizer::cache_stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
 }
 
 std::shared_future<EspeakSynthesizer::Outcome> EspeakSynthesizer::JoinOrClaimLocked(

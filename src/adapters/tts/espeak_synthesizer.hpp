@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,16 @@ class EspeakSynthesizer final : public SpeechSynthesizer {
   EspeakSynthesizer(const EspeakSynthesizer&) = delete;
   EspeakSynthesizer& operator=(const EspeakSynthesizer&) = delete;
 
+  // What the cache saved so far (decision 0034). A hit is a call answered without a synthesis
+  // of its own: from the cache, or by waiting for the same text's synthesis in progress; a
+  // miss is a synthesis attempted (also one that failed). Malformed text or voice names are
+  // refused before the cache and count as neither. Thread-safe.
+  struct CacheStats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+  };
+  CacheStats cache_stats() const;
+
   // See SpeechSynthesizer. Also kInvalidArgument for text that is not valid UTF-8, longer than
   // kMaxTextCodePoints or only white space.
   Result<std::shared_ptr<const Audio>> Synthesize(const std::string& text,
@@ -70,9 +81,10 @@ class EspeakSynthesizer final : public SpeechSynthesizer {
   Outcome SynthesizeUncached(const std::string& text, const std::string& voice) const;
 
   const EspeakConfig config_;
-  std::mutex mutex_;  // guards cache_ and pending_; never held during synthesis
-  AudioCache cache_;
-  std::unordered_map<std::string, std::shared_future<Outcome>> pending_;
+  mutable std::mutex mutex_;  // never held during synthesis
+  AudioCache cache_;  // Guarded by mutex_.
+  std::unordered_map<std::string, std::shared_future<Outcome>> pending_;  // Guarded by mutex_.
+  CacheStats stats_;  // Guarded by mutex_.
 };
 
 }  // namespace fr::tts

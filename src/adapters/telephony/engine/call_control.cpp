@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
 #include <variant>
 
 #include "adapters/telephony/sip/sdp.hpp"
@@ -26,6 +27,19 @@ CallControl::CallControl(CallControlConfig config, CallControlPorts ports,
 
 void CallControl::On(const SignallingEvent& event) {
   std::visit([this](const auto& e) { Handle(e); }, event);
+  CheckIdle();
+}
+
+void CallControl::Drain(std::function<void()> on_idle) {
+  if (draining_) return;
+  draining_ = true;
+  on_idle_ = std::move(on_idle);
+  CheckIdle();
+}
+
+void CallControl::CheckIdle() {
+  if (!on_idle_ || !calls_.empty() || !routing_legs_.empty()) return;
+  std::exchange(on_idle_, nullptr)();
 }
 
 void CallControl::CloseAll() {
@@ -45,6 +59,12 @@ void CallControl::Handle(const sip::IncomingCall& incoming) {
     Refuse(incoming.leg, 403, "Forbidden");
     return;
   }
+  if (draining_) {
+    // The SIP layer adds Retry-After to a 503: the trunk tries elsewhere, or here later.
+    counters_.RefusedWhileDraining();
+    Refuse(incoming.leg, 503, "Service Unavailable");
+    return;
+  }
   // Routing reads the database: off this thread, so that slow storage never delays the
   // timers and hang-ups of calls in progress.
   routing_legs_.insert(incoming.leg);
@@ -58,6 +78,7 @@ void CallControl::Handle(const sip::IncomingCall& incoming) {
       // The caller may have given up while we looked the number up.
       if (routing_legs_.erase(incoming.leg) == 0) return;
       Routed(incoming, hotline, caller);
+      CheckIdle();
     });
   });
 }
@@ -69,32 +90,26 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
     return;
   }
   if (inbound_in_use_[hotline->id.value] >= hotline->channels_inbound) {
-    recorder_.Refused(*hotline, caller, CallEntryType::kRejectedChannelLimit,
-                      "All " + std::to_string(hotline->channels_inbound) +
-                          " inbound channels are in use.",
-                      LegDisposition::kBusy, 486, CallOutcome::kRejectedBusy);
-    counters_.Ended(CallOutcome::kRejectedBusy, false);
-    Refuse(incoming.leg, 486, "Busy Here");
+    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kRejectedChannelLimit,
+                  "All " + std::to_string(hotline->channels_inbound) +
+                      " inbound channels are in use.",
+                  LegDisposition::kBusy, 486, "Busy Here", CallOutcome::kRejectedBusy);
     return;
   }
   const auto offer = sip::ParseAudioOffer(incoming.remote_sdp);
   const int codec = offer.ok() ? sip::ChooseCodec(*offer) : -1;
   if (codec < 0) {
-    recorder_.Refused(*hotline, caller, CallEntryType::kEnded,
-                      "The caller offered no G.711 audio (PCMU or PCMA).", LegDisposition::kFailed,
-                      488, CallOutcome::kFailed);
-    counters_.Ended(CallOutcome::kFailed, false);
-    Refuse(incoming.leg, 488, "Not Acceptable Here");
+    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kEnded,
+                  "The caller offered no G.711 audio (PCMU or PCMA).", LegDisposition::kFailed,
+                  488, "Not Acceptable Here", CallOutcome::kFailed);
     return;
   }
   const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
   if (!stream.ok()) {
     const bool no_port = stream.error().code == ErrorCode::kResourceExhausted;
-    recorder_.Refused(*hotline, caller, CallEntryType::kEnded, stream.error().detail,
-                      LegDisposition::kFailed, no_port ? 503 : 488, CallOutcome::kFailed);
-    counters_.Ended(CallOutcome::kFailed, false);
-    Refuse(incoming.leg, no_port ? 503 : 488,
-           no_port ? "Service Unavailable" : "Not Acceptable Here");
+    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kEnded, stream.error().detail,
+                  LegDisposition::kFailed, no_port ? 503 : 488,
+                  no_port ? "Service Unavailable" : "Not Acceptable Here", CallOutcome::kFailed);
     return;
   }
   if (offer->rtcp_port != 0) media_.SetRemoteRtcpPort(stream->first, offer->rtcp_port);
@@ -175,6 +190,16 @@ void CallControl::RejectUnroutable(LegId leg, const Error& error) {
 void CallControl::Refuse(LegId leg, int status, const char* reason) {
   signalling_.Reject(leg, status, reason);
   counters_.Refused(status);
+}
+
+void CallControl::RefuseWithLog(LegId leg, const Hotline& hotline,
+                                const std::optional<std::string>& caller, CallEntryType why,
+                                const std::string& detail, LegDisposition disposition,
+                                int status, const char* reason, CallOutcome outcome) {
+  recorder_.Refused(hotline, caller, why, detail, disposition, status, outcome);
+  counters_.LegClosed(LegDirection::kInbound, disposition);
+  counters_.Ended(outcome, false);
+  Refuse(leg, status, reason);
 }
 
 // Synthesises `text` off the control thread, plays it into `stream`, then runs `then` on the

@@ -75,6 +75,11 @@ class CallControl {
   // (bridged calls stay answered). For shutdown, after the signalling ended every leg.
   void CloseAll();
 
+  // The drain of a graceful stop (decision 0033): from now on a new call from an allowed
+  // source is refused with 503 (403 stays 403 for the others); calls in progress go on.
+  // `on_idle` runs once, as soon as no call is in progress or being routed (at once if none).
+  void Drain(std::function<void()> on_idle);
+
  private:
   // call_control.cpp: inbound calls, admission, the greeting, shared helpers.
   void Handle(const sip::IncomingCall& incoming);
@@ -85,6 +90,12 @@ class CallControl {
   void LogForeignInvite(const std::string& source);
   void RejectUnroutable(LegId leg, const Error& error);
   void Refuse(LegId leg, int status, const char* reason);
+  // Refuses a routed call whose refusal is the hotline's business: its whole log, its counts.
+  void RefuseWithLog(LegId leg, const Hotline& hotline, const std::optional<std::string>& caller,
+                     CallEntryType why, const std::string& detail, LegDisposition disposition,
+                     int status, const char* reason, CallOutcome outcome);
+  // Runs the drain's on_idle once nothing is left to wait for.
+  void CheckIdle();
   void Say(Call& call, media::StreamId stream, std::string text,
            std::function<void(Call&, bool played)> then);
   void Played(std::uint64_t id, media::StreamId stream,
@@ -127,8 +138,11 @@ class CallControl {
   void AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
   void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended,
                         std::optional<LegQuality> quality);
-  // Closes a leg's stream; returns what RTCP showed of its audio, counted for /metrics.
-  std::optional<LegQuality> CloseStream(media::StreamId stream);
+  // Closes a leg's stream, whose audio goes `direction`; returns what RTCP showed of it. Both
+  // that and what became of its RTP are counted for /metrics.
+  std::optional<LegQuality> CloseStream(media::StreamId stream, AudioDirection direction);
+  // The call's one line in the service log at its end (decision 0034): no numbers in it.
+  void LogEnd(const Call& call) const;
   void Farewell(Call& call, CallOutcome outcome, std::string detail);
   void HangUpAgents(Call& call);
   // BYE or CANCEL to one agent's leg, noting when: the leg's end for billing.
@@ -159,6 +173,8 @@ class CallControl {
   std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
   std::uint64_t last_call_id_ = 0;
   std::uint64_t last_sdp_session_ = 0;
+  bool draining_ = false;
+  std::function<void()> on_idle_;  // the drain's, until it ran
   std::optional<std::chrono::steady_clock::time_point> last_foreign_invite_log_;
   std::uint64_t foreign_invites_unlogged_ = 0;
 };

@@ -43,6 +43,7 @@ void CallControl::RingAgents(Call& call, const Result<std::vector<AgentTarget>>&
     Farewell(call, CallOutcome::kMissed, "Nobody could be called.");
     return;
   }
+  call.ringing_since = recorder_.Now();
   for (const AgentTarget& target : *targets) Dial(call, target);
   if (call.agents.empty()) {
     Farewell(call, CallOutcome::kMissed, "No agent's phone could be called.");
@@ -117,6 +118,7 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   AgentLeg* agent = call ? call->Agent(answered.leg) : nullptr;
   if (!agent) return;
   agent->answered = true;
+  agent->answered_at = recorder_.Now();
   if (!agent->in_presence) {
     agent->in_presence = true;
     presence_.Joined(agent->target.number);
@@ -148,6 +150,10 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
 void CallControl::Won(Call& call, AgentLeg& agent) {
   call.winner = static_cast<std::size_t>(&agent - call.agents.data());
   call.ring_timer.reset();
+  if (call.ringing_since && agent.answered_at) {
+    counters_.RingToAnswer(
+        std::chrono::duration<double>(*agent.answered_at - *call.ringing_since).count());
+  }
   for (AgentLeg& other : call.agents) {
     if (&other == &agent || other.ended || other.hangup_sent_at) continue;
     if (other.confirming) {

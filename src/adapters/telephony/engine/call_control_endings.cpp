@@ -24,9 +24,11 @@ void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
     presence_.Left(*call.caller_in_presence);
     call.caller_in_presence.reset();
   }
-  const std::optional<LegQuality> quality = CloseStream(call.caller_stream);
+  const std::optional<LegQuality> quality =
+      CloseStream(call.caller_stream, AudioDirection::kCallerToAgent);
   recorder_.LegClosed(call, call.inbound_record, LegDisposition::kAnswered, 200,
                       call.inbound_hangup_sent_at, quality);
+  counters_.LegClosed(LegDirection::kInbound, LegDisposition::kAnswered);
   const Phase phase = call.phase;
   // From here on no agent can be bridged: an answer that is still on its way gets a BYE.
   call.phase = Phase::kEnding;
@@ -63,7 +65,7 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
     presence_.Left(agent.target.number);
   }
   --outbound_in_use_[call.hotline.id.value];
-  CloseAgentRecord(call, agent, ended, CloseStream(agent.stream));
+  CloseAgentRecord(call, agent, ended, CloseStream(agent.stream, AudioDirection::kAgentToCaller));
   const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
   if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell) {
     if (ended.cause == sip::EndCause::kRemoteBye) {
@@ -96,6 +98,8 @@ void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEn
                                        : agent.released    ? LegDisposition::kCancelled
                                                            : LegDisposition::kAnswered;
     recorder_.LegClosed(call, agent.record, disposition, 200, agent.hangup_sent_at, quality);
+    agent.disposition = disposition;
+    counters_.LegClosed(LegDirection::kOutbound, disposition);
     return;
   }
   const std::optional<int> status =
@@ -103,16 +107,21 @@ void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEn
   const AgentLegOutcome outcome = UnansweredAgentLeg(agent, ended);
   recorder_.LegClosed(call, agent.record, outcome.disposition, status, agent.hangup_sent_at,
                       quality);
+  agent.disposition = outcome.disposition;
+  counters_.LegClosed(LegDirection::kOutbound, outcome.disposition);
   if (outcome.entry) {
     recorder_.Note(call, *outcome.entry, agent.target,
                    "SIP " + std::to_string(ended.status) + " " + ended.reason);
   }
 }
 
-std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream) {
+std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream,
+                                                   AudioDirection direction) {
   const std::optional<LegQuality> quality = media_.Quality(stream);
+  const std::optional<RtpTotals> received = media_.Received(stream);
   media_.Close(stream);
   if (quality) counters_.LegQualityMeasured(*quality);
+  if (received) counters_.AudioReceived(direction, *received);
   return quality;
 }
 
@@ -155,10 +164,25 @@ void CallControl::Finish(Call& call) {
   recorder_.Closed(call);
   --inbound_in_use_[call.hotline.id.value];
   counters_.Ended(call.outcome, true);
-  spdlog::info("call {}: hotline {} {} ({} agent leg(s))", call.id, call.hotline.id.value,
-               CallOutcomeName(call.outcome), call.agents.size());
+  LogEnd(call);
   const std::uint64_t id = call.id;
   calls_.erase(id);  // `call` is gone from here on
+}
+
+// key=value pairs, so that a log search can take them apart in the text and the JSON format
+// alike. Ids and outcomes only: a caller's or an agent's number never reaches the log.
+void CallControl::LogEnd(const Call& call) const {
+  std::string agent_legs;
+  for (const AgentLeg& agent : call.agents) {
+    if (!agent_legs.empty()) agent_legs += ',';
+    agent_legs += agent.disposition ? LegDispositionName(*agent.disposition) : "open";
+  }
+  const Timestamp end = call.last_leg_end.value_or(recorder_.Now());
+  spdlog::info("call ended: call={} hotline={} outcome={} duration_seconds={} legs={} "
+               "agent_legs={}",
+               call.id, call.hotline.id.value, CallOutcomeName(call.outcome),
+               StartedSeconds(call.started_at, end), 1 + call.agents.size(),
+               agent_legs.empty() ? "none" : agent_legs);
 }
 
 // Media without packets for the timeout: the far end is gone without a BYE.

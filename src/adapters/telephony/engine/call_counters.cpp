@@ -2,14 +2,6 @@
 
 namespace fr::telephony {
 
-void QualityHistogram::Observe(double value) {
-  for (std::size_t i = 0; i < bounds.size(); ++i) {
-    if (value <= bounds[i]) ++cumulative[i];
-  }
-  ++count;
-  sum += value;
-}
-
 void CallCounters::Started() {
   std::lock_guard lock(mu_);
   ++stats_.active_calls;
@@ -39,10 +31,33 @@ void CallCounters::Refused(int status) {
   }
 }
 
+void CallCounters::RefusedWhileDraining() {
+  std::lock_guard lock(mu_);
+  ++stats_.refused_draining;
+}
+
 void CallCounters::LegQualityMeasured(const LegQuality& quality) {
   std::lock_guard lock(mu_);
   stats_.leg_packet_loss.Observe(quality.packet_loss);
   stats_.leg_jitter_seconds.Observe(quality.jitter_ms / 1000.0);
+}
+
+void CallCounters::LegClosed(LegDirection direction, LegDisposition disposition) {
+  std::lock_guard lock(mu_);
+  ++stats_.legs_closed[static_cast<std::size_t>(direction)][static_cast<std::size_t>(disposition)];
+}
+
+void CallCounters::RingToAnswer(double seconds) {
+  std::lock_guard lock(mu_);
+  stats_.ring_to_answer_seconds.Observe(seconds);
+}
+
+void CallCounters::AudioReceived(AudioDirection direction, const RtpTotals& totals) {
+  std::lock_guard lock(mu_);
+  RtpTotals& sum = stats_.rtp[static_cast<std::size_t>(direction)];
+  sum.relayed += totals.relayed;
+  sum.lost += totals.lost;
+  sum.late += totals.late;
 }
 
 TelephonyStats CallCounters::Snapshot() const {

@@ -16,8 +16,16 @@ class CallCounters {
   void Ended(CallOutcome outcome, bool was_active);
   // An INVITE was refused with `status` before a call began.
   void Refused(int status);
+  // A 503 while the service drains (decision 0033), counted besides Refused.
+  void RefusedWhileDraining();
   // A leg's record closed with the quality of its audio (decision 0023).
   void LegQualityMeasured(const LegQuality& quality);
+  // A leg's record closed with `disposition`.
+  void LegClosed(LegDirection direction, LegDisposition disposition);
+  // The agent who took a call answered `seconds` after the phones started ringing.
+  void RingToAnswer(double seconds);
+  // What became of the RTP of one leg, whose audio went `direction`, when it ended.
+  void AudioReceived(AudioDirection direction, const RtpTotals& totals);
   TelephonyStats Snapshot() const;
 
  private:

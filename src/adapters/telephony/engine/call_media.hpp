@@ -14,6 +14,13 @@
 
 namespace fr::telephony {
 
+// RTP received from one stream's far end, as the operator's metrics count it (decision 0034).
+struct RtpTotals {
+  std::uint64_t relayed = 0;  // sent on to the bridged partner
+  std::uint64_t lost = 0;     // never arrived (gaps in the far end's sequence numbers)
+  std::uint64_t late = 0;     // arrived after a packet the far end sent later (reordered)
+};
+
 // Port: the audio of calls, as the call control uses it: one RTP stream per leg, prompts and
 // ringback played into streams, two streams bridged. Implemented by RtpMedia (our RTP engine)
 // and by a fake in the tests.
@@ -74,6 +81,10 @@ class CallMedia {
   // What RTCP showed of the stream's audio so far, as a leg's record keeps it (decision 0023);
   // nullopt when nothing was measured, or for a closed or unknown stream. Call before Close.
   virtual std::optional<LegQuality> Quality(media::StreamId stream) const = 0;
+
+  // What became of the RTP the stream's far end sent so far; nullopt for a closed or unknown
+  // stream. Call before Close.
+  virtual std::optional<RtpTotals> Received(media::StreamId stream) const = 0;
 };
 
 }  // namespace fr::telephony

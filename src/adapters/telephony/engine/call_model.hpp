@@ -83,7 +83,9 @@ struct AgentLeg {
   LegHandle record;
   bool ringing_noted = false;
   bool answered = false;
+  std::optional<Timestamp> answered_at;  // its 200 OK: ring-to-answer ends here
   bool ended = false;
+  std::optional<LegDisposition> disposition;  // once its record closed
   bool cancelled_by_us = false;  // we hung it up before it was answered
   bool timed_out = false;        // … because nobody answered in time
   bool in_presence = false;      // answered: counted in AgentPresence until the leg ends
@@ -108,6 +110,8 @@ struct Call {
   CallHandle handle;
   LegHandle inbound_record;
   Phase phase = Phase::kGreeting;
+  Timestamp started_at{};                   // answered: the call log's start
+  std::optional<Timestamp> ringing_since;  // the agents' phones started ringing
   bool inbound_ended = false;
   std::optional<Timestamp> inbound_hangup_sent_at;  // as AgentLeg::hangup_sent_at
   std::optional<Timestamp> last_leg_end;  // the latest end of a leg: the call's end

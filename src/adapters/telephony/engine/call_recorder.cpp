@@ -7,6 +7,7 @@ namespace fr::telephony {
 
 void CallRecorder::Opened(Call& call, const std::optional<std::string>& caller) {
   const Timestamp now = clock_.Now();
+  call.started_at = now;
   call.handle = events_.OpenCall(call.hotline.id, caller, now);
   Note(call, CallEntryType::kCallReceived);
   call.inbound_record = events_.OpenLeg(call.handle, LegDirection::kInbound, caller,

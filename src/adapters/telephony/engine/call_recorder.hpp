@@ -17,7 +17,7 @@ class CallRecorder {
   CallRecorder(CallEventSink& events, const Clock& clock) : events_(events), clock_(clock) {}
 
   // Opens the log of an answered inbound call: call_received, and the caller's leg, answered.
-  // Sets call.handle and call.inbound_record.
+  // Sets call.started_at, call.handle and call.inbound_record.
   void Opened(Call& call, const std::optional<std::string>& caller);
 
   // The whole log of a call refused at once (486 channel limit, 488 codec): call_received,

@@ -50,6 +50,11 @@ class RtpMedia final : public CallMedia {
     if (!worse) return std::nullopt;
     return LegQuality{worse->loss_ratio, worse->jitter_ms};
   }
+  std::optional<RtpTotals> Received(media::StreamId stream) const override {
+    const auto stats = engine_.Stats(stream);
+    if (!stats.ok()) return std::nullopt;
+    return RtpTotals{stats->packets_relayed, stats->packets_lost, stats->packets_late};
+  }
 
  private:
   media::MediaEngine engine_;

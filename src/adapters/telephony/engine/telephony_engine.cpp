@@ -124,6 +124,13 @@ class TelephonyEngine::Impl {
     return *port;
   }
 
+  void Drain(std::function<void()> on_idle) {
+    if (!control_thread_.joinable() || stopped_.load() || draining_.exchange(true)) return;
+    asio::post(control_, [this, on_idle = std::move(on_idle)]() mutable {
+      calls_->Drain(std::move(on_idle));
+    });
+  }
+
   TelephonyStats Stats() const { return counters_.Snapshot(); }
   sip::RegistrationStatus TrunkRegistration() const { return sip_.TrunkRegistration(); }
   sip::ShieldStats SipShield() const { return sip_.Shield(); }
@@ -176,6 +183,7 @@ class TelephonyEngine::Impl {
   SipSignalling sip_;
   std::thread control_thread_;
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> draining_{false};
   CallCounters counters_;  // thread-safe: written by calls_, read by Stats()
   // The call state machine; runs on control_thread_ only. Created by Start().
   std::unique_ptr<CallControl> calls_;
@@ -197,6 +205,8 @@ sip::RegistrationStatus TelephonyEngine::TrunkRegistration() const {
 sip::ShieldStats TelephonyEngine::SipShield() const { return impl_->SipShield(); }
 
 Result<std::uint16_t> TelephonyEngine::Start() { return impl_->Start(); }
+
+void TelephonyEngine::Drain(std::function<void()> on_idle) { impl_->Drain(std::move(on_idle)); }
 
 void TelephonyEngine::Stop() { impl_->Stop(); }
 

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "adapters/telephony/engine/call_media.hpp"
 #include "adapters/telephony/media/media_types.hpp"
 #include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "app/call_routing_service.hpp"
@@ -15,6 +17,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/call_log/call_events.hpp"
+#include "domain/call_log/call_log.hpp"
 
 namespace fr::telephony {
 
@@ -44,16 +47,36 @@ struct EngineConfig {
       "Sorry, nobody can take your call right now. Please try again in a few minutes.";
 };
 
-// A Prometheus histogram of one quality measure of call legs (decision 0023).
-struct QualityHistogram {
-  static constexpr std::size_t kBuckets = 7;
+// A Prometheus histogram with kBuckets upper bounds.
+template <std::size_t kBucketCount>
+struct BucketHistogram {
+  static constexpr std::size_t kBuckets = kBucketCount;
   std::array<double, kBuckets> bounds{};           // upper bounds, ascending
   std::array<std::uint64_t, kBuckets> cumulative{};  // observations <= bounds[i]
   std::uint64_t count = 0;
   double sum = 0;
 
-  void Observe(double value);
+  void Observe(double value) {
+    for (std::size_t i = 0; i < kBuckets; ++i) {
+      if (value <= bounds[i]) ++cumulative[i];
+    }
+    ++count;
+    sum += value;
+  }
 };
+
+// One quality measure of call legs (decision 0023).
+using QualityHistogram = BucketHistogram<7>;
+
+// The LegDirection and LegDisposition values, as array sizes.
+inline constexpr std::size_t kLegDirections = 2;
+inline constexpr std::size_t kLegDispositions = 6;
+static_assert(static_cast<std::size_t>(LegDirection::kOutbound) + 1 == kLegDirections);
+static_assert(static_cast<std::size_t>(LegDisposition::kNotConfirmed) + 1 == kLegDispositions);
+
+// Which phone a leg's audio comes from: the caller's goes to the agent, and back.
+enum class AudioDirection { kCallerToAgent, kAgentToCaller };
+inline constexpr std::size_t kAudioDirections = 2;
 
 // Counters of the engine since it started, for /metrics.
 struct TelephonyStats {
@@ -63,9 +86,18 @@ struct TelephonyStats {
   // INVITEs refused before a call began, by our SIP status.
   std::uint64_t refused_forbidden = 0, refused_not_found = 0, refused_unavailable = 0,
                 refused_busy = 0, refused_codec = 0, refused_overload = 0;
+  // Of those 503s: refused because the service was draining (SIGTERM).
+  std::uint64_t refused_draining = 0;
   // Legs whose audio RTCP measured: their packet loss (0..1) and jitter (seconds).
   QualityHistogram leg_packet_loss{{0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2}};
   QualityHistogram leg_jitter_seconds{{0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2}};
+  // From the moment the agents' phones started ringing to the answer of the agent who took
+  // the call (with confirmAnswer: that agent's answer, not the key press).
+  BucketHistogram<9> ring_to_answer_seconds{{1, 2, 5, 10, 15, 20, 30, 45, 60}};
+  // Legs whose record closed, by direction (LegDirection) and disposition (LegDisposition).
+  std::array<std::array<std::uint64_t, kLegDispositions>, kLegDirections> legs_closed{};
+  // RTP by the direction of its audio, counted as each leg ends (decision 0034).
+  std::array<RtpTotals, kAudioDirections> rtp{};  // by AudioDirection
 };
 
 // The phone line behind every active hotline. A call to a hotline's number is answered with the
@@ -90,7 +122,15 @@ class TelephonyEngine {
   // cannot be bound, the trunk's name does not resolve).
   Result<std::uint16_t> Start();
 
-  // Hangs up every call (each gets its call log closed), then stops all threads. Idempotent.
+  // Starts the drain of a graceful stop (decision 0033): from now on every new INVITE that
+  // the trunk may send is refused with 503 and Retry-After, while the calls in progress go on
+  // as usual. `on_idle` runs once, on the control thread, as soon as no call is in progress
+  // (at once if none is); it must not block and must not call Stop(). Stop() ends whatever
+  // is left. Thread-safe; a call after the first is ignored; ignored before Start().
+  void Drain(std::function<void()> on_idle);
+
+  // Hangs up every call (BYE, CANCEL or 480 to each leg; each gets its call log closed), then
+  // stops all threads. Idempotent.
   void Stop();
 
   // Thread-safe.

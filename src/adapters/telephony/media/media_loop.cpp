@@ -240,8 +240,9 @@ void MediaLoop::HandleDatagram(Stream& stream, Channel channel,
     PostCallback(stream.TakeDigitCallback(*packet));
     if (stream.IsConsumedEvent(*packet)) return;
   }
-  if (Stream* peer = Find(stream.peer())) {
-    peer->SendRelayed(*packet, stream.codec(), tick_, send_buffer_);
+  Stream* peer = Find(stream.peer());
+  if (peer != nullptr && peer->SendRelayed(*packet, stream.codec(), tick_, send_buffer_)) {
+    stream.CountRelayed();
   }
 }
 

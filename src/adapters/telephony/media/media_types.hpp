@@ -30,6 +30,12 @@ struct MediaConfig {
 struct StreamStats {
   std::uint64_t packets_received = 0;  // accepted RTP packets (audio or telephone-event)
   std::uint64_t bytes_received = 0;    // their datagram sizes
+  // Of the accepted packets: those sent on to the bridged stream.
+  std::uint64_t packets_relayed = 0;
+  // The far end's packets that never arrived (gaps in its sequence numbers, over the whole
+  // stream, at least 0), and those that arrived after one it sent later (reordered).
+  std::uint64_t packets_lost = 0;
+  std::uint64_t packets_late = 0;
   std::uint64_t packets_sent = 0;
   std::uint64_t bytes_sent = 0;
   // Datagrams ignored: no remote set yet, wrong source address or port, malformed RTP, a

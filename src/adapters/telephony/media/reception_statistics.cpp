@@ -98,8 +98,10 @@ bool ReceptionStatistics::UpdateSequence(std::uint16_t sequence) {
     }
     Fold();
     Restart(sequence);
+  } else {
+    // A duplicate or a reordered packet: it counts as received, max_seq stays.
+    ++late_;
   }
-  // Otherwise a duplicate or a reordered packet: it counts as received, max_seq stays.
   ++received_;
   return true;
 }

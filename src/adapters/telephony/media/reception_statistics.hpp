@@ -37,6 +37,9 @@ class ReceptionStatistics {
   // negative when duplicates outnumber losses.
   std::int64_t TotalExpected() const { return folded_expected_ + Expected(); }
   std::int64_t TotalLost() const { return folded_lost_ + Expected() - received_; }
+  // Packets that arrived after a packet with a higher sequence number (reordered, or a
+  // repeat of an older one), over the whole stream: too late for a receiver that plays in order.
+  std::int64_t TotalLate() const { return late_; }
   // The current interarrival jitter in RTP timestamp units.
   double jitter() const { return jitter_; }
 
@@ -66,6 +69,7 @@ class ReceptionStatistics {
   double jitter_ = 0;
   std::int64_t folded_expected_ = 0;
   std::int64_t folded_lost_ = 0;
+  std::int64_t late_ = 0;
 };
 
 }  // namespace fr::media

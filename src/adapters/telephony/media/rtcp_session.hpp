@@ -41,6 +41,9 @@ class RtcpSession {
                           std::span<std::uint8_t> out);
 
   StreamQuality Quality() const;
+  // What we measured of the far end's RTP over the whole stream (see ReceptionStatistics).
+  std::int64_t PacketsLost() const { return reception_.TotalLost(); }
+  std::int64_t PacketsLate() const { return reception_.TotalLate(); }
 
  private:
   struct LastSenderReport {

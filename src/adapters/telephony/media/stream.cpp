@@ -21,6 +21,13 @@ std::uint16_t Stream::local_port() const {
   return socket_.local_endpoint(error).port();
 }
 
+StreamStats Stream::stats() const {
+  StreamStats stats = stats_;
+  stats.packets_lost = static_cast<std::uint64_t>(std::max<std::int64_t>(0, rtcp_.PacketsLost()));
+  stats.packets_late = static_cast<std::uint64_t>(rtcp_.PacketsLate());
+  return stats;
+}
+
 void Stream::set_peer(StreamId peer) {
   if (peer != peer_) timeline_.MarkSourceChange();
   peer_ = peer;
@@ -135,10 +142,10 @@ std::optional<ReceivedPacket> Stream::Classify(const RtpPacketView& rtp) const {
   return std::nullopt;
 }
 
-void Stream::SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::uint64_t tick,
+bool Stream::SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::uint64_t tick,
                          std::span<std::uint8_t> scratch) {
-  if (playback_ || !remote_) return;
-  if (packet.is_event && telephone_event_pt_ < 0) return;
+  if (playback_ || !remote_) return false;
+  if (packet.is_event && telephone_event_pt_ < 0) return false;
   const std::span<const std::uint8_t> in = packet.rtp.payload;
   assert(scratch.size() >= kRtpHeaderSize + in.size());
   std::uint8_t payload_type = PayloadType(codec_);
@@ -149,6 +156,7 @@ void Stream::SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::
     Transcode(source_codec, codec_, in, scratch.subspan(kRtpHeaderSize));
   }
   Send(timeline_.NextRelayed(packet.rtp.header, payload_type, tick), scratch, in.size());
+  return true;
 }
 
 std::function<void()> Stream::TakeDigitCallback(const ReceivedPacket& packet) {

@@ -36,7 +36,8 @@ class Stream {
   asio::ip::udp::socket& socket() { return socket_; }
   asio::ip::udp::socket& rtcp_socket() { return rtcp_socket_; }
   std::uint16_t local_port() const;
-  const StreamStats& stats() const { return stats_; }
+  // The counters, with the far end's lost and late packets as RTCP measured them.
+  StreamStats stats() const;
   Codec codec() const { return codec_; }
   StreamId peer() const { return peer_; }
   void set_peer(StreamId peer);
@@ -66,9 +67,12 @@ class Stream {
 
   // Sends `packet`, received on the bridged leg whose codec is `source_codec`, to this
   // stream's remote: transcoded if the codecs differ, events remapped to this stream's
-  // telephone-event payload type or dropped if it has none. Ignored while this stream plays.
-  void SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::uint64_t tick,
+  // telephone-event payload type or dropped if it has none. Ignored (false) while this stream
+  // plays, without a remote, or for an event it cannot carry.
+  bool SendRelayed(const ReceivedPacket& packet, Codec source_codec, std::uint64_t tick,
                    std::span<std::uint8_t> scratch);
+  // One packet received here went on to the bridged stream.
+  void CountRelayed() { ++stats_.packets_relayed; }
 
   // `callback` gets each key the remote presses (RFC 4733 events); empty: nobody listens.
   void OnDigit(std::function<void(char)> callback) { on_digit_ = std::move(callback); }

@@ -89,8 +89,9 @@ struct ShieldOptions {
   std::size_t max_dialogs = 0;
 };
 
-// The Retry-After of that 503, in seconds.
-inline constexpr int kDialogCapRetryAfterSeconds = 10;
+// The Retry-After of every 503 we answer an INVITE with (above the dialog cap, while the
+// service drains, out of media ports), in seconds.
+inline constexpr int kRetryAfterSeconds = 10;
 
 // What the shield did since Start(), for /metrics.
 struct ShieldStats {
@@ -249,8 +250,9 @@ class SipEndpoint {
   void Ring(LegId inbound);
   // Sends 200 OK with local_sdp on an unanswered inbound leg.
   void Answer(LegId inbound, std::string local_sdp);
-  // Sends a final status 300..699 (others become 500) on an unanswered inbound leg; LegEnded
-  // (kRejected, status) follows once the transaction is done.
+  // Sends a final status 300..699 (others become 500) on an unanswered inbound leg, a 503 with
+  // Retry-After: kRetryAfterSeconds; LegEnded (kRejected, status) follows once the transaction
+  // is done.
   void Reject(LegId inbound, int status, std::string reason);
 
   // Sends INVITE sip:<to_user>@<trunk> with From "<from_display>" <sip:<from_user>@<from_host>>

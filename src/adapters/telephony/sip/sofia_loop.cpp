@@ -74,6 +74,12 @@ void InitSofiaOnce() {
   });
 }
 
+// The Retry-After of our 503s, as the header's text.
+const char* RetryAfter() {
+  static const std::string text = std::to_string(kRetryAfterSeconds);
+  return text.c_str();
+}
+
 EndCause CauseOfFinalStatus(int status) {
   if (status == 408) return EndCause::kTimeout;
   if (status >= 300 && status < 700) return EndCause::kRejected;
@@ -395,9 +401,7 @@ bool SofiaLoop::RefusedAboveDialogCap(nua_handle_t* nh) {
   const std::size_t cap = config_.shield.max_dialogs;
   if (cap == 0 || dialogs_in_progress_ < cap) return false;
   // The calls already up keep their ports and their thread; the trunk may try elsewhere.
-  static const std::string retry_after = std::to_string(kDialogCapRetryAfterSeconds);
-  nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry_after.c_str()),
-              TAG_END());
+  nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(RetryAfter()), TAG_END());
   shield_.CountDialogCapRefusal();
   return true;
 }
@@ -519,7 +523,9 @@ void SofiaLoop::Reject(LegId id, int status, std::string reason) {
   leg->final_sent = true;
   NoLongerInProgress(*leg);
   SetCause(*leg, EndCause::kRejected, status, leg->response_phrase);
-  nua_respond(leg->nh, status, leg->response_phrase.c_str(), TAG_END());
+  // A 503 says when to come back (a drain, no media port): the trunk may try elsewhere first.
+  nua_respond(leg->nh, status, leg->response_phrase.c_str(),
+              TAG_IF(status == 503, SIPTAG_RETRY_AFTER_STR(RetryAfter())), TAG_END());
 }
 
 void SofiaLoop::Hangup(LegId id) {

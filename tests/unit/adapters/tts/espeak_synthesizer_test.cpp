@@ -73,6 +73,9 @@ TEST(EspeakSynthesizerTest, SameTextAndVoiceShareOneCachedAudio) {
   ASSERT_TRUE(first.ok() && again.ok() && by_default.ok());
   EXPECT_EQ(*first, *again);
   EXPECT_EQ(*first, *by_default) << "the empty voice is the configured default, \"en\"";
+  const auto stats = synthesizer->cache_stats();
+  EXPECT_EQ(stats.misses, 1u) << "one synthesis";
+  EXPECT_EQ(stats.hits, 2u);
 }
 
 TEST(EspeakSynthesizerTest, AnotherVoiceGivesOtherAudio) {
@@ -303,6 +306,9 @@ TEST(EspeakSynthesizerTest, SimultaneousCallersForOneTextShareOneSynthesis) {
 
   ASSERT_NE(results[0], nullptr);
   for (const auto& audio : results) EXPECT_EQ(audio, results[0]);
+  const auto stats = synthesizer->cache_stats();
+  EXPECT_EQ(stats.misses, 1u) << "one synthesis; the others waited for it or found it cached";
+  EXPECT_EQ(stats.hits, kCallers - 1u);
 }
 
 }  // namespace

@@ -109,6 +109,13 @@ class FakeMedia final : public CallMedia {
     if (found == qualities.end() || is_closed) return std::nullopt;
     return found->second;
   }
+  // As Quality: only while the stream is open.
+  std::optional<RtpTotals> Received(media::StreamId stream) const override {
+    const auto found = received.find(stream.value);
+    const bool is_closed = std::find(closed.begin(), closed.end(), stream.value) != closed.end();
+    if (found == received.end() || is_closed) return std::nullopt;
+    return found->second;
+  }
 
   // The playback of `stream` ends (as the media thread would report it).
   void FinishPlayback(std::int64_t stream) {
@@ -134,6 +141,7 @@ class FakeMedia final : public CallMedia {
   std::vector<std::pair<std::int64_t, std::int64_t>> bridges;
   std::map<std::int64_t, std::uint16_t> rtcp_ports;
   std::map<std::int64_t, LegQuality> qualities;  // what Quality answers, by stream
+  std::map<std::int64_t, RtpTotals> received;    // what Received answers, by stream
 
  private:
   std::int64_t last_stream_ = 0;

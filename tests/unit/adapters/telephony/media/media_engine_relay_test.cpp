@@ -52,6 +52,8 @@ TEST_F(MediaEngineTest, BridgeRelaysBothWaysOnEachLegsOwnTimeline) {
     ExpectContinuous(relayed);
     EXPECT_EQ(relayed[3].payload[9], 9);
   }
+  EXPECT_EQ(StatsOf(caller_leg).packets_relayed, 4u);
+  EXPECT_EQ(StatsOf(agent_leg).packets_relayed, 4u);
 }
 
 TEST_F(MediaEngineTest, BridgeTranscodesBetweenPcmuAndPcma) {
@@ -117,6 +119,26 @@ TEST_F(MediaEngineTest, DropsTelephoneEventsTowardsALegWithoutThem) {
   const std::vector<RtpCopy> relayed = agent.ReceiveRtp(1);
   ASSERT_EQ(relayed.size(), 1u);
   EXPECT_EQ(relayed[0].header.payload_type, kPcmuPt) << "the event was not relayed";
+  EXPECT_EQ(StatsOf(caller_leg).packets_relayed, 1u) << "only the audio";
+}
+
+TEST_F(MediaEngineTest, CountsTheFarEndsLostAndLatePackets) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+  const std::vector<std::uint8_t> payload(160, 0x33);
+  // 1 and 2 pass the sequence check; 6 never comes; 4 comes after 5.
+  for (const int sequence : {1, 2, 3, 5, 4, 7}) {
+    const RtpHeader header{.payload_type = kPcmuPt,
+                           .sequence = static_cast<std::uint16_t>(sequence),
+                           .timestamp = 160u * static_cast<std::uint32_t>(sequence),
+                           .ssrc = 42};
+    far_end.SendTo(PortOf(id), MakeRtp(header, payload));
+  }
+  ASSERT_TRUE(WaitFor([&] { return StatsOf(id).packets_received == 6; }));
+  const StreamStats stats = StatsOf(id);
+  EXPECT_EQ(stats.packets_lost, 1u);
+  EXPECT_EQ(stats.packets_late, 1u);
+  EXPECT_EQ(stats.packets_relayed, 0u) << "not bridged";
 }
 
 TEST_F(MediaEngineTest, IgnoresMalformedDatagramsAndCountsThem) {

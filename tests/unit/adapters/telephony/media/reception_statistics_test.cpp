@@ -89,6 +89,7 @@ TEST(ReceptionStatisticsTest, ReorderedPacketsAreNotLostAndDoNotMoveTheHighest) 
   EXPECT_EQ(block.extended_highest_sequence, 1006u);
   EXPECT_EQ(block.cumulative_lost, 0);
   EXPECT_EQ(block.fraction_lost, 0);
+  EXPECT_EQ(stats.TotalLate(), 2) << "1002 after 1003, 1005 after 1006";
 }
 
 TEST(ReceptionStatisticsTest, ReorderingAcrossTheWrapDoesNotCountACycle) {
@@ -96,6 +97,14 @@ TEST(ReceptionStatisticsTest, ReorderingAcrossTheWrapDoesNotCountACycle) {
   Feed(stats, {65533, 65534, 0, 65535, 1});
   EXPECT_EQ(stats.NextReportBlock().extended_highest_sequence, 0x10001u);
   EXPECT_EQ(stats.TotalLost(), 0);
+  EXPECT_EQ(stats.TotalLate(), 1) << "65535 after 0";
+}
+
+TEST(ReceptionStatisticsTest, PacketsInOrderAreNeverLate) {
+  ReceptionStatistics stats;
+  Feed(stats, {1000, 1001, 1002, 1004, 1007});
+  EXPECT_EQ(stats.TotalLate(), 0) << "gaps are losses, not lateness";
+  EXPECT_EQ(stats.TotalLost(), 3);
 }
 
 TEST(ReceptionStatisticsTest, DuplicatesMakeTheLossNegative) {
