@@ -10,8 +10,9 @@
 namespace fr {
 namespace {
 
-// The caller-ID rules touch neither phones nor the inventory: any call is a test failure.
-class UnusedAgentPhones final : public AgentPhoneRepository {
+// Storage that must not be read: any call is a test failure (the caller-ID rules touch neither
+// phones nor the inventory; the fakes below allow one read each).
+class UnusedAgentPhones : public AgentPhoneRepository {
  public:
   Result<std::vector<AgentPhone>> ListByOwner(UserId) override { return Unused(); }
   Result<std::optional<AgentPhone>> Find(AgentPhoneId) override { return Unused(); }
@@ -27,7 +28,7 @@ class UnusedAgentPhones final : public AgentPhoneRepository {
   }
 };
 
-class UnusedInventory final : public NumberInventory {
+class UnusedInventory : public NumberInventory {
  public:
   Status Add(const std::vector<std::string>&, const std::string&, const std::string&) override {
     return Unused();
@@ -88,38 +89,23 @@ TEST_F(CallerNumberTest, FollowsTheRulesOfDecision0015) {
   }
 }
 
-// The phones of one hotline as the repository hands them over; counts its reads.
-class OneHotlinesPhones final : public AgentPhoneRepository {
+// The phones of one hotline as the repository hands them over; counts its reads. Any other read
+// fails the test: routing reads the phones of a call in one query.
+class OneHotlinesPhones final : public UnusedAgentPhones {
  public:
-  Result<std::vector<AgentPhone>> ListByOwner(UserId) override { return Unexpected(); }
-  Result<std::optional<AgentPhone>> Find(AgentPhoneId) override { return Unexpected(); }
   Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId hotline) override {
     ++reads;
     EXPECT_EQ(hotline, HotlineId(7));
     return phones;
   }
-  Result<AgentPhone> Create(const AgentPhone&) override { return Unexpected(); }
-  Status Update(const AgentPhone&) override { return Unexpected(); }
-  Status Delete(AgentPhoneId) override { return Unexpected(); }
 
   std::vector<AgentPhoneToRing> phones;
   int reads = 0;
-
- private:
-  static Error Unexpected() {
-    ADD_FAILURE() << "routing reads the phones of a call in one query";
-    return Error::Internal("unexpected");
-  }
 };
 
 // An inventory that holds `own`; counts the lookups.
-class CountingInventory final : public NumberInventory {
+class CountingInventory final : public UnusedInventory {
  public:
-  Status Add(const std::vector<std::string>&, const std::string&, const std::string&) override {
-    return Error::Internal("unused");
-  }
-  Result<std::vector<InventoryNumber>> List(Timestamp) override { return Error::Internal("unused"); }
-  Result<std::vector<std::string>> Countries() override { return Error::Internal("unused"); }
   Result<bool> Contains(const std::string& number) override {
     ++lookups;
     return number == own;
