@@ -42,24 +42,27 @@ Result<Hotline> CallRoutingService::ResolveInbound(std::string_view dialed) {
 }
 
 Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline& hotline) {
+  FR_ASSIGN_OR_RETURN(const auto phones, phones_.ListActiveForHotline(hotline.id));
   std::vector<AgentTarget> targets;
-  for (const UserId agent : hotline.agents) {
-    FR_ASSIGN_OR_RETURN(const auto phones, phones_.ListByOwner(agent));
-    for (const AgentPhone& phone : phones) {
-      if (!phone.is_active) continue;
-      std::vector<FieldError> refused;
-      const auto number = CheckAgentNumber(plan_, "phone", phone.phone, refused);
-      if (!number) continue;
-      const bool duplicate = std::any_of(targets.begin(), targets.end(), [&](const AgentTarget& t) {
-        return t.number == number->international;
-      });
-      // Two agents sharing one phone: ring it once.
-      if (duplicate) continue;
-      FR_ASSIGN_OR_RETURN(const bool own, numbers_.Contains(number->international));
-      std::optional<std::string> refusal;
-      if (own) refusal = "The phone's number is one of this service's own numbers; it is never called.";
-      targets.push_back({agent, phone.id, number->international, std::move(refusal)});
+  for (const AgentPhoneToRing& found : phones) {
+    const AgentPhone& phone = found.phone;
+    std::vector<FieldError> refused;
+    const auto number = CheckAgentNumber(plan_, "phone", phone.phone, refused);
+    if (!number) continue;
+    const bool duplicate = std::any_of(targets.begin(), targets.end(), [&](const AgentTarget& t) {
+      return t.number == number->international;
+    });
+    // Two agents sharing one phone: ring it once.
+    if (duplicate) continue;
+    // The read compared the stored number with the inventory; a number stored in an older
+    // form than today's rules give is looked up as it is dialled.
+    bool own = found.is_service_number;
+    if (number->international != phone.phone) {
+      FR_ASSIGN_OR_RETURN(own, numbers_.Contains(number->international));
     }
+    std::optional<std::string> refusal;
+    if (own) refusal = "The phone's number is one of this service's own numbers; it is never called.";
+    targets.push_back({phone.user_id, phone.id, number->international, std::move(refusal)});
   }
   return targets;
 }

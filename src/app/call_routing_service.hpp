@@ -37,9 +37,9 @@ class CallRoutingService {
   // number); kFailedPrecondition (the hotline is paused or not active yet).
   Result<Hotline> ResolveInbound(std::string_view dialed);
 
-  // The active phones of the hotline's agents, in the hotline's agent order, then by phone id.
-  // A number that is no longer allowed (premium-rate, shared-cost, invalid) is left out: calls
-  // to it would cost the organisation money it never agreed to.
+  // The active phones of the hotline's agents, in the hotline's agent order, then by phone id,
+  // read in one query. A number that is no longer allowed (premium-rate, shared-cost, invalid)
+  // is left out: calls to it would cost the organisation money it never agreed to.
   Result<std::vector<AgentTarget>> PhonesToRing(const Hotline& hotline);
 
   // The caller's number in "00…" form; a national number is read in the country of the

@@ -6,6 +6,15 @@ namespace fr {
 namespace {
 
 constexpr const char* kSelectColumns = "SELECT id, user_id, name, phone, is_active FROM agent_phones";
+// A join rather than a query per agent: routing reads it for every call.
+constexpr const char* kSelectActiveForHotline =
+    "SELECT p.id, p.user_id, p.name, p.phone, p.is_active,"
+    " CASE WHEN n.number IS NULL THEN 0 ELSE 1 END"
+    " FROM hotline_agents a"
+    " JOIN agent_phones p ON p.user_id = a.user_id"
+    " LEFT JOIN phone_numbers n ON n.number = p.phone"
+    " WHERE a.hotline_id = :hotline_id AND p.is_active = 1"
+    " ORDER BY a.position, p.id";
 constexpr const char* kCountByOwner = "SELECT COUNT(*) FROM agent_phones WHERE user_id = :user_id";
 constexpr const char* kInsert =
     "INSERT INTO agent_phones (user_id, name, phone, is_active)"
@@ -26,6 +35,17 @@ struct AgentPhoneRow {
   }
 };
 
+// The columns of kSelectActiveForHotline, in order.
+struct AgentPhoneToRingRow {
+  AgentPhoneRow phone;
+  int is_service_number = 0;
+
+  auto Columns() { return std::tuple_cat(phone.Columns(), std::tie(is_service_number)); }
+  AgentPhoneToRing ToAgentPhoneToRing() const {
+    return {phone.ToAgentPhone(), is_service_number != 0};
+  }
+};
+
 }  // namespace
 
 Result<std::vector<AgentPhone>> SociAgentPhoneRepository::ListByOwner(UserId owner) {
@@ -41,6 +61,15 @@ Result<std::optional<AgentPhone>> SociAgentPhoneRepository::Find(AgentPhoneId id
     soci::statement statement =
         OneUseStatement(session, kSelectColumns + std::string(" WHERE id = :id"));
     return ReadFirstRow<AgentPhoneRow>(statement, &AgentPhoneRow::ToAgentPhone, id.value);
+  });
+}
+
+Result<std::vector<AgentPhoneToRing>> SociAgentPhoneRepository::ListActiveForHotline(
+    HotlineId hotline) {
+  return database_.Run("list the phones to ring", [&](soci::session& session) {
+    PreparedStatement statement(database_, session, kSelectActiveForHotline);
+    return ReadRows<AgentPhoneToRingRow>(*statement, &AgentPhoneToRingRow::ToAgentPhoneToRing,
+                                         hotline.value);
   });
 }
 

@@ -12,6 +12,7 @@ class SociAgentPhoneRepository final : public AgentPhoneRepository {
   explicit SociAgentPhoneRepository(Database& database) : database_(database) {}
   Result<std::vector<AgentPhone>> ListByOwner(UserId owner) override;
   Result<std::optional<AgentPhone>> Find(AgentPhoneId id) override;
+  Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId hotline) override;
   Result<AgentPhone> Create(const AgentPhone& phone) override;
   Status Update(const AgentPhone& phone) override;
   Status Delete(AgentPhoneId id) override;

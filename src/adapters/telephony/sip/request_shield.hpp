@@ -13,7 +13,7 @@
 #include "adapters/telephony/sip/source_rate_limiter.hpp"
 
 // Decides, request by request, what the SIP port drops unanswered (decision 0029), and keeps
-// the shield's numbers. sofia's parser asks it (sofia_request_filter.hpp) on its stack thread;
+// the shield's numbers. sofia's parser asks it (sofia_request_filter.hpp) on the SIP thread;
 // the SIP thread reports dialogs; /metrics reads. Thread-safe.
 namespace fr::sip {
 

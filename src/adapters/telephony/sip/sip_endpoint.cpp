@@ -69,7 +69,7 @@ class SipEndpoint::Impl {
   const EventHandler on_event_;
   std::atomic<LegId> next_leg_{1};
   RegistrationBoard registration_;  // thread-safe; written by the SIP thread
-  RequestShield shield_;            // thread-safe; asked by sofia's stack thread
+  RequestShield shield_;            // thread-safe; asked by sofia's parser on the SIP thread
   int wake_fd_ = -1;
   std::thread thread_;
   bool started_ = false;  // owner thread only, like stopped_

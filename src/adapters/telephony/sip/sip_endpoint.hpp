@@ -207,8 +207,8 @@ const char* EndCauseName(EndCause cause);
 
 // A SIP user agent on sofia-sip nua, signalling only (SDP is passed through as text).
 //
-// Threading: sofia's objects live on one thread that Start() creates (the "SIP thread"; nua adds
-// its own stack thread internally). Commands may be called from any thread: they are queued to
+// Threading: sofia's objects live on one thread that Start() creates (the "SIP thread"; nua's
+// stack runs on it too). Commands may be called from any thread: they are queued to
 // the SIP thread and never block on the network. Events are delivered one at a time, in order,
 // on the SIP thread, to the handler given to the constructor; the handler must not block, must
 // not throw and must not call Stop() (post the event to your own queue instead). It may call

@@ -36,7 +36,7 @@ const char* kAllow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO";
 const char* kSupported = "timer";
 
 // sofia's diagnostics (parse errors, ICMP errors) go to our log instead of stderr. Called from
-// the SIP thread and nua's stack thread; spdlog's default logger is thread-safe.
+// the SIP thread (nua's stack runs there too); spdlog's default logger is thread-safe.
 void LogSofia(void*, const char* format, va_list args) {
   char line[512];
   const int n = std::vsnprintf(line, sizeof line, format, args);
@@ -197,6 +197,10 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
   FR_RETURN_IF_ERROR(ResolveTrunkAccount());
   root_ = su_root_create(this);
   if (root_ == nullptr) return Error::Internal("su_root_create failed");
+  // nua's stack shares this thread and its loop: with a stack thread of its own, every request
+  // and event crossed threads through sofia's message queue, and that thread's su_root_run()
+  // busy-polled before each timer, which only a loop of ours can avoid (decision 0035).
+  su_root_threading(root_, 0);
   if (config_.listen_port != 0 && !CanBind(config_.listen_host, config_.listen_port)) {
     return Error::Unavailable("SIP port " + std::to_string(config_.listen_port) + " is in use");
   }
@@ -256,6 +260,7 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
     return Error::Internal("su_root_register failed");
   }
   wake_registered_ = true;
+  runner_.emplace(root_, wake_fd);
   if (tls) {
     bound_port_ = config_.listen_port;  // chosen above: nua's Contact would name the TLS port
   } else {
@@ -270,10 +275,11 @@ Result<std::uint16_t> SofiaLoop::Open(int wake_fd, std::function<void()> on_wake
 }
 
 void SofiaLoop::Run() {
-  while (!nua_shutdown_done_) su_root_run(root_);
+  runner_->Run([this] { return nua_shutdown_done_; });
 }
 
 int SofiaLoop::OnWake(SofiaLoop* self, su_wait_t*, SofiaLoop*) {
+  self->runner_->NoteWork();
   self->on_wake_();
   return 0;
 }
@@ -281,6 +287,7 @@ int SofiaLoop::OnWake(SofiaLoop* self, su_wait_t*, SofiaLoop*) {
 void SofiaLoop::OnNuaEvent(nua_event_t event, int status, const char* phrase, nua_t*,
                            SofiaLoop* self, nua_handle_t* nh, Leg* leg, const sip_t* sip,
                            tagi_t tags[]) {
+  if (self->runner_) self->runner_->NoteWork();
   self->HandleEvent(event, status, phrase, nh, leg, sip, tags);
 }
 
@@ -517,8 +524,8 @@ void SofiaLoop::Reject(LegId id, int status, std::string reason) {
     return;
   }
   if (status < 300 || status > 699) status = 500;
-  // nua_respond() hands the phrase pointer, uncopied, to nua's stack thread (unlike tags, which
-  // it duplicates): it must live in the Leg, which outlasts the response.
+  // nua_respond() hands the phrase pointer, uncopied, to nua's stack in a message run later
+  // (unlike tags, which it duplicates): it must live in the Leg, which outlasts the response.
   leg->response_phrase = SafeReasonPhrase(reason, "Rejected");
   leg->final_sent = true;
   NoLongerInProgress(*leg);

@@ -13,6 +13,7 @@
 #include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "adapters/telephony/sip/sofia_headers.hpp"
 #include "adapters/telephony/sip/sofia_request_filter.hpp"
+#include "adapters/telephony/sip/sofia_root_runner.hpp"
 #include "adapters/telephony/sip/trunk_challenge.hpp"
 #include "adapters/telephony/sip/trunk_registration.hpp"
 
@@ -76,8 +77,8 @@ class SofiaLoop {
   SofiaLoop(const SofiaLoop&) = delete;
   SofiaLoop& operator=(const SofiaLoop&) = delete;
 
-  // Creates the root on the calling thread (which becomes the SIP thread), binds the transports
-  // and learns the bound port. on_wake runs on this thread whenever wake_fd becomes readable;
+  // Creates the root on the calling thread (which becomes the SIP thread; nua's stack runs on it
+  // too, not on a thread of its own), binds the transports and learns the bound port. on_wake runs on this thread whenever wake_fd becomes readable;
   // it must drain the fd. Errors: kUnavailable (cannot bind), kInternal.
   Result<std::uint16_t> Open(int wake_fd, std::function<void()> on_wake);
   // Runs the event loop until Shutdown() has completed.
@@ -151,6 +152,7 @@ class SofiaLoop {
   su_wait_t wake_wait_;
   bool wake_registered_ = false;
   std::function<void()> on_wake_;
+  std::optional<SofiaRootRunner> runner_;  // Run()'s loop, once Open() has registered wake_fd
   su_timer_t* grace_timer_ = nullptr;
   std::optional<std::uint16_t> bound_port_;
   std::uint16_t tls_port_ = 0;  // with TLS to the trunk: where SIP over TLS listens

@@ -14,7 +14,7 @@ namespace fr::sip {
 namespace {
 
 // A message class carries no user data: each filter's class is mapped to its shield here.
-// Looked up once per request received, on sofia's stack threads.
+// Looked up once per request received, on each endpoint's SIP thread.
 std::mutex registry_mu;
 std::vector<std::pair<const msg_mclass_t*, RequestShield*>> registry;  // Guarded by registry_mu.
 
