@@ -8,10 +8,21 @@ namespace {
 // Inserts go through INSERT … SELECT so that an event about a hotline or call deleted meanwhile
 // is skipped instead of failing the whole batch on a foreign key. A hotline's totals row exists
 // as long as the hotline and numbers its calls and legs (decision 0032; triggers count them).
+// On PostgreSQL the totals row is read FOR UPDATE, so that two nodes logging calls of one
+// hotline at once take the next number one after the other, never the same one.
 constexpr const char* kInsertCall =
     "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time)"
     " SELECT hotline_id, last_call_seq + 1, :caller, :start_time FROM hotline_call_totals"
-    " WHERE hotline_id = :hotline_id RETURNING id";
+    " WHERE hotline_id = :hotline_id";
+constexpr const char* kInsertRecord =
+    "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
+    " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
+    " c.id, :direction, :from_number, :to_number, :user_id, :agent_phone_id, :start_time"
+    " FROM call_logs c JOIN hotline_call_totals t ON t.hotline_id = c.hotline_id"
+    " WHERE c.id = :call_log_id";
+constexpr const char* kLockTotalsPostgresql = " FOR UPDATE";
+constexpr const char* kLockJoinedTotalsPostgresql = " FOR UPDATE OF t";
+constexpr const char* kReturningId = " RETURNING id";
 constexpr const char* kInsertEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, user_id, agent_phone_id, detail)"
     " SELECT :call_log_id, :at, :type, :user_id, :agent_phone_id, :detail WHERE EXISTS"
@@ -20,12 +31,6 @@ constexpr const char* kCloseCall =
     "UPDATE call_logs SET end_time = :end_time, outcome = :outcome,"
     " answered_user_id = :user_id, answered_agent_phone_id = :agent_phone_id"
     " WHERE id = :id AND end_time IS NULL";
-constexpr const char* kInsertRecord =
-    "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
-    " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
-    " c.id, :direction, :from_number, :to_number, :user_id, :agent_phone_id, :start_time"
-    " FROM call_logs c JOIN hotline_call_totals t ON t.hotline_id = c.hotline_id"
-    " WHERE c.id = :call_log_id RETURNING id";
 constexpr const char* kAnswerRecord =
     "UPDATE telephone_records SET answer_time = :at WHERE id = :id AND answer_time IS NULL";
 constexpr const char* kCloseRecord =
@@ -105,8 +110,18 @@ Nullable<long long> NullableId(const std::optional<IdType>& id) {
 // legs opened and closed in `open`.
 class EventApplier {
  public:
-  EventApplier(soci::session& session, SociCallLogRepository::OpenIds& open)
-      : session_(session), open_(open) {}
+  EventApplier(soci::session& session, Dialect dialect, SociCallLogRepository::OpenIds& open)
+      : session_(session), open_(open) {
+    const bool postgresql = dialect == Dialect::kPostgresql;
+    static const std::string kCall[] = {
+        std::string(kInsertCall) + kReturningId,
+        std::string(kInsertCall) + kLockTotalsPostgresql + kReturningId};
+    static const std::string kRecord[] = {
+        std::string(kInsertRecord) + kReturningId,
+        std::string(kInsertRecord) + kLockJoinedTotalsPostgresql + kReturningId};
+    insert_call_ = &kCall[postgresql ? 1 : 0];
+    insert_record_ = &kRecord[postgresql ? 1 : 0];
+  }
 
   void operator()(const CallOpened& event) {
     long long hotline = event.hotline.value;
@@ -114,7 +129,7 @@ class EventApplier {
     long long start = ToEpochMillis(event.at);
     long long id = 0;
     soci::indicator id_indicator = soci::i_null;
-    session_ << kInsertCall, soci::use(caller.value, caller.indicator), soci::use(start),
+    session_ << *insert_call_, soci::use(caller.value, caller.indicator), soci::use(start),
         soci::use(hotline), soci::into(id, id_indicator);
     if (session_.got_data() && id_indicator == soci::i_ok) open_.calls[event.call.value] = id;
   }
@@ -165,7 +180,7 @@ class EventApplier {
     long long start = ToEpochMillis(event.at);
     long long id = 0;
     soci::indicator id_indicator = soci::i_null;
-    session_ << kInsertRecord, soci::use(direction), soci::use(from.value, from.indicator),
+    session_ << *insert_record_, soci::use(direction), soci::use(from.value, from.indicator),
         soci::use(to), soci::use(user.value, user.indicator),
         soci::use(agent_phone.value, agent_phone.indicator), soci::use(start), soci::use(call_id),
         soci::into(id, id_indicator);
@@ -202,6 +217,8 @@ class EventApplier {
  private:
   soci::session& session_;
   SociCallLogRepository::OpenIds& open_;
+  const std::string* insert_call_;
+  const std::string* insert_record_;
 };
 
 struct CallRow {
@@ -371,7 +388,7 @@ Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   return database_.Run("write call events", [&](soci::session& session) {
     OpenIds staged = open_;  // applied only if the transaction commits
     WriteTransaction transaction(session, database_.dialect());
-    EventApplier applier(session, staged);
+    EventApplier applier(session, database_.dialect(), staged);
     for (const CallEvent& event : events) std::visit(applier, event);
     transaction.Commit();
     open_ = std::move(staged);
