@@ -1,11 +1,11 @@
 // One suite for every HotlineRepository: the in-memory fake the core tests rely on must keep
-// the same promises as SQLite.
+// the same promises as SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "contract/storage_backends.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
-#include "support/temp_dir.hpp"
 
 namespace fr {
 namespace {
@@ -23,8 +23,10 @@ struct InMemoryBackend {
   testing::InMemoryHotlineRepository hotlines;
 };
 
-struct SqliteBackend {
-  SqliteBackend() {
+template <typename StorageType>
+struct SociBackend {
+  using Storage = StorageType;
+  SociBackend() {
     SociOrganizationRepository organizations(*database);
     SociUserRepository users(*database);
     organization = organizations.Create("Org", {})->id;
@@ -34,12 +36,8 @@ struct SqliteBackend {
       throw std::runtime_error("cannot add numbers");
     }
   }
-  testing::TempDir dir;
-  std::unique_ptr<Database> database = [this] {
-    auto opened = Database::Open("sqlite:" + (dir.path() / "hotlines.db").string(), 2);
-    if (!opened.ok()) throw std::runtime_error(opened.error().detail);
-    return std::move(opened).value();
-  }();
+  Storage storage;
+  std::unique_ptr<Database> database = testing::OpenDatabase(storage);
   OrganizationId organization;
   UserId first_user, second_user;
   SociHotlineRepository hotlines{*database};
@@ -63,8 +61,9 @@ class HotlineRepositoryContract : public ::testing::Test {
   Backend backend_;
 };
 
-using Backends = ::testing::Types<InMemoryBackend, SqliteBackend>;
-TYPED_TEST_SUITE(HotlineRepositoryContract, Backends);
+using Backends = ::testing::Types<InMemoryBackend, SociBackend<testing::SqliteStorage>,
+                                  SociBackend<testing::PostgresqlStorage>>;
+TYPED_TEST_SUITE(HotlineRepositoryContract, Backends, testing::BackendNames);
 
 TYPED_TEST(HotlineRepositoryContract, CreateReservesDistinctNumbersUntilNoneIsLeft) {
   std::set<std::string> numbers;
