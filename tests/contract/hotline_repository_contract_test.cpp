@@ -2,6 +2,8 @@
 // the same promises as SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "contract/storage_backends.hpp"
@@ -84,6 +86,28 @@ TYPED_TEST(HotlineRepositoryContract, CreateReservesDistinctNumbersUntilNoneIsLe
   const auto elsewhere =
       this->backend_.hotlines.Create(this->Draft(), {"DE", "Berlin"}, 10, this->At(0));
   EXPECT_EQ(elsewhere.error().code, ErrorCode::kResourceExhausted);
+}
+
+TYPED_TEST(HotlineRepositoryContract, TheCityMatchFoldsUnicodeCase) {
+  if constexpr (std::is_same_v<TypeParam, InMemoryBackend>) {
+    GTEST_SKIP() << "the fake folds ASCII letters only";
+  } else {
+    ASSERT_TRUE(SociNumberInventory(*this->backend_.database)
+                    .Add({"00492211234", "00492211235"}, "DE", "Köln")
+                    .ok());
+    const auto upper = this->backend_.hotlines.Create(this->Draft(), {"DE", "KÖLN"}, 10, this->At(0));
+    ASSERT_TRUE(upper.ok()) << upper.error().detail;
+    EXPECT_EQ(upper->number, "00492211234");
+    // The same name with a combining diaeresis, as some keyboards send it.
+    const auto decomposed =
+        this->backend_.hotlines.Create(this->Draft(), {"DE", "ko\xCC\x88ln"}, 10, this->At(0));
+    ASSERT_TRUE(decomposed.ok()) << decomposed.error().detail;
+    EXPECT_EQ(decomposed->number, "00492211235");
+    EXPECT_EQ(this->backend_.hotlines.Create(this->Draft(), {"DE", "Koln"}, 10, this->At(0))
+                  .error()
+                  .code,
+              ErrorCode::kResourceExhausted);
+  }
 }
 
 TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {

@@ -75,6 +75,14 @@ class PostgresqlUrlFactory final : public soci::backend_factory {
 };
 const PostgresqlUrlFactory kPostgresqlUrl;
 
+// The server's notices ("relation … already exists, skipping", "terminating connection due to
+// administrator command") go to our log rather than libpq's stderr.
+void LogNotice(void*, const char* message) {
+  std::string_view text(message);
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  spdlog::debug("storage: PostgreSQL says: {}", text);
+}
+
 // Whether libpq still holds a working connection: its own state, no round trip.
 bool IsConnected(soci::session& session) {
   // Only called for PostgreSQL sessions; SOCI's backends export no RTTI to check it with.
@@ -166,6 +174,8 @@ void Database::OpenSession(std::size_t i) {
     } else {
       session.open(kPostgresqlUrl, url_.target);
     }
+    PQsetNoticeProcessor(static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_,
+                         &LogNotice, nullptr);
     for (const char* statement : kPostgresqlSessionSetup) session << statement;
   }
 }
