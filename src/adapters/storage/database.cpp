@@ -91,12 +91,18 @@ bool IsConnected(soci::session& session) {
          PQstatus(backend->conn_) == CONNECTION_OK;
 }
 
-// SOCI appends the bound values to its messages ("… with :name=…"): personal data that must
-// not reach the log.
+// SOCI appends the bound values to its messages ("… with :name=…"), and PostgreSQL's DETAIL
+// line quotes the row ("Key (user_id, phone)=(2, 0049…) already exists."): personal data that
+// must not reach the log.
 std::string WithoutBoundValues(const char* message) {
   std::string text(message);
   const auto values = text.find(" with :");
   if (values != std::string::npos) text.resize(values);
+  for (auto detail = text.find("DETAIL:"); detail != std::string::npos;
+       detail = text.find("DETAIL:", detail)) {
+    const auto end = text.find('\n', detail);
+    text.erase(detail, end == std::string::npos ? std::string::npos : end - detail + 1);
+  }
   return text;
 }
 
@@ -174,8 +180,8 @@ void Database::OpenSession(std::size_t i) {
     } else {
       session.open(kPostgresqlUrl, url_.target);
     }
-    PQsetNoticeProcessor(static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_,
-                         &LogNotice, nullptr);
+    auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+    PQsetNoticeProcessor(backend->conn_, &LogNotice, nullptr);
     for (const char* statement : kPostgresqlSessionSetup) session << statement;
   }
 }

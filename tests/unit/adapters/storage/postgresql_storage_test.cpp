@@ -1,8 +1,12 @@
 // The storage adapter on a real PostgreSQL: nodes that start together migrate once, an
 // acknowledged write survives a crash of the server, sessions reconnect after a restart, and
-// errors keep their meaning.
+// errors keep their meaning without quoting rows into the log.
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 #include <thread>
 
 #include "adapters/storage/database.hpp"
@@ -40,16 +44,28 @@ TEST(PostgresqlStorageTest, NodesStartingAtOnceMigrateOnce) {
             std::to_string(Database::LatestSchemaVersion()));
 }
 
-TEST(PostgresqlStorageTest, AUniqueViolationIsAlreadyExists) {
+TEST(PostgresqlStorageTest, AUniqueViolationIsAlreadyExistsAndTheRowStaysOutOfTheLog) {
   const PostgresDatabase database;
   const auto opened = Open(database.url());
-  const auto organization = SociOrganizationRepository(*opened).Create("Org", {});
-  ASSERT_TRUE(organization.ok());
-  SociSipCustomerRepository customers(*opened);
-  const SipCustomer customer{organization->id, "Org e.V.", "Hauptstraße", 1,
-                             "52062",          "Aachen",   "DE",          {}};
-  ASSERT_TRUE(customers.Create(customer).ok());
-  EXPECT_EQ(customers.Create(customer).error().code, ErrorCode::kAlreadyExists);
+  const auto user = SociUserRepository(*opened).Create("Ann", {});
+  ASSERT_TRUE(user.ok());
+  SociAgentPhoneRepository phones(*opened);
+  const AgentPhone phone{AgentPhoneId{}, user->id, "Mobile", "004917612345678", true};
+  ASSERT_TRUE(phones.Create(phone).ok());
+
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  capture->set_level(spdlog::level::trace);
+  spdlog::set_default_logger(capture);
+  const auto again = phones.Create(phone);
+  spdlog::set_default_logger(previous);
+
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_NE(log.str().find("duplicate key"), std::string::npos) << log.str();
+  EXPECT_EQ(log.str().find("12345678"), std::string::npos) << log.str();
 }
 
 // Its own cluster: this test stops the server, which the shared one's other users would mind.
