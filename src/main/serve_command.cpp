@@ -10,6 +10,7 @@
 
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/storage/database_url.hpp"
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
 #include "app/group_commit_call_event_sink.hpp"
@@ -225,9 +226,13 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   }
   const std::string url = "http://" + HostPort(config.host, *port);
   if (options.demo) {
-    const std::string db_path = options.database.url.substr(options.database.url.find(':') + 1);
-    const auto credentials =
-        (std::filesystem::path(db_path).parent_path() / "demo-credentials.txt").string();
+    // Next to a SQLite file; in the working directory for a server database.
+    const auto database = ParseDatabaseUrl(options.database.url);
+    const std::filesystem::path folder =
+        database.ok() && database->dialect == Dialect::kSqlite
+            ? std::filesystem::path(database->target).parent_path()
+            : std::filesystem::path();
+    const auto credentials = (folder / "demo-credentials.txt").string();
     if (const Status seeded = SeedDemoDataIfEmpty(wired, url, credentials); !seeded.ok()) {
       spdlog::error("demo: seeding failed: {}", seeded.error().detail);
     }
@@ -333,8 +338,17 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
 }
 
 void AddDatabaseOption(CLI::App& command, DatabaseOption& option) {
-  command.add_option("--database", option.url, "Database URL: sqlite:PATH")
+  command
+      .add_option("--database", option.url,
+                  "Database URL: sqlite:PATH or postgresql://[user[:password]@]host[:port]/dbname")
       ->envname("FR_DATABASE")
+      ->check(CLI::Validator(
+          [](std::string& url) {
+            // The message names the URL only with its password masked.
+            const auto parsed = ParseDatabaseUrl(url);
+            return parsed.ok() ? std::string() : parsed.error().detail;
+          },
+          "URL"))
       ->capture_default_str();
 }
 

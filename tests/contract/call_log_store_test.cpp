@@ -1,24 +1,24 @@
-// The SQLite call-log store: events written in batches and read back, calls of deleted
-// hotlines skipped, interrupted calls closed, retention purge.
+// The call-log store on SQLite and PostgreSQL: events written in batches and read back, calls
+// of deleted hotlines skipped, interrupted calls closed, retention purge.
 #include <gtest/gtest.h>
 
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
-#include "support/temp_dir.hpp"
+#include "contract/storage_backends.hpp"
 
 namespace fr {
 namespace {
 
 Timestamp At(std::int64_t seconds) { return FromEpochMillis(1'800'000'000'000 + seconds * 1000); }
 
+template <typename Storage>
 class CallLogStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = Database::Open("sqlite:" + (dir_.path() / "calls.db").string(), 2);
-    ASSERT_TRUE(opened.ok()) << opened.error().detail;
-    database_ = std::move(opened).value();
-    const OrganizationId organization = SociOrganizationRepository(*database_).Create("Org", {})->id;
+    database_ = testing::OpenDatabase(storage_);
+    const OrganizationId organization =
+        SociOrganizationRepository(*database_).Create("Org", {})->id;
     ASSERT_TRUE(SociNumberInventory(*database_)
                     .Add({"004924155660000", "004924155660001"}, "DE", "Aachen")
                     .ok());
@@ -33,36 +33,41 @@ class CallLogStoreTest : public ::testing::Test {
 
   Status Write(std::vector<CallEvent> events) { return store_->Write(events); }
 
-  testing::TempDir dir_;
+  Storage storage_;
   std::unique_ptr<Database> database_;
   std::unique_ptr<SociHotlineRepository> hotlines_;
   std::unique_ptr<SociCallLogRepository> store_;
   HotlineId hotline_, other_;
 };
 
-TEST_F(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
+using Storages = ::testing::Types<testing::SqliteStorage, testing::PostgresqlStorage>;
+TYPED_TEST_SUITE(CallLogStoreTest, Storages, testing::BackendNames);
+
+TYPED_TEST(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
   const CallHandle call{1};
   const LegHandle in{1}, out{2};
-  ASSERT_TRUE(Write({CallOpened{call, hotline_, "004924112345", At(10)},
-                     CallEntryAdded{call, {At(10), CallEntryType::kCallReceived}},
-                     LegOpened{in, call, LegDirection::kInbound, "004924112345",
-                               "004924155660000", At(10)},
-                     LegAnswered{in, At(11)}})
+  ASSERT_TRUE(this->Write({CallOpened{call, this->hotline_, "004924112345", At(10)},
+                           CallEntryAdded{call, {At(10), CallEntryType::kCallReceived}},
+                           LegOpened{in, call, LegDirection::kInbound, "004924112345",
+                                     "004924155660000", At(10)},
+                           LegAnswered{in, At(11)}})
                   .ok());
-  ASSERT_TRUE(Write({CallEntryAdded{call, {At(12), CallEntryType::kAgentDialed, UserId(7),
+  ASSERT_TRUE(this->Write({CallEntryAdded{call,
+                                          {At(12), CallEntryType::kAgentDialed, UserId(7),
                                            AgentPhoneId(9), std::nullopt}},
-                     LegOpened{out, call, LegDirection::kOutbound, "004924155660000",
-                               "004915112345678", At(12)},
-                     LegAnswered{out, At(15)},
-                     CallEntryAdded{call, {At(15), CallEntryType::kBridged, UserId(7),
+                           LegOpened{out, call, LegDirection::kOutbound, "004924155660000",
+                                     "004915112345678", At(12)},
+                           LegAnswered{out, At(15)},
+                           CallEntryAdded{call,
+                                          {At(15), CallEntryType::kBridged, UserId(7),
                                            AgentPhoneId(9), "after the prompt"}},
-                     LegClosed{out, LegDisposition::kAnswered, 200, At(40),
-                               LegQuality{0.0123, 45.625}},
-                     LegClosed{in, LegDisposition::kAnswered, 200, At(40)},
-                     CallClosed{call, CallOutcome::kAnswered,
-                                AnsweredBy{UserId(7), AgentPhoneId(9)}, At(40)}})
+                           LegClosed{out, LegDisposition::kAnswered, 200, At(40),
+                                     LegQuality{0.0123, 45.625}},
+                           LegClosed{in, LegDisposition::kAnswered, 200, At(40)},
+                           CallClosed{call, CallOutcome::kAnswered,
+                                      AnsweredBy{UserId(7), AgentPhoneId(9)}, At(40)}})
                   .ok());
-  const auto page = *store_->ListCallLogs(hotline_, 10, 0);
+  const auto page = *this->store_->ListCallLogs(this->hotline_, 10, 0);
   ASSERT_EQ(page.total, 1);
   const CallLog& summary = page.call_logs.front();
   EXPECT_TRUE(summary.entries.empty());
@@ -71,18 +76,19 @@ TEST_F(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
   ASSERT_TRUE(summary.answered_by.has_value());
   EXPECT_EQ(summary.answered_by->agent_phone, AgentPhoneId(9));
 
-  const auto log = *store_->FindCallLog(hotline_, summary.id);
+  const auto log = *this->store_->FindCallLog(this->hotline_, summary.id);
   ASSERT_TRUE(log.has_value());
   ASSERT_EQ(log->entries.size(), 3u);
   EXPECT_EQ(log->entries[1].user, UserId(7));
   EXPECT_EQ(log->entries[2].detail, "after the prompt");
-  EXPECT_FALSE(store_->FindCallLog(other_, summary.id)->has_value()) << "another hotline's log";
+  EXPECT_FALSE(this->store_->FindCallLog(this->other_, summary.id)->has_value())
+      << "another hotline's log";
 
-  const auto records = *store_->ListTelephoneRecords(hotline_, 10, 0);
+  const auto records = *this->store_->ListTelephoneRecords(this->hotline_, 10, 0);
   ASSERT_EQ(records.total, 2);
   for (const TelephoneRecord& record : records.records) {
     EXPECT_EQ(record.call_log, summary.id);
-    EXPECT_EQ(record.hotline, hotline_);
+    EXPECT_EQ(record.hotline, this->hotline_);
     EXPECT_EQ(record.disposition, LegDisposition::kAnswered);
   }
   EXPECT_EQ(BillableSeconds(records.records[0]), 25) << "newest first: the agent leg";
@@ -91,80 +97,82 @@ TEST_F(CallLogStoreTest, EventsAcrossBatchesBuildOneCall) {
   EXPECT_EQ(records.records[1].quality, std::nullopt) << "closed without a measurement";
 }
 
-TEST_F(CallLogStoreTest, CallsOfADeletedHotlineAreSkippedOthersWritten) {
-  ASSERT_TRUE(Write({CallOpened{CallHandle{1}, hotline_, std::nullopt, At(1)}}).ok());
-  ASSERT_TRUE(hotlines_->Delete(hotline_, std::nullopt, At(2)).ok());
-  ASSERT_TRUE(Write({CallEntryAdded{CallHandle{1}, {At(3), CallEntryType::kEnded}},
-                     LegOpened{LegHandle{1}, CallHandle{1}, LegDirection::kInbound, std::nullopt,
-                               "0049", At(3)},
-                     CallClosed{CallHandle{1}, CallOutcome::kMissed, std::nullopt, At(3)},
-                     CallOpened{CallHandle{2}, hotline_, std::nullopt, At(4)},
-                     CallEntryAdded{CallHandle{2}, {At(4), CallEntryType::kCallReceived}},
-                     CallOpened{CallHandle{3}, other_, std::nullopt, At(5)}})
+TYPED_TEST(CallLogStoreTest, CallsOfADeletedHotlineAreSkippedOthersWritten) {
+  ASSERT_TRUE(this->Write({CallOpened{CallHandle{1}, this->hotline_, std::nullopt, At(1)}}).ok());
+  ASSERT_TRUE(this->hotlines_->Delete(this->hotline_, std::nullopt, At(2)).ok());
+  ASSERT_TRUE(this->Write({CallEntryAdded{CallHandle{1}, {At(3), CallEntryType::kEnded}},
+                           LegOpened{LegHandle{1}, CallHandle{1}, LegDirection::kInbound,
+                                     std::nullopt, "0049", At(3)},
+                           CallClosed{CallHandle{1}, CallOutcome::kMissed, std::nullopt, At(3)},
+                           CallOpened{CallHandle{2}, this->hotline_, std::nullopt, At(4)},
+                           CallEntryAdded{CallHandle{2}, {At(4), CallEntryType::kCallReceived}},
+                           CallOpened{CallHandle{3}, this->other_, std::nullopt, At(5)}})
                   .ok());
-  EXPECT_EQ(store_->ListCallLogs(hotline_, 10, 0)->total, 0);
-  EXPECT_EQ(store_->ListCallLogs(other_, 10, 0)->total, 1);
+  EXPECT_EQ(this->store_->ListCallLogs(this->hotline_, 10, 0)->total, 0);
+  EXPECT_EQ(this->store_->ListCallLogs(this->other_, 10, 0)->total, 1);
 }
 
-TEST_F(CallLogStoreTest, InterruptedCallsAreClosedAtTheirLastEvent) {
+TYPED_TEST(CallLogStoreTest, InterruptedCallsAreClosedAtTheirLastEvent) {
   const CallHandle call{1};
-  ASSERT_TRUE(Write({CallOpened{call, hotline_, std::nullopt, At(10)},
-                     CallEntryAdded{call, {At(10), CallEntryType::kCallReceived}},
-                     LegOpened{LegHandle{1}, call, LegDirection::kInbound, std::nullopt, "0049",
-                               At(10)},
-                     LegAnswered{LegHandle{1}, At(10)},
-                     LegOpened{LegHandle{2}, call, LegDirection::kOutbound, "0049", "0049151",
-                               At(13)},
-                     CallEntryAdded{call, {At(14), CallEntryType::kAgentRinging}},
-                     CallOpened{CallHandle{2}, hotline_, std::nullopt, At(20)},
-                     CallClosed{CallHandle{2}, CallOutcome::kMissed, std::nullopt, At(50)}})
-                  .ok());
-  EXPECT_EQ(*store_->CloseInterruptedCalls("stopped"), 1);
-  EXPECT_EQ(*store_->CloseInterruptedCalls("stopped"), 0) << "idempotent";
-  const auto page = *store_->ListCallLogs(hotline_, 10, 0);
+  ASSERT_TRUE(
+      this->Write(
+              {CallOpened{call, this->hotline_, std::nullopt, At(10)},
+               CallEntryAdded{call, {At(10), CallEntryType::kCallReceived}},
+               LegOpened{LegHandle{1}, call, LegDirection::kInbound, std::nullopt, "0049", At(10)},
+               LegAnswered{LegHandle{1}, At(10)},
+               LegOpened{LegHandle{2}, call, LegDirection::kOutbound, "0049", "0049151", At(13)},
+               CallEntryAdded{call, {At(14), CallEntryType::kAgentRinging}},
+               CallOpened{CallHandle{2}, this->hotline_, std::nullopt, At(20)},
+               CallClosed{CallHandle{2}, CallOutcome::kMissed, std::nullopt, At(50)}})
+          .ok());
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("stopped"), 1);
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("stopped"), 0) << "idempotent";
+  const auto page = *this->store_->ListCallLogs(this->hotline_, 10, 0);
   const CallLog& interrupted = page.call_logs[1];
   EXPECT_EQ(interrupted.outcome, CallOutcome::kFailed);
   EXPECT_EQ(interrupted.end_time, At(14));
   EXPECT_EQ(page.call_logs[0].outcome, CallOutcome::kMissed) << "ended calls stay as they were";
-  const auto log = *store_->FindCallLog(hotline_, interrupted.id);
+  const auto log = *this->store_->FindCallLog(this->hotline_, interrupted.id);
   EXPECT_EQ(log->entries.back().type, CallEntryType::kEnded);
   EXPECT_EQ(log->entries.back().detail, "stopped");
-  const auto records = *store_->ListTelephoneRecords(hotline_, 10, 0);
+  const auto records = *this->store_->ListTelephoneRecords(this->hotline_, 10, 0);
   ASSERT_EQ(records.records.size(), 2u) << "the caller's leg and the agent's";
   for (const TelephoneRecord& record : records.records) {
     EXPECT_EQ(record.end_time, At(14));
-    EXPECT_EQ(record.disposition, record.answer_time ? LegDisposition::kAnswered
-                                                     : LegDisposition::kFailed);
+    EXPECT_EQ(record.disposition,
+              record.answer_time ? LegDisposition::kAnswered : LegDisposition::kFailed);
   }
 }
 
-TEST_F(CallLogStoreTest, PurgeDeletesEndedCallsBeforeTheCutoffWithTheirRecords) {
+TYPED_TEST(CallLogStoreTest, PurgeDeletesEndedCallsBeforeTheCutoffWithTheirRecords) {
   std::vector<CallEvent> events;
   for (std::uint64_t i = 1; i <= 5; ++i) {
     const CallHandle call{i};
     const auto start = At(static_cast<std::int64_t>(i) * 100);
-    events.push_back(CallOpened{call, hotline_, std::nullopt, start});
-    events.push_back(LegOpened{LegHandle{i}, call, LegDirection::kInbound, std::nullopt, "0049", start});
+    events.push_back(CallOpened{call, this->hotline_, std::nullopt, start});
+    events.push_back(
+        LegOpened{LegHandle{i}, call, LegDirection::kInbound, std::nullopt, "0049", start});
     events.push_back(LegClosed{LegHandle{i}, LegDisposition::kBusy, 486, start});
     if (i != 2) events.push_back(CallClosed{call, CallOutcome::kRejectedBusy, std::nullopt, start});
   }
-  ASSERT_TRUE(Write(events).ok());
+  ASSERT_TRUE(this->Write(events).ok());
   // Calls 1..4 started before 450 s; call 2 is still open and stays.
-  EXPECT_EQ(*store_->PurgeEndedBefore(At(450), 2), 2);
-  EXPECT_EQ(*store_->PurgeEndedBefore(At(450), 2), 1);
-  EXPECT_EQ(*store_->PurgeEndedBefore(At(450), 2), 0);
-  EXPECT_EQ(store_->ListCallLogs(hotline_, 10, 0)->total, 2);
-  EXPECT_EQ(store_->ListTelephoneRecords(hotline_, 10, 0)->total, 2);
+  EXPECT_EQ(*this->store_->PurgeEndedBefore(At(450), 2), 2);
+  EXPECT_EQ(*this->store_->PurgeEndedBefore(At(450), 2), 1);
+  EXPECT_EQ(*this->store_->PurgeEndedBefore(At(450), 2), 0);
+  EXPECT_EQ(this->store_->ListCallLogs(this->hotline_, 10, 0)->total, 2);
+  EXPECT_EQ(this->store_->ListTelephoneRecords(this->hotline_, 10, 0)->total, 2);
 }
 
 // Pages are ranges of the numbers a hotline gives its calls and legs (decision 0032); after a
 // purge leaves a gap they walk the offset instead. Either way every page and total is exact.
-TEST_F(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
+TYPED_TEST(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
   std::vector<CallEvent> events;
   for (std::uint64_t i = 1; i <= 12; ++i) {
     const auto start = At(static_cast<std::int64_t>(i) * 100);
-    for (const HotlineId hotline : {hotline_, other_}) {  // interleaved: numbers are per hotline
-      const CallHandle call{i * 2 + (hotline == other_ ? 1 : 0)};
+    for (const HotlineId hotline :
+         {this->hotline_, this->other_}) {  // interleaved: numbers are per hotline
+      const CallHandle call{i * 2 + (hotline == this->other_ ? 1 : 0)};
       const LegHandle leg{call.value};
       events.push_back(CallOpened{call, hotline, std::nullopt, start});
       events.push_back(LegOpened{leg, call, LegDirection::kInbound, std::nullopt, "0049", start});
@@ -173,15 +181,15 @@ TEST_F(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
         events.push_back(CallClosed{call, CallOutcome::kRejectedBusy, std::nullopt, start});
     }
   }
-  ASSERT_TRUE(Write(events).ok());
+  ASSERT_TRUE(this->Write(events).ok());
 
   const auto expect_pages = [&](const std::vector<std::int64_t>& newest_first_seconds) {
     const auto total = static_cast<std::int64_t>(newest_first_seconds.size());
     for (std::int64_t limit = 1; limit <= 5; ++limit) {
       for (std::int64_t offset = 0; offset <= total + 1; ++offset) {
         SCOPED_TRACE(::testing::Message() << "limit " << limit << " offset " << offset);
-        const auto calls = *store_->ListCallLogs(hotline_, limit, offset);
-        const auto records = *store_->ListTelephoneRecords(hotline_, limit, offset);
+        const auto calls = *this->store_->ListCallLogs(this->hotline_, limit, offset);
+        const auto records = *this->store_->ListTelephoneRecords(this->hotline_, limit, offset);
         EXPECT_EQ(calls.total, total);
         EXPECT_EQ(records.total, total);
         std::vector<Timestamp> expected, call_starts, record_starts;
@@ -199,14 +207,14 @@ TEST_F(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
   };
   expect_pages({1200, 1100, 1000, 900, 800, 700, 600, 500, 400, 300, 200, 100});
   // Calls 1..6 of each hotline started before 650 s; call 3 is still open and stays.
-  EXPECT_EQ(*store_->PurgeEndedBefore(At(650), 100), 10);
+  EXPECT_EQ(*this->store_->PurgeEndedBefore(At(650), 100), 10);
   expect_pages({1200, 1100, 1000, 900, 800, 700, 300});
-  EXPECT_EQ(*store_->CloseInterruptedCalls("stopped"), 2);
-  EXPECT_EQ(*store_->PurgeEndedBefore(At(650), 100), 2);
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("stopped"), 2);
+  EXPECT_EQ(*this->store_->PurgeEndedBefore(At(650), 100), 2);
   expect_pages({1200, 1100, 1000, 900, 800, 700});
-  ASSERT_TRUE(Write({CallOpened{CallHandle{100}, hotline_, std::nullopt, At(1300)},
-                     LegOpened{LegHandle{100}, CallHandle{100}, LegDirection::kInbound,
-                               std::nullopt, "0049", At(1300)}})
+  ASSERT_TRUE(this->Write({CallOpened{CallHandle{100}, this->hotline_, std::nullopt, At(1300)},
+                           LegOpened{LegHandle{100}, CallHandle{100}, LegDirection::kInbound,
+                                     std::nullopt, "0049", At(1300)}})
                   .ok());
   expect_pages({1300, 1200, 1100, 1000, 900, 800, 700});
 }

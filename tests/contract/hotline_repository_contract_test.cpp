@@ -1,11 +1,13 @@
 // One suite for every HotlineRepository: the in-memory fake the core tests rely on must keep
-// the same promises as SQLite.
+// the same promises as SQLite and PostgreSQL.
 #include <gtest/gtest.h>
+
+#include <type_traits>
 
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "contract/storage_backends.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
-#include "support/temp_dir.hpp"
 
 namespace fr {
 namespace {
@@ -23,8 +25,10 @@ struct InMemoryBackend {
   testing::InMemoryHotlineRepository hotlines;
 };
 
-struct SqliteBackend {
-  SqliteBackend() {
+template <typename StorageType>
+struct SociBackend {
+  using Storage = StorageType;
+  SociBackend() {
     SociOrganizationRepository organizations(*database);
     SociUserRepository users(*database);
     organization = organizations.Create("Org", {})->id;
@@ -34,12 +38,8 @@ struct SqliteBackend {
       throw std::runtime_error("cannot add numbers");
     }
   }
-  testing::TempDir dir;
-  std::unique_ptr<Database> database = [this] {
-    auto opened = Database::Open("sqlite:" + (dir.path() / "hotlines.db").string(), 2);
-    if (!opened.ok()) throw std::runtime_error(opened.error().detail);
-    return std::move(opened).value();
-  }();
+  Storage storage;
+  std::unique_ptr<Database> database = testing::OpenDatabase(storage);
   OrganizationId organization;
   UserId first_user, second_user;
   SociHotlineRepository hotlines{*database};
@@ -63,8 +63,9 @@ class HotlineRepositoryContract : public ::testing::Test {
   Backend backend_;
 };
 
-using Backends = ::testing::Types<InMemoryBackend, SqliteBackend>;
-TYPED_TEST_SUITE(HotlineRepositoryContract, Backends);
+using Backends = ::testing::Types<InMemoryBackend, SociBackend<testing::SqliteStorage>,
+                                  SociBackend<testing::PostgresqlStorage>>;
+TYPED_TEST_SUITE(HotlineRepositoryContract, Backends, testing::BackendNames);
 
 TYPED_TEST(HotlineRepositoryContract, CreateReservesDistinctNumbersUntilNoneIsLeft) {
   std::set<std::string> numbers;
@@ -85,6 +86,28 @@ TYPED_TEST(HotlineRepositoryContract, CreateReservesDistinctNumbersUntilNoneIsLe
   const auto elsewhere =
       this->backend_.hotlines.Create(this->Draft(), {"DE", "Berlin"}, 10, this->At(0));
   EXPECT_EQ(elsewhere.error().code, ErrorCode::kResourceExhausted);
+}
+
+TYPED_TEST(HotlineRepositoryContract, TheCityMatchFoldsUnicodeCase) {
+  if constexpr (std::is_same_v<TypeParam, InMemoryBackend>) {
+    GTEST_SKIP() << "the fake folds ASCII letters only";
+  } else {
+    ASSERT_TRUE(SociNumberInventory(*this->backend_.database)
+                    .Add({"00492211234", "00492211235"}, "DE", "Köln")
+                    .ok());
+    const auto upper = this->backend_.hotlines.Create(this->Draft(), {"DE", "KÖLN"}, 10, this->At(0));
+    ASSERT_TRUE(upper.ok()) << upper.error().detail;
+    EXPECT_EQ(upper->number, "00492211234");
+    // The same name with a combining diaeresis, as some keyboards send it.
+    const auto decomposed =
+        this->backend_.hotlines.Create(this->Draft(), {"DE", "ko\xCC\x88ln"}, 10, this->At(0));
+    ASSERT_TRUE(decomposed.ok()) << decomposed.error().detail;
+    EXPECT_EQ(decomposed->number, "00492211235");
+    EXPECT_EQ(this->backend_.hotlines.Create(this->Draft(), {"DE", "Koln"}, 10, this->At(0))
+                  .error()
+                  .code,
+              ErrorCode::kResourceExhausted);
+  }
 }
 
 TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {

@@ -1,12 +1,12 @@
 // One suite, every implementation of the identity ports: the in-memory fakes that the core
-// tests rely on must behave like the real storage.
+// tests rely on must behave like the real storage, on SQLite and on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "contract/storage_backends.hpp"
 #include "fakes/in_memory_identity_repositories.hpp"
-#include "support/temp_dir.hpp"
 
 namespace fr {
 namespace {
@@ -17,13 +17,11 @@ struct InMemoryBackend {
   testing::InMemoryTokenRepository tokens;
 };
 
-struct SqliteBackend {
-  testing::TempDir dir;
-  std::unique_ptr<Database> database = [this] {
-    auto opened = Database::Open("sqlite:" + (dir.path() / "contract.db").string(), 2);
-    if (!opened.ok()) throw std::runtime_error(opened.error().detail);
-    return std::move(opened).value();
-  }();
+template <typename StorageType>
+struct SociBackend {
+  using Storage = StorageType;
+  Storage storage;
+  std::unique_ptr<Database> database = testing::OpenDatabase(storage);
   SociUserRepository users{*database};
   SociOrganizationRepository organizations{*database};
   SociTokenRepository tokens{*database};
@@ -36,8 +34,9 @@ class IdentityRepositoryContract : public ::testing::Test {
   Backend backend_;
 };
 
-using Backends = ::testing::Types<InMemoryBackend, SqliteBackend>;
-TYPED_TEST_SUITE(IdentityRepositoryContract, Backends);
+using Backends = ::testing::Types<InMemoryBackend, SociBackend<testing::SqliteStorage>,
+                                  SociBackend<testing::PostgresqlStorage>>;
+TYPED_TEST_SUITE(IdentityRepositoryContract, Backends, testing::BackendNames);
 
 TYPED_TEST(IdentityRepositoryContract, UsersGetIncreasingIdsAndCanBeFound) {
   auto& users = this->backend_.users;

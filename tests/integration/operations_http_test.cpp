@@ -123,7 +123,12 @@ TEST(StartupTest, RejectsBadConfigurationClearly) {
   EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--database", "mysql://x", "--listen",
                         "127.0.0.1:0"},
                        output),
-            1);
+            2);
+  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--database",
+                        "postgresql://fr:secret@127.0.0.1/fr?colour=blue", "--listen",
+                        "127.0.0.1:0"},
+                       output),
+            2);
   EXPECT_EQ(RunProcess({BinaryPath(), "frobnicate"}, output), 2);
   // The phone line's options are checked before anything starts.
   for (const std::vector<std::string>& bad :

@@ -65,7 +65,16 @@ int RunProcess(const std::vector<std::string>& argv, std::string& output) {
   return code;
 }
 
-ServerProcess::ServerProcess() = default;
+ServerProcess::ServerProcess() {
+  if (ServersUsePostgresql()) {
+    postgresql_ = std::make_unique<PostgresDatabase>();
+    database_url_ = postgresql_->url();
+  } else {
+    database_url_ = "sqlite:" + (dir_.path() / "fr.db").string();
+  }
+}
+
+ServerProcess::ServerProcess(std::string database_url) : database_url_(std::move(database_url)) {}
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) {

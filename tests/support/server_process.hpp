@@ -4,23 +4,28 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fr::testing {
 
-// The real `first-responder` binary in a temporary directory with its own SQLite database:
-// `Admin(...)` runs admin subcommands on that database, `Start()` runs `serve` on an ephemeral
-// loopback port. The server is stopped (SIGTERM, then SIGKILL) and the directory removed when
-// the object dies.
+// The real `first-responder` binary in a temporary directory with its own database: SQLite in
+// that directory, or, when the run is on PostgreSQL (ServersUsePostgresql), a new database on
+// the shared test cluster. `Admin(...)` runs admin subcommands on that database, `Start()` runs
+// `serve` on an ephemeral loopback port. The server is stopped (SIGTERM, then SIGKILL) and the
+// directory (or database) removed when the object dies.
 class ServerProcess {
  public:
   ServerProcess();
+  // On the database at `database_url` (another server's, say), whatever the run's backend.
+  explicit ServerProcess(std::string database_url);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -46,7 +51,7 @@ class ServerProcess {
 
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }
-  std::string database_url() const { return "sqlite:" + (dir_.path() / "fr.db").string(); }
+  const std::string& database_url() const { return database_url_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   // What the server wrote to stdout (the access log) and stderr so far.
   std::string Stdout() const;
@@ -54,6 +59,8 @@ class ServerProcess {
 
  private:
   TempDir dir_;
+  std::unique_ptr<PostgresDatabase> postgresql_;  // when the run is on PostgreSQL
+  std::string database_url_;
   pid_t pid_ = -1;
   int port_ = 0;
   bool terminated_ = false;  // SIGTERM sent by Terminate(), not yet reaped

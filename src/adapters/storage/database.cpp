@@ -1,5 +1,7 @@
 #include "adapters/storage/database.hpp"
 
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -12,8 +14,6 @@
 
 namespace fr {
 namespace {
-
-constexpr std::string_view kSqliteScheme = "sqlite:";
 
 // PRAGMAs are per connection, so every pooled session gets them. synchronous=FULL makes an
 // acknowledged write survive power loss; the busy timeout lets writers queue instead of failing.
@@ -43,17 +43,66 @@ void ConfigureSqliteOnce() {
   });
 }
 
-void OpenSqliteSession(soci::session& session, const std::string& path) {
-  session.open(soci::sqlite3, "db=\"" + path + "\"");
-  for (const char* statement : kSqliteSessionSetup) session << statement;
+// Settings are per session on PostgreSQL too. synchronous_commit=on: a commit is acknowledged
+// only once its WAL is flushed (a server configured otherwise would lose acknowledged writes
+// in a crash). UTF-8 whatever the client's locale says. A lock wait gives up after 5 s like
+// SQLite's busy timeout, so that a stuck writer turns into kUnavailable rather than a hang.
+constexpr const char* kPostgresqlSessionSetup[] = {
+    "SET synchronous_commit = on",
+    "SET client_encoding = 'UTF8'",
+    "SET lock_timeout = '5s'",
+};
+
+// SQLSTATEs (PostgreSQL's appendix A) after which the same operation may succeed later.
+bool IsTransientSqlState(std::string_view state) {
+  return state.starts_with("08") ||   // connection exception
+         state.starts_with("53") ||   // insufficient resources (disk full, too many connections)
+         state.starts_with("57P") ||  // the server shuts down, restarts or is starting
+         state == "40001" ||          // serialization failure
+         state == "40P01" ||          // deadlock detected
+         state == "55P03";            // lock_timeout expired
 }
 
-// SOCI appends the bound values to its messages ("… with :name=…"): personal data that must
-// not reach the log.
+// SOCI's own PostgreSQL factory rewrites the connect string as `key=value` pairs and so
+// mangles a URL (and any value with a space); this one hands it to libpq's PQconnectdb as it
+// is, which reads URLs and key=value strings alike. Single-row mode stays off, as by default.
+class PostgresqlUrlFactory final : public soci::backend_factory {
+ public:
+  soci::details::session_backend* make_session(
+      const soci::connection_parameters& parameters) const override {
+    return new soci::postgresql_session_backend(parameters, false);
+  }
+};
+const PostgresqlUrlFactory kPostgresqlUrl;
+
+// The server's notices ("relation … already exists, skipping", "terminating connection due to
+// administrator command") go to our log rather than libpq's stderr.
+void LogNotice(void*, const char* message) {
+  std::string_view text(message);
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  spdlog::debug("storage: PostgreSQL says: {}", text);
+}
+
+// Whether libpq still holds a working connection: its own state, no round trip.
+bool IsConnected(soci::session& session) {
+  // Only called for PostgreSQL sessions; SOCI's backends export no RTTI to check it with.
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  return backend != nullptr && backend->conn_ != nullptr &&
+         PQstatus(backend->conn_) == CONNECTION_OK;
+}
+
+// SOCI appends the bound values to its messages ("… with :name=…"), and PostgreSQL's DETAIL
+// line quotes the row ("Key (user_id, phone)=(2, 0049…) already exists."): personal data that
+// must not reach the log.
 std::string WithoutBoundValues(const char* message) {
   std::string text(message);
   const auto values = text.find(" with :");
   if (values != std::string::npos) text.resize(values);
+  for (auto detail = text.find("DETAIL:"); detail != std::string::npos;
+       detail = text.find("DETAIL:", detail)) {
+    const auto end = text.find('\n', detail);
+    text.erase(detail, end == std::string::npos ? std::string::npos : end - detail + 1);
+  }
   return text;
 }
 
@@ -82,6 +131,13 @@ Error Classify(const std::exception& error) {
       return Error::AlreadyExists("The object already exists.");
     }
   }
+  if (const auto* postgresql = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+    const std::string state = postgresql->sqlstate();
+    if (state == "23505") return Error::AlreadyExists("The object already exists.");
+    if (IsTransientSqlState(state)) {
+      return Error::Unavailable("The database is unavailable or busy; try again.");
+    }
+  }
   if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error)) {
     if (soci_error->get_error_category() == soci::soci_error::constraint_violation &&
         MentionsUnique(error.what())) {
@@ -100,38 +156,82 @@ Error TranslateStorageError(const std::exception& error, const char* operation) 
   return Logged(Classify(error), operation, error.what());
 }
 
-Database::Database(Dialect dialect, std::size_t pool_size)
-    : dialect_(dialect),
+Database::Database(DatabaseUrl url, std::size_t pool_size)
+    : url_(std::move(url)),
+      dialect_(url_.dialect),
       pool_size_(pool_size),
       pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::size_t pool_size) {
-  if (!url.starts_with(kSqliteScheme) || url.size() == kSqliteScheme.size()) {
-    return Error::InvalidArgument("Unsupported database URL '" + url +
-                                  "': expected sqlite:PATH.");
+void Database::OpenSession(std::size_t i) {
+  soci::session& session = pool_->at(i);
+  // Filled here while Open runs alone; a reopened session only empties its own map.
+  auto& statements = prepared_[&session];
+  if (statements) {
+    statements->clear();
+  } else {
+    statements = std::make_unique<Statements>();
   }
-  const std::string path = url.substr(kSqliteScheme.size());
+  if (dialect_ == Dialect::kSqlite) {
+    session.open(soci::sqlite3, "db=\"" + url_.target + "\"");
+    for (const char* statement : kSqliteSessionSetup) session << statement;
+  } else {
+    if (session.get_backend() != nullptr) {
+      session.reconnect();
+    } else {
+      session.open(kPostgresqlUrl, url_.target);
+    }
+    auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+    PQsetNoticeProcessor(backend->conn_, &LogNotice, nullptr);
+    for (const char* statement : kPostgresqlSessionSetup) session << statement;
+  }
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::size_t pool_size) {
+  FR_ASSIGN_OR_RETURN(DatabaseUrl parsed, ParseDatabaseUrl(url));
   pool_size = std::max<std::size_t>(pool_size, 1);
-  std::unique_ptr<Database> database(new Database(Dialect::kSqlite, pool_size));
-  ConfigureSqliteOnce();
+  std::unique_ptr<Database> database(new Database(std::move(parsed), pool_size));
+  const std::string& shown = database->url_.redacted;
   try {
-    {
+    if (database->dialect_ == Dialect::kSqlite) {
+      ConfigureSqliteOnce();
       // WAL is a property of the file: set it once, before the pool opens its sessions.
       soci::session first;
-      OpenSqliteSession(first, path);
+      first.open(soci::sqlite3, "db=\"" + database->url_.target + "\"");
       std::string mode;
       first << "PRAGMA journal_mode = WAL", soci::into(mode);
     }
-    for (std::size_t i = 0; i < pool_size; ++i) {
-      OpenSqliteSession(database->pool_->at(i), path);
-      database->prepared_.emplace(&database->pool_->at(i), std::make_unique<Statements>());
-    }
+    for (std::size_t i = 0; i < pool_size; ++i) database->OpenSession(i);
   } catch (const std::exception& error) {
-    spdlog::error("storage: cannot open {}: {}", path, error.what());
-    return Error::Unavailable("Cannot open the database at '" + path + "': " + error.what());
+    // libpq's messages name the host and user, never the password.
+    spdlog::error("storage: cannot open {}: {}", shown, error.what());
+    return Error::Unavailable("Cannot open the database at '" + shown + "': " + error.what());
   }
   FR_RETURN_IF_ERROR(ApplyMigrations(*database));
   return database;
+}
+
+Error Database::Failed(const std::exception& error, const char* operation, soci::session& session) {
+  Error translated = TranslateStorageError(error, operation);
+  if (dialect_ == Dialect::kPostgresql && !IsConnected(session)) {
+    // Whatever SOCI made of it ("no connection to the server", "Session is not connected"):
+    // the server went away, and the operation may succeed once it is back.
+    translated = Error::Unavailable("The database is unavailable; try again.");
+    ReviveIfBroken(session);
+  }
+  return translated;
+}
+
+void Database::ReviveIfBroken(soci::session& session) noexcept {
+  if (dialect_ != Dialect::kPostgresql || IsConnected(session)) return;
+  for (std::size_t i = 0; i < pool_size_; ++i) {
+    if (&pool_->at(i) != &session) continue;
+    try {
+      OpenSession(i);
+      spdlog::info("storage: reconnected to {}", url_.redacted);
+    } catch (const std::exception& error) {
+      spdlog::warn("storage: cannot reconnect to {}: {}", url_.redacted, error.what());
+    }
+  }
 }
 
 Status Database::Ping() {
@@ -184,6 +284,10 @@ WriteTransaction::~WriteTransaction() {
 void WriteTransaction::Commit() {
   session_ << "COMMIT";
   open_ = false;
+}
+
+const char* ForUpdate(Dialect dialect) {
+  return dialect == Dialect::kPostgresql ? " FOR UPDATE" : "";
 }
 
 }  // namespace fr

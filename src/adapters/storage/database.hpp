@@ -8,11 +8,10 @@
 
 #include <soci/soci.h>
 
+#include "adapters/storage/database_url.hpp"
 #include "common/result.hpp"
 
 namespace fr {
-
-enum class Dialect { kSqlite, kPostgresql };
 
 template <typename T>
 struct AsResult {
@@ -24,17 +23,21 @@ struct AsResult<Result<T>> {
 };
 
 // Turns any exception from SOCI or a backend into an Error: a unique violation becomes
-// kAlreadyExists, a busy or locked database kUnavailable, anything else kInternal. The original
-// message is logged with `operation`, never returned.
+// kAlreadyExists; a busy or locked database, a lost connection, a lock wait that timed out, a
+// deadlock or a server that is starting or shutting down kUnavailable; anything else kInternal.
+// The original message is logged with `operation` (without bound values), never returned.
 Error TranslateStorageError(const std::exception& error, const char* operation);
 
 // The service's database: a pool of SOCI sessions (sessions are not thread-safe, the pool is),
 // configured for durability, with the schema migrated to this binary's version.
 class Database {
  public:
-  // Opens `url` (`sqlite:PATH`) with `pool_size` sessions and applies pending migrations.
+  // Opens `url` (`sqlite:PATH` or `postgresql://…`, see ParseDatabaseUrl) with `pool_size`
+  // sessions and applies pending migrations (on PostgreSQL under an advisory lock, so that
+  // nodes starting together migrate once). Every session commits durably: SQLite with
+  // synchronous=FULL, PostgreSQL with synchronous_commit=on.
   // Errors: kInvalidArgument (unsupported URL), kFailedPrecondition (the schema is newer than
-  // this binary), kUnavailable (cannot open or migrate).
+  // this binary), kUnavailable (cannot connect, open or migrate). No message carries a password.
   static Result<std::unique_ptr<Database>> Open(const std::string& url, std::size_t pool_size);
 
   Database(const Database&) = delete;
@@ -49,8 +52,8 @@ class Database {
   auto Run(const char* operation, Work&& work) {
     using Returned = decltype(work(std::declval<soci::session&>()));
     using Out = typename AsResult<Returned>::type;
+    const Lease lease(*this);
     try {
-      const Lease lease(*pool_);
       soci::session& session = lease.session();
       if constexpr (std::is_void_v<Returned>) {
         work(session);
@@ -59,7 +62,7 @@ class Database {
         return Out(work(session));
       }
     } catch (const std::exception& error) {
-      return Out(TranslateStorageError(error, operation));
+      return Out(Failed(error, operation, lease.session()));
     }
   }
 
@@ -74,10 +77,13 @@ class Database {
 
  private:
   // One pooled session, held for the duration of a Run: the session itself, not a proxy, so
-  // that statements prepared on it stay valid across leases.
+  // that statements prepared on it stay valid across leases. A PostgreSQL session whose
+  // connection broke is reconnected when leased.
   class Lease {
    public:
-    explicit Lease(soci::connection_pool& pool) : pool_(pool), position_(pool.lease()) {}
+    explicit Lease(Database& database) : pool_(*database.pool_), position_(pool_.lease()) {
+      database.ReviveIfBroken(pool_.at(position_));
+    }
     ~Lease() { pool_.give_back(position_); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -89,8 +95,19 @@ class Database {
   };
   using Statements = std::unordered_map<std::string, std::unique_ptr<soci::statement>>;
 
-  Database(Dialect dialect, std::size_t pool_size);
+  Database(DatabaseUrl url, std::size_t pool_size);
 
+  // Opens pooled session `i`, or reopens it after its connection broke (its kept statements are
+  // dropped first: they belong to the old connection). Throws what SOCI throws.
+  void OpenSession(std::size_t i);
+  // Translates `error` (TranslateStorageError) and, when it left `session`'s connection broken,
+  // tries to reconnect it for the next lease.
+  Error Failed(const std::exception& error, const char* operation, soci::session& session);
+  // Reconnects `session` when its PostgreSQL connection is known to be broken (a local check,
+  // no round trip); a failure is logged and left for the next lease. Never throws.
+  void ReviveIfBroken(soci::session& session) noexcept;
+
+  DatabaseUrl url_;
   Dialect dialect_;
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
@@ -122,7 +139,8 @@ class PreparedStatement {
 };
 
 // `BEGIN` that takes the write lock at once on SQLite, so that two writers never deadlock
-// upgrading read locks; a plain transaction elsewhere. Commits only when told; rolls back on
+// upgrading read locks; a plain READ COMMITTED transaction on PostgreSQL, where a statement that
+// reads rows it then writes on says so with ForUpdate(). Commits only when told; rolls back on
 // destruction otherwise.
 class WriteTransaction {
  public:
@@ -136,6 +154,11 @@ class WriteTransaction {
   soci::session& session_;
   bool open_ = true;
 };
+
+// " FOR UPDATE" on PostgreSQL, appended to a SELECT inside a WriteTransaction whose later
+// writes depend on the rows it read: they stay locked, as read, until the commit. Empty on
+// SQLite, whose write transaction already excludes every other writer.
+const char* ForUpdate(Dialect dialect);
 
 }  // namespace fr
 

@@ -3,8 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "adapters/storage/soci_hotline_repository.hpp"
 #include "common/clock.hpp"
 #include "common/embedded_file.hpp"
 #include "common/text.hpp"
@@ -21,10 +25,44 @@ constexpr const char* kCreateVersionTable =
 constexpr const char* kSelectVersion = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
 constexpr const char* kInsertVersion =
     "INSERT INTO schema_version (version, applied_at) VALUES (:version, :applied_at)";
+// Held until the migrating transaction ends, so that of several nodes starting at once one
+// migrates and the others then find the schema current. The key is this service's own
+// ("FR-SCHEM" in ASCII); a lock wait of a minute leaves room for a long migration.
+constexpr const char* kLockSchemaPostgresql = "SELECT pg_advisory_xact_lock(5067162366379574605)";
+constexpr const char* kWaitForSchemaLockPostgresql = "SET LOCAL lock_timeout = '60s'";
+
+// Steps SQL cannot express, run right after their version's SQL, in the same transaction.
+struct CodeStep {
+  int version;
+  void (*run)(soci::session&);
+};
+constexpr CodeStep kCodeSteps[] = {{11, &RekeyCities}};
 
 // "0007_name.sql" → 7.
 int VersionOf(const EmbeddedFile& file) {
   return static_cast<int>(ParseNonNegativeInt(file.name.substr(0, 4)).value_or(0));
+}
+
+// Which dialect a migration file is for: "NNNN_name.sqlite.sql" and "NNNN_name.postgresql.sql"
+// only for theirs, "NNNN_name.sql" for both (decision 0036).
+std::optional<Dialect> DialectOf(const EmbeddedFile& file) {
+  if (file.name.ends_with(".sqlite.sql")) return Dialect::kSqlite;
+  if (file.name.ends_with(".postgresql.sql")) return Dialect::kPostgresql;
+  return std::nullopt;
+}
+
+// The files `dialect` applies, by version, the shared file of a version before its dialect's.
+std::vector<EmbeddedFile> FilesFor(Dialect dialect) {
+  std::vector<EmbeddedFile> files;
+  for (const auto& file : EmbeddedMigrations()) {
+    const auto only = DialectOf(file);
+    if (!only || *only == dialect) files.push_back(file);
+  }
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return std::pair(VersionOf(a), DialectOf(a).has_value()) <
+           std::pair(VersionOf(b), DialectOf(b).has_value());
+  });
+  return files;
 }
 
 std::string ForDialect(std::string_view sql, Dialect dialect) {
@@ -38,19 +76,24 @@ std::string ForDialect(std::string_view sql, Dialect dialect) {
   return out;
 }
 
-// Splits a migration into statements at semicolons that end a line; comments are dropped.
+// Splits a migration into statements at semicolons that end a line, except inside a
+// dollar-quoted body ($$ … $$, a PostgreSQL function's); comment lines are dropped.
 std::vector<std::string> Statements(const std::string& sql) {
   std::vector<std::string> statements;
   std::string current;
+  bool in_body = false;
   std::size_t start = 0;
   while (start < sql.size()) {
     auto end = sql.find('\n', start);
     if (end == std::string::npos) end = sql.size();
     std::string_view line = TrimAsciiWhitespace(std::string_view(sql).substr(start, end - start));
     start = end + 1;
-    if (line.empty() || line.starts_with("--")) continue;
+    if (line.empty() || (!in_body && line.starts_with("--"))) continue;
+    for (auto at = line.find("$$"); at != std::string_view::npos; at = line.find("$$", at + 2)) {
+      in_body = !in_body;
+    }
     current.append(line).push_back('\n');
-    if (line.ends_with(";")) {
+    if (!in_body && line.ends_with(";")) {
       current.pop_back();
       current.pop_back();
       statements.push_back(std::move(current));
@@ -69,13 +112,26 @@ int Database::LatestSchemaVersion() {
   return latest;
 }
 
+std::vector<std::string> MigrationStatements(int version, Dialect dialect) {
+  std::vector<std::string> statements;
+  for (const auto& file : FilesFor(dialect)) {
+    if (VersionOf(file) != version) continue;
+    for (auto& statement : Statements(ForDialect(file.content, dialect))) {
+      statements.push_back(std::move(statement));
+    }
+  }
+  return statements;
+}
+
 Status ApplyMigrations(Database& database) {
   const int latest = Database::LatestSchemaVersion();
-  auto files = EmbeddedMigrations();
-  std::sort(files.begin(), files.end(),
-            [](const auto& a, const auto& b) { return VersionOf(a) < VersionOf(b); });
+  const Dialect dialect = database.dialect();
   return database.Run("migrate", [&](soci::session& session) -> Status {
-    WriteTransaction transaction(session, database.dialect());
+    WriteTransaction transaction(session, dialect);
+    if (dialect == Dialect::kPostgresql) {
+      session << kWaitForSchemaLockPostgresql;
+      session << kLockSchemaPostgresql;
+    }
     session << kCreateVersionTable;
     long long current = 0;
     session << kSelectVersion, soci::into(current);
@@ -84,12 +140,11 @@ Status ApplyMigrations(Database& database) {
           "The database schema is version " + std::to_string(current) +
           ", newer than this binary's " + std::to_string(latest) + ": upgrade first-responder.");
     }
-    for (const auto& file : files) {
-      const int version = VersionOf(file);
-      if (version <= current) continue;
-      spdlog::info("storage: applying migration {}", file.name);
-      for (const auto& statement : Statements(ForDialect(file.content, database.dialect()))) {
-        session << statement;
+    for (int version = static_cast<int>(current) + 1; version <= latest; ++version) {
+      spdlog::info("storage: applying migration {}", version);
+      for (const auto& statement : MigrationStatements(version, dialect)) session << statement;
+      for (const CodeStep& step : kCodeSteps) {
+        if (step.version == version) step.run(session);
       }
       long long applied_version = version;
       long long applied_at = ToEpochMillis(SystemClock().Now());

@@ -22,6 +22,10 @@ constexpr const char* kInsert =
 constexpr const char* kUpdate =
     "UPDATE agent_phones SET name = :name, phone = :phone, is_active = :is_active WHERE id = :id";
 constexpr const char* kDelete = "DELETE FROM agent_phones WHERE id = :id";
+// Serialises one user's phone creations across nodes, so that the count checked against the
+// maximum stays true until the commit (SQLite's write transaction is exclusive already).
+constexpr const char* kLockOwnerPostgresql =
+    "SELECT id FROM users WHERE id = :id FOR NO KEY UPDATE";
 
 // The columns of kSelectColumns, in order.
 struct AgentPhoneRow {
@@ -78,6 +82,9 @@ Result<AgentPhone> SociAgentPhoneRepository::Create(const AgentPhone& phone) {
     // Count and insert in one write transaction, so that concurrent creates cannot exceed it.
     WriteTransaction transaction(session, database_.dialect());
     long long owner = phone.user_id.value;
+    if (database_.dialect() == Dialect::kPostgresql) {
+      ReadValue<long long>(session, kLockOwnerPostgresql, owner);
+    }
     if (ReadValue<long long>(session, kCountByOwner, owner).value_or(0) >= kMaxAgentPhonesPerUser) {
       return Error::ResourceExhausted("A user can have at most " +
                                       std::to_string(kMaxAgentPhonesPerUser) + " agent phones.");

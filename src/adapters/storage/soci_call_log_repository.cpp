@@ -10,10 +10,21 @@ namespace {
 // Inserts go through INSERT … SELECT so that an event about a hotline or call deleted meanwhile
 // is skipped instead of failing the whole batch on a foreign key. A hotline's totals row exists
 // as long as the hotline and numbers its calls and legs (decision 0032; triggers count them).
+// On PostgreSQL the totals row is read FOR UPDATE, so that two nodes logging calls of one
+// hotline at once take the next number one after the other, never the same one.
 constexpr const char* kInsertCall =
     "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time)"
     " SELECT hotline_id, last_call_seq + 1, :caller, :start_time FROM hotline_call_totals"
-    " WHERE hotline_id = :hotline_id RETURNING id";
+    " WHERE hotline_id = :hotline_id";
+constexpr const char* kInsertRecord =
+    "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
+    " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
+    " c.id, :direction, :from_number, :to_number, :user_id, :agent_phone_id, :start_time"
+    " FROM call_logs c JOIN hotline_call_totals t ON t.hotline_id = c.hotline_id"
+    " WHERE c.id = :call_log_id";
+constexpr const char* kLockTotalsPostgresql = " FOR UPDATE";
+constexpr const char* kLockJoinedTotalsPostgresql = " FOR UPDATE OF t";
+constexpr const char* kReturningId = " RETURNING id";
 constexpr const char* kInsertEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, user_id, agent_phone_id, detail)"
     " SELECT :call_log_id, :at, :type, :user_id, :agent_phone_id, :detail WHERE EXISTS"
@@ -22,12 +33,6 @@ constexpr const char* kCloseCall =
     "UPDATE call_logs SET end_time = :end_time, outcome = :outcome,"
     " answered_user_id = :user_id, answered_agent_phone_id = :agent_phone_id"
     " WHERE id = :id AND end_time IS NULL";
-constexpr const char* kInsertRecord =
-    "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
-    " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
-    " c.id, :direction, :from_number, :to_number, :user_id, :agent_phone_id, :start_time"
-    " FROM call_logs c JOIN hotline_call_totals t ON t.hotline_id = c.hotline_id"
-    " WHERE c.id = :call_log_id RETURNING id";
 constexpr const char* kAnswerRecord =
     "UPDATE telephone_records SET answer_time = :at WHERE id = :id AND answer_time IS NULL";
 constexpr const char* kCloseRecord =
@@ -90,10 +95,20 @@ constexpr const char* kPurge =
 class EventApplier {
  public:
   EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open)
-      : database_(database), session_(session), open_(open) {}
+      : database_(database), session_(session), open_(open) {
+    const bool postgresql = database.dialect() == Dialect::kPostgresql;
+    static const std::string kCall[] = {
+        std::string(kInsertCall) + kReturningId,
+        std::string(kInsertCall) + kLockTotalsPostgresql + kReturningId};
+    static const std::string kRecord[] = {
+        std::string(kInsertRecord) + kReturningId,
+        std::string(kInsertRecord) + kLockJoinedTotalsPostgresql + kReturningId};
+    insert_call_ = &kCall[postgresql ? 1 : 0];
+    insert_record_ = &kRecord[postgresql ? 1 : 0];
+  }
 
   void operator()(const CallOpened& event) {
-    if (const auto id = Insert(kInsertCall, Nullable<std::string>::From(event.caller),
+    if (const auto id = Insert(*insert_call_, Nullable<std::string>::From(event.caller),
                                ToEpochMillis(event.at), event.hotline.value)) {
       open_.calls[event.call.value] = *id;
     }
@@ -123,7 +138,7 @@ class EventApplier {
     const auto call = open_.calls.find(event.call.value);
     if (call == open_.calls.end()) return;
     const auto& agent = event.agent;
-    if (const auto id = Insert(kInsertRecord, std::string(LegDirectionName(event.direction)),
+    if (const auto id = Insert(*insert_record_, std::string(LegDirectionName(event.direction)),
                                Nullable<std::string>::From(event.from), event.to,
                                NullableId(agent ? std::optional(agent->user) : std::nullopt),
                                NullableId(agent ? std::optional(agent->agent_phone) : std::nullopt),
@@ -153,7 +168,7 @@ class EventApplier {
  private:
   // The id an INSERT … RETURNING gave, or nullopt when it wrote nothing (see kInsertCall).
   template <typename... Parameters>
-  std::optional<long long> Insert(const char* sql, Parameters&&... parameters) {
+  std::optional<long long> Insert(const std::string& sql, Parameters&&... parameters) {
     PreparedStatement statement(database_, session_, sql);
     return ReadValue<long long>(*statement, parameters...);
   }
@@ -169,6 +184,8 @@ class EventApplier {
   Database& database_;
   soci::session& session_;
   SociCallLogRepository::OpenIds& open_;
+  const std::string* insert_call_;
+  const std::string* insert_record_;
 };
 
 struct CallRow {

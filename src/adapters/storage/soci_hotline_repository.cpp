@@ -1,10 +1,10 @@
 #include "adapters/storage/soci_hotline_repository.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <tuple>
 #include <unordered_map>
 
+#include "adapters/storage/city_key.hpp"
 #include "adapters/storage/row_reader.hpp"
 
 namespace fr {
@@ -20,6 +20,15 @@ constexpr const char* kSelectFreeNumber =
     "SELECT number FROM phone_numbers WHERE country = :country AND city_key = :city_key"
     " AND hotline_id IS NULL AND (quarantined_until IS NULL OR quarantined_until <= :now)"
     " ORDER BY number LIMIT 1";
+// On PostgreSQL several nodes create hotlines at once: the number found stays locked until the
+// reservation commits, and one a concurrent creation has locked is passed over (a plain FOR
+// UPDATE would wait for it and then find nothing). SQLite's write transaction is exclusive.
+constexpr const char* kSkipLockedPostgresql = " FOR UPDATE SKIP LOCKED";
+// Serialises the creations of one organisation's hotlines across nodes, so that the count
+// checked against the maximum stays true until the commit (a key-preserving lock: inserts that
+// reference the organisation go on).
+constexpr const char* kLockOrganizationPostgresql =
+    "SELECT id FROM organizations WHERE id = :id FOR NO KEY UPDATE";
 constexpr const char* kReserveNumber =
     "UPDATE phone_numbers SET hotline_id = :hotline_id, quarantined_until = NULL"
     " WHERE number = :number";
@@ -161,13 +170,15 @@ void RecordStatus(soci::session& session, HotlineId hotline, HotlineStatus statu
       soci::use(when);
 }
 
-// Checks `expected_version` against the stored row. Errors: kNotFound, kConflict.
-Result<HotlineStatus> CheckVersion(soci::session& session, HotlineId id,
+// Checks `expected_version` against the stored row, which stays locked until the caller's
+// write transaction ends (PostgreSQL). Errors: kNotFound, kConflict.
+Result<HotlineStatus> CheckVersion(soci::session& session, Dialect dialect, HotlineId id,
                                    std::optional<std::int64_t> expected_version) {
   long long key = id.value;
   long long version = 0;
   std::string status;
-  session << kSelectVersion, soci::use(key), soci::into(version), soci::into(status);
+  session << std::string(kSelectVersion) + ForUpdate(dialect), soci::use(key),
+      soci::into(version), soci::into(status);
   if (!session.got_data()) return Error::NotFound("No such hotline.");
   if (expected_version && *expected_version != version) {
     return Error::Conflict("The hotline changed since you read it (If-Match does not match).");
@@ -177,17 +188,15 @@ Result<HotlineStatus> CheckVersion(soci::session& session, HotlineId id,
 
 }  // namespace
 
-std::string CityKey(std::string_view city) {
-  std::string key;
-  for (const char ch : city) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  return key;
-}
-
 Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const NumberLocation& where,
                                               int max_per_organization, Timestamp now) {
   return database_.Run("create hotline", [&](soci::session& session) -> Result<Hotline> {
+    static const std::string kSelectFreeNumberSkipLocked =
+        std::string(kSelectFreeNumber) + kSkipLockedPostgresql;
+    const bool postgresql = database_.dialect() == Dialect::kPostgresql;
     WriteTransaction transaction(session, database_.dialect());
     long long organization = hotline.organization_id.value;
+    if (postgresql) ReadValue<long long>(session, kLockOrganizationPostgresql, organization);
     const auto count = ReadValue<long long>(session, kCountByOrganization, organization);
     if (count.value_or(0) >= max_per_organization) {
       return Error::ResourceExhausted("The organization has the maximum of " +
@@ -196,7 +205,9 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     std::string country = where.country;
     std::string city_key = CityKey(where.city);
     long long at = ToEpochMillis(now);
-    auto number = ReadValue<std::string>(session, kSelectFreeNumber, country, city_key, at);
+    auto number = ReadValue<std::string>(
+        session, postgresql ? kSelectFreeNumberSkipLocked : std::string(kSelectFreeNumber),
+        country, city_key, at);
     if (!number) {
       return Error::ResourceExhausted("No free phone number is left in " + where.city + ", " +
                                       where.country +
@@ -263,7 +274,7 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
   return database_.Run("update hotline", [&](soci::session& session) -> Result<Hotline> {
     WriteTransaction transaction(session, database_.dialect());
     FR_ASSIGN_OR_RETURN(const HotlineStatus previous,
-                        CheckVersion(session, hotline.id, expected_version));
+                        CheckVersion(session, database_.dialect(), hotline.id, expected_version));
     std::string status = HotlineStatusName(hotline.status);
     std::string detail = hotline.status_detail;
     int is_active = hotline.is_active ? 1 : 0;
@@ -287,7 +298,7 @@ Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> e
                                      Timestamp quarantined_until) {
   return database_.Run("delete hotline", [&](soci::session& session) -> Status {
     WriteTransaction transaction(session, database_.dialect());
-    FR_RETURN_IF_ERROR(CheckVersion(session, id, expected_version));
+    FR_RETURN_IF_ERROR(CheckVersion(session, database_.dialect(), id, expected_version));
     long long key = id.value;
     long long until = ToEpochMillis(quarantined_until);
     session << kQuarantineNumber, soci::use(until), soci::use(key);

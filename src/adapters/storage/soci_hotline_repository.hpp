@@ -58,7 +58,8 @@ class SociNumberInventory final : public NumberInventory {
   Database& database_;
 };
 
-// The case-insensitive key a city is matched by ("Aachen" → "aachen").
-std::string CityKey(std::string_view city);
+// Migration 11's step: recomputes phone_numbers.city_key with CityKey for every number, in the
+// caller's transaction. Throws what SOCI throws.
+void RekeyCities(soci::session& session);
 
 }  // namespace fr

@@ -1,3 +1,4 @@
+#include "adapters/storage/city_key.hpp"
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 
@@ -18,6 +19,8 @@ constexpr const char* kSelectNumbers =
     " ORDER BY country, city_key, number";
 constexpr const char* kSelectCountries =
     "SELECT DISTINCT country FROM phone_numbers ORDER BY country";
+constexpr const char* kSelectCities = "SELECT DISTINCT city FROM phone_numbers";
+constexpr const char* kSetCityKey = "UPDATE phone_numbers SET city_key = :key WHERE city = :city";
 
 // The columns of kSelectNumbers, in order.
 struct NumberRow {
@@ -46,6 +49,18 @@ struct NumberRow {
 };
 
 }  // namespace
+
+void RekeyCities(soci::session& session) {
+  std::vector<std::string> cities;
+  {
+    soci::statement statement = OneUseStatement(session, kSelectCities);
+    cities = ReadRows<std::string>(statement, std::identity());
+  }
+  for (std::string& city : cities) {
+    std::string key = CityKey(city);
+    session << kSetCityKey, soci::use(key), soci::use(city);
+  }
+}
 
 Status SociNumberInventory::Add(const std::vector<std::string>& numbers,
                                 const std::string& country, const std::string& city) {

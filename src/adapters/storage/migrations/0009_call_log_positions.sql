@@ -1,8 +1,8 @@
 -- Call logs and telephone records are numbered per hotline in the order they are logged, and
 -- each hotline keeps its totals (decision 0032): a page is a range of numbers found through the
 -- index, and totalCallLogs/totalRecords are one row, not a count of every row per request. The
--- triggers keep the totals whatever deletes the rows (retention, a hotline's deletion, erasure).
--- Each trigger is one line: the migration runner splits statements at semicolons that end a line.
+-- triggers keep the totals whatever deletes the rows (retention, a hotline's deletion, erasure);
+-- they are the dialects' own: 0009_call_log_positions.sqlite.sql and .postgresql.sql.
 ALTER TABLE call_logs ADD COLUMN hotline_seq BIGINT;
 ALTER TABLE telephone_records ADD COLUMN hotline_seq BIGINT;
 UPDATE call_logs SET hotline_seq = ranked.n FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY hotline_id ORDER BY start_time, id) AS n FROM call_logs) AS ranked WHERE ranked.id = call_logs.id;
@@ -26,8 +26,3 @@ INSERT INTO hotline_call_totals (hotline_id, call_logs, last_call_seq, telephone
     (SELECT COUNT(*) FROM telephone_records r WHERE r.hotline_id = h.id),
     (SELECT COALESCE(MAX(r.hotline_seq), 0) FROM telephone_records r WHERE r.hotline_id = h.id)
   FROM hotlines h;
-CREATE TRIGGER hotline_totals_started AFTER INSERT ON hotlines BEGIN INSERT INTO hotline_call_totals (hotline_id) VALUES (NEW.id); END;
-CREATE TRIGGER call_logs_counted AFTER INSERT ON call_logs BEGIN UPDATE hotline_call_totals SET call_logs = call_logs + 1, last_call_seq = NEW.hotline_seq WHERE hotline_id = NEW.hotline_id; END;
-CREATE TRIGGER call_logs_uncounted AFTER DELETE ON call_logs BEGIN UPDATE hotline_call_totals SET call_logs = call_logs - 1 WHERE hotline_id = OLD.hotline_id; END;
-CREATE TRIGGER telephone_records_counted AFTER INSERT ON telephone_records BEGIN UPDATE hotline_call_totals SET telephone_records = telephone_records + 1, last_record_seq = NEW.hotline_seq WHERE hotline_id = NEW.hotline_id; END;
-CREATE TRIGGER telephone_records_uncounted AFTER DELETE ON telephone_records BEGIN UPDATE hotline_call_totals SET telephone_records = telephone_records - 1 WHERE hotline_id = OLD.hotline_id; END;

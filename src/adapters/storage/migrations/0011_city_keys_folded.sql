@@ -1,0 +1,3 @@
+-- A city is matched by its Unicode case fold (decision 0038): "KÖLN" finds "Köln", on SQLite and
+-- PostgreSQL alike. The fold is computed in C++ (CityKey, ICU), so this version's step is code:
+-- RekeyCities recomputes city_key of every number already in the inventory.
