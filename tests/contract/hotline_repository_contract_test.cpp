@@ -19,8 +19,8 @@ struct InMemoryBackend {
   InMemoryBackend() {
     for (const auto& number : kNumbers) hotlines.AddNumber(number, "DE", "Aachen");
   }
-  // Ids of an organisation and two users that exist.
-  OrganizationId organization{1};
+  // Ids of two organisations and two users that exist.
+  OrganizationId organization{1}, other_organization{2};
   UserId first_user{1}, second_user{2};
   testing::InMemoryHotlineRepository hotlines;
 };
@@ -32,6 +32,7 @@ struct SociBackend {
     SociOrganizationRepository organizations(*database);
     SociUserRepository users(*database);
     organization = organizations.Create("Org", {})->id;
+    other_organization = organizations.Create("Other", {})->id;
     first_user = users.Create("Ann", {})->id;
     second_user = users.Create("Bob", {})->id;
     if (!SociNumberInventory(*database).Add(kNumbers, "DE", "Aachen").ok()) {
@@ -40,7 +41,7 @@ struct SociBackend {
   }
   Storage storage;
   std::unique_ptr<Database> database = testing::OpenDatabase(storage);
-  OrganizationId organization;
+  OrganizationId organization, other_organization;
   UserId first_user, second_user;
   SociHotlineRepository hotlines{*database};
 };
@@ -134,6 +135,29 @@ TYPED_TEST(HotlineRepositoryContract, ListPagesByIdWithTotal) {
   EXPECT_TRUE(this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 3)
                   ->hotlines.empty());
   EXPECT_EQ(this->backend_.hotlines.ListByOrganization(OrganizationId(999), 10, 0)->total, 0);
+}
+
+TYPED_TEST(HotlineRepositoryContract, APageHoldsOnlyItsOrganizationsAgentsWhenIdsInterleave) {
+  auto& backend = this->backend_;
+  std::vector<HotlineId> ours;
+  for (int i = 0; i < 3; ++i) {  // ours, theirs, ours: every number there is
+    Hotline draft = this->Draft();
+    const bool other = i % 2 == 1;
+    if (other) draft.organization_id = backend.other_organization;
+    draft.agents = {other ? backend.second_user : backend.first_user};
+    const auto created = backend.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
+    ASSERT_TRUE(created.ok());
+    if (!other) ours.push_back(created->id);
+  }
+  const auto page = *backend.hotlines.ListByOrganization(backend.organization, 10, 0);
+  ASSERT_EQ(page.hotlines.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(page.hotlines[i].id, ours[i]);
+    EXPECT_EQ(page.hotlines[i].agents, std::vector<UserId>{backend.first_user});
+  }
+  const auto theirs = *backend.hotlines.ListByOrganization(backend.other_organization, 10, 0);
+  ASSERT_EQ(theirs.hotlines.size(), 1u);
+  EXPECT_EQ(theirs.hotlines[0].agents, std::vector<UserId>{backend.second_user});
 }
 
 TYPED_TEST(HotlineRepositoryContract, UpdateChecksTheVersionAndKeepsTheNumber) {

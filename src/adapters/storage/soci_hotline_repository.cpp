@@ -55,9 +55,14 @@ constexpr const char* kInsertAgent =
 constexpr const char* kDeleteAgents = "DELETE FROM hotline_agents WHERE hotline_id = :hotline_id";
 constexpr const char* kSelectAgents =
     "SELECT user_id FROM hotline_agents WHERE hotline_id = :hotline_id ORDER BY position";
+// The agents of one organisation's hotlines whose ids lie in a range: the organisation's
+// hotlines are found through hotlines_by_organization, so hotlines of other organisations with
+// ids in between are never read, however many there are.
 constexpr const char* kSelectAgentsInRange =
-    "SELECT hotline_id, user_id FROM hotline_agents WHERE hotline_id BETWEEN :low AND :high"
-    " ORDER BY hotline_id, position";
+    "SELECT a.hotline_id, a.user_id FROM hotlines h"
+    " JOIN hotline_agents a ON a.hotline_id = h.id"
+    " WHERE h.organization_id = :organization_id AND h.id BETWEEN :low AND :high"
+    " ORDER BY h.id, a.position";
 constexpr const char* kRemoveAgentFromOrganization =
     "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
@@ -109,10 +114,15 @@ std::vector<UserId> SelectAgents(Database& database, soci::session& session, Hot
       *statement, [](long long user) { return UserId(user); }, hotline.value);
 }
 
-// Fills the agents of `hotlines`: for a page, one query over the range of their ids rather than
-// one per hotline (agents of other organisations' hotlines in that range are skipped).
+// Fills the agents of `hotlines`: for a page of one organisation's hotlines, one query over the
+// range of their ids rather than one per hotline.
 void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotline>& hotlines) {
-  if (hotlines.size() <= 1) {
+  const auto of_one_organization = [&] {
+    return std::all_of(hotlines.begin(), hotlines.end(), [&](const Hotline& hotline) {
+      return hotline.organization_id == hotlines.front().organization_id;
+    });
+  };
+  if (hotlines.size() <= 1 || !of_one_organization()) {
     for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(database, session, hotline.id);
     return;
   }
@@ -133,7 +143,7 @@ void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotl
           found->second->agents.push_back(UserId(user));
         }
       },
-      low, high);
+      hotlines.front().organization_id.value, low, high);
 }
 
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
@@ -258,8 +268,10 @@ Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId org
                                                               std::int64_t offset) {
   return database_.Run("list hotlines", [&](soci::session& session) {
     HotlinePage page;
-    page.total =
-        ReadValue<long long>(session, kCountByOrganization, organization.value).value_or(0);
+    {
+      PreparedStatement count(database_, session, kCountByOrganization);
+      page.total = ReadValue<long long>(*count, organization.value).value_or(0);
+    }
     page.hotlines = SelectHotlines(
         database_, session,
         " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset",
