@@ -360,13 +360,21 @@ TEST_F(RobustnessHttpTest, SecurityHeadersOnEveryAnswer) {
   const HttpResult docs = client_->Get("/docs");
   for (const HttpResult* result : {&api, &api_problem, &health, &docs}) {
     EXPECT_EQ(result->Header("x-content-type-options"), "nosniff");
+    EXPECT_EQ(result->Header("referrer-policy"), "no-referrer");
+    EXPECT_EQ(result->Header("x-frame-options"), "DENY");
+    EXPECT_NE(result->Header("content-security-policy").find("frame-ancestors 'none'"),
+              std::string::npos);
     EXPECT_TRUE(std::regex_match(result->Header("date"), imf_fixdate)) << result->Header("date");
   }
   // Call logs and records hold callers' numbers: nothing under /v1 may be stored by a cache.
   EXPECT_EQ(api.status, 200);
   EXPECT_EQ(api.Header("cache-control"), "no-store");
   EXPECT_EQ(api_problem.Header("cache-control"), "no-store");
-  EXPECT_EQ(health.Header("content-security-policy"), "");
+  // Nothing but /docs is a page: the rest may load, run or frame nothing.
+  for (const HttpResult* result : {&api, &api_problem, &health}) {
+    EXPECT_EQ(result->Header("content-security-policy"),
+              "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  }
 
   ASSERT_EQ(docs.status, 200);
   EXPECT_EQ(docs.Header("x-frame-options"), "DENY");

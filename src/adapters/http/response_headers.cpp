@@ -10,6 +10,11 @@
 namespace fr::http {
 namespace {
 
+// Nothing the API answers is a page: no script, style, frame or form may come of it, and no
+// other site may frame it (clickjacking).
+constexpr std::string_view kApiContentSecurityPolicy =
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 bool IsApiPath(std::string_view path) { return path == "/v1" || path.substr(0, 4) == "/v1/"; }
 
 // Sets `name`, dropping any value a handler gave it: these headers are policy, not a default.
@@ -40,12 +45,11 @@ void AddStandardHeaders(std::string_view path, Response& response,
                         std::chrono::system_clock::time_point now) {
   SetHeader(response, "Date", HttpDate(now));
   SetHeader(response, "X-Content-Type-Options", "nosniff");
+  SetHeader(response, "Referrer-Policy", "no-referrer");
+  SetHeader(response, "X-Frame-Options", "DENY");
+  SetHeader(response, "Content-Security-Policy",
+            std::string(path == "/docs" ? DocsContentSecurityPolicy() : kApiContentSecurityPolicy));
   if (IsApiPath(path)) SetHeader(response, "Cache-Control", "no-store");
-  if (path == "/docs") {
-    SetHeader(response, "Content-Security-Policy", std::string(DocsContentSecurityPolicy()));
-    SetHeader(response, "X-Frame-Options", "DENY");
-    SetHeader(response, "Referrer-Policy", "no-referrer");
-  }
 }
 
 }  // namespace fr::http

@@ -10,12 +10,13 @@ namespace fr::http {
 
 // Adds the headers that every answer carries, whichever code produced it, so that no handler
 // can forget one:
-// - `Date` (RFC 9110 §6.6.1) and `X-Content-Type-Options: nosniff` on every answer;
+// - `Date` (RFC 9110 §6.6.1), `X-Content-Type-Options: nosniff`, `Referrer-Policy:
+//   no-referrer` and `X-Frame-Options: DENY` on every answer;
+// - a Content-Security-Policy on every answer, with `frame-ancestors 'none'`: on /docs one that
+//   admits only the page's own inline script and style and its fetch of /openapi.json; on
+//   everything else `default-src 'none'`, as no other answer is a page;
 // - `Cache-Control: no-store` on /v1 answers, replacing any Cache-Control the handler chose:
-//   call logs and records hold callers' numbers, and no cache or browser may keep them;
-// - on /docs, a Content-Security-Policy that admits only the page's own inline script and
-//   style and its fetch of /openapi.json, `X-Frame-Options: DENY` and
-//   `Referrer-Policy: no-referrer`.
+//   call logs and records hold callers' numbers, and no cache or browser may keep them.
 // `path` is the request path without the query. Thread-safe.
 void AddStandardHeaders(std::string_view path, Response& response,
                         std::chrono::system_clock::time_point now);
