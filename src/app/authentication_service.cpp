@@ -1,6 +1,9 @@
 #include "app/authentication_service.hpp"
 
+#include <algorithm>
 #include <chrono>
+
+#include "app/login_service.hpp"
 
 namespace fr {
 namespace {
@@ -17,7 +20,8 @@ bool SourceAccepts(CredentialSource source, TokenKind kind) {
   switch (source) {
     case CredentialSource::kPersonalAccessTokenHeader: return kind == TokenKind::kPersonal;
     case CredentialSource::kApiTokenHeader: return kind == TokenKind::kOrganization;
-    case CredentialSource::kBearer: return true;
+    case CredentialSource::kBearer: return kind != TokenKind::kSession;
+    case CredentialSource::kSessionCookie: return kind == TokenKind::kSession;
   }
   return false;
 }
@@ -36,18 +40,37 @@ Result<Principal> AuthenticationService::Authenticate(const Credential& credenti
     FR_ASSIGN_OR_RETURN(known, Read(hash, stamp));
     if (!known) return InvalidCredentials();
   }
-  const Token& token = known->token;
-  if (token.kind != *kind || !ConstantTimeEquals(token.secret_hash, hash)) {
+  if (known->token.kind != *kind || !ConstantTimeEquals(known->token.secret_hash, hash)) {
     return InvalidCredentials();
   }
   const Timestamp now = clock_.Now();
-  if (!token.IsUsableAt(now)) return InvalidCredentials();
-  RecordUse(hash, token, now);
-
-  if (token.kind == TokenKind::kOrganization) {
-    return Principal::ForOrganization(token.organization_id, token.id);
+  if (!known->token.IsUsableAt(now)) return InvalidCredentials();
+  if (IsIdle(known->token, now)) {
+    // Another node may have seen the session's recent use, which this node's memory lacks.
+    FR_ASSIGN_OR_RETURN(known, Read(hash, stamp));
+    if (!known || IsIdle(known->token, now)) return InvalidCredentials();
   }
-  return Principal::ForUser(token.user_id, token.id, std::move(known->memberships));
+  RecordUse(hash, known->token, now);
+
+  switch (known->token.kind) {
+    case TokenKind::kOrganization:
+      return Principal::ForOrganization(known->token.organization_id, known->token.id);
+    case TokenKind::kSession:
+      return Principal::ForSession(known->token.user_id, known->token.id,
+                                   std::move(known->memberships));
+    case TokenKind::kPersonal: break;
+  }
+  return Principal::ForUser(known->token.user_id, known->token.id, std::move(known->memberships));
+}
+
+std::string AuthenticationService::CsrfTokenOf(std::string_view session_secret) const {
+  return SessionCsrfToken(digest_, session_secret);
+}
+
+bool AuthenticationService::IsIdle(const Token& token, Timestamp now) const {
+  if (token.kind != TokenKind::kSession) return false;
+  const Timestamp last = std::max(token.created_at, token.last_used_at.value_or(token.created_at));
+  return now - last >= session_idle_timeout_;
 }
 
 std::optional<AuthenticationService::Known> AuthenticationService::Cached(const std::string& hash,
@@ -76,7 +99,7 @@ Result<std::optional<AuthenticationService::Known>> AuthenticationService::Read(
   FR_ASSIGN_OR_RETURN(std::optional<Token> token, tokens_.FindBySecretHash(hash));
   if (!token) return std::optional<Known>();
   Known known{std::move(*token), {}, stamp};
-  if (known.token.kind == TokenKind::kPersonal) {
+  if (known.token.kind != TokenKind::kOrganization) {
     FR_ASSIGN_OR_RETURN(known.memberships, organizations_.MembershipsOfUser(known.token.user_id));
   }
   Remember(hash, known);
@@ -85,7 +108,13 @@ Result<std::optional<AuthenticationService::Known>> AuthenticationService::Read(
 
 void AuthenticationService::RecordUse(const std::string& hash, const Token& token,
                                       Timestamp now) {
-  if (token.last_used_at && now - *token.last_used_at < kLastUsedPrecision) return;
+  // A session's idle timeout counts from its last recorded use, so that must be much finer
+  // than the timeout (tests run with timeouts of seconds).
+  const auto precision = token.kind == TokenKind::kSession
+                             ? std::min<std::chrono::milliseconds>(kLastUsedPrecision,
+                                                                   session_idle_timeout_ / 20)
+                             : std::chrono::milliseconds(kLastUsedPrecision);
+  if (token.last_used_at && now - *token.last_used_at < precision) return;
   // Best effort: a request must not fail because its bookkeeping could not be written.
   (void)tokens_.RecordUse(token.id, now);
   Shard& shard = ShardOf(hash);

@@ -17,6 +17,7 @@ enum class ErrorCode {
   kFailedPrecondition,  // the system is not in a state that allows this (e.g. prerequisite missing)
   kConflict,            // concurrent modification, stale version
   kResourceExhausted,   // a limit was reached
+  kTooManyRequests,     // the caller tried too often too fast (sign-in attempts); wait, then retry
   kUnavailable,         // transient: try again later
   kInternal,            // a bug or an unexpected failure of a dependency
 };
@@ -57,6 +58,9 @@ struct Error {
   static Error Conflict(std::string detail) { return {ErrorCode::kConflict, std::move(detail), {}}; }
   static Error ResourceExhausted(std::string detail) {
     return {ErrorCode::kResourceExhausted, std::move(detail), {}};
+  }
+  static Error TooManyRequests(std::string detail) {
+    return {ErrorCode::kTooManyRequests, std::move(detail), {}};
   }
   static Error Unavailable(std::string detail) {
     return {ErrorCode::kUnavailable, std::move(detail), {}};

@@ -49,10 +49,13 @@ class OrganizationRepository {
   virtual Result<std::vector<Membership>> MembershipsOfUser(UserId user) = 0;
 };
 
-// Which tokens TokenRepository::List returns; an empty filter lists all.
+// Which tokens TokenRepository::List returns; an empty filter lists every personal and
+// organisation token. Sessions are listed only when `kind` asks for them, so that no listing of
+// tokens shows a user's browser sign-ins.
 struct TokenFilter {
   std::optional<UserId> user;
   std::optional<OrganizationId> organization;
+  std::optional<TokenKind> kind;
 };
 
 class TokenRepository {
@@ -70,6 +73,9 @@ class TokenRepository {
   virtual Result<bool> Revoke(TokenId id, Timestamp now) = 0;
   // Records that the token authenticated a request at `now`.
   virtual Status RecordUse(TokenId id, Timestamp now) = 0;
+  // Revokes every session of `user` not revoked yet (a new password signs out everywhere);
+  // how many it revoked.
+  virtual Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) = 0;
   // A number that changes, whichever process writes, whenever a request's authentication may
   // come out differently: a token revoked, deleted or otherwise changed (its last use aside),
   // a membership added, changed or removed, a user or an organisation deleted. Equal numbers
@@ -83,6 +89,8 @@ class SecretDigest {
   virtual ~SecretDigest() = default;
   // SHA-256 of `secret`, lower-case hex (64 characters).
   virtual std::string Sha256Hex(std::string_view secret) const = 0;
+  // HMAC-SHA-256 of `message` under `key`, lower-case hex (64 characters).
+  virtual std::string HmacSha256Hex(std::string_view key, std::string_view message) const = 0;
 };
 
 }  // namespace fr

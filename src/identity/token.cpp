@@ -40,27 +40,50 @@ bool HasWellFormedBody(std::string_view secret, std::string_view prefix) {
   return true;
 }
 
+std::string_view PrefixOf(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::kPersonal: return kPersonalTokenPrefix;
+    case TokenKind::kOrganization: return kOrganizationTokenPrefix;
+    case TokenKind::kSession: return kSessionTokenPrefix;
+  }
+  return kPersonalTokenPrefix;
+}
+
 }  // namespace
 
 const char* TokenKindName(TokenKind kind) {
-  return kind == TokenKind::kPersonal ? "personal" : "organization";
+  switch (kind) {
+    case TokenKind::kPersonal: return "personal";
+    case TokenKind::kOrganization: return "organization";
+    case TokenKind::kSession: return "session";
+  }
+  return "personal";
 }
 
-std::string GenerateTokenSecret(TokenKind kind, SecureRandom& random) {
+std::optional<TokenKind> ParseTokenKind(std::string_view name) {
+  for (const TokenKind kind : {TokenKind::kPersonal, TokenKind::kOrganization, TokenKind::kSession}) {
+    if (name == TokenKindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string GeneratePrefixedSecret(std::string_view prefix, SecureRandom& random) {
   std::array<std::uint8_t, kSecretBytes> bytes{};
   random.Fill(bytes);
-  const std::string_view prefix =
-      kind == TokenKind::kPersonal ? kPersonalTokenPrefix : kOrganizationTokenPrefix;
   return std::string(prefix) + Base64UrlEncode(bytes);
 }
 
+std::string GenerateTokenSecret(TokenKind kind, SecureRandom& random) {
+  return GeneratePrefixedSecret(PrefixOf(kind), random);
+}
+
+bool IsWellFormedSecret(std::string_view secret, std::string_view prefix) {
+  return secret.starts_with(prefix) && HasWellFormedBody(secret, prefix);
+}
+
 std::optional<TokenKind> TokenKindOfSecret(std::string_view secret) {
-  if (secret.starts_with(kPersonalTokenPrefix) && HasWellFormedBody(secret, kPersonalTokenPrefix)) {
-    return TokenKind::kPersonal;
-  }
-  if (secret.starts_with(kOrganizationTokenPrefix) &&
-      HasWellFormedBody(secret, kOrganizationTokenPrefix)) {
-    return TokenKind::kOrganization;
+  for (const TokenKind kind : {TokenKind::kPersonal, TokenKind::kOrganization, TokenKind::kSession}) {
+    if (IsWellFormedSecret(secret, PrefixOf(kind))) return kind;
   }
   return std::nullopt;
 }

@@ -27,6 +27,8 @@ struct AdminOptions {
   std::string city;
   std::string from;
   std::string to;
+  std::string email;
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 Json TimestampOrNull(const std::optional<Timestamp>& at) {
@@ -93,6 +95,30 @@ int CreateUser(Services& services, const AdminOptions& options) {
   if (!user.ok()) return Fail(options, user.error());
   return Print(options, {{"id", user->id.value}, {"name", user->name}},
                "user " + std::to_string(user->id.value) + " created");
+}
+
+int SetLogin(Services& services, const AdminOptions& options) {
+  const auto login = services.login.SetEmail(UserId(options.user), options.email);
+  if (!login.ok()) return Fail(options, login.error());
+  return Print(options,
+               {{"userID", options.user},
+                {"email", login->email},
+                {"hasPassword", login->password_hash.has_value()}},
+               "user " + std::to_string(options.user) + " signs in as " + login->email);
+}
+
+int InviteUser(Services& services, const AdminOptions& options) {
+  if (!options.public_url.starts_with("http://") && !options.public_url.starts_with("https://")) {
+    return Fail(options, Error::InvalidArgument("--public-url must start with http:// or https://"));
+  }
+  const auto invite = services.login.InviteUser(UserId(options.user));
+  if (!invite.ok()) return Fail(options, invite.error());
+  const std::string url = InviteUrl(options.public_url, invite->secret);
+  return Print(options,
+               {{"userID", options.user},
+                {"url", url},
+                {"expiresAt", FormatTimestamp(invite->expires_at)}},
+               url);
 }
 
 int AddMember(Services& services, const AdminOptions& options) {
@@ -227,6 +253,19 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   Leaf(*user, "create", "Create a user", options, CreateUser, exit_code)
       ->add_option("--name", options->name, "The user's name (1..100 characters)")
       ->required();
+
+  CLI::App* set_login = Leaf(*user, "set-login", "Set the e-mail a user signs in with", options,
+                             SetLogin, exit_code);
+  set_login->add_option("--user", options->user, "User id")->required();
+  set_login->add_option("--email", options->email, "E-mail address (unique in any letter case)")
+      ->required();
+  CLI::App* invite = Leaf(*user, "invite", "Print a one-time link (24 h) to set a password",
+                          options, InviteUser, exit_code);
+  invite->add_option("--user", options->user, "User id")->required();
+  invite->add_option("--public-url", options->public_url,
+                     "Base URL of the service as users reach it")
+      ->envname("FR_PUBLIC_URL")
+      ->capture_default_str();
 
   CLI::App* member = admin->add_subcommand("member", "Memberships")->require_subcommand(1);
   member->fallthrough();

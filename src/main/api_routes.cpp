@@ -7,13 +7,15 @@ namespace fr {
 void RegisterApiRoutes(http::Router& router, Services& services,
                        const http::HttpMetrics& metrics,
                        std::vector<http::ReadinessReport> reports,
-                       std::function<bool()> draining) {
+                       std::function<bool()> draining,
+                       http::SessionRouteOptions sessions) {
   http::AddOperationalRoutes(router,
                              {.storage = [&services] { return services.database->Ping(); },
                               .draining = std::move(draining),
                               .reports = std::move(reports)},
                              metrics);
   http::AddAccountRoutes(router, services.accounts);
+  http::AddSessionRoutes(router, services.login, std::move(sessions));
   http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
   http::AddHotlineRoutes(router, services.hotline_service);
   http::AddCallLogRoutes(router, services.call_records);

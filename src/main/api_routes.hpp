@@ -10,10 +10,12 @@ namespace fr {
 // Every route the service answers, wired to its services: the single list that
 // docs/openapi.json must describe (a test holds the two together).
 // `reports` are /readyz's informative checks (the trunk registration's); `draining` (thread-
-// safe) turns /readyz to 503 "draining" (decision 0033).
+// safe) turns /readyz to 503 "draining" (decision 0033); `sessions` how sign-in builds cookies
+// and invite links.
 void RegisterApiRoutes(http::Router& router, Services& services,
                        const http::HttpMetrics& metrics,
                        std::vector<http::ReadinessReport> reports = {},
-                       std::function<bool()> draining = {});
+                       std::function<bool()> draining = {},
+                       http::SessionRouteOptions sessions = {});
 
 }  // namespace fr

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/pipeline.hpp"
@@ -42,7 +43,34 @@ struct ServeOptions {
   http::RateLimits rate_limits;
   // How long calls in progress may go on after SIGTERM (decision 0033).
   std::string drain_timeout = "2m";
+  // Sign-in (decisions 0051-0053).
+  std::string public_url;  // empty: http://<the listen address>
+  std::string session_idle_timeout = "12h";
+  std::string session_lifetime = "168h";
+  LoginThrottlePolicy login_throttle;
 };
+
+// The sign-in settings from the options. Errors: kInvalidArgument naming the option.
+Result<SignInPolicy> SignInPolicyOf(const ServeOptions& options) {
+  if (!options.public_url.empty() && !options.public_url.starts_with("http://") &&
+      !options.public_url.starts_with("https://")) {
+    return Error::InvalidArgument("--public-url must start with http:// or https://");
+  }
+  if (options.public_url.find_first_of(" #?\t\r\n") != std::string::npos) {
+    return Error::InvalidArgument("--public-url must be a plain URL without query or fragment");
+  }
+  FR_ASSIGN_OR_RETURN(const auto idle,
+                      ParseDuration("--session-idle-timeout", options.session_idle_timeout));
+  FR_ASSIGN_OR_RETURN(const auto lifetime,
+                      ParseDuration("--session-lifetime", options.session_lifetime));
+  if (idle.count() <= 0 || lifetime.count() <= 0) {
+    return Error::InvalidArgument("--session-idle-timeout and --session-lifetime must be > 0");
+  }
+  if (idle > lifetime) {
+    return Error::InvalidArgument("--session-idle-timeout must not exceed --session-lifetime");
+  }
+  return SignInPolicy{{idle, lifetime}, options.login_throttle};
+}
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 constexpr auto kRetentionPeriod = std::chrono::hours(1);
@@ -124,6 +152,10 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", drain_timeout.error().detail.c_str());
     return 2;
   }
+  if (const auto sign_in = SignInPolicyOf(options); !sign_in.ok()) {
+    std::fprintf(stderr, "error: %s\n", sign_in.error().detail.c_str());
+    return 2;
+  }
   const int code = ServeWith(options, *listen, *drain_timeout);
   // Everything, the database included, is closed by now.
   spdlog::info("stopped; bye");
@@ -139,7 +171,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // the others.
   auto services = Services::Open(options.database.url,
                                  options.workers + http::DefaultIoThreads() + 4, options.hotlines,
-                                 options.retention);
+                                 options.retention, SignInPolicyOf(options).value());
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
@@ -209,9 +241,19 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     readiness.push_back(
         {"sipTrunk", [&engine] { return TrunkRegistrationReadiness(engine->TrunkRegistration()); }});
   }
+  // Invite links name the listen address until the server knows its port (port 0).
+  std::mutex listen_url_mu;
+  std::string listen_url = "http://" + HostPort(listen.first, listen.second);  // Guarded by listen_url_mu.
+  http::SessionRouteOptions session_routes;
+  session_routes.always_secure = options.public_url.starts_with("https://");
+  session_routes.public_url = [&options, &listen_url_mu, &listen_url] {
+    if (!options.public_url.empty()) return options.public_url;
+    std::lock_guard lock(listen_url_mu);
+    return listen_url;
+  };
   http::Router router;
   RegisterApiRoutes(router, wired, metrics, std::move(readiness),
-                    [&draining] { return draining.load(); });
+                    [&draining] { return draining.load(); }, std::move(session_routes));
   http::ServerConfig config;
   config.host = listen.first;
   config.port = listen.second;
@@ -225,6 +267,10 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     return 1;
   }
   const std::string url = "http://" + HostPort(config.host, *port);
+  {
+    std::lock_guard lock(listen_url_mu);
+    listen_url = url;
+  }
   if (options.demo) {
     // Next to a SQLite file; in the working directory for a server database.
     const auto database = ParseDatabaseUrl(options.database.url);
@@ -233,7 +279,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
             ? std::filesystem::path(database->target).parent_path()
             : std::filesystem::path();
     const auto credentials = (folder / "demo-credentials.txt").string();
-    if (const Status seeded = SeedDemoDataIfEmpty(wired, url, credentials); !seeded.ok()) {
+    const std::string public_url = options.public_url.empty() ? url : options.public_url;
+    if (const Status seeded = SeedDemoDataIfEmpty(wired, public_url, credentials); !seeded.ok()) {
       spdlog::error("demo: seeding failed: {}", seeded.error().detail);
     }
   }
@@ -332,6 +379,27 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--drain-timeout", options->drain_timeout,
                     "After SIGTERM, how long calls in progress may go on before they are ended")
       ->envname("FR_DRAIN_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--public-url", options->public_url,
+                    "Base URL users reach the service at, for invite links and Secure cookies")
+      ->envname("FR_PUBLIC_URL");
+  serve->add_option("--session-idle-timeout", options->session_idle_timeout,
+                    "A browser session ends after this long without a request")
+      ->envname("FR_SESSION_IDLE_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--session-lifetime", options->session_lifetime,
+                    "A browser session ends this long after sign-in, however used")
+      ->envname("FR_SESSION_LIFETIME")
+      ->capture_default_str();
+  serve->add_option("--login-failures-per-account", options->login_throttle.failures_per_account,
+                    "Failed sign-ins per e-mail address in 15 minutes before 429; 0: no limit")
+      ->envname("FR_LOGIN_FAILURES_PER_ACCOUNT")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  serve->add_option("--login-failures-per-address", options->login_throttle.failures_per_address,
+                    "Failed sign-ins per client address in 15 minutes before 429; 0: no limit")
+      ->envname("FR_LOGIN_FAILURES_PER_ADDRESS")
+      ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   AddTelephonyOptions(*serve, options->telephony);
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });

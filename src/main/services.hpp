@@ -4,6 +4,7 @@
 #include <string>
 
 #include "adapters/crypto/openssl_crypto.hpp"
+#include "adapters/crypto/sodium_password_hasher.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
@@ -18,18 +19,27 @@
 #include "app/call_routing_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
+#include "app/login_service.hpp"
 #include "app/number_inventory_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "common/clock.hpp"
 
 namespace fr {
 
+// How sign-in behaves (`serve`'s options; decisions 0051, 0052).
+struct SignInPolicy {
+  SessionPolicy sessions;
+  LoginThrottlePolicy throttle;
+};
+
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention)
+  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention,
+           SignInPolicy sign_in = {})
       : database(std::move(db)),
         users(*database),
+        logins(*database),
         organizations(*database),
         tokens(*database),
         agent_phones(*database),
@@ -38,7 +48,9 @@ struct Services {
         numbers(*database),
         routing_table(*database),
         call_logs(*database),
-        authentication(tokens, organizations, digest, clock),
+        authentication(tokens, organizations, digest, clock, sign_in.sessions.idle_timeout),
+        login(users, organizations, logins, tokens, password_hasher, digest, random, clock,
+              sign_in.sessions, sign_in.throttle),
         accounts(users, organizations),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
@@ -51,14 +63,17 @@ struct Services {
   // Opens `url` and builds everything. Errors: those of Database::Open.
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
                                                 HotlinePolicy policy = {},
-                                                CallRetentionPolicy retention = {});
+                                                CallRetentionPolicy retention = {},
+                                                SignInPolicy sign_in = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
   OpensslSecureRandom random;
+  SodiumPasswordHasher password_hasher;
   LibphonenumberPlan numbering_plan;
   std::unique_ptr<Database> database;
   SociUserRepository users;
+  SociLoginRepository logins;
   SociOrganizationRepository organizations;
   SociTokenRepository tokens;
   SociAgentPhoneRepository agent_phones;
@@ -68,6 +83,7 @@ struct Services {
   SociRoutingTable routing_table;
   SociCallLogRepository call_logs;
   AuthenticationService authentication;
+  LoginService login;
   AccountService accounts;
   AdministrationService administration;
   AgentPhoneService agent_phone_service;

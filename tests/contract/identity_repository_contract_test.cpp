@@ -15,6 +15,7 @@ struct InMemoryBackend {
   testing::InMemoryUserRepository users;
   testing::InMemoryOrganizationRepository organizations;
   testing::InMemoryTokenRepository tokens;
+  testing::InMemoryLoginRepository logins{users};
 };
 
 template <typename StorageType>
@@ -25,6 +26,7 @@ struct SociBackend {
   SociUserRepository users{*database};
   SociOrganizationRepository organizations{*database};
   SociTokenRepository tokens{*database};
+  SociLoginRepository logins{*database};
 };
 
 template <typename Backend>
@@ -127,6 +129,98 @@ TYPED_TEST(IdentityRepositoryContract, TokensAreFoundByHashListedAndRevoked) {
   const auto revoked = tokens.FindBySecretHash(std::string(64, 'b'));
   EXPECT_EQ((*revoked)->revoked_at, this->At(8));
   EXPECT_EQ((*revoked)->last_used_at, this->At(7));
+}
+
+TYPED_TEST(IdentityRepositoryContract, LoginEmailsAreUniqueByTheirKey) {
+  auto& logins = this->backend_.logins;
+  const auto ann = this->backend_.users.Create("Ann", this->At(0));
+  const auto bob = this->backend_.users.Create("Bob", this->At(0));
+  const auto fresh = logins.Find(ann->id);
+  ASSERT_TRUE(fresh.ok() && fresh->has_value());
+  EXPECT_EQ((*fresh)->email, "");
+  EXPECT_FALSE((*fresh)->password_hash.has_value());
+  EXPECT_FALSE(logins.Find(UserId(9999))->has_value());
+
+  ASSERT_TRUE(logins.SetEmail(ann->id, "Ann@Example.org", "ann@example.org").ok());
+  const auto taken = logins.SetEmail(bob->id, "ANN@example.org", "ann@example.org");
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(logins.SetEmail(UserId(9999), "x@example.org", "x@example.org").error().code,
+            ErrorCode::kNotFound);
+  // Setting one's own address again, in another case, is no conflict.
+  ASSERT_TRUE(logins.SetEmail(ann->id, "ann@example.ORG", "ann@example.org").ok());
+
+  ASSERT_TRUE(logins.SetPasswordHash(ann->id, "$argon2id$hash", this->At(5)).ok());
+  const auto found = logins.FindByEmailKey("ann@example.org");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->user, ann->id);
+  EXPECT_EQ((*found)->email, "ann@example.ORG");
+  EXPECT_EQ((*found)->password_hash, "$argon2id$hash");
+  EXPECT_EQ((*found)->password_set_at, this->At(5));
+  EXPECT_FALSE(logins.FindByEmailKey("bob@example.org")->has_value());
+  EXPECT_EQ(logins.SetPasswordHash(UserId(9999), "h", this->At(5)).error().code,
+            ErrorCode::kNotFound);
+}
+
+TYPED_TEST(IdentityRepositoryContract, InvitesWorkOnceBeforeExpiryAndOnlyTheNewest) {
+  auto& logins = this->backend_.logins;
+  const auto ann = this->backend_.users.Create("Ann", this->At(0));
+  ASSERT_TRUE(logins.ReplaceInvites({ann->id, "old", this->At(0), this->At(100), {}}).ok());
+  ASSERT_TRUE(logins.ReplaceInvites({ann->id, "new", this->At(10), this->At(110), {}}).ok());
+  EXPECT_FALSE(logins.FindInvite("old")->has_value());
+  EXPECT_FALSE(logins.ConsumeInvite("old", this->At(20))->has_value());
+  const auto found = logins.FindInvite("new");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->user, ann->id);
+  EXPECT_EQ((*found)->expires_at, this->At(110));
+  EXPECT_FALSE((*found)->used_at.has_value());
+
+  EXPECT_FALSE(logins.ConsumeInvite("new", this->At(110))->has_value());  // expired at 110
+  EXPECT_EQ(logins.ConsumeInvite("new", this->At(109)).value(), std::optional<UserId>(ann->id));
+  EXPECT_FALSE(logins.ConsumeInvite("new", this->At(109))->has_value());  // used
+  EXPECT_EQ((*logins.FindInvite("new"))->used_at, this->At(109));
+  EXPECT_EQ(logins.ReplaceInvites({UserId(9999), "x", this->At(0), this->At(1), {}}).error().code,
+            ErrorCode::kNotFound);
+}
+
+TYPED_TEST(IdentityRepositoryContract, SessionsAreTokensListedOnlyWhenAskedFor) {
+  auto& tokens = this->backend_.tokens;
+  const auto ann = this->backend_.users.Create("Ann", this->At(0));
+  Token personal;
+  personal.kind = TokenKind::kPersonal;
+  personal.user_id = ann->id;
+  personal.name = "laptop";
+  personal.secret_hash = std::string(64, 'a');
+  personal.created_at = this->At(1);
+  Token session = personal;
+  session.kind = TokenKind::kSession;
+  session.name = "Firefox";
+  session.secret_hash = std::string(64, 'b');
+  session.expires_at = this->At(1000);
+  ASSERT_TRUE(tokens.Create(personal).ok());
+  const auto stored = tokens.Create(session);
+  ASSERT_TRUE(stored.ok()) << stored.error().detail;
+  Token second_session = session;
+  second_session.secret_hash = std::string(64, 'c');
+  ASSERT_TRUE(tokens.Create(second_session).ok());
+
+  const auto found = tokens.FindBySecretHash(std::string(64, 'b'));
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->kind, TokenKind::kSession);
+  EXPECT_EQ((*found)->user_id, ann->id);
+
+  const auto listed = tokens.List({ann->id, std::nullopt, std::nullopt});
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].kind, TokenKind::kPersonal);
+  EXPECT_EQ(tokens.List({})->size(), 1u);
+  EXPECT_EQ(tokens.List({ann->id, std::nullopt, TokenKind::kSession})->size(), 2u);
+
+  const auto before = tokens.AuthenticationStamp();
+  EXPECT_EQ(tokens.RevokeSessions(ann->id, this->At(50)).value(), 2);
+  EXPECT_NE(tokens.AuthenticationStamp().value(), before.value());
+  EXPECT_EQ(tokens.RevokeSessions(ann->id, this->At(60)).value(), 0);
+  EXPECT_EQ((*tokens.FindBySecretHash(std::string(64, 'b')).value())->revoked_at, this->At(50));
+  EXPECT_FALSE((*tokens.FindBySecretHash(std::string(64, 'a')).value())->revoked_at.has_value());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "common/random.hpp"
 #include "common/text.hpp"
+#include "identity/login.hpp"
 #include "identity/repositories.hpp"
 
 namespace fr::testing {
@@ -35,6 +36,26 @@ class FakeSecretDigest final : public SecretDigest {
     hex.resize(64, '0');
     return std::to_string(std::hash<std::string_view>{}(secret) % 1000) + hex.substr(3);
   }
+  std::string HmacSha256Hex(std::string_view key, std::string_view message) const override {
+    return Sha256Hex(std::string(key) + "|" + std::string(message));
+  }
+};
+
+// Not a password hash: "fake$" and the password, so that tests are fast. Counts the
+// verifications, so that a test can tell that an unknown account costs one too. Thread-safe.
+class FakePasswordHasher final : public PasswordHasher {
+ public:
+  Result<std::string> Hash(std::string_view password) const override {
+    return "fake$" + std::string(password);
+  }
+  bool Verify(std::string_view hash, std::string_view password) const override {
+    ++verifications_;
+    return hash == "fake$" + std::string(password);
+  }
+  int verifications() const { return verifications_; }
+
+ private:
+  mutable std::atomic<int> verifications_{0};
 };
 
 }  // namespace fr::testing

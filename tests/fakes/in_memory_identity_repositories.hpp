@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 
+#include "identity/login.hpp"
 #include "identity/repositories.hpp"
 
 namespace fr::testing {
@@ -121,6 +122,7 @@ class InMemoryTokenRepository final : public TokenRepository {
     for (const auto& [id, token] : tokens_) {
       if (filter.user && token.user_id != *filter.user) continue;
       if (filter.organization && token.organization_id != *filter.organization) continue;
+      if (filter.kind ? token.kind != *filter.kind : token.kind == TokenKind::kSession) continue;
       out.push_back(token);
     }
     return out;
@@ -138,6 +140,17 @@ class InMemoryTokenRepository final : public TokenRepository {
     if (found != tokens_.end()) found->second.last_used_at = now;
     ++uses_recorded_;
     return Ok();
+  }
+  Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    std::int64_t revoked = 0;
+    for (auto& [id, token] : tokens_) {
+      if (token.kind == TokenKind::kSession && token.user_id == user && !token.revoked_at) {
+        token.revoked_at = now;
+        ++revoked;
+      }
+    }
+    return revoked;
   }
   int uses_recorded() {
     std::lock_guard lock(mutex_);
@@ -167,6 +180,89 @@ class InMemoryTokenRepository final : public TokenRepository {
   int lookups_ = 0;
   int stamp_reads_ = 0;
   std::optional<std::int64_t> fixed_stamp_;
+};
+
+// Logins beside the users of an InMemoryUserRepository (which must outlive it).
+class InMemoryLoginRepository final : public LoginRepository {
+ public:
+  explicit InMemoryLoginRepository(InMemoryUserRepository& users) : users_(users) {}
+
+  Status SetEmail(UserId user, std::string_view email, std::string_view email_key) override {
+    FR_RETURN_IF_ERROR(RequireUser(user));
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, key] : keys_) {
+      if (id != user && key == email_key) {
+        return Error::AlreadyExists("The object already exists.");
+      }
+    }
+    Login& login = LoginOf(user);
+    login.email = std::string(email);
+    keys_[user] = std::string(email_key);
+    return Ok();
+  }
+  Result<std::optional<Login>> Find(UserId user) override {
+    FR_ASSIGN_OR_RETURN(const auto found, users_.Find(user));
+    if (!found) return std::optional<Login>();
+    std::lock_guard lock(mutex_);
+    return std::optional<Login>(LoginOf(user));
+  }
+  Result<std::optional<Login>> FindByEmailKey(std::string_view email_key) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, key] : keys_) {
+      if (key == email_key) return std::optional<Login>(logins_.at(id));
+    }
+    return std::optional<Login>();
+  }
+  Status SetPasswordHash(UserId user, std::string_view password_hash, Timestamp now) override {
+    FR_RETURN_IF_ERROR(RequireUser(user));
+    std::lock_guard lock(mutex_);
+    Login& login = LoginOf(user);
+    login.password_hash = std::string(password_hash);
+    login.password_set_at = now;
+    return Ok();
+  }
+  Status ReplaceInvites(const PasswordInvite& invite) override {
+    FR_RETURN_IF_ERROR(RequireUser(invite.user));
+    std::lock_guard lock(mutex_);
+    std::erase_if(invites_, [&](const auto& entry) { return entry.second.user == invite.user; });
+    invites_[invite.secret_hash] = invite;
+    return Ok();
+  }
+  Result<std::optional<PasswordInvite>> FindInvite(std::string_view secret_hash) override {
+    std::lock_guard lock(mutex_);
+    const auto found = invites_.find(std::string(secret_hash));
+    if (found == invites_.end()) return std::optional<PasswordInvite>();
+    return std::optional<PasswordInvite>(found->second);
+  }
+  Result<std::optional<UserId>> ConsumeInvite(std::string_view secret_hash,
+                                              Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    const auto found = invites_.find(std::string(secret_hash));
+    if (found == invites_.end() || found->second.used_at || now >= found->second.expires_at) {
+      return std::optional<UserId>();
+    }
+    found->second.used_at = now;
+    return std::optional<UserId>(found->second.user);
+  }
+
+ private:
+  Status RequireUser(UserId user) {
+    FR_ASSIGN_OR_RETURN(const auto found, users_.Find(user));
+    if (!found) return Error::NotFound("User " + std::to_string(user.value) + " does not exist.");
+    return Ok();
+  }
+  // Requires mutex_.
+  Login& LoginOf(UserId user) {
+    auto [it, added] = logins_.try_emplace(user);
+    if (added) it->second.user = user;
+    return it->second;
+  }
+
+  InMemoryUserRepository& users_;
+  std::mutex mutex_;
+  std::map<UserId, Login> logins_;                  // Guarded by mutex_.
+  std::map<UserId, std::string> keys_;              // Guarded by mutex_.
+  std::map<std::string, PasswordInvite> invites_;   // Guarded by mutex_.
 };
 
 }  // namespace fr::testing

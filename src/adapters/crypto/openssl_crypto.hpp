@@ -9,6 +9,7 @@ namespace fr {
 class OpensslSecretDigest final : public SecretDigest {
  public:
   std::string Sha256Hex(std::string_view secret) const override;
+  std::string HmacSha256Hex(std::string_view key, std::string_view message) const override;
 };
 
 // OpenSSL's CSPRNG (seeded from the kernel). Aborts if it cannot produce bytes: a token made

@@ -24,6 +24,22 @@ bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
          EqualsIgnoringAsciiCase(text.substr(0, prefix.size()), prefix);
 }
 
+// The value of the cookie `name` in a Cookie header ("a=1; fr_session=…"), if present.
+std::optional<std::string_view> CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto end = header.find(';');
+    const std::string_view pair = TrimAsciiWhitespace(header.substr(0, end));
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    const auto equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return TrimAsciiWhitespace(pair.substr(equals + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsSafeMethod(std::string_view method) { return method == "GET" || method == "HEAD"; }
+
 Response TooManyRequests(std::string_view detail, std::chrono::seconds retry_after,
                          std::string_view request_id) {
   Response response = ProblemResponse(TooManyRequestsProblem(detail), request_id);
@@ -76,6 +92,16 @@ Result<std::optional<Credential>> CredentialOf(const Request& request) {
     }
     if (!found || credential->source == CredentialSource::kBearer) found = std::move(credential);
   }
+  // A token in a header wins over the cookie a browser adds to every request by itself: a page
+  // of another site can send the cookie but cannot set these headers.
+  if (found) return found;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "cookie") continue;
+    if (const auto session = CookieValue(value, kSessionCookieName)) {
+      return std::optional<Credential>(
+          Credential{CredentialSource::kSessionCookie, std::string(*session)});
+    }
+  }
   return found;
 }
 
@@ -85,7 +111,8 @@ std::variant<Principal, Response> Pipeline::Authenticate(const Request& request)
   if (!*credential) {
     Response response = ErrorResponse(
         Error::Unauthenticated(
-            "Send a token: Personal-Access-Token, API-TOKEN or Authorization: Bearer."),
+            "Send a token: Personal-Access-Token, API-TOKEN or Authorization: Bearer, "
+            "or sign in (POST /v1/session)."),
         request.request_id);
     // RFC 6750 §3.1: no error code when the request carried no credentials at all.
     for (auto& [name, value] : response.headers) {
@@ -105,6 +132,18 @@ std::variant<Principal, Response> Pipeline::Authenticate(const Request& request)
       }
     }
     return ErrorResponse(authenticated.error(), request.request_id);
+  }
+  // Decision 0051: a write that only the cookie authenticates must prove it comes from a page
+  // that could read the sign-in answer, i.e. one of ours.
+  if ((*credential)->source == CredentialSource::kSessionCookie && !IsSafeMethod(request.method)) {
+    const auto sent = request.Header("x-csrf-token");
+    if (!sent || !ConstantTimeEquals(TrimAsciiWhitespace(*sent),
+                                     authentication_.CsrfTokenOf((*credential)->secret))) {
+      return ErrorResponse(
+          Error::PermissionDenied("A write signed in by the session cookie needs the session's "
+                                  "X-CSRF-Token header (from POST /v1/session)."),
+          request.request_id);
+    }
   }
   if (per_token_) {
     if (const auto wait = per_token_->Acquire("token:" + std::to_string(authenticated->token_id.value), now)) {

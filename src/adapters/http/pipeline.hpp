@@ -46,9 +46,13 @@ class Pipeline {
   std::unique_ptr<RateLimiter> failed_logins_;   // null: unlimited
 };
 
+// The browser session's cookie (decision 0051).
+inline constexpr std::string_view kSessionCookieName = "fr_session";
+
 // The credential a request carries, from `Authorization: Bearer`, `Personal-Access-Token` or
-// `API-TOKEN`; nullopt when it carries none. The same secret may come in several of them.
-// Errors: kInvalidArgument when the headers carry different secrets (ambiguous credentials).
+// `API-TOKEN`, or else from the session cookie; nullopt when it carries none. The same secret
+// may come in several headers. Errors: kInvalidArgument when the headers carry different
+// secrets (ambiguous credentials).
 Result<std::optional<Credential>> CredentialOf(const Request& request);
 
 }  // namespace fr::http

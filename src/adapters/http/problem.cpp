@@ -23,6 +23,7 @@ Mapping MappingOf(ErrorCode code) {
       return {409, "failed-precondition", "Prerequisite missing"};
     case ErrorCode::kConflict: return {412, "precondition-failed", "Precondition failed"};
     case ErrorCode::kResourceExhausted: return {409, "limit-reached", "Limit reached"};
+    case ErrorCode::kTooManyRequests: return {429, "rate-limited", "Too many requests"};
     case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
     case ErrorCode::kInternal: return {500, "internal-error", "Internal server error"};
   }
@@ -124,6 +125,8 @@ Response ErrorResponse(const Error& error, std::string_view request_id) {
                         "Bearer realm=\"first-responder\", error=\"invalid_token\"");
   }
   if (error.code == ErrorCode::kUnavailable) response.WithHeader("Retry-After", "1");
+  // Sign-in attempts are counted over minutes (decision 0052): a minute is the useful wait.
+  if (error.code == ErrorCode::kTooManyRequests) response.WithHeader("Retry-After", "60");
   return response;
 }
 

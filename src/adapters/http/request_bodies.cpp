@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "adapters/http/json_io.hpp"
+#include "common/text.hpp"
 
 namespace fr::http {
 
@@ -78,6 +79,33 @@ Result<bool> DecodeAdminAccessConsent(std::string_view body) {
   const auto allow = reader.Bool("allowAdminAccess", true);
   FR_RETURN_IF_ERROR(reader.Finish());
   return *allow;
+}
+
+Result<SignInBody> DecodeSignIn(std::string_view body) {
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  FieldReader reader(object);
+  auto email = reader.String("email", true);
+  auto password = reader.String("password", true);
+  FR_RETURN_IF_ERROR(reader.Finish());
+  return SignInBody{std::move(*email), std::move(*password)};
+}
+
+Result<SetPasswordBody> DecodeSetPassword(std::string_view body) {
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  FieldReader reader(object);
+  auto invite = reader.String("invite", true);
+  auto password = reader.String("password", true);
+  FR_RETURN_IF_ERROR(reader.Finish());
+  return SetPasswordBody{std::move(*invite), std::move(*password)};
+}
+
+Result<std::optional<std::string>> DecodeInviteRequest(std::string_view body) {
+  if (TrimAsciiWhitespace(body).empty()) return std::optional<std::string>();
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  FieldReader reader(object);
+  auto email = reader.String("email", false);
+  FR_RETURN_IF_ERROR(reader.Finish());
+  return email;
 }
 
 }  // namespace fr::http

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/result.hpp"
@@ -33,5 +34,23 @@ Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan
 
 // PUT /v1/me/organizations/{id}: the member's `allowAdminAccess`.
 Result<bool> DecodeAdminAccessConsent(std::string_view body);
+
+// POST /v1/session: `email` and `password`, both required strings.
+struct SignInBody {
+  std::string email;
+  std::string password;
+};
+Result<SignInBody> DecodeSignIn(std::string_view body);
+
+// POST /v1/password: `invite` (the secret of a set-password link) and the new `password`.
+struct SetPasswordBody {
+  std::string invite;
+  std::string password;
+};
+Result<SetPasswordBody> DecodeSetPassword(std::string_view body);
+
+// POST /v1/organizations/{organizationID}/members/{userID}/invite: an optional `email`. An empty
+// body is an empty object.
+Result<std::optional<std::string>> DecodeInviteRequest(std::string_view body);
 
 }  // namespace fr::http

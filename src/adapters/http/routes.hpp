@@ -10,6 +10,7 @@
 #include "app/agent_phone_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
+#include "app/login_service.hpp"
 #include "app/sip_customer_service.hpp"
 
 namespace fr::http {
@@ -47,6 +48,18 @@ void AddHotlineRoutes(Router& router, HotlineService& hotlines);
 
 // GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
 void AddCallLogRoutes(Router& router, CallRecordService& records);
+
+// How the sign-in endpoints build cookies and links (decision 0051, 0053).
+struct SessionRouteOptions {
+  bool always_secure = false;  // every session cookie gets Secure (--public-url is https)
+  // The base of invite links (--public-url, or the address the server listens on). Called on
+  // worker threads: thread-safe.
+  std::function<std::string()> public_url = [] { return std::string("http://127.0.0.1:8080"); };
+};
+
+// POST/DELETE /v1/session, GET /v1/me/sessions, DELETE /v1/me/sessions/{sessionID},
+// POST /v1/password, POST /v1/organizations/{organizationID}/members/{userID}/invite.
+void AddSessionRoutes(Router& router, LoginService& logins, SessionRouteOptions options);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adapters/storage/database.hpp"
+#include "identity/login.hpp"
 #include "identity/repositories.hpp"
 
 namespace fr {
@@ -43,7 +44,23 @@ class SociTokenRepository final : public TokenRepository {
   Result<std::vector<Token>> List(const TokenFilter& filter) override;
   Result<bool> Revoke(TokenId id, Timestamp now) override;
   Status RecordUse(TokenId id, Timestamp now) override;
+  Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) override;
   Result<std::int64_t> AuthenticationStamp() override;
+
+ private:
+  Database& database_;
+};
+
+class SociLoginRepository final : public LoginRepository {
+ public:
+  explicit SociLoginRepository(Database& database) : database_(database) {}
+  Status SetEmail(UserId user, std::string_view email, std::string_view email_key) override;
+  Result<std::optional<Login>> Find(UserId user) override;
+  Result<std::optional<Login>> FindByEmailKey(std::string_view email_key) override;
+  Status SetPasswordHash(UserId user, std::string_view password_hash, Timestamp now) override;
+  Status ReplaceInvites(const PasswordInvite& invite) override;
+  Result<std::optional<PasswordInvite>> FindInvite(std::string_view secret_hash) override;
+  Result<std::optional<UserId>> ConsumeInvite(std::string_view secret_hash, Timestamp now) override;
 
  private:
   Database& database_;

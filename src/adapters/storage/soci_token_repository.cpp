@@ -14,6 +14,9 @@ constexpr const char* kTokenColumns =
 constexpr const char* kRevokeToken =
     "UPDATE tokens SET revoked_at = COALESCE(revoked_at, :now) WHERE id = :id";
 constexpr const char* kRecordUse = "UPDATE tokens SET last_used_at = :now WHERE id = :id";
+constexpr const char* kRevokeSessions =
+    "UPDATE tokens SET revoked_at = :now"
+    " WHERE user_id = :user_id AND kind = 'session' AND revoked_at IS NULL";
 // Kept by triggers (migration 0008).
 constexpr const char* kAuthenticationStamp = "SELECT value FROM authentication_stamp WHERE id = 1";
 
@@ -31,7 +34,7 @@ struct TokenRow {
   Token ToToken() const {
     Token token;
     token.id = TokenId(id);
-    token.kind = kind == "organization" ? TokenKind::kOrganization : TokenKind::kPersonal;
+    token.kind = ParseTokenKind(kind).value_or(TokenKind::kPersonal);
     if (!user_id.is_null()) token.user_id = UserId(user_id.value);
     if (!organization_id.is_null()) token.organization_id = OrganizationId(organization_id.value);
     token.name = name;
@@ -74,13 +77,17 @@ Result<std::vector<Token>> SociTokenRepository::List(const TokenFilter& filter) 
   return database_.Run("list tokens", [&](soci::session& session) {
     long long user = filter.user ? filter.user->value : 0;
     long long organization = filter.organization ? filter.organization->value : 0;
+    std::string kind = filter.kind ? TokenKindName(*filter.kind) : "";
     std::string sql = std::string(kTokenColumns) + " WHERE 1 = 1";
     if (filter.user) sql += " AND user_id = :user_id";
     if (filter.organization) sql += " AND organization_id = :organization_id";
+    // Sessions only when asked for by kind (TokenFilter).
+    sql += filter.kind ? " AND kind = :kind" : " AND kind <> 'session'";
     sql += " ORDER BY id";
     soci::statement statement = OneUseStatement(session, sql);
     if (filter.user) BindParameters(statement, user);
     if (filter.organization) BindParameters(statement, organization);
+    if (filter.kind) BindParameters(statement, kind);
     return ReadRows<TokenRow>(statement, &TokenRow::ToToken);
   });
 }
@@ -100,6 +107,17 @@ Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
     session << kRecordUse, soci::use(at), soci::use(key);
+  });
+}
+
+Result<std::int64_t> SociTokenRepository::RevokeSessions(UserId user, Timestamp now) {
+  return database_.Run("revoke sessions", [&](soci::session& session) {
+    long long at = ToEpochMillis(now);
+    long long key = user.value;
+    soci::statement statement =
+        (session.prepare << kRevokeSessions, soci::use(at), soci::use(key));
+    statement.execute(true);
+    return static_cast<std::int64_t>(statement.get_affected_rows());
   });
 }
 

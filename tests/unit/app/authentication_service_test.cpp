@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/administration_service.hpp"
+#include "app/login_service.hpp"
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_crypto.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
@@ -189,6 +190,72 @@ TEST(AdministrationService, ValidatesNamesAndExpiry) {
                 .code,
             ErrorCode::kAlreadyExists);
   EXPECT_EQ(administration.RevokeToken(TokenId(42)).error().code, ErrorCode::kNotFound);
+}
+
+// A session token as LoginService::SignIn stores it.
+std::string StoreSession(testing::InMemoryTokenRepository& tokens, const SecretDigest& digest,
+                         SecureRandom& random, UserId user, Timestamp now) {
+  Token session;
+  session.kind = TokenKind::kSession;
+  session.user_id = user;
+  session.name = "browser";
+  session.created_at = now;
+  session.expires_at = now + std::chrono::hours(24 * 7);
+  std::string secret = GenerateTokenSecret(TokenKind::kSession, random);
+  session.secret_hash = digest.Sha256Hex(secret);
+  EXPECT_TRUE(tokens.Create(session).ok());
+  return secret;
+}
+
+TEST_F(AuthenticationServiceTest, SessionsComeOnlyInTheCookieAndActAsTheirUser) {
+  const std::string secret = StoreSession(tokens_, digest_, random_, user_.id, clock_.Now());
+  const auto principal = authentication_.Authenticate({CredentialSource::kSessionCookie, secret});
+  ASSERT_TRUE(principal.ok());
+  EXPECT_TRUE(principal->IsUser());
+  EXPECT_TRUE(principal->IsSession());
+  EXPECT_EQ(principal->user_id, user_.id);
+  EXPECT_EQ(principal->memberships.size(), 1u);
+  for (const auto source : {CredentialSource::kBearer, CredentialSource::kPersonalAccessTokenHeader,
+                            CredentialSource::kApiTokenHeader}) {
+    EXPECT_FALSE(authentication_.Authenticate({source, secret}).ok());
+  }
+  const auto personal = administration_.CreatePersonalToken(user_.id, {});
+  EXPECT_FALSE(authentication_.Authenticate({CredentialSource::kSessionCookie, personal->secret}).ok());
+}
+
+TEST_F(AuthenticationServiceTest, SessionsEndWhenIdleAndUseKeepsThemAlive) {
+  tokens_.SetStamp(1);  // cached: the idle check must hold on cached sessions too
+  AuthenticationService authentication{tokens_, organizations_, digest_, clock_,
+                                       std::chrono::minutes(10)};
+  const std::string secret = StoreSession(tokens_, digest_, random_, user_.id, clock_.Now());
+  const Credential cookie{CredentialSource::kSessionCookie, secret};
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(std::chrono::minutes(9));
+    ASSERT_TRUE(authentication.Authenticate(cookie).ok()) << i;
+  }
+  clock_.Advance(std::chrono::minutes(10));
+  const auto idle = authentication.Authenticate(cookie);
+  ASSERT_FALSE(idle.ok());
+  EXPECT_EQ(idle.error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AuthenticationServiceTest, SessionsEndAtTheirAbsoluteExpiryHoweverUsed) {
+  AuthenticationService authentication{tokens_, organizations_, digest_, clock_,
+                                       std::chrono::hours(12)};
+  const std::string secret = StoreSession(tokens_, digest_, random_, user_.id, clock_.Now());
+  const Credential cookie{CredentialSource::kSessionCookie, secret};
+  for (int hour = 0; hour < 24 * 7 - 1; hour += 6) {
+    ASSERT_TRUE(authentication.Authenticate(cookie).ok()) << hour;
+    clock_.Advance(std::chrono::hours(6));
+  }
+  // Now exactly seven days after the sign-in.
+  EXPECT_FALSE(authentication.Authenticate(cookie).ok());
+}
+
+TEST_F(AuthenticationServiceTest, TheCsrfTokenIsDerivedFromTheSessionSecret) {
+  EXPECT_EQ(authentication_.CsrfTokenOf("frses_a"), authentication_.CsrfTokenOf("frses_a"));
+  EXPECT_NE(authentication_.CsrfTokenOf("frses_a"), authentication_.CsrfTokenOf("frses_b"));
+  EXPECT_EQ(authentication_.CsrfTokenOf("frses_a"), SessionCsrfToken(digest_, "frses_a"));
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ TEST(ProblemFromError, MapsEveryCodeToItsStatus) {
       {ErrorCode::kAlreadyExists, 409},      {ErrorCode::kUnauthenticated, 401},
       {ErrorCode::kPermissionDenied, 403},   {ErrorCode::kFailedPrecondition, 409},
       {ErrorCode::kConflict, 412},           {ErrorCode::kResourceExhausted, 409},
-      {ErrorCode::kUnavailable, 503},        {ErrorCode::kInternal, 500},
+      {ErrorCode::kTooManyRequests, 429},    {ErrorCode::kUnavailable, 503},
+      {ErrorCode::kInternal, 500},
   };
   for (const auto& [code, status] : table) {
     EXPECT_EQ(ProblemFromError({code, "d", {}}).status, status) << ErrorCodeName(code);
@@ -38,8 +39,8 @@ TEST(ProblemTypes, EveryTypeIsDocumented) {
   for (const ErrorCode code :
        {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
         ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied, ErrorCode::kFailedPrecondition,
-        ErrorCode::kConflict, ErrorCode::kResourceExhausted, ErrorCode::kUnavailable,
-        ErrorCode::kInternal}) {
+        ErrorCode::kConflict, ErrorCode::kResourceExhausted, ErrorCode::kTooManyRequests,
+        ErrorCode::kUnavailable, ErrorCode::kInternal}) {
     problems.push_back(ProblemFromError({code, "d", {}}));
   }
   for (const Problem& problem : problems) {

@@ -21,14 +21,17 @@ TEST(MigrationsTest, EveryTriggerOfOneDialectHasItsCounterpartInTheOther) {
     SCOPED_TRACE("version " + std::to_string(version));
     const auto sqlite = MigrationStatements(version, Dialect::kSqlite);
     const auto postgresql = MigrationStatements(version, Dialect::kPostgresql);
-    EXPECT_EQ(CountStartingWith(sqlite, "CREATE TRIGGER"),
+    // 0016 rebuilds `tokens` on SQLite (a CHECK cannot be altered there), and with it the two
+    // triggers of 0008 on that table; PostgreSQL alters the table in place and keeps them.
+    const int rebuilt = version == 16 ? 1 : 0;
+    EXPECT_EQ(CountStartingWith(sqlite, "CREATE TRIGGER") - 2 * rebuilt,
               CountStartingWith(postgresql, "CREATE TRIGGER"));
-    EXPECT_EQ(CountStartingWith(sqlite, "CREATE TABLE"),
+    EXPECT_EQ(CountStartingWith(sqlite, "CREATE TABLE") - rebuilt,
               CountStartingWith(postgresql, "CREATE TABLE"));
     EXPECT_EQ(CountStartingWith(sqlite, "CREATE FUNCTION"), 0);
     triggers += CountStartingWith(sqlite, "CREATE TRIGGER");
   }
-  EXPECT_EQ(triggers, 12) << "migrations 0008 and 0009";
+  EXPECT_EQ(triggers, 14) << "migrations 0008, 0009 and 0016";
 }
 
 TEST(MigrationsTest, AFunctionBodyIsOneStatementAndIdsFitTheDialect) {
