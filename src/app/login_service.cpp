@@ -185,12 +185,14 @@ Result<StartedSession> LoginService::SignIn(std::string_view email, std::string_
   FR_ASSIGN_OR_RETURN(const std::optional<User> user, users_.Find(login->user));
   if (!user) return WrongCredentials();  // deleted in between
 
+  // The session starts now, after the deliberately slow verification.
+  const Timestamp started = clock_.Now();
   Token session;
   session.kind = TokenKind::kSession;
   session.user_id = user->id;
   session.name = SessionLabel(client_label);
-  session.created_at = now;
-  session.expires_at = now + sessions_.lifetime;
+  session.created_at = started;
+  session.expires_at = started + sessions_.lifetime;
   std::string secret = GenerateTokenSecret(TokenKind::kSession, random_);
   session.secret_hash = digest_.Sha256Hex(secret);
   FR_ASSIGN_OR_RETURN(Token stored, tokens_.Create(session));

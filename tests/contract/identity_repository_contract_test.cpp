@@ -219,8 +219,8 @@ TYPED_TEST(IdentityRepositoryContract, SessionsAreTokensListedOnlyWhenAskedFor) 
   EXPECT_EQ(tokens.RevokeSessions(ann->id, this->At(50)).value(), 2);
   EXPECT_NE(tokens.AuthenticationStamp().value(), before.value());
   EXPECT_EQ(tokens.RevokeSessions(ann->id, this->At(60)).value(), 0);
-  EXPECT_EQ((*tokens.FindBySecretHash(std::string(64, 'b')).value())->revoked_at, this->At(50));
-  EXPECT_FALSE((*tokens.FindBySecretHash(std::string(64, 'a')).value())->revoked_at.has_value());
+  EXPECT_EQ(tokens.FindBySecretHash(std::string(64, 'b')).value()->revoked_at, this->At(50));
+  EXPECT_FALSE(tokens.FindBySecretHash(std::string(64, 'a')).value()->revoked_at.has_value());
 }
 
 }  // namespace
