@@ -13,7 +13,9 @@
 #include "adapters/storage/database_url.hpp"
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
+#include "adapters/webhook/curl_webhook_sender.hpp"
 #include "app/group_commit_call_event_sink.hpp"
+#include "app/webhook_dispatcher.hpp"
 #include "main/api_routes.hpp"
 #include "main/background_loop.hpp"
 #include "main/commands.hpp"
@@ -23,6 +25,7 @@
 #include "main/services.hpp"
 #include "main/stop_signals.hpp"
 #include "main/telephony_options.hpp"
+#include "main/webhook_options.hpp"
 
 namespace fr {
 namespace {
@@ -42,15 +45,21 @@ struct ServeOptions {
   http::RateLimits rate_limits;
   // How long calls in progress may go on after SIGTERM (decision 0033).
   std::string drain_timeout = "2m";
+  WebhookOptions webhooks;
 };
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 constexpr auto kRetentionPeriod = std::chrono::hours(1);
+// How often the webhook worker looks for deliveries that are due.
+constexpr auto kWebhookPeriod = std::chrono::milliseconds(100);
+// Delivered and failed webhook events are kept this long for the deliveries list.
+constexpr auto kWebhookEventRetention = std::chrono::days(30);
 // How long a stopping service keeps retrying to store call events while the database fails.
 constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
-              std::chrono::milliseconds drain_timeout);
+              std::chrono::milliseconds drain_timeout, const WebhookSettings& webhooks,
+              const DeliveryPolicy& delivery);
 
 // The drain of a graceful stop (decision 0033): new calls are refused while those in progress
 // go on, until the last one ends, `timeout` passes or another signal comes. What is left is for
@@ -124,14 +133,25 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", drain_timeout.error().detail.c_str());
     return 2;
   }
-  const int code = ServeWith(options, *listen, *drain_timeout);
+  const auto delivery = DeliveryPolicyOf(options.webhooks);
+  if (!delivery.ok()) {
+    std::fprintf(stderr, "error: %s\n", delivery.error().detail.c_str());
+    return 2;
+  }
+  const auto webhooks = WebhookSettingsOf(options.webhooks, options.database.url);
+  if (!webhooks.ok()) {
+    std::fprintf(stderr, "error: %s\n", webhooks.error().detail.c_str());
+    return webhooks.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
+  }
+  const int code = ServeWith(options, *listen, *drain_timeout, *webhooks, *delivery);
   // Everything, the database included, is closed by now.
   spdlog::info("stopped; bye");
   return code;
 }
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
-              std::chrono::milliseconds drain_timeout) {
+              std::chrono::milliseconds drain_timeout, const WebhookSettings& webhooks,
+              const DeliveryPolicy& delivery) {
   // From here on SIGTERM and SIGINT stop the service gracefully, also during the start.
   StopSignals signals;
   // One session per HTTP worker and I/O thread, plus readiness, the call-event writer, the
@@ -139,7 +159,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // the others.
   auto services = Services::Open(options.database.url,
                                  options.workers + http::DefaultIoThreads() + 4, options.hotlines,
-                                 options.retention);
+                                 options.retention, webhooks);
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
@@ -252,6 +272,20 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
   });
+  // Webhook deliveries: the outbox is the job, so what a previous run left pending goes now.
+  webhook::CurlWebhookSender webhook_sender(webhooks.network, wired.clock);
+  WebhookDispatcher dispatcher(wired.webhooks, webhook_sender, wired.webhook_sealer, wired.random,
+                               wired.clock, delivery);
+  const BackgroundLoop webhook_deliveries(kWebhookPeriod, [&dispatcher, &wired,
+                                                          next_purge = std::chrono::steady_clock::now()]() mutable {
+    if (const auto round = dispatcher.DeliverDue(); !round.ok()) {
+      spdlog::warn("webhooks: {}; retrying", round.error().detail);
+    }
+    if (std::chrono::steady_clock::now() < next_purge) return;
+    next_purge = std::chrono::steady_clock::now() + kRetentionPeriod;
+    const auto purged = wired.webhooks.PurgeBefore(wired.clock.Now() - kWebhookEventRetention);
+    if (!purged.ok()) spdlog::warn("webhooks: purge: {}", purged.error().detail);
+  });
   // Logged last: tests and scripts take this line (or the listen file) to mean "ready, demo
   // data printed".
   if (!options.listen_file.empty()) {
@@ -334,6 +368,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("FR_DRAIN_TIMEOUT")
       ->capture_default_str();
   AddTelephonyOptions(*serve, options->telephony);
+  AddWebhookOptions(*serve, options->webhooks);
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });
 }
 

@@ -4,12 +4,15 @@
 #include <string>
 
 #include "adapters/crypto/openssl_crypto.hpp"
+#include "adapters/crypto/secret_sealer.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "adapters/storage/soci_webhook_repository.hpp"
+#include "adapters/webhook/curl_webhook_sender.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
@@ -20,15 +23,26 @@
 #include "app/hotline_service.hpp"
 #include "app/number_inventory_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/webhook_service.hpp"
 #include "common/clock.hpp"
 
 namespace fr {
 
+// How webhooks are sealed and where they may go (serve's --webhook-… options).
+struct WebhookSettings {
+  // Without a key, webhooks can be listed but not created, rotated or sent (decision 0048).
+  std::optional<AesGcmSecretSealer::Key> key;
+  webhook::NetworkPolicy network;
+};
+
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention)
-      : database(std::move(db)),
+  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention,
+           const WebhookSettings& webhook_settings = {})
+      : webhook_sealer(webhook_settings.key),
+        webhook_guard(webhook_settings.network),
+        database(std::move(db)),
         users(*database),
         organizations(*database),
         tokens(*database),
@@ -38,6 +52,7 @@ struct Services {
         numbers(*database),
         routing_table(*database),
         call_logs(*database),
+        webhooks(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
@@ -46,17 +61,21 @@ struct Services {
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
-        call_routing(hotlines, agent_phones, numbers, numbering_plan) {}
+        call_routing(hotlines, agent_phones, numbers, numbering_plan),
+        webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
                                                 HotlinePolicy policy = {},
-                                                CallRetentionPolicy retention = {});
+                                                CallRetentionPolicy retention = {},
+                                                const WebhookSettings& webhooks = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
   OpensslSecureRandom random;
   LibphonenumberPlan numbering_plan;
+  AesGcmSecretSealer webhook_sealer;
+  webhook::CurlUrlGuard webhook_guard;
   std::unique_ptr<Database> database;
   SociUserRepository users;
   SociOrganizationRepository organizations;
@@ -67,6 +86,7 @@ struct Services {
   SociNumberInventory numbers;
   SociRoutingTable routing_table;
   SociCallLogRepository call_logs;
+  SociWebhookRepository webhooks;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
@@ -76,6 +96,7 @@ struct Services {
   NumberInventoryService number_service;
   CallRecordService call_records;
   CallRoutingService call_routing;
+  WebhookService webhook_service;
 };
 
 }  // namespace fr

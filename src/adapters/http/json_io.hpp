@@ -46,6 +46,8 @@ class FieldReader {
                                     std::int64_t max);
   // An array of integers (each any int64); the domain checks the values.
   std::optional<std::vector<std::int64_t>> Int64Array(std::string_view name, bool required);
+  // An array of strings (the domain checks the values).
+  std::optional<std::vector<std::string>> StringArray(std::string_view name, bool required);
   // A string (not yet length-checked: the domain owns those rules).
   std::optional<std::string> String(std::string_view name, bool required);
 

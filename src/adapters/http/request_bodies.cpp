@@ -72,6 +72,30 @@ Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan
   return Error::InvalidArgument("The SIP customer account is invalid.", std::move(errors));
 }
 
+Result<WebhookDraft> DecodeWebhookDraft(std::string_view body, OrganizationId organization,
+                                        std::optional<std::int64_t> path_id) {
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  FieldReader reader(object);
+  WebhookDraft draft;
+  draft.organization_id = organization;
+  draft.event_types = reader.StringArray("eventTypes", true).value_or(std::vector<std::string>{});
+  draft.include_caller_number = reader.Bool("includeCallerNumber", false).value_or(false);
+  draft.is_active = reader.Bool("isActive", false).value_or(true);
+  draft.url = reader.String("url", true).value_or("");
+  if (const auto body_organization = reader.Int64("organizationID", false, 0, INT64_MAX);
+      body_organization && *body_organization != 0 &&
+      *body_organization != organization.value) {
+    reader.AddError("organizationID", "must be absent or the organization of the path");
+  }
+  if (path_id) CheckBodyId(reader, *path_id);
+  if (reader.errors().empty()) return draft;
+  std::vector<FieldError> errors = std::move(reader.errors());
+  if (const auto validated = ValidateWebhook(draft); !validated.ok()) {
+    MergeFieldErrors(errors, validated.error().field_errors);
+  }
+  return Error::InvalidArgument("The webhook is invalid.", std::move(errors));
+}
+
 Result<bool> DecodeAdminAccessConsent(std::string_view body) {
   FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
   FieldReader reader(object);

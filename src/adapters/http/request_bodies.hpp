@@ -8,6 +8,7 @@
 #include "domain/agent_phone/agent_phone.hpp"
 #include "domain/hotline/hotline.hpp"
 #include "domain/sip_customer/sip_customer.hpp"
+#include "domain/webhook/webhook.hpp"
 
 // The JSON request bodies of the API, decoded into what the app services take. Each decoder
 // parses the body (ParseJsonObject's rules: an object, valid UTF-8, at most kMaxJsonDepth deep)
@@ -30,6 +31,13 @@ Result<HotlineDraft> DecodeHotlineDraft(std::string_view body, std::optional<std
 
 // POST /v1/sip-customer: decoded and validated (ValidateSipCustomer).
 Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan& plan);
+
+// POST /v1/organizations/{organizationID}/webhooks and PUT …/webhooks/{webhookID}; the
+// organisation comes from the path, `path_id` as above. `secret`, `disabledReason` and the
+// times are read-only and ignored. A draft that decodes is returned as is: the service
+// validates it (ValidateWebhook and the URL guard).
+Result<WebhookDraft> DecodeWebhookDraft(std::string_view body, OrganizationId organization,
+                                        std::optional<std::int64_t> path_id);
 
 // PUT /v1/me/organizations/{id}: the member's `allowAdminAccess`.
 Result<bool> DecodeAdminAccessConsent(std::string_view body);

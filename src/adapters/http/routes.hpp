@@ -11,6 +11,7 @@
 #include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/webhook_service.hpp"
 
 namespace fr::http {
 
@@ -51,5 +52,10 @@ void AddCallLogRoutes(Router& router, CallRecordService& records);
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
                           const NumberingPlan& plan);
+
+// GET/POST /v1/organizations/{organizationID}/webhooks, GET/PUT/DELETE …/{webhookID},
+// POST …/{webhookID}/rotate-secret, GET …/{webhookID}/deliveries,
+// POST …/deliveries/{deliveryID}/redeliver.
+void AddWebhookRoutes(Router& router, WebhookService& webhooks);
 
 }  // namespace fr::http

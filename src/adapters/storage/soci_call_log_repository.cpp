@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
 namespace {
@@ -89,6 +90,15 @@ constexpr const char* kPurge =
     "DELETE FROM call_logs WHERE id IN (SELECT id FROM call_logs WHERE end_time IS NOT NULL"
     " AND start_time < :cutoff ORDER BY start_time LIMIT :limit)";
 
+// A call.* event of the stored call `call_log`; the outbox fills in the rest from the call.
+WebhookEvent CallWebhookEvent(WebhookEventType type, long long call_log, Timestamp at) {
+  WebhookEvent event;
+  event.type = type;
+  event.call_log = CallLogId(call_log);
+  event.occurred_at = at;
+  return event;
+}
+
 // Applies one batch of events inside the caller's transaction, tracking the ids of calls and
 // legs opened and closed in `open`. Its statements stay prepared on the session: the engine's
 // writer runs them for every call.
@@ -111,6 +121,8 @@ class EventApplier {
     if (const auto id = Insert(*insert_call_, Nullable<std::string>::From(event.caller),
                                ToEpochMillis(event.at), event.hotline.value)) {
       open_.calls[event.call.value] = *id;
+      AppendCallWebhookEvent(database_, session_,
+                             CallWebhookEvent(WebhookEventType::kCallStarted, *id, event.at));
     }
   }
 
@@ -121,6 +133,12 @@ class EventApplier {
     Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
             std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
             NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail), call->second);
+    if (entry.type == CallEntryType::kBridged && entry.user && entry.agent_phone) {
+      WebhookEvent answered =
+          CallWebhookEvent(WebhookEventType::kCallAnswered, call->second, entry.time);
+      answered.answered_by = AnsweredBy{*entry.user, *entry.agent_phone};
+      AppendCallWebhookEvent(database_, session_, answered);
+    }
   }
 
   void operator()(const CallClosed& event) {
@@ -131,6 +149,10 @@ class EventApplier {
             NullableId(answered ? std::optional(answered->user) : std::nullopt),
             NullableId(answered ? std::optional(answered->agent_phone) : std::nullopt),
             call->second);
+    WebhookEvent ended = CallWebhookEvent(WebhookEventType::kCallEnded, call->second, event.at);
+    ended.outcome = event.outcome;
+    ended.answered_by = event.answered_by;
+    AppendCallWebhookEvent(database_, session_, ended);
     open_.calls.erase(call);
   }
 

@@ -6,6 +6,7 @@
 
 #include "adapters/storage/city_key.hpp"
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
 namespace {
@@ -160,14 +161,22 @@ void InsertAgents(soci::session& session, HotlineId hotline, const std::vector<U
   }
 }
 
-void RecordStatus(soci::session& session, HotlineId hotline, HotlineStatus status,
-                  const std::string& detail, Timestamp at) {
+// Records a status the hotline entered, in its history and in the webhook outbox.
+void RecordStatus(Database& database, soci::session& session, HotlineId hotline,
+                  HotlineStatus status, const std::string& detail, Timestamp at) {
   long long key = hotline.value;
   std::string name = HotlineStatusName(status);
   std::string text = detail;
   long long when = ToEpochMillis(at);
   session << kInsertStatusEvent, soci::use(key), soci::use(name), soci::use(text),
       soci::use(when);
+  WebhookEvent changed;
+  changed.type = WebhookEventType::kHotlineStatusChanged;
+  changed.occurred_at = at;
+  changed.hotline = hotline;
+  changed.status = name;
+  changed.detail = detail;
+  AppendHotlineWebhookEvent(database, session, changed);
 }
 
 // Checks `expected_version` against the stored row, which stays locked until the caller's
@@ -230,7 +239,7 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     stored.id = HotlineId(id);
     session << kReserveNumber, soci::use(id), soci::use(*number);
     InsertAgents(session, stored.id, stored.agents);
-    RecordStatus(session, stored.id, stored.status, stored.status_detail, now);
+    RecordStatus(database_, session, stored.id, stored.status, stored.status_detail, now);
     transaction.Commit();
     return stored;
   });
@@ -287,7 +296,7 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
         soci::use(row.tts_outbound), soci::use(confirm_answer), soci::use(status),
         soci::use(detail), soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
-    if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
+    if (previous != hotline.status) RecordStatus(database_, session, hotline.id, hotline.status, detail, now);
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
     transaction.Commit();
     return stored.front();
@@ -337,7 +346,7 @@ Result<bool> SociHotlineRepository::TransitionStatus(HotlineId id, HotlineStatus
          soci::use(key), soci::use(from_name));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return false;
-    RecordStatus(session, id, to, detail, now);
+    RecordStatus(database_, session, id, to, detail, now);
     transaction.Commit();
     return true;
   });
