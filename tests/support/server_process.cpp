@@ -108,6 +108,11 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   if (std::find(extra_args.begin(), extra_args.end(), "--sip-listen") == extra_args.end()) {
     argv.insert(argv.end(), {"--sip-listen", "off"});
   }
+  // The webhook key beside the test's database, also on PostgreSQL (whose default is the
+  // working folder).
+  if (std::find(extra_args.begin(), extra_args.end(), "--webhook-key-file") == extra_args.end()) {
+    argv.insert(argv.end(), {"--webhook-key-file", (dir() / "webhook.key").string()});
+  }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // Cleared here, not only in the child, so that the wait below never reads the last run's log.
   std::filesystem::remove(dir() / "stdout.log");
