@@ -32,12 +32,15 @@ TEST(CityKeyTest, MigrationElevenRekeysNumbersAddedWithAsciiKeys) {
     auto database = std::move(Database::Open(url, 1)).value();
     organization = SociOrganizationRepository(*database).Create("Org", {})->id;
     ASSERT_TRUE(SociNumberInventory(*database).Add({"00492211234"}, "DE", "KÖLN").ok());
-    // As a binary before migration 11 stored it: only ASCII letters lowered.
+    // As a binary before migration 11 stored it: only ASCII letters lowered. Then migration
+    // 11's step, which Open runs for a database of version 10 (the schema cannot be aged by
+    // deleting version 11 alone once later migrations exist: Open applies what is above the
+    // highest version recorded).
     ASSERT_TRUE(database
-                    ->Run("age the schema",
+                    ->Run("age the keys and run migration 11's step",
                           [](soci::session& session) {
                             session << "UPDATE phone_numbers SET city_key = 'kÖln'";
-                            session << "DELETE FROM schema_version WHERE version = 11";
+                            RekeyCities(session);
                           })
                     .ok());
   }
