@@ -28,13 +28,13 @@ Result<int> WebhookDispatcher::DeliverDue(std::int64_t limit) {
 Status WebhookDispatcher::Attempt(const DueDelivery& due) {
   DeliveryAttempt attempt;
   if (const auto secret = sealer_.Open(due.sealed_secret); secret.ok()) {
-    attempt = sender_.Send({due.webhook.url, *secret, due.webhook.include_caller_number},
-                           due.event, due.delivery.id);
+    attempt = sender_.Send({due.webhook.url, *secret, due.webhook.include_caller_number}, due.event,
+                           due.delivery.id);
   } else {
     // Not sent unsigned: a receiver must be able to trust every request it gets.
     attempt.at = clock_.Now();
-    attempt.error = "the webhook's secret cannot be opened (" + secret.error().detail +
-                    "); rotate the secret";
+    attempt.error =
+        "the webhook's secret cannot be opened (" + secret.error().detail + "); rotate the secret";
   }
   if (attempt.succeeded()) return webhooks_.RecordSuccess(due, attempt);
   AfterFailure next;

@@ -276,8 +276,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   webhook::CurlWebhookSender webhook_sender(webhooks.network, wired.clock);
   WebhookDispatcher dispatcher(wired.webhooks, webhook_sender, wired.webhook_sealer, wired.random,
                                wired.clock, delivery);
-  const BackgroundLoop webhook_deliveries(kWebhookPeriod, [&dispatcher, &wired,
-                                                          next_purge = std::chrono::steady_clock::now()]() mutable {
+  auto deliver_and_purge = [&dispatcher, &wired,
+                            next_purge = std::chrono::steady_clock::now()]() mutable {
     if (const auto round = dispatcher.DeliverDue(); !round.ok()) {
       spdlog::warn("webhooks: {}; retrying", round.error().detail);
     }
@@ -285,7 +285,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     next_purge = std::chrono::steady_clock::now() + kRetentionPeriod;
     const auto purged = wired.webhooks.PurgeBefore(wired.clock.Now() - kWebhookEventRetention);
     if (!purged.ok()) spdlog::warn("webhooks: purge: {}", purged.error().detail);
-  });
+  };
+  const BackgroundLoop webhook_deliveries(kWebhookPeriod, std::move(deliver_and_purge));
   // Logged last: tests and scripts take this line (or the listen file) to mean "ready, demo
   // data printed".
   if (!options.listen_file.empty()) {

@@ -73,8 +73,9 @@ void AddWebhookOptions(CLI::App& command, WebhookOptions& options) {
 
 Result<WebhookSettings> WebhookSettingsOf(const WebhookOptions& options,
                                           const std::string& database_url) {
-  const std::filesystem::path path =
-      options.key_file.empty() ? DefaultKeyFile(database_url) : std::filesystem::path(options.key_file);
+  const std::filesystem::path path = options.key_file.empty()
+                                         ? DefaultKeyFile(database_url)
+                                         : std::filesystem::path(options.key_file);
   if (!std::filesystem::exists(path)) FR_RETURN_IF_ERROR(CreateKeyFile(path));
   std::ifstream in(path);
   std::stringstream text;

@@ -85,8 +85,8 @@ TYPED_TEST(WebhookStoreTest, AnEventIsStoredOnlyForAnActiveWebhookThatWantsIt) {
                                          "is not the hotline's";
   const WebhookId wanted = this->Subscribe(this->org_, {WebhookEventType::kHotlineStatusChanged});
   ASSERT_TRUE(this->hotlines_
-                  .TransitionStatus(this->hotline_, HotlineStatus::kActive,
-                                    HotlineStatus::kFailed, "carrier said no", At(6))
+                  .TransitionStatus(this->hotline_, HotlineStatus::kActive, HotlineStatus::kFailed,
+                                    "carrier said no", At(6))
                   .ok());
   const auto due = this->Claim(7);
   ASSERT_EQ(due.size(), 1u);
@@ -160,8 +160,7 @@ TYPED_TEST(WebhookStoreTest, AnAgentPhoneChangeGoesToEveryOrganizationOfItsOwner
     EXPECT_EQ(each.event.agent_phone, phone->id);
     EXPECT_EQ(each.event.change, "created");
     EXPECT_EQ(each.event.is_active, true);
-    EXPECT_EQ(each.event.organization_id,
-              each.webhook.id == ours ? this->org_ : this->other_org_);
+    EXPECT_EQ(each.event.organization_id, each.webhook.id == ours ? this->org_ : this->other_org_);
   }
   EXPECT_EQ(webhooks, (std::set<std::int64_t>{ours.value, theirs.value}));
   ASSERT_TRUE(phones.Delete(phone->id).ok());
@@ -223,11 +222,11 @@ TYPED_TEST(WebhookStoreTest, RedeliveryQueuesTheSameEventAgainAndPurgeKeepsWhatI
   auto due = this->Claim(3);
   ASSERT_EQ(due.size(), 1u);
   this->Succeed(due[0], 4);
-  EXPECT_EQ(this->webhooks_.Redeliver(webhook, WebhookDeliveryId(due[0].delivery.id.value + 999),
-                                      At(5))
-                .error()
-                .code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      this->webhooks_.Redeliver(webhook, WebhookDeliveryId(due[0].delivery.id.value + 999), At(5))
+          .error()
+          .code,
+      ErrorCode::kNotFound);
   const auto again = this->webhooks_.Redeliver(webhook, due[0].delivery.id, At(5));
   ASSERT_TRUE(again.ok()) << again.error().detail;
   EXPECT_EQ(again->event, due[0].delivery.event);

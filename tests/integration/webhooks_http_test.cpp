@@ -5,8 +5,8 @@
 #include <openssl/hmac.h>
 
 #include <fstream>
-#include <set>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "integration/world.hpp"
@@ -34,9 +34,8 @@ std::string HmacHex(const std::string& key, const std::string& text) {
 
 // Checks FR-Signature of `delivery` against `secret`: HMAC-SHA256 over "t.body", t recent.
 void ExpectSigned(const WebhookReceiver::Delivery& delivery, const std::string& secret) {
-  const std::string signature = delivery.headers.count("fr-signature")
-                                    ? delivery.headers.at("fr-signature")
-                                    : std::string();
+  const std::string signature =
+      delivery.headers.count("fr-signature") ? delivery.headers.at("fr-signature") : std::string();
   std::smatch match;
   ASSERT_TRUE(std::regex_match(signature, match, std::regex("t=(\\d+),v1=([0-9a-f]{64})")))
       << signature;
@@ -54,8 +53,8 @@ void ExpectSigned(const WebhookReceiver::Delivery& delivery, const std::string& 
 class WebhooksHttpTest : public WorldTest {
  protected:
   std::vector<std::string> ExtraServerArgs() override {
-    return {"--webhook-allow-http", "127.0.0.1", "--webhook-allow-private",
-            "--webhook-retry-base", "100ms"};
+    return {"--webhook-allow-http", "127.0.0.1", "--webhook-allow-private", "--webhook-retry-base",
+            "100ms"};
   }
 
   std::string Webhooks(std::int64_t org = 0) {
@@ -69,16 +68,16 @@ class WebhooksHttpTest : public WorldTest {
   // A webhook of organisation A to the receiver; returns {id, secret}.
   std::pair<std::int64_t, std::string> Subscribe(const WebhookReceiver& receiver,
                                                  std::vector<std::string> types) {
-    const auto created = Create({{"url", receiver.url()}, {"eventTypes", types}}, Api(org_a_token_));
+    const auto created =
+        Create({{"url", receiver.url()}, {"eventTypes", types}}, Api(org_a_token_));
     EXPECT_EQ(created.status, 201) << created.body;
     return {created.Json()["id"], created.Json()["secret"]};
   }
 
   HttpResult CreatePhone(const std::string& number) {
-    return client_->SendJson("POST", "/v1/agent-phones", {Pat(max_token_)},
-                             json{{"isActive", true}, {"name", "Handy"}, {"phone", number},
-                                  {"userID", max_}}
-                                 .dump());
+    return client_->SendJson(
+        "POST", "/v1/agent-phones", {Pat(max_token_)},
+        json{{"isActive", true}, {"name", "Handy"}, {"phone", number}, {"userID", max_}}.dump());
   }
 
   json Deliveries(std::int64_t webhook) {
@@ -116,13 +115,13 @@ TEST_F(WebhooksHttpTest, AdminsAndTheApiTokenManageWebhooksAndSeeTheSecretOnce) 
                 404);
   ExpectProblem(client_->Send("DELETE", one, {Pat(bea_token_)}), 404);
 
-  const auto updated = client_->SendJson(
-      "PUT", one, {Api(org_a_token_)},
-      json{{"url", "http://127.0.0.1:10/other"},
-           {"eventTypes", {"agent_phone.changed", "call.started"}},
-           {"includeCallerNumber", true},
-           {"isActive", false}}
-          .dump());
+  const auto updated =
+      client_->SendJson("PUT", one, {Api(org_a_token_)},
+                        json{{"url", "http://127.0.0.1:10/other"},
+                             {"eventTypes", {"agent_phone.changed", "call.started"}},
+                             {"includeCallerNumber", true},
+                             {"isActive", false}}
+                            .dump());
   ASSERT_EQ(updated.status, 200) << updated.body;
   EXPECT_EQ(updated.Json()["eventTypes"], json({"call.started", "agent_phone.changed"}));
   EXPECT_EQ(updated.Json()["includeCallerNumber"], true);
@@ -146,10 +145,10 @@ TEST_F(WebhooksHttpTest, EveryBadFieldIsReportedAtOnce) {
   EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
             (std::set<std::string>{"eventTypes", "isActive", "url"}))
       << problem;
-  const auto http = ExpectProblem(
-      Create({{"url", "http://localhost:9/hook"}, {"eventTypes", {"call.started"}}},
-             Api(org_a_token_)),
-      400);
+  const auto http =
+      ExpectProblem(Create({{"url", "http://localhost:9/hook"}, {"eventTypes", {"call.started"}}},
+                           Api(org_a_token_)),
+                    400);
   EXPECT_EQ(http["errors"][0]["message"],
             "must be https (http only to hosts in --webhook-allow-http)");
 }
@@ -161,10 +160,13 @@ TEST_F(WebhooksHttpTest, DeliveriesAreSignedInOrderAndRetriedUntilTheReceiverTak
   const auto phone = CreatePhone("+49 151 12340002");
   ASSERT_EQ(phone.status, 201) << phone.body;
   const std::string path = "/v1/agent-phones/" + Str(phone.Json()["id"]);
-  ASSERT_EQ(client_->SendJson("PUT", path, {Pat(max_token_)},
-                              json{{"isActive", false}, {"name", "Handy"},
-                                   {"phone", "+49 151 12340002"}, {"userID", max_}}
-                                  .dump())
+  ASSERT_EQ(client_
+                ->SendJson("PUT", path, {Pat(max_token_)},
+                           json{{"isActive", false},
+                                {"name", "Handy"},
+                                {"phone", "+49 151 12340002"},
+                                {"userID", max_}}
+                               .dump())
                 .status,
             200);
   ASSERT_TRUE(receiver.WaitForAccepted(2, 20s)) << Deliveries(webhook);
@@ -234,16 +236,17 @@ TEST_F(WebhooksHttpTest, TheReadmeSnippetsVerifyARealDelivery) {
       << "print('valid' if verify(sys.argv[1], sys.argv[2], body) else 'invalid')\n";
   const std::string signature = delivery.headers.at("fr-signature");
   const std::vector<std::pair<std::string, std::string>> cases = {{secret, "valid\n"},
-                                                                   {secret + "x", ""}};
+                                                                  {secret + "x", ""}};
   for (const auto& [key, expected] : cases) {
     std::string output;
-    RunProcess({"/bin/bash", "-c", "cd '" + dir.string() + "' && SECRET='" + key + "' SIGNATURE='" +
-                                  signature + "' bash verify.sh"},
+    RunProcess({"/bin/bash", "-c",
+                "cd '" + dir.string() + "' && SECRET='" + key + "' SIGNATURE='" + signature +
+                    "' bash verify.sh"},
                output);
     EXPECT_EQ(output, expected) << "shell, key " << key;
-    RunProcess({FR_PYTHON, (dir / "verify.py").string(), key, signature,
-                (dir / "body.json").string()},
-               output);
+    RunProcess(
+        {FR_PYTHON, (dir / "verify.py").string(), key, signature, (dir / "body.json").string()},
+        output);
     EXPECT_EQ(output, expected.empty() ? "invalid\n" : expected) << "python, key " << key;
   }
 }
@@ -292,15 +295,13 @@ TEST_F(WebhookAddressGuardTest, InternalAddressesAreRefused) {
                           json{{"url", url}, {"eventTypes", {"call.started"}}}.dump()),
         400);
     ASSERT_EQ(ErrorFields(problem), std::vector<std::string>{"url"}) << url;
-    EXPECT_NE(problem["errors"][0]["message"].get<std::string>().find("address"),
-              std::string::npos)
+    EXPECT_NE(problem["errors"][0]["message"].get<std::string>().find("address"), std::string::npos)
         << url << ": " << problem;
   }
   const auto http = ExpectProblem(
-      client_->SendJson("POST", "/v1/organizations/" + Str(org_a_) + "/webhooks",
-                        {Api(org_a_token_)},
-                        json{{"url", "http://127.0.0.1/hook"}, {"eventTypes", {"call.started"}}}
-                            .dump()),
+      client_->SendJson(
+          "POST", "/v1/organizations/" + Str(org_a_) + "/webhooks", {Api(org_a_token_)},
+          json{{"url", "http://127.0.0.1/hook"}, {"eventTypes", {"call.started"}}}.dump()),
       400);
   EXPECT_NE(http["errors"][0]["message"].get<std::string>().find("https"), std::string::npos);
 }

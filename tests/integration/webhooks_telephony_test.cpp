@@ -14,8 +14,8 @@ using namespace std::chrono_literals;
 class WebhookCallEventsTest : public TelephonyTest {
  protected:
   std::vector<std::string> EngineArgs() override {
-    return {"--webhook-allow-http", "127.0.0.1", "--webhook-allow-private",
-            "--webhook-retry-base", "100ms"};
+    return {"--webhook-allow-http", "127.0.0.1", "--webhook-allow-private", "--webhook-retry-base",
+            "100ms"};
   }
 
   std::int64_t Subscribe(const WebhookReceiver& receiver, bool include_caller_number) {

@@ -64,7 +64,8 @@ Result<std::string> AesGcmSecretSealer::Seal(const std::string& secret) const {
   CipherContext context(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int length = 0, final_length = 0;
   if (!context ||
-      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_->data(), out.data()) != 1 ||
+      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_->data(), out.data()) !=
+          1 ||
       EVP_EncryptUpdate(context.get(), out.data() + kNonceBytes, &length,
                         reinterpret_cast<const unsigned char*>(secret.data()),
                         static_cast<int>(secret.size())) != 1 ||
@@ -87,8 +88,8 @@ Result<std::string> AesGcmSecretSealer::Open(const std::string& sealed) const {
   CipherContext context(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int length = 0, final_length = 0;
   if (!context ||
-      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_->data(),
-                         bytes->data()) != 1 ||
+      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_->data(), bytes->data()) !=
+          1 ||
       EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(secret.data()), &length,
                         bytes->data() + kNonceBytes, static_cast<int>(text_bytes)) != 1 ||
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,

@@ -12,8 +12,7 @@ std::optional<std::string> Nonempty(const std::string& text) {
 
 // Members in sorted order, as a Json object would write them; `secret` only when given (the
 // answers to a creation and a rotation).
-void WriteWebhook(JsonWriter& writer, const Webhook& webhook,
-                  const std::string* secret = nullptr) {
+void WriteWebhook(JsonWriter& writer, const Webhook& webhook, const std::string* secret = nullptr) {
   writer.BeginObject()
       .Member("createdAt", FormatTimestamp(webhook.created_at))
       .Member("disabledReason", Nonempty(webhook.disabled_reason))
@@ -96,9 +95,9 @@ Result<WebhookPathIds> ReadWebhookPath(const RequestContext& context) {
 HandlerResult List(WebhookService& webhooks, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t organization, PathId(context, "organizationID"));
   FR_ASSIGN_OR_RETURN(const Page page, ReadPage(context.request));
-  FR_ASSIGN_OR_RETURN(const WebhookPage found, webhooks.List(*context.principal,
-                                                             OrganizationId(organization),
-                                                             page.limit, page.offset));
+  FR_ASSIGN_OR_RETURN(
+      const WebhookPage found,
+      webhooks.List(*context.principal, OrganizationId(organization), page.limit, page.offset));
   return JsonTextResponse(200, PageJson("webhooks", found.webhooks, "totalWebhooks", found.total,
                                         [](JsonWriter& writer, const Webhook& webhook) {
                                           WriteWebhook(writer, webhook);
@@ -155,8 +154,8 @@ HandlerResult ListDeliveries(WebhookService& webhooks, const RequestContext& con
   FR_ASSIGN_OR_RETURN(const WebhookDeliveryPage found,
                       webhooks.ListDeliveries(*context.principal, ids.organization, ids.webhook,
                                               page.limit, page.offset));
-  return JsonTextResponse(200, PageJson("deliveries", found.deliveries, "totalDeliveries",
-                                        found.total, WriteDelivery));
+  return JsonTextResponse(
+      200, PageJson("deliveries", found.deliveries, "totalDeliveries", found.total, WriteDelivery));
 }
 
 HandlerResult Redeliver(WebhookService& webhooks, const RequestContext& context) {
@@ -173,9 +172,8 @@ HandlerResult Redeliver(WebhookService& webhooks, const RequestContext& context)
 void AddWebhookRoutes(Router& router, WebhookService& webhooks) {
   using Function = HandlerResult (*)(WebhookService&, const RequestContext&);
   const auto bind = [&webhooks](Function handler) {
-    return [&webhooks, handler](const RequestContext& context) {
-      return handler(webhooks, context);
-    };
+    return
+        [&webhooks, handler](const RequestContext& context) { return handler(webhooks, context); };
   };
   const std::string list = "/v1/organizations/{organizationID}/webhooks";
   const std::string one = list + "/{webhookID}";

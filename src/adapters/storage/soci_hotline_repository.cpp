@@ -296,7 +296,9 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
         soci::use(row.tts_outbound), soci::use(confirm_answer), soci::use(status),
         soci::use(detail), soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
-    if (previous != hotline.status) RecordStatus(database_, session, hotline.id, hotline.status, detail, now);
+    if (previous != hotline.status) {
+      RecordStatus(database_, session, hotline.id, hotline.status, detail, now);
+    }
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
     transaction.Commit();
     return stored.front();

@@ -68,8 +68,7 @@ constexpr const char* kRecordAttempt =
     "UPDATE webhook_deliveries SET state = :state, attempts = attempts + 1,"
     " next_attempt_at = :next_attempt_at, last_attempt_at = :at, status_code = :status_code,"
     " duration_ms = :duration_ms, error = :error WHERE id = :id";
-constexpr const char* kEndFailureStreak =
-    "UPDATE webhooks SET failing_since = NULL WHERE id = :id";
+constexpr const char* kEndFailureStreak = "UPDATE webhooks SET failing_since = NULL WHERE id = :id";
 constexpr const char* kContinueFailureStreak =
     "UPDATE webhooks SET failing_since = COALESCE(failing_since, :at) WHERE id = :id";
 constexpr const char* kDisable =
@@ -231,8 +230,8 @@ struct EventRow {
     if (const auto name = outcome.ToOptional()) event.outcome = ParseCallOutcome(*name);
     event.duration_seconds = duration_seconds.ToOptional();
     if (const auto user = answered_user_id.ToOptional()) {
-      event.answered_by = AnsweredBy{
-          UserId(*user), AgentPhoneId(answered_agent_phone_id.ToOptional().value_or(0))};
+      event.answered_by =
+          AnsweredBy{UserId(*user), AgentPhoneId(answered_agent_phone_id.ToOptional().value_or(0))};
     }
     event.status = status.ToOptional();
     event.detail = detail.ToOptional();
@@ -255,10 +254,10 @@ struct DueRow {
   EventRow event;
 
   auto Columns() {
-    return std::tuple_cat(std::tie(id, webhook_id, event_id, attempts, created_at,
-                                   next_attempt_at, organization_id, url, include_caller_number,
-                                   secret_sealed, failing_since),
-                          event.Columns());
+    return std::tuple_cat(
+        std::tie(id, webhook_id, event_id, attempts, created_at, next_attempt_at, organization_id,
+                 url, include_caller_number, secret_sealed, failing_since),
+        event.Columns());
   }
   DueDelivery ToDue() const {
     DueDelivery due;
@@ -334,8 +333,7 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
 
 }  // namespace
 
-void AppendCallWebhookEvent(Database& database, soci::session& session,
-                            const WebhookEvent& event) {
+void AppendCallWebhookEvent(Database& database, soci::session& session, const WebhookEvent& event) {
   static const std::string sql = EventInsert(kFromCall);
   AppendEvent(database, session, sql, event, event.call_log ? event.call_log->value : 0, true);
 }
@@ -398,8 +396,8 @@ Result<WebhookPage> SociWebhookRepository::ListByOrganization(OrganizationId org
     soci::statement statement = OneUseStatement(
         session, kWebhookColumns + std::string(" WHERE organization_id = :organization_id"
                                                " ORDER BY id LIMIT :limit OFFSET :offset"));
-    page.webhooks = ReadRows<WebhookRow>(statement, &WebhookRow::ToWebhook, organization.value,
-                                         limit, offset);
+    page.webhooks =
+        ReadRows<WebhookRow>(statement, &WebhookRow::ToWebhook, organization.value, limit, offset);
     return page;
   });
 }
@@ -461,8 +459,8 @@ Result<WebhookDeliveryPage> SociWebhookRepository::ListDeliveries(WebhookId webh
     soci::statement statement = OneUseStatement(
         session, kDeliveryColumns + std::string(" WHERE d.webhook_id = :webhook_id"
                                                 " ORDER BY d.id DESC LIMIT :limit OFFSET :offset"));
-    page.deliveries = ReadRows<DeliveryRow>(statement, &DeliveryRow::ToDelivery, webhook.value,
-                                            limit, offset);
+    page.deliveries =
+        ReadRows<DeliveryRow>(statement, &DeliveryRow::ToDelivery, webhook.value, limit, offset);
     return page;
   });
 }
@@ -498,8 +496,8 @@ Result<std::vector<DueDelivery>> SociWebhookRepository::ClaimDue(Timestamp now,
       long long lease = ToEpochMillis(lease_until);
       long long id = each.delivery.id.value;
       long long seen = ToEpochMillis(*each.delivery.next_attempt_at);
-      soci::statement statement = (session.prepare << kClaim, soci::use(lease), soci::use(id),
-                                   soci::use(seen));
+      soci::statement statement =
+          (session.prepare << kClaim, soci::use(lease), soci::use(id), soci::use(seen));
       statement.execute(true);
       if (statement.get_affected_rows() == 1) claimed.push_back(std::move(each));
     }
@@ -518,9 +516,8 @@ void RecordAttempt(soci::session& session, const DueDelivery& due, const Deliver
   long long duration_ms = attempt.duration_ms;
   std::string error = attempt.error;
   long long id = due.delivery.id.value;
-  session << kRecordAttempt, soci::use(state_name),
-      soci::use(next_at.value, next_at.indicator), soci::use(at),
-      soci::use(status_code.value, status_code.indicator), soci::use(duration_ms),
+  session << kRecordAttempt, soci::use(state_name), soci::use(next_at.value, next_at.indicator),
+      soci::use(at), soci::use(status_code.value, status_code.indicator), soci::use(duration_ms),
       soci::use(error), soci::use(id);
 }
 
@@ -537,8 +534,7 @@ Status SociWebhookRepository::RecordSuccess(const DueDelivery& due,
   });
 }
 
-Status SociWebhookRepository::RecordFailure(const DueDelivery& due,
-                                            const DeliveryAttempt& attempt,
+Status SociWebhookRepository::RecordFailure(const DueDelivery& due, const DeliveryAttempt& attempt,
                                             const AfterFailure& next) {
   return database_.Run("record webhook delivery", [&](soci::session& session) {
     WriteTransaction transaction(session, database_.dialect());

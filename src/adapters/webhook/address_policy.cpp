@@ -47,12 +47,12 @@ std::optional<std::string> ForbiddenIpv6(const std::uint8_t* a) {
   if (starts({0x00, 0x64, 0xff, 0x9b}) && std::memcmp(a + 4, kZero.data(), 8) == 0) {
     return ForbiddenIpv4(Ipv4At(a + 12));
   }
-  if (starts({0x20, 0x02})) return ForbiddenIpv4(Ipv4At(a + 2));  // 6to4
-  if ((a[0] & 0xfe) == 0xfc) return "private";                   // fc00::/7 (fd00:ec2::254 too)
+  if (starts({0x20, 0x02})) return ForbiddenIpv4(Ipv4At(a + 2));   // 6to4
+  if ((a[0] & 0xfe) == 0xfc) return "private";                     // fc00::/7 (fd00:ec2::254 too)
   if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return "link-local";  // fe80::/10
   if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return "private";     // fec0::/10, site-local
   if (a[0] == 0xff) return "multicast";
-  if (starts({0x20, 0x01, 0x0d, 0xb8})) return "reserved";         // documentation
+  if (starts({0x20, 0x01, 0x0d, 0xb8})) return "reserved";  // documentation
   return std::nullopt;
 }
 

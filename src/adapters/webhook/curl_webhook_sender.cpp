@@ -47,8 +47,9 @@ Result<UrlParts> ParseUrl(const std::string& url) {
   }
   if (part(CURLUPART_USER) || part(CURLUPART_PASSWORD)) {
     return Error::InvalidArgument("The webhook is invalid.",
-                                  {{"url", "must not hold credentials: the signature proves the "
-                                           "sender"}});
+                                  {{"url",
+                                    "must not hold credentials: the signature proves the "
+                                    "sender"}});
   }
   if (parts.host.empty()) {
     return Error::InvalidArgument("The webhook is invalid.", {{"url", "has no host"}});
@@ -59,9 +60,9 @@ Result<UrlParts> ParseUrl(const std::string& url) {
 Status CheckScheme(const UrlParts& url, const NetworkPolicy& policy) {
   if (url.scheme == "https") return Ok();
   if (url.scheme == "http") {
-    const bool allowed =
-        std::any_of(policy.allow_http_hosts.begin(), policy.allow_http_hosts.end(),
-                    [&url](const std::string& host) { return EqualsIgnoringAsciiCase(host, url.host); });
+    const bool allowed = std::any_of(
+        policy.allow_http_hosts.begin(), policy.allow_http_hosts.end(),
+        [&url](const std::string& host) { return EqualsIgnoringAsciiCase(host, url.host); });
     if (allowed) return Ok();
     return UrlRefused("must be https (http only to hosts in --webhook-allow-http)");
   }
@@ -81,8 +82,8 @@ Status CheckAddresses(const std::string& host) {
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, &freeaddrinfo);
   for (const addrinfo* each = found; each != nullptr; each = each->ai_next) {
     if (const auto kind = ForbiddenAddressKind(each->ai_addr)) {
-      return UrlRefused("its host " + host + " resolves to " + AddressText(each->ai_addr) +
-                        ", a " + *kind + " address (--webhook-allow-private allows it)");
+      return UrlRefused("its host " + host + " resolves to " + AddressText(each->ai_addr) + ", a " +
+                        *kind + " address (--webhook-allow-private allows it)");
     }
   }
   return Ok();

@@ -25,7 +25,8 @@ Json CallData(const WebhookEvent& event, bool include_caller_number) {
   }
   if (event.type == WebhookEventType::kCallEnded) {
     data["outcome"] = event.outcome ? Json(CallOutcomeName(*event.outcome)) : Json(nullptr);
-    data["durationSeconds"] = event.duration_seconds ? Json(*event.duration_seconds) : Json(nullptr);
+    data["durationSeconds"] =
+        event.duration_seconds ? Json(*event.duration_seconds) : Json(nullptr);
     if (!event.answered_by) data["answeredBy"] = nullptr;
   }
   return data;
@@ -74,8 +75,8 @@ std::string SignatureHeaderValue(const std::string& secret, std::int64_t unix_se
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac,
        &length);
-  return "t=" + timestamp + ",v1=" +
-         HexEncode(std::string_view(reinterpret_cast<const char*>(mac), length));
+  return "t=" + timestamp +
+         ",v1=" + HexEncode(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 }  // namespace fr::webhook

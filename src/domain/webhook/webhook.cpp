@@ -9,11 +9,16 @@ namespace fr {
 
 const char* WebhookEventTypeName(WebhookEventType type) {
   switch (type) {
-    case WebhookEventType::kCallStarted: return "call.started";
-    case WebhookEventType::kCallAnswered: return "call.answered";
-    case WebhookEventType::kCallEnded: return "call.ended";
-    case WebhookEventType::kHotlineStatusChanged: return "hotline.status_changed";
-    case WebhookEventType::kAgentPhoneChanged: return "agent_phone.changed";
+    case WebhookEventType::kCallStarted:
+      return "call.started";
+    case WebhookEventType::kCallAnswered:
+      return "call.answered";
+    case WebhookEventType::kCallEnded:
+      return "call.ended";
+    case WebhookEventType::kHotlineStatusChanged:
+      return "hotline.status_changed";
+    case WebhookEventType::kAgentPhoneChanged:
+      return "agent_phone.changed";
   }
   return "call.started";
 }
@@ -27,9 +32,12 @@ std::optional<WebhookEventType> ParseWebhookEventType(std::string_view name) {
 
 const char* DeliveryStateName(DeliveryState state) {
   switch (state) {
-    case DeliveryState::kPending: return "pending";
-    case DeliveryState::kSucceeded: return "succeeded";
-    case DeliveryState::kFailed: return "failed";
+    case DeliveryState::kPending:
+      return "pending";
+    case DeliveryState::kSucceeded:
+      return "succeeded";
+    case DeliveryState::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -76,7 +84,8 @@ std::optional<Timestamp> NextDeliveryAttempt(const DeliveryPolicy& policy, int a
   using std::chrono::milliseconds;
   // 2^30 times any sensible base is past the cap; the exponent stays small to avoid overflow.
   const int exponent = std::clamp(attempts - 1, 0, 30);
-  const double uncapped = static_cast<double>(policy.retry_base.count()) * std::ldexp(1.0, exponent);
+  const double uncapped =
+      static_cast<double>(policy.retry_base.count()) * std::ldexp(1.0, exponent);
   const double capped = std::min(uncapped, static_cast<double>(policy.retry_cap.count()));
   // Equal jitter: the wait is at least half the backoff, so that receivers coming back from an
   // outage are not hit by every sender at once, and never less than a millisecond.

@@ -30,9 +30,8 @@ enum class WebhookEventType {
 const char* WebhookEventTypeName(WebhookEventType type);  // "call.started", …
 std::optional<WebhookEventType> ParseWebhookEventType(std::string_view name);
 inline constexpr WebhookEventType kAllWebhookEventTypes[] = {
-    WebhookEventType::kCallStarted, WebhookEventType::kCallAnswered,
-    WebhookEventType::kCallEnded, WebhookEventType::kHotlineStatusChanged,
-    WebhookEventType::kAgentPhoneChanged};
+    WebhookEventType::kCallStarted, WebhookEventType::kCallAnswered, WebhookEventType::kCallEnded,
+    WebhookEventType::kHotlineStatusChanged, WebhookEventType::kAgentPhoneChanged};
 
 inline constexpr std::size_t kMaxWebhookUrlLength = 2048;
 inline constexpr int kMaxWebhooksPerOrganization = 20;
@@ -112,8 +111,8 @@ struct WebhookDelivery {
 
 // How deliveries are retried (decision 0049).
 struct DeliveryPolicy {
-  std::chrono::milliseconds retry_base{std::chrono::seconds(30)};  // first retry after about this
-  std::chrono::milliseconds retry_cap{std::chrono::hours(1)};      // no wait is longer
+  std::chrono::milliseconds retry_base{std::chrono::seconds(30)};   // first retry after about this
+  std::chrono::milliseconds retry_cap{std::chrono::hours(1)};       // no wait is longer
   std::chrono::milliseconds give_up_after{std::chrono::hours(24)};  // since the delivery began
   std::chrono::milliseconds disable_after{std::chrono::hours(72)};  // of failures without success
 };

@@ -25,17 +25,17 @@ struct WebhookDeliveryPage {
 struct DueDelivery {
   WebhookDelivery delivery;
   Webhook webhook;
-  std::string sealed_secret;                  // as SecretSealer::Seal made it
-  std::optional<Timestamp> failing_since;     // the webhook's first failure since its last success
+  std::string sealed_secret;               // as SecretSealer::Seal made it
+  std::optional<Timestamp> failing_since;  // the webhook's first failure since its last success
   WebhookEvent event;
 };
 
 // How one attempt went.
 struct DeliveryAttempt {
-  Timestamp at;                      // when it ended
-  std::optional<int> status_code;    // the receiver's HTTP status, when it answered
+  Timestamp at;                    // when it ended
+  std::optional<int> status_code;  // the receiver's HTTP status, when it answered
   std::int64_t duration_ms = 0;
-  std::string error;                 // empty when the receiver answered 2xx
+  std::string error;  // empty when the receiver answered 2xx
   bool succeeded() const { return error.empty(); }
 };
 

@@ -106,8 +106,8 @@ class WebhookDispatcherTest : public ::testing::Test {
   FakeSender sender_{clock_};
   FakeSealer sealer_;
   ZeroRandom random_;
-  WebhookDispatcher dispatcher_{store_, sender_, sealer_, random_, clock_, DeliveryPolicy{},
-                                seconds(30)};
+  WebhookDispatcher dispatcher_{store_, sender_,          sealer_,    random_,
+                                clock_, DeliveryPolicy{}, seconds(30)};
 };
 
 TEST_F(WebhookDispatcherTest, ASuccessIsRecordedAndTheDeliveryWasSignedWithTheOpenedSecret) {

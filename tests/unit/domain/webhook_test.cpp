@@ -18,9 +18,10 @@ TEST(NextDeliveryAttempt, DoublesFromTheBaseUpToTheCapWithJitterOfAtMostHalf) {
     double jitter;
     milliseconds wait;
   } rows[] = {
-      {1, 0.0, seconds(15)},     {1, 0.999999, seconds(30)}, {2, 0.0, seconds(30)},
-      {3, 1.0, seconds(120)},    {7, 0.0, seconds(960)},     {8, 1.0, hours(1)},
-      {9, 1.0, hours(1)},        {60, 0.5, milliseconds(2'700'000)},
+      {1, 0.0, seconds(15)},  {1, 0.999999, seconds(30)},
+      {2, 0.0, seconds(30)},  {3, 1.0, seconds(120)},
+      {7, 0.0, seconds(960)}, {8, 1.0, hours(1)},
+      {9, 1.0, hours(1)},     {60, 0.5, milliseconds(2'700'000)},
   };
   for (const Row& row : rows) {
     const auto next = NextDeliveryAttempt(policy, row.attempts, kStart, kStart, row.jitter);
@@ -57,10 +58,9 @@ TEST(ValidateWebhook, KnownEventTypesOnceEachInCanonicalOrder) {
   const auto webhook = ValidateWebhook(draft);
   ASSERT_TRUE(webhook.ok());
   EXPECT_EQ(webhook->url, "https://example.org/hook");
-  EXPECT_EQ(webhook->event_types,
-            (std::vector<WebhookEventType>{WebhookEventType::kCallStarted,
-                                           WebhookEventType::kCallEnded,
-                                           WebhookEventType::kAgentPhoneChanged}));
+  EXPECT_EQ(webhook->event_types, (std::vector<WebhookEventType>{
+                                      WebhookEventType::kCallStarted, WebhookEventType::kCallEnded,
+                                      WebhookEventType::kAgentPhoneChanged}));
 }
 
 TEST(ValidateWebhook, ReportsEveryBadField) {

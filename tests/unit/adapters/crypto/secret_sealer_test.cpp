@@ -25,8 +25,7 @@ TEST(AesGcmSecretSealer, OpensWhatItSealedAndNeverStoresTheSecretItself) {
 TEST(AesGcmSecretSealer, RefusesAnotherKeyAlteredTextAndNoKey) {
   const AesGcmSecretSealer sealer(KeyOf(7));
   const std::string sealed = *sealer.Seal("whsec_x");
-  EXPECT_EQ(AesGcmSecretSealer(KeyOf(8)).Open(sealed).error().code,
-            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(AesGcmSecretSealer(KeyOf(8)).Open(sealed).error().code, ErrorCode::kFailedPrecondition);
   std::string altered = sealed;
   altered[altered.size() - 40] = altered[altered.size() - 40] == '0' ? '1' : '0';
   EXPECT_FALSE(sealer.Open(altered).ok());

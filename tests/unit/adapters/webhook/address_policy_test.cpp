@@ -25,17 +25,28 @@ std::optional<std::string> KindOf(const std::string& text) {
 
 TEST(ForbiddenAddressKind, TableOfAddresses) {
   const std::pair<const char*, const char*> rows[] = {
-      {"127.0.0.1", "loopback"},        {"127.255.0.9", "loopback"},
-      {"10.0.0.1", "private"},          {"172.16.0.1", "private"},
-      {"172.31.255.255", "private"},    {"192.168.1.1", "private"},
-      {"169.254.169.254", "link-local"}, {"100.64.0.1", "shared"},
-      {"0.0.0.0", "unspecified"},       {"224.0.0.1", "multicast"},
-      {"240.0.0.1", "reserved"},        {"255.255.255.255", "reserved"},
-      {"::1", "loopback"},              {"::", "unspecified"},
-      {"fe80::1", "link-local"},        {"fc00::1", "private"},
-      {"fd00:ec2::254", "private"},     {"ff02::1", "multicast"},
-      {"::ffff:127.0.0.1", "loopback"}, {"::ffff:169.254.169.254", "link-local"},
-      {"64:ff9b::a00:1", "private"},    {"2002:7f00:1::", "loopback"},
+      {"127.0.0.1", "loopback"},
+      {"127.255.0.9", "loopback"},
+      {"10.0.0.1", "private"},
+      {"172.16.0.1", "private"},
+      {"172.31.255.255", "private"},
+      {"192.168.1.1", "private"},
+      {"169.254.169.254", "link-local"},
+      {"100.64.0.1", "shared"},
+      {"0.0.0.0", "unspecified"},
+      {"224.0.0.1", "multicast"},
+      {"240.0.0.1", "reserved"},
+      {"255.255.255.255", "reserved"},
+      {"::1", "loopback"},
+      {"::", "unspecified"},
+      {"fe80::1", "link-local"},
+      {"fc00::1", "private"},
+      {"fd00:ec2::254", "private"},
+      {"ff02::1", "multicast"},
+      {"::ffff:127.0.0.1", "loopback"},
+      {"::ffff:169.254.169.254", "link-local"},
+      {"64:ff9b::a00:1", "private"},
+      {"2002:7f00:1::", "loopback"},
       {"::10.0.0.1", "private"},
   };
   for (const auto& [address, kind] : rows) EXPECT_EQ(KindOf(address), kind) << address;
@@ -55,10 +66,10 @@ std::string RefusalOf(const CurlUrlGuard& guard, const std::string& url) {
 
 TEST(CurlUrlGuard, RefusesInternalAddressesUnlessAllowed) {
   const CurlUrlGuard guard(NetworkPolicy{});
-  for (const char* url : {"https://127.0.0.1/hook", "https://10.0.0.1/hook",
-                          "https://169.254.169.254/latest/meta-data", "https://[::1]:8443/hook",
-                          "https://localhost/hook", "https://LOCALHOST./hook",
-                          "https://[::ffff:10.0.0.1]/"}) {
+  for (const char* url :
+       {"https://127.0.0.1/hook", "https://10.0.0.1/hook",
+        "https://169.254.169.254/latest/meta-data", "https://[::1]:8443/hook",
+        "https://localhost/hook", "https://LOCALHOST./hook", "https://[::ffff:10.0.0.1]/"}) {
     EXPECT_NE(RefusalOf(guard, url), "") << url;
   }
   EXPECT_NE(RefusalOf(guard, "https://localhost/").find("resolves to"), std::string::npos);

@@ -48,8 +48,8 @@ TEST(RenderWebhookBody, AnAgentPhoneChangeNamesThePhoneNotItsNumber) {
   event.change = "updated";
   event.is_active = false;
   const json body = json::parse(RenderWebhookBody(event, true));
-  EXPECT_EQ(body["data"], json::parse(
-                              R"({"agentPhoneID":4,"change":"updated","isActive":false,"userID":2})"));
+  EXPECT_EQ(body["data"],
+            json::parse(R"({"agentPhoneID":4,"change":"updated","isActive":false,"userID":2})"));
 }
 
 // Computed independently with Python's hmac module:
