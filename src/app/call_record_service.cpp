@@ -76,11 +76,6 @@ Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecords(const Princi
   return page;
 }
 
-Result<std::int64_t> CallRecordService::CloseInterruptedCalls() {
-  return call_logs_.CloseInterruptedCalls(
-      "The service stopped during the call; the call was closed when it started again.");
-}
-
 Result<std::int64_t> CallRecordService::PurgeExpired() {
   if (retention_.days == 0) return std::int64_t{0};
   const Timestamp cutoff = clock_.Now() - std::chrono::days(retention_.days);

@@ -197,20 +197,43 @@ TYPED_TEST(HotlineRepositoryContract, DeletedNumberIsQuarantinedThenReused) {
 TYPED_TEST(HotlineRepositoryContract, StatusTransitionsAreCompareAndSet) {
   const Hotline created = *this->Create();
   auto& hotlines = this->backend_.hotlines;
-  EXPECT_EQ(hotlines.ListAwaitingProvisioning(10)->size(), 1u);
+  EXPECT_EQ(hotlines.ClaimAwaitingProvisioning("a", 10, this->At(0), this->At(60))->size(), 1u);
   EXPECT_TRUE(*hotlines.TransitionStatus(created.id, HotlineStatus::kCreated,
                                          HotlineStatus::kProvisioning, "", this->At(1)));
   EXPECT_FALSE(*hotlines.TransitionStatus(created.id, HotlineStatus::kCreated,
                                           HotlineStatus::kProvisioning, "", this->At(2)));
-  EXPECT_EQ(hotlines.ListAwaitingProvisioning(10)->front().status, HotlineStatus::kProvisioning);
+  EXPECT_EQ(hotlines.ClaimAwaitingProvisioning("a", 10, this->At(2), this->At(62))->front().status,
+            HotlineStatus::kProvisioning);
   EXPECT_TRUE(*hotlines.TransitionStatus(created.id, HotlineStatus::kProvisioning,
                                          HotlineStatus::kFailed, "carrier said no", this->At(3)));
   const Hotline failed = **hotlines.Find(created.id);
   EXPECT_EQ(failed.status_detail, "carrier said no");
   EXPECT_EQ(failed.version, 3);
-  EXPECT_TRUE(hotlines.ListAwaitingProvisioning(10)->empty());
+  EXPECT_TRUE(hotlines.ClaimAwaitingProvisioning("a", 10, this->At(3), this->At(63))->empty());
   EXPECT_FALSE(*hotlines.TransitionStatus(HotlineId(999), HotlineStatus::kFailed,
                                           HotlineStatus::kActive, "", this->At(4)));
+}
+
+// The provisioning worker of every node claims its jobs (decision 0039): a hotline goes to one
+// worker, which keeps it on its next rounds, until its hold ends and another takes it over.
+TYPED_TEST(HotlineRepositoryContract, AProvisioningJobBelongsToOneWorkerUntilItsHoldEnds) {
+  const Hotline first = *this->Create(10, 0);
+  const Hotline second = *this->Create(10, 1);
+  auto& hotlines = this->backend_.hotlines;
+  const auto a = *hotlines.ClaimAwaitingProvisioning("a", 1, this->At(10), this->At(70));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a.front().id, first.id) << "oldest change first";
+  const auto b = *hotlines.ClaimAwaitingProvisioning("b", 10, this->At(20), this->At(80));
+  ASSERT_EQ(b.size(), 1u) << "a's job is passed over";
+  EXPECT_EQ(b.front().id, second.id);
+  EXPECT_TRUE(hotlines.ClaimAwaitingProvisioning("c", 10, this->At(30), this->At(90))->empty());
+  const auto again = *hotlines.ClaimAwaitingProvisioning("a", 10, this->At(40), this->At(100));
+  ASSERT_EQ(again.size(), 1u) << "a keeps its own job";
+  EXPECT_EQ(again.front().id, first.id);
+  // a stops (its hold ends at 100); b goes on and takes a's job over.
+  const auto taken = *hotlines.ClaimAwaitingProvisioning("b", 10, this->At(101), this->At(160));
+  EXPECT_EQ(taken.size(), 2u);
+  EXPECT_EQ((*hotlines.Find(first.id))->version, 1) << "a claim is not a change of the hotline";
 }
 
 TYPED_TEST(HotlineRepositoryContract, RemovedAgentLeavesOnlyThatOrganizationsHotlines) {

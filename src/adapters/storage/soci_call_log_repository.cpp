@@ -13,9 +13,9 @@ namespace {
 // On PostgreSQL the totals row is read FOR UPDATE, so that two nodes logging calls of one
 // hotline at once take the next number one after the other, never the same one.
 constexpr const char* kInsertCall =
-    "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time)"
-    " SELECT hotline_id, last_call_seq + 1, :caller, :start_time FROM hotline_call_totals"
-    " WHERE hotline_id = :hotline_id";
+    "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time, node_id)"
+    " SELECT hotline_id, last_call_seq + 1, :caller, :start_time, :node_id"
+    " FROM hotline_call_totals WHERE hotline_id = :hotline_id";
 constexpr const char* kInsertRecord =
     "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
     " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
@@ -69,22 +69,27 @@ constexpr const char* kFromNumber =
 constexpr const char* kFromOffset =
     " WHERE hotline_id = :hotline_id ORDER BY hotline_seq DESC LIMIT :limit OFFSET :offset";
 
+// The open calls of one node, and those logged before calls named their node (migration 0012).
 constexpr const char* kSelectOpenCalls =
     "SELECT id, COALESCE((SELECT MAX(at) FROM call_log_entries WHERE call_log_id = call_logs.id),"
-    " start_time) FROM call_logs WHERE end_time IS NULL";
+    " start_time) FROM call_logs WHERE end_time IS NULL AND (node_id = :node_id OR node_id IS NULL)";
+// Only while still open: two nodes may close the calls of a third whose lease ended at once.
 constexpr const char* kCloseInterruptedCall =
-    "UPDATE call_logs SET end_time = :end_time, outcome = 'failed' WHERE id = :id";
+    "UPDATE call_logs SET end_time = :end_time, outcome = 'failed'"
+    " WHERE id = :id AND end_time IS NULL";
 constexpr const char* kInsertEndedEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, detail)"
     " VALUES (:call_log_id, :at, 'ended', :detail)";
-// A leg left open ends with its call; one that was answered is billed up to then.
+// A leg left open ends with its call; one that was answered is billed up to then. The legs of
+// calls in progress (on other nodes) stay open: their call is open too.
 constexpr const char* kCloseInterruptedRecords =
     "UPDATE telephone_records SET"
     " end_time = (SELECT CASE WHEN telephone_records.answer_time > c.end_time"
     "   THEN telephone_records.answer_time ELSE c.end_time END"
     "   FROM call_logs c WHERE c.id = telephone_records.call_log_id),"
     " disposition = CASE WHEN answer_time IS NULL THEN 'failed' ELSE 'answered' END"
-    " WHERE end_time IS NULL";
+    " WHERE end_time IS NULL AND EXISTS (SELECT 1 FROM call_logs c"
+    "   WHERE c.id = telephone_records.call_log_id AND c.end_time IS NOT NULL)";
 constexpr const char* kPurge =
     "DELETE FROM call_logs WHERE id IN (SELECT id FROM call_logs WHERE end_time IS NOT NULL"
     " AND start_time < :cutoff ORDER BY start_time LIMIT :limit)";
@@ -94,8 +99,9 @@ constexpr const char* kPurge =
 // writer runs them for every call.
 class EventApplier {
  public:
-  EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open)
-      : database_(database), session_(session), open_(open) {
+  EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open,
+               Nullable<std::string> node)
+      : database_(database), session_(session), open_(open), node_(std::move(node)) {
     const bool postgresql = database.dialect() == Dialect::kPostgresql;
     static const std::string kCall[] = {
         std::string(kInsertCall) + kReturningId,
@@ -109,7 +115,7 @@ class EventApplier {
 
   void operator()(const CallOpened& event) {
     if (const auto id = Insert(*insert_call_, Nullable<std::string>::From(event.caller),
-                               ToEpochMillis(event.at), event.hotline.value)) {
+                               ToEpochMillis(event.at), node_, event.hotline.value)) {
       open_.calls[event.call.value] = *id;
     }
   }
@@ -184,6 +190,7 @@ class EventApplier {
   Database& database_;
   soci::session& session_;
   SociCallLogRepository::OpenIds& open_;
+  Nullable<std::string> node_;  // the node that takes the calls; null: none named
   const std::string* insert_call_;
   const std::string* insert_record_;
 };
@@ -312,7 +319,9 @@ Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   return database_.Run("write call events", [&](soci::session& session) {
     OpenIds staged = open_;  // applied only if the transaction commits
     WriteTransaction transaction(session, database_.dialect());
-    EventApplier applier(database_, session, staged);
+    const auto node = node_.empty() ? Nullable<std::string>()
+                                    : Nullable<std::string>{node_, soci::i_ok};
+    EventApplier applier(database_, session, staged, node);
     for (const CallEvent& event : events) std::visit(applier, event);
     transaction.Commit();
     open_ = std::move(staged);
@@ -364,14 +373,16 @@ Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecords(HotlineI
   });
 }
 
-Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::string& reason) {
+Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::string& node,
+                                                                  const std::string& reason) {
   return database_.Run("close interrupted calls", [&](soci::session& session) {
     WriteTransaction transaction(session, database_.dialect());
     std::vector<std::pair<long long, long long>> open_calls;  // id, last known time
     {
       long long id = 0, last = 0;
-      soci::statement statement =
-          (session.prepare << kSelectOpenCalls, soci::into(id), soci::into(last));
+      std::string of = node;
+      soci::statement statement = (session.prepare << kSelectOpenCalls, soci::into(id),
+                                   soci::into(last), soci::use(of));
       if (statement.execute(true)) {
         do {
           open_calls.emplace_back(id, last);
@@ -379,13 +390,18 @@ Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::str
       }
     }
     std::string detail = reason;
+    std::int64_t closed = 0;
     for (auto& [id, last] : open_calls) {
+      soci::statement close =
+          (session.prepare << kCloseInterruptedCall, soci::use(last), soci::use(id));
+      close.execute(true);
+      if (close.get_affected_rows() == 0) continue;  // another node closed it meanwhile
       session << kInsertEndedEntry, soci::use(id), soci::use(last), soci::use(detail);
-      session << kCloseInterruptedCall, soci::use(last), soci::use(id);
+      ++closed;
     }
     session << kCloseInterruptedRecords;
     transaction.Commit();
-    return static_cast<std::int64_t>(open_calls.size());
+    return closed;
   });
 }
 

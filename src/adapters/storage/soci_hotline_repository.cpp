@@ -69,8 +69,16 @@ constexpr const char* kRemoveAgentFromOrganization =
 constexpr const char* kTransitionStatus =
     "UPDATE hotlines SET status = :to, status_detail = :detail, version = version + 1,"
     " updated_at = :now WHERE id = :id AND status = :from";
-constexpr const char* kAwaitingProvisioning =
-    " WHERE status IN ('created', 'provisioning') ORDER BY updated_at, id LIMIT :limit";
+// The provisioning worker of every node claims its jobs: hotlines no other worker holds, locked
+// on PostgreSQL so that a concurrent claim passes them over, then read back by their holder.
+constexpr const char* kClaimProvisioning =
+    "UPDATE hotlines SET provisioning_node = :worker, provisioning_until = :until"
+    " WHERE id IN (SELECT id FROM hotlines WHERE status IN ('created', 'provisioning')"
+    " AND (provisioning_until IS NULL OR provisioning_until < :now OR provisioning_node = :worker2)"
+    " ORDER BY updated_at, id LIMIT :limit";
+constexpr const char* kClaimed =
+    " WHERE provisioning_node = :worker AND provisioning_until = :until"
+    " AND status IN ('created', 'provisioning') ORDER BY updated_at, id";
 constexpr const char* kInsertStatusEvent =
     "INSERT INTO hotline_status_events (hotline_id, status, detail, at)"
     " VALUES (:hotline_id, :status, :detail, :at)";
@@ -328,9 +336,21 @@ Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organiz
   });
 }
 
-Result<std::vector<Hotline>> SociHotlineRepository::ListAwaitingProvisioning(std::int64_t limit) {
-  return database_.Run("list hotlines awaiting provisioning", [&](soci::session& session) {
-    return SelectHotlines(database_, session, kAwaitingProvisioning, limit);
+Result<std::vector<Hotline>> SociHotlineRepository::ClaimAwaitingProvisioning(
+    const std::string& worker, std::int64_t limit, Timestamp now, Timestamp until) {
+  static const std::string kClaim[] = {std::string(kClaimProvisioning) + ")",
+                                       std::string(kClaimProvisioning) + kSkipLockedPostgresql + ")"};
+  return database_.Run("claim hotlines awaiting provisioning", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    std::string holder = worker;
+    long long held_until = ToEpochMillis(until);
+    long long at = ToEpochMillis(now);
+    long long most = limit;
+    session << kClaim[database_.dialect() == Dialect::kPostgresql ? 1 : 0], soci::use(holder),
+        soci::use(held_until), soci::use(at), soci::use(holder), soci::use(most);
+    auto claimed = SelectHotlines(database_, session, kClaimed, holder, held_until);
+    transaction.Commit();
+    return claimed;
   });
 }
 

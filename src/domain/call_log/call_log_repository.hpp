@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "common/clock.hpp"
 #include "common/ids.hpp"
@@ -23,11 +24,14 @@ class CallLogRepository {
   // The hotline's telephone records, newest first.
   virtual Result<TelephoneRecordPage> ListTelephoneRecords(HotlineId hotline, std::int64_t limit,
                                                            std::int64_t offset) = 0;
-  // Closes every call and leg still open, as left by a process that died mid-call: the call
-  // ends at its last known event with outcome failed and an `ended` entry saying why; a leg
-  // ends then too (answered if it was, else failed). Run at start, before calls are taken.
-  // Returns the number of calls closed.
-  virtual Result<std::int64_t> CloseInterruptedCalls(const std::string& reason) = 0;
+  // Closes every call still open that node `node` took (and any logged before calls named
+  // their node), as left by a node that died mid-call: the call ends at its last known event
+  // with outcome failed and an `ended` entry saying why; its legs end then too (answered if
+  // they were, else failed). Calls of other nodes are left alone. Run by a node at start, before
+  // it takes calls, and for a node whose lease ended (decision 0040). Two nodes closing the same
+  // calls at once close each once. Returns the number of calls this call closed.
+  virtual Result<std::int64_t> CloseInterruptedCalls(const std::string& node,
+                                                     const std::string& reason) = 0;
   // Deletes ended calls that started before `cutoff`, with their entries and records, at most
   // `limit` calls per call. Returns how many were deleted.
   virtual Result<std::int64_t> PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) = 0;

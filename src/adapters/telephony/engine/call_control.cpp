@@ -22,7 +22,7 @@ CallControl::CallControl(CallControlConfig config, CallControlPorts ports,
       routing_work_(ports.routing_work),
       speech_work_(ports.speech_work),
       recorder_(ports.events, ports.clock),
-      presence_(ports.presence),
+      calls_in_progress_(ports.calls_in_progress),
       counters_(counters) {}
 
 void CallControl::On(const SignallingEvent& event) {
@@ -65,41 +65,63 @@ void CallControl::Handle(const sip::IncomingCall& incoming) {
     Refuse(incoming.leg, 503, "Service Unavailable");
     return;
   }
-  // Routing reads the database: off this thread, so that slow storage never delays the
-  // timers and hang-ups of calls in progress.
+  // Routing and the channel count read the database: off this thread, so that slow storage
+  // never delays the timers and hang-ups of calls in progress.
   routing_legs_.insert(incoming.leg);
   routing_work_.Post([this, incoming] {
     auto hotline = router_.ResolveInbound(incoming.dialed_user);
     std::optional<std::string> caller;
-    if (hotline.ok() && !incoming.caller_withheld) {
-      caller = router_.CallerNumber(incoming.caller_user, *hotline);
+    Result<std::optional<ChannelClaimId>> channel = std::optional<ChannelClaimId>();
+    if (hotline.ok()) {
+      if (!incoming.caller_withheld) caller = router_.CallerNumber(incoming.caller_user, *hotline);
+      // The caller's number counts as in a call while the call holds its channel: a volunteer
+      // who calls the hotline from their own agent phone is not rung for this call or another.
+      channel = calls_in_progress_.Claim(hotline->id, LegDirection::kInbound,
+                                         hotline->channels_inbound, caller);
     }
-    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller)] {
+    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller),
+                channel = std::move(channel)] {
       // The caller may have given up while we looked the number up.
-      if (routing_legs_.erase(incoming.leg) == 0) return;
-      Routed(incoming, hotline, caller);
+      if (routing_legs_.erase(incoming.leg) == 0) {
+        if (channel.ok() && *channel) ReleaseChannel(**channel);
+      } else {
+        Routed(incoming, hotline, caller, channel);
+      }
       CheckIdle();
     });
   });
 }
 
 void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
-                         const std::optional<std::string>& caller) {
+                         const std::optional<std::string>& caller,
+                         const Result<std::optional<ChannelClaimId>>& channel) {
   if (!hotline.ok()) {
     RejectUnroutable(incoming.leg, hotline.error());
     return;
   }
-  if (inbound_in_use_[hotline->id.value] >= hotline->channels_inbound) {
+  if (!channel.ok()) {
+    spdlog::error("sip: cannot count the calls in progress: {}", channel.error().detail);
+    Refuse(incoming.leg, 503, "Service Unavailable");
+    return;
+  }
+  if (!*channel) {
     RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kRejectedChannelLimit,
                   "All " + std::to_string(hotline->channels_inbound) +
                       " inbound channels are in use.",
                   LegDisposition::kBusy, 486, "Busy Here", CallOutcome::kRejectedBusy);
     return;
   }
+  Admit(incoming, std::move(*hotline), caller, **channel);
+}
+
+// The call holds `channel` from here on: a refusal gives it back.
+void CallControl::Admit(const sip::IncomingCall& incoming, Hotline hotline,
+                        const std::optional<std::string>& caller, ChannelClaimId channel) {
   const auto offer = sip::ParseAudioOffer(incoming.remote_sdp);
   const int codec = offer.ok() ? sip::ChooseCodec(*offer) : -1;
   if (codec < 0) {
-    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kEnded,
+    ReleaseChannel(channel);
+    RefuseWithLog(incoming.leg, hotline, caller, CallEntryType::kEnded,
                   "The caller offered no G.711 audio (PCMU or PCMA).", LegDisposition::kFailed,
                   488, "Not Acceptable Here", CallOutcome::kFailed);
     return;
@@ -107,7 +129,8 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
   const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
   if (!stream.ok()) {
     const bool no_port = stream.error().code == ErrorCode::kResourceExhausted;
-    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kEnded, stream.error().detail,
+    ReleaseChannel(channel);
+    RefuseWithLog(incoming.leg, hotline, caller, CallEntryType::kEnded, stream.error().detail,
                   LegDisposition::kFailed, no_port ? 503 : 488,
                   no_port ? "Service Unavailable" : "Not Acceptable Here", CallOutcome::kFailed);
     return;
@@ -120,26 +143,21 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
   signalling_.Answer(incoming.leg, answer.ok() ? std::move(*answer)
                                                : LocalSdp(stream->second, codec,
                                                           offer->telephone_event_pt));
-  Start(incoming, std::move(*hotline), caller, stream->first);
+  Start(incoming, std::move(hotline), caller, stream->first, channel);
 }
 
 // The call is answered: it occupies an inbound channel until its log closes.
 void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
-                        const std::optional<std::string>& caller, media::StreamId caller_stream) {
-  ++inbound_in_use_[hotline.id.value];
+                        const std::optional<std::string>& caller, media::StreamId caller_stream,
+                        ChannelClaimId channel) {
   counters_.Started();
   auto call = std::make_unique<Call>();
   call->id = ++last_call_id_;
   call->hotline = std::move(hotline);
   call->inbound = incoming.leg;
   call->caller_stream = caller_stream;
+  call->inbound_claim = channel;
   recorder_.Opened(*call, caller);
-  if (caller) {
-    // A volunteer who calls the hotline from their own agent phone is in a call too: that phone
-    // is not rung for this call or any other while it lasts.
-    call->caller_in_presence = *caller;
-    presence_.Joined(*caller);
-  }
   WatchMedia(*call, call->caller_stream);
   LimitDuration(*call);
   call_by_leg_[incoming.leg] = call->id;
@@ -170,6 +188,14 @@ void CallControl::LogForeignInvite(const std::string& source) {
                    : std::string());
   last_foreign_invite_log_ = now;
   foreign_invites_unlogged_ = 0;
+}
+
+void CallControl::ReleaseChannel(ChannelClaimId channel) {
+  routing_work_.Post([this, channel] {
+    if (const Status released = calls_in_progress_.Release(channel); !released.ok()) {
+      spdlog::warn("sip: a channel could not be released: {}", released.error().detail);
+    }
+  });
 }
 
 void CallControl::RejectUnroutable(LegId leg, const Error& error) {

@@ -14,7 +14,6 @@
 #include "adapters/telephony/engine/address_allow_list.hpp"
 #include "adapters/telephony/engine/call_counters.hpp"
 #include "adapters/telephony/engine/call_media.hpp"
-#include "adapters/telephony/engine/agent_presence.hpp"
 #include "adapters/telephony/engine/call_model.hpp"
 #include "adapters/telephony/engine/call_recorder.hpp"
 #include "adapters/telephony/engine/call_router.hpp"
@@ -23,6 +22,7 @@
 #include "app/speech_synthesizer.hpp"
 #include "common/clock.hpp"
 #include "domain/call_log/call_events.hpp"
+#include "domain/node/calls_in_progress.hpp"
 
 namespace fr::telephony {
 
@@ -47,7 +47,9 @@ struct CallControlPorts {
   SpeechSynthesizer& speech;
   CallEventSink& events;
   const Clock& clock;
-  AgentPresence& presence;   // which phones are in a call: they are not rung
+  // The channels in use and the phones in a call, of every node (decision 0039): channel
+  // limits hold across nodes, and a phone in a call is not rung. Used on routing_work only.
+  CallsInProgress& calls_in_progress;
   ControlLoop& loop;         // the control thread: events, results and timers come back here
   WorkQueue& routing_work;   // CallRouter calls run here
   WorkQueue& speech_work;    // syntheses run here
@@ -84,9 +86,16 @@ class CallControl {
   // call_control.cpp: inbound calls, admission, the greeting, shared helpers.
   void Handle(const sip::IncomingCall& incoming);
   void Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
-              const std::optional<std::string>& caller);
+              const std::optional<std::string>& caller,
+              const Result<std::optional<ChannelClaimId>>& channel);
+  void Admit(const sip::IncomingCall& incoming, Hotline hotline,
+             const std::optional<std::string>& caller, ChannelClaimId channel);
   void Start(const sip::IncomingCall& incoming, Hotline hotline,
-             const std::optional<std::string>& caller, media::StreamId caller_stream);
+             const std::optional<std::string>& caller, media::StreamId caller_stream,
+             ChannelClaimId channel);
+  // Gives a channel back, off the control thread; a failure is logged (the node's lease
+  // releases it at the latest).
+  void ReleaseChannel(ChannelClaimId channel);
   void LogForeignInvite(const std::string& source);
   void RejectUnroutable(LegId leg, const Error& error);
   void Refuse(LegId leg, int status, const char* reason);
@@ -109,10 +118,19 @@ class CallControl {
   Call* CallOf(LegId leg);
 
   // call_control_agents.cpp: ringing, answers, the bridge.
+  // What the routing thread found for one phone of a ringing call.
+  struct PhoneToDial {
+    AgentTarget target;
+    bool in_call = false;                  // in another call of this service: not rung
+    std::optional<ChannelClaimId> channel;  // the outbound channel claimed for it
+    std::string no_channel;                 // without a channel (and not refused): why
+  };
   void StartRinging(Call& call);
-  void RingAgents(Call& call, const Result<std::vector<AgentTarget>>& targets);
-  void Dial(Call& call, const AgentTarget& target);
-  std::optional<std::string> NotDialled(const Call& call, const AgentTarget& target) const;
+  // On routing_work: the phones to ring, each checked and given a channel. Blocks.
+  Result<std::vector<PhoneToDial>> PhonesToDial(const Hotline& hotline);
+  void RingAgents(Call& call, const Result<std::vector<PhoneToDial>>& phones);
+  void Dial(Call& call, const PhoneToDial& phone);
+  std::optional<std::string> NotDialled(const Call& call, const PhoneToDial& phone) const;
   void Handle(const sip::LegRinging& ringing);
   void Handle(const sip::LegAnswered& answered);
   bool UseAnswer(Call& call, AgentLeg& agent, const std::string& remote_sdp);
@@ -162,15 +180,13 @@ class CallControl {
   WorkQueue& routing_work_;
   WorkQueue& speech_work_;
   CallRecorder recorder_;
-  AgentPresence& presence_;
+  CallsInProgress& calls_in_progress_;
   CallCounters& counters_;
 
   // Control thread only.
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<LegId, std::uint64_t> call_by_leg_;
   std::unordered_set<LegId> routing_legs_;  // inbound legs whose number is being looked up
-  std::unordered_map<std::int64_t, int> inbound_in_use_;   // by hotline id
-  std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
   std::uint64_t last_call_id_ = 0;
   std::uint64_t last_sdp_session_ = 0;
   bool draining_ = false;

@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/call_log/call_log.hpp"
+#include "domain/node/calls_in_progress.hpp"
 
 namespace fr::telephony {
 
@@ -111,8 +112,10 @@ struct TelephonyStats {
 // call's state machine, and one speech thread; they talk through queues only.
 class TelephonyEngine {
  public:
+  // `calls_in_progress` counts the channels and phones in use across nodes (decision 0039).
   TelephonyEngine(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
-                  SpeechSynthesizer& speech, const Clock& clock);
+                  SpeechSynthesizer& speech, const Clock& clock,
+                  CallsInProgress& calls_in_progress);
   ~TelephonyEngine();  // calls Stop()
   TelephonyEngine(const TelephonyEngine&) = delete;
   TelephonyEngine& operator=(const TelephonyEngine&) = delete;

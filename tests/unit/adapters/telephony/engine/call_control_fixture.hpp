@@ -9,6 +9,7 @@
 
 #include "adapters/telephony/engine/call_control.hpp"
 #include "adapters/telephony/sip/sdp.hpp"
+#include "app/in_process_calls_in_progress.hpp"
 #include "fakes/fake_clock.hpp"
 #include "unit/adapters/telephony/engine/fake_call_ports.hpp"
 #include "unit/adapters/telephony/engine/recording_call_event_sink.hpp"
@@ -48,7 +49,7 @@ class CallControlTest : public ::testing::Test {
                              AddressAllowList::Parse({"127.0.0.0/8"}).value()};
     control_ = std::make_unique<CallControl>(
         std::move(config),
-        CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, presence_, loop_,
+        CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, calls_in_progress_, loop_,
                          work_, speech_work_},
         counters_);
   }
@@ -118,7 +119,7 @@ class CallControlTest : public ::testing::Test {
   FakeSpeech speech_;
   RecordingCallEventSink sink_;
   fr::testing::FakeClock clock_;
-  InProcessAgentPresence presence_;
+  InProcessCallsInProgress calls_in_progress_;
   FakeControlLoop loop_;
   InlineWorkQueue work_;
   InlineWorkQueue speech_work_;
