@@ -71,22 +71,36 @@ void CallControl::Handle(const sip::IncomingCall& incoming) {
   routing_work_.Post([this, incoming] {
     auto hotline = router_.ResolveInbound(incoming.dialed_user);
     std::optional<std::string> caller;
-    if (hotline.ok() && !incoming.caller_withheld) {
-      caller = router_.CallerNumber(incoming.caller_user, *hotline);
+    CallAdmission admission;
+    if (hotline.ok()) {
+      if (!incoming.caller_withheld) caller = router_.CallerNumber(incoming.caller_user, *hotline);
+      admission = router_.Admit(*hotline, caller);
     }
-    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller)] {
+    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller),
+                admission = std::move(admission)] {
       // The caller may have given up while we looked the number up.
       if (routing_legs_.erase(incoming.leg) == 0) return;
-      Routed(incoming, hotline, caller);
+      Routed(incoming, hotline, caller, admission);
       CheckIdle();
     });
   });
 }
 
 void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
-                         const std::optional<std::string>& caller) {
+                         const std::optional<std::string>& caller,
+                         const CallAdmission& admission) {
   if (!hotline.ok()) {
     RejectUnroutable(incoming.leg, hotline.error());
+    return;
+  }
+  for (const std::string& warning : admission.warnings) {
+    spdlog::warn("call to hotline {}: {}", hotline->id.value, warning);
+  }
+  // Decision 0044: busy, as a line that is engaged; nobody rings and nothing is said.
+  if (admission.verdict == CallVerdict::kBlocked) {
+    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kCallerBlocked,
+                  admission.detail, LegDisposition::kBusy, 486, "Busy Here",
+                  CallOutcome::kBlocked);
     return;
   }
   if (inbound_in_use_[hotline->id.value] >= hotline->channels_inbound) {
@@ -120,12 +134,15 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
   signalling_.Answer(incoming.leg, answer.ok() ? std::move(*answer)
                                                : LocalSdp(stream->second, codec,
                                                           offer->telephone_event_pt));
-  Start(incoming, std::move(*hotline), caller, stream->first);
+  std::optional<std::string> closed;
+  if (admission.verdict == CallVerdict::kClosed) closed = admission.detail;
+  Start(incoming, std::move(*hotline), caller, stream->first, closed);
 }
 
 // The call is answered: it occupies an inbound channel until its log closes.
 void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
-                        const std::optional<std::string>& caller, media::StreamId caller_stream) {
+                        const std::optional<std::string>& caller, media::StreamId caller_stream,
+                        const std::optional<std::string>& closed) {
   ++inbound_in_use_[hotline.id.value];
   counters_.Started();
   auto call = std::make_unique<Call>();
@@ -146,6 +163,17 @@ void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
   Call& started = *call;
   calls_[call->id] = std::move(call);
 
+  if (closed) {
+    // Decision 0042: the `message` action, the only one so far; the closed text replaces the
+    // greeting and nobody rings.
+    recorder_.Note(started, CallEntryType::kClosed, std::nullopt,
+                   *closed + " Action: " + FallbackActionName(started.hotline.closed_action) + ".");
+    std::string text = started.hotline.tts_closed.empty()
+                           ? Sentence(started, BuiltInSentence::kClosed)
+                           : started.hotline.tts_closed;
+    Farewell(started, CallOutcome::kClosed, *closed, std::move(text));
+    return;
+  }
   if (started.hotline.tts_inbound.empty()) {
     StartRinging(started);
     return;
@@ -206,10 +234,25 @@ void CallControl::RefuseWithLog(LegId leg, const Hotline& hotline,
 // control thread if the call still exists. A synthesis failure skips the playback.
 void CallControl::Say(Call& call, media::StreamId stream, std::string text,
                       std::function<void(Call&, bool played)> then) {
-  speech_work_.Post([this, id = call.id, stream, text = std::move(text), then = std::move(then)] {
-    auto audio = speech_.Synthesize(text, config_.tts_voice);
+  const std::string& voice =
+      call.hotline.language.empty() ? config_.tts_voice : call.hotline.language;
+  speech_work_.Post([this, id = call.id, stream, text = std::move(text), voice,
+                     then = std::move(then)] {
+    auto audio = speech_.Synthesize(text, voice);
     loop_.Post([this, id, stream, audio = std::move(audio), then] { Played(id, stream, audio, then); });
   });
+}
+
+std::string CallControl::Sentence(const Call& call, BuiltInSentence sentence) {
+  const std::string& language =
+      call.hotline.language.empty() ? config_.default_language : call.hotline.language;
+  const SentenceText text = SentenceIn(sentence, language);
+  if (!text.translated && untranslated_languages_.insert(language).second) {
+    spdlog::warn("hotline {}: the built-in sentences have no {} translation; they are said in "
+                 "English (with the {} voice)",
+                 call.hotline.id.value, language, language);
+  }
+  return std::string(text.text);
 }
 
 void CallControl::Played(std::uint64_t id, media::StreamId stream,
