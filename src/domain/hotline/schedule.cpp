@@ -139,7 +139,9 @@ Result<bool> IsOpenAt(const Schedule& schedule, Timestamp now) {
   }
   const auto local = zone->to_local(std::chrono::time_point_cast<std::chrono::minutes>(now));
   const date::local_days today = date::floor<date::days>(local);
-  const int minute = static_cast<int>((local - today).count());
+  // to_local answers in seconds whatever it is given: the minute of the day is counted here.
+  const int minute =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - today).count());
   const date::local_days yesterday = today - date::days(1);
   const auto closed = [&schedule](date::local_days day) {
     const std::string text = date::format("%F", day);
