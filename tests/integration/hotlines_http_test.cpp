@@ -480,8 +480,9 @@ TEST_F(HotlinesHttpTest, AnUnknownZoneOrLanguageIs400WithEveryBadField) {
                        {"closedDates", {"2026-02-29"}}};
   const auto refused = Create(Api(org_a_token_), draft);
   ASSERT_EQ(refused.status, 400) << refused.body;
+  const nlohmann::json problem = refused.Json();
   std::set<std::string> fields;
-  for (const auto& error : refused.Json()["errors"]) fields.insert(error["field"]);
+  for (const auto& error : problem["errors"]) fields.insert(error["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"name", "language", "closed.action",
                                            "schedule.timeZone", "schedule.weekly[0].to",
                                            "schedule.weekly[1].day", "schedule.weekly[1].from",
@@ -514,8 +515,9 @@ TEST_F(HotlinesHttpTest, TheBlocklistIsForAdminsAndTheApiToken) {
       "POST", path, {Api(org_a_token_)},
       nlohmann::json({{"number", "+49 900 1"}, {"note", 5}, {"expiresAt", "tomorrow"}}).dump());
   ASSERT_EQ(bad.status, 400);
+  const nlohmann::json problem = bad.Json();
   std::set<std::string> fields;
-  for (const auto& error : bad.Json()["errors"]) fields.insert(error["field"]);
+  for (const auto& error : problem["errors"]) fields.insert(error["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"number", "note", "expiresAt"})) << bad.body;
   const auto past = client_->SendJson(
       "POST", path, {Api(org_a_token_)},

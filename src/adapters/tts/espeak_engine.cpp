@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <string>
 #include <filesystem>
 #include <mutex>
@@ -102,11 +103,14 @@ espeak_ng_STATUS SelectVoiceByLanguageLocked(const std::string& tag) {
   if (status != ENS_OK) return status;
   const espeak_VOICE* chosen = espeak_GetCurrentVoice();
   const std::string primary = language.substr(0, language.find('-'));
-  // `languages` is a priority byte, then the language, for each language the voice speaks.
-  const char* spoken = chosen && chosen->languages ? chosen->languages + 1 : "";
-  const std::string chosen_language = Lower(spoken);
-  if (chosen_language.substr(0, chosen_language.find('-')) != primary) return ENS_VOICE_NOT_FOUND;
-  return ENS_OK;
+  // `languages` holds, for each language the voice speaks, a priority byte and the language,
+  // NUL-terminated; an empty entry ends the list ("\x05cmn\0\x05zh\0\0").
+  for (const char* entry = chosen && chosen->languages ? chosen->languages : ""; *entry != '\0';
+       entry += std::strlen(entry + 1) + 2) {
+    const std::string spoken = Lower(entry + 1);
+    if (spoken.substr(0, spoken.find('-')) == primary) return ENS_OK;
+  }
+  return ENS_VOICE_NOT_FOUND;
 }
 
 // Loading a voice reads files (and, for a new language, a dictionary), so it is skipped when the
