@@ -33,7 +33,7 @@ class CallerFloodGuard {
   const int calls_per_hour_;
   std::mutex mu_;
   std::map<Key, std::deque<Timestamp>> calls_;  // Guarded by mu_.
-  std::uint64_t admitted_since_sweep_ = 0;       // Guarded by mu_.
+  std::uint64_t admitted_since_sweep_ = 0;      // Guarded by mu_.
 };
 
 }  // namespace fr

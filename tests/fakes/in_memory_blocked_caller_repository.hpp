@@ -35,7 +35,8 @@ class InMemoryBlockedCallerRepository final : public BlockedCallerRepository {
     BlockedCallerPage page;
     for (const auto& [id, block] : blocks_) {
       if (block.organization_id != organization) continue;
-      if (page.total++ >= offset && static_cast<std::int64_t>(page.blocked_callers.size()) < limit) {
+      if (page.total++ >= offset &&
+          static_cast<std::int64_t>(page.blocked_callers.size()) < limit) {
         page.blocked_callers.push_back(block);
       }
     }

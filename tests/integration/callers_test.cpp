@@ -48,8 +48,15 @@ class CallersTest : public TelephonyTest {
   }
   // sipp as a caller sending `from_user` as its number.
   std::vector<std::string> CallerFrom(const std::string& from_user, const RtpProbe& probe) {
-    return {"-s", "+4924155660000", "-key", "caller", from_user, "-key", "rtp_port",
-            std::to_string(probe.port()), "127.0.0.1:" + std::to_string(sip_port_)};
+    return {"-s",
+            "+4924155660000",
+            "-key",
+            "caller",
+            from_user,
+            "-key",
+            "rtp_port",
+            std::to_string(probe.port()),
+            "127.0.0.1:" + std::to_string(sip_port_)};
   }
   // A refused call's log: refused busy, unrung, with the rule that refused it.
   void ExpectBlocked(const json& log, const std::string& because) {
@@ -68,9 +75,9 @@ class CallersTest : public TelephonyTest {
 };
 
 TEST_F(CallersTest, OutsideItsHoursInAZoneFarFromUtcTheHotlineSaysItIsClosed) {
-  const std::int64_t hotline = CreateHotline(
-      {{"schedule", OpenAtUtcNow("Pacific/Kiritimati")},  // UTC+14
-       {"ttsClosed", "We open at noon."}});
+  const std::int64_t hotline =
+      CreateHotline({{"schedule", OpenAtUtcNow("Pacific/Kiritimati")},  // UTC+14
+                     {"ttsClosed", "We open at noon."}});
   RtpProbe caller_audio;
   SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
   EXPECT_EQ(caller.Wait(), 0) << caller.Logs();
@@ -87,8 +94,8 @@ TEST_F(CallersTest, OutsideItsHoursInAZoneFarFromUtcTheHotlineSaysItIsClosed) {
 }
 
 TEST_F(CallersTest, AGermanHotlinePromptsInTheGermanVoice) {
-  const std::int64_t hotline =
-      CreateHotline({{"language", "de"}, {"ttsInbound", ""}, {"schedule", NeverOpen("Europe/Berlin")}});
+  const std::int64_t hotline = CreateHotline(
+      {{"language", "de"}, {"ttsInbound", ""}, {"schedule", NeverOpen("Europe/Berlin")}});
   EXPECT_EQ(Metric("fr_tts_prompts_total{voice=\"de\"}"), 0);
   RtpProbe caller_audio;
   SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", caller_audio));
@@ -97,7 +104,8 @@ TEST_F(CallersTest, AGermanHotlinePromptsInTheGermanVoice) {
   EXPECT_EQ(Metric("fr_tts_prompts_total{voice=\"de\"}"), 1);
   EXPECT_EQ(Metric("fr_tts_prompts_total{voice=\"en\"}"), 0) << "nothing was said in English";
   EXPECT_GT(caller_audio.Packets().size(), 0u);
-  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline), {Pat(ann_token_)}).Json()["language"], "de");
+  EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(hotline), {Pat(ann_token_)}).Json()["language"],
+            "de");
 }
 
 TEST_F(CallersTest, ABlockedCallerIsRefusedBusyWithoutRingingAndUnblockedCallsGetThrough) {

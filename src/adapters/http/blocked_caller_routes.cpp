@@ -25,8 +25,9 @@ HandlerResult List(BlockedCallerService& blocks, const RequestContext& context) 
   CollectFieldErrors(limit, errors);
   CollectFieldErrors(offset, errors);
   if (!errors.empty()) return Error::InvalidArgument("The query parameters are invalid.", errors);
-  FR_ASSIGN_OR_RETURN(const BlockedCallerPage page,
-                      blocks.List(*context.principal, OrganizationId(organization), *limit, *offset));
+  FR_ASSIGN_OR_RETURN(
+      const BlockedCallerPage page,
+      blocks.List(*context.principal, OrganizationId(organization), *limit, *offset));
   return JsonTextResponse(200, PageJson("blockedCallers", page.blocked_callers,
                                         "totalBlockedCallers", page.total, WriteBlockedCaller));
 }
@@ -60,13 +61,13 @@ HandlerResult Delete(BlockedCallerService& blocks, const RequestContext& context
 void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
                             const NumberingPlan& plan) {
   constexpr const char* kList = "/v1/organizations/{organizationID}/blocked-callers";
-  constexpr const char* kOne = "/v1/organizations/{organizationID}/blocked-callers/{blockedCallerID}";
+  constexpr const char* kOne =
+      "/v1/organizations/{organizationID}/blocked-callers/{blockedCallerID}";
   router.Add({"GET", kList, AuthPolicy::kTokenRequired,
               [&blocks](const RequestContext& context) { return List(blocks, context); }});
-  router.Add({"POST", kList, AuthPolicy::kTokenRequired,
-              [&blocks, &plan](const RequestContext& context) {
-                return Create(blocks, plan, context);
-              }});
+  router.Add(
+      {"POST", kList, AuthPolicy::kTokenRequired,
+       [&blocks, &plan](const RequestContext& context) { return Create(blocks, plan, context); }});
   router.Add({"DELETE", kOne, AuthPolicy::kTokenRequired,
               [&blocks](const RequestContext& context) { return Delete(blocks, context); }});
 }

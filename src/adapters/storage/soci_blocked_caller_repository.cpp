@@ -32,8 +32,12 @@ struct BlockedCallerRow {
 
   auto Columns() { return std::tie(id, organization_id, number, note, expires_at, created_at); }
   BlockedCaller ToBlockedCaller() const {
-    return {BlockedCallerId(id), OrganizationId(organization_id), number, note,
-            expires_at.ToOptional(FromEpochMillis), FromEpochMillis(created_at)};
+    return {BlockedCallerId(id),
+            OrganizationId(organization_id),
+            number,
+            note,
+            expires_at.ToOptional(FromEpochMillis),
+            FromEpochMillis(created_at)};
   }
 };
 
@@ -48,9 +52,9 @@ Result<BlockedCaller> SociBlockedCallerRepository::Create(const BlockedCaller& b
         long long now = ToEpochMillis(block.created_at);
         std::string note = block.note;
         session << kDeleteExpired, soci::use(organization), soci::use(number), soci::use(now);
-        const auto id = ReadValue<long long>(
-            session, kInsert, organization, number, note,
-            Nullable<long long>::From(block.expires_at, ToEpochMillis), now);
+        const auto id =
+            ReadValue<long long>(session, kInsert, organization, number, note,
+                                 Nullable<long long>::From(block.expires_at, ToEpochMillis), now);
         transaction.Commit();
         BlockedCaller stored = block;
         stored.id = BlockedCallerId(id.value_or(0));
@@ -69,8 +73,8 @@ Result<BlockedCallerPage> SociBlockedCallerRepository::List(OrganizationId organ
     BlockedCallerPage page;
     page.total = ReadValue<long long>(session, kCount, organization.value).value_or(0);
     soci::statement statement = OneUseStatement(session, kSelectPage);
-    page.blocked_callers = ReadRows<BlockedCallerRow>(
-        statement, &BlockedCallerRow::ToBlockedCaller, organization.value, limit, offset);
+    page.blocked_callers = ReadRows<BlockedCallerRow>(statement, &BlockedCallerRow::ToBlockedCaller,
+                                                      organization.value, limit, offset);
     return page;
   });
 }

@@ -12,14 +12,15 @@ namespace {
 // The languages espeak-ng 1.51 (Debian 12) has a voice for, by their language subtag, sorted.
 // A unit test of the speech adapter checks that each of them selects a voice.
 constexpr std::string_view kSpokenLanguages[] = {
-    "af", "am", "an", "ar", "as", "az", "ba", "be", "bg", "bn", "bpy", "bs", "ca", "chr", "cmn",
-    "cs", "cv", "cy", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga",
-    "gd", "gn", "grc", "gu", "hak", "haw", "hbs", "he", "hi", "hr", "ht", "hu", "hy", "hyw", "ia",
-    "id", "io", "is", "it", "ja", "jbo", "ka", "kk", "kl", "kn", "ko", "kok", "ku", "ky", "la",
-    "lb", "lfn", "lt", "ltg", "lv", "mi", "mk", "ml", "mr", "ms", "mt", "my", "nb", "nci", "ne",
-    "nl", "no", "nog", "om", "or", "pa", "pap", "pl", "pt", "py", "qdb", "qu", "quc",
-    "qya", "ro", "ru", "sd", "shn", "si", "sjn", "sk", "sl", "smj", "sq", "sr", "sv", "sw", "ta",
-    "te", "th", "tk", "tn", "tr", "tt", "ug", "uk", "ur", "uz", "vi", "yue", "zh",
+    "af",  "am",  "an", "ar",  "as",  "az", "ba",  "be",  "bg",  "bn",  "bpy", "bs",  "ca",
+    "chr", "cmn", "cs", "cv",  "cy",  "da", "de",  "el",  "en",  "eo",  "es",  "et",  "eu",
+    "fa",  "fi",  "fr", "ga",  "gd",  "gn", "grc", "gu",  "hak", "haw", "hbs", "he",  "hi",
+    "hr",  "ht",  "hu", "hy",  "hyw", "ia", "id",  "io",  "is",  "it",  "ja",  "jbo", "ka",
+    "kk",  "kl",  "kn", "ko",  "kok", "ku", "ky",  "la",  "lb",  "lfn", "lt",  "ltg", "lv",
+    "mi",  "mk",  "ml", "mr",  "ms",  "mt", "my",  "nb",  "nci", "ne",  "nl",  "no",  "nog",
+    "om",  "or",  "pa", "pap", "pl",  "pt", "py",  "qdb", "qu",  "quc", "qya", "ro",  "ru",
+    "sd",  "shn", "si", "sjn", "sk",  "sl", "smj", "sq",  "sr",  "sv",  "sw",  "ta",  "te",
+    "th",  "tk",  "tn", "tr",  "tt",  "ug", "uk",  "ur",  "uz",  "vi",  "yue", "zh",
 };
 
 bool Spoken(std::string_view language) {

@@ -97,9 +97,8 @@ std::optional<Schedule> CheckSchedule(std::string_view field, const ScheduleDraf
   const std::string base(field);
   Schedule schedule;
   if (!FindZone(draft.time_zone)) {
-    errors.push_back({base + ".timeZone",
-                      "must be an IANA time zone such as Europe/Berlin (\"" + draft.time_zone +
-                          "\" is unknown)"});
+    errors.push_back({base + ".timeZone", "must be an IANA time zone such as Europe/Berlin (\"" +
+                                              draft.time_zone + "\" is unknown)"});
   }
   schedule.time_zone = draft.time_zone;
   if (draft.weekly.size() > kMaxOpeningRanges) {

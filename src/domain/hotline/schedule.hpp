@@ -28,8 +28,8 @@ struct OpeningRange {
 
 // When a hotline takes calls (decision 0042). No schedule at all means always open.
 struct Schedule {
-  std::string time_zone;               // an IANA zone, "Europe/Berlin"
-  std::vector<OpeningRange> weekly;    // in the client's order
+  std::string time_zone;                  // an IANA zone, "Europe/Berlin"
+  std::vector<OpeningRange> weekly;       // in the client's order
   std::vector<std::string> closed_dates;  // "YYYY-MM-DD", sorted, unique
 
   bool operator==(const Schedule&) const = default;

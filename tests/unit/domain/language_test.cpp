@@ -26,10 +26,9 @@ TEST(LanguageTest, WellFormedTagsOfSpokenLanguagesComeBackInCanonicalCase) {
 TEST(LanguageTest, EveryBuiltInSentenceIsTranslatedToTheShippedLanguages) {
   for (const char* language : {"de", "en", "fr", "es", "it", "nl", "pl", "tr", "uk", "ar"}) {
     std::set<std::string_view> texts;
-    for (const auto sentence :
-         {BuiltInSentence::kNobodyAvailable, BuiltInSentence::kLeaveMessage,
-          BuiltInSentence::kPressOneToTake, BuiltInSentence::kAlreadyTaken,
-          BuiltInSentence::kClosed}) {
+    for (const auto sentence : {BuiltInSentence::kNobodyAvailable, BuiltInSentence::kLeaveMessage,
+                                BuiltInSentence::kPressOneToTake, BuiltInSentence::kAlreadyTaken,
+                                BuiltInSentence::kClosed}) {
       const SentenceText text = SentenceIn(sentence, language);
       EXPECT_TRUE(text.translated) << language;
       EXPECT_FALSE(text.text.empty());

@@ -33,7 +33,8 @@ struct Case {
 
 void ExpectAll(const Schedule& schedule, const std::vector<Case>& cases) {
   for (const Case& c : cases) {
-    EXPECT_EQ(Open(schedule, c.utc), c.open) << c.utc << " = " << c.local << " in " << schedule.time_zone;
+    EXPECT_EQ(Open(schedule, c.utc), c.open)
+        << c.utc << " = " << c.local << " in " << schedule.time_zone;
   }
 }
 
@@ -104,9 +105,10 @@ TEST(ScheduleTest, BerlinSpringForwardAndFallBack) {
 
 TEST(ScheduleTest, NewYorkSpringForwardAndFallBack) {
   // Sunday 8 March 2026: at 07:00Z the clocks go from 02:00 EST to 03:00 EDT.
-  const Schedule mornings{"America/New_York",
-                          {{Weekday::kSat, At(8, 0), At(9, 0)}, {Weekday::kSun, At(8, 0), At(9, 0)}},
-                          {}};
+  const Schedule mornings{
+      "America/New_York",
+      {{Weekday::kSat, At(8, 0), At(9, 0)}, {Weekday::kSun, At(8, 0), At(9, 0)}},
+      {}};
   ExpectAll(mornings, {{"2026-03-07T12:59:00Z", false, "Sat 07:59 EST"},
                        {"2026-03-07T13:00:00Z", true, "Sat 08:00 EST"},
                        {"2026-03-08T11:59:00Z", false, "Sun 07:59 EDT"},
@@ -143,10 +145,10 @@ TEST(ScheduleTest, CheckNamesEveryBadFieldAndNormalisesDates) {
   EXPECT_FALSE(CheckSchedule("schedule", draft, errors).has_value());
   std::vector<std::string> fields;
   for (const FieldError& error : errors) fields.push_back(error.field);
-  EXPECT_EQ(fields, (std::vector<std::string>{
-                        "schedule.timeZone", "schedule.weekly[1].day", "schedule.weekly[1].from",
-                        "schedule.weekly[1].to", "schedule.weekly[2].from", "schedule.weekly[3].to",
-                        "schedule.closedDates[0]"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"schedule.timeZone", "schedule.weekly[1].day",
+                                              "schedule.weekly[1].from", "schedule.weekly[1].to",
+                                              "schedule.weekly[2].from", "schedule.weekly[3].to",
+                                              "schedule.closedDates[0]"}));
 
   draft.time_zone = "America/New_York";
   draft.weekly = {{"sun", "00:00", "24:00"}, {"fri", "22:00", "06:00"}};

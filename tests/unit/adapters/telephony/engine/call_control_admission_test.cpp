@@ -11,7 +11,8 @@ namespace {
 using Entry = CallEntryType;
 
 TEST_F(CallControlTest, ABlockedCallerIsRefusedBusyWithoutRingingOrSpeech) {
-  router_.admission = {CallVerdict::kBlocked, "The caller's number is on the organization's blocklist.", {}};
+  router_.admission = {
+      CallVerdict::kBlocked, "The caller's number is on the organization's blocklist.", {}};
   Incoming();
   ASSERT_EQ(signalling_.rejected.size(), 1u);
   EXPECT_EQ(signalling_.rejected[0].status, 486);
@@ -19,7 +20,8 @@ TEST_F(CallControlTest, ABlockedCallerIsRefusedBusyWithoutRingingOrSpeech) {
   EXPECT_TRUE(signalling_.dialled.empty());
   EXPECT_TRUE(speech_.spoken.empty());
   EXPECT_EQ(router_.admitted_callers, std::vector<std::optional<std::string>>{"004930123"});
-  EXPECT_EQ(sink_.EntryTypes(), (std::vector{Entry::kCallReceived, Entry::kCallerBlocked, Entry::kEnded}));
+  EXPECT_EQ(sink_.EntryTypes(),
+            (std::vector{Entry::kCallReceived, Entry::kCallerBlocked, Entry::kEnded}));
   EXPECT_EQ(sink_.Entries()[1].detail, "The caller's number is on the organization's blocklist.");
   EXPECT_EQ(Outcome(), CallOutcome::kBlocked);
   EXPECT_EQ(LegClosedTo(kHotlineNumber)->disposition, LegDisposition::kBusy);
@@ -65,7 +67,8 @@ TEST_F(CallControlTest, EveryPromptOfAHotlineIsInItsLanguage) {
   Ringing();
   Answer(kAgent1);
   EXPECT_EQ(speech_.spoken.back(),
-            "A caller for Help.\n" + std::string(SentenceIn(BuiltInSentence::kPressOneToTake, "pl").text));
+            "A caller for Help.\n" +
+                std::string(SentenceIn(BuiltInSentence::kPressOneToTake, "pl").text));
   FinishPlayback(kAgent1Stream);
   Deliver(sip::LegEnded{kAgent1, sip::EndCause::kRemoteBye, 200, "BYE"});
   Deliver(sip::LegEnded{kAgent2, sip::EndCause::kRejected, 486, "Busy Here"});
