@@ -26,6 +26,7 @@
 #include "main/runtime_metrics.hpp"
 #include "main/services.hpp"
 #include "main/stop_signals.hpp"
+#include "domain/hotline/language.hpp"
 #include "main/telephony_options.hpp"
 
 namespace fr {
@@ -47,7 +48,10 @@ struct ServeOptions {
   http::RateLimits rate_limits;
   // How long calls in progress may go on after SIGTERM (decision 0033).
   std::string drain_timeout = "2m";
+  // The per-caller flood guard (decision 0044): calls per hour from one number to one hotline.
+  int caller_calls_per_hour = 20;
 };
+
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 constexpr auto kRetentionPeriod = std::chrono::hours(1);
@@ -147,9 +151,16 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // One session per HTTP worker and I/O thread, plus readiness, the call-event writer, the
   // telephony engine and the background loops, so that none of them waits for a lease behind
   // the others.
+  HotlinePolicy hotline_policy = options.hotlines;
+  hotline_policy.default_language = DefaultLanguageOf(options.telephony.tts_voice);
+  if (!CanonicalLanguageTag(options.telephony.tts_voice.substr(0, options.telephony.tts_voice.find('+')))) {
+    spdlog::warn("--tts-voice {} names no language; hotlines without a language of their own "
+                 "say the built-in sentences in English",
+                 options.telephony.tts_voice);
+  }
   auto services = Services::Open(options.database.url,
-                                 options.workers + http::DefaultIoThreads() + 4, options.hotlines,
-                                 options.retention);
+                                 options.workers + http::DefaultIoThreads() + 4, hotline_policy,
+                                 options.retention, options.caller_calls_per_hour);
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
@@ -356,6 +367,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "Days call logs and telephone records are kept (0: forever)")
       ->envname("FR_CALL_RETENTION_DAYS")
       ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+  serve->add_option("--caller-calls-per-hour", options->caller_calls_per_hour,
+                    "Calls one number may make to one hotline within an hour; more are refused "
+                    "as blocked (0: no limit)")
+      ->envname("FR_CALLER_CALLS_PER_HOUR")
+      ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   serve->add_option("--rate-limit", options->rate_limits.requests_per_second,
                     "Requests per second one token may send (bursts of twice as many); 0: no limit")

@@ -7,7 +7,8 @@ namespace fr {
 
 Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::size_t pool_size,
                                                  HotlinePolicy policy,
-                                                 CallRetentionPolicy retention) {
+                                                 CallRetentionPolicy retention,
+                                                 int caller_calls_per_hour) {
   // A new SQLite database in a folder that does not exist yet is the first run's normal case.
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.starts_with(kSqlite)) {
@@ -17,7 +18,8 @@ Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::si
     if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
   }
   FR_ASSIGN_OR_RETURN(auto database, Database::Open(url, pool_size));
-  return std::make_unique<Services>(std::move(database), policy, retention);
+  return std::make_unique<Services>(std::move(database), policy, retention,
+                                    caller_calls_per_hour);
 }
 
 }  // namespace fr

@@ -6,6 +6,7 @@
 #include "adapters/crypto/openssl_crypto.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
+#include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/database.hpp"
@@ -14,6 +15,7 @@
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
 #include "app/authentication_service.hpp"
+#include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/call_routing_service.hpp"
 #include "app/hotline_provisioner.hpp"
@@ -27,8 +29,10 @@ namespace fr {
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention)
-      : database(std::move(db)),
+  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention,
+           int caller_calls_per_hour)
+      : flood_guard(caller_calls_per_hour),
+        database(std::move(db)),
         users(*database),
         organizations(*database),
         tokens(*database),
@@ -38,6 +42,7 @@ struct Services {
         numbers(*database),
         routing_table(*database),
         call_logs(*database),
+        blocked_callers(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
@@ -46,16 +51,21 @@ struct Services {
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
-        call_routing(hotlines, agent_phones, numbers, numbering_plan) {}
+        blocked_caller_service(blocked_callers, numbering_plan, clock),
+        call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
+                     numbering_plan, clock) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
+  // `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0: none).
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
                                                 HotlinePolicy policy = {},
-                                                CallRetentionPolicy retention = {});
+                                                CallRetentionPolicy retention = {},
+                                                int caller_calls_per_hour = 20);
 
   SystemClock clock;
   OpensslSecretDigest digest;
   OpensslSecureRandom random;
+  CallerFloodGuard flood_guard;
   LibphonenumberPlan numbering_plan;
   std::unique_ptr<Database> database;
   SociUserRepository users;
@@ -67,6 +77,7 @@ struct Services {
   SociNumberInventory numbers;
   SociRoutingTable routing_table;
   SociCallLogRepository call_logs;
+  SociBlockedCallerRepository blocked_callers;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
@@ -75,6 +86,7 @@ struct Services {
   HotlineService hotline_service;
   NumberInventoryService number_service;
   CallRecordService call_records;
+  BlockedCallerService blocked_caller_service;
   CallRoutingService call_routing;
 };
 

@@ -111,6 +111,44 @@ TYPED_TEST(HotlineRepositoryContract, TheCityMatchFoldsUnicodeCase) {
   }
 }
 
+// Issue 15's fields round-trip, in a page too, and an update replaces the schedule whole.
+TYPED_TEST(HotlineRepositoryContract, LanguageScheduleAndCallerRulesAreKept) {
+  Hotline draft = this->Draft();
+  draft.language = "de-AT";
+  draft.tts_closed = "Wir sind geschlossen.";
+  draft.reject_anonymous = true;
+  draft.schedule = Schedule{"America/Los_Angeles",
+                            {{Weekday::kFri, 22 * 60, 6 * 60}, {Weekday::kMon, 0, 1440}},
+                            {"2026-12-24", "2026-12-31"}};
+  const auto plain = this->Create();  // a neighbour without a schedule, in the same page
+  ASSERT_TRUE(plain.ok());
+  const auto created = this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  const auto found = **this->backend_.hotlines.Find(created->id);
+  EXPECT_EQ(found.language, "de-AT");
+  EXPECT_EQ(found.tts_closed, "Wir sind geschlossen.");
+  EXPECT_TRUE(found.reject_anonymous);
+  EXPECT_EQ(found.closed_action, FallbackAction::kMessage);
+  ASSERT_TRUE(found.schedule.has_value());
+  EXPECT_EQ(*found.schedule, *draft.schedule);
+  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
+  ASSERT_EQ(page.hotlines.size(), 2u);
+  EXPECT_FALSE(page.hotlines[0].schedule.has_value());
+  EXPECT_EQ(page.hotlines[0].language, "");
+  EXPECT_FALSE(page.hotlines[0].reject_anonymous);
+  EXPECT_EQ(page.hotlines[1].schedule, draft.schedule);
+
+  Hotline changed = found;
+  changed.schedule = Schedule{"Asia/Tokyo", {{Weekday::kSun, 9 * 60, 17 * 60}}, {}};
+  ASSERT_TRUE(this->backend_.hotlines.Update(changed, std::nullopt, this->At(1)).ok());
+  EXPECT_EQ((*this->backend_.hotlines.Find(created->id))->schedule, changed.schedule);
+  changed.schedule.reset();
+  const auto cleared = this->backend_.hotlines.Update(changed, std::nullopt, this->At(2));
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_FALSE(cleared->schedule.has_value());
+  EXPECT_FALSE((*this->backend_.hotlines.Find(created->id))->schedule.has_value());
+}
+
 TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {
   ASSERT_TRUE(this->Create(1).ok());
   EXPECT_EQ(this->Create(1).error().code, ErrorCode::kResourceExhausted);

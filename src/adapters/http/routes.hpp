@@ -8,6 +8,7 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/sip_customer_service.hpp"
@@ -47,6 +48,10 @@ void AddHotlineRoutes(Router& router, HotlineService& hotlines);
 
 // GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
 void AddCallLogRoutes(Router& router, CallRecordService& records);
+
+// GET/POST /v1/organizations/{organizationID}/blocked-callers, DELETE …/{blockedCallerID}.
+void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
+                            const NumberingPlan& plan);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,

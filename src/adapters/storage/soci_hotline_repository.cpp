@@ -13,7 +13,8 @@ namespace {
 constexpr const char* kHotlineColumns =
     "SELECT id, organization_id, name, channels_inbound, channels_outbound, is_active,"
     " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
-    " created_at, updated_at FROM hotlines";
+    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone"
+    " FROM hotlines";
 constexpr const char* kCountByOrganization =
     "SELECT COUNT(*) FROM hotlines WHERE organization_id = :organization_id";
 constexpr const char* kSelectFreeNumber =
@@ -38,15 +39,17 @@ constexpr const char* kQuarantineNumber =
 constexpr const char* kInsertHotline =
     "INSERT INTO hotlines (organization_id, name, channels_inbound, channels_outbound, is_active,"
     " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
-    " created_at, updated_at)"
+    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone)"
     " VALUES (:organization_id, :name, :channels_inbound, :channels_outbound, :is_active,"
     " :tts_inbound, :tts_outbound, :confirm_answer, :number, :status, :status_detail, 1, :now,"
-    " :now2) RETURNING id";
+    " :now2, :language, :closed_action, :tts_closed, :reject_anonymous, :time_zone) RETURNING id";
 constexpr const char* kUpdateHotline =
     "UPDATE hotlines SET name = :name, channels_inbound = :channels_inbound,"
     " channels_outbound = :channels_outbound, is_active = :is_active, tts_inbound = :tts_inbound,"
     " tts_outbound = :tts_outbound, confirm_answer = :confirm_answer, status = :status,"
-    " status_detail = :status_detail, version = version + 1, updated_at = :now WHERE id = :id";
+    " status_detail = :status_detail, language = :language, closed_action = :closed_action,"
+    " tts_closed = :tts_closed, reject_anonymous = :reject_anonymous, time_zone = :time_zone,"
+    " version = version + 1, updated_at = :now WHERE id = :id";
 constexpr const char* kSelectVersion = "SELECT version, status FROM hotlines WHERE id = :id";
 constexpr const char* kDeleteHotline = "DELETE FROM hotlines WHERE id = :id";
 constexpr const char* kInsertAgent =
@@ -63,6 +66,21 @@ constexpr const char* kSelectAgentsInRange =
     " JOIN hotline_agents a ON a.hotline_id = h.id"
     " WHERE h.organization_id = :organization_id AND h.id BETWEEN :low AND :high"
     " ORDER BY h.id, a.position";
+constexpr const char* kInsertOpeningRange =
+    "INSERT INTO hotline_opening_hours (hotline_id, position, day, from_minute, to_minute)"
+    " VALUES (:hotline_id, :position, :day, :from_minute, :to_minute)";
+constexpr const char* kDeleteOpeningHours =
+    "DELETE FROM hotline_opening_hours WHERE hotline_id = :hotline_id";
+constexpr const char* kSelectOpeningHoursInRange =
+    "SELECT hotline_id, day, from_minute, to_minute FROM hotline_opening_hours"
+    " WHERE hotline_id BETWEEN :low AND :high ORDER BY hotline_id, position";
+constexpr const char* kInsertClosedDate =
+    "INSERT INTO hotline_closed_dates (hotline_id, closed_date) VALUES (:hotline_id, :closed_date)";
+constexpr const char* kDeleteClosedDates =
+    "DELETE FROM hotline_closed_dates WHERE hotline_id = :hotline_id";
+constexpr const char* kSelectClosedDatesInRange =
+    "SELECT hotline_id, closed_date FROM hotline_closed_dates"
+    " WHERE hotline_id BETWEEN :low AND :high ORDER BY hotline_id, closed_date";
 constexpr const char* kRemoveAgentFromOrganization =
     "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
@@ -87,12 +105,15 @@ constexpr const char* kInsertStatusEvent =
 struct HotlineRow {
   long long id = 0, organization_id = 0, version = 0, created_at = 0, updated_at = 0;
   int channels_inbound = 0, channels_outbound = 0, is_active = 0, confirm_answer = 1;
+  int reject_anonymous = 0;
   std::string name, tts_inbound, tts_outbound, number, status, status_detail;
+  std::string language, closed_action, tts_closed, time_zone;
 
   auto Columns() {
     return std::tie(id, organization_id, name, channels_inbound, channels_outbound, is_active,
                     tts_inbound, tts_outbound, confirm_answer, number, status, status_detail,
-                    version, created_at, updated_at);
+                    version, created_at, updated_at, language, closed_action, tts_closed,
+                    reject_anonymous, time_zone);
   }
 
   Hotline ToHotline() const {
@@ -112,6 +133,12 @@ struct HotlineRow {
     hotline.version = version;
     hotline.created_at = FromEpochMillis(created_at);
     hotline.updated_at = FromEpochMillis(updated_at);
+    hotline.language = language;
+    hotline.closed_action = ParseFallbackAction(closed_action).value_or(FallbackAction::kMessage);
+    hotline.tts_closed = tts_closed;
+    hotline.reject_anonymous = reject_anonymous != 0;
+    // The ranges and dates are filled by SelectSchedulesOf.
+    if (!time_zone.empty()) hotline.schedule = Schedule{time_zone, {}, {}};
     return hotline;
   }
 };
@@ -154,6 +181,66 @@ void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotl
       hotlines.front().organization_id.value, low, high);
 }
 
+// Fills the opening ranges and closed dates of those of `hotlines` that have a schedule, with
+// one query each over the range of their ids (as SelectAgentsOf).
+void SelectSchedulesOf(Database& database, soci::session& session, std::vector<Hotline>& hotlines) {
+  std::unordered_map<long long, Schedule*> by_id;
+  long long low = INT64_MAX, high = 0;
+  for (Hotline& hotline : hotlines) {
+    if (!hotline.schedule) continue;
+    by_id.emplace(hotline.id.value, &*hotline.schedule);
+    low = std::min<long long>(low, hotline.id.value);
+    high = std::max<long long>(high, hotline.id.value);
+  }
+  if (by_id.empty()) return;
+  const auto schedule_of = [&by_id](long long hotline_id) -> Schedule* {
+    const auto found = by_id.find(hotline_id);
+    return found == by_id.end() ? nullptr : found->second;
+  };
+  {
+    PreparedStatement statement(database, session, kSelectOpeningHoursInRange);
+    std::tuple<long long, std::string, int, int> range;  // hotline id, day, from, to
+    ForEachRow(
+        *statement, range,
+        [&](const auto& row) {
+          const auto& [hotline_id, day, from, to] = row;
+          Schedule* schedule = schedule_of(hotline_id);
+          const auto weekday = ParseWeekday(day);
+          if (schedule && weekday) schedule->weekly.push_back({*weekday, from, to});
+        },
+        low, high);
+  }
+  PreparedStatement statement(database, session, kSelectClosedDatesInRange);
+  std::tuple<long long, std::string> closed;  // hotline id, date
+  ForEachRow(
+      *statement, closed,
+      [&](const auto& row) {
+        const auto& [hotline_id, date] = row;
+        if (Schedule* schedule = schedule_of(hotline_id)) schedule->closed_dates.push_back(date);
+      },
+      low, high);
+}
+
+void InsertSchedule(soci::session& session, HotlineId hotline,
+                    const std::optional<Schedule>& schedule) {
+  long long key = hotline.value;
+  session << kDeleteOpeningHours, soci::use(key);
+  session << kDeleteClosedDates, soci::use(key);
+  if (!schedule) return;
+  for (std::size_t i = 0; i < schedule->weekly.size(); ++i) {
+    int position = static_cast<int>(i);
+    std::string day = WeekdayName(schedule->weekly[i].day);
+    int from = schedule->weekly[i].from_minute;
+    int to = schedule->weekly[i].to_minute;
+    session << kInsertOpeningRange, soci::use(key), soci::use(position), soci::use(day),
+        soci::use(from), soci::use(to);
+  }
+  for (const std::string& date : schedule->closed_dates) {
+    std::string text = date;
+    session << kInsertClosedDate, soci::use(key), soci::use(text);
+  }
+}
+
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
 // `where` is one of this file's constant clauses, so the statements kept prepared are few.
 template <typename... Keys>
@@ -165,6 +252,7 @@ std::vector<Hotline> SelectHotlines(Database& database, soci::session& session,
     hotlines = ReadRows<HotlineRow>(*statement, &HotlineRow::ToHotline, keys...);
   }
   SelectAgentsOf(database, session, hotlines);
+  SelectSchedulesOf(database, session, hotlines);
   return hotlines;
 }
 
@@ -239,15 +327,20 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     std::string status = HotlineStatusName(stored.status);
     int is_active = stored.is_active ? 1 : 0;
     int confirm_answer = stored.confirm_answer ? 1 : 0;
+    int reject_anonymous = stored.reject_anonymous ? 1 : 0;
+    std::string closed_action = FallbackActionName(stored.closed_action);
+    std::string time_zone = stored.schedule ? stored.schedule->time_zone : "";
     long long at2 = at;
     const auto inserted = ReadValue<long long>(
         session, kInsertHotline, organization, stored.name, stored.channels_inbound,
         stored.channels_outbound, is_active, stored.tts_inbound, stored.tts_outbound,
-        confirm_answer, stored.number, status, stored.status_detail, at, at2);
+        confirm_answer, stored.number, status, stored.status_detail, at, at2, stored.language,
+        closed_action, stored.tts_closed, reject_anonymous, time_zone);
     long long id = inserted.value_or(0);
     stored.id = HotlineId(id);
     session << kReserveNumber, soci::use(id), soci::use(*number);
     InsertAgents(session, stored.id, stored.agents);
+    InsertSchedule(session, stored.id, stored.schedule);
     RecordStatus(session, stored.id, stored.status, stored.status_detail, now);
     transaction.Commit();
     return stored;
@@ -299,14 +392,20 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
     std::string detail = hotline.status_detail;
     int is_active = hotline.is_active ? 1 : 0;
     int confirm_answer = hotline.confirm_answer ? 1 : 0;
+    int reject_anonymous = hotline.reject_anonymous ? 1 : 0;
+    std::string closed_action = FallbackActionName(hotline.closed_action);
+    std::string time_zone = hotline.schedule ? hotline.schedule->time_zone : "";
     long long at = ToEpochMillis(now);
     long long id = hotline.id.value;
     Hotline row = hotline;
     session << kUpdateHotline, soci::use(row.name), soci::use(row.channels_inbound),
         soci::use(row.channels_outbound), soci::use(is_active), soci::use(row.tts_inbound),
         soci::use(row.tts_outbound), soci::use(confirm_answer), soci::use(status),
-        soci::use(detail), soci::use(at), soci::use(id);
+        soci::use(detail), soci::use(row.language), soci::use(closed_action),
+        soci::use(row.tts_closed), soci::use(reject_anonymous), soci::use(time_zone),
+        soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
+    InsertSchedule(session, hotline.id, hotline.schedule);
     if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
     transaction.Commit();

@@ -20,6 +20,7 @@
 #include "adapters/telephony/engine/call_signalling.hpp"
 #include "adapters/telephony/engine/control_loop.hpp"
 #include "app/speech_synthesizer.hpp"
+#include "domain/hotline/language.hpp"
 #include "common/clock.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/node/calls_in_progress.hpp"
@@ -27,16 +28,17 @@
 namespace fr::telephony {
 
 // What the call control decides with, besides the hotline's own settings.
+// The built-in sentences (nobody available, press 1, already taken, closed) come in the
+// hotline's language (decision 0043).
 struct CallControlConfig {
   std::chrono::milliseconds ring_timeout{30000};
   std::chrono::milliseconds max_call_duration{std::chrono::hours(4)};
+  // The voice and the sentences' language of hotlines that name no language (--tts-voice).
   std::string tts_voice = "en";
-  std::string missed_message;  // said to a caller whom nobody could take
+  std::string default_language = "en";
   AddressAllowList allow;      // sources allowed to send calls in; others get 403
-  // Hotlines with confirmAnswer: the time to press 1 after the prompt, and what agents hear.
+  // Hotlines with confirmAnswer: the time to press 1 after the prompt.
   std::chrono::milliseconds confirm_timeout{10000};
-  std::string confirm_prompt = "Press 1 to take this call.";
-  std::string taken_message = "This call has already been taken.";
 };
 
 // Everything the call control talks to. All outlive it.
@@ -86,13 +88,15 @@ class CallControl {
   // call_control.cpp: inbound calls, admission, the greeting, shared helpers.
   void Handle(const sip::IncomingCall& incoming);
   void Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
-              const std::optional<std::string>& caller,
+              const std::optional<std::string>& caller, const CallAdmission& admission,
               const Result<std::optional<ChannelClaimId>>& channel);
   void Admit(const sip::IncomingCall& incoming, Hotline hotline,
-             const std::optional<std::string>& caller, ChannelClaimId channel);
+             const std::optional<std::string>& caller, const CallAdmission& admission,
+             ChannelClaimId channel);
+  // `closed`: outside the opening hours, the caller hears the closed text and we hang up.
   void Start(const sip::IncomingCall& incoming, Hotline hotline,
              const std::optional<std::string>& caller, media::StreamId caller_stream,
-             ChannelClaimId channel);
+             ChannelClaimId channel, const std::optional<std::string>& closed);
   // Gives a channel back, off the control thread; a failure is logged (the node's lease
   // releases it at the latest).
   void ReleaseChannel(ChannelClaimId channel);
@@ -105,8 +109,12 @@ class CallControl {
                      int status, const char* reason, CallOutcome outcome);
   // Runs the drain's on_idle once nothing is left to wait for.
   void CheckIdle();
+  // Plays `text` in the call's voice (its hotline's language, else --tts-voice).
   void Say(Call& call, media::StreamId stream, std::string text,
            std::function<void(Call&, bool played)> then);
+  // A built-in sentence in the hotline's language; English, and a warning once per language,
+  // for a language without a translation.
+  std::string Sentence(const Call& call, BuiltInSentence sentence);
   void Played(std::uint64_t id, media::StreamId stream,
               const Result<std::shared_ptr<const Audio>>& audio,
               const std::function<void(Call&, bool)>& then);
@@ -161,7 +169,9 @@ class CallControl {
   std::optional<LegQuality> CloseStream(media::StreamId stream, AudioDirection direction);
   // The call's one line in the service log at its end (decision 0034): no numbers in it.
   void LogEnd(const Call& call) const;
-  void Farewell(Call& call, CallOutcome outcome, std::string detail);
+  // The caller hears `text` (by default that nobody can take the call), then we hang up.
+  void Farewell(Call& call, CallOutcome outcome, std::string detail,
+                std::optional<std::string> text = std::nullopt);
   void HangUpAgents(Call& call);
   // BYE or CANCEL to one agent's leg, noting when: the leg's end for billing.
   void HangUp(AgentLeg& agent);
@@ -193,6 +203,7 @@ class CallControl {
   std::function<void()> on_idle_;  // the drain's, until it ran
   std::optional<std::chrono::steady_clock::time_point> last_foreign_invite_log_;
   std::uint64_t foreign_invites_unlogged_ = 0;
+  std::unordered_set<std::string> untranslated_languages_;  // warned about once
 };
 
 }  // namespace fr::telephony

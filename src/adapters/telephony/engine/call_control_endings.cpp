@@ -118,14 +118,16 @@ std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream,
 }
 
 // Nobody takes the call: tell the caller, then hang up.
-void CallControl::Farewell(Call& call, CallOutcome outcome, std::string detail) {
+void CallControl::Farewell(Call& call, CallOutcome outcome, std::string detail,
+                           std::optional<std::string> text) {
   if (call.inbound_ended) return;
   call.phase = Phase::kFarewell;
   call.outcome = outcome;
   call.end_detail = std::move(detail);
   call.ring_timer.reset();
   HangUpAgents(call);
-  Say(call, call.caller_stream, config_.missed_message,
+  Say(call, call.caller_stream,
+      text ? std::move(*text) : Sentence(call, BuiltInSentence::kNobodyAvailable),
       [this](Call& c, bool) { HangUpCaller(c); });
 }
 

@@ -115,7 +115,7 @@ class TelephonyEngine::Impl {
     shield_exempt_ = std::move(exempt);
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
-                          config_.missed_message, std::move(allow), config_.confirm_timeout},
+                          config_.default_language, std::move(allow), config_.confirm_timeout},
         CallControlPorts{sip_, media_, router_, speech_, events_, clock_, calls_in_progress_, loop_,
                          routing_work_, speech_work_},
         counters_);
