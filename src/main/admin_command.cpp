@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "main/backup_restore.hpp"
 #include "main/commands.hpp"
 #include "main/logging.hpp"
 #include "main/services.hpp"
@@ -27,6 +28,7 @@ struct AdminOptions {
   std::string city;
   std::string from;
   std::string to;
+  std::string path;  // backup --to, restore --from
 };
 
 Json TimestampOrNull(const std::optional<Timestamp>& at) {
@@ -196,6 +198,27 @@ int RevokeToken(Services& services, const AdminOptions& options) {
                "token " + std::to_string(options.token) + " revoked");
 }
 
+int BackUpDatabase(Services& services, const AdminOptions& options) {
+  const auto done = BackUp(*services.database, options.path);
+  if (!done.ok()) return Fail(options, done.error());
+  return Print(options,
+               {{"path", done->path},
+                {"checksumPath", done->checksum_path},
+                {"sha256", done->sha256},
+                {"schemaVersion", done->schema_version}},
+               "backup written to " + done->path + " (SHA-256 in " + done->checksum_path + ")");
+}
+
+// Without Services: opening the database would hold the very lock a restore must take alone.
+int RestoreDatabase(const AdminOptions& options) {
+  (void)SetUpLogging("text", "warn");
+  const auto done = Restore(options.database.url, options.path);
+  if (!done.ok()) return Fail(options, done.error());
+  return Print(options, {{"sha256", done->sha256}, {"schemaVersion", done->schema_version}},
+               "restored " + options.path + " (schema version " +
+                   std::to_string(done->schema_version) + ")");
+}
+
 // A leaf subcommand that accepts the admin tree's shared options wherever they are written.
 CLI::App* Leaf(CLI::App& parent, const std::string& name, const std::string& description,
                std::shared_ptr<AdminOptions> options, Action action, int& exit_code) {
@@ -270,6 +293,17 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
       ->required();
   add_numbers->add_option("--to", options->to, "Last number, e.g. 004924155660999")->required();
   Leaf(*numbers, "list", "Every number with its state", options, ListNumbers, exit_code);
+
+  Leaf(*admin, "backup", "Write a consistent copy of the SQLite database and its checksum", options,
+       BackUpDatabase, exit_code)
+      ->add_option("--to", options->path, "The backup file; PATH.sha256 is written beside it")
+      ->required();
+  CLI::App* restore =
+      admin->add_subcommand("restore", "Replace the SQLite database by a backup (server stopped)");
+  restore->fallthrough();
+  restore->add_option("--from", options->path, "The backup file (with PATH.sha256 beside it)")
+      ->required();
+  restore->callback([options, &exit_code] { exit_code = RestoreDatabase(*options); });
 }
 
 }  // namespace fr
