@@ -44,7 +44,8 @@ class CallRecordService {
 
   // At start, before calls are taken: closes calls a previous process left open.
   Result<std::int64_t> CloseInterruptedCalls();
-  // Deletes what the retention policy no longer keeps; returns how many calls went.
+  // Deletes what the retention policy and the organisations' own shorter retention no longer
+  // keep; returns how many calls went.
   Result<std::int64_t> PurgeExpired();
 
  private:

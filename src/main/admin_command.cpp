@@ -29,6 +29,7 @@ struct AdminOptions {
   std::string from;
   std::string to;
   std::string path;  // backup --to, restore --from
+  std::string number;
 };
 
 Json TimestampOrNull(const std::optional<Timestamp>& at) {
@@ -95,6 +96,27 @@ int CreateUser(Services& services, const AdminOptions& options) {
   if (!user.ok()) return Fail(options, user.error());
   return Print(options, {{"id", user->id.value}, {"name", user->name}},
                "user " + std::to_string(user->id.value) + " created");
+}
+
+int DeleteUser(Services& services, const AdminOptions& options) {
+  const Status deleted = services.administration.DeleteUser(UserId(options.user));
+  if (!deleted.ok()) return Fail(options, deleted.error());
+  return Print(options, {{"id", options.user}, {"deleted", true}},
+               "user " + std::to_string(options.user) +
+                   " deleted with their memberships, agent phones and tokens");
+}
+
+int EraseCaller(Services& services, const AdminOptions& options) {
+  const auto erased =
+      services.privacy.EraseCallerAsOperator(OrganizationId(options.organization), options.number);
+  if (!erased.ok()) return Fail(options, erased.error());
+  return Print(options,
+               {{"callLogs", erased->call_logs},
+                {"telephoneRecords", erased->telephone_records},
+                {"callLogEntries", erased->call_log_entries}},
+               "erased from " + std::to_string(erased->call_logs) + " call log(s), " +
+                   std::to_string(erased->telephone_records) + " telephone record(s) and " +
+                   std::to_string(erased->call_log_entries) + " call-log entry detail(s)");
 }
 
 int AddMember(Services& services, const AdminOptions& options) {
@@ -250,6 +272,10 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   Leaf(*user, "create", "Create a user", options, CreateUser, exit_code)
       ->add_option("--name", options->name, "The user's name (1..100 characters)")
       ->required();
+  Leaf(*user, "delete", "Delete a user with their memberships, agent phones and tokens", options,
+       DeleteUser, exit_code)
+      ->add_option("id", options->user, "User id")
+      ->required();
 
   CLI::App* member = admin->add_subcommand("member", "Memberships")->require_subcommand(1);
   member->fallthrough();
@@ -293,6 +319,14 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
       ->required();
   add_numbers->add_option("--to", options->to, "Last number, e.g. 004924155660999")->required();
   Leaf(*numbers, "list", "Every number with its state", options, ListNumbers, exit_code);
+
+  CLI::App* privacy = admin->add_subcommand("privacy", "Callers' data")->require_subcommand(1);
+  privacy->fallthrough();
+  CLI::App* erase = Leaf(*privacy, "erase-caller",
+                         "Replace a caller's number by 'erased' in an organisation's call history",
+                         options, EraseCaller, exit_code);
+  erase->add_option("--org", options->organization, "Organisation id")->required();
+  erase->add_option("--number", options->number, "The caller's number, +49… or 0049…")->required();
 
   Leaf(*admin, "backup", "Write a consistent copy of the SQLite database and its checksum", options,
        BackUpDatabase, exit_code)

@@ -5,10 +5,10 @@
 
 #include "adapters/crypto/openssl_crypto.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
+#include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
-#include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
@@ -16,9 +16,11 @@
 #include "app/authentication_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/call_routing_service.hpp"
+#include "app/export_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
 #include "app/number_inventory_service.hpp"
+#include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "common/clock.hpp"
 
@@ -39,14 +41,17 @@ struct Services {
         routing_table(*database),
         call_logs(*database),
         authentication(tokens, organizations, digest, clock),
-        accounts(users, organizations),
+        accounts(users, organizations, hotlines),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
-        call_routing(hotlines, agent_phones, numbers, numbering_plan) {}
+        call_routing(hotlines, agent_phones, numbers, numbering_plan),
+        privacy(organizations, call_logs, numbering_plan, retention),
+        exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
+                accounts) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
@@ -76,6 +81,8 @@ struct Services {
   NumberInventoryService number_service;
   CallRecordService call_records;
   CallRoutingService call_routing;
+  PrivacyService privacy;
+  ExportService exports;
 };
 
 }  // namespace fr

@@ -1,11 +1,11 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/json_writer.hpp"
 #include "adapters/http/request_bodies.hpp"
+#include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
 
 namespace fr::http {
-namespace {
 
 // Written straight as text (JsonWriter), members in sorted order as a Json object would: a list
 // page holds fifty (issue #12).
@@ -28,6 +28,8 @@ void WriteHotline(JsonWriter& writer, const Hotline& hotline) {
       .Member("ttsOutbound", hotline.tts_outbound)
       .EndObject();
 }
+
+namespace {
 
 Response HotlineResponse(int status, const Hotline& hotline) {
   std::string body;
