@@ -18,6 +18,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddHotlineRoutes(router, services.hotline_service);
   http::AddCallLogRoutes(router, services.call_records);
   http::AddBlockedCallerRoutes(router, services.blocked_caller_service, services.numbering_plan);
+  http::AddPrivacyRoutes(router, services.privacy, services.exports);
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
 }
 

@@ -5,11 +5,11 @@
 
 #include "adapters/crypto/openssl_crypto.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
+#include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
-#include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
@@ -18,9 +18,11 @@
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/call_routing_service.hpp"
+#include "app/export_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
 #include "app/number_inventory_service.hpp"
+#include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "common/clock.hpp"
 
@@ -44,7 +46,7 @@ struct Services {
         call_logs(*database),
         blocked_callers(*database),
         authentication(tokens, organizations, digest, clock),
-        accounts(users, organizations),
+        accounts(users, organizations, hotlines),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
@@ -53,7 +55,10 @@ struct Services {
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
         blocked_caller_service(blocked_callers, numbering_plan, clock),
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
-                     numbering_plan, clock) {}
+                     numbering_plan, clock),
+        privacy(organizations, call_logs, numbering_plan, retention),
+        exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
+                accounts) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   // `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0: none).
@@ -88,6 +93,8 @@ struct Services {
   CallRecordService call_records;
   BlockedCallerService blocked_caller_service;
   CallRoutingService call_routing;
+  PrivacyService privacy;
+  ExportService exports;
 };
 
 }  // namespace fr

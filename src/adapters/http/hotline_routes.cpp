@@ -1,11 +1,11 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/json_writer.hpp"
 #include "adapters/http/request_bodies.hpp"
+#include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
 
 namespace fr::http {
-namespace {
 
 std::string TimeOfDay(int minutes) {
   const auto two = [](int value) { return std::string(1, char('0' + value / 10)) + char('0' + value % 10); };
@@ -60,6 +60,8 @@ void WriteHotline(JsonWriter& writer, const Hotline& hotline) {
       .Member("ttsOutbound", hotline.tts_outbound)
       .EndObject();
 }
+
+namespace {
 
 Response HotlineResponse(int status, const Hotline& hotline) {
   std::string body;

@@ -160,4 +160,22 @@ Result<bool> DecodeAdminAccessConsent(std::string_view body) {
   return *allow;
 }
 
+Result<std::optional<int>> DecodeCallRetention(std::string_view body) {
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  const auto found = object.find("callRetentionDays");
+  if (found != object.end() && found->is_null()) return std::optional<int>();
+  FieldReader reader(object);
+  const auto days = reader.Int64("callRetentionDays", true, 1, INT32_MAX);
+  FR_RETURN_IF_ERROR(reader.Finish());
+  return std::optional<int>(static_cast<int>(*days));
+}
+
+Result<std::string> DecodeEraseCaller(std::string_view body) {
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  FieldReader reader(object);
+  auto number = reader.String("number", true);
+  FR_RETURN_IF_ERROR(reader.Finish());
+  return std::move(*number);
+}
+
 }  // namespace fr::http

@@ -41,4 +41,12 @@ Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan
 // PUT /v1/me/organizations/{id}: the member's `allowAdminAccess`.
 Result<bool> DecodeAdminAccessConsent(std::string_view body);
 
+// PATCH /v1/organizations/{organizationID}: `callRetentionDays`, a positive integer or null
+// (the server's retention); the service checks the upper bound.
+Result<std::optional<int>> DecodeCallRetention(std::string_view body);
+
+// POST /v1/organizations/{organizationID}/privacy/erase-caller: the `number` (a string; the
+// service parses it).
+Result<std::string> DecodeEraseCaller(std::string_view body);
+
 }  // namespace fr::http

@@ -93,6 +93,33 @@ constexpr const char* kCloseInterruptedRecords =
 constexpr const char* kPurge =
     "DELETE FROM call_logs WHERE id IN (SELECT id FROM call_logs WHERE end_time IS NOT NULL"
     " AND start_time < :cutoff ORDER BY start_time LIMIT :limit)";
+// 86 400 000 ms a day, as BIGINT: days times it overflows PostgreSQL's INTEGER.
+constexpr const char* kPurgeByOrganization =
+    "DELETE FROM call_logs WHERE id IN (SELECT c.id FROM call_logs c"
+    " JOIN hotlines h ON h.id = c.hotline_id JOIN organizations o ON o.id = h.organization_id"
+    " WHERE o.call_retention_days IS NOT NULL AND c.end_time IS NOT NULL"
+    " AND c.start_time < :now - o.call_retention_days * CAST(86400000 AS BIGINT) ORDER BY "
+    "c.start_time"
+    " LIMIT :limit)";
+
+// Erasure (decision 0046): the number becomes kErasedNumber, rows stay. Entry details first,
+// while the call logs still name the caller (they are found by organisation, not by caller).
+constexpr const char* kEraseInEntries =
+    "UPDATE call_log_entries SET detail = REPLACE(REPLACE(detail, :number, :erased), :plus,"
+    " :erased2) WHERE (detail LIKE :pattern OR detail LIKE :plus_pattern) AND call_log_id IN"
+    " (SELECT id FROM call_logs WHERE hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization))";
+constexpr const char* kEraseInCallLogs =
+    "UPDATE call_logs SET caller = :erased WHERE caller = :number AND hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization)";
+constexpr const char* kEraseInRecords =
+    "UPDATE telephone_records SET"
+    " from_number = CASE WHEN from_number = :n1 THEN :e1 ELSE from_number END,"
+    " to_number = CASE WHEN to_number = :n2 THEN :e2 ELSE to_number END"
+    " WHERE (from_number = :n3 OR to_number = :n4) AND hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization)";
+// Old page images with the number leave the WAL file at once, not at the next checkpoint.
+constexpr const char* kTruncateWalSqlite = "PRAGMA wal_checkpoint(TRUNCATE)";
 
 // Applies one batch of events inside the caller's transaction, tracking the ids of calls and
 // legs opened and closed in `open`. Its statements stay prepared on the session: the engine's
@@ -214,8 +241,8 @@ struct CallRow {
     log.caller = caller.ToOptional();
     if (const auto name = outcome.ToOptional()) log.outcome = ParseCallOutcome(*name);
     if (const auto user = answered_user.ToOptional()) {
-      log.answered_by = AnsweredBy{UserId(*user),
-                                   AgentPhoneId(answered_agent_phone.ToOptional().value_or(0))};
+      log.answered_by =
+          AnsweredBy{UserId(*user), AgentPhoneId(answered_agent_phone.ToOptional().value_or(0))};
     }
     return log;
   }
@@ -244,8 +271,8 @@ struct RecordRow {
     record.from = from_number.ToOptional();
     record.to = to_number;
     if (const auto user = user_id.ToOptional()) {
-      record.agent = AgentPhoneRef{UserId(*user),
-                                   AgentPhoneId(agent_phone_id.ToOptional().value_or(0))};
+      record.agent =
+          AgentPhoneRef{UserId(*user), AgentPhoneId(agent_phone_id.ToOptional().value_or(0))};
     }
     record.start_time = FromEpochMillis(start_time);
     if (const auto at = answer_time.ToOptional()) record.answer_time = FromEpochMillis(*at);
@@ -405,8 +432,57 @@ Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::str
   });
 }
 
-Result<std::int64_t> SociCallLogRepository::PurgeEndedBefore(Timestamp cutoff,
-                                                             std::int64_t limit) {
+Result<std::int64_t> SociCallLogRepository::PurgeByOrganizationRetention(Timestamp now,
+                                                                         std::int64_t limit) {
+  return database_.Run("purge call logs by organization", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    long long at = ToEpochMillis(now);
+    long long most = limit;
+    soci::statement statement =
+        (session.prepare << kPurgeByOrganization, soci::use(at), soci::use(most));
+    statement.execute(true);
+    const long long purged = statement.get_affected_rows();
+    transaction.Commit();
+    return static_cast<std::int64_t>(purged);
+  });
+}
+
+Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organization,
+                                                         const std::string& number,
+                                                         const std::string& plus_form) {
+  FR_ASSIGN_OR_RETURN(
+      const CallerErasure erased, database_.Run("erase caller", [&](soci::session& session) {
+        WriteTransaction transaction(session, database_.dialect());
+        long long org = organization.value;
+        std::string n = number, plus = plus_form, erased_text = kErasedNumber;
+        std::string pattern = "%" + number + "%", plus_pattern = "%" + plus_form + "%";
+        CallerErasure counts;
+        soci::statement entries = (session.prepare << kEraseInEntries, soci::use(n),
+                                   soci::use(erased_text), soci::use(plus), soci::use(erased_text),
+                                   soci::use(pattern), soci::use(plus_pattern), soci::use(org));
+        entries.execute(true);
+        counts.call_log_entries = entries.get_affected_rows();
+        soci::statement logs = (session.prepare << kEraseInCallLogs, soci::use(erased_text),
+                                soci::use(n), soci::use(org));
+        logs.execute(true);
+        counts.call_logs = logs.get_affected_rows();
+        soci::statement records =
+            (session.prepare << kEraseInRecords, soci::use(n), soci::use(erased_text), soci::use(n),
+             soci::use(erased_text), soci::use(n), soci::use(n), soci::use(org));
+        records.execute(true);
+        counts.telephone_records = records.get_affected_rows();
+        transaction.Commit();
+        return counts;
+      }));
+  if (database_.dialect() == Dialect::kSqlite) {
+    // Best effort: a reader that holds an old snapshot delays it to the next checkpoint.
+    (void)database_.Run("truncate the WAL after an erasure",
+                        [](soci::session& session) { session << kTruncateWalSqlite; });
+  }
+  return erased;
+}
+
+Result<std::int64_t> SociCallLogRepository::PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) {
   return database_.Run("purge call logs", [&](soci::session& session) {
     WriteTransaction transaction(session, database_.dialect());
     long long before = ToEpochMillis(cutoff);

@@ -29,6 +29,9 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
   Result<std::int64_t> CloseInterruptedCalls(const std::string& node,
                                              const std::string& reason) override;
   Result<std::int64_t> PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) override;
+  Result<std::int64_t> PurgeByOrganizationRetention(Timestamp now, std::int64_t limit) override;
+  Result<CallerErasure> EraseCaller(OrganizationId organization, const std::string& number,
+                                    const std::string& plus_form) override;
 
   // The ids of calls and legs that are open in this process, by the engine's handles. Only the
   // writer thread touches them; a batch's changes apply only when its transaction commits.

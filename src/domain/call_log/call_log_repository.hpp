@@ -11,6 +11,16 @@
 
 namespace fr {
 
+// What an erasure of a caller's number changed (decision 0046).
+struct CallerErasure {
+  std::int64_t call_logs = 0;          // logs whose caller was the number
+  std::int64_t telephone_records = 0;  // legs from or to the number
+  std::int64_t call_log_entries = 0;   // entries whose detail mentioned it
+};
+
+// The text that replaces an erased number wherever it was stored.
+inline constexpr const char* kErasedNumber = "erased";
+
 // Port: reading and maintaining the stored call logs and telephone records. Thread-safe.
 // Every method may fail with kUnavailable or kInternal.
 class CallLogRepository {
@@ -35,6 +45,14 @@ class CallLogRepository {
   // Deletes ended calls that started before `cutoff`, with their entries and records, at most
   // `limit` calls per call. Returns how many were deleted.
   virtual Result<std::int64_t> PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) = 0;
+  // Deletes ended calls of organisations with their own call retention that started longer
+  // than that many days before `now`, as PurgeEndedBefore does. Returns how many were deleted.
+  virtual Result<std::int64_t> PurgeByOrganizationRetention(Timestamp now, std::int64_t limit) = 0;
+  // Replaces `number` ("00…") by kErasedNumber in every call log, telephone record and entry
+  // detail of `organization`'s hotlines, in one transaction; in the entry details its "+"
+  // form (`plus_form`) too. Returns the counts.
+  virtual Result<CallerErasure> EraseCaller(OrganizationId organization, const std::string& number,
+                                            const std::string& plus_form) = 0;
 };
 
 }  // namespace fr
