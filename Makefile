@@ -31,10 +31,11 @@ run: build
 	$(RELEASE_DIR)/src/main/first-responder serve --demo --database $(DATABASE) --listen $(LISTEN) \
 	  --sip-listen $(SIP_LISTEN) --sip-trunk $(SIP_TRUNK)
 
-# The suites, then every fuzz target for a short fixed time from its seeds (decision 0031).
+# The suites, then every fuzz target for a short fixed time from its seeds (decision 0031):
+# a FUZZ_SECONDS or FUZZ_CORPUS left in the shell is for `make fuzz`, not for the tests.
 test: build-debug build-fuzz
 	cd $(DEBUG_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
-	cd $(FUZZ_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS) -L fuzz
+	cd $(FUZZ_DIR) && env -u FUZZ_SECONDS -u FUZZ_CORPUS ctest --output-on-failure --timeout 300 -j $(JOBS) -L fuzz
 
 # The libFuzzer targets of fuzz/ (clang, ASan/UBSan); only the libraries they link are built.
 build-fuzz: setup

@@ -88,6 +88,26 @@ std::optional<std::int64_t> ParsePositiveId(std::string_view s) {
   return value;
 }
 
+std::string QuotedForLog(std::string_view text, std::size_t max_length) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char ch : text.substr(0, max_length)) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (b < 0x20 || b >= 0x7F) {
+      out += "\\x";
+      out.push_back(kDigits[b >> 4]);
+      out.push_back(kDigits[b & 0x0F]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  out += text.size() > max_length ? "\"…" : "\"";
+  return out;
+}
+
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -27,6 +27,11 @@ std::optional<std::int64_t> ParsePositiveId(std::string_view s);
 // Parses a non-negative int64 in plain decimal digits; nullopt for anything else.
 std::optional<std::int64_t> ParseNonNegativeInt(std::string_view s);
 
+// `text` in double quotes, safe to put in a log line whatever a peer sent: quotes and
+// backslashes escaped, control characters and bytes outside ASCII as \xNN, and cut to
+// `max_length` characters of the original followed by "…" when longer.
+std::string QuotedForLog(std::string_view text, std::size_t max_length = 80);
+
 // Lower-case hexadecimal of bytes.
 std::string HexEncode(std::string_view bytes);
 

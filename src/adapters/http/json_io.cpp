@@ -173,6 +173,28 @@ std::optional<std::string> FieldReader::String(std::string_view name, bool requi
   return value->get<std::string>();
 }
 
+const Json* FieldReader::Object(std::string_view name, bool required) {
+  const Json* value = Lookup(name, required);
+  if (value != nullptr && !value->is_object()) {
+    AddError(std::string(name), "must be an object");
+    return nullptr;
+  }
+  return value;
+}
+
+const Json* FieldReader::Array(std::string_view name, bool required) {
+  const Json* value = Lookup(name, required);
+  if (value != nullptr && !value->is_array()) {
+    AddError(std::string(name), "must be an array");
+    return nullptr;
+  }
+  return value;
+}
+
+void FieldReader::AddNestedErrors(std::string_view prefix, const std::vector<FieldError>& nested) {
+  for (const FieldError& error : nested) AddError(std::string(prefix) + "." + error.field, error.message);
+}
+
 Status FieldReader::Finish(std::string_view detail) {
   if (errors_.empty()) return Ok();
   return Error::InvalidArgument(std::string(detail), std::move(errors_));

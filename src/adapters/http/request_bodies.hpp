@@ -6,6 +6,7 @@
 
 #include "common/result.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
+#include "domain/blocked_caller/blocked_caller.hpp"
 #include "domain/hotline/hotline.hpp"
 #include "domain/sip_customer/sip_customer.hpp"
 #include "domain/webhook/webhook.hpp"
@@ -25,9 +26,15 @@ Result<AgentPhoneDraft> DecodeAgentPhoneDraft(std::string_view body,
                                               const NumberingPlan& plan);
 
 // POST /v1/hotlines and PUT /v1/hotlines/{hotlineID}; `path_id` as above. `id`, `number` and
-// `status` are read-only and ignored. A draft that decodes is returned as is: the service
+// `status` are read-only and ignored; `schedule` and `closed` are nested objects whose bad
+// fields are named "schedule.weekly[2].from", "closed.action". A draft that decodes is returned as is: the service
 // validates it (ValidateHotline).
 Result<HotlineDraft> DecodeHotlineDraft(std::string_view body, std::optional<std::int64_t> path_id);
+
+// POST /v1/organizations/{organizationID}/blocked-callers: number, note, expiresAt (RFC 3339).
+// A draft that decodes is returned as is: the service validates it (ValidateBlockedCaller).
+Result<BlockedCallerDraft> DecodeBlockedCallerDraft(std::string_view body,
+                                                    const NumberingPlan& plan);
 
 // POST /v1/sip-customer: decoded and validated (ValidateSipCustomer).
 Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan& plan);
@@ -41,5 +48,13 @@ Result<WebhookDraft> DecodeWebhookDraft(std::string_view body, OrganizationId or
 
 // PUT /v1/me/organizations/{id}: the member's `allowAdminAccess`.
 Result<bool> DecodeAdminAccessConsent(std::string_view body);
+
+// PATCH /v1/organizations/{organizationID}: `callRetentionDays`, a positive integer or null
+// (the server's retention); the service checks the upper bound.
+Result<std::optional<int>> DecodeCallRetention(std::string_view body);
+
+// POST /v1/organizations/{organizationID}/privacy/erase-caller: the `number` (a string; the
+// service parses it).
+Result<std::string> DecodeEraseCaller(std::string_view body);
 
 }  // namespace fr::http

@@ -8,8 +8,11 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
+#include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "app/webhook_service.hpp"
 
@@ -37,7 +40,7 @@ struct Readiness {
 // GET /healthz, /readyz (see Readiness), /metrics, /openapi.json, /docs: no token needed.
 void AddOperationalRoutes(Router& router, Readiness readiness, const HttpMetrics& metrics);
 
-// GET /v1/me, PUT /v1/me/organizations/{id}.
+// GET /v1/me, PUT and DELETE /v1/me/organizations/{id}.
 void AddAccountRoutes(Router& router, AccountService& accounts);
 
 // GET/POST /v1/agent-phones, PUT/DELETE /v1/agent-phones/{id}.
@@ -48,6 +51,13 @@ void AddHotlineRoutes(Router& router, HotlineService& hotlines);
 
 // GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
 void AddCallLogRoutes(Router& router, CallRecordService& records);
+
+// GET/POST /v1/organizations/{organizationID}/blocked-callers, DELETE …/{blockedCallerID}.
+void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
+                            const NumberingPlan& plan);
+// GET/PATCH /v1/organizations/{organizationID}, POST …/privacy/erase-caller, GET …/export,
+// GET /v1/me/export.
+void AddPrivacyRoutes(Router& router, PrivacyService& privacy, ExportService& exports);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,

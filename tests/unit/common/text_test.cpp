@@ -136,5 +136,24 @@ TEST(FormatTimestamp, AgreesWithTheCLibraryOverFourHundredYears) {
   }
 }
 
+TEST(QuotedForLog, QuotesPlainTextAsItIs) {
+  EXPECT_EQ(QuotedForLog("carrier.example"), "\"carrier.example\"");
+  EXPECT_EQ(QuotedForLog(""), "\"\"");
+}
+
+TEST(QuotedForLog, EscapesWhatCouldForgeOrHideALogLine) {
+  EXPECT_EQ(QuotedForLog("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(QuotedForLog("x\r\n[error] forged\x1b[2J"), R"("x\x0d\x0a[error] forged\x1b[2J")");
+  EXPECT_EQ(QuotedForLog(std::string("nul\0byte", 8)), R"("nul\x00byte")");
+  EXPECT_EQ(QuotedForLog("K\xC3\xB6ln\x7F"), R"("K\xc3\xb6ln\x7f")");
+}
+
+TEST(QuotedForLog, CutsLongTextAndSaysSo) {
+  const std::string long_text(500, 'r');
+  EXPECT_EQ(QuotedForLog(long_text, 10), "\"rrrrrrrrrr\"…");
+  EXPECT_EQ(QuotedForLog(long_text).size(), 80 + 2 + std::string("…").size());
+  EXPECT_EQ(QuotedForLog("exactly10!", 10), "\"exactly10!\"");
+}
+
 }  // namespace
 }  // namespace fr

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.hpp"
+
 namespace fr::sip {
 namespace {
 
@@ -14,19 +16,19 @@ std::string RealmsOf(const std::vector<DigestChallenge>& challenges) {
   for (const DigestChallenge& challenge : challenges) {
     if (!challenge.IsDigest()) continue;
     if (!realms.empty()) realms += ", ";
-    realms += "\"" + challenge.realm + "\"";
+    realms += QuotedForLog(challenge.realm);
   }
   return realms.empty() ? "none" : realms;
 }
 
 std::string Describe(const DigestChallenge& challenge) {
-  std::string text = challenge.scheme;
+  std::string text = QuotedForLog(challenge.scheme);
   if (challenge.IsDigest()) {
-    text +=
-        " " + (challenge.algorithm_text.empty() ? std::string("MD5") : challenge.algorithm_text);
+    text += " " + (challenge.algorithm_text.empty() ? std::string("MD5")
+                                                    : QuotedForLog(challenge.algorithm_text));
     if (!challenge.qop.empty()) {
       text += " qop";
-      for (const std::string& option : challenge.qop) text += " " + option;
+      for (const std::string& option : challenge.qop) text += " " + QuotedForLog(option);
     }
   }
   return text;
@@ -38,8 +40,8 @@ std::string WhyNoneFits(const std::vector<DigestChallenge>& challenges,
   bool answerable = false;
   for (const DigestChallenge& challenge : challenges) answerable |= challenge.CanAnswer();
   if (answerable) {
-    return "the trunk asked for realm " + RealmsOf(challenges) + ", not the configured \"" +
-           account.realm + "\"; credentials not sent";
+    return "the trunk asked for realm " + RealmsOf(challenges) + ", not the configured " +
+           QuotedForLog(account.realm) + "; credentials not sent";
   }
   std::string offered;
   for (const DigestChallenge& challenge : challenges) {
@@ -77,10 +79,10 @@ std::optional<std::string> AnswerChallenge(const std::optional<TrunkAccount>& ac
       challenge.status == 407 ? state.answered_nonce_407 : state.answered_nonce_401;
   const bool renewal = !answered_nonce.empty();
   if (renewal && (!chosen->stale || chosen->nonce == answered_nonce)) {
-    return "the trunk refused our credentials (realm \"" + chosen->realm + "\")";
+    return "the trunk refused our credentials (realm " + QuotedForLog(chosen->realm) + ")";
   }
   if (state.answers >= kMaxAnswers) {
-    return "the trunk keeps challenging (realm \"" + chosen->realm + "\"); gave up";
+    return "the trunk keeps challenging (realm " + QuotedForLog(chosen->realm) + "); gave up";
   }
   const std::string credentials = BuildCredentials(
       *chosen,

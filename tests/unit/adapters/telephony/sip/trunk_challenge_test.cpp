@@ -93,6 +93,18 @@ TEST(TrunkChallengeTest, AChallengeWeCannotAnswerSaysWhatWasOffered) {
   EXPECT_NE(why->find("not one we can answer"), std::string::npos) << *why;
 }
 
+TEST(TrunkChallengeTest, AHostileRealmReachesTheReasonEscapedAndCut) {
+  ChallengeState state;
+  const std::string realm = "evil\\\x1b[31m\\\"" + std::string(300, 'x');
+  const auto why = AnswerChallenge(
+      Account("carrier.example"), state,
+      Challenge(401, "Digest realm=\"" + realm + "\", nonce=\"n\", qop=auth"), Invite());
+  ASSERT_TRUE(why);
+  EXPECT_EQ(why->find('\x1b'), std::string::npos) << *why;
+  EXPECT_NE(why->find(R"(realm "evil\x1b[31m\")"), std::string::npos) << *why;
+  EXPECT_LT(why->size(), 200u) << *why;
+}
+
 TEST(TrunkChallengeTest, TheSameChallengeAgainMeansWrongCredentials) {
   ChallengeState state;
   ASSERT_EQ(AnswerChallenge(Account(), state, Challenge(401, kMd5), Invite()), std::nullopt);
