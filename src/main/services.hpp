@@ -112,9 +112,9 @@ struct Services {
   CallRecordService call_records;
   BlockedCallerService blocked_caller_service;
   CallRoutingService call_routing;
-  WebhookService webhook_service;
   PrivacyService privacy;
   ExportService exports;
+  WebhookService webhook_service;
 };
 
 }  // namespace fr
