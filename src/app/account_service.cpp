@@ -41,4 +41,12 @@ Result<MembershipView> AccountService::SetAdminAccessConsent(const Principal& pr
   return ViewOf(*membership);
 }
 
+Status AccountService::LeaveOrganization(const Principal& principal, OrganizationId organization) {
+  if (!principal.IsUser()) return NeedsPersonalToken();
+  FR_ASSIGN_OR_RETURN(const bool removed,
+                      organizations_.RemoveMember(organization, principal.user_id));
+  if (!removed) return Error::NotFound("You are not a member of this organization.");
+  return hotlines_.RemoveAgentFromOrganization(organization, principal.user_id);
+}
+
 }  // namespace fr

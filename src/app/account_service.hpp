@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "domain/hotline/hotline_repository.hpp"
 #include "identity/principal.hpp"
 #include "identity/repositories.hpp"
 
@@ -23,8 +24,9 @@ struct Account {
 // Thread-safe.
 class AccountService {
  public:
-  AccountService(UserRepository& users, OrganizationRepository& organizations)
-      : users_(users), organizations_(organizations) {}
+  AccountService(UserRepository& users, OrganizationRepository& organizations,
+                 HotlineRepository& hotlines)
+      : users_(users), organizations_(organizations), hotlines_(hotlines) {}
 
   // Errors: kPermissionDenied for an organisation token (it has no user).
   Result<Account> GetAccount(const Principal& principal);
@@ -34,11 +36,17 @@ class AccountService {
   Result<MembershipView> SetAdminAccessConsent(const Principal& principal,
                                                OrganizationId organization, bool allow);
 
+  // The user leaves `organization`: the membership goes, and with it the user's places on its
+  // hotlines, so the user's phones do not ring for it from the next call on. Errors:
+  // kPermissionDenied for an organisation token; kNotFound when the user is not a member.
+  Status LeaveOrganization(const Principal& principal, OrganizationId organization);
+
  private:
   Result<MembershipView> ViewOf(const Membership& membership);
 
   UserRepository& users_;
   OrganizationRepository& organizations_;
+  HotlineRepository& hotlines_;
 };
 
 }  // namespace fr

@@ -25,6 +25,12 @@ Result<User> AdministrationService::CreateUser(std::string_view name) {
   return users_.Create(*checked, clock_.Now());
 }
 
+Status AdministrationService::DeleteUser(UserId user) {
+  FR_ASSIGN_OR_RETURN(const bool deleted, users_.Delete(user));
+  if (!deleted) return Error::NotFound("No such user.");
+  return Ok();
+}
+
 Result<Membership> AdministrationService::AddMember(OrganizationId organization, UserId user,
                                                     Role role, bool allow_admin_access) {
   FR_ASSIGN_OR_RETURN(const auto found_organization, organizations_.Find(organization));

@@ -43,6 +43,9 @@ class AdministrationService {
   Result<Organization> CreateOrganization(std::string_view name);
   // Errors: kInvalidArgument (name: 1..100 characters).
   Result<User> CreateUser(std::string_view name);
+  // Deletes the user with their memberships, hotline places, agent phones and tokens; call
+  // history keeps their id (a deleted user). Errors: kNotFound.
+  Status DeleteUser(UserId user);
   // Errors: kNotFound (organisation or user), kAlreadyExists (already a member).
   Result<Membership> AddMember(OrganizationId organization, UserId user, Role role,
                                bool allow_admin_access);

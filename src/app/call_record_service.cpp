@@ -76,15 +76,18 @@ Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecords(const Princi
   return page;
 }
 
-Result<std::int64_t> CallRecordService::CloseInterruptedCalls() {
-  return call_logs_.CloseInterruptedCalls(
-      "The service stopped during the call; the call was closed when it started again.");
-}
-
 Result<std::int64_t> CallRecordService::PurgeExpired() {
-  if (retention_.days == 0) return std::int64_t{0};
-  const Timestamp cutoff = clock_.Now() - std::chrono::days(retention_.days);
+  const Timestamp now = clock_.Now();
   std::int64_t purged = 0;
+  // Organisations that keep less than the server first; then the server's own limit.
+  while (true) {
+    FR_ASSIGN_OR_RETURN(const std::int64_t chunk,
+                        call_logs_.PurgeByOrganizationRetention(now, kPurgeChunk));
+    purged += chunk;
+    if (chunk < kPurgeChunk) break;
+  }
+  if (retention_.days == 0) return purged;
+  const Timestamp cutoff = now - std::chrono::days(retention_.days);
   while (true) {
     FR_ASSIGN_OR_RETURN(const std::int64_t chunk,
                         call_logs_.PurgeEndedBefore(cutoff, kPurgeChunk));

@@ -42,9 +42,8 @@ class CallRecordService {
   Result<TelephoneRecordPage> ListTelephoneRecords(const Principal& principal, HotlineId hotline,
                                                    std::int64_t limit, std::int64_t offset);
 
-  // At start, before calls are taken: closes calls a previous process left open.
-  Result<std::int64_t> CloseInterruptedCalls();
-  // Deletes what the retention policy no longer keeps; returns how many calls went.
+  // Deletes what the retention policy and the organisations' own shorter retention no longer
+  // keep; returns how many calls went.
   Result<std::int64_t> PurgeExpired();
 
  private:

@@ -77,4 +77,41 @@ std::optional<std::string> CallRoutingService::CallerNumber(std::string_view cal
   return std::nullopt;
 }
 
+CallAdmission CallRoutingService::Admit(const Hotline& hotline,
+                                        const std::optional<std::string>& caller) {
+  const Timestamp now = clock_.Now();
+  CallAdmission admission;
+  const auto block = [&admission](std::string detail) {
+    admission.verdict = CallVerdict::kBlocked;
+    admission.detail = std::move(detail);
+    return admission;
+  };
+  if (!caller && hotline.reject_anonymous) {
+    return block("The caller withheld their number (or sent none that can be read), and the "
+                 "hotline rejects anonymous calls.");
+  }
+  if (caller) {
+    const auto blocked = blocks_.IsBlocked(hotline.organization_id, *caller, now);
+    if (!blocked.ok()) {
+      admission.warnings.push_back("cannot read the blocklist: " + blocked.error().detail);
+    } else if (*blocked) {
+      return block("The caller's number is on the organization's blocklist.");
+    }
+    if (!flood_guard_.Admit(hotline.id, *caller, now)) {
+      return block("More than " + std::to_string(flood_guard_.calls_per_hour()) +
+                   " calls from this number to this hotline within an hour.");
+    }
+  }
+  if (hotline.schedule) {
+    const auto open = IsOpenAt(*hotline.schedule, now);
+    if (!open.ok()) {
+      admission.warnings.push_back(open.error().detail + " The hotline is treated as open.");
+    } else if (!*open) {
+      admission.verdict = CallVerdict::kClosed;
+      admission.detail = "Outside the opening hours (" + hotline.schedule->time_zone + ").";
+    }
+  }
+  return admission;
+}
+
 }  // namespace fr

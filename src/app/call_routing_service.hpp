@@ -5,8 +5,11 @@
 #include <string_view>
 #include <vector>
 
+#include "app/caller_flood_guard.hpp"
+#include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/agent_phone/agent_phone_repository.hpp"
+#include "domain/blocked_caller/blocked_caller.hpp"
 #include "domain/hotline/hotline.hpp"
 #include "domain/hotline/hotline_repository.hpp"
 #include "domain/numbers/phone_number.hpp"
@@ -23,14 +26,33 @@ struct AgentTarget {
   std::optional<std::string> refusal;
 };
 
+// Whether a call to an active hotline goes on: refused unrung (blocked), answered only to hear
+// that the hotline is closed, or open (decisions 0042, 0044).
+enum class CallVerdict { kOpen, kClosed, kBlocked };
+
+struct CallAdmission {
+  CallVerdict verdict = CallVerdict::kOpen;
+  std::string detail;  // why, for the call log (blocked, closed)
+  // Checks that could not be made (storage failed, a time zone left the database): the call
+  // was let through, and the engine logs these.
+  std::vector<std::string> warnings;
+};
+
 // What the telephony engine asks about a call: which hotline a dialed number reaches, which
 // phones to ring, and the caller's number in the API's form. Every answer is read fresh, so a
 // change to a hotline or an agent phone applies to the next call. Thread-safe.
 class CallRoutingService {
  public:
   CallRoutingService(HotlineRepository& hotlines, AgentPhoneRepository& phones,
-                     NumberInventory& numbers, const NumberingPlan& plan)
-      : hotlines_(hotlines), phones_(phones), numbers_(numbers), plan_(plan) {}
+                     NumberInventory& numbers, BlockedCallerRepository& blocks,
+                     CallerFloodGuard& flood_guard, const NumberingPlan& plan, const Clock& clock)
+      : hotlines_(hotlines),
+        phones_(phones),
+        numbers_(numbers),
+        blocks_(blocks),
+        flood_guard_(flood_guard),
+        plan_(plan),
+        clock_(clock) {}
 
   // The hotline `dialed` reaches: "+49241…", "0049241…" and the national form "0241…" of any
   // country the inventory has numbers in all match. Errors: kNotFound (no hotline has this
@@ -46,11 +68,21 @@ class CallRoutingService {
   // hotline's number. nullopt when withheld ("anonymous", empty) or not a phone number.
   std::optional<std::string> CallerNumber(std::string_view caller, const Hotline& hotline) const;
 
+  // Whether a call from `caller` (CallerNumber's answer: nullopt when withheld or unreadable)
+  // to `hotline` goes on now, in this order: a withheld number on a hotline with
+  // rejectAnonymous, a number on the organisation's blocklist, and a caller over the flood
+  // guard's limit are blocked; outside the schedule the hotline is closed. A check that cannot
+  // be made lets the call through with a warning: a failure must not turn callers away.
+  CallAdmission Admit(const Hotline& hotline, const std::optional<std::string>& caller);
+
  private:
   HotlineRepository& hotlines_;
   AgentPhoneRepository& phones_;
   NumberInventory& numbers_;
+  BlockedCallerRepository& blocks_;
+  CallerFloodGuard& flood_guard_;
   const NumberingPlan& plan_;
+  const Clock& clock_;
 };
 
 }  // namespace fr

@@ -8,7 +8,9 @@ constexpr std::int64_t kBatch = 100;
 }  // namespace
 
 Result<int> HotlineProvisioner::ProvisionPending() {
-  FR_ASSIGN_OR_RETURN(std::vector<Hotline> pending, hotlines_.ListAwaitingProvisioning(kBatch));
+  const Timestamp round = clock_.Now();
+  FR_ASSIGN_OR_RETURN(std::vector<Hotline> pending,
+                      hotlines_.ClaimAwaitingProvisioning(node_, kBatch, round, round + hold_));
   int finished = 0;
   for (Hotline& hotline : pending) {
     if (hotline.status == HotlineStatus::kCreated) {

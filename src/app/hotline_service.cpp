@@ -40,6 +40,11 @@ std::optional<std::int64_t> ExpectedVersion(const AcceptedVersions& accepted,
 
 }  // namespace
 
+Hotline HotlineService::WithDefaults(Hotline hotline) const {
+  if (hotline.language.empty()) hotline.language = policy_.default_language;
+  return hotline;
+}
+
 Status HotlineService::CheckAgentsAreMembers(const Hotline& hotline) {
   for (const UserId agent : hotline.agents) {
     FR_ASSIGN_OR_RETURN(const auto membership,
@@ -59,7 +64,9 @@ Result<HotlinePage> HotlineService::List(const Principal& principal, Organizatio
   if (!CanRead(OrganizationResourceAccess(principal, organization))) {
     return Error::PermissionDenied("You are not a member of this organization.");
   }
-  return hotlines_.ListByOrganization(organization, limit, offset);
+  FR_ASSIGN_OR_RETURN(HotlinePage page, hotlines_.ListByOrganization(organization, limit, offset));
+  for (Hotline& hotline : page.hotlines) hotline = WithDefaults(std::move(hotline));
+  return page;
 }
 
 Result<Hotline> HotlineService::Create(const Principal& principal, const HotlineDraft& draft) {
@@ -75,6 +82,7 @@ Result<Hotline> HotlineService::Create(const Principal& principal, const Hotline
         "POST /v1/sip-customer; its city decides the hotline's local number.");
   }
   hotline.status = hotline.is_active ? HotlineStatus::kCreated : HotlineStatus::kPaused;
+  hotline = WithDefaults(std::move(hotline));
   return hotlines_.Create(hotline, {customer->country, customer->city},
                           policy_.max_per_organization, clock_.Now());
 }
@@ -84,7 +92,7 @@ Result<Hotline> HotlineService::Get(const Principal& principal, HotlineId id) {
   if (!hotline || !CanRead(OrganizationResourceAccess(principal, hotline->organization_id))) {
     return NoSuchHotline();
   }
-  return *hotline;
+  return WithDefaults(*hotline);
 }
 
 Result<Hotline> HotlineService::WritableHotline(const Principal& principal, HotlineId id) {
@@ -107,7 +115,7 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
     errors.push_back({"organizationID", "a hotline cannot move to another organization"});
   }
   if (!errors.empty()) return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
-  Hotline updated = std::move(validated).value();
+  Hotline updated = WithDefaults(std::move(validated).value());
   FR_RETURN_IF_ERROR(CheckAgentsAreMembers(updated));
   updated.id = existing.id;
   updated.number = existing.number;
@@ -115,6 +123,7 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
   updated.status_detail = updated.status == existing.status ? existing.status_detail : "";
   FR_ASSIGN_OR_RETURN(Hotline stored,
                       hotlines_.Update(updated, ExpectedVersion(accepted, existing), clock_.Now()));
+  stored = WithDefaults(std::move(stored));
   if (stored.status == HotlineStatus::kPaused && existing.status != HotlineStatus::kPaused) {
     FR_RETURN_IF_ERROR(provider_.DeactivateNumber(stored.number));
   }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -22,6 +23,8 @@ using AcceptedVersions = std::optional<std::vector<std::int64_t>>;
 struct HotlinePolicy {
   int max_per_organization = 100;
   int quarantine_days = 30;  // a released number waits this long before it is reserved again
+  // The language of a hotline that names none (a canonical BCP 47 tag, from --tts-voice).
+  std::string default_language = "en";
 };
 
 // The hotlines of organisations: members read, admins write. Thread-safe.
@@ -57,6 +60,8 @@ class HotlineService {
   Status Delete(const Principal& principal, HotlineId id, const AcceptedVersions& accepted);
 
  private:
+  // `hotline` with the policy's language when it names none (stored before languages existed).
+  Hotline WithDefaults(Hotline hotline) const;
   // Appends a FieldError for every agent that is not a member of `organization`.
   Status CheckAgentsAreMembers(const Hotline& hotline);
   // The hotline `id` if the caller may write it. Errors: kNotFound, kPermissionDenied.

@@ -25,7 +25,58 @@ std::string FormatTimestampOutsideYears(Timestamp t) {
   return buffer;
 }
 
+bool DigitsAt(std::string_view text, std::size_t at, std::size_t count, int& value) {
+  if (at + count > text.size()) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
 }  // namespace
+
+std::optional<Timestamp> ParseTimestamp(std::string_view text) {
+  using namespace std::chrono;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (text.size() < 20 || !DigitsAt(text, 0, 4, year) || text[4] != '-' ||
+      !DigitsAt(text, 5, 2, month) || text[7] != '-' || !DigitsAt(text, 8, 2, day) ||
+      (text[10] != 'T' && text[10] != 't') || !DigitsAt(text, 11, 2, hour) || text[13] != ':' ||
+      !DigitsAt(text, 14, 2, minute) || text[16] != ':' || !DigitsAt(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                            std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  std::size_t at = 19;
+  int millis = 0;
+  if (at < text.size() && text[at] == '.') {
+    std::size_t digits = 0;
+    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++digits) {
+      if (digits < 3) millis = millis * 10 + (text[at] - '0');
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 3; ++digits) millis *= 10;
+  }
+  int offset_minutes = 0;
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+    ++at;
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    int offset_hours = 0, offset_mins = 0;
+    if (!DigitsAt(text, at + 1, 2, offset_hours) || at + 3 >= text.size() || text[at + 3] != ':' ||
+        !DigitsAt(text, at + 4, 2, offset_mins) || offset_hours > 23 || offset_mins > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = (offset_hours * 60 + offset_mins) * (text[at] == '-' ? -1 : 1);
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != text.size()) return std::nullopt;
+  return Timestamp(sys_days(date).time_since_epoch() + hours(hour) + minutes(minute) +
+                   seconds(second) + milliseconds(millis) - minutes(offset_minutes));
+}
 
 Timestamp SystemClock::Now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());

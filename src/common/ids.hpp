@@ -25,6 +25,7 @@ using AgentPhoneId = Id<struct AgentPhoneTag>;
 using HotlineId = Id<struct HotlineTag>;
 using CallLogId = Id<struct CallLogTag>;
 using TelephoneRecordId = Id<struct TelephoneRecordTag>;
+using BlockedCallerId = Id<struct BlockedCallerTag>;
 
 }  // namespace fr
 

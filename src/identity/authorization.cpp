@@ -33,6 +33,10 @@ Access CallRecordAccess(const Principal& principal, OrganizationId organization)
   return IsOrganizationAdmin(principal, organization) ? Access::kRead : Access::kNone;
 }
 
+Access WebhookAccess(const Principal& principal, OrganizationId organization) {
+  return IsOrganizationAdmin(principal, organization) ? Access::kReadWrite : Access::kNone;
+}
+
 Access AgentPhoneAccess(const Principal& principal, UserId owner,
                         std::optional<OrganizationId> via_organization,
                         const std::optional<Membership>& owner_membership) {

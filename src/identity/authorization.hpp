@@ -27,6 +27,11 @@ Access OrganizationResourceAccess(const Principal& principal, OrganizationId org
 // Call logs and telephone records hold callers' numbers (personal data): admins only, read-only.
 Access CallRecordAccess(const Principal& principal, OrganizationId organization);
 
+// An organisation's webhooks: admins and its API token only, read and write. A webhook sends
+// call events with the caller's number (personal data) to a system outside the service, so
+// whoever may configure one must be someone who may read call records already.
+Access WebhookAccess(const Principal& principal, OrganizationId organization);
+
 // A user's agent phones. The owner has full access. Acting for `via_organization` (the
 // `organization_id` parameter), an admin of that organisation has full access too, but only
 // while the owner is a member of it and consents: `owner_membership` is the owner's membership

@@ -19,6 +19,9 @@ struct Organization {
   OrganizationId id;
   std::string name;
   Timestamp created_at;
+  // Days its call logs and telephone records are kept, when shorter than the server's
+  // retention; nullopt: the server's.
+  std::optional<int> call_retention_days;
 };
 
 struct User {

@@ -25,6 +25,9 @@ class UserRepository {
   virtual Result<User> Create(std::string_view name, Timestamp now) = 0;
   // The user with `id`, or nullopt.
   virtual Result<std::optional<User>> Find(UserId id) = 0;
+  // Deletes the user with their memberships, places on hotlines, agent phones and tokens, in
+  // one transaction. Call history keeps the user's id. False when there was no such user.
+  virtual Result<bool> Delete(UserId id) = 0;
 };
 
 class OrganizationRepository {
@@ -47,6 +50,12 @@ class OrganizationRepository {
                                                            UserId user) = 0;
   // All memberships of `user`, ordered by organisation id.
   virtual Result<std::vector<Membership>> MembershipsOfUser(UserId user) = 0;
+  // All members of `organization`, ordered by user id.
+  virtual Result<std::vector<Membership>> MembersOf(OrganizationId organization) = 0;
+  // Sets (or with nullopt clears) the organisation's own call retention, already validated.
+  // False when there is no such organisation.
+  virtual Result<bool> SetCallRetentionDays(OrganizationId organization,
+                                            std::optional<int> days) = 0;
 };
 
 // Which tokens TokenRepository::List returns; an empty filter lists every personal and

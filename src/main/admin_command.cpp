@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "main/backup_restore.hpp"
 #include "main/commands.hpp"
 #include "main/logging.hpp"
 #include "main/services.hpp"
@@ -29,6 +30,8 @@ struct AdminOptions {
   std::string to;
   std::string email;
   std::string public_url = "http://127.0.0.1:8080";
+  std::string path;  // backup --to, restore --from
+  std::string number;
 };
 
 Json TimestampOrNull(const std::optional<Timestamp>& at) {
@@ -119,6 +122,27 @@ int InviteUser(Services& services, const AdminOptions& options) {
                 {"url", url},
                 {"expiresAt", FormatTimestamp(invite->expires_at)}},
                url);
+}
+
+int DeleteUser(Services& services, const AdminOptions& options) {
+  const Status deleted = services.administration.DeleteUser(UserId(options.user));
+  if (!deleted.ok()) return Fail(options, deleted.error());
+  return Print(options, {{"id", options.user}, {"deleted", true}},
+               "user " + std::to_string(options.user) +
+                   " deleted with their memberships, agent phones and tokens");
+}
+
+int EraseCaller(Services& services, const AdminOptions& options) {
+  const auto erased =
+      services.privacy.EraseCallerAsOperator(OrganizationId(options.organization), options.number);
+  if (!erased.ok()) return Fail(options, erased.error());
+  return Print(options,
+               {{"callLogs", erased->call_logs},
+                {"telephoneRecords", erased->telephone_records},
+                {"callLogEntries", erased->call_log_entries}},
+               "erased from " + std::to_string(erased->call_logs) + " call log(s), " +
+                   std::to_string(erased->telephone_records) + " telephone record(s) and " +
+                   std::to_string(erased->call_log_entries) + " call-log entry detail(s)");
 }
 
 int AddMember(Services& services, const AdminOptions& options) {
@@ -222,6 +246,27 @@ int RevokeToken(Services& services, const AdminOptions& options) {
                "token " + std::to_string(options.token) + " revoked");
 }
 
+int BackUpDatabase(Services& services, const AdminOptions& options) {
+  const auto done = BackUp(*services.database, options.path);
+  if (!done.ok()) return Fail(options, done.error());
+  return Print(options,
+               {{"path", done->path},
+                {"checksumPath", done->checksum_path},
+                {"sha256", done->sha256},
+                {"schemaVersion", done->schema_version}},
+               "backup written to " + done->path + " (SHA-256 in " + done->checksum_path + ")");
+}
+
+// Without Services: opening the database would hold the very lock a restore must take alone.
+int RestoreDatabase(const AdminOptions& options) {
+  (void)SetUpLogging("text", "warn");
+  const auto done = Restore(options.database.url, options.path);
+  if (!done.ok()) return Fail(options, done.error());
+  return Print(options, {{"sha256", done->sha256}, {"schemaVersion", done->schema_version}},
+               "restored " + options.path + " (schema version " +
+                   std::to_string(done->schema_version) + ")");
+}
+
 // A leaf subcommand that accepts the admin tree's shared options wherever they are written.
 CLI::App* Leaf(CLI::App& parent, const std::string& name, const std::string& description,
                std::shared_ptr<AdminOptions> options, Action action, int& exit_code) {
@@ -252,6 +297,10 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   user->fallthrough();
   Leaf(*user, "create", "Create a user", options, CreateUser, exit_code)
       ->add_option("--name", options->name, "The user's name (1..100 characters)")
+      ->required();
+  Leaf(*user, "delete", "Delete a user with their memberships, agent phones and tokens", options,
+       DeleteUser, exit_code)
+      ->add_option("id", options->user, "User id")
       ->required();
 
   CLI::App* set_login = Leaf(*user, "set-login", "Set the e-mail a user signs in with", options,
@@ -309,6 +358,25 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
       ->required();
   add_numbers->add_option("--to", options->to, "Last number, e.g. 004924155660999")->required();
   Leaf(*numbers, "list", "Every number with its state", options, ListNumbers, exit_code);
+
+  CLI::App* privacy = admin->add_subcommand("privacy", "Callers' data")->require_subcommand(1);
+  privacy->fallthrough();
+  CLI::App* erase = Leaf(*privacy, "erase-caller",
+                         "Replace a caller's number by 'erased' in an organisation's call history",
+                         options, EraseCaller, exit_code);
+  erase->add_option("--org", options->organization, "Organisation id")->required();
+  erase->add_option("--number", options->number, "The caller's number, +49… or 0049…")->required();
+
+  Leaf(*admin, "backup", "Write a consistent copy of the SQLite database and its checksum", options,
+       BackUpDatabase, exit_code)
+      ->add_option("--to", options->path, "The backup file; PATH.sha256 is written beside it")
+      ->required();
+  CLI::App* restore =
+      admin->add_subcommand("restore", "Replace the SQLite database by a backup (server stopped)");
+  restore->fallthrough();
+  restore->add_option("--from", options->path, "The backup file (with PATH.sha256 beside it)")
+      ->required();
+  restore->callback([options, &exit_code] { exit_code = RestoreDatabase(*options); });
 }
 
 }  // namespace fr

@@ -90,7 +90,8 @@ std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
   const std::pair<const char*, std::uint64_t> outcomes[] = {
       {"answered", stats.calls_answered},   {"missed", stats.calls_missed},
       {"abandoned", stats.calls_abandoned}, {"rejected_busy", stats.calls_rejected_busy},
-      {"failed", stats.calls_failed}};
+      {"failed", stats.calls_failed},       {"blocked", stats.calls_blocked},
+      {"closed", stats.calls_closed}};
   for (const auto& [outcome, count] : outcomes) {
     out << "fr_calls_total{outcome=\"" << outcome << "\"} " << count << "\n";
   }
@@ -165,7 +166,13 @@ std::string RenderSpeechMetrics(const tts::EspeakSynthesizer::CacheStats& stats)
       << "fr_tts_cache_hits_total " << stats.hits << "\n"
       << "# HELP fr_tts_cache_misses_total Prompts that needed a text-to-speech synthesis.\n"
       << "# TYPE fr_tts_cache_misses_total counter\n"
-      << "fr_tts_cache_misses_total " << stats.misses << "\n";
+      << "fr_tts_cache_misses_total " << stats.misses << "\n"
+      << "# HELP fr_tts_prompts_total Prompts asked for (hits and misses), by espeak-ng voice.\n"
+      << "# TYPE fr_tts_prompts_total counter\n";
+  for (const auto& [voice, count] : stats.by_voice) {
+    // Voice names are [A-Za-z0-9_+-] (IsWellFormedVoiceName): nothing to escape in a label.
+    out << "fr_tts_prompts_total{voice=\"" << voice << "\"} " << count << "\n";
+  }
   return out.str();
 }
 

@@ -12,18 +12,26 @@
 #include "adapters/http/pipeline.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/storage/database_url.hpp"
+#include "adapters/storage/soci_calls_in_progress.hpp"
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
+#include "adapters/webhook/curl_webhook_sender.hpp"
 #include "app/group_commit_call_event_sink.hpp"
+#include "app/webhook_dispatcher.hpp"
+#include "app/in_process_calls_in_progress.hpp"
+#include "app/node_supervisor.hpp"
 #include "main/api_routes.hpp"
 #include "main/background_loop.hpp"
 #include "main/commands.hpp"
 #include "main/demo_data.hpp"
 #include "main/logging.hpp"
+#include "main/node_options.hpp"
 #include "main/runtime_metrics.hpp"
 #include "main/services.hpp"
 #include "main/stop_signals.hpp"
+#include "domain/hotline/language.hpp"
 #include "main/telephony_options.hpp"
+#include "main/webhook_options.hpp"
 
 namespace fr {
 namespace {
@@ -40,6 +48,7 @@ struct ServeOptions {
   int provisioning_delay_seconds = 0;
   std::string listen_file;  // empty: none
   TelephonyOptions telephony;
+  NodeOptions node;
   http::RateLimits rate_limits;
   // How long calls in progress may go on after SIGTERM (decision 0033).
   std::string drain_timeout = "2m";
@@ -48,6 +57,9 @@ struct ServeOptions {
   std::string session_idle_timeout = "12h";
   std::string session_lifetime = "168h";
   LoginThrottlePolicy login_throttle;
+  WebhookOptions webhooks;
+  // The per-caller flood guard (decision 0044): calls per hour from one number to one hotline.
+  int caller_calls_per_hour = 20;
 };
 
 // The sign-in settings from the options. Errors: kInvalidArgument naming the option.
@@ -74,11 +86,16 @@ Result<SignInPolicy> SignInPolicyOf(const ServeOptions& options) {
 
 constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 constexpr auto kRetentionPeriod = std::chrono::hours(1);
+// How often the webhook worker looks for deliveries that are due.
+constexpr auto kWebhookPeriod = std::chrono::milliseconds(100);
+// Delivered and failed webhook events are kept this long for the deliveries list.
+constexpr auto kWebhookEventRetention = std::chrono::days(30);
 // How long a stopping service keeps retrying to store call events while the database fails.
 constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
-              std::chrono::milliseconds drain_timeout);
+              std::chrono::milliseconds drain_timeout, const NodeConfig& node,
+              const WebhookSettings& webhooks, const DeliveryPolicy& delivery);
 
 // The drain of a graceful stop (decision 0033): new calls are refused while those in progress
 // go on, until the last one ends, `timeout` passes or another signal comes. What is left is for
@@ -152,33 +169,67 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", drain_timeout.error().detail.c_str());
     return 2;
   }
+  const auto node = NodeConfigOf(options.node, options.telephony.sip_listen, options.listen);
+  if (!node.ok()) {
+    std::fprintf(stderr, "error: %s\n", node.error().detail.c_str());
+    return 2;
+  }
+  const auto delivery = DeliveryPolicyOf(options.webhooks);
+  if (!delivery.ok()) {
+    std::fprintf(stderr, "error: %s\n", delivery.error().detail.c_str());
+    return 2;
+  }
+  const auto webhooks = WebhookSettingsOf(options.webhooks, options.database.url);
+  if (!webhooks.ok()) {
+    std::fprintf(stderr, "error: %s\n", webhooks.error().detail.c_str());
+    return webhooks.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
+  }
   if (const auto sign_in = SignInPolicyOf(options); !sign_in.ok()) {
     std::fprintf(stderr, "error: %s\n", sign_in.error().detail.c_str());
     return 2;
   }
-  const int code = ServeWith(options, *listen, *drain_timeout);
+  const int code = ServeWith(options, *listen, *drain_timeout, *node, *webhooks, *delivery);
   // Everything, the database included, is closed by now.
   spdlog::info("stopped; bye");
   return code;
 }
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
-              std::chrono::milliseconds drain_timeout) {
+              std::chrono::milliseconds drain_timeout, const NodeConfig& node,
+              const WebhookSettings& webhooks, const DeliveryPolicy& delivery) {
   // From here on SIGTERM and SIGINT stop the service gracefully, also during the start.
   StopSignals signals;
   // One session per HTTP worker and I/O thread, plus readiness, the call-event writer, the
   // telephony engine and the background loops, so that none of them waits for a lease behind
   // the others.
+  HotlinePolicy hotline_policy = options.hotlines;
+  hotline_policy.default_language = DefaultLanguageOf(options.telephony.tts_voice);
+  if (!CanonicalLanguageTag(options.telephony.tts_voice.substr(0, options.telephony.tts_voice.find('+')))) {
+    spdlog::warn("--tts-voice {} names no language; hotlines without a language of their own "
+                 "say the built-in sentences in English",
+                 options.telephony.tts_voice);
+  }
   auto services = Services::Open(options.database.url,
-                                 options.workers + http::DefaultIoThreads() + 4, options.hotlines,
-                                 options.retention, SignInPolicyOf(options).value());
+                                 options.workers + http::DefaultIoThreads() + 4, hotline_policy,
+                                 options.retention, options.caller_calls_per_hour, webhooks,
+                                 SignInPolicyOf(options).value());
   if (!services.ok()) {
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
   }
   Services& wired = **services;
-  // Before any call is taken: a call a previous process could not finish is closed now.
-  const auto interrupted = wired.call_records.CloseInterruptedCalls();
+  // The channels in use: shared by the nodes on PostgreSQL, in memory on SQLite, whose file
+  // serves one node (decision 0039). Leases and crash recovery work the same on both.
+  SociCallsInProgress shared_calls(*wired.database, node.id);
+  InProcessCallsInProgress own_calls;
+  CallsInProgress& calls_in_progress =
+      wired.database->dialect() == Dialect::kPostgresql
+          ? static_cast<CallsInProgress&>(shared_calls)
+          : static_cast<CallsInProgress&>(own_calls);
+  NodeSupervisor supervisor(node.id, shared_calls, wired.call_logs, wired.clock, node.lease);
+  // Before any call is taken: calls this node could not finish in an earlier run, and those of
+  // nodes whose lease ended, are closed now (decision 0040).
+  const auto interrupted = supervisor.Recover();
   if (!interrupted.ok()) {
     spdlog::critical("cannot close calls left open: {}", interrupted.error().detail);
     return 1;
@@ -186,8 +237,20 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   if (*interrupted > 0) {
     spdlog::warn("closed {} call(s) left open by a previous run (outcome failed)", *interrupted);
   }
+  spdlog::info("node: '{}', lease {} ms", node.id, node.lease.count());
+  // Renewed three times a lease; each round also cleans up after nodes whose lease ended.
+  auto heartbeat = std::make_unique<BackgroundLoop>(node.lease / 3, [&supervisor] {
+    const auto closed = supervisor.Beat();
+    if (!closed.ok()) {
+      spdlog::warn("node lease: {}; retrying", closed.error().detail);
+    } else if (*closed > 0) {
+      spdlog::warn("closed {} call(s) of node(s) whose lease ended (outcome failed)", *closed);
+    }
+  });
+  // The writer names this node on every call it logs; crash recovery closes by that name.
+  SociCallLogRepository call_log_writer(*wired.database, node.id);
   GroupCommitCallEventSink call_events(
-      wired.call_logs, GroupCommitOptions{}, [](const Error& error, std::size_t count) {
+      call_log_writer, GroupCommitOptions{}, [](const Error& error, std::size_t count) {
         spdlog::error("call log: {} event(s) could not be stored: {}", count, error.detail);
       });
 
@@ -205,7 +268,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     }
     speech = std::move(synthesizer).value();
     engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
-                                                          call_events, *speech, wired.clock);
+                                                          call_events, *speech, wired.clock,
+                                                          calls_in_progress);
     const auto sip_port = engine->Start();
     if (!sip_port.ok()) {
       spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
@@ -285,7 +349,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     }
   }
   HotlineProvisioner provisioner(wired.hotlines, wired.routing_table, wired.clock,
-                                 std::chrono::seconds(options.provisioning_delay_seconds));
+                                 std::chrono::seconds(options.provisioning_delay_seconds), node.id);
   const BackgroundLoop provisioning(kProvisioningPeriod, [&provisioner] {
     if (const auto round = provisioner.ProvisionPending(); !round.ok()) {
       spdlog::warn("provisioning: {}; retrying", round.error().detail);
@@ -299,6 +363,21 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
   });
+  // Webhook deliveries: the outbox is the job, so what a previous run left pending goes now.
+  webhook::CurlWebhookSender webhook_sender(webhooks.network, wired.clock);
+  WebhookDispatcher dispatcher(wired.webhooks, webhook_sender, wired.webhook_sealer, wired.random,
+                               wired.clock, delivery);
+  auto deliver_and_purge = [&dispatcher, &wired,
+                            next_purge = std::chrono::steady_clock::now()]() mutable {
+    if (const auto round = dispatcher.DeliverDue(); !round.ok()) {
+      spdlog::warn("webhooks: {}; retrying", round.error().detail);
+    }
+    if (std::chrono::steady_clock::now() < next_purge) return;
+    next_purge = std::chrono::steady_clock::now() + kRetentionPeriod;
+    const auto purged = wired.webhooks.PurgeBefore(wired.clock.Now() - kWebhookEventRetention);
+    if (!purged.ok()) spdlog::warn("webhooks: purge: {}", purged.error().detail);
+  };
+  const BackgroundLoop webhook_deliveries(kWebhookPeriod, std::move(deliver_and_purge));
   // Logged last: tests and scripts take this line (or the listen file) to mean "ready, demo
   // data printed".
   if (!options.listen_file.empty()) {
@@ -318,6 +397,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   if (engine) engine->Stop();
   if (const auto lost = call_events.Stop(kCallEventDrainTimeout); lost > 0) {
     spdlog::error("call log: {} event(s) were lost", lost);
+  }
+  // Every call has ended: this node holds no channel any more and leaves the others.
+  heartbeat.reset();
+  if (const Status left = shared_calls.Forget(node.id); !left.ok()) {
+    spdlog::warn("node lease: {}; the other nodes release it when it expires", left.error().detail);
   }
   return 0;
 }
@@ -366,6 +450,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("FR_CALL_RETENTION_DAYS")
       ->check(CLI::Range(0, 36500))
       ->capture_default_str();
+  serve->add_option("--caller-calls-per-hour", options->caller_calls_per_hour,
+                    "Calls one number may make to one hotline within an hour; more are refused "
+                    "as blocked (0: no limit)")
+      ->envname("FR_CALLER_CALLS_PER_HOUR")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
   serve->add_option("--rate-limit", options->rate_limits.requests_per_second,
                     "Requests per second one token may send (bursts of twice as many); 0: no limit")
       ->envname("FR_RATE_LIMIT")
@@ -402,6 +492,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   AddTelephonyOptions(*serve, options->telephony);
+  AddWebhookOptions(*serve, options->webhooks);
+  AddNodeOptions(*serve, options->node);
   serve->callback([options, &exit_code] { exit_code = Serve(*options); });
 }
 

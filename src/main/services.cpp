@@ -8,6 +8,8 @@ namespace fr {
 Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::size_t pool_size,
                                                  HotlinePolicy policy,
                                                  CallRetentionPolicy retention,
+                                                 int caller_calls_per_hour,
+                                                 const WebhookSettings& webhooks,
                                                  SignInPolicy sign_in) {
   // A new SQLite database in a folder that does not exist yet is the first run's normal case.
   constexpr std::string_view kSqlite = "sqlite:";
@@ -18,7 +20,8 @@ Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::si
     if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
   }
   FR_ASSIGN_OR_RETURN(auto database, Database::Open(url, pool_size));
-  return std::make_unique<Services>(std::move(database), policy, retention, sign_in);
+  return std::make_unique<Services>(std::move(database), policy, retention,
+                                    caller_calls_per_hour, webhooks, sign_in);
 }
 
 }  // namespace fr

@@ -5,6 +5,7 @@
 
 #include "adapters/telephony/engine/address_allow_list.hpp"
 #include "common/text.hpp"
+#include "domain/hotline/language.hpp"
 
 namespace fr {
 namespace {
@@ -198,9 +199,14 @@ Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) 
   config.media.port_min = static_cast<std::uint16_t>(*low);
   config.media.port_max = static_cast<std::uint16_t>(*high);
   config.tts_voice = options.tts_voice;
+  config.default_language = DefaultLanguageOf(options.tts_voice);
   FR_ASSIGN_OR_RETURN(config.shield, ShieldOptionsOf(options, static_cast<int>(*low),
                                                      static_cast<int>(*high)));
   return config;
+}
+
+std::string DefaultLanguageOf(const std::string& voice) {
+  return CanonicalLanguageTag(voice.substr(0, voice.find('+'))).value_or("en");
 }
 
 void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {

@@ -45,6 +45,10 @@ struct TelephonyOptions {
 
 void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options);
 
+// The language of hotlines that name none: --tts-voice without an espeak-ng variant ("en+f3"
+// → "en"), as a canonical BCP 47 tag; "en" when the voice names no language (mbrola voices).
+std::string DefaultLanguageOf(const std::string& voice);
+
 // The engine's configuration; the trunk's password comes from --sip-trunk-password-file or else
 // the environment variable FR_SIP_TRUNK_PASSWORD. Errors: kInvalidArgument naming the option.
 Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options);

@@ -125,8 +125,9 @@ TYPED_TEST(CallLogStoreTest, InterruptedCallsAreClosedAtTheirLastEvent) {
                CallOpened{CallHandle{2}, this->hotline_, std::nullopt, At(20)},
                CallClosed{CallHandle{2}, CallOutcome::kMissed, std::nullopt, At(50)}})
           .ok());
-  EXPECT_EQ(*this->store_->CloseInterruptedCalls("stopped"), 1);
-  EXPECT_EQ(*this->store_->CloseInterruptedCalls("stopped"), 0) << "idempotent";
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("any", "stopped"), 1)
+      << "a call that names no node is any node's";
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("any", "stopped"), 0) << "idempotent";
   const auto page = *this->store_->ListCallLogs(this->hotline_, 10, 0);
   const CallLog& interrupted = page.call_logs[1];
   EXPECT_EQ(interrupted.outcome, CallOutcome::kFailed);
@@ -142,6 +143,34 @@ TYPED_TEST(CallLogStoreTest, InterruptedCallsAreClosedAtTheirLastEvent) {
     EXPECT_EQ(record.disposition,
               record.answer_time ? LegDisposition::kAnswered : LegDisposition::kFailed);
   }
+}
+
+// Every call names the node that took it: a node closes its own calls left open, or those of a
+// node whose lease ended, never the calls another node has in progress (decision 0040).
+TYPED_TEST(CallLogStoreTest, InterruptedCallsAreClosedOnlyForTheirNode) {
+  SociCallLogRepository node_a(*this->database_, "a"), node_b(*this->database_, "b");
+  const std::vector<CallEvent> open_call = {
+      CallOpened{CallHandle{1}, this->hotline_, std::nullopt, At(10)},
+      LegOpened{LegHandle{1}, CallHandle{1}, LegDirection::kInbound, std::nullopt, "0049", At(10)},
+      LegAnswered{LegHandle{1}, At(11)}};
+  ASSERT_TRUE(node_a.Write(open_call).ok());
+  ASSERT_TRUE(node_b.Write(open_call).ok());
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("a", "a stopped"), 1);
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("a", "a stopped"), 0);
+  const auto page = *this->store_->ListCallLogs(this->hotline_, 10, 0);
+  ASSERT_EQ(page.total, 2);
+  EXPECT_FALSE(page.call_logs[0].outcome.has_value()) << "b's call goes on";
+  EXPECT_EQ(page.call_logs[1].outcome, CallOutcome::kFailed);
+  const auto records = *this->store_->ListTelephoneRecords(this->hotline_, 10, 0);
+  EXPECT_FALSE(records.records[0].end_time.has_value()) << "b's leg stays open";
+  EXPECT_EQ(records.records[1].end_time, At(11));
+  // b's call ends normally afterwards: its writer still knows it.
+  const std::vector<CallEvent> ended = {
+      LegClosed{LegHandle{1}, LegDisposition::kAnswered, 200, At(30)},
+      CallClosed{CallHandle{1}, CallOutcome::kAnswered, std::nullopt, At(30)}};
+  ASSERT_TRUE(node_b.Write(ended).ok());
+  EXPECT_EQ(this->store_->ListCallLogs(this->hotline_, 10, 0)->call_logs[0].outcome,
+            CallOutcome::kAnswered);
 }
 
 TYPED_TEST(CallLogStoreTest, PurgeDeletesEndedCallsBeforeTheCutoffWithTheirRecords) {
@@ -209,7 +238,7 @@ TYPED_TEST(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
   // Calls 1..6 of each hotline started before 650 s; call 3 is still open and stays.
   EXPECT_EQ(*this->store_->PurgeEndedBefore(At(650), 100), 10);
   expect_pages({1200, 1100, 1000, 900, 800, 700, 300});
-  EXPECT_EQ(*this->store_->CloseInterruptedCalls("stopped"), 2);
+  EXPECT_EQ(*this->store_->CloseInterruptedCalls("any", "stopped"), 2);
   EXPECT_EQ(*this->store_->PurgeEndedBefore(At(650), 100), 2);
   expect_pages({1200, 1100, 1000, 900, 800, 700});
   ASSERT_TRUE(this->Write({CallOpened{CallHandle{100}, this->hotline_, std::nullopt, At(1300)},

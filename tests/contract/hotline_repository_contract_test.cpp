@@ -111,6 +111,44 @@ TYPED_TEST(HotlineRepositoryContract, TheCityMatchFoldsUnicodeCase) {
   }
 }
 
+// Issue 15's fields round-trip, in a page too, and an update replaces the schedule whole.
+TYPED_TEST(HotlineRepositoryContract, LanguageScheduleAndCallerRulesAreKept) {
+  Hotline draft = this->Draft();
+  draft.language = "de-AT";
+  draft.tts_closed = "Wir sind geschlossen.";
+  draft.reject_anonymous = true;
+  draft.schedule = Schedule{"America/Los_Angeles",
+                            {{Weekday::kFri, 22 * 60, 6 * 60}, {Weekday::kMon, 0, 1440}},
+                            {"2026-12-24", "2026-12-31"}};
+  const auto plain = this->Create();  // a neighbour without a schedule, in the same page
+  ASSERT_TRUE(plain.ok());
+  const auto created = this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  const auto found = **this->backend_.hotlines.Find(created->id);
+  EXPECT_EQ(found.language, "de-AT");
+  EXPECT_EQ(found.tts_closed, "Wir sind geschlossen.");
+  EXPECT_TRUE(found.reject_anonymous);
+  EXPECT_EQ(found.closed_action, FallbackAction::kMessage);
+  ASSERT_TRUE(found.schedule.has_value());
+  EXPECT_EQ(*found.schedule, *draft.schedule);
+  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
+  ASSERT_EQ(page.hotlines.size(), 2u);
+  EXPECT_FALSE(page.hotlines[0].schedule.has_value());
+  EXPECT_EQ(page.hotlines[0].language, "");
+  EXPECT_FALSE(page.hotlines[0].reject_anonymous);
+  EXPECT_EQ(page.hotlines[1].schedule, draft.schedule);
+
+  Hotline changed = found;
+  changed.schedule = Schedule{"Asia/Tokyo", {{Weekday::kSun, 9 * 60, 17 * 60}}, {}};
+  ASSERT_TRUE(this->backend_.hotlines.Update(changed, std::nullopt, this->At(1)).ok());
+  EXPECT_EQ((*this->backend_.hotlines.Find(created->id))->schedule, changed.schedule);
+  changed.schedule.reset();
+  const auto cleared = this->backend_.hotlines.Update(changed, std::nullopt, this->At(2));
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_FALSE(cleared->schedule.has_value());
+  EXPECT_FALSE((*this->backend_.hotlines.Find(created->id))->schedule.has_value());
+}
+
 TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {
   ASSERT_TRUE(this->Create(1).ok());
   EXPECT_EQ(this->Create(1).error().code, ErrorCode::kResourceExhausted);
@@ -197,20 +235,43 @@ TYPED_TEST(HotlineRepositoryContract, DeletedNumberIsQuarantinedThenReused) {
 TYPED_TEST(HotlineRepositoryContract, StatusTransitionsAreCompareAndSet) {
   const Hotline created = *this->Create();
   auto& hotlines = this->backend_.hotlines;
-  EXPECT_EQ(hotlines.ListAwaitingProvisioning(10)->size(), 1u);
+  EXPECT_EQ(hotlines.ClaimAwaitingProvisioning("a", 10, this->At(0), this->At(60))->size(), 1u);
   EXPECT_TRUE(*hotlines.TransitionStatus(created.id, HotlineStatus::kCreated,
                                          HotlineStatus::kProvisioning, "", this->At(1)));
   EXPECT_FALSE(*hotlines.TransitionStatus(created.id, HotlineStatus::kCreated,
                                           HotlineStatus::kProvisioning, "", this->At(2)));
-  EXPECT_EQ(hotlines.ListAwaitingProvisioning(10)->front().status, HotlineStatus::kProvisioning);
+  EXPECT_EQ(hotlines.ClaimAwaitingProvisioning("a", 10, this->At(2), this->At(62))->front().status,
+            HotlineStatus::kProvisioning);
   EXPECT_TRUE(*hotlines.TransitionStatus(created.id, HotlineStatus::kProvisioning,
                                          HotlineStatus::kFailed, "carrier said no", this->At(3)));
   const Hotline failed = **hotlines.Find(created.id);
   EXPECT_EQ(failed.status_detail, "carrier said no");
   EXPECT_EQ(failed.version, 3);
-  EXPECT_TRUE(hotlines.ListAwaitingProvisioning(10)->empty());
+  EXPECT_TRUE(hotlines.ClaimAwaitingProvisioning("a", 10, this->At(3), this->At(63))->empty());
   EXPECT_FALSE(*hotlines.TransitionStatus(HotlineId(999), HotlineStatus::kFailed,
                                           HotlineStatus::kActive, "", this->At(4)));
+}
+
+// The provisioning worker of every node claims its jobs (decision 0039): a hotline goes to one
+// worker, which keeps it on its next rounds, until its hold ends and another takes it over.
+TYPED_TEST(HotlineRepositoryContract, AProvisioningJobBelongsToOneWorkerUntilItsHoldEnds) {
+  const Hotline first = *this->Create(10, 0);
+  const Hotline second = *this->Create(10, 1);
+  auto& hotlines = this->backend_.hotlines;
+  const auto a = *hotlines.ClaimAwaitingProvisioning("a", 1, this->At(10), this->At(70));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a.front().id, first.id) << "oldest change first";
+  const auto b = *hotlines.ClaimAwaitingProvisioning("b", 10, this->At(20), this->At(80));
+  ASSERT_EQ(b.size(), 1u) << "a's job is passed over";
+  EXPECT_EQ(b.front().id, second.id);
+  EXPECT_TRUE(hotlines.ClaimAwaitingProvisioning("c", 10, this->At(30), this->At(90))->empty());
+  const auto again = *hotlines.ClaimAwaitingProvisioning("a", 10, this->At(40), this->At(100));
+  ASSERT_EQ(again.size(), 1u) << "a keeps its own job";
+  EXPECT_EQ(again.front().id, first.id);
+  // a stops (its hold ends at 100); b goes on and takes a's job over.
+  const auto taken = *hotlines.ClaimAwaitingProvisioning("b", 10, this->At(101), this->At(160));
+  EXPECT_EQ(taken.size(), 2u);
+  EXPECT_EQ((*hotlines.Find(first.id))->version, 1) << "a claim is not a change of the hotline";
 }
 
 TYPED_TEST(HotlineRepositoryContract, RemovedAgentLeavesOnlyThatOrganizationsHotlines) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "domain/hotline/hotline_repository.hpp"
 
@@ -112,12 +113,17 @@ class InMemoryHotlineRepository final : public HotlineRepository {
     return Ok();
   }
 
-  Result<std::vector<Hotline>> ListAwaitingProvisioning(std::int64_t limit) override {
+  Result<std::vector<Hotline>> ClaimAwaitingProvisioning(const std::string& worker,
+                                                         std::int64_t limit, Timestamp now,
+                                                         Timestamp until) override {
     std::lock_guard lock(mutex_);
     std::vector<Hotline> pending;
     for (const auto& [id, hotline] : hotlines_) {
-      if (hotline.status == HotlineStatus::kCreated ||
-          hotline.status == HotlineStatus::kProvisioning) {
+      const auto held = provisioning_holds_.find(id);
+      const bool free = held == provisioning_holds_.end() || held->second.second < now ||
+                        held->second.first == worker;
+      if (free && (hotline.status == HotlineStatus::kCreated ||
+                   hotline.status == HotlineStatus::kProvisioning)) {
         pending.push_back(hotline);
       }
     }
@@ -125,6 +131,7 @@ class InMemoryHotlineRepository final : public HotlineRepository {
       return a.updated_at < b.updated_at;
     });
     if (static_cast<std::int64_t>(pending.size()) > limit) pending.resize(limit);
+    for (const Hotline& hotline : pending) provisioning_holds_[hotline.id] = {worker, until};
     return pending;
   }
 
@@ -156,6 +163,7 @@ class InMemoryHotlineRepository final : public HotlineRepository {
   std::int64_t last_id_ = 0;
   std::map<HotlineId, Hotline> hotlines_;
   std::map<std::string, Slot> numbers_;
+  std::map<HotlineId, std::pair<std::string, Timestamp>> provisioning_holds_;  // worker, until
 };
 
 // A TelephonyProvider that records what it was asked and fails as told.

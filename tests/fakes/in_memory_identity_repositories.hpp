@@ -27,6 +27,11 @@ class InMemoryUserRepository final : public UserRepository {
     if (found == users_.end()) return std::optional<User>();
     return std::optional<User>(found->second);
   }
+  // Only the user: the fakes of the other repositories know nothing of the cascade.
+  Result<bool> Delete(UserId id) override {
+    std::lock_guard lock(mutex_);
+    return users_.erase(id) > 0;
+  }
 
  private:
   std::mutex mutex_;
@@ -85,6 +90,21 @@ class InMemoryOrganizationRepository final : public OrganizationRepository {
       if (key.second == user) out.push_back(membership);
     }
     return out;  // the map's order is by organisation id first
+  }
+  Result<std::vector<Membership>> MembersOf(OrganizationId organization) override {
+    std::lock_guard lock(mutex_);
+    std::vector<Membership> out;
+    for (const auto& [key, membership] : memberships_) {
+      if (key.first == organization) out.push_back(membership);
+    }
+    return out;
+  }
+  Result<bool> SetCallRetentionDays(OrganizationId organization, std::optional<int> days) override {
+    std::lock_guard lock(mutex_);
+    const auto found = organizations_.find(organization);
+    if (found == organizations_.end()) return false;
+    found->second.call_retention_days = days;
+    return true;
   }
 
  private:

@@ -428,5 +428,107 @@ TEST_F(HotlinesHttpTest, IfMatchTakesAListOfStrongTagsOrStar) {
   ExpectProblem(put({"*"}), 404);
 }
 
+// Issue 15's fields (decisions 0042, 0043, 0044): defaults that keep today's clients working,
+// a round trip in canonical form, and every bad field at once.
+TEST_F(HotlinesHttpTest, LanguageScheduleAndCallerRulesHaveDefaultsAndRoundTrip) {
+  const auto plain = Create(Api(org_a_token_), Draft(org_a_));
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  EXPECT_EQ(plain.Json()["language"], "en") << "--tts-voice en";
+  EXPECT_TRUE(plain.Json()["schedule"].is_null());
+  EXPECT_EQ(plain.Json()["closed"], nlohmann::json({{"action", "message"}}));
+  EXPECT_EQ(plain.Json()["rejectAnonymous"], false);
+  EXPECT_EQ(plain.Json()["ttsClosed"], "");
+
+  nlohmann::json draft = Draft(org_a_);
+  draft["language"] = "DE-at";
+  draft["rejectAnonymous"] = true;
+  draft["ttsClosed"] = "Wir sind geschlossen.";
+  draft["closed"] = {{"action", "message"}};
+  draft["schedule"] = {{"timeZone", "America/New_York"},
+                       {"weekly", {{{"day", "fri"}, {"from", "22:00"}, {"to", "06:00"}},
+                                   {{"day", "sun"}, {"from", "00:00"}, {"to", "24:00"}}}},
+                       {"closedDates", {"2026-12-31", "2026-12-24", "2026-12-31"}}};
+  const auto created = Create(Api(org_a_token_), draft);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto read = client_->Get("/v1/hotlines/" + Str(created.Json()["id"]), {Pat(ann_token_)});
+  const nlohmann::json hotline = read.Json();
+  EXPECT_EQ(hotline["language"], "de-AT");
+  EXPECT_EQ(hotline["rejectAnonymous"], true);
+  EXPECT_EQ(hotline["ttsClosed"], "Wir sind geschlossen.");
+  EXPECT_EQ(hotline["schedule"],
+            nlohmann::json({{"closedDates", {"2026-12-24", "2026-12-31"}},
+                            {"timeZone", "America/New_York"},
+                            {"weekly", {{{"day", "fri"}, {"from", "22:00"}, {"to", "06:00"}},
+                                        {{"day", "sun"}, {"from", "00:00"}, {"to", "24:00"}}}}}));
+  // A full replacement without the fields drops them again.
+  nlohmann::json replaced = Draft(org_a_);
+  const auto updated = client_->SendJson("PUT", "/v1/hotlines/" + Str(created.Json()["id"]),
+                                         {Api(org_a_token_)}, replaced.dump());
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_TRUE(updated.Json()["schedule"].is_null());
+  EXPECT_EQ(updated.Json()["language"], "en");
+}
+
+TEST_F(HotlinesHttpTest, AnUnknownZoneOrLanguageIs400WithEveryBadField) {
+  nlohmann::json draft = Draft(org_a_);
+  draft["name"] = "";
+  draft["language"] = "xx-YY";
+  draft["closed"] = {{"action", "voicemail"}};
+  draft["schedule"] = {{"timeZone", "Europe/Aachen"},
+                       {"weekly", {{{"day", "mon"}, {"from", "18:00"}, {"to", "18:00"}},
+                                   {{"day", "monday"}, {"from", 18}, {"to", "23:30"}}}},
+                       {"closedDates", {"2026-02-29"}}};
+  const auto refused = Create(Api(org_a_token_), draft);
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  const nlohmann::json problem = refused.Json();
+  std::set<std::string> fields;
+  for (const auto& error : problem["errors"]) fields.insert(error["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"name", "language", "closed.action",
+                                           "schedule.timeZone", "schedule.weekly[0].to",
+                                           "schedule.weekly[1].day", "schedule.weekly[1].from",
+                                           "schedule.closedDates[0]"}))
+      << refused.body;
+  draft = Draft(org_a_);
+  draft["schedule"] = "always";
+  EXPECT_EQ(Create(Api(org_a_token_), draft).status, 400);
+}
+
+TEST_F(HotlinesHttpTest, TheBlocklistIsForAdminsAndTheApiToken) {
+  const std::string path = "/v1/organizations/" + Str(org_a_) + "/blocked-callers";
+  const nlohmann::json block = {{"number", "+49 (30) 123-4567"}, {"note", "threats"},
+                                {"expiresAt", "2099-01-01T01:00:00+01:00"}};
+  EXPECT_EQ(client_->SendJson("POST", path, {Pat(max_token_)}, block.dump()).status, 403);
+  EXPECT_EQ(client_->SendJson("POST", path, {Pat(bea_token_)}, block.dump()).status, 404);
+  EXPECT_EQ(client_->SendJson("POST", path, {Api(org_b_token_)}, block.dump()).status, 404);
+  const auto created = client_->SendJson("POST", path, {Api(org_a_token_)}, block.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.Json()["number"], "0049301234567");
+  EXPECT_EQ(created.Json()["expiresAt"], "2099-01-01T00:00:00.000Z");
+  EXPECT_EQ(client_->SendJson("POST", path, {Pat(ann_token_)}, block.dump()).status, 409);
+  const auto page = client_->Get(path, {Pat(ann_token_)});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.Json()["totalBlockedCallers"], 1);
+  EXPECT_EQ(page.Json()["blockedCallers"][0]["note"], "threats");
+  EXPECT_EQ(client_->Get(path, {Pat(max_token_)}).status, 403);
+
+  const auto bad = client_->SendJson(
+      "POST", path, {Api(org_a_token_)},
+      nlohmann::json({{"number", "+49 900 1"}, {"note", 5}, {"expiresAt", "tomorrow"}}).dump());
+  ASSERT_EQ(bad.status, 400);
+  const nlohmann::json problem = bad.Json();
+  std::set<std::string> fields;
+  for (const auto& error : problem["errors"]) fields.insert(error["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"number", "note", "expiresAt"})) << bad.body;
+  const auto past = client_->SendJson(
+      "POST", path, {Api(org_a_token_)},
+      nlohmann::json({{"number", "+49 30 7654321"}, {"expiresAt", "2020-01-01T00:00:00Z"}}).dump());
+  EXPECT_EQ(past.status, 400) << past.body;
+
+  const std::string one = path + "/" + Str(created.Json()["id"]);
+  EXPECT_EQ(client_->SendJson("DELETE", one, {Pat(max_token_)}, "").status, 403);
+  EXPECT_EQ(client_->SendJson("DELETE", one, {Pat(ann_token_)}, "").status, 204);
+  EXPECT_EQ(client_->SendJson("DELETE", one, {Pat(ann_token_)}, "").status, 404);
+}
+
 }  // namespace
 }  // namespace fr::testing

@@ -62,7 +62,7 @@ TEST_F(RobustnessHttpTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(result.Header("allow"), "GET, HEAD");
   result = client_->Send("POST", "/v1/me/organizations/1", {Pat(ann_token_)});
   ExpectProblem(result, 405);
-  EXPECT_EQ(result.Header("allow"), "PUT");
+  EXPECT_EQ(result.Header("allow"), "DELETE, PUT");
 }
 
 TEST_F(RobustnessHttpTest, BadPathIdsAre400) {

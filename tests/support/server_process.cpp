@@ -108,6 +108,16 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   if (std::find(extra_args.begin(), extra_args.end(), "--sip-listen") == extra_args.end()) {
     argv.insert(argv.end(), {"--sip-listen", "off"});
   }
+  // The webhook key beside the test's database, also on PostgreSQL (whose default is the
+  // working folder).
+  if (std::find(extra_args.begin(), extra_args.end(), "--webhook-key-file") == extra_args.end()) {
+    argv.insert(argv.end(), {"--webhook-key-file", (dir() / "webhook.key").string()});
+  }
+  // Each server is its own node, also across restarts (its folder's name): two servers on one
+  // database must not share the default name (the host and "127.0.0.1:0").
+  if (std::find(extra_args.begin(), extra_args.end(), "--node-id") == extra_args.end()) {
+    argv.insert(argv.end(), {"--node-id", "test-" + dir().filename().string()});
+  }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // Cleared here, not only in the child, so that the wait below never reads the last run's log.
   std::filesystem::remove(dir() / "stdout.log");

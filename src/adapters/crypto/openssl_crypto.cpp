@@ -6,7 +6,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "common/text.hpp"
 
@@ -34,6 +37,31 @@ std::string OpensslSecretDigest::HmacSha256Hex(std::string_view key,
            &length) == nullptr) {
     std::fputs("fatal: OpenSSL HMAC-SHA-256 failed\n", stderr);
     std::abort();
+  }
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+Result<std::string> Sha256HexOfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::Unavailable("Cannot read " + path + ".");
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                        &EVP_MD_CTX_free);
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
+    return Error::Internal("OpenSSL cannot compute SHA-256.");
+  }
+  std::vector<char> block(1 << 16);
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    if (in.gcount() > 0 &&
+        EVP_DigestUpdate(context.get(), block.data(), static_cast<std::size_t>(in.gcount())) != 1) {
+      return Error::Internal("OpenSSL cannot compute SHA-256.");
+    }
+  }
+  if (in.bad()) return Error::Unavailable("Cannot read " + path + ".");
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    return Error::Internal("OpenSSL cannot compute SHA-256.");
   }
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <string>
+
 #include "common/random.hpp"
+#include "common/result.hpp"
 #include "identity/repositories.hpp"
 
 namespace fr {
@@ -18,5 +21,9 @@ class OpensslSecureRandom final : public SecureRandom {
  public:
   void Fill(std::span<std::uint8_t> out) override;
 };
+
+// SHA-256 of the whole file at `path`, lower-case hex, read in blocks (backups are large).
+// Errors: kUnavailable when the file cannot be read.
+Result<std::string> Sha256HexOfFile(const std::string& path);
 
 }  // namespace fr

@@ -1,9 +1,9 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/request_bodies.hpp"
+#include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
-namespace {
 
 Json MembershipJson(const MembershipView& view) {
   return {{"organizationID", view.membership.organization_id.value},
@@ -12,6 +12,8 @@ Json MembershipJson(const MembershipView& view) {
           {"allowAdminAccess", view.membership.allow_admin_access}};
 }
 
+namespace {
+
 HandlerResult GetMe(AccountService& accounts, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const Account account, accounts.GetAccount(*context.principal));
   Json memberships = Json::array();
@@ -19,6 +21,12 @@ HandlerResult GetMe(AccountService& accounts, const RequestContext& context) {
   return JsonResponse(200, {{"id", account.user.id.value},
                             {"name", account.user.name},
                             {"memberships", std::move(memberships)}});
+}
+
+HandlerResult LeaveOrganization(AccountService& accounts, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const std::int64_t organization, PathId(context, "id"));
+  FR_RETURN_IF_ERROR(accounts.LeaveOrganization(*context.principal, OrganizationId(organization)));
+  return NoContentResponse();
 }
 
 HandlerResult PutMembershipConsent(AccountService& accounts, const RequestContext& context) {
@@ -39,6 +47,10 @@ void AddAccountRoutes(Router& router, AccountService& accounts) {
   router.Add({"PUT", "/v1/me/organizations/{id}", AuthPolicy::kTokenRequired,
               [&accounts](const RequestContext& context) {
                 return PutMembershipConsent(accounts, context);
+              }});
+  router.Add({"DELETE", "/v1/me/organizations/{id}", AuthPolicy::kTokenRequired,
+              [&accounts](const RequestContext& context) {
+                return LeaveOrganization(accounts, context);
               }});
 }
 

@@ -1,9 +1,9 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/request_bodies.hpp"
+#include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
-namespace {
 
 Json AgentPhoneJson(const AgentPhone& phone) {
   return {{"id", phone.id.value},
@@ -12,6 +12,8 @@ Json AgentPhoneJson(const AgentPhone& phone) {
           {"phone", phone.phone},
           {"userID", phone.user_id.value}};
 }
+
+namespace {
 
 // The `organization_id` query parameter, through which an admin acts.
 Result<std::optional<OrganizationId>> Via(const Request& request) {

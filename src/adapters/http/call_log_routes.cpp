@@ -1,5 +1,6 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/json_writer.hpp"
+#include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
 
 namespace fr::http {
@@ -17,7 +18,8 @@ void WriteEntry(JsonWriter& writer, const CallEntry& entry) {
   writer.EndObject();
 }
 
-// A call log; with its entries when `with_entries` (the single call log's answer).
+}  // namespace
+
 void WriteCallLog(JsonWriter& writer, const CallLog& log, bool with_entries) {
   writer.BeginObject().Key("answeredBy");
   if (log.answered_by) {
@@ -43,8 +45,12 @@ void WriteCallLog(JsonWriter& writer, const CallLog& log, bool with_entries) {
       .EndObject();
 }
 
+namespace {
+
 std::int64_t AgentPhoneOf(const AgentPhoneRef& agent) { return agent.agent_phone.value; }
 std::int64_t UserOf(const AgentPhoneRef& agent) { return agent.user.value; }
+
+}  // namespace
 
 void WriteRecord(JsonWriter& writer, const TelephoneRecord& record) {
   writer.BeginObject()
@@ -66,6 +72,8 @@ void WriteRecord(JsonWriter& writer, const TelephoneRecord& record) {
       .Member("userID", record.agent, UserOf)
       .EndObject();
 }
+
+namespace {
 
 struct PageQuery {
   HotlineId hotline;
@@ -121,9 +129,7 @@ HandlerResult ListTelephoneRecords(CallRecordService& records, const RequestCont
 void AddCallLogRoutes(Router& router, CallRecordService& records) {
   using Function = HandlerResult (*)(CallRecordService&, const RequestContext&);
   const auto bind = [&records](Function handler) {
-    return [&records, handler](const RequestContext& context) {
-      return handler(records, context);
-    };
+    return [&records, handler](const RequestContext& context) { return handler(records, context); };
   };
   router.Add({"GET", "/v1/hotlines/{hotlineID}/call-logs", AuthPolicy::kTokenRequired,
               bind(ListCallLogs)});

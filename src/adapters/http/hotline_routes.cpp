@@ -1,11 +1,35 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/json_writer.hpp"
 #include "adapters/http/request_bodies.hpp"
+#include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/text.hpp"
 
 namespace fr::http {
-namespace {
+
+std::string TimeOfDay(int minutes) {
+  const auto two = [](int value) { return std::string(1, char('0' + value / 10)) + char('0' + value % 10); };
+  return two(minutes / 60) + ":" + two(minutes % 60);
+}
+
+void WriteSchedule(JsonWriter& writer, const std::optional<Schedule>& schedule) {
+  writer.Key("schedule");
+  if (!schedule) {
+    writer.Null();
+    return;
+  }
+  writer.BeginObject().Key("closedDates").BeginArray();
+  for (const std::string& date : schedule->closed_dates) writer.String(date);
+  writer.EndArray().Member("timeZone", schedule->time_zone).Key("weekly").BeginArray();
+  for (const OpeningRange& range : schedule->weekly) {
+    writer.BeginObject()
+        .Member("day", WeekdayName(range.day))
+        .Member("from", TimeOfDay(range.from_minute))
+        .Member("to", TimeOfDay(range.to_minute))
+        .EndObject();
+  }
+  writer.EndArray().EndObject();
+}
 
 // Written straight as text (JsonWriter), members in sorted order as a Json object would: a list
 // page holds fifty (issue #12).
@@ -15,23 +39,33 @@ void WriteHotline(JsonWriter& writer, const Hotline& hotline) {
   writer.EndArray()
       .Member("channelsInbound", hotline.channels_inbound)
       .Member("channelsOutbound", hotline.channels_outbound)
+      .Key("closed")
+      .BeginObject()
+      .Member("action", FallbackActionName(hotline.closed_action))
+      .EndObject()
       .Member("confirmAnswer", hotline.confirm_answer)
       .Member("id", hotline.id.value)
       .Member("isActive", hotline.is_active)
+      .Member("language", hotline.language)
       .Member("name", hotline.name)
       .Member("number", hotline.number)
       .Member("organizationID", hotline.organization_id.value)
-      .Member("status", HotlineStatusName(hotline.status));
+      .Member("rejectAnonymous", hotline.reject_anonymous);
+  WriteSchedule(writer, hotline.schedule);
+  writer.Member("status", HotlineStatusName(hotline.status));
   if (hotline.status == HotlineStatus::kFailed)
     writer.Member("statusDetail", hotline.status_detail);
-  writer.Member("ttsInbound", hotline.tts_inbound)
+  writer.Member("ttsClosed", hotline.tts_closed)
+      .Member("ttsInbound", hotline.tts_inbound)
       .Member("ttsOutbound", hotline.tts_outbound)
       .EndObject();
 }
 
+namespace {
+
 Response HotlineResponse(int status, const Hotline& hotline) {
   std::string body;
-  body.reserve(320);
+  body.reserve(480);
   JsonWriter writer(body);
   WriteHotline(writer, hotline);
   return JsonTextResponse(status, std::move(body));

@@ -116,6 +116,28 @@ std::optional<std::int64_t> FieldReader::Int64(std::string_view name, bool requi
   return number;
 }
 
+std::optional<std::vector<std::string>> FieldReader::StringArray(std::string_view name,
+                                                                 bool required) {
+  const Json* value = Lookup(name, required);
+  if (value == nullptr) return std::nullopt;
+  std::vector<std::string> strings;
+  bool valid = value->is_array();
+  if (valid) {
+    for (const Json& item : *value) {
+      if (!item.is_string()) {
+        valid = false;
+        break;
+      }
+      strings.push_back(item.get<std::string>());
+    }
+  }
+  if (!valid) {
+    AddError(std::string(name), "must be an array of strings");
+    return std::nullopt;
+  }
+  return strings;
+}
+
 std::optional<std::vector<std::int64_t>> FieldReader::Int64Array(std::string_view name,
                                                                  bool required) {
   const Json* value = Lookup(name, required);
@@ -149,6 +171,28 @@ std::optional<std::string> FieldReader::String(std::string_view name, bool requi
     return std::nullopt;
   }
   return value->get<std::string>();
+}
+
+const Json* FieldReader::Object(std::string_view name, bool required) {
+  const Json* value = Lookup(name, required);
+  if (value != nullptr && !value->is_object()) {
+    AddError(std::string(name), "must be an object");
+    return nullptr;
+  }
+  return value;
+}
+
+const Json* FieldReader::Array(std::string_view name, bool required) {
+  const Json* value = Lookup(name, required);
+  if (value != nullptr && !value->is_array()) {
+    AddError(std::string(name), "must be an array");
+    return nullptr;
+  }
+  return value;
+}
+
+void FieldReader::AddNestedErrors(std::string_view prefix, const std::vector<FieldError>& nested) {
+  for (const FieldError& error : nested) AddError(std::string(prefix) + "." + error.field, error.message);
 }
 
 Status FieldReader::Finish(std::string_view detail) {

@@ -46,8 +46,17 @@ class FieldReader {
                                     std::int64_t max);
   // An array of integers (each any int64); the domain checks the values.
   std::optional<std::vector<std::int64_t>> Int64Array(std::string_view name, bool required);
+  // An array of strings (the domain checks the values).
+  std::optional<std::vector<std::string>> StringArray(std::string_view name, bool required);
   // A string (not yet length-checked: the domain owns those rules).
   std::optional<std::string> String(std::string_view name, bool required);
+  // A nested object or an array, for a reader of its own (see Nested); nullptr when absent,
+  // null or of another type (an error then).
+  const Json* Object(std::string_view name, bool required);
+  const Json* Array(std::string_view name, bool required);
+  // Adds the errors of a reader of a nested value, each field named under `prefix`
+  // ("schedule" + "timeZone" → "schedule.timeZone").
+  void AddNestedErrors(std::string_view prefix, const std::vector<FieldError>& nested);
 
   void AddError(std::string field, std::string message) {
     errors_.push_back({std::move(field), std::move(message)});

@@ -7,8 +7,10 @@
 
 #include "common/result.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
+#include "domain/blocked_caller/blocked_caller.hpp"
 #include "domain/hotline/hotline.hpp"
 #include "domain/sip_customer/sip_customer.hpp"
+#include "domain/webhook/webhook.hpp"
 
 // The JSON request bodies of the API, decoded into what the app services take. Each decoder
 // parses the body (ParseJsonObject's rules: an object, valid UTF-8, at most kMaxJsonDepth deep)
@@ -25,12 +27,25 @@ Result<AgentPhoneDraft> DecodeAgentPhoneDraft(std::string_view body,
                                               const NumberingPlan& plan);
 
 // POST /v1/hotlines and PUT /v1/hotlines/{hotlineID}; `path_id` as above. `id`, `number` and
-// `status` are read-only and ignored. A draft that decodes is returned as is: the service
+// `status` are read-only and ignored; `schedule` and `closed` are nested objects whose bad
+// fields are named "schedule.weekly[2].from", "closed.action". A draft that decodes is returned as is: the service
 // validates it (ValidateHotline).
 Result<HotlineDraft> DecodeHotlineDraft(std::string_view body, std::optional<std::int64_t> path_id);
 
+// POST /v1/organizations/{organizationID}/blocked-callers: number, note, expiresAt (RFC 3339).
+// A draft that decodes is returned as is: the service validates it (ValidateBlockedCaller).
+Result<BlockedCallerDraft> DecodeBlockedCallerDraft(std::string_view body,
+                                                    const NumberingPlan& plan);
+
 // POST /v1/sip-customer: decoded and validated (ValidateSipCustomer).
 Result<SipCustomer> DecodeSipCustomer(std::string_view body, const NumberingPlan& plan);
+
+// POST /v1/organizations/{organizationID}/webhooks and PUT …/webhooks/{webhookID}; the
+// organisation comes from the path, `path_id` as above. `secret`, `disabledReason` and the
+// times are read-only and ignored. A draft that decodes is returned as is: the service
+// validates it (ValidateWebhook and the URL guard).
+Result<WebhookDraft> DecodeWebhookDraft(std::string_view body, OrganizationId organization,
+                                        std::optional<std::int64_t> path_id);
 
 // PUT /v1/me/organizations/{id}: the member's `allowAdminAccess`.
 Result<bool> DecodeAdminAccessConsent(std::string_view body);
@@ -52,5 +67,12 @@ Result<SetPasswordBody> DecodeSetPassword(std::string_view body);
 // POST /v1/organizations/{organizationID}/members/{userID}/invite: an optional `email`. An empty
 // body is an empty object.
 Result<std::optional<std::string>> DecodeInviteRequest(std::string_view body);
+// PATCH /v1/organizations/{organizationID}: `callRetentionDays`, a positive integer or null
+// (the server's retention); the service checks the upper bound.
+Result<std::optional<int>> DecodeCallRetention(std::string_view body);
+
+// POST /v1/organizations/{organizationID}/privacy/erase-caller: the `number` (a string; the
+// service parses it).
+Result<std::string> DecodeEraseCaller(std::string_view body);
 
 }  // namespace fr::http

@@ -8,10 +8,14 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/login_service.hpp"
+#include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/webhook_service.hpp"
 
 namespace fr::http {
 
@@ -37,7 +41,7 @@ struct Readiness {
 // GET /healthz, /readyz (see Readiness), /metrics, /openapi.json, /docs: no token needed.
 void AddOperationalRoutes(Router& router, Readiness readiness, const HttpMetrics& metrics);
 
-// GET /v1/me, PUT /v1/me/organizations/{id}.
+// GET /v1/me, PUT and DELETE /v1/me/organizations/{id}.
 void AddAccountRoutes(Router& router, AccountService& accounts);
 
 // GET/POST /v1/agent-phones, PUT/DELETE /v1/agent-phones/{id}.
@@ -60,9 +64,20 @@ struct SessionRouteOptions {
 // POST/DELETE /v1/session, GET /v1/me/sessions, DELETE /v1/me/sessions/{sessionID},
 // POST /v1/password, POST /v1/organizations/{organizationID}/members/{userID}/invite.
 void AddSessionRoutes(Router& router, LoginService& logins, SessionRouteOptions options);
+// GET/POST /v1/organizations/{organizationID}/blocked-callers, DELETE …/{blockedCallerID}.
+void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
+                            const NumberingPlan& plan);
+// GET/PATCH /v1/organizations/{organizationID}, POST …/privacy/erase-caller, GET …/export,
+// GET /v1/me/export.
+void AddPrivacyRoutes(Router& router, PrivacyService& privacy, ExportService& exports);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
                           const NumberingPlan& plan);
+
+// GET/POST /v1/organizations/{organizationID}/webhooks, GET/PUT/DELETE …/{webhookID},
+// POST …/{webhookID}/rotate-secret, GET …/{webhookID}/deliveries,
+// POST …/deliveries/{deliveryID}/redeliver.
+void AddWebhookRoutes(Router& router, WebhookService& webhooks);
 
 }  // namespace fr::http

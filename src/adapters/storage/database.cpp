@@ -11,16 +11,20 @@
 #include <mutex>
 
 #include "adapters/storage/migrations.hpp"
+#include "adapters/storage/sqlite_files.hpp"
 
 namespace fr {
 namespace {
 
 // PRAGMAs are per connection, so every pooled session gets them. synchronous=FULL makes an
-// acknowledged write survive power loss; the busy timeout lets writers queue instead of failing.
+// acknowledged write survive power loss; the busy timeout lets writers queue instead of failing;
+// secure_delete overwrites what a delete or an erasure frees, so that callers' numbers do not
+// linger in free pages of the file (issue #18).
 constexpr const char* kSqliteSessionSetup[] = {
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
     "PRAGMA synchronous = FULL",
+    "PRAGMA secure_delete = ON",
 };
 
 bool MentionsUnique(const char* message) {
@@ -162,6 +166,9 @@ Database::Database(DatabaseUrl url, std::size_t pool_size)
       pool_size_(pool_size),
       pool_(std::make_unique<soci::connection_pool>(pool_size)) {}
 
+// use_lock_ is declared before pool_, so the sessions close before the lock goes.
+Database::~Database() = default;
+
 void Database::OpenSession(std::size_t i) {
   soci::session& session = pool_->at(i);
   // Filled here while Open runs alone; a reopened session only empties its own map.
@@ -193,6 +200,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   const std::string& shown = database->url_.redacted;
   try {
     if (database->dialect_ == Dialect::kSqlite) {
+      auto lock = SqliteUseLock::Acquire(database->url_.target, SqliteUseLock::Mode::kShared);
+      if (!lock.ok()) return lock.error();
+      database->use_lock_ = std::make_unique<SqliteUseLock>(std::move(lock).value());
       ConfigureSqliteOnce();
       // WAL is a property of the file: set it once, before the pool opens its sessions.
       soci::session first;

@@ -13,6 +13,8 @@
 
 namespace fr {
 
+class SqliteUseLock;
+
 template <typename T>
 struct AsResult {
   using type = Result<T>;
@@ -35,11 +37,15 @@ class Database {
   // Opens `url` (`sqlite:PATH` or `postgresql://…`, see ParseDatabaseUrl) with `pool_size`
   // sessions and applies pending migrations (on PostgreSQL under an advisory lock, so that
   // nodes starting together migrate once). Every session commits durably: SQLite with
-  // synchronous=FULL, PostgreSQL with synchronous_commit=on.
+  // synchronous=FULL, PostgreSQL with synchronous_commit=on. SQLite sessions overwrite deleted
+  // content with zeros (secure_delete), and the file is held with a shared SqliteUseLock until
+  // the Database dies, so that `admin restore` cannot replace it meanwhile.
   // Errors: kInvalidArgument (unsupported URL), kFailedPrecondition (the schema is newer than
-  // this binary), kUnavailable (cannot connect, open or migrate). No message carries a password.
+  // this binary, or a restore holds the file), kUnavailable (cannot connect, open or migrate).
+  // No message carries a password.
   static Result<std::unique_ptr<Database>> Open(const std::string& url, std::size_t pool_size);
 
+  ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -109,6 +115,8 @@ class Database {
 
   DatabaseUrl url_;
   Dialect dialect_;
+  // SQLite only. Declared before the pool, so that it is released after the sessions close.
+  std::unique_ptr<SqliteUseLock> use_lock_;
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
   // Per pooled session, filled at Open and never resized: each inner map is used only by the

@@ -1,6 +1,7 @@
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
 namespace {
@@ -20,8 +21,9 @@ constexpr const char* kInsert =
     "INSERT INTO agent_phones (user_id, name, phone, is_active)"
     " VALUES (:user_id, :name, :phone, :is_active) RETURNING id";
 constexpr const char* kUpdate =
-    "UPDATE agent_phones SET name = :name, phone = :phone, is_active = :is_active WHERE id = :id";
-constexpr const char* kDelete = "DELETE FROM agent_phones WHERE id = :id";
+    "UPDATE agent_phones SET name = :name, phone = :phone, is_active = :is_active WHERE id = :id"
+    " RETURNING user_id";
+constexpr const char* kDelete = "DELETE FROM agent_phones WHERE id = :id RETURNING user_id";
 // Serialises one user's phone creations across nodes, so that the count checked against the
 // maximum stays true until the commit (SQLite's write transaction is exclusive already).
 constexpr const char* kLockOwnerPostgresql =
@@ -49,6 +51,20 @@ struct AgentPhoneToRingRow {
     return {phone.ToAgentPhone(), is_service_number != 0};
   }
 };
+
+// agent_phone.changed for the organisations of the phone's owner. It names the phone, never its
+// number: an agent's number goes only to whom the agent consents, when they read it (0050).
+void AppendPhoneChanged(Database& database, soci::session& session, AgentPhoneId phone,
+                        UserId owner, const char* change, std::optional<bool> is_active) {
+  WebhookEvent event;
+  event.type = WebhookEventType::kAgentPhoneChanged;
+  event.occurred_at = SystemClock().Now();
+  event.user = owner;
+  event.agent_phone = phone;
+  event.change = change;
+  event.is_active = is_active;
+  AppendMemberWebhookEvent(database, session, event);
+}
 
 }  // namespace
 
@@ -93,9 +109,10 @@ Result<AgentPhone> SociAgentPhoneRepository::Create(const AgentPhone& phone) {
     std::string number = phone.phone;
     int is_active = phone.is_active ? 1 : 0;
     const auto id = ReadValue<long long>(session, kInsert, owner, name, number, is_active);
-    transaction.Commit();
     AgentPhone stored = phone;
     stored.id = AgentPhoneId(id.value_or(0));
+    AppendPhoneChanged(database_, session, stored.id, stored.user_id, "created", phone.is_active);
+    transaction.Commit();
     return stored;
   });
 }
@@ -106,10 +123,11 @@ Status SociAgentPhoneRepository::Update(const AgentPhone& phone) {
     std::string number = phone.phone;
     int is_active = phone.is_active ? 1 : 0;
     long long id = phone.id.value;
-    soci::statement statement = (session.prepare << kUpdate, soci::use(name), soci::use(number),
-                                 soci::use(is_active), soci::use(id));
-    statement.execute(true);
-    if (statement.get_affected_rows() == 0) return Error::NotFound("No such agent phone.");
+    WriteTransaction transaction(session, database_.dialect());
+    const auto owner = ReadValue<long long>(session, kUpdate, name, number, is_active, id);
+    if (!owner) return Error::NotFound("No such agent phone.");
+    AppendPhoneChanged(database_, session, phone.id, UserId(*owner), "updated", phone.is_active);
+    transaction.Commit();
     return Ok();
   });
 }
@@ -117,9 +135,11 @@ Status SociAgentPhoneRepository::Update(const AgentPhone& phone) {
 Status SociAgentPhoneRepository::Delete(AgentPhoneId id) {
   return database_.Run("delete agent phone", [&](soci::session& session) -> Status {
     long long key = id.value;
-    soci::statement statement = (session.prepare << kDelete, soci::use(key));
-    statement.execute(true);
-    if (statement.get_affected_rows() == 0) return Error::NotFound("No such agent phone.");
+    WriteTransaction transaction(session, database_.dialect());
+    const auto owner = ReadValue<long long>(session, kDelete, key);
+    if (!owner) return Error::NotFound("No such agent phone.");
+    AppendPhoneChanged(database_, session, id, UserId(*owner), "deleted", std::nullopt);
+    transaction.Commit();
     return Ok();
   });
 }

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
 namespace {
@@ -13,9 +14,9 @@ namespace {
 // On PostgreSQL the totals row is read FOR UPDATE, so that two nodes logging calls of one
 // hotline at once take the next number one after the other, never the same one.
 constexpr const char* kInsertCall =
-    "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time)"
-    " SELECT hotline_id, last_call_seq + 1, :caller, :start_time FROM hotline_call_totals"
-    " WHERE hotline_id = :hotline_id";
+    "INSERT INTO call_logs (hotline_id, hotline_seq, caller, start_time, node_id)"
+    " SELECT hotline_id, last_call_seq + 1, :caller, :start_time, :node_id"
+    " FROM hotline_call_totals WHERE hotline_id = :hotline_id";
 constexpr const char* kInsertRecord =
     "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
     " to_number, user_id, agent_phone_id, start_time) SELECT c.hotline_id, t.last_record_seq + 1,"
@@ -69,33 +70,75 @@ constexpr const char* kFromNumber =
 constexpr const char* kFromOffset =
     " WHERE hotline_id = :hotline_id ORDER BY hotline_seq DESC LIMIT :limit OFFSET :offset";
 
+// The open calls of one node, and those logged before calls named their node (migration 0012).
 constexpr const char* kSelectOpenCalls =
     "SELECT id, COALESCE((SELECT MAX(at) FROM call_log_entries WHERE call_log_id = call_logs.id),"
-    " start_time) FROM call_logs WHERE end_time IS NULL";
+    " start_time) FROM call_logs WHERE end_time IS NULL AND (node_id = :node_id OR node_id IS NULL)";
+// Only while still open: two nodes may close the calls of a third whose lease ended at once.
 constexpr const char* kCloseInterruptedCall =
-    "UPDATE call_logs SET end_time = :end_time, outcome = 'failed' WHERE id = :id";
+    "UPDATE call_logs SET end_time = :end_time, outcome = 'failed'"
+    " WHERE id = :id AND end_time IS NULL";
 constexpr const char* kInsertEndedEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, detail)"
     " VALUES (:call_log_id, :at, 'ended', :detail)";
-// A leg left open ends with its call; one that was answered is billed up to then.
+// A leg left open ends with its call; one that was answered is billed up to then. The legs of
+// calls in progress (on other nodes) stay open: their call is open too.
 constexpr const char* kCloseInterruptedRecords =
     "UPDATE telephone_records SET"
     " end_time = (SELECT CASE WHEN telephone_records.answer_time > c.end_time"
     "   THEN telephone_records.answer_time ELSE c.end_time END"
     "   FROM call_logs c WHERE c.id = telephone_records.call_log_id),"
     " disposition = CASE WHEN answer_time IS NULL THEN 'failed' ELSE 'answered' END"
-    " WHERE end_time IS NULL";
+    " WHERE end_time IS NULL AND EXISTS (SELECT 1 FROM call_logs c"
+    "   WHERE c.id = telephone_records.call_log_id AND c.end_time IS NOT NULL)";
 constexpr const char* kPurge =
     "DELETE FROM call_logs WHERE id IN (SELECT id FROM call_logs WHERE end_time IS NOT NULL"
     " AND start_time < :cutoff ORDER BY start_time LIMIT :limit)";
+// 86 400 000 ms a day, as BIGINT: days times it overflows PostgreSQL's INTEGER.
+constexpr const char* kPurgeByOrganization =
+    "DELETE FROM call_logs WHERE id IN (SELECT c.id FROM call_logs c"
+    " JOIN hotlines h ON h.id = c.hotline_id JOIN organizations o ON o.id = h.organization_id"
+    " WHERE o.call_retention_days IS NOT NULL AND c.end_time IS NOT NULL"
+    " AND c.start_time < :now - o.call_retention_days * CAST(86400000 AS BIGINT) ORDER BY "
+    "c.start_time"
+    " LIMIT :limit)";
+
+// Erasure (decision 0046): the number becomes kErasedNumber, rows stay. Entry details first,
+// while the call logs still name the caller (they are found by organisation, not by caller).
+constexpr const char* kEraseInEntries =
+    "UPDATE call_log_entries SET detail = REPLACE(REPLACE(detail, :number, :erased), :plus,"
+    " :erased2) WHERE (detail LIKE :pattern OR detail LIKE :plus_pattern) AND call_log_id IN"
+    " (SELECT id FROM call_logs WHERE hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization))";
+constexpr const char* kEraseInCallLogs =
+    "UPDATE call_logs SET caller = :erased WHERE caller = :number AND hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization)";
+constexpr const char* kEraseInRecords =
+    "UPDATE telephone_records SET"
+    " from_number = CASE WHEN from_number = :n1 THEN :e1 ELSE from_number END,"
+    " to_number = CASE WHEN to_number = :n2 THEN :e2 ELSE to_number END"
+    " WHERE (from_number = :n3 OR to_number = :n4) AND hotline_id IN"
+    " (SELECT id FROM hotlines WHERE organization_id = :organization)";
+// Old page images with the number leave the WAL file at once, not at the next checkpoint.
+constexpr const char* kTruncateWalSqlite = "PRAGMA wal_checkpoint(TRUNCATE)";
+
+// A call.* event of the stored call `call_log`; the outbox fills in the rest from the call.
+WebhookEvent CallWebhookEvent(WebhookEventType type, long long call_log, Timestamp at) {
+  WebhookEvent event;
+  event.type = type;
+  event.call_log = CallLogId(call_log);
+  event.occurred_at = at;
+  return event;
+}
 
 // Applies one batch of events inside the caller's transaction, tracking the ids of calls and
 // legs opened and closed in `open`. Its statements stay prepared on the session: the engine's
 // writer runs them for every call.
 class EventApplier {
  public:
-  EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open)
-      : database_(database), session_(session), open_(open) {
+  EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open,
+               Nullable<std::string> node)
+      : database_(database), session_(session), open_(open), node_(std::move(node)) {
     const bool postgresql = database.dialect() == Dialect::kPostgresql;
     static const std::string kCall[] = {
         std::string(kInsertCall) + kReturningId,
@@ -109,8 +152,10 @@ class EventApplier {
 
   void operator()(const CallOpened& event) {
     if (const auto id = Insert(*insert_call_, Nullable<std::string>::From(event.caller),
-                               ToEpochMillis(event.at), event.hotline.value)) {
+                               ToEpochMillis(event.at), node_, event.hotline.value)) {
       open_.calls[event.call.value] = *id;
+      AppendCallWebhookEvent(database_, session_,
+                             CallWebhookEvent(WebhookEventType::kCallStarted, *id, event.at));
     }
   }
 
@@ -121,6 +166,12 @@ class EventApplier {
     Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
             std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
             NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail), call->second);
+    if (entry.type == CallEntryType::kBridged && entry.user && entry.agent_phone) {
+      WebhookEvent answered =
+          CallWebhookEvent(WebhookEventType::kCallAnswered, call->second, entry.time);
+      answered.answered_by = AnsweredBy{*entry.user, *entry.agent_phone};
+      AppendCallWebhookEvent(database_, session_, answered);
+    }
   }
 
   void operator()(const CallClosed& event) {
@@ -131,6 +182,10 @@ class EventApplier {
             NullableId(answered ? std::optional(answered->user) : std::nullopt),
             NullableId(answered ? std::optional(answered->agent_phone) : std::nullopt),
             call->second);
+    WebhookEvent ended = CallWebhookEvent(WebhookEventType::kCallEnded, call->second, event.at);
+    ended.outcome = event.outcome;
+    ended.answered_by = event.answered_by;
+    AppendCallWebhookEvent(database_, session_, ended);
     open_.calls.erase(call);
   }
 
@@ -184,6 +239,7 @@ class EventApplier {
   Database& database_;
   soci::session& session_;
   SociCallLogRepository::OpenIds& open_;
+  Nullable<std::string> node_;  // the node that takes the calls; null: none named
   const std::string* insert_call_;
   const std::string* insert_record_;
 };
@@ -207,8 +263,8 @@ struct CallRow {
     log.caller = caller.ToOptional();
     if (const auto name = outcome.ToOptional()) log.outcome = ParseCallOutcome(*name);
     if (const auto user = answered_user.ToOptional()) {
-      log.answered_by = AnsweredBy{UserId(*user),
-                                   AgentPhoneId(answered_agent_phone.ToOptional().value_or(0))};
+      log.answered_by =
+          AnsweredBy{UserId(*user), AgentPhoneId(answered_agent_phone.ToOptional().value_or(0))};
     }
     return log;
   }
@@ -237,8 +293,8 @@ struct RecordRow {
     record.from = from_number.ToOptional();
     record.to = to_number;
     if (const auto user = user_id.ToOptional()) {
-      record.agent = AgentPhoneRef{UserId(*user),
-                                   AgentPhoneId(agent_phone_id.ToOptional().value_or(0))};
+      record.agent =
+          AgentPhoneRef{UserId(*user), AgentPhoneId(agent_phone_id.ToOptional().value_or(0))};
     }
     record.start_time = FromEpochMillis(start_time);
     if (const auto at = answer_time.ToOptional()) record.answer_time = FromEpochMillis(*at);
@@ -312,7 +368,9 @@ Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   return database_.Run("write call events", [&](soci::session& session) {
     OpenIds staged = open_;  // applied only if the transaction commits
     WriteTransaction transaction(session, database_.dialect());
-    EventApplier applier(database_, session, staged);
+    const auto node = node_.empty() ? Nullable<std::string>()
+                                    : Nullable<std::string>{node_, soci::i_ok};
+    EventApplier applier(database_, session, staged, node);
     for (const CallEvent& event : events) std::visit(applier, event);
     transaction.Commit();
     open_ = std::move(staged);
@@ -364,14 +422,16 @@ Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecords(HotlineI
   });
 }
 
-Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::string& reason) {
+Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::string& node,
+                                                                  const std::string& reason) {
   return database_.Run("close interrupted calls", [&](soci::session& session) {
     WriteTransaction transaction(session, database_.dialect());
     std::vector<std::pair<long long, long long>> open_calls;  // id, last known time
     {
       long long id = 0, last = 0;
-      soci::statement statement =
-          (session.prepare << kSelectOpenCalls, soci::into(id), soci::into(last));
+      std::string of = node;
+      soci::statement statement = (session.prepare << kSelectOpenCalls, soci::into(id),
+                                   soci::into(last), soci::use(of));
       if (statement.execute(true)) {
         do {
           open_calls.emplace_back(id, last);
@@ -379,18 +439,72 @@ Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::str
       }
     }
     std::string detail = reason;
+    std::int64_t closed = 0;
     for (auto& [id, last] : open_calls) {
+      soci::statement close =
+          (session.prepare << kCloseInterruptedCall, soci::use(last), soci::use(id));
+      close.execute(true);
+      if (close.get_affected_rows() == 0) continue;  // another node closed it meanwhile
       session << kInsertEndedEntry, soci::use(id), soci::use(last), soci::use(detail);
-      session << kCloseInterruptedCall, soci::use(last), soci::use(id);
+      ++closed;
     }
     session << kCloseInterruptedRecords;
     transaction.Commit();
-    return static_cast<std::int64_t>(open_calls.size());
+    return closed;
   });
 }
 
-Result<std::int64_t> SociCallLogRepository::PurgeEndedBefore(Timestamp cutoff,
-                                                             std::int64_t limit) {
+Result<std::int64_t> SociCallLogRepository::PurgeByOrganizationRetention(Timestamp now,
+                                                                         std::int64_t limit) {
+  return database_.Run("purge call logs by organization", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    long long at = ToEpochMillis(now);
+    long long most = limit;
+    soci::statement statement =
+        (session.prepare << kPurgeByOrganization, soci::use(at), soci::use(most));
+    statement.execute(true);
+    const long long purged = statement.get_affected_rows();
+    transaction.Commit();
+    return static_cast<std::int64_t>(purged);
+  });
+}
+
+Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organization,
+                                                         const std::string& number,
+                                                         const std::string& plus_form) {
+  FR_ASSIGN_OR_RETURN(
+      const CallerErasure erased, database_.Run("erase caller", [&](soci::session& session) {
+        WriteTransaction transaction(session, database_.dialect());
+        long long org = organization.value;
+        std::string n = number, plus = plus_form, erased_text = kErasedNumber;
+        std::string pattern = "%" + number + "%", plus_pattern = "%" + plus_form + "%";
+        CallerErasure counts;
+        soci::statement entries = (session.prepare << kEraseInEntries, soci::use(n),
+                                   soci::use(erased_text), soci::use(plus), soci::use(erased_text),
+                                   soci::use(pattern), soci::use(plus_pattern), soci::use(org));
+        entries.execute(true);
+        counts.call_log_entries = entries.get_affected_rows();
+        soci::statement logs = (session.prepare << kEraseInCallLogs, soci::use(erased_text),
+                                soci::use(n), soci::use(org));
+        logs.execute(true);
+        counts.call_logs = logs.get_affected_rows();
+        soci::statement records =
+            (session.prepare << kEraseInRecords, soci::use(n), soci::use(erased_text), soci::use(n),
+             soci::use(erased_text), soci::use(n), soci::use(n), soci::use(org));
+        records.execute(true);
+        counts.telephone_records = records.get_affected_rows();
+        transaction.Commit();
+        return counts;
+      }));
+  if (database_.dialect() == Dialect::kSqlite) {
+    // Best effort: a reader that holds an old snapshot delays it to the next checkpoint.
+    (void)database_.Run("truncate the WAL after an erasure",
+                        [](soci::session& session) { session << kTruncateWalSqlite; });
+  }
+  return erased;
+}
+
+Result<std::int64_t> SociCallLogRepository::PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) {
   return database_.Run("purge call logs", [&](soci::session& session) {
     WriteTransaction transaction(session, database_.dialect());
     long long before = ToEpochMillis(cutoff);

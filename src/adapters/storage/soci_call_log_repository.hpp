@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 
 #include "adapters/storage/database.hpp"
@@ -14,7 +15,9 @@ namespace fr {
 // aggregate lives in its .cpp. Reads are thread-safe; Write is used by one thread at a time.
 class SociCallLogRepository final : public CallLogRepository, public CallEventWriter {
  public:
-  explicit SociCallLogRepository(Database& database) : database_(database) {}
+  // Calls written through Write name `node` (this process's --node-id; empty: none).
+  explicit SociCallLogRepository(Database& database, std::string node = {})
+      : database_(database), node_(std::move(node)) {}
 
   Status Write(std::span<const CallEvent> events) override;
 
@@ -23,8 +26,12 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
   Result<std::optional<CallLog>> FindCallLog(HotlineId hotline, CallLogId id) override;
   Result<TelephoneRecordPage> ListTelephoneRecords(HotlineId hotline, std::int64_t limit,
                                                    std::int64_t offset) override;
-  Result<std::int64_t> CloseInterruptedCalls(const std::string& reason) override;
+  Result<std::int64_t> CloseInterruptedCalls(const std::string& node,
+                                             const std::string& reason) override;
   Result<std::int64_t> PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) override;
+  Result<std::int64_t> PurgeByOrganizationRetention(Timestamp now, std::int64_t limit) override;
+  Result<CallerErasure> EraseCaller(OrganizationId organization, const std::string& number,
+                                    const std::string& plus_form) override;
 
   // The ids of calls and legs that are open in this process, by the engine's handles. Only the
   // writer thread touches them; a batch's changes apply only when its transaction commits.
@@ -35,6 +42,7 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
 
  private:
   Database& database_;
+  const std::string node_;
   OpenIds open_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "adapters/storage/city_key.hpp"
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
 namespace {
@@ -13,7 +14,8 @@ namespace {
 constexpr const char* kHotlineColumns =
     "SELECT id, organization_id, name, channels_inbound, channels_outbound, is_active,"
     " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
-    " created_at, updated_at FROM hotlines";
+    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone"
+    " FROM hotlines";
 constexpr const char* kCountByOrganization =
     "SELECT COUNT(*) FROM hotlines WHERE organization_id = :organization_id";
 constexpr const char* kSelectFreeNumber =
@@ -38,15 +40,17 @@ constexpr const char* kQuarantineNumber =
 constexpr const char* kInsertHotline =
     "INSERT INTO hotlines (organization_id, name, channels_inbound, channels_outbound, is_active,"
     " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
-    " created_at, updated_at)"
+    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone)"
     " VALUES (:organization_id, :name, :channels_inbound, :channels_outbound, :is_active,"
     " :tts_inbound, :tts_outbound, :confirm_answer, :number, :status, :status_detail, 1, :now,"
-    " :now2) RETURNING id";
+    " :now2, :language, :closed_action, :tts_closed, :reject_anonymous, :time_zone) RETURNING id";
 constexpr const char* kUpdateHotline =
     "UPDATE hotlines SET name = :name, channels_inbound = :channels_inbound,"
     " channels_outbound = :channels_outbound, is_active = :is_active, tts_inbound = :tts_inbound,"
     " tts_outbound = :tts_outbound, confirm_answer = :confirm_answer, status = :status,"
-    " status_detail = :status_detail, version = version + 1, updated_at = :now WHERE id = :id";
+    " status_detail = :status_detail, language = :language, closed_action = :closed_action,"
+    " tts_closed = :tts_closed, reject_anonymous = :reject_anonymous, time_zone = :time_zone,"
+    " version = version + 1, updated_at = :now WHERE id = :id";
 constexpr const char* kSelectVersion = "SELECT version, status FROM hotlines WHERE id = :id";
 constexpr const char* kDeleteHotline = "DELETE FROM hotlines WHERE id = :id";
 constexpr const char* kInsertAgent =
@@ -63,14 +67,37 @@ constexpr const char* kSelectAgentsInRange =
     " JOIN hotline_agents a ON a.hotline_id = h.id"
     " WHERE h.organization_id = :organization_id AND h.id BETWEEN :low AND :high"
     " ORDER BY h.id, a.position";
+constexpr const char* kInsertOpeningRange =
+    "INSERT INTO hotline_opening_hours (hotline_id, position, day, from_minute, to_minute)"
+    " VALUES (:hotline_id, :position, :day, :from_minute, :to_minute)";
+constexpr const char* kDeleteOpeningHours =
+    "DELETE FROM hotline_opening_hours WHERE hotline_id = :hotline_id";
+constexpr const char* kSelectOpeningHoursInRange =
+    "SELECT hotline_id, day, from_minute, to_minute FROM hotline_opening_hours"
+    " WHERE hotline_id BETWEEN :low AND :high ORDER BY hotline_id, position";
+constexpr const char* kInsertClosedDate =
+    "INSERT INTO hotline_closed_dates (hotline_id, closed_date) VALUES (:hotline_id, :closed_date)";
+constexpr const char* kDeleteClosedDates =
+    "DELETE FROM hotline_closed_dates WHERE hotline_id = :hotline_id";
+constexpr const char* kSelectClosedDatesInRange =
+    "SELECT hotline_id, closed_date FROM hotline_closed_dates"
+    " WHERE hotline_id BETWEEN :low AND :high ORDER BY hotline_id, closed_date";
 constexpr const char* kRemoveAgentFromOrganization =
     "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
 constexpr const char* kTransitionStatus =
     "UPDATE hotlines SET status = :to, status_detail = :detail, version = version + 1,"
     " updated_at = :now WHERE id = :id AND status = :from";
-constexpr const char* kAwaitingProvisioning =
-    " WHERE status IN ('created', 'provisioning') ORDER BY updated_at, id LIMIT :limit";
+// The provisioning worker of every node claims its jobs: hotlines no other worker holds, locked
+// on PostgreSQL so that a concurrent claim passes them over, then read back by their holder.
+constexpr const char* kClaimProvisioning =
+    "UPDATE hotlines SET provisioning_node = :worker, provisioning_until = :until"
+    " WHERE id IN (SELECT id FROM hotlines WHERE status IN ('created', 'provisioning')"
+    " AND (provisioning_until IS NULL OR provisioning_until < :now OR provisioning_node = :worker2)"
+    " ORDER BY updated_at, id LIMIT :limit";
+constexpr const char* kClaimed =
+    " WHERE provisioning_node = :worker AND provisioning_until = :until"
+    " AND status IN ('created', 'provisioning') ORDER BY updated_at, id";
 constexpr const char* kInsertStatusEvent =
     "INSERT INTO hotline_status_events (hotline_id, status, detail, at)"
     " VALUES (:hotline_id, :status, :detail, :at)";
@@ -79,12 +106,15 @@ constexpr const char* kInsertStatusEvent =
 struct HotlineRow {
   long long id = 0, organization_id = 0, version = 0, created_at = 0, updated_at = 0;
   int channels_inbound = 0, channels_outbound = 0, is_active = 0, confirm_answer = 1;
+  int reject_anonymous = 0;
   std::string name, tts_inbound, tts_outbound, number, status, status_detail;
+  std::string language, closed_action, tts_closed, time_zone;
 
   auto Columns() {
     return std::tie(id, organization_id, name, channels_inbound, channels_outbound, is_active,
                     tts_inbound, tts_outbound, confirm_answer, number, status, status_detail,
-                    version, created_at, updated_at);
+                    version, created_at, updated_at, language, closed_action, tts_closed,
+                    reject_anonymous, time_zone);
   }
 
   Hotline ToHotline() const {
@@ -104,6 +134,12 @@ struct HotlineRow {
     hotline.version = version;
     hotline.created_at = FromEpochMillis(created_at);
     hotline.updated_at = FromEpochMillis(updated_at);
+    hotline.language = language;
+    hotline.closed_action = ParseFallbackAction(closed_action).value_or(FallbackAction::kMessage);
+    hotline.tts_closed = tts_closed;
+    hotline.reject_anonymous = reject_anonymous != 0;
+    // The ranges and dates are filled by SelectSchedulesOf.
+    if (!time_zone.empty()) hotline.schedule = Schedule{time_zone, {}, {}};
     return hotline;
   }
 };
@@ -146,6 +182,66 @@ void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotl
       hotlines.front().organization_id.value, low, high);
 }
 
+// Fills the opening ranges and closed dates of those of `hotlines` that have a schedule, with
+// one query each over the range of their ids (as SelectAgentsOf).
+void SelectSchedulesOf(Database& database, soci::session& session, std::vector<Hotline>& hotlines) {
+  std::unordered_map<long long, Schedule*> by_id;
+  long long low = INT64_MAX, high = 0;
+  for (Hotline& hotline : hotlines) {
+    if (!hotline.schedule) continue;
+    by_id.emplace(hotline.id.value, &*hotline.schedule);
+    low = std::min<long long>(low, hotline.id.value);
+    high = std::max<long long>(high, hotline.id.value);
+  }
+  if (by_id.empty()) return;
+  const auto schedule_of = [&by_id](long long hotline_id) -> Schedule* {
+    const auto found = by_id.find(hotline_id);
+    return found == by_id.end() ? nullptr : found->second;
+  };
+  {
+    PreparedStatement statement(database, session, kSelectOpeningHoursInRange);
+    std::tuple<long long, std::string, int, int> range;  // hotline id, day, from, to
+    ForEachRow(
+        *statement, range,
+        [&](const auto& row) {
+          const auto& [hotline_id, day, from, to] = row;
+          Schedule* schedule = schedule_of(hotline_id);
+          const auto weekday = ParseWeekday(day);
+          if (schedule && weekday) schedule->weekly.push_back({*weekday, from, to});
+        },
+        low, high);
+  }
+  PreparedStatement statement(database, session, kSelectClosedDatesInRange);
+  std::tuple<long long, std::string> closed;  // hotline id, date
+  ForEachRow(
+      *statement, closed,
+      [&](const auto& row) {
+        const auto& [hotline_id, date] = row;
+        if (Schedule* schedule = schedule_of(hotline_id)) schedule->closed_dates.push_back(date);
+      },
+      low, high);
+}
+
+void InsertSchedule(soci::session& session, HotlineId hotline,
+                    const std::optional<Schedule>& schedule) {
+  long long key = hotline.value;
+  session << kDeleteOpeningHours, soci::use(key);
+  session << kDeleteClosedDates, soci::use(key);
+  if (!schedule) return;
+  for (std::size_t i = 0; i < schedule->weekly.size(); ++i) {
+    int position = static_cast<int>(i);
+    std::string day = WeekdayName(schedule->weekly[i].day);
+    int from = schedule->weekly[i].from_minute;
+    int to = schedule->weekly[i].to_minute;
+    session << kInsertOpeningRange, soci::use(key), soci::use(position), soci::use(day),
+        soci::use(from), soci::use(to);
+  }
+  for (const std::string& date : schedule->closed_dates) {
+    std::string text = date;
+    session << kInsertClosedDate, soci::use(key), soci::use(text);
+  }
+}
+
 // Runs kHotlineColumns + `where` with the bound `keys`; every hotline with its agents.
 // `where` is one of this file's constant clauses, so the statements kept prepared are few.
 template <typename... Keys>
@@ -157,6 +253,7 @@ std::vector<Hotline> SelectHotlines(Database& database, soci::session& session,
     hotlines = ReadRows<HotlineRow>(*statement, &HotlineRow::ToHotline, keys...);
   }
   SelectAgentsOf(database, session, hotlines);
+  SelectSchedulesOf(database, session, hotlines);
   return hotlines;
 }
 
@@ -170,14 +267,22 @@ void InsertAgents(soci::session& session, HotlineId hotline, const std::vector<U
   }
 }
 
-void RecordStatus(soci::session& session, HotlineId hotline, HotlineStatus status,
-                  const std::string& detail, Timestamp at) {
+// Records a status the hotline entered, in its history and in the webhook outbox.
+void RecordStatus(Database& database, soci::session& session, HotlineId hotline,
+                  HotlineStatus status, const std::string& detail, Timestamp at) {
   long long key = hotline.value;
   std::string name = HotlineStatusName(status);
   std::string text = detail;
   long long when = ToEpochMillis(at);
   session << kInsertStatusEvent, soci::use(key), soci::use(name), soci::use(text),
       soci::use(when);
+  WebhookEvent changed;
+  changed.type = WebhookEventType::kHotlineStatusChanged;
+  changed.occurred_at = at;
+  changed.hotline = hotline;
+  changed.status = name;
+  changed.detail = detail;
+  AppendHotlineWebhookEvent(database, session, changed);
 }
 
 // Checks `expected_version` against the stored row, which stays locked until the caller's
@@ -231,16 +336,21 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     std::string status = HotlineStatusName(stored.status);
     int is_active = stored.is_active ? 1 : 0;
     int confirm_answer = stored.confirm_answer ? 1 : 0;
+    int reject_anonymous = stored.reject_anonymous ? 1 : 0;
+    std::string closed_action = FallbackActionName(stored.closed_action);
+    std::string time_zone = stored.schedule ? stored.schedule->time_zone : "";
     long long at2 = at;
     const auto inserted = ReadValue<long long>(
         session, kInsertHotline, organization, stored.name, stored.channels_inbound,
         stored.channels_outbound, is_active, stored.tts_inbound, stored.tts_outbound,
-        confirm_answer, stored.number, status, stored.status_detail, at, at2);
+        confirm_answer, stored.number, status, stored.status_detail, at, at2, stored.language,
+        closed_action, stored.tts_closed, reject_anonymous, time_zone);
     long long id = inserted.value_or(0);
     stored.id = HotlineId(id);
     session << kReserveNumber, soci::use(id), soci::use(*number);
     InsertAgents(session, stored.id, stored.agents);
-    RecordStatus(session, stored.id, stored.status, stored.status_detail, now);
+    InsertSchedule(session, stored.id, stored.schedule);
+    RecordStatus(database_, session, stored.id, stored.status, stored.status_detail, now);
     transaction.Commit();
     return stored;
   });
@@ -291,15 +401,23 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
     std::string detail = hotline.status_detail;
     int is_active = hotline.is_active ? 1 : 0;
     int confirm_answer = hotline.confirm_answer ? 1 : 0;
+    int reject_anonymous = hotline.reject_anonymous ? 1 : 0;
+    std::string closed_action = FallbackActionName(hotline.closed_action);
+    std::string time_zone = hotline.schedule ? hotline.schedule->time_zone : "";
     long long at = ToEpochMillis(now);
     long long id = hotline.id.value;
     Hotline row = hotline;
     session << kUpdateHotline, soci::use(row.name), soci::use(row.channels_inbound),
         soci::use(row.channels_outbound), soci::use(is_active), soci::use(row.tts_inbound),
         soci::use(row.tts_outbound), soci::use(confirm_answer), soci::use(status),
-        soci::use(detail), soci::use(at), soci::use(id);
+        soci::use(detail), soci::use(row.language), soci::use(closed_action),
+        soci::use(row.tts_closed), soci::use(reject_anonymous), soci::use(time_zone),
+        soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
-    if (previous != hotline.status) RecordStatus(session, hotline.id, hotline.status, detail, now);
+    InsertSchedule(session, hotline.id, hotline.schedule);
+    if (previous != hotline.status) {
+      RecordStatus(database_, session, hotline.id, hotline.status, detail, now);
+    }
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
     transaction.Commit();
     return stored.front();
@@ -328,9 +446,21 @@ Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organiz
   });
 }
 
-Result<std::vector<Hotline>> SociHotlineRepository::ListAwaitingProvisioning(std::int64_t limit) {
-  return database_.Run("list hotlines awaiting provisioning", [&](soci::session& session) {
-    return SelectHotlines(database_, session, kAwaitingProvisioning, limit);
+Result<std::vector<Hotline>> SociHotlineRepository::ClaimAwaitingProvisioning(
+    const std::string& worker, std::int64_t limit, Timestamp now, Timestamp until) {
+  static const std::string kClaim[] = {std::string(kClaimProvisioning) + ")",
+                                       std::string(kClaimProvisioning) + kSkipLockedPostgresql + ")"};
+  return database_.Run("claim hotlines awaiting provisioning", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    std::string holder = worker;
+    long long held_until = ToEpochMillis(until);
+    long long at = ToEpochMillis(now);
+    long long most = limit;
+    session << kClaim[database_.dialect() == Dialect::kPostgresql ? 1 : 0], soci::use(holder),
+        soci::use(held_until), soci::use(at), soci::use(holder), soci::use(most);
+    auto claimed = SelectHotlines(database_, session, kClaimed, holder, held_until);
+    transaction.Commit();
+    return claimed;
   });
 }
 
@@ -349,7 +479,7 @@ Result<bool> SociHotlineRepository::TransitionStatus(HotlineId id, HotlineStatus
          soci::use(key), soci::use(from_name));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return false;
-    RecordStatus(session, id, to, detail, now);
+    RecordStatus(database_, session, id, to, detail, now);
     transaction.Commit();
     return true;
   });

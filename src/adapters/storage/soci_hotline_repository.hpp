@@ -21,7 +21,9 @@ class SociHotlineRepository final : public HotlineRepository {
   Status Delete(HotlineId id, std::optional<std::int64_t> expected_version,
                 Timestamp quarantined_until) override;
   Status RemoveAgentFromOrganization(OrganizationId organization, UserId user) override;
-  Result<std::vector<Hotline>> ListAwaitingProvisioning(std::int64_t limit) override;
+  Result<std::vector<Hotline>> ClaimAwaitingProvisioning(const std::string& worker,
+                                                         std::int64_t limit, Timestamp now,
+                                                         Timestamp until) override;
   Result<bool> TransitionStatus(HotlineId id, HotlineStatus from, HotlineStatus to,
                                 const std::string& detail, Timestamp now) override;
 

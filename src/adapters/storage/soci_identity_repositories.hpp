@@ -14,6 +14,7 @@ class SociUserRepository final : public UserRepository {
   explicit SociUserRepository(Database& database) : database_(database) {}
   Result<User> Create(std::string_view name, Timestamp now) override;
   Result<std::optional<User>> Find(UserId id) override;
+  Result<bool> Delete(UserId id) override;
 
  private:
   Database& database_;
@@ -31,6 +32,8 @@ class SociOrganizationRepository final : public OrganizationRepository {
   Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                    UserId user) override;
   Result<std::vector<Membership>> MembershipsOfUser(UserId user) override;
+  Result<std::vector<Membership>> MembersOf(OrganizationId organization) override;
+  Result<bool> SetCallRetentionDays(OrganizationId organization, std::optional<int> days) override;
 
  private:
   Database& database_;

@@ -7,7 +7,9 @@ namespace {
 constexpr const char* kInsertOrganization =
     "INSERT INTO organizations (name, created_at) VALUES (:name, :created_at) RETURNING id";
 constexpr const char* kSelectOrganization =
-    "SELECT id, name, created_at FROM organizations WHERE id = :id";
+    "SELECT id, name, created_at, call_retention_days FROM organizations WHERE id = :id";
+constexpr const char* kUpdateCallRetention =
+    "UPDATE organizations SET call_retention_days = :days WHERE id = :id";
 constexpr const char* kCountOrganizations = "SELECT COUNT(*) FROM organizations";
 constexpr const char* kInsertMembership =
     "INSERT INTO memberships (organization_id, user_id, role, allow_admin_access, created_at)"
@@ -23,6 +25,9 @@ constexpr const char* kSelectMembership =
 constexpr const char* kSelectMembershipsOfUser =
     "SELECT organization_id, user_id, role, allow_admin_access, created_at FROM memberships"
     " WHERE user_id = :user_id ORDER BY organization_id";
+constexpr const char* kSelectMembersOf =
+    "SELECT organization_id, user_id, role, allow_admin_access, created_at FROM memberships"
+    " WHERE organization_id = :organization_id ORDER BY user_id";
 
 // The columns of kSelectMembership and kSelectMembershipsOfUser, in order.
 struct MembershipRow {
@@ -44,10 +49,12 @@ struct MembershipRow {
 struct OrganizationRow {
   long long id = 0, created_at = 0;
   std::string name;
+  Nullable<int> call_retention_days;
 
-  auto Columns() { return std::tie(id, name, created_at); }
+  auto Columns() { return std::tie(id, name, created_at, call_retention_days); }
   Organization ToOrganization() const {
-    return Organization{OrganizationId(id), name, FromEpochMillis(created_at)};
+    return Organization{OrganizationId(id), name, FromEpochMillis(created_at),
+                        call_retention_days.ToOptional()};
   }
 };
 
@@ -106,8 +113,8 @@ Result<bool> SociOrganizationRepository::RemoveMember(OrganizationId organizatio
   return database_.Run("remove member", [&](soci::session& session) {
     long long organization_key = organization.value;
     long long user_key = user.value;
-    soci::statement statement = (session.prepare << kDeleteMembership,
-                                 soci::use(organization_key), soci::use(user_key));
+    soci::statement statement =
+        (session.prepare << kDeleteMembership, soci::use(organization_key), soci::use(user_key));
     statement.execute(true);
     return statement.get_affected_rows() > 0;
   });
@@ -126,6 +133,26 @@ Result<std::vector<Membership>> SociOrganizationRepository::MembershipsOfUser(Us
   return database_.Run("list memberships", [&](soci::session& session) {
     soci::statement statement = OneUseStatement(session, kSelectMembershipsOfUser);
     return ReadRows<MembershipRow>(statement, &MembershipRow::ToMembership, user.value);
+  });
+}
+
+Result<std::vector<Membership>> SociOrganizationRepository::MembersOf(OrganizationId organization) {
+  return database_.Run("list members", [&](soci::session& session) {
+    soci::statement statement = OneUseStatement(session, kSelectMembersOf);
+    return ReadRows<MembershipRow>(statement, &MembershipRow::ToMembership, organization.value);
+  });
+}
+
+Result<bool> SociOrganizationRepository::SetCallRetentionDays(OrganizationId organization,
+                                                              std::optional<int> days) {
+  return database_.Run("set call retention", [&](soci::session& session) {
+    soci::statement statement = OneUseStatement(session, kUpdateCallRetention);
+    auto value = Nullable<int>::From(days);
+    long long key = organization.value;
+    BindParameters(statement, value, key);
+    statement.define_and_bind();
+    statement.execute(true);
+    return statement.get_affected_rows() > 0;
   });
 }
 

@@ -7,6 +7,9 @@ namespace {
 constexpr const char* kInsertUser =
     "INSERT INTO users (name, created_at) VALUES (:name, :created_at) RETURNING id";
 constexpr const char* kSelectUser = "SELECT id, name, created_at FROM users WHERE id = :id";
+// Memberships, hotline places, agent phones and tokens go with the user (ON DELETE CASCADE);
+// call logs and records keep the id of the agent they name, whose user is then gone.
+constexpr const char* kDeleteUser = "DELETE FROM users WHERE id = :id";
 
 // The columns of kSelectUser, in order.
 struct UserRow {
@@ -32,6 +35,18 @@ Result<std::optional<User>> SociUserRepository::Find(UserId id) {
   return database_.Run("find user", [&](soci::session& session) {
     soci::statement statement = OneUseStatement(session, kSelectUser);
     return ReadFirstRow<UserRow>(statement, &UserRow::ToUser, id.value);
+  });
+}
+
+Result<bool> SociUserRepository::Delete(UserId id) {
+  return database_.Run("delete user", [&](soci::session& session) {
+    WriteTransaction transaction(session, database_.dialect());
+    long long key = id.value;
+    soci::statement statement = (session.prepare << kDeleteUser, soci::use(key));
+    statement.execute(true);
+    const bool deleted = statement.get_affected_rows() > 0;
+    transaction.Commit();
+    return deleted;
   });
 }
 

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstring>
+#include <string>
 #include <filesystem>
 #include <mutex>
 #include <new>
@@ -84,13 +87,42 @@ Status RequireInitializedLocked(const EspeakState& state) {
   return Ok();
 }
 
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A language tag that names no voice file ("de-AT", "zh"): the voice espeak-ng picks for that
+// language (decision 0043), provided it speaks the tag's language and is not a fallback.
+espeak_ng_STATUS SelectVoiceByLanguageLocked(const std::string& tag) {
+  const std::string language = Lower(tag);
+  espeak_VOICE wanted{};
+  wanted.languages = language.c_str();
+  const espeak_ng_STATUS status = espeak_ng_SetVoiceByProperties(&wanted);
+  if (status != ENS_OK) return status;
+  const espeak_VOICE* chosen = espeak_GetCurrentVoice();
+  const std::string primary = language.substr(0, language.find('-'));
+  // `languages` holds, for each language the voice speaks, a priority byte and the language,
+  // NUL-terminated; an empty entry ends the list ("\x05cmn\0\x05zh\0\0").
+  for (const char* entry = chosen && chosen->languages ? chosen->languages : ""; *entry != '\0';
+       entry += std::strlen(entry + 1) + 2) {
+    const std::string spoken = Lower(entry + 1);
+    if (spoken.substr(0, spoken.find('-')) == primary) return ENS_OK;
+  }
+  return ENS_VOICE_NOT_FOUND;
+}
+
 // Loading a voice reads files (and, for a new language, a dictionary), so it is skipped when the
 // voice is already the selected one.
 Status SelectVoiceLocked(EspeakState& state, const std::string& voice) {
   if (!IsWellFormedVoiceName(voice)) return UnknownVoice(voice);
   if (state.selected_voice == voice) return Ok();
   state.selected_voice.clear();
-  const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(voice.c_str());
+  espeak_ng_STATUS status = espeak_ng_SetVoiceByName(voice.c_str());
+  if (status == ENS_VOICE_NOT_FOUND && voice.find('+') == std::string::npos) {
+    status = SelectVoiceByLanguageLocked(voice);
+  }
   if (status == ENS_VOICE_NOT_FOUND) return UnknownVoice(voice);
   if (status != ENS_OK) return EspeakError("voice selection", status);
   state.selected_voice = voice;

@@ -72,6 +72,7 @@ Result<std::shared_ptr<const Audio>> EspeakSynthesizer::Synthesize(const std::st
   std::shared_future<Outcome> pending;
   {
     std::lock_guard lock(mutex_);
+    ++stats_.by_voice[chosen_voice];
     if (std::shared_ptr<const Audio> cached = cache_.Find(key)) {
       ++stats_.hits;
       return cached;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,6 +59,9 @@ class EspeakSynthesizer final : public SpeechSynthesizer {
   struct CacheStats {
     std::uint64_t hits = 0;
     std::uint64_t misses = 0;
+    // Hits and misses by the voice asked for (a hotline's language, decision 0043): as many
+    // keys as voices in use, at most the languages a hotline may name plus --tts-voice.
+    std::map<std::string, std::uint64_t> by_voice;
   };
   CacheStats cache_stats() const;
 

@@ -23,15 +23,17 @@ std::optional<Enum> Parse(const std::array<std::pair<Enum, const char*>, N>& nam
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<CallOutcome, const char*>, 5> kOutcomes = {{
+constexpr std::array<std::pair<CallOutcome, const char*>, 7> kOutcomes = {{
     {CallOutcome::kAnswered, "answered"},
     {CallOutcome::kMissed, "missed"},
     {CallOutcome::kAbandoned, "abandoned"},
     {CallOutcome::kRejectedBusy, "rejected_busy"},
     {CallOutcome::kFailed, "failed"},
+    {CallOutcome::kBlocked, "blocked"},
+    {CallOutcome::kClosed, "closed"},
 }};
 
-constexpr std::array<std::pair<CallEntryType, const char*>, 17> kEntryTypes = {{
+constexpr std::array<std::pair<CallEntryType, const char*>, 19> kEntryTypes = {{
     {CallEntryType::kCallReceived, "call_received"},
     {CallEntryType::kGreetingPlayed, "greeting_played"},
     {CallEntryType::kAgentDialed, "agent_dialed"},
@@ -49,6 +51,8 @@ constexpr std::array<std::pair<CallEntryType, const char*>, 17> kEntryTypes = {{
     {CallEntryType::kAgentBusySkipped, "agent_busy_skipped"},
     {CallEntryType::kAgentNotConfirmed, "agent_not_confirmed"},
     {CallEntryType::kEnded, "ended"},
+    {CallEntryType::kCallerBlocked, "caller_blocked"},
+    {CallEntryType::kClosed, "closed"},
 }};
 
 constexpr std::array<std::pair<LegDirection, const char*>, 2> kDirections = {{

@@ -11,8 +11,10 @@
 
 namespace fr {
 
-// How an inbound call ended.
-enum class CallOutcome { kAnswered, kMissed, kAbandoned, kRejectedBusy, kFailed };
+// How an inbound call ended. kBlocked: refused unrung, the caller being on the organisation's
+// blocklist, anonymous with rejectAnonymous, or over --caller-calls-per-hour (decision 0044);
+// kClosed: outside the hotline's opening hours (decision 0042).
+enum class CallOutcome { kAnswered, kMissed, kAbandoned, kRejectedBusy, kFailed, kBlocked, kClosed };
 const char* CallOutcomeName(CallOutcome outcome);  // "answered", "rejected_busy", …
 std::optional<CallOutcome> ParseCallOutcome(std::string_view name);
 
@@ -35,6 +37,8 @@ enum class CallEntryType {
   kAgentBusySkipped,   // the agent's phone is in another call of this service: not rung
   kAgentNotConfirmed,  // answered but did not press 1 (no key in time, another key, hung up)
   kEnded,
+  kCallerBlocked,  // refused without ringing anyone; the detail says why
+  kClosed,         // outside the opening hours; the detail names the action taken
 };
 const char* CallEntryTypeName(CallEntryType type);  // "call_received", …
 std::optional<CallEntryType> ParseCallEntryType(std::string_view name);

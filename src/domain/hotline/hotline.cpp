@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/validation.hpp"
+#include "domain/hotline/language.hpp"
 #include "domain/hotline/hotline_repository.hpp"
 
 namespace fr {
@@ -36,6 +37,18 @@ const char* NumberStateName(NumberState state) {
   return "free";
 }
 
+const char* FallbackActionName(FallbackAction action) {
+  switch (action) {
+    case FallbackAction::kMessage: return "message";
+  }
+  return "message";
+}
+
+std::optional<FallbackAction> ParseFallbackAction(std::string_view name) {
+  if (name == "message") return FallbackAction::kMessage;
+  return std::nullopt;
+}
+
 Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
   std::vector<FieldError> errors;
   auto name = CheckText("name", draft.name, 1, 100, errors);
@@ -43,6 +56,21 @@ Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
                                TextKind::kSpeech);
   auto tts_outbound = CheckText("ttsOutbound", draft.tts_outbound, 0, kMaxTtsLength, errors,
                                 TextKind::kSpeech);
+  auto tts_closed =
+      CheckText("ttsClosed", draft.tts_closed, 0, kMaxTtsLength, errors, TextKind::kSpeech);
+  std::optional<std::string> language = std::string();
+  if (!draft.language.empty()) {
+    language = CanonicalLanguageTag(draft.language);
+    if (!language) {
+      errors.push_back({"language",
+                        "must be a BCP 47 language tag of a language the speech synthesiser "
+                        "speaks, such as de, en-US or pt-BR"});
+    }
+  }
+  std::optional<Schedule> schedule;
+  if (draft.schedule) schedule = CheckSchedule("schedule", *draft.schedule, errors);
+  const auto closed_action = ParseFallbackAction(draft.closed_action);
+  if (!closed_action) errors.push_back({"closed.action", "must be \"message\""});
   const auto check_channels = [&errors](const char* field, int value) {
     if (value < 1 || value > kMaxChannels) {
       errors.push_back({field, "must be an integer between 1 and 100"});
@@ -81,6 +109,11 @@ Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
   hotline.tts_inbound = std::move(*tts_inbound);
   hotline.tts_outbound = std::move(*tts_outbound);
   hotline.confirm_answer = draft.confirm_answer;
+  hotline.language = std::move(*language);
+  hotline.schedule = std::move(schedule);
+  hotline.closed_action = *closed_action;
+  hotline.tts_closed = std::move(*tts_closed);
+  hotline.reject_anonymous = draft.reject_anonymous;
   return hotline;
 }
 

@@ -9,6 +9,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/result.hpp"
+#include "domain/hotline/schedule.hpp"
 
 namespace fr {
 
@@ -24,6 +25,12 @@ inline constexpr int kMaxChannels = 100;
 inline constexpr std::size_t kMaxAgentsPerHotline = 100;
 inline constexpr std::size_t kMaxTtsLength = 300;
 
+// What happens to a call that nobody will take (outside the opening hours): `message` says the
+// hotline's text (or the built-in sentence) and hangs up. Voicemail and forwarding will join it.
+enum class FallbackAction { kMessage };
+const char* FallbackActionName(FallbackAction action);  // "message"
+std::optional<FallbackAction> ParseFallbackAction(std::string_view name);
+
 struct Hotline {
   HotlineId id;
   OrganizationId organization_id;
@@ -37,6 +44,14 @@ struct Hotline {
   // The answering agent must press 1 before being connected, so that a voicemail that picks up
   // cannot take the call (our extension of the specification's Hotline).
   bool confirm_answer = true;
+  // A canonical BCP 47 tag: the voice of every prompt and the language of the built-in
+  // sentences (decision 0043). Empty: the service's default (--tts-voice).
+  std::string language;
+  std::optional<Schedule> schedule;  // none: always open (decision 0042)
+  FallbackAction closed_action = FallbackAction::kMessage;  // outside the opening hours
+  std::string tts_closed;  // 0..300 code points; empty: the built-in sentence
+  // Callers who withhold their number are refused like blocked ones (decision 0044).
+  bool reject_anonymous = false;
   std::string number;        // the reserved local number, "00…" form
   HotlineStatus status = HotlineStatus::kCreated;
   std::string status_detail;  // why provisioning failed
@@ -56,6 +71,11 @@ struct HotlineDraft {
   std::string tts_inbound;
   std::string tts_outbound;
   bool confirm_answer = true;
+  std::string language;  // empty: the service's default
+  std::optional<ScheduleDraft> schedule;
+  std::string closed_action = "message";
+  std::string tts_closed;
+  bool reject_anonymous = false;
 };
 
 // Validates a draft's own fields (lengths, ranges, agents unique, positive and at most 100).

@@ -49,9 +49,16 @@ class HotlineRepository {
   // Takes `user` off every hotline of `organization` (the user left it).
   virtual Status RemoveAgentFromOrganization(OrganizationId organization, UserId user) = 0;
 
-  // Hotlines waiting for provisioning (status created or provisioning), oldest change first,
-  // at most `limit`. The status itself is the persisted job: a restart finds them again.
-  virtual Result<std::vector<Hotline>> ListAwaitingProvisioning(std::int64_t limit) = 0;
+  // Hotlines waiting for provisioning (status created or provisioning) that no other worker
+  // holds, oldest change first, at most `limit`; each is then held by `worker` until `until`
+  // (decision 0039). A hold ends at `until` or when `worker` claims again; one that ended
+  // before `now` is taken over, so a job of a worker that died resumes elsewhere. The status
+  // itself is the persisted job: a restart finds them again. Two workers claiming at once
+  // never get the same hotline.
+  virtual Result<std::vector<Hotline>> ClaimAwaitingProvisioning(const std::string& worker,
+                                                                 std::int64_t limit,
+                                                                 Timestamp now,
+                                                                 Timestamp until) = 0;
   // Moves hotline `id` from status `from` to `to` with `detail`, records the change and bumps
   // the version; false (and nothing written) when the hotline is gone or no longer in `from`,
   // e.g. because an admin paused it meanwhile.

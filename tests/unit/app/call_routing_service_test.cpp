@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "adapters/phone/libphonenumber_plan.hpp"
+#include "fakes/fake_clock.hpp"
+#include "fakes/in_memory_blocked_caller_repository.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
 
 namespace fr {
@@ -56,7 +58,11 @@ class CallerNumberTest : public ::testing::Test {
   UnusedAgentPhones phones_;
   UnusedInventory numbers_;
   LibphonenumberPlan plan_;
-  CallRoutingService routing_{hotlines_, phones_, numbers_, plan_};
+  testing::InMemoryBlockedCallerRepository blocks_;
+  CallerFloodGuard flood_guard_{20};
+  testing::FakeClock clock_;
+  CallRoutingService routing_{hotlines_, phones_,      numbers_, blocks_,
+                              flood_guard_, plan_, clock_};
 };
 
 TEST_F(CallerNumberTest, FollowsTheRulesOfDecision0015) {
@@ -138,7 +144,11 @@ class PhonesToRingTest : public ::testing::Test {
   OneHotlinesPhones phones_;
   CountingInventory numbers_;
   LibphonenumberPlan plan_;
-  CallRoutingService routing_{hotlines_, phones_, numbers_, plan_};
+  testing::InMemoryBlockedCallerRepository blocks_;
+  CallerFloodGuard flood_guard_{20};
+  testing::FakeClock clock_;
+  CallRoutingService routing_{hotlines_, phones_,      numbers_, blocks_,
+                              flood_guard_, plan_, clock_};
 };
 
 TEST_F(PhonesToRingTest, OneReadGivesTheTargetsInItsOrder) {
@@ -160,6 +170,95 @@ TEST_F(PhonesToRingTest, ANumberStoredInAnotherFormIsLookedUpAsDialled) {
   EXPECT_EQ(Targets(), (std::vector<std::string>{"1:10:004924155660001 refused",
                                                  "1:11:004915100000001"}));
   EXPECT_EQ(numbers_.lookups, 2);
+}
+
+// Admit (decisions 0042, 0044): who is refused unrung, and when the hotline is closed. The
+// clock stands at 2027-01-15T08:00:00Z, a Friday.
+class AdmitTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kCaller = "00493012345678";
+  AdmitTest() {
+    hotline_.id = HotlineId(7);
+    hotline_.organization_id = OrganizationId(1);
+    hotline_.number = "004924155660000";
+  }
+  BlockedCaller Block(const std::string& number, OrganizationId organization) {
+    BlockedCaller block;
+    block.organization_id = organization;
+    block.number = number;
+    block.created_at = clock_.Now();
+    return *blocks_.Create(block);
+  }
+
+  Hotline hotline_;
+  testing::InMemoryHotlineRepository hotlines_;
+  UnusedAgentPhones phones_;
+  UnusedInventory numbers_;
+  testing::InMemoryBlockedCallerRepository blocks_;
+  CallerFloodGuard flood_guard_{3};
+  LibphonenumberPlan plan_;
+  testing::FakeClock clock_{*ParseTimestamp("2027-01-15T08:00:00Z")};
+  CallRoutingService routing_{hotlines_, phones_,      numbers_, blocks_,
+                              flood_guard_, plan_, clock_};
+};
+
+TEST_F(AdmitTest, AnAnonymousCallerIsBlockedOnlyWhereTheHotlineRejectsThem) {
+  EXPECT_EQ(routing_.Admit(hotline_, std::nullopt).verdict, CallVerdict::kOpen);
+  hotline_.reject_anonymous = true;
+  const CallAdmission admission = routing_.Admit(hotline_, std::nullopt);
+  EXPECT_EQ(admission.verdict, CallVerdict::kBlocked);
+  EXPECT_NE(admission.detail.find("anonymous"), std::string::npos) << admission.detail;
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kOpen);
+}
+
+TEST_F(AdmitTest, TheOrganizationsBlocklistAppliesToItsHotlinesOnly) {
+  Block(kCaller, OrganizationId(2));
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kOpen);
+  Block(kCaller, OrganizationId(1));
+  const CallAdmission admission = routing_.Admit(hotline_, std::string(kCaller));
+  EXPECT_EQ(admission.verdict, CallVerdict::kBlocked);
+  EXPECT_NE(admission.detail.find("blocklist"), std::string::npos) << admission.detail;
+  EXPECT_EQ(routing_.Admit(hotline_, std::string("00493099999999")).verdict, CallVerdict::kOpen);
+}
+
+TEST_F(AdmitTest, TheFloodGuardBlocksTheCallsOverTheLimitUntilTheOldestIsAnHourOld) {
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kOpen) << i;
+    clock_.Advance(std::chrono::minutes(10));
+  }
+  // 08:30: the fourth call within the hour.
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kBlocked);
+  EXPECT_EQ(routing_.Admit(hotline_, std::string("00493099999999")).verdict, CallVerdict::kOpen)
+      << "another caller";
+  Hotline other = hotline_;
+  other.id = HotlineId(8);
+  EXPECT_EQ(routing_.Admit(other, std::string(kCaller)).verdict, CallVerdict::kOpen)
+      << "another hotline";
+  clock_.Advance(std::chrono::minutes(29));  // 08:59:00: the first call is 59 minutes old
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kBlocked);
+  clock_.Advance(std::chrono::minutes(1));  // 09:00:00: it is an hour old
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kOpen);
+}
+
+TEST_F(AdmitTest, OutsideTheScheduleTheHotlineIsClosedAndABlockedCallerStaysBlocked) {
+  // Friday 09:00-17:00 in Tokyo (UTC+9): 08:00Z is 17:00 there, just closed.
+  hotline_.schedule = Schedule{"Asia/Tokyo", {{Weekday::kFri, 9 * 60, 17 * 60}}, {}};
+  CallAdmission admission = routing_.Admit(hotline_, std::string(kCaller));
+  EXPECT_EQ(admission.verdict, CallVerdict::kClosed);
+  EXPECT_NE(admission.detail.find("Asia/Tokyo"), std::string::npos) << admission.detail;
+  hotline_.schedule->weekly.front().to_minute = 17 * 60 + 1;
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kOpen);
+  hotline_.schedule->weekly.clear();
+  Block(kCaller, OrganizationId(1));
+  EXPECT_EQ(routing_.Admit(hotline_, std::string(kCaller)).verdict, CallVerdict::kBlocked);
+}
+
+TEST_F(AdmitTest, AZoneThatLeftTheDatabaseLetsTheCallThroughWithAWarning) {
+  hotline_.schedule = Schedule{"Mars/Olympus_Mons", {}, {}};
+  const CallAdmission admission = routing_.Admit(hotline_, std::string(kCaller));
+  EXPECT_EQ(admission.verdict, CallVerdict::kOpen);
+  ASSERT_EQ(admission.warnings.size(), 1u);
+  EXPECT_NE(admission.warnings.front().find("Mars/Olympus_Mons"), std::string::npos);
 }
 
 }  // namespace

@@ -86,5 +86,25 @@ TEST_F(HotlineProvisionerTest, ResumesAHotlineLeftInProvisioning) {
   EXPECT_EQ(StatusOf(hotline.id), HotlineStatus::kActive);
 }
 
+// Every node runs a provisioner on one database (decision 0039): a job in progress on one node
+// is not done again by another, until the first stops renewing its hold.
+TEST_F(HotlineProvisionerTest, ANodeDoesNotTakeAnotherNodesJobUntilItsHoldEnds) {
+  const Hotline hotline = Create();
+  HotlineProvisioner a(hotlines_, provider_, clock_, std::chrono::seconds(30), "a",
+                       std::chrono::minutes(1));
+  HotlineProvisioner b(hotlines_, provider_, clock_, std::chrono::seconds(30), "b",
+                       std::chrono::minutes(1));
+  EXPECT_EQ(*a.ProvisionPending(), 0);  // claimed, provisioning for at least 30 s
+  clock_.Advance(std::chrono::seconds(31));
+  EXPECT_EQ(*b.ProvisionPending(), 0) << "a holds the job";
+  EXPECT_FALSE(provider_.IsRouted(hotline.number));
+  EXPECT_EQ(StatusOf(hotline.id), HotlineStatus::kProvisioning);
+  // a dies; its hold (a minute from its round) ends and b takes the job over.
+  clock_.Advance(std::chrono::seconds(30));
+  EXPECT_EQ(*b.ProvisionPending(), 1);
+  EXPECT_EQ(StatusOf(hotline.id), HotlineStatus::kActive);
+  EXPECT_TRUE(provider_.IsRouted(hotline.number));
+}
+
 }  // namespace
 }  // namespace fr

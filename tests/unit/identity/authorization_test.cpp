@@ -77,5 +77,12 @@ TEST(CallRecordAccess, AdminsOnlyBecauseCallerNumbersArePersonalData) {
   EXPECT_FALSE(CanWrite(CallRecordAccess(kAdminPrincipal, kOrg)));
 }
 
+TEST(WebhookAccess, AdminsAndTheOrganizationsTokenOnly) {
+  EXPECT_EQ(WebhookAccess(kAdminPrincipal, kOrg), Access::kReadWrite);
+  EXPECT_EQ(WebhookAccess(kOrgToken, kOrg), Access::kReadWrite);
+  EXPECT_EQ(WebhookAccess(kMemberPrincipal, kOrg), Access::kNone);
+  EXPECT_EQ(WebhookAccess(kOtherOrgToken, kOrg), Access::kNone);
+}
+
 }  // namespace
 }  // namespace fr

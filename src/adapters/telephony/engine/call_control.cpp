@@ -22,7 +22,7 @@ CallControl::CallControl(CallControlConfig config, CallControlPorts ports,
       routing_work_(ports.routing_work),
       speech_work_(ports.speech_work),
       recorder_(ports.events, ports.clock),
-      presence_(ports.presence),
+      calls_in_progress_(ports.calls_in_progress),
       counters_(counters) {}
 
 void CallControl::On(const SignallingEvent& event) {
@@ -65,41 +65,80 @@ void CallControl::Handle(const sip::IncomingCall& incoming) {
     Refuse(incoming.leg, 503, "Service Unavailable");
     return;
   }
-  // Routing reads the database: off this thread, so that slow storage never delays the
-  // timers and hang-ups of calls in progress.
+  // Routing and the channel count read the database: off this thread, so that slow storage
+  // never delays the timers and hang-ups of calls in progress.
   routing_legs_.insert(incoming.leg);
   routing_work_.Post([this, incoming] {
     auto hotline = router_.ResolveInbound(incoming.dialed_user);
     std::optional<std::string> caller;
-    if (hotline.ok() && !incoming.caller_withheld) {
-      caller = router_.CallerNumber(incoming.caller_user, *hotline);
+    CallAdmission admission;
+    Result<std::optional<ChannelClaimId>> channel = std::optional<ChannelClaimId>();
+    if (hotline.ok()) {
+      if (!incoming.caller_withheld) caller = router_.CallerNumber(incoming.caller_user, *hotline);
+      admission = router_.Admit(*hotline, caller);
+      // A refused caller takes no channel. The caller's number counts as in a call while the
+      // call holds its channel: a volunteer who calls the hotline from their own agent phone is
+      // not rung for this call or another.
+      if (admission.verdict != CallVerdict::kBlocked) {
+        channel = calls_in_progress_.Claim(hotline->id, LegDirection::kInbound,
+                                           hotline->channels_inbound, caller);
+      }
     }
-    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller)] {
+    loop_.Post([this, incoming, hotline = std::move(hotline), caller = std::move(caller),
+                admission = std::move(admission), channel = std::move(channel)] {
       // The caller may have given up while we looked the number up.
-      if (routing_legs_.erase(incoming.leg) == 0) return;
-      Routed(incoming, hotline, caller);
+      if (routing_legs_.erase(incoming.leg) == 0) {
+        if (channel.ok() && *channel) ReleaseChannel(**channel);
+      } else {
+        Routed(incoming, hotline, caller, admission, channel);
+      }
       CheckIdle();
     });
   });
 }
 
 void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
-                         const std::optional<std::string>& caller) {
+                         const std::optional<std::string>& caller,
+                         const CallAdmission& admission,
+                         const Result<std::optional<ChannelClaimId>>& channel) {
   if (!hotline.ok()) {
     RejectUnroutable(incoming.leg, hotline.error());
     return;
   }
-  if (inbound_in_use_[hotline->id.value] >= hotline->channels_inbound) {
+  for (const std::string& warning : admission.warnings) {
+    spdlog::warn("call to hotline {}: {}", hotline->id.value, warning);
+  }
+  // Decision 0044: busy, as a line that is engaged; nobody rings and nothing is said.
+  if (admission.verdict == CallVerdict::kBlocked) {
+    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kCallerBlocked,
+                  admission.detail, LegDisposition::kBusy, 486, "Busy Here",
+                  CallOutcome::kBlocked);
+    return;
+  }
+  if (!channel.ok()) {
+    spdlog::error("sip: cannot count the calls in progress: {}", channel.error().detail);
+    Refuse(incoming.leg, 503, "Service Unavailable");
+    return;
+  }
+  if (!*channel) {
     RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kRejectedChannelLimit,
                   "All " + std::to_string(hotline->channels_inbound) +
                       " inbound channels are in use.",
                   LegDisposition::kBusy, 486, "Busy Here", CallOutcome::kRejectedBusy);
     return;
   }
+  Admit(incoming, std::move(*hotline), caller, admission, **channel);
+}
+
+// The call holds `channel` from here on: a refusal gives it back.
+void CallControl::Admit(const sip::IncomingCall& incoming, Hotline hotline,
+                        const std::optional<std::string>& caller, const CallAdmission& admission,
+                        ChannelClaimId channel) {
   const auto offer = sip::ParseAudioOffer(incoming.remote_sdp);
   const int codec = offer.ok() ? sip::ChooseCodec(*offer) : -1;
   if (codec < 0) {
-    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kEnded,
+    ReleaseChannel(channel);
+    RefuseWithLog(incoming.leg, hotline, caller, CallEntryType::kEnded,
                   "The caller offered no G.711 audio (PCMU or PCMA).", LegDisposition::kFailed,
                   488, "Not Acceptable Here", CallOutcome::kFailed);
     return;
@@ -107,7 +146,8 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
   const auto stream = OpenStream(offer->address, offer->port, codec, offer->telephone_event_pt);
   if (!stream.ok()) {
     const bool no_port = stream.error().code == ErrorCode::kResourceExhausted;
-    RefuseWithLog(incoming.leg, *hotline, caller, CallEntryType::kEnded, stream.error().detail,
+    ReleaseChannel(channel);
+    RefuseWithLog(incoming.leg, hotline, caller, CallEntryType::kEnded, stream.error().detail,
                   LegDisposition::kFailed, no_port ? 503 : 488,
                   no_port ? "Service Unavailable" : "Not Acceptable Here", CallOutcome::kFailed);
     return;
@@ -120,32 +160,40 @@ void CallControl::Routed(const sip::IncomingCall& incoming, Result<Hotline> hotl
   signalling_.Answer(incoming.leg, answer.ok() ? std::move(*answer)
                                                : LocalSdp(stream->second, codec,
                                                           offer->telephone_event_pt));
-  Start(incoming, std::move(*hotline), caller, stream->first);
+  std::optional<std::string> closed;
+  if (admission.verdict == CallVerdict::kClosed) closed = admission.detail;
+  Start(incoming, std::move(hotline), caller, stream->first, channel, closed);
 }
 
 // The call is answered: it occupies an inbound channel until its log closes.
 void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
-                        const std::optional<std::string>& caller, media::StreamId caller_stream) {
-  ++inbound_in_use_[hotline.id.value];
+                        const std::optional<std::string>& caller, media::StreamId caller_stream,
+                        ChannelClaimId channel, const std::optional<std::string>& closed) {
   counters_.Started();
   auto call = std::make_unique<Call>();
   call->id = ++last_call_id_;
   call->hotline = std::move(hotline);
   call->inbound = incoming.leg;
   call->caller_stream = caller_stream;
+  call->inbound_claim = channel;
   recorder_.Opened(*call, caller);
-  if (caller) {
-    // A volunteer who calls the hotline from their own agent phone is in a call too: that phone
-    // is not rung for this call or any other while it lasts.
-    call->caller_in_presence = *caller;
-    presence_.Joined(*caller);
-  }
   WatchMedia(*call, call->caller_stream);
   LimitDuration(*call);
   call_by_leg_[incoming.leg] = call->id;
   Call& started = *call;
   calls_[call->id] = std::move(call);
 
+  if (closed) {
+    // Decision 0042: the `message` action, the only one so far; the closed text replaces the
+    // greeting and nobody rings.
+    recorder_.Note(started, CallEntryType::kClosed, std::nullopt,
+                   *closed + " Action: " + FallbackActionName(started.hotline.closed_action) + ".");
+    std::string text = started.hotline.tts_closed.empty()
+                           ? Sentence(started, BuiltInSentence::kClosed)
+                           : started.hotline.tts_closed;
+    Farewell(started, CallOutcome::kClosed, *closed, std::move(text));
+    return;
+  }
   if (started.hotline.tts_inbound.empty()) {
     StartRinging(started);
     return;
@@ -170,6 +218,14 @@ void CallControl::LogForeignInvite(const std::string& source) {
                    : std::string());
   last_foreign_invite_log_ = now;
   foreign_invites_unlogged_ = 0;
+}
+
+void CallControl::ReleaseChannel(ChannelClaimId channel) {
+  routing_work_.Post([this, channel] {
+    if (const Status released = calls_in_progress_.Release(channel); !released.ok()) {
+      spdlog::warn("sip: a channel could not be released: {}", released.error().detail);
+    }
+  });
 }
 
 void CallControl::RejectUnroutable(LegId leg, const Error& error) {
@@ -206,10 +262,25 @@ void CallControl::RefuseWithLog(LegId leg, const Hotline& hotline,
 // control thread if the call still exists. A synthesis failure skips the playback.
 void CallControl::Say(Call& call, media::StreamId stream, std::string text,
                       std::function<void(Call&, bool played)> then) {
-  speech_work_.Post([this, id = call.id, stream, text = std::move(text), then = std::move(then)] {
-    auto audio = speech_.Synthesize(text, config_.tts_voice);
+  const std::string& voice =
+      call.hotline.language.empty() ? config_.tts_voice : call.hotline.language;
+  speech_work_.Post([this, id = call.id, stream, text = std::move(text), voice,
+                     then = std::move(then)] {
+    auto audio = speech_.Synthesize(text, voice);
     loop_.Post([this, id, stream, audio = std::move(audio), then] { Played(id, stream, audio, then); });
   });
+}
+
+std::string CallControl::Sentence(const Call& call, BuiltInSentence sentence) {
+  const std::string& language =
+      call.hotline.language.empty() ? config_.default_language : call.hotline.language;
+  const SentenceText text = SentenceIn(sentence, language);
+  if (!text.translated && untranslated_languages_.insert(language).second) {
+    spdlog::warn("hotline {}: the built-in sentences have no {} translation; they are said in "
+                 "English (with the {} voice)",
+                 call.hotline.id.value, language, language);
+  }
+  return std::string(text.text);
 }
 
 void CallControl::Played(std::uint64_t id, media::StreamId stream,

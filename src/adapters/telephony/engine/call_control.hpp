@@ -14,29 +14,31 @@
 #include "adapters/telephony/engine/address_allow_list.hpp"
 #include "adapters/telephony/engine/call_counters.hpp"
 #include "adapters/telephony/engine/call_media.hpp"
-#include "adapters/telephony/engine/agent_presence.hpp"
 #include "adapters/telephony/engine/call_model.hpp"
 #include "adapters/telephony/engine/call_recorder.hpp"
 #include "adapters/telephony/engine/call_router.hpp"
 #include "adapters/telephony/engine/call_signalling.hpp"
 #include "adapters/telephony/engine/control_loop.hpp"
 #include "app/speech_synthesizer.hpp"
+#include "domain/hotline/language.hpp"
 #include "common/clock.hpp"
 #include "domain/call_log/call_events.hpp"
+#include "domain/node/calls_in_progress.hpp"
 
 namespace fr::telephony {
 
 // What the call control decides with, besides the hotline's own settings.
+// The built-in sentences (nobody available, press 1, already taken, closed) come in the
+// hotline's language (decision 0043).
 struct CallControlConfig {
   std::chrono::milliseconds ring_timeout{30000};
   std::chrono::milliseconds max_call_duration{std::chrono::hours(4)};
+  // The voice and the sentences' language of hotlines that name no language (--tts-voice).
   std::string tts_voice = "en";
-  std::string missed_message;  // said to a caller whom nobody could take
+  std::string default_language = "en";
   AddressAllowList allow;      // sources allowed to send calls in; others get 403
-  // Hotlines with confirmAnswer: the time to press 1 after the prompt, and what agents hear.
+  // Hotlines with confirmAnswer: the time to press 1 after the prompt.
   std::chrono::milliseconds confirm_timeout{10000};
-  std::string confirm_prompt = "Press 1 to take this call.";
-  std::string taken_message = "This call has already been taken.";
 };
 
 // Everything the call control talks to. All outlive it.
@@ -47,7 +49,9 @@ struct CallControlPorts {
   SpeechSynthesizer& speech;
   CallEventSink& events;
   const Clock& clock;
-  AgentPresence& presence;   // which phones are in a call: they are not rung
+  // The channels in use and the phones in a call, of every node (decision 0039): channel
+  // limits hold across nodes, and a phone in a call is not rung. Used on routing_work only.
+  CallsInProgress& calls_in_progress;
   ControlLoop& loop;         // the control thread: events, results and timers come back here
   WorkQueue& routing_work;   // CallRouter calls run here
   WorkQueue& speech_work;    // syntheses run here
@@ -84,9 +88,18 @@ class CallControl {
   // call_control.cpp: inbound calls, admission, the greeting, shared helpers.
   void Handle(const sip::IncomingCall& incoming);
   void Routed(const sip::IncomingCall& incoming, Result<Hotline> hotline,
-              const std::optional<std::string>& caller);
+              const std::optional<std::string>& caller, const CallAdmission& admission,
+              const Result<std::optional<ChannelClaimId>>& channel);
+  void Admit(const sip::IncomingCall& incoming, Hotline hotline,
+             const std::optional<std::string>& caller, const CallAdmission& admission,
+             ChannelClaimId channel);
+  // `closed`: outside the opening hours, the caller hears the closed text and we hang up.
   void Start(const sip::IncomingCall& incoming, Hotline hotline,
-             const std::optional<std::string>& caller, media::StreamId caller_stream);
+             const std::optional<std::string>& caller, media::StreamId caller_stream,
+             ChannelClaimId channel, const std::optional<std::string>& closed);
+  // Gives a channel back, off the control thread; a failure is logged (the node's lease
+  // releases it at the latest).
+  void ReleaseChannel(ChannelClaimId channel);
   void LogForeignInvite(const std::string& source);
   void RejectUnroutable(LegId leg, const Error& error);
   void Refuse(LegId leg, int status, const char* reason);
@@ -96,8 +109,12 @@ class CallControl {
                      int status, const char* reason, CallOutcome outcome);
   // Runs the drain's on_idle once nothing is left to wait for.
   void CheckIdle();
+  // Plays `text` in the call's voice (its hotline's language, else --tts-voice).
   void Say(Call& call, media::StreamId stream, std::string text,
            std::function<void(Call&, bool played)> then);
+  // A built-in sentence in the hotline's language; English, and a warning once per language,
+  // for a language without a translation.
+  std::string Sentence(const Call& call, BuiltInSentence sentence);
   void Played(std::uint64_t id, media::StreamId stream,
               const Result<std::shared_ptr<const Audio>>& audio,
               const std::function<void(Call&, bool)>& then);
@@ -109,10 +126,19 @@ class CallControl {
   Call* CallOf(LegId leg);
 
   // call_control_agents.cpp: ringing, answers, the bridge.
+  // What the routing thread found for one phone of a ringing call.
+  struct PhoneToDial {
+    AgentTarget target;
+    bool in_call = false;                  // in another call of this service: not rung
+    std::optional<ChannelClaimId> channel;  // the outbound channel claimed for it
+    std::string no_channel;                 // without a channel (and not refused): why
+  };
   void StartRinging(Call& call);
-  void RingAgents(Call& call, const Result<std::vector<AgentTarget>>& targets);
-  void Dial(Call& call, const AgentTarget& target);
-  std::optional<std::string> NotDialled(const Call& call, const AgentTarget& target) const;
+  // On routing_work: the phones to ring, each checked and given a channel. Blocks.
+  Result<std::vector<PhoneToDial>> PhonesToDial(const Hotline& hotline);
+  void RingAgents(Call& call, const Result<std::vector<PhoneToDial>>& phones);
+  void Dial(Call& call, const PhoneToDial& phone);
+  std::optional<std::string> NotDialled(const Call& call, const PhoneToDial& phone) const;
   void Handle(const sip::LegRinging& ringing);
   void Handle(const sip::LegAnswered& answered);
   bool UseAnswer(Call& call, AgentLeg& agent, const std::string& remote_sdp);
@@ -143,7 +169,9 @@ class CallControl {
   std::optional<LegQuality> CloseStream(media::StreamId stream, AudioDirection direction);
   // The call's one line in the service log at its end (decision 0034): no numbers in it.
   void LogEnd(const Call& call) const;
-  void Farewell(Call& call, CallOutcome outcome, std::string detail);
+  // The caller hears `text` (by default that nobody can take the call), then we hang up.
+  void Farewell(Call& call, CallOutcome outcome, std::string detail,
+                std::optional<std::string> text = std::nullopt);
   void HangUpAgents(Call& call);
   // BYE or CANCEL to one agent's leg, noting when: the leg's end for billing.
   void HangUp(AgentLeg& agent);
@@ -162,21 +190,20 @@ class CallControl {
   WorkQueue& routing_work_;
   WorkQueue& speech_work_;
   CallRecorder recorder_;
-  AgentPresence& presence_;
+  CallsInProgress& calls_in_progress_;
   CallCounters& counters_;
 
   // Control thread only.
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls_;
   std::unordered_map<LegId, std::uint64_t> call_by_leg_;
   std::unordered_set<LegId> routing_legs_;  // inbound legs whose number is being looked up
-  std::unordered_map<std::int64_t, int> inbound_in_use_;   // by hotline id
-  std::unordered_map<std::int64_t, int> outbound_in_use_;  // by hotline id
   std::uint64_t last_call_id_ = 0;
   std::uint64_t last_sdp_session_ = 0;
   bool draining_ = false;
   std::function<void()> on_idle_;  // the drain's, until it ran
   std::optional<std::chrono::steady_clock::time_point> last_foreign_invite_log_;
   std::uint64_t foreign_invites_unlogged_ = 0;
+  std::unordered_set<std::string> untranslated_languages_;  // warned about once
 };
 
 }  // namespace fr::telephony

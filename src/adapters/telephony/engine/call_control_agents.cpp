@@ -23,28 +23,62 @@ void CallControl::StartRinging(Call& call) {
   call.phase = Phase::kRinging;
   media_.PlayRingback(call.caller_stream);
   routing_work_.Post([this, id = call.id, hotline = call.hotline] {
-    auto targets = router_.PhonesToRing(hotline);
-    loop_.Post([this, id, targets = std::move(targets)] {
+    auto phones = PhonesToDial(hotline);
+    loop_.Post([this, id, phones = std::move(phones)] {
       Call* ringing = Find(id);
-      if (ringing && ringing->phase == Phase::kRinging) RingAgents(*ringing, targets);
+      if (ringing && ringing->phase == Phase::kRinging) {
+        RingAgents(*ringing, phones);
+      } else if (phones.ok()) {
+        for (const PhoneToDial& phone : *phones) {
+          if (phone.channel) ReleaseChannel(*phone.channel);
+        }
+      }
     });
   });
 }
 
-void CallControl::RingAgents(Call& call, const Result<std::vector<AgentTarget>>& targets) {
-  if (!targets.ok()) {
-    spdlog::error("call {}: cannot read the agents' phones: {}", call.id, targets.error().detail);
+Result<std::vector<CallControl::PhoneToDial>> CallControl::PhonesToDial(const Hotline& hotline) {
+  FR_ASSIGN_OR_RETURN(std::vector<AgentTarget> targets, router_.PhonesToRing(hotline));
+  std::vector<PhoneToDial> phones;
+  for (AgentTarget& target : targets) {
+    PhoneToDial phone{std::move(target)};
+    if (!phone.target.refusal) {
+      const auto in_call = calls_in_progress_.InCall(phone.target.number);
+      phone.in_call = in_call.ok() && *in_call;
+      if (!in_call.ok()) phone.no_channel = "The calls in progress could not be read.";
+    }
+    if (!phone.target.refusal && !phone.in_call && phone.no_channel.empty()) {
+      const auto channel = calls_in_progress_.Claim(hotline.id, LegDirection::kOutbound,
+                                                    hotline.channels_outbound, std::nullopt);
+      if (!channel.ok()) {
+        spdlog::error("sip: cannot count the calls in progress: {}", channel.error().detail);
+        phone.no_channel = "The calls in progress could not be read.";
+      } else if (*channel) {
+        phone.channel = *channel;
+      } else {
+        phone.no_channel = "All " + std::to_string(hotline.channels_outbound) +
+                           " outbound channels of the hotline are in use.";
+      }
+    }
+    phones.push_back(std::move(phone));
+  }
+  return phones;
+}
+
+void CallControl::RingAgents(Call& call, const Result<std::vector<PhoneToDial>>& phones) {
+  if (!phones.ok()) {
+    spdlog::error("call {}: cannot read the agents' phones: {}", call.id, phones.error().detail);
     Farewell(call, CallOutcome::kFailed, "The agents' phones could not be read.");
     return;
   }
-  if (targets->empty()) {
+  if (phones->empty()) {
     recorder_.Note(call, CallEntryType::kNoAgentAvailable, std::nullopt,
                    "No agent of the hotline has an active phone.");
     Farewell(call, CallOutcome::kMissed, "Nobody could be called.");
     return;
   }
   call.ringing_since = recorder_.Now();
-  for (const AgentTarget& target : *targets) Dial(call, target);
+  for (const PhoneToDial& phone : *phones) Dial(call, phone);
   if (call.agents.empty()) {
     Farewell(call, CallOutcome::kMissed, "No agent's phone could be called.");
     return;
@@ -52,35 +86,34 @@ void CallControl::RingAgents(Call& call, const Result<std::vector<AgentTarget>>&
   call.ring_timer = loop_.StartTimer(config_.ring_timeout, [this, id = call.id] { OnRingTimeout(id); });
 }
 
-// Why `target` is not dialled (a refused number, no outbound channel left); nullopt: dial it.
+// Why `phone` is not dialled (a refused number, no outbound channel left); nullopt: dial it.
 std::optional<std::string> CallControl::NotDialled(const Call& call,
-                                                   const AgentTarget& target) const {
+                                                   const PhoneToDial& phone) const {
+  const AgentTarget& target = phone.target;
   if (target.refusal) {
     spdlog::warn("call {}: agent phone {} is not called: {}", call.id, target.phone.value,
                  *target.refusal);
     return *target.refusal;
   }
-  const auto in_use = outbound_in_use_.find(call.hotline.id.value);
-  if (in_use != outbound_in_use_.end() && in_use->second >= call.hotline.channels_outbound) {
-    return "All " + std::to_string(call.hotline.channels_outbound) +
-           " outbound channels of the hotline are in use.";
-  }
+  if (!phone.channel) return phone.no_channel;
   return std::nullopt;
 }
 
-void CallControl::Dial(Call& call, const AgentTarget& target) {
-  if (!target.refusal && presence_.InCall(target.number)) {
+void CallControl::Dial(Call& call, const PhoneToDial& phone) {
+  const AgentTarget& target = phone.target;
+  if (phone.in_call) {
     // A volunteer on a call is not rung for another ("one volunteer got two calls").
     recorder_.Note(call, CallEntryType::kAgentBusySkipped, target,
                    "The phone is in another call of this service.");
     return;
   }
-  if (auto why = NotDialled(call, target)) {
+  if (auto why = NotDialled(call, phone)) {
     recorder_.Note(call, CallEntryType::kAgentFailed, target, std::move(why));
     return;
   }
   auto stream = media_.OpenStream();
   if (!stream.ok()) {
+    ReleaseChannel(*phone.channel);
     recorder_.Note(call, CallEntryType::kAgentFailed, target, "No media port is free.");
     return;
   }
@@ -92,12 +125,13 @@ void CallControl::Dial(Call& call, const AgentTarget& target) {
                              : Result<LegId>(port.error());
   if (!leg.ok()) {
     media_.Close(*stream);
+    ReleaseChannel(*phone.channel);
     recorder_.Note(call, CallEntryType::kAgentFailed, target, leg.error().detail);
     return;
   }
-  ++outbound_in_use_[call.hotline.id.value];
   AgentLeg agent;
   agent.target = target;
+  agent.claim = *phone.channel;
   agent.leg = *leg;
   agent.stream = *stream;
   agent.record = recorder_.AgentDialed(call, target);
@@ -119,9 +153,14 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   if (!agent) return;
   agent->answered = true;
   agent->answered_at = recorder_.Now();
-  if (!agent->in_presence) {
-    agent->in_presence = true;
-    presence_.Joined(agent->target.number);
+  if (!agent->in_call_marked) {
+    agent->in_call_marked = true;
+    routing_work_.Post([this, claim = agent->claim, number = agent->target.number] {
+      if (const Status marked = calls_in_progress_.MarkInCall(claim, number); !marked.ok()) {
+        spdlog::warn("sip: an answered phone could not be marked in a call: {}",
+                     marked.error().detail);
+      }
+    });
   }
   recorder_.LegAnswered(agent->record);
   if (call->phase != Phase::kRinging || call->winner) {

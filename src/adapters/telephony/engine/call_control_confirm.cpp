@@ -28,8 +28,8 @@ void CallControl::AskToConfirm(Call& call, AgentLeg& agent) {
     });
   });
   const std::string& outbound = call.hotline.tts_outbound;
-  std::string prompt =
-      outbound.empty() ? config_.confirm_prompt : outbound + "\n" + config_.confirm_prompt;
+  const std::string press_one = Sentence(call, BuiltInSentence::kPressOneToTake);
+  std::string prompt = outbound.empty() ? press_one : outbound + "\n" + press_one;
   // The time to answer runs from the end of the prompt: a long outbound text must not eat it.
   Say(call, agent.stream, std::move(prompt), [this, leg = agent.leg](Call& c, bool) {
     if (AgentLeg* asked = c.Agent(leg); asked && asked->confirming && !asked->confirm_timer) {
@@ -98,7 +98,7 @@ void CallControl::ReleaseConfirming(Call& call, AgentLeg& agent, bool tell) {
     return;
   }
   // A volunteer who pressed 1 a moment too late learns why the line goes dead.
-  Say(call, agent.stream, config_.taken_message, [this, leg = agent.leg](Call& c, bool) {
+  Say(call, agent.stream, Sentence(call, BuiltInSentence::kAlreadyTaken), [this, leg = agent.leg](Call& c, bool) {
     if (AgentLeg* told = c.Agent(leg); told && !told->ended && !told->hangup_sent_at) {
       HangUp(*told);
     }

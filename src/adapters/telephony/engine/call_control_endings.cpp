@@ -20,10 +20,6 @@ void CallControl::Handle(const sip::LegEnded& ended) {
 
 void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
   call.inbound_ended = true;
-  if (call.caller_in_presence) {
-    presence_.Left(*call.caller_in_presence);
-    call.caller_in_presence.reset();
-  }
   const std::optional<LegQuality> quality =
       CloseStream(call.caller_stream, AudioDirection::kCallerToAgent);
   recorder_.LegClosed(call, call.inbound_record, LegDisposition::kAnswered, 200,
@@ -60,11 +56,7 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
                      : "The agent's leg ended before they pressed 1: " + ended.reason);
   }
   agent.ended = true;
-  if (agent.in_presence) {
-    agent.in_presence = false;
-    presence_.Left(agent.target.number);
-  }
-  --outbound_in_use_[call.hotline.id.value];
+  ReleaseChannel(agent.claim);
   CloseAgentRecord(call, agent, ended, CloseStream(agent.stream, AudioDirection::kAgentToCaller));
   const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
   if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell) {
@@ -126,14 +118,16 @@ std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream,
 }
 
 // Nobody takes the call: tell the caller, then hang up.
-void CallControl::Farewell(Call& call, CallOutcome outcome, std::string detail) {
+void CallControl::Farewell(Call& call, CallOutcome outcome, std::string detail,
+                           std::optional<std::string> text) {
   if (call.inbound_ended) return;
   call.phase = Phase::kFarewell;
   call.outcome = outcome;
   call.end_detail = std::move(detail);
   call.ring_timer.reset();
   HangUpAgents(call);
-  Say(call, call.caller_stream, config_.missed_message,
+  Say(call, call.caller_stream,
+      text ? std::move(*text) : Sentence(call, BuiltInSentence::kNobodyAvailable),
       [this](Call& c, bool) { HangUpCaller(c); });
 }
 
@@ -162,7 +156,7 @@ void CallControl::HangUpCaller(Call& call) {
 
 void CallControl::Finish(Call& call) {
   recorder_.Closed(call);
-  --inbound_in_use_[call.hotline.id.value];
+  ReleaseChannel(call.inbound_claim);
   counters_.Ended(call.outcome, true);
   LogEnd(call);
   const std::uint64_t id = call.id;

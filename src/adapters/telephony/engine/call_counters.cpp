@@ -16,6 +16,8 @@ void CallCounters::Ended(CallOutcome outcome, bool was_active) {
     case CallOutcome::kAbandoned: ++stats_.calls_abandoned; break;
     case CallOutcome::kRejectedBusy: ++stats_.calls_rejected_busy; break;
     case CallOutcome::kFailed: ++stats_.calls_failed; break;
+    case CallOutcome::kBlocked: ++stats_.calls_blocked; break;
+    case CallOutcome::kClosed: ++stats_.calls_closed; break;
   }
 }
 

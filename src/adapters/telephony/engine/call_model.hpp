@@ -13,6 +13,7 @@
 #include "app/call_routing_service.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/hotline/hotline.hpp"
+#include "domain/node/calls_in_progress.hpp"
 
 namespace fr::telephony {
 
@@ -88,7 +89,8 @@ struct AgentLeg {
   std::optional<LegDisposition> disposition;  // once its record closed
   bool cancelled_by_us = false;  // we hung it up before it was answered
   bool timed_out = false;        // … because nobody answered in time
-  bool in_presence = false;      // answered: counted in AgentPresence until the leg ends
+  ChannelClaimId claim;          // the outbound channel it holds until it ends
+  bool in_call_marked = false;   // answered: its phone counts as in a call until the release
   // confirmAnswer: answered, hearing the prompt or waiting for the key; the timer runs once the
   // prompt ended. An agent who does not press 1 is not_confirmed; one released because the
   // call went to someone else or ended is cancelled.
@@ -115,7 +117,9 @@ struct Call {
   bool inbound_ended = false;
   std::optional<Timestamp> inbound_hangup_sent_at;  // as AgentLeg::hangup_sent_at
   std::optional<Timestamp> last_leg_end;  // the latest end of a leg: the call's end
-  std::optional<std::string> caller_in_presence;  // counted in AgentPresence until the leg ends
+  // The inbound channel the call holds until its log closes; the caller's number counts as in
+  // a call until then.
+  ChannelClaimId inbound_claim;
   std::vector<AgentLeg> agents;
   std::optional<std::size_t> winner;  // index into agents
   std::unique_ptr<ControlTimer> ring_timer;

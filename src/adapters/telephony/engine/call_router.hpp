@@ -25,6 +25,8 @@ class CallRouter {
   // The caller's number in "00…" form; nullopt when withheld or not a number.
   virtual std::optional<std::string> CallerNumber(std::string_view caller,
                                                   const Hotline& hotline) = 0;
+  // Whether the call goes on, is blocked, or meets a closed hotline (CallRoutingService::Admit).
+  virtual CallAdmission Admit(const Hotline& hotline, const std::optional<std::string>& caller) = 0;
 };
 
 // The production router: CallRoutingService's answers, unchanged.
@@ -40,6 +42,9 @@ class ServiceCallRouter final : public CallRouter {
   std::optional<std::string> CallerNumber(std::string_view caller,
                                           const Hotline& hotline) override {
     return routing_.CallerNumber(caller, hotline);
+  }
+  CallAdmission Admit(const Hotline& hotline, const std::optional<std::string>& caller) override {
+    return routing_.Admit(hotline, caller);
   }
 
  private:

@@ -23,9 +23,11 @@ namespace {
 
 sip::SipConfig SipConfigOf(const EngineConfig& config,
                            std::function<bool(std::string_view)> answers_options_from,
-                           std::function<bool(std::string_view)> exempt_from_limits) {
+                           std::function<bool(std::string_view)> exempt_from_limits,
+                           std::function<bool()> draining) {
   sip::SipConfig sip;
   sip.answers_options_from = std::move(answers_options_from);
+  sip.draining = std::move(draining);
   sip.shield = config.shield;
   sip.shield.exempt = std::move(exempt_from_limits);
   sip.listen_host = config.sip_listen_host;
@@ -67,12 +69,13 @@ std::vector<std::string> AllowedBlocks(const EngineConfig& config,
 class TelephonyEngine::Impl {
  public:
   Impl(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
-       SpeechSynthesizer& speech, const Clock& clock)
+       SpeechSynthesizer& speech, const Clock& clock, CallsInProgress& calls_in_progress)
       : config_(std::move(config)),
         router_(routing),
         events_(events),
         speech_(speech),
         clock_(clock),
+        calls_in_progress_(calls_in_progress),
         media_(config_.media),
         // OPTIONS are answered to the sources that may call in; the list exists before the SIP
         // thread starts (Start), and outlives it.
@@ -85,7 +88,8 @@ class TelephonyEngine::Impl {
                  // and BYEs at the rate of the whole service.
                  [this](std::string_view source) {
                    return shield_exempt_.has_value() && shield_exempt_->Allows(source);
-                 }),
+                 },
+                 [this] { return draining_.load(); }),
              [this](sip::SipEvent event) {
           // calls_ exists before the SIP endpoint starts, so before any event arrives.
           asio::post(control_, [this, event = std::move(event)] { calls_->On(event); });
@@ -111,8 +115,8 @@ class TelephonyEngine::Impl {
     shield_exempt_ = std::move(exempt);
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
-                          config_.missed_message, std::move(allow), config_.confirm_timeout},
-        CallControlPorts{sip_, media_, router_, speech_, events_, clock_, presence_, loop_,
+                          config_.default_language, std::move(allow), config_.confirm_timeout},
+        CallControlPorts{sip_, media_, router_, speech_, events_, clock_, calls_in_progress_, loop_,
                          routing_work_, speech_work_},
         counters_);
     control_thread_ = std::thread([this] { control_.run(); });
@@ -167,6 +171,7 @@ class TelephonyEngine::Impl {
   CallEventSink& events_;
   SpeechSynthesizer& speech_;
   const Clock& clock_;
+  CallsInProgress& calls_in_progress_;
 
   asio::io_context control_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ =
@@ -177,7 +182,6 @@ class TelephonyEngine::Impl {
   AsioWorkQueue routing_work_{routing_pool_};
   AsioWorkQueue speech_work_{speech_pool_};
   RtpMedia media_;
-  InProcessAgentPresence presence_;
   std::optional<AddressAllowList> options_allow_;  // set by Start, read on the SIP thread
   std::optional<AddressAllowList> shield_exempt_;  // set by Start, read on sofia's threads
   SipSignalling sip_;
@@ -191,8 +195,9 @@ class TelephonyEngine::Impl {
 
 TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routing,
                                  CallEventSink& events, SpeechSynthesizer& speech,
-                                 const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(config), routing, events, speech, clock)) {}
+                                 const Clock& clock, CallsInProgress& calls_in_progress)
+    : impl_(std::make_unique<Impl>(std::move(config), routing, events, speech, clock,
+                                   calls_in_progress)) {}
 
 TelephonyEngine::~TelephonyEngine() = default;
 

@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/call_log/call_log.hpp"
+#include "domain/node/calls_in_progress.hpp"
 
 namespace fr::telephony {
 
@@ -41,10 +42,9 @@ struct EngineConfig {
   // A call still up after this long is hung up: a bound on what a stuck call can cost.
   std::chrono::milliseconds max_call_duration{std::chrono::hours(4)};
   std::string tts_voice = "en";
+  // The language of the built-in sentences for hotlines that name none (decision 0043).
+  std::string default_language = "en";
   media::MediaConfig media;
-  // Said to a caller whom nobody could take, before we hang up.
-  std::string missed_message =
-      "Sorry, nobody can take your call right now. Please try again in a few minutes.";
 };
 
 // A Prometheus histogram with kBuckets upper bounds.
@@ -82,7 +82,7 @@ inline constexpr std::size_t kAudioDirections = 2;
 struct TelephonyStats {
   std::int64_t active_calls = 0;
   std::uint64_t calls_answered = 0, calls_missed = 0, calls_abandoned = 0,
-                calls_rejected_busy = 0, calls_failed = 0;
+                calls_rejected_busy = 0, calls_failed = 0, calls_blocked = 0, calls_closed = 0;
   // INVITEs refused before a call began, by our SIP status.
   std::uint64_t refused_forbidden = 0, refused_not_found = 0, refused_unavailable = 0,
                 refused_busy = 0, refused_codec = 0, refused_overload = 0;
@@ -111,8 +111,10 @@ struct TelephonyStats {
 // call's state machine, and one speech thread; they talk through queues only.
 class TelephonyEngine {
  public:
+  // `calls_in_progress` counts the channels and phones in use across nodes (decision 0039).
   TelephonyEngine(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
-                  SpeechSynthesizer& speech, const Clock& clock);
+                  SpeechSynthesizer& speech, const Clock& clock,
+                  CallsInProgress& calls_in_progress);
   ~TelephonyEngine();  // calls Stop()
   TelephonyEngine(const TelephonyEngine&) = delete;
   TelephonyEngine& operator=(const TelephonyEngine&) = delete;

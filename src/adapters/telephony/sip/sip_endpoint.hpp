@@ -116,6 +116,10 @@ struct SipConfig {
   // learn what we are: OPTIONS from anywhere else get 403, like an INVITE. Called on the SIP
   // thread; empty: every source may.
   std::function<bool(std::string_view source_ip)> answers_options_from;
+  // Whether the service is draining (decision 0033): OPTIONS from allowed sources then get 503
+  // with Retry-After, so that a dispatcher probing the nodes (deploy/) takes this one out. Called
+  // on the SIP thread; empty: never.
+  std::function<bool()> draining;
   TrunkOptions trunk;
   InboundNumberSource inbound_number_from = InboundNumberSource::kRequestUri;
   ShieldOptions shield;

@@ -365,6 +365,9 @@ void SofiaLoop::AnswerOptions(nua_handle_t* nh) {
   const std::string source = SourceAddress(nua_current_request(nua_));
   if (config_.answers_options_from && !config_.answers_options_from(source)) {
     nua_respond(nh, SIP_403_FORBIDDEN, NUTAG_WITH_CURRENT(nua_), TAG_END());
+  } else if (config_.draining && config_.draining()) {
+    nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(RetryAfter()),
+                NUTAG_WITH_CURRENT(nua_), TAG_END());
   } else {
     // nua adds the Allow, Supported and Accept set at nua_create to every answer.
     nua_respond(nh, SIP_200_OK, NUTAG_WITH_CURRENT(nua_), TAG_END());

@@ -9,6 +9,7 @@
 
 #include "adapters/telephony/engine/call_control.hpp"
 #include "adapters/telephony/sip/sdp.hpp"
+#include "app/in_process_calls_in_progress.hpp"
 #include "fakes/fake_clock.hpp"
 #include "unit/adapters/telephony/engine/fake_call_ports.hpp"
 #include "unit/adapters/telephony/engine/recording_call_event_sink.hpp"
@@ -26,7 +27,8 @@ class CallControlTest : public ::testing::Test {
  protected:
   static constexpr std::chrono::milliseconds kRingTimeout{30000};
   static constexpr std::chrono::milliseconds kMaxDuration{std::chrono::hours(4)};
-  static constexpr const char* kMissed = "Nobody can take your call.";
+  static constexpr const char* kMissed =
+      "Sorry, nobody can take your call right now. Please try again in a few minutes.";
   static constexpr const char* kHotlineNumber = "004924100001";
   static constexpr const char* kAgent1Number = "00491701";
   static constexpr const char* kAgent2Number = "00491702";
@@ -44,11 +46,11 @@ class CallControlTest : public ::testing::Test {
     // First answer wins here; call_control_confirm_test.cpp turns confirmation on.
     router_.hotline.confirm_answer = false;
     router_.phones = {Phone(1, 11, kAgent1Number), Phone(2, 12, kAgent2Number)};
-    CallControlConfig config{kRingTimeout, kMaxDuration, "en", kMissed,
+    CallControlConfig config{kRingTimeout, kMaxDuration, "en", "en",
                              AddressAllowList::Parse({"127.0.0.0/8"}).value()};
     control_ = std::make_unique<CallControl>(
         std::move(config),
-        CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, presence_, loop_,
+        CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, calls_in_progress_, loop_,
                          work_, speech_work_},
         counters_);
   }
@@ -118,7 +120,7 @@ class CallControlTest : public ::testing::Test {
   FakeSpeech speech_;
   RecordingCallEventSink sink_;
   fr::testing::FakeClock clock_;
-  InProcessAgentPresence presence_;
+  InProcessCallsInProgress calls_in_progress_;
   FakeControlLoop loop_;
   InlineWorkQueue work_;
   InlineWorkQueue speech_work_;

@@ -137,6 +137,50 @@ TEST_F(CallControlTest, InboundChannelLimitRejectsBusyWithALog) {
   EXPECT_EQ(counters_.Snapshot().calls_rejected_busy, 1u);
 }
 
+// Calls in progress are counted behind CallsInProgress, which on PostgreSQL holds every node's
+// (decision 0039): a channel another node holds counts against the hotline's limits here.
+TEST_F(CallControlTest, ChannelsHeldElsewhereCountAgainstTheLimitsAndComeBackWhenReleased) {
+  router_.hotline.channels_inbound = 1;
+  router_.hotline.channels_outbound = 2;
+  const auto elsewhere =
+      **calls_in_progress_.Claim(HotlineId(7), LegDirection::kInbound, 1, std::nullopt);
+  ASSERT_TRUE(*calls_in_progress_.Claim(HotlineId(7), LegDirection::kOutbound, 2, std::nullopt));
+  Incoming();
+  ASSERT_EQ(signalling_.rejected.size(), 1u);
+  EXPECT_EQ(signalling_.rejected[0].status, 486);
+  ASSERT_TRUE(calls_in_progress_.Release(elsewhere).ok());
+  Ringing();
+  ASSERT_EQ(signalling_.dialled.size(), 1u) << "one outbound channel was left";
+  EXPECT_EQ(sink_.Entries(CallHandle{2}).back().detail,
+            "All 2 outbound channels of the hotline are in use.");
+}
+
+TEST_F(CallControlTest, APhoneInACallElsewhereIsNotRungAndAnAnsweredOneIsMarked) {
+  ASSERT_TRUE(*calls_in_progress_.Claim(HotlineId(99), LegDirection::kInbound, 1, kAgent1Number));
+  Ringing();
+  ASSERT_EQ(signalling_.dialled.size(), 1u);
+  EXPECT_EQ(signalling_.dialled[0].to_user, "+491702");
+  EXPECT_EQ(sink_.Entries()[2].type, Entry::kAgentBusySkipped);
+  EXPECT_FALSE(*calls_in_progress_.InCall(kAgent2Number)) << "ringing is not a call";
+  const LegId agent = signalling_.dialled_legs[0];
+  Answer(agent);
+  EXPECT_TRUE(*calls_in_progress_.InCall(kAgent2Number));
+  End(agent, sip::EndCause::kRemoteBye, 200);
+  EXPECT_FALSE(*calls_in_progress_.InCall(kAgent2Number));
+}
+
+TEST_F(CallControlTest, ACallEndedGivesItsChannelsBack) {
+  router_.hotline.channels_inbound = 1;
+  router_.hotline.channels_outbound = 2;
+  const LegId caller = Bridged();
+  End(caller, sip::EndCause::kRemoteBye, 200);
+  End(kAgent1, sip::EndCause::kLocalHangup, 200);
+  ASSERT_TRUE(sink_.Closed().has_value());
+  EXPECT_TRUE(*calls_in_progress_.Claim(HotlineId(7), LegDirection::kInbound, 1, std::nullopt));
+  EXPECT_TRUE(*calls_in_progress_.Claim(HotlineId(7), LegDirection::kOutbound, 2, std::nullopt));
+  EXPECT_TRUE(*calls_in_progress_.Claim(HotlineId(7), LegDirection::kOutbound, 2, std::nullopt));
+}
+
 TEST_F(CallControlTest, AnOfferWithoutG711IsRefused488WithAFailedLog) {
   Incoming("127.0.0.1", G729Sdp(30000));  // G.729 only
   ASSERT_EQ(signalling_.rejected.size(), 1u);

@@ -241,8 +241,14 @@ class FakeRouter final : public CallRouter {
     if (caller.empty()) return std::nullopt;
     return "00" + std::string(caller.substr(1));
   }
+  CallAdmission Admit(const Hotline&, const std::optional<std::string>& caller) override {
+    admitted_callers.push_back(caller);
+    return admission;
+  }
 
   Hotline hotline;
+  CallAdmission admission;  // what Admit answers
+  std::vector<std::optional<std::string>> admitted_callers;
   std::vector<AgentTarget> phones;
   std::optional<Error> resolve_error, phones_error;
 };
@@ -251,14 +257,16 @@ class FakeRouter final : public CallRouter {
 class FakeSpeech final : public SpeechSynthesizer {
  public:
   Result<std::shared_ptr<const Audio>> Synthesize(const std::string& text,
-                                                  const std::string&) override {
+                                                  const std::string& voice) override {
     spoken.push_back(text);
+    voices.push_back(voice);
     if (fail) return Error::Internal("espeak failed");
     auto audio = std::make_shared<Audio>();
     audio->samples.assign(160, 0);
     return std::shared_ptr<const Audio>(audio);
   }
   std::vector<std::string> spoken;
+  std::vector<std::string> voices;  // of each synthesis, in order
   bool fail = false;
 };
 

@@ -1,0 +1,86 @@
+#include "app/export_service.hpp"
+
+#include "identity/authorization.hpp"
+
+namespace fr {
+namespace {
+
+constexpr std::int64_t kPage = 200;
+
+}  // namespace
+
+Status ExportService::ExportOrganization(const Principal& principal, OrganizationId organization,
+                                         ExportSink& sink) {
+  if (!IsOrganizationMember(principal, organization)) {
+    return Error::NotFound("No such organization.");
+  }
+  if (!IsOrganizationAdmin(principal, organization)) {
+    return Error::PermissionDenied(
+        "Only admins of the organization may export its data: it holds callers' numbers.");
+  }
+  FR_ASSIGN_OR_RETURN(const auto found, organizations_.Find(organization));
+  if (!found) return Error::NotFound("No such organization.");
+  sink.WriteOrganization(*found);
+  FR_RETURN_IF_ERROR(ExportMembers(principal, organization, sink));
+  for (std::int64_t offset = 0;; offset += kPage) {
+    FR_ASSIGN_OR_RETURN(const HotlinePage page,
+                        hotlines_.List(principal, organization, kPage, offset));
+    for (const Hotline& hotline : page.hotlines) {
+      sink.WriteHotline(hotline);
+      FR_RETURN_IF_ERROR(ExportHotline(principal, hotline, sink));
+    }
+    if (static_cast<std::int64_t>(page.hotlines.size()) < kPage) return Ok();
+  }
+}
+
+Status ExportService::ExportMembers(const Principal& principal, OrganizationId organization,
+                                    ExportSink& sink) {
+  FR_ASSIGN_OR_RETURN(const auto members, organizations_.MembersOf(organization));
+  for (const Membership& membership : members) {
+    FR_ASSIGN_OR_RETURN(const auto user, users_.Find(membership.user_id));
+    ExportedMember member{membership, user ? user->name : std::string(), std::nullopt};
+    // The agent phones' own rule decides: listed only while the member consents.
+    auto phones = phones_.List(principal, membership.user_id, organization);
+    if (phones.ok()) {
+      member.agent_phones = std::move(phones).value();
+    } else if (phones.error().code != ErrorCode::kPermissionDenied) {
+      return phones.error();
+    }
+    sink.WriteMember(member);
+  }
+  return Ok();
+}
+
+Status ExportService::ExportHotline(const Principal& principal, const Hotline& hotline,
+                                    ExportSink& sink) {
+  for (std::int64_t offset = 0;; offset += kPage) {
+    FR_ASSIGN_OR_RETURN(const CallLogPage page,
+                        records_.ListCallLogs(principal, hotline.id, kPage, offset));
+    for (const CallLog& listed : page.call_logs) {
+      FR_ASSIGN_OR_RETURN(const CallLog log, records_.GetCallLog(principal, hotline.id, listed.id));
+      sink.WriteCallLog(log);
+    }
+    if (static_cast<std::int64_t>(page.call_logs.size()) < kPage) break;
+  }
+  for (std::int64_t offset = 0;; offset += kPage) {
+    FR_ASSIGN_OR_RETURN(const TelephoneRecordPage page,
+                        records_.ListTelephoneRecords(principal, hotline.id, kPage, offset));
+    for (const TelephoneRecord& record : page.records) sink.WriteTelephoneRecord(record);
+    if (static_cast<std::int64_t>(page.records.size()) < kPage) return Ok();
+  }
+}
+
+Status ExportService::ExportMine(const Principal& principal, ExportSink& sink) {
+  FR_ASSIGN_OR_RETURN(const Account account, accounts_.GetAccount(principal));
+  sink.WriteUser(account.user);
+  for (const MembershipView& membership : account.memberships) sink.WriteMembership(membership);
+  FR_ASSIGN_OR_RETURN(const auto phones, phones_.List(principal, account.user.id, std::nullopt));
+  for (const AgentPhone& phone : phones) sink.WriteAgentPhone(phone);
+  TokenFilter filter;
+  filter.user = account.user.id;
+  FR_ASSIGN_OR_RETURN(const auto tokens, tokens_.List(filter));
+  for (const Token& token : tokens) sink.WriteToken(token);
+  return Ok();
+}
+
+}  // namespace fr

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/account_service.hpp"
+#include "app/agent_phone_service.hpp"
+#include "app/call_record_service.hpp"
+#include "app/hotline_service.hpp"
+#include "common/result.hpp"
+#include "identity/principal.hpp"
+#include "identity/repositories.hpp"
+
+namespace fr {
+
+// A member as an organisation's export shows them: never a secret; their agent phones only
+// while the reader may see them (the member consents, decision 0018), else nullopt.
+struct ExportedMember {
+  Membership membership;
+  std::string name;
+  std::optional<std::vector<AgentPhone>> agent_phones;
+};
+
+// Port: where an export goes, one item at a time in the order written, so that an adapter can
+// stream it. Called on the exporting thread only. Implementations never write a token's
+// secret hash.
+class ExportSink {
+ public:
+  virtual ~ExportSink() = default;
+  virtual void WriteOrganization(const Organization& organization) = 0;
+  virtual void WriteHotline(const Hotline& hotline) = 0;
+  virtual void WriteMember(const ExportedMember& member) = 0;
+  virtual void WriteCallLog(const CallLog& log) = 0;  // with its entries
+  virtual void WriteTelephoneRecord(const TelephoneRecord& record) = 0;
+  virtual void WriteUser(const User& user) = 0;
+  virtual void WriteMembership(const MembershipView& membership) = 0;
+  virtual void WriteAgentPhone(const AgentPhone& phone) = 0;
+  virtual void WriteToken(const Token& token) = 0;
+};
+
+// `GET /v1/organizations/{id}/export` and `GET /v1/me/export` (issue #18 §2, decision 0047):
+// everything goes through the same services and rules as the API's own reads, so an export
+// shows exactly what its reader could read one request at a time, and no more. Thread-safe.
+class ExportService {
+ public:
+  ExportService(OrganizationRepository& organizations, UserRepository& users,
+                TokenRepository& tokens, HotlineService& hotlines, CallRecordService& records,
+                AgentPhoneService& phones, AccountService& accounts)
+      : organizations_(organizations),
+        users_(users),
+        tokens_(tokens),
+        hotlines_(hotlines),
+        records_(records),
+        phones_(phones),
+        accounts_(accounts) {}
+
+  // The organisation, its members, hotlines, and each hotline's call logs (with entries) and
+  // telephone records, oldest hotline first. Errors: kNotFound (not a member),
+  // kPermissionDenied (not an admin); storage errors, possibly after some items were written.
+  Status ExportOrganization(const Principal& principal, OrganizationId organization,
+                            ExportSink& sink);
+  // The user, their memberships (with consent), agent phones and tokens. Errors:
+  // kPermissionDenied for an organisation token.
+  Status ExportMine(const Principal& principal, ExportSink& sink);
+
+ private:
+  Status ExportMembers(const Principal& principal, OrganizationId organization, ExportSink& sink);
+  Status ExportHotline(const Principal& principal, const Hotline& hotline, ExportSink& sink);
+
+  OrganizationRepository& organizations_;
+  UserRepository& users_;
+  TokenRepository& tokens_;
+  HotlineService& hotlines_;
+  CallRecordService& records_;
+  AgentPhoneService& phones_;
+  AccountService& accounts_;
+};
+
+}  // namespace fr

@@ -1,0 +1,250 @@
+// The webhook store on SQLite and PostgreSQL: the outbox the other repositories write in their
+// transactions, the order and claims of deliveries, retries, disabling, redelivery and purge.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "adapters/storage/soci_agent_phone_repository.hpp"
+#include "adapters/storage/soci_call_log_repository.hpp"
+#include "adapters/storage/soci_hotline_repository.hpp"
+#include "adapters/storage/soci_identity_repositories.hpp"
+#include "adapters/storage/soci_webhook_repository.hpp"
+#include "contract/storage_backends.hpp"
+
+namespace fr {
+namespace {
+
+Timestamp At(std::int64_t seconds) { return FromEpochMillis(1'800'000'000'000 + seconds * 1000); }
+
+template <typename Storage>
+class WebhookStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SociOrganizationRepository organizations(*database_);
+    org_ = organizations.Create("Org", {})->id;
+    other_org_ = organizations.Create("Other", {})->id;
+    agent_ = SociUserRepository(*database_).Create("Ann", {})->id;
+    ASSERT_TRUE(organizations.AddMember({org_, agent_, Role::kMember, false, {}}).ok());
+    ASSERT_TRUE(organizations.AddMember({other_org_, agent_, Role::kMember, false, {}}).ok());
+    ASSERT_TRUE(SociNumberInventory(*database_)
+                    .Add({"004924155660000", "004924155660001"}, "DE", "Aachen")
+                    .ok());
+    Hotline draft;
+    draft.organization_id = org_;
+    draft.name = "Notruf";
+    hotline_ = hotlines_.Create(draft, {"DE", "Aachen"}, 10, At(0))->id;
+  }
+
+  WebhookId Subscribe(OrganizationId organization, std::vector<WebhookEventType> types,
+                      bool include_caller = false) {
+    Webhook webhook;
+    webhook.organization_id = organization;
+    webhook.url = "https://receiver.example/hook";
+    webhook.event_types = std::move(types);
+    webhook.include_caller_number = include_caller;
+    auto created = webhooks_.Create(webhook, "v1:sealed", At(1));
+    EXPECT_TRUE(created.ok()) << created.error().detail;
+    return created->id;
+  }
+
+  std::vector<DueDelivery> Claim(std::int64_t second) {
+    auto due = webhooks_.ClaimDue(At(second), At(second + 30), 20);
+    EXPECT_TRUE(due.ok()) << due.error().detail;
+    return due.ok() ? *due : std::vector<DueDelivery>{};
+  }
+
+  void Succeed(const DueDelivery& due, std::int64_t second) {
+    ASSERT_TRUE(webhooks_.RecordSuccess(due, {At(second), 204, 3, ""}).ok());
+  }
+
+  Storage storage_;
+  std::unique_ptr<Database> database_ = testing::OpenDatabase(storage_);
+  SociHotlineRepository hotlines_{*database_};
+  SociWebhookRepository webhooks_{*database_};
+  OrganizationId org_, other_org_;
+  UserId agent_;
+  HotlineId hotline_;
+};
+
+using Storages = ::testing::Types<testing::SqliteStorage, testing::PostgresqlStorage>;
+TYPED_TEST_SUITE(WebhookStoreTest, Storages, testing::BackendNames);
+
+TYPED_TEST(WebhookStoreTest, AnEventIsStoredOnlyForAnActiveWebhookThatWantsIt) {
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
+                                    HotlineStatus::kProvisioning, "", At(2))
+                  .ok());
+  EXPECT_TRUE(this->Claim(3).empty()) << "no webhook yet";
+  this->Subscribe(this->org_, {WebhookEventType::kCallStarted});
+  this->Subscribe(this->other_org_, {WebhookEventType::kHotlineStatusChanged});
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kProvisioning,
+                                    HotlineStatus::kActive, "", At(4))
+                  .ok());
+  EXPECT_TRUE(this->Claim(5).empty()) << "the org's webhook wants other events; the other org's "
+                                         "is not the hotline's";
+  const WebhookId wanted = this->Subscribe(this->org_, {WebhookEventType::kHotlineStatusChanged});
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kActive, HotlineStatus::kFailed,
+                                    "carrier said no", At(6))
+                  .ok());
+  const auto due = this->Claim(7);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].webhook.id, wanted);
+  EXPECT_EQ(due[0].sealed_secret, "v1:sealed");
+  const WebhookEvent& event = due[0].event;
+  EXPECT_EQ(event.type, WebhookEventType::kHotlineStatusChanged);
+  EXPECT_EQ(event.organization_id, this->org_);
+  EXPECT_EQ(event.hotline, this->hotline_);
+  EXPECT_EQ(event.status, "failed");
+  EXPECT_EQ(event.detail, "carrier said no");
+  EXPECT_EQ(event.occurred_at, At(6));
+}
+
+TYPED_TEST(WebhookStoreTest, CallEventsComeFromTheCallWriterOneAtATimeInOrder) {
+  this->Subscribe(this->org_, {WebhookEventType::kCallStarted, WebhookEventType::kCallAnswered,
+                               WebhookEventType::kCallEnded});
+  SociCallLogRepository calls(*this->database_);
+  const CallHandle call{1};
+  const AnsweredBy ann{this->agent_, AgentPhoneId(9)};
+  std::vector<CallEvent> events = {
+      CallOpened{call, this->hotline_, "004924112345", At(10)},
+      CallEntryAdded{call, {At(12), CallEntryType::kAgentDialed, ann.user, ann.agent_phone, {}}},
+      CallEntryAdded{call, {At(15), CallEntryType::kBridged, ann.user, ann.agent_phone, {}}},
+      CallClosed{call, CallOutcome::kAnswered, ann, FromEpochMillis(ToEpochMillis(At(70)) + 1)}};
+  ASSERT_TRUE(calls.Write(events).ok());
+
+  auto due = this->Claim(80);
+  ASSERT_EQ(due.size(), 1u) << "only the oldest of a webhook's events is due";
+  EXPECT_EQ(due[0].event.type, WebhookEventType::kCallStarted);
+  EXPECT_EQ(due[0].event.caller, "004924112345");
+  EXPECT_EQ(due[0].event.hotline, this->hotline_);
+  ASSERT_TRUE(due[0].event.call_log.has_value());
+  EXPECT_TRUE(this->Claim(80).empty()) << "claimed until the lease ends";
+  this->Succeed(due[0], 81);
+
+  due = this->Claim(82);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].event.type, WebhookEventType::kCallAnswered);
+  ASSERT_TRUE(due[0].event.answered_by.has_value());
+  EXPECT_EQ(due[0].event.answered_by->agent_phone, AgentPhoneId(9));
+  EXPECT_EQ(due[0].event.occurred_at, At(15));
+  this->Succeed(due[0], 83);
+
+  due = this->Claim(84);
+  ASSERT_EQ(due.size(), 1u);
+  const WebhookEvent& ended = due[0].event;
+  EXPECT_EQ(ended.type, WebhookEventType::kCallEnded);
+  EXPECT_EQ(ended.outcome, CallOutcome::kAnswered);
+  EXPECT_EQ(ended.duration_seconds, 61) << "60.001 s: a started second counts";
+  EXPECT_EQ(ended.answered_by->user, this->agent_);
+  EXPECT_EQ(ended.caller, "004924112345");
+  this->Succeed(due[0], 85);
+  EXPECT_TRUE(this->Claim(86).empty());
+}
+
+TYPED_TEST(WebhookStoreTest, AnAgentPhoneChangeGoesToEveryOrganizationOfItsOwner) {
+  const WebhookId ours = this->Subscribe(this->org_, {WebhookEventType::kAgentPhoneChanged});
+  const WebhookId theirs =
+      this->Subscribe(this->other_org_, {WebhookEventType::kAgentPhoneChanged});
+  SociAgentPhoneRepository phones(*this->database_);
+  auto phone = phones.Create({AgentPhoneId{}, this->agent_, "Handy", "004915112345678", true});
+  ASSERT_TRUE(phone.ok()) << phone.error().detail;
+  const auto due = this->Claim(4'000'000'000LL);
+  ASSERT_EQ(due.size(), 2u);
+  std::set<std::int64_t> webhooks;
+  for (const DueDelivery& each : due) {
+    webhooks.insert(each.webhook.id.value);
+    EXPECT_EQ(each.event.type, WebhookEventType::kAgentPhoneChanged);
+    EXPECT_EQ(each.event.user, this->agent_);
+    EXPECT_EQ(each.event.agent_phone, phone->id);
+    EXPECT_EQ(each.event.change, "created");
+    EXPECT_EQ(each.event.is_active, true);
+    EXPECT_EQ(each.event.organization_id, each.webhook.id == ours ? this->org_ : this->other_org_);
+  }
+  EXPECT_EQ(webhooks, (std::set<std::int64_t>{ours.value, theirs.value}));
+  ASSERT_TRUE(phones.Delete(phone->id).ok());
+  const auto deliveries = this->webhooks_.ListDeliveries(ours, 10, 0);
+  ASSERT_TRUE(deliveries.ok());
+  EXPECT_EQ(deliveries->total, 2);
+}
+
+TYPED_TEST(WebhookStoreTest, AFailureSchedulesARetryAndDisablingFailsWhatIsPending) {
+  const WebhookId webhook = this->Subscribe(this->org_, {WebhookEventType::kHotlineStatusChanged});
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
+                                    HotlineStatus::kProvisioning, "", At(2))
+                  .ok());
+  auto due = this->Claim(3);
+  ASSERT_EQ(due.size(), 1u);
+  ASSERT_TRUE(this->webhooks_
+                  .RecordFailure(due[0], {At(4), 500, 12, "the receiver answered 500"},
+                                 {At(10), std::nullopt})
+                  .ok());
+  EXPECT_TRUE(this->Claim(9).empty()) << "not before its retry";
+  due = this->Claim(10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].delivery.attempts, 1);
+  EXPECT_EQ(due[0].failing_since, At(4));
+  auto listed = this->webhooks_.ListDeliveries(webhook, 10, 0);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->deliveries.size(), 1u);
+  EXPECT_EQ(listed->deliveries[0].status_code, 500);
+  EXPECT_EQ(listed->deliveries[0].error, "the receiver answered 500");
+  EXPECT_EQ(listed->deliveries[0].state, DeliveryState::kPending);
+
+  ASSERT_TRUE(this->webhooks_
+                  .RecordFailure(due[0], {At(11), std::nullopt, 10'000, "timed out"},
+                                 {std::nullopt, "every delivery failed"})
+                  .ok());
+  const auto disabled = this->webhooks_.Find(webhook);
+  ASSERT_TRUE(disabled.ok() && disabled->has_value());
+  EXPECT_FALSE((*disabled)->is_active);
+  EXPECT_EQ((*disabled)->disabled_reason, "every delivery failed");
+  listed = this->webhooks_.ListDeliveries(webhook, 10, 0);
+  EXPECT_EQ(listed->deliveries[0].state, DeliveryState::kFailed);
+  EXPECT_EQ(listed->deliveries[0].attempts, 2);
+
+  Webhook again = **disabled;
+  again.is_active = true;
+  const auto enabled = this->webhooks_.Update(again, At(20));
+  ASSERT_TRUE(enabled.ok()) << enabled.error().detail;
+  EXPECT_TRUE(enabled->is_active);
+  EXPECT_EQ(enabled->disabled_reason, "");
+}
+
+TYPED_TEST(WebhookStoreTest, RedeliveryQueuesTheSameEventAgainAndPurgeKeepsWhatIsPending) {
+  const WebhookId webhook = this->Subscribe(this->org_, {WebhookEventType::kHotlineStatusChanged});
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
+                                    HotlineStatus::kProvisioning, "", At(2))
+                  .ok());
+  auto due = this->Claim(3);
+  ASSERT_EQ(due.size(), 1u);
+  this->Succeed(due[0], 4);
+  EXPECT_EQ(
+      this->webhooks_.Redeliver(webhook, WebhookDeliveryId(due[0].delivery.id.value + 999), At(5))
+          .error()
+          .code,
+      ErrorCode::kNotFound);
+  const auto again = this->webhooks_.Redeliver(webhook, due[0].delivery.id, At(5));
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(again->event, due[0].delivery.event);
+  EXPECT_EQ(again->state, DeliveryState::kPending);
+  const auto redue = this->Claim(6);
+  ASSERT_EQ(redue.size(), 1u);
+  EXPECT_EQ(redue[0].event.id, due[0].event.id);
+
+  auto purged = this->webhooks_.PurgeBefore(At(100));
+  ASSERT_TRUE(purged.ok()) << purged.error().detail;
+  EXPECT_EQ(*purged, 0) << "the event still has a pending delivery";
+  this->Succeed(redue[0], 7);
+  purged = this->webhooks_.PurgeBefore(At(100));
+  EXPECT_EQ(*purged, 1);
+  EXPECT_EQ(this->webhooks_.ListDeliveries(webhook, 10, 0)->total, 0);
+  ASSERT_TRUE(this->webhooks_.Delete(webhook).ok());
+  EXPECT_EQ(this->webhooks_.Delete(webhook).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace fr

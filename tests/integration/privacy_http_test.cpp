@@ -1,0 +1,329 @@
+// Erasure, export, retention per organisation, leaving and deleting users (issue #18 §2):
+// calls fed through the service's real CallEventSink and store (tests/support/call_feeder.cpp),
+// then the API and the admin command of the real binary, and the database file's bytes.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+#include "integration/world.hpp"
+
+namespace fr::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCaller = "004924199887766";  // the caller who asks to be erased
+constexpr const char* kOtherCaller = "004924111122233";
+constexpr const char* kMaxPhone = "004915112345678";
+constexpr std::int64_t kDay = 86'400'000;
+
+std::int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class PrivacyHttpTest : public WorldTest {
+ protected:
+  void SetUp() override {
+    WorldTest::SetUp();
+    server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                   "004924155660000", "--to", "004924155660003"});
+    AddCustomer(org_a_, ann_token_);
+    AddCustomer(org_b_, bea_token_);
+    hotline_a_ = CreateHotline(org_a_, {ann_, max_}, ann_token_);
+    hotline_b_ = CreateHotline(org_b_, {bea_}, bea_token_);
+    const json phone = {
+        {"isActive", true}, {"name", "Handy"}, {"phone", "+49 151 12345678"}, {"userID", max_}};
+    const auto created =
+        client_->SendJson("POST", "/v1/agent-phones", {Pat(max_token_)}, phone.dump());
+    ASSERT_EQ(created.status, 201) << created.body;
+    max_phone_ = created.Json()["id"];
+  }
+
+  void AddCustomer(std::int64_t organization, const std::string& token) {
+    const json customer = {{"city", "Aachen"},
+                           {"cityCode", "52062"},
+                           {"country", "DE"},
+                           {"name", "Relief"},
+                           {"organizationID", organization},
+                           {"street", "Markt"},
+                           {"streetHousenumber", 1}};
+    ASSERT_EQ(client_->SendJson("POST", "/v1/sip-customer", {Pat(token)}, customer.dump()).status,
+              201);
+  }
+  std::int64_t CreateHotline(std::int64_t organization, const std::vector<std::int64_t>& agents,
+                             const std::string& token) {
+    const json draft = {{"agents", agents},
+                        {"isActive", true},
+                        {"name", "Notruf"},
+                        {"organizationID", organization}};
+    const auto created = client_->SendJson("POST", "/v1/hotlines", {Pat(token)}, draft.dump());
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.Json()["id"];
+  }
+
+  // A call from `caller` to `hotline` that rang Max's phone; its end names the caller in the
+  // +49 form, as a SIP reason might.
+  void AddCall(const std::string& call, std::int64_t hotline, const std::string& caller,
+               std::int64_t at) {
+    const std::string plus = "+" + caller.substr(2);
+    for (json op : {json{{"op", "open_call"}, {"hotline", hotline}, {"caller", caller}},
+                    json{{"op", "open_leg"},
+                         {"leg", call + "-in"},
+                         {"direction", "inbound"},
+                         {"from", caller},
+                         {"to", "004924155660000"}},
+                    json{{"op", "open_leg"},
+                         {"leg", call + "-out"},
+                         {"direction", "outbound"},
+                         {"from", "004924155660000"},
+                         {"to", kMaxPhone},
+                         {"userID", max_},
+                         {"agentPhoneID", max_phone_}},
+                    json{{"op", "close_leg"},
+                         {"leg", call + "-out"},
+                         {"disposition", "no_answer"},
+                         {"sipStatus", 487}},
+                    json{{"op", "close_leg"},
+                         {"leg", call + "-in"},
+                         {"disposition", "answered"},
+                         {"sipStatus", 200}},
+                    json{{"op", "entry"}, {"type", "ended"}, {"detail", plus + " hung up."}},
+                    json{{"op", "close_call"}, {"outcome", "missed"}}}) {
+      op["call"] = call;
+      op["at"] = at;
+      ops_.push_back(std::move(op));
+    }
+  }
+
+  void Feed() {
+    const auto path = server_.dir() / ("script-" + std::to_string(++scripts_) + ".json");
+    std::ofstream(path) << ops_.dump();
+    ops_ = json::array();
+    std::string output;
+    ASSERT_EQ(RunProcess({FR_CALL_FEEDER_PATH, server_.database_url(), path.string()}, output), 0)
+        << output;
+  }
+
+  HttpResult Post(const std::string& path, const std::string& auth, const json& body) {
+    return client_->SendJson("POST", path, {auth}, body.dump());
+  }
+  std::string Org(std::int64_t organization, const std::string& tail = "") {
+    return "/v1/organizations/" + Str(organization) + tail;
+  }
+  json CallLogs(std::int64_t hotline, const std::string& auth) {
+    return client_->Get("/v1/hotlines/" + Str(hotline) + "/call-logs?limit=50", {auth})
+        .Json()["callLogs"];
+  }
+
+  // The lines of a JSON Lines answer, each parsed.
+  static std::vector<json> Lines(const HttpResult& result) {
+    std::vector<json> lines;
+    std::istringstream in(result.body);
+    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+    return lines;
+  }
+  static std::vector<json> OfType(const std::vector<json>& lines, const std::string& type) {
+    std::vector<json> found;
+    for (const json& line : lines) {
+      if (line["type"] == type) found.push_back(line["data"]);
+    }
+    return found;
+  }
+
+  std::int64_t hotline_a_ = 0, hotline_b_ = 0, max_phone_ = 0;
+  json ops_ = json::array();
+  int scripts_ = 0;
+};
+
+TEST_F(PrivacyHttpTest, ErasureReplacesTheNumberAndLeavesNoTraceInTheFile) {
+  AddCall("a1", hotline_a_, kCaller, NowMillis() - 3000);
+  AddCall("a2", hotline_a_, kCaller, NowMillis() - 2000);
+  AddCall("a3", hotline_a_, kOtherCaller, NowMillis() - 1000);
+  AddCall("b1", hotline_b_, kCaller, NowMillis() - 1000);
+  Feed();
+  const std::string path = Org(org_a_, "/privacy/erase-caller");
+  ExpectProblem(Post(path, Pat(max_token_), {{"number", "+49 241 99887766"}}), 403);
+  ExpectProblem(Post(path, Pat(bea_token_), {{"number", "+49 241 99887766"}}), 404);
+  ExpectProblem(Post(path, Api(org_b_token_), {{"number", "+49 241 99887766"}}), 404);
+  EXPECT_EQ(ErrorFields(ExpectProblem(Post(path, Pat(ann_token_), {{"number", "call me"}}), 400)),
+            std::vector<std::string>{"number"});
+
+  const auto erased = Post(path, Api(org_a_token_), {{"number", "+49 241 99887766"}});
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_EQ(erased.Json(), (json{{"callLogEntries", 2}, {"callLogs", 2}, {"telephoneRecords", 2}}));
+  EXPECT_EQ(erased.body.find("99887766"), std::string::npos);
+  std::multiset<std::string> callers;
+  for (const json& log : CallLogs(hotline_a_, Pat(ann_token_))) callers.insert(log["caller"]);
+  EXPECT_EQ(callers, (std::multiset<std::string>{"erased", "erased", kOtherCaller}));
+  EXPECT_EQ(CallLogs(hotline_b_, Pat(bea_token_))[0]["caller"], kCaller)
+      << "another organisation's history is its own";
+
+  const json answer =
+      server_.Admin({"privacy", "erase-caller", "--org", Str(org_b_), "--number", kCaller});
+  EXPECT_EQ(answer["callLogs"], 1);
+  EXPECT_EQ(CallLogs(hotline_b_, Pat(bea_token_))[0]["caller"], "erased");
+
+  // What is left on disk, compacted: the other caller is there (the scan can find a number),
+  // the erased one is not, in any form.
+  ASSERT_EQ(server_.Stop(), 0);
+  const std::string file = server_.database_url().substr(std::string("sqlite:").size());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "VACUUM", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  std::string bytes;
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream in(file + suffix, std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_NE(bytes.find(kOtherCaller), std::string::npos);
+  EXPECT_EQ(bytes.find("4924199887766"), std::string::npos) << "the erased number is in the file";
+}
+
+TEST_F(PrivacyHttpTest, AnExportHoldsExactlyTheOrganizationsDataAndHonoursConsent) {
+  AddCall("a1", hotline_a_, kCaller, NowMillis() - 2000);
+  AddCall("a2", hotline_a_, kOtherCaller, NowMillis() - 1000);
+  AddCall("b1", hotline_b_, "004924155550000", NowMillis() - 1000);
+  Feed();
+  ExpectProblem(client_->Get(Org(org_a_, "/export"), {Pat(max_token_)}), 403);
+  ExpectProblem(client_->Get(Org(org_a_, "/export"), {Pat(bea_token_)}), 404);
+  ExpectProblem(client_->Get(Org(org_a_, "/export"), {Api(org_b_token_)}), 404);
+
+  const auto exported = client_->Get(Org(org_a_, "/export"), {Pat(ann_token_)});
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_EQ(exported.Header("content-type"), "application/x-ndjson");
+  const auto lines = Lines(exported);
+  ASSERT_EQ(OfType(lines, "organization").size(), 1u);
+  EXPECT_EQ(OfType(lines, "organization")[0]["id"], org_a_);
+  ASSERT_EQ(OfType(lines, "hotline").size(), 1u);
+  EXPECT_EQ(OfType(lines, "hotline")[0]["id"], hotline_a_);
+  std::set<std::int64_t> members;
+  for (const json& member : OfType(lines, "member"))
+    members.insert(member["userID"].get<std::int64_t>());
+  EXPECT_EQ(members, (std::set<std::int64_t>{ann_, max_}));
+  const auto logs = OfType(lines, "callLog");
+  ASSERT_EQ(logs.size(), 2u);
+  for (const json& log : logs) {
+    EXPECT_EQ(log["hotlineID"], hotline_a_);
+    EXPECT_EQ(log, client_
+                       ->Get("/v1/hotlines/" + Str(hotline_a_) + "/call-logs/" + Str(log["id"]),
+                             {Pat(ann_token_)})
+                       .Json())
+        << "each call log as its own endpoint shows it, entries included";
+  }
+  EXPECT_EQ(OfType(lines, "telephoneRecord").size(), 4u);
+  EXPECT_EQ(exported.body.find("004924155550000"), std::string::npos)
+      << "nothing of organisation B";
+  EXPECT_EQ(exported.body.find("Relief B"), std::string::npos);
+  EXPECT_EQ(exported.body.find("secret"), std::string::npos);
+  EXPECT_NE(exported.body.find(kMaxPhone), std::string::npos) << "Max consents";
+  EXPECT_EQ(client_->Get(Org(org_a_, "/export"), {Api(org_a_token_)}).status, 200);
+
+  // Max withdraws consent: his phones and his number in the records leave the export.
+  ASSERT_EQ(client_
+                ->SendJson("PUT", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)},
+                           R"({"allowAdminAccess": false})")
+                .status,
+            200);
+  const auto withdrawn = client_->Get(Org(org_a_, "/export"), {Pat(ann_token_)});
+  ASSERT_EQ(withdrawn.status, 200);
+  EXPECT_EQ(withdrawn.body.find(kMaxPhone), std::string::npos) << withdrawn.body;
+  for (const json& member : OfType(Lines(withdrawn), "member")) {
+    if (member["userID"] == max_) {
+      EXPECT_TRUE(member["agentPhones"].is_null());
+    } else {
+      EXPECT_TRUE(member["agentPhones"].is_array());
+    }
+  }
+
+  // A user's own export: their memberships, phones and tokens, never a secret.
+  const auto mine = client_->Get("/v1/me/export", {Pat(max_token_)});
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const auto own = Lines(mine);
+  ASSERT_EQ(OfType(own, "user").size(), 1u);
+  EXPECT_EQ(OfType(own, "user")[0]["id"], max_);
+  ASSERT_EQ(OfType(own, "membership").size(), 1u);
+  EXPECT_EQ(OfType(own, "membership")[0]["allowAdminAccess"], false);
+  ASSERT_EQ(OfType(own, "agentPhone").size(), 1u);
+  EXPECT_EQ(OfType(own, "agentPhone")[0]["phone"], kMaxPhone);
+  ASSERT_EQ(OfType(own, "token").size(), 1u);
+  EXPECT_EQ(mine.body.find(max_token_), std::string::npos);
+  EXPECT_EQ(mine.body.find("secret"), std::string::npos);
+  ExpectProblem(client_->Get("/v1/me/export", {Api(org_a_token_)}), 403);
+}
+
+TEST_F(PrivacyHttpTest, OrganizationsShortenRetentionAndThePurgeHonoursIt) {
+  const std::string path = Org(org_a_);
+  EXPECT_EQ(client_->Get(path, {Pat(max_token_)}).Json()["callRetentionDays"], nullptr);
+  EXPECT_EQ(client_->Get(path, {Pat(max_token_)}).Json()["maxCallRetentionDays"], 90);
+  ExpectProblem(client_->Get(path, {Pat(bea_token_)}), 404);
+  const auto patch = [&](const std::string& auth, const std::string& body) {
+    return client_->Send("PATCH", path, {auth, "Content-Type: application/json"}, body);
+  };
+  ExpectProblem(patch(Pat(max_token_), R"({"callRetentionDays": 5})"), 403);
+  EXPECT_EQ(ErrorFields(ExpectProblem(patch(Pat(ann_token_), R"({"callRetentionDays": 91})"), 400)),
+            std::vector<std::string>{"callRetentionDays"});
+  EXPECT_EQ(ErrorFields(ExpectProblem(patch(Pat(ann_token_), R"({"callRetentionDays": 0})"), 400)),
+            std::vector<std::string>{"callRetentionDays"});
+  const auto set = patch(Pat(ann_token_), R"({"callRetentionDays": 5})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.Json()["callRetentionDays"], 5);
+
+  AddCall("old-a", hotline_a_, kCaller, NowMillis() - 10 * kDay);
+  AddCall("new-a", hotline_a_, kOtherCaller, NowMillis() - 2 * kDay);
+  AddCall("old-b", hotline_b_, kCaller, NowMillis() - 10 * kDay);
+  Feed();
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start();  // the purge runs at start
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  json logs;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  do {
+    logs = CallLogs(hotline_a_, Pat(ann_token_));
+    if (logs.size() == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0]["caller"], kOtherCaller);
+  EXPECT_EQ(CallLogs(hotline_b_, Pat(bea_token_)).size(), 1u) << "B keeps the server's 90 days";
+
+  ASSERT_EQ(patch(Pat(ann_token_), R"({"callRetentionDays": null})").Json()["callRetentionDays"],
+            nullptr);
+}
+
+TEST_F(PrivacyHttpTest, AMemberLeavesAndAUserIsDeletedWithTheirPhonesAndTokens) {
+  const std::string hotline = "/v1/hotlines/" + Str(hotline_a_);
+  ASSERT_EQ(
+      client_->Send("DELETE", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)}).status,
+      204);
+  EXPECT_EQ(client_->Get(hotline, {Pat(ann_token_)}).Json()["agents"], json::array({ann_}))
+      << "his phones no longer ring for the organisation's hotlines";
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(max_token_)}).Json()["memberships"], json::array());
+  ExpectProblem(client_->Send("DELETE", "/v1/me/organizations/" + Str(org_a_), {Pat(max_token_)}),
+                404);
+  ExpectProblem(client_->Send("DELETE", "/v1/me/organizations/" + Str(org_a_), {Api(org_a_token_)}),
+                403);
+
+  AddCall("a1", hotline_a_, kCaller, NowMillis() - 1000);
+  Feed();
+  const json answer = server_.Admin({"user", "delete", Str(max_)});
+  EXPECT_EQ(answer["deleted"], true);
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(max_token_)}).status, 401) << "his tokens went with him";
+  std::string output;
+  EXPECT_EQ(server_.AdminRaw({"user", "delete", Str(max_)}, output), 1);
+  // The call history keeps the leg to his phone, naming a user who no longer exists.
+  const json records =
+      client_->Get(hotline + "/telephone-records", {Pat(ann_token_)}).Json()["records"];
+  bool kept = false;
+  for (const json& record : records) kept |= record["userID"] == max_;
+  EXPECT_TRUE(kept) << records;
+}
+
+}  // namespace
+}  // namespace fr::testing
