@@ -16,22 +16,42 @@ namespace fr::testing {
 class WorldTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    org_a_ = server_.Admin({"org", "create", "--name", "Relief A"})["id"];
-    org_b_ = server_.Admin({"org", "create", "--name", "Relief B"})["id"];
-    ann_ = server_.Admin({"user", "create", "--name", "Ann Admin"})["id"];
-    max_ = server_.Admin({"user", "create", "--name", "Max Member"})["id"];
-    bea_ = server_.Admin({"user", "create", "--name", "Bea Admin"})["id"];
-    server_.Admin({"member", "add", "--org", Str(org_a_), "--user", Str(ann_), "--role", "admin"});
-    server_.Admin({"member", "add", "--org", Str(org_a_), "--user", Str(max_), "--role", "member",
-                   "--allow-admin-access"});
-    server_.Admin({"member", "add", "--org", Str(org_b_), "--user", Str(bea_), "--role", "admin"});
-    ann_token_ = Secret({"token", "create", "--user", Str(ann_)});
-    max_token_ = Secret({"token", "create", "--user", Str(max_)});
-    bea_token_ = Secret({"token", "create", "--user", Str(bea_)});
-    org_a_token_ = Secret({"token", "create", "--org", Str(org_a_)});
-    org_b_token_ = Secret({"token", "create", "--org", Str(org_b_)});
+    // Built once by admin commands, then copied for every test (ServerProcess::Seed).
+    const nlohmann::json world = server_.Seed("world", [this] { return BuildWorld(); });
+    org_a_ = world["orgA"];
+    org_b_ = world["orgB"];
+    ann_ = world["ann"];
+    max_ = world["max"];
+    bea_ = world["bea"];
+    ann_token_ = world["annToken"];
+    max_token_ = world["maxToken"];
+    bea_token_ = world["beaToken"];
+    org_a_token_ = world["orgAToken"];
+    org_b_token_ = world["orgBToken"];
     server_.Start(ExtraServerArgs());
     client_ = std::make_unique<HttpClient>(server_.base_url());
+  }
+
+  nlohmann::json BuildWorld() {
+    const std::int64_t org_a = server_.Admin({"org", "create", "--name", "Relief A"})["id"];
+    const std::int64_t org_b = server_.Admin({"org", "create", "--name", "Relief B"})["id"];
+    const std::int64_t ann = server_.Admin({"user", "create", "--name", "Ann Admin"})["id"];
+    const std::int64_t max = server_.Admin({"user", "create", "--name", "Max Member"})["id"];
+    const std::int64_t bea = server_.Admin({"user", "create", "--name", "Bea Admin"})["id"];
+    server_.Admin({"member", "add", "--org", Str(org_a), "--user", Str(ann), "--role", "admin"});
+    server_.Admin({"member", "add", "--org", Str(org_a), "--user", Str(max), "--role", "member",
+                   "--allow-admin-access"});
+    server_.Admin({"member", "add", "--org", Str(org_b), "--user", Str(bea), "--role", "admin"});
+    return {{"orgA", org_a},
+            {"orgB", org_b},
+            {"ann", ann},
+            {"max", max},
+            {"bea", bea},
+            {"annToken", Secret({"token", "create", "--user", Str(ann)})},
+            {"maxToken", Secret({"token", "create", "--user", Str(max)})},
+            {"beaToken", Secret({"token", "create", "--user", Str(bea)})},
+            {"orgAToken", Secret({"token", "create", "--org", Str(org_a)})},
+            {"orgBToken", Secret({"token", "create", "--org", Str(org_b)})}};
   }
 
   virtual std::vector<std::string> ExtraServerArgs() { return {}; }

@@ -231,6 +231,11 @@ PostgresDatabase::PostgresDatabase() {
   SharedPostgresCluster().Execute("CREATE DATABASE " + name_);
 }
 
+void PostgresDatabase::CopyFrom(const std::string& template_name) {
+  SharedPostgresCluster().Execute("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  SharedPostgresCluster().Execute("CREATE DATABASE " + name_ + " TEMPLATE " + template_name);
+}
+
 PostgresDatabase::~PostgresDatabase() {
   try {
     SharedPostgresCluster().Execute("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");

@@ -70,6 +70,10 @@ class PostgresDatabase {
   const std::string& name() const { return name_; }
   std::string url() const { return SharedPostgresCluster().Url(name_); }
 
+  // Replaces the database with a copy of `template_name` (no session may be connected to
+  // either). Throws on failure.
+  void CopyFrom(const std::string& template_name);
+
  private:
   std::string name_;
 };

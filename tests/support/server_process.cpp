@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +43,42 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
     _exit(127);
   }
   return pid;
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::trunc);
+  out << content;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+// An exclusive flock on `path` for the object's lifetime: one test process at a time builds a
+// seed or copies it.
+class FileLock {
+ public:
+  explicit FileLock(const std::filesystem::path& path)
+      : fd_(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (fd_ < 0 || flock(fd_, LOCK_EX) != 0) {
+      if (fd_ >= 0) close(fd_);
+      throw std::runtime_error("cannot lock " + path.string());
+    }
+  }
+  ~FileLock() { close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+// What a seed was made with: another build of the server or of the tests (whose `build` may
+// have changed), or another PostgreSQL cluster, makes it stale.
+std::string SeedStamp(const std::string& backend) {
+  const auto stamp_of = [](const std::filesystem::path& file) {
+    return std::to_string(std::filesystem::last_write_time(file).time_since_epoch().count()) +
+           ":" + std::to_string(std::filesystem::file_size(file));
+  };
+  return backend + " " + stamp_of(BinaryPath()) + " " +
+         stamp_of(std::filesystem::read_symlink("/proc/self/exe"));
 }
 
 int WaitExit(pid_t pid) {
@@ -94,6 +131,41 @@ nlohmann::json ServerProcess::Admin(const std::vector<std::string>& args) const 
   const int code = AdminRaw(args, output);
   if (code != 0) throw std::runtime_error("admin command failed (" + std::to_string(code) + "): " + output);
   return nlohmann::json::parse(output);
+}
+
+nlohmann::json ServerProcess::Seed(const std::string& name,
+                                   const std::function<nlohmann::json()>& build) {
+  if (!postgresql_ && !database_url_.starts_with("sqlite:")) {
+    throw std::logic_error("Seed needs a database of this ServerProcess's own");
+  }
+  const std::string backend =
+      postgresql_ ? "postgresql " + SharedPostgresCluster().folder().string() : "sqlite";
+  const std::filesystem::path cache =
+      std::filesystem::path(FR_TEST_SEED_DIR) / (name + (postgresql_ ? "-postgresql" : "-sqlite"));
+  std::filesystem::create_directories(cache);
+  const FileLock lock(cache / "lock");
+  const std::string stamp = SeedStamp(backend);
+  if (ReadFile(cache / "stamp") == stamp) {
+    if (postgresql_) {
+      postgresql_->CopyFrom(ReadFile(cache / "template"));
+    } else {
+      std::filesystem::copy_file(cache / "seed.db", dir() / "fr.db");
+    }
+    return nlohmann::json::parse(ReadFile(cache / "seed.json"));
+  }
+  std::filesystem::remove(cache / "stamp");
+  const nlohmann::json answer = build();
+  if (postgresql_) {
+    const std::string template_name = "seed_" + std::to_string(getpid()) + "_" + postgresql_->name();
+    SharedPostgresCluster().Execute("CREATE DATABASE " + template_name + " TEMPLATE " +
+                                    postgresql_->name());
+    WriteFile(cache / "template", template_name);
+  } else {
+    Admin({"backup", "--to", (cache / "seed.db").string()});
+  }
+  WriteFile(cache / "seed.json", answer.dump());
+  WriteFile(cache / "stamp", stamp);
+  return answer;
 }
 
 void ServerProcess::Start(const std::vector<std::string>& extra_args) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,13 @@ class ServerProcess {
   nlohmann::json Admin(const std::vector<std::string>& args) const;
   // The same, but returns the exit code and keeps stdout in `output`.
   int AdminRaw(const std::vector<std::string>& args, std::string& output) const;
+
+  // Fills the still unused database with what `build` makes (admin commands, typically), or
+  // with a copy of what it made before: the first test to ask for `name` runs `build` and keeps
+  // the database and `build`'s answer in the build tree; later tests of the same binaries and
+  // backend (and, on PostgreSQL, the same cluster) copy that database and get the same answer.
+  // Dozens of admin processes per test became one file copy (or a CREATE DATABASE … TEMPLATE).
+  nlohmann::json Seed(const std::string& name, const std::function<nlohmann::json()>& build);
 
   // Starts `serve` with `extra_args` and waits until it listens. Throws on failure.
   void Start(const std::vector<std::string>& extra_args = {});
