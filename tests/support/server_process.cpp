@@ -6,12 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
-#include <algorithm>
 #include <thread>
 
 namespace fr::testing {
@@ -74,8 +74,8 @@ class FileLock {
 // have changed), or another PostgreSQL cluster, makes it stale.
 std::string SeedStamp(const std::string& backend) {
   const auto stamp_of = [](const std::filesystem::path& file) {
-    return std::to_string(std::filesystem::last_write_time(file).time_since_epoch().count()) +
-           ":" + std::to_string(std::filesystem::file_size(file));
+    return std::to_string(std::filesystem::last_write_time(file).time_since_epoch().count()) + ":" +
+           std::to_string(std::filesystem::file_size(file));
   };
   return backend + " " + stamp_of(BinaryPath()) + " " +
          stamp_of(std::filesystem::read_symlink("/proc/self/exe"));
@@ -156,7 +156,8 @@ nlohmann::json ServerProcess::Seed(const std::string& name,
   std::filesystem::remove(cache / "stamp");
   const nlohmann::json answer = build();
   if (postgresql_) {
-    const std::string template_name = "seed_" + std::to_string(getpid()) + "_" + postgresql_->name();
+    const std::string template_name =
+        "seed_" + std::to_string(getpid()) + "_" + postgresql_->name();
     SharedPostgresCluster().Execute("CREATE DATABASE " + template_name + " TEMPLATE " +
                                     postgresql_->name());
     WriteFile(cache / "template", template_name);
