@@ -318,6 +318,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   http::Router router;
   RegisterApiRoutes(router, wired, metrics, std::move(readiness),
                     [&draining] { return draining.load(); }, std::move(session_routes));
+  http::AddConsoleRoutes(router);  // not API: docs/openapi.json does not list the pages
   http::ServerConfig config;
   config.host = listen.first;
   config.port = listen.second;

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <vector>
 
+#include "adapters/http/console_pages.hpp"
 #include "common/text.hpp"
 
 namespace fr::http {
@@ -14,6 +15,20 @@ namespace {
 // other site may frame it (clickjacking).
 constexpr std::string_view kApiContentSecurityPolicy =
     "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+// The console's pages and files (web/): scripts and styles only from the console's own files
+// under /assets/, never inline; requests only to this origin's API; audio (the "listen"
+// button's WAV) from blob: URLs the page makes of the API's answers.
+constexpr std::string_view kConsoleContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; media-src 'self' blob:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
+std::string_view ContentSecurityPolicyFor(std::string_view path) {
+  if (path == "/docs") return DocsContentSecurityPolicy();
+  if (IsConsolePath(path)) return kConsoleContentSecurityPolicy;
+  return kApiContentSecurityPolicy;
+}
 
 bool IsApiPath(std::string_view path) { return path == "/v1" || path.substr(0, 4) == "/v1/"; }
 
@@ -47,8 +62,7 @@ void AddStandardHeaders(std::string_view path, Response& response,
   SetHeader(response, "X-Content-Type-Options", "nosniff");
   SetHeader(response, "Referrer-Policy", "no-referrer");
   SetHeader(response, "X-Frame-Options", "DENY");
-  SetHeader(response, "Content-Security-Policy",
-            std::string(path == "/docs" ? DocsContentSecurityPolicy() : kApiContentSecurityPolicy));
+  SetHeader(response, "Content-Security-Policy", std::string(ContentSecurityPolicyFor(path)));
   if (IsApiPath(path)) SetHeader(response, "Cache-Control", "no-store");
 }
 

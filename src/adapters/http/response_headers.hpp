@@ -13,8 +13,10 @@ namespace fr::http {
 // - `Date` (RFC 9110 §6.6.1), `X-Content-Type-Options: nosniff`, `Referrer-Policy:
 //   no-referrer` and `X-Frame-Options: DENY` on every answer;
 // - a Content-Security-Policy on every answer, with `frame-ancestors 'none'`: on /docs one that
-//   admits only the page's own inline script and style and its fetch of /openapi.json; on
-//   everything else `default-src 'none'`, as no other answer is a page;
+//   admits only the page's own inline script and style and its fetch of /openapi.json; on the
+//   web console's pages and files (IsConsolePath) one that admits scripts, styles and requests
+//   of this origin only and nothing inline; on everything else `default-src 'none'`, as no
+//   other answer is a page;
 // - `Cache-Control: no-store` on /v1 answers, replacing any Cache-Control the handler chose:
 //   call logs and records hold callers' numbers, and no cache or browser may keep them.
 // `path` is the request path without the query. Thread-safe.

@@ -41,6 +41,11 @@ struct Readiness {
 // GET /healthz, /readyz (see Readiness), /metrics, /openapi.json, /docs: no token needed.
 void AddOperationalRoutes(Router& router, Readiness readiness, const HttpMetrics& metrics);
 
+// The web console (web/, embedded at build time): GET of each page in kConsolePages answers its
+// index.html (Cache-Control: no-cache), GET /assets/{file} its hashed files (immutable, cached
+// for a year). No token needed: the pages hold no data; they ask the API like any client.
+void AddConsoleRoutes(Router& router);
+
 // GET /v1/me, PUT and DELETE /v1/me/organizations/{id}.
 void AddAccountRoutes(Router& router, AccountService& accounts);
 
