@@ -43,7 +43,7 @@ std::string Tour(const std::string& base_url, const Organization& organization,
       << "  member user  " << member.id.value << "  " << member.name
       << "  Personal-Access-Token: " << member_token.secret << "\n"
       << "  organization API-TOKEN: " << api_token.secret << "\n"
-      << "  sign-in (web console, POST /v1/session):\n"
+      << "  sign-in (web console at " << base_url << "/ or POST /v1/session):\n"
       << "    " << admin.name << "  e-mail: " << admin_login.email
       << "  password: " << admin_login.password << "\n"
       << "    " << member.name << "  e-mail: " << member_login.email
@@ -60,6 +60,7 @@ std::string Tour(const std::string& base_url, const Organization& organization,
       << "  curl -s -c cookies.txt " << base_url
       << "/v1/session -H 'Content-Type: application/json' -d '{\"email\": \"" << admin_login.email
       << "\", \"password\": \"" << admin_login.password << "\"}'\n"
+      << "  open " << base_url << "/ in a browser and sign in as Ada (admin) or Max (member)\n"
       << "  open " << base_url << "/docs in a browser for the API reference\n";
   return out.str();
 }
