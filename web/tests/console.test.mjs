@@ -257,6 +257,23 @@ try {
     assert.match(await row.innerText(), /004924155660000[\s\S]*active[\s\S]*1/);
   });
 
+  step('Ada pauses and deletes a second hotline after confirming', async () => {
+    await ada.getByRole('link', { name: 'Add a hotline' }).click();
+    await ada.getByLabel('Name').fill('Spare line');
+    await ada.getByLabel(/^Active/).uncheck();
+    await ada.getByRole('button', { name: 'Create hotline' }).click();
+    await ada.locator('.status-paused').waitFor();
+    const dialogs = [];
+    ada.once('dialog', (dialog) => dialogs.push(dialog.message()));
+    await ada.getByRole('button', { name: 'Delete hotline' }).click();
+    await ada.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    assert.match(dialogs[0] ?? '', /Delete the hotline “Spare line”/);
+    await ada.getByRole('row', { name: /Relief line/ }).waitFor();
+    assert.equal(await ada.getByRole('row', { name: /Spare line/ }).count(), 0);
+    const listed = await (await ada.request.get(`${base}/v1/hotlines?organization_id=1`)).json();
+    assert.deepEqual(listed.hotlines.map((hotline) => hotline.name), ['Relief line']);
+  });
+
   step('a call fed into the log shows in the history with its timeline and legs', async () => {
     // The telephony engine's part, played by the call-log tests' feeder (decision 0065): one
     // answered call to the new hotline, a minute ago, through the real sink into the database.
