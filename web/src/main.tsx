@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Me } from './api/client';
+import { api, type Me } from './api/client';
 import { language, setLanguage, t, type Language } from './i18n';
 import { navigate, usePath } from './router';
 import { SignIn } from './pages/sign_in';
@@ -14,10 +14,9 @@ import { CallHistory } from './pages/call_history';
 function useSignedInUser(): [Me | null | undefined, (me: Me | null) => void] {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   useEffect(() => {
-    api.me().then(setMe, (error) => {
-      if (error instanceof ApiError && error.status === 401) setMe(null);
-      else setMe(null);
-    });
+    // Any failure (401 above all; a server that is down too) leads to the sign-in page, which
+    // says what goes wrong when the user tries.
+    api.me().then(setMe, () => setMe(null));
   }, []);
   return [me, setMe];
 }
