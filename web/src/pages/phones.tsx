@@ -68,7 +68,7 @@ function PhoneRow(props: { phone: AgentPhone; run: (action: () => Promise<unknow
     <li class="row">
       <span class="grow"><strong>{phone.name}</strong> {phone.phone}{' '}
         <span class={phone.isActive ? 'badge on' : 'badge off'}>
-          {phone.isActive ? text.active : text.statusName.paused}</span></span>
+          {phone.isActive ? text.active : text.inactive}</span></span>
       <button type="button" aria-label={`${phone.isActive ? text.deactivate : text.activate}: ${phone.name}`}
         onClick={() => run(() => api.updatePhone(phone.id!, { ...phone, isActive: !phone.isActive }))}>
         {phone.isActive ? text.deactivate : text.activate}</button>
