@@ -43,9 +43,16 @@ Result<MembershipView> AccountService::SetAdminAccessConsent(const Principal& pr
 
 Status AccountService::LeaveOrganization(const Principal& principal, OrganizationId organization) {
   if (!principal.IsUser()) return NeedsPersonalToken();
-  FR_ASSIGN_OR_RETURN(const bool removed,
-                      organizations_.RemoveMember(organization, principal.user_id));
-  if (!removed) return Error::NotFound("You are not a member of this organization.");
+  using Removal = OrganizationRepository::Removal;
+  FR_ASSIGN_OR_RETURN(const Removal removal,
+                      organizations_.RemoveMemberKeepingAnAdmin(organization, principal.user_id));
+  if (removal == Removal::kNotAMember) {
+    return Error::NotFound("You are not a member of this organization.");
+  }
+  if (removal == Removal::kLastAdmin) {
+    return Error::FailedPrecondition(
+        "You are this organization's only admin: make another member admin before you leave.");
+  }
   return hotlines_.RemoveAgentFromOrganization(organization, principal.user_id);
 }
 

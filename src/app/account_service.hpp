@@ -38,7 +38,9 @@ class AccountService {
 
   // The user leaves `organization`: the membership goes, and with it the user's places on its
   // hotlines, so the user's phones do not ring for it from the next call on. Errors:
-  // kPermissionDenied for an organisation token; kNotFound when the user is not a member.
+  // kPermissionDenied for an organisation token; kNotFound when the user is not a member;
+  // kFailedPrecondition when the user is its only admin (an organisation without an admin could not be
+  // managed through the API any more).
   Status LeaveOrganization(const Principal& principal, OrganizationId organization);
 
  private:

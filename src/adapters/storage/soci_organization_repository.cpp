@@ -19,6 +19,13 @@ constexpr const char* kUpdateMembership =
     " WHERE organization_id = :organization_id AND user_id = :user_id";
 constexpr const char* kDeleteMembership =
     "DELETE FROM memberships WHERE organization_id = :organization_id AND user_id = :user_id";
+// Locks the organisation's row on PostgreSQL (with ForUpdate) so that its admins are counted
+// by one remover at a time.
+constexpr const char* kLockOrganization = "SELECT id FROM organizations WHERE id = :id";
+constexpr const char* kSelectRole =
+    "SELECT role FROM memberships WHERE organization_id = :organization_id AND user_id = :user_id";
+constexpr const char* kCountAdmins =
+    "SELECT COUNT(*) FROM memberships WHERE organization_id = :organization_id AND role = 'admin'";
 constexpr const char* kSelectMembership =
     "SELECT organization_id, user_id, role, allow_admin_access, created_at FROM memberships"
     " WHERE organization_id = :organization_id AND user_id = :user_id";
@@ -117,6 +124,29 @@ Result<bool> SociOrganizationRepository::RemoveMember(OrganizationId organizatio
         (session.prepare << kDeleteMembership, soci::use(organization_key), soci::use(user_key));
     statement.execute(true);
     return statement.get_affected_rows() > 0;
+  });
+}
+
+Result<OrganizationRepository::Removal> SociOrganizationRepository::RemoveMemberKeepingAnAdmin(
+    OrganizationId organization, UserId user) {
+  return database_.Run("remove member", [&](soci::session& session) {
+    long long organization_key = organization.value;
+    long long user_key = user.value;
+    WriteTransaction transaction(session, database_.dialect());
+    long long locked = 0;
+    session << std::string(kLockOrganization) + ForUpdate(database_.dialect()),
+        soci::use(organization_key), soci::into(locked);
+    std::string role;
+    session << kSelectRole, soci::use(organization_key), soci::use(user_key), soci::into(role);
+    if (!session.got_data()) return Removal::kNotAMember;
+    if (role == "admin") {
+      long long admins = 0;
+      session << kCountAdmins, soci::use(organization_key), soci::into(admins);
+      if (admins <= 1) return Removal::kLastAdmin;
+    }
+    session << kDeleteMembership, soci::use(organization_key), soci::use(user_key);
+    transaction.Commit();
+    return Removal::kRemoved;
   });
 }
 
