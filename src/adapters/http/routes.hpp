@@ -10,8 +10,11 @@
 #include "app/agent_phone_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/call_report_service.hpp"
+#include "app/event_stream_service.hpp"
 #include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
+#include "app/live_call_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "app/webhook_service.hpp"
@@ -51,6 +54,17 @@ void AddHotlineRoutes(Router& router, HotlineService& hotlines);
 
 // GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
 void AddCallLogRoutes(Router& router, CallRecordService& records);
+
+// GET /v1/hotlines/{hotlineID}/reports/calls and …/reports/calls.csv (decision 0061).
+void AddReportRoutes(Router& router, CallReportService& reports);
+
+class EventStreamHub;
+// GET /v1/organizations/{organizationID}/events: the organisation's events as Server-Sent
+// Events, served by `hub` (decision 0063).
+void AddEventStreamRoutes(Router& router, EventStreamService& events, EventStreamHub& hub);
+
+// GET /v1/hotlines/{hotlineID}/calls: the calls in progress (decision 0062).
+void AddLiveCallRoutes(Router& router, LiveCallService& live_calls);
 
 // GET/POST /v1/organizations/{organizationID}/blocked-callers, DELETE …/{blockedCallerID}.
 void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
