@@ -65,6 +65,7 @@ Timestamp Now() {
 
 HotlineId CreateHotline(Database& database) {
   const auto organization = SociOrganizationRepository(database).Create("Bench", {})->id;
+  if (!SociNumberInventory(database).Add({"004924155660000"}, "DE", "Aachen").ok()) std::abort();
   Hotline draft;
   draft.organization_id = organization;
   draft.name = "Bench";

@@ -23,7 +23,7 @@ class EventStreamTest : public TelephonyTest {
     EXPECT_EQ(client->WaitForStatus(10s), 200) << client->head();
     return client;
   }
-  void PlaceAnsweredCall(std::int64_t hotline) {
+  void PlaceAnsweredCall() {
     RtpProbe caller_audio, agent_audio;
     SippProcess trunk(Scenario("trunk_answer_then_bye.xml"), TrunkArgs(agent_audio, {"-d", "500"}),
                       trunk_port_);
@@ -34,7 +34,7 @@ class EventStreamTest : public TelephonyTest {
   }
 };
 
-std::vector<std::string> Types(const std::vector<ReceivedEvent>& events) {
+std::vector<std::string> EventTypes(const std::vector<ReceivedEvent>& events) {
   std::vector<std::string> types;
   for (const auto& event : events) types.push_back(event.type);
   return types;
@@ -45,13 +45,13 @@ TEST_F(EventStreamTest, AClientHearsACallInOrderAndResumesWhereItLeftOff) {
   auto listener = Connect("", {Api(org_a_token_)});
   EXPECT_NE(listener->head().find("Content-Type: text/event-stream"), std::string::npos)
       << listener->head();
-  PlaceAnsweredCall(hotline);
+  PlaceAnsweredCall();
   const json log = WaitForEndedCall(hotline);
   ASSERT_EQ(log["outcome"], "answered") << log;
 
   ASSERT_TRUE(listener->WaitForEvents(3, 20s)) << listener->events().size();
   const auto events = listener->events();
-  ASSERT_EQ(Types(events),
+  ASSERT_EQ(EventTypes(events),
             (std::vector<std::string>{"call.started", "call.answered", "call.ended"}));
   std::vector<json> bodies;
   for (const auto& event : events) {
@@ -76,7 +76,7 @@ TEST_F(EventStreamTest, AClientHearsACallInOrderAndResumesWhereItLeftOff) {
       Connect("?includeCallerNumber=true", {Pat(ann_token_), "Last-Event-ID: " + events[0].id});
   ASSERT_TRUE(resumed->WaitForEvents(2, 10s));
   const auto replayed = resumed->events();
-  EXPECT_EQ(Types(replayed), (std::vector<std::string>{"call.answered", "call.ended"}));
+  EXPECT_EQ(EventTypes(replayed), (std::vector<std::string>{"call.answered", "call.ended"}));
   EXPECT_EQ(replayed[0].id, events[1].id);
   EXPECT_EQ(json::parse(replayed[1].data)["data"]["callerNumber"], log["caller"]);
   EXPECT_FALSE(resumed->WaitForEvents(3, 1s)) << "nothing twice";

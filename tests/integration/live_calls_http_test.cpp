@@ -2,6 +2,7 @@
 // the database by another process as the telephony engine reports them (tests/support/
 // call_feeder.cpp), so the server answers from the database and not from its own memory; who
 // sees which call, and the caller's number only for admins and the API token.
+#include "common/clock.hpp"
 #include "integration/call_log_world.hpp"
 
 namespace fr::testing {

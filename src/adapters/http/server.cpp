@@ -214,8 +214,9 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   });
   const auto id = request.Header("x-request-id");
   request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
-  auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
-      header.query());
+  // RFC 3986's query characters may stand unescaped ("timeZone=Europe/Berlin",
+  // "from=2026-10-24T00:00:00Z"); a '+' stays a '+' (an RFC 3339 offset), never a space.
+  auto query = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(header.query());
   if (!query) {
     request.query_malformed = true;
     return;
