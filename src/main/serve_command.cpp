@@ -16,6 +16,7 @@
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
 #include "adapters/webhook/curl_webhook_sender.hpp"
+#include "adapters/webhook/webhook_payload.hpp"
 #include "app/group_commit_call_event_sink.hpp"
 #include "app/webhook_dispatcher.hpp"
 #include "app/in_process_calls_in_progress.hpp"
@@ -315,8 +316,10 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     std::lock_guard lock(listen_url_mu);
     return listen_url;
   };
+  // Event streams render each event as the webhook delivery would carry it (decision 0063).
+  http::EventStreamHub event_streams(wired.event_streams, &webhook::RenderWebhookBody);
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics, std::move(readiness),
+  RegisterApiRoutes(router, wired, metrics, event_streams, std::move(readiness),
                     [&draining] { return draining.load(); }, std::move(session_routes));
   http::ServerConfig config;
   config.host = listen.first;
@@ -392,6 +395,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // /readyz says so at once; HTTP serves on while the calls drain.
   draining = true;
   if (engine) DrainCalls(signals, *engine, drain_timeout);
+  event_streams.Stop();  // ends the streams while their connections still run
   server.Stop();
   metrics.ClearSources();
   if (engine) engine->Stop();

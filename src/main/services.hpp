@@ -11,6 +11,8 @@
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
+#include "adapters/storage/soci_call_report_source.hpp"
+#include "adapters/storage/soci_live_call_source.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "adapters/storage/soci_webhook_repository.hpp"
@@ -21,11 +23,14 @@
 #include "app/authentication_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/call_report_service.hpp"
+#include "app/event_stream_service.hpp"
 #include "app/call_routing_service.hpp"
 #include "app/export_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
 #include "app/login_service.hpp"
+#include "app/live_call_service.hpp"
 #include "app/number_inventory_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
@@ -67,6 +72,8 @@ struct Services {
         numbers(*database),
         routing_table(*database),
         call_logs(*database),
+        call_report_source(*database),
+        live_call_source(*database),
         webhooks(*database),
         blocked_callers(*database),
         authentication(tokens, organizations, digest, clock, sign_in.sessions.idle_timeout),
@@ -79,13 +86,16 @@ struct Services {
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
+        call_reports(hotlines, call_report_source),
+        live_calls(hotlines, live_call_source),
         blocked_caller_service(blocked_callers, numbering_plan, clock),
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
                      numbering_plan, clock),
         privacy(organizations, call_logs, numbering_plan, retention),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
                 accounts),
-        webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock) {}
+        webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock),
+        event_streams(webhooks) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   // `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0: none).
@@ -115,6 +125,8 @@ struct Services {
   SociNumberInventory numbers;
   SociRoutingTable routing_table;
   SociCallLogRepository call_logs;
+  SociCallReportSource call_report_source;
+  SociLiveCallSource live_call_source;
   SociWebhookRepository webhooks;
   SociBlockedCallerRepository blocked_callers;
   AuthenticationService authentication;
@@ -126,11 +138,14 @@ struct Services {
   HotlineService hotline_service;
   NumberInventoryService number_service;
   CallRecordService call_records;
+  CallReportService call_reports;
+  LiveCallService live_calls;
   BlockedCallerService blocked_caller_service;
   CallRoutingService call_routing;
   PrivacyService privacy;
   ExportService exports;
   WebhookService webhook_service;
+  EventStreamService event_streams;
 };
 
 }  // namespace fr

@@ -10,9 +10,12 @@
 #include "app/agent_phone_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/call_report_service.hpp"
+#include "app/event_stream_service.hpp"
 #include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/login_service.hpp"
+#include "app/live_call_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "app/webhook_service.hpp"
@@ -64,6 +67,17 @@ struct SessionRouteOptions {
 // POST/DELETE /v1/session, GET /v1/me/sessions, DELETE /v1/me/sessions/{sessionID},
 // POST /v1/password, POST /v1/organizations/{organizationID}/members/{userID}/invite.
 void AddSessionRoutes(Router& router, LoginService& logins, SessionRouteOptions options);
+// GET /v1/hotlines/{hotlineID}/reports/calls and …/reports/calls.csv (decision 0061).
+void AddReportRoutes(Router& router, CallReportService& reports);
+
+class EventStreamHub;
+// GET /v1/organizations/{organizationID}/events: the organisation's events as Server-Sent
+// Events, served by `hub` (decision 0063).
+void AddEventStreamRoutes(Router& router, EventStreamService& events, EventStreamHub& hub);
+
+// GET /v1/hotlines/{hotlineID}/calls: the calls in progress (decision 0062).
+void AddLiveCallRoutes(Router& router, LiveCallService& live_calls);
+
 // GET/POST /v1/organizations/{organizationID}/blocked-callers, DELETE …/{blockedCallerID}.
 void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
                             const NumberingPlan& plan);

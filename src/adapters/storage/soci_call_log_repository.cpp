@@ -30,6 +30,9 @@ constexpr const char* kInsertEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, user_id, agent_phone_id, detail)"
     " SELECT :call_log_id, :at, :type, :user_id, :agent_phone_id, :detail WHERE EXISTS"
     " (SELECT 1 FROM call_logs WHERE id = :call_log_id2)";
+// The wait of an answered call ends when it is bridged (reports, migration 0019).
+constexpr const char* kMarkBridged =
+    "UPDATE call_logs SET answered_at = :at WHERE id = :id AND answered_at IS NULL";
 constexpr const char* kCloseCall =
     "UPDATE call_logs SET end_time = :end_time, outcome = :outcome,"
     " answered_user_id = :user_id, answered_agent_phone_id = :agent_phone_id"
@@ -166,6 +169,9 @@ class EventApplier {
     Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
             std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
             NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail), call->second);
+    if (entry.type == CallEntryType::kBridged) {
+      Execute(kMarkBridged, ToEpochMillis(entry.time), call->second);
+    }
     if (entry.type == CallEntryType::kBridged && entry.user && entry.agent_phone) {
       WebhookEvent answered =
           CallWebhookEvent(WebhookEventType::kCallAnswered, call->second, entry.time);
@@ -493,6 +499,7 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
              soci::use(erased_text), soci::use(n), soci::use(n), soci::use(org));
         records.execute(true);
         counts.telephone_records = records.get_affected_rows();
+        EraseCallerInEvents(session, organization, number, kErasedNumber);
         transaction.Commit();
         return counts;
       }));

@@ -83,7 +83,8 @@ constexpr const char* kPurgeEvents =
     " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)";
 
 // The outbox (webhook_outbox.hpp). Each event is inserted from the row that names its
-// organisation(s), only while an active webhook there wants its type; the deliveries follow.
+// organisation(s), whatever the webhooks want (decision 0063); the deliveries follow, for the
+// active webhooks that want its type.
 constexpr const char* kInsertEvent =
     "INSERT INTO webhook_events (organization_id, type, occurred_at, hotline_id, call_log_id,"
     " caller, duration_seconds, outcome, answered_user_id, answered_agent_phone_id, status,"
@@ -94,17 +95,28 @@ constexpr const char* kBoundEventColumns =
 constexpr const char* kFromCall =
     "h.organization_id, :type, :occurred_at, c.hotline_id, c.id, c.caller,"
     " CASE WHEN :ended = 1 THEN (:ended_at - c.start_time + 999) / 1000 END, %BOUND%"
-    " FROM call_logs c JOIN hotlines h ON h.id = c.hotline_id WHERE c.id = :call_log_id"
-    " AND %SUBSCRIBED(h.organization_id)%";
+    " FROM call_logs c JOIN hotlines h ON h.id = c.hotline_id WHERE c.id = :call_log_id";
 constexpr const char* kFromHotline =
     "h.organization_id, :type, :occurred_at, h.id, NULL, NULL, NULL, %BOUND%"
-    " FROM hotlines h WHERE h.id = :hotline_id AND %SUBSCRIBED(h.organization_id)%";
+    " FROM hotlines h WHERE h.id = :hotline_id";
 constexpr const char* kFromMemberships =
     "m.organization_id, :type, :occurred_at, NULL, NULL, NULL, NULL, %BOUND%"
-    " FROM memberships m WHERE m.user_id = :member AND %SUBSCRIBED(m.organization_id)%";
-constexpr const char* kSubscribed =
-    "EXISTS (SELECT 1 FROM webhooks w WHERE w.organization_id = %ORG% AND w.is_active = 1"
-    " AND w.event_types LIKE :pattern) RETURNING id, organization_id";
+    " FROM memberships m WHERE m.user_id = :member";
+// Every event is stored, subscribed or not: the event stream reads them too (decision 0063).
+// Deliveries go only to the active webhooks that want the type (kInsertDeliveries).
+constexpr const char* kStored = " RETURNING id, organization_id";
+// The event stream's reads (decision 0063), through webhook_events_by_organization.
+constexpr const char* kEventsAfter =
+    "SELECT id, organization_id, type, occurred_at, hotline_id, call_log_id, caller, outcome,"
+    " duration_seconds, answered_user_id, answered_agent_phone_id, status, detail, user_id,"
+    " agent_phone_id, change_kind, is_active FROM webhook_events"
+    " WHERE organization_id = :organization_id AND id > :after ORDER BY id LIMIT :limit";
+constexpr const char* kLatestEvent =
+    "SELECT COALESCE(MAX(id), 0) FROM webhook_events WHERE organization_id = :organization_id";
+// Erasure of a caller (decision 0046) reaches the events that name the call too.
+constexpr const char* kEraseInEvents =
+    "UPDATE webhook_events SET caller = :erased WHERE caller = :number"
+    " AND organization_id = :organization_id";
 constexpr const char* kInsertDeliveries =
     "INSERT INTO webhook_deliveries (webhook_id, event_id, state, attempts, next_attempt_at,"
     " created_at) SELECT id, :event_id, 'pending', 0, :due, :created_at FROM webhooks"
@@ -121,10 +133,7 @@ std::string Replace(std::string text, const std::string& from, const std::string
 std::string EventInsert(const char* source) {
   std::string sql = std::string(kInsertEvent) + source;
   sql = Replace(sql, "%BOUND%", kBoundEventColumns);
-  const auto open = sql.find("%SUBSCRIBED(");
-  const auto close = sql.find(")%", open);
-  const std::string org = sql.substr(open + 12, close - open - 12);
-  return sql.substr(0, open) + Replace(kSubscribed, "%ORG%", org) + sql.substr(close + 2);
+  return sql + kStored;
 }
 
 // ",call.started,call.ended,", as event_types stores them.
@@ -244,6 +253,15 @@ struct EventRow {
   }
 };
 
+// The columns of kEventsAfter.
+struct StoredEventRow {
+  long long id = 0;
+  EventRow event;
+
+  auto Columns() { return std::tuple_cat(std::tie(id), event.Columns()); }
+  WebhookEvent ToEvent() const { return event.ToEvent(id); }
+};
+
 // The columns of kSelectDue, in order.
 struct DueRow {
   long long id = 0, webhook_id = 0, event_id = 0, created_at = 0, next_attempt_at = 0,
@@ -315,11 +333,11 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
     if (ending) {
       inserted = ReadRows<std::tuple<long long, long long>>(
           *statement, row, type, occurred_at, ended, ended_at, outcome, answered_user,
-          answered_phone, status, detail, user, phone, change, is_active, key, pattern);
+          answered_phone, status, detail, user, phone, change, is_active, key);
     } else {
       inserted = ReadRows<std::tuple<long long, long long>>(
           *statement, row, type, occurred_at, outcome, answered_user, answered_phone, status,
-          detail, user, phone, change, is_active, key, pattern);
+          detail, user, phone, change, is_active, key);
     }
   }
   for (auto& [event_id, organization] : inserted) {
@@ -564,6 +582,30 @@ Result<std::int64_t> SociWebhookRepository::PurgeBefore(Timestamp cutoff) {
     transaction.Commit();
     return static_cast<std::int64_t>(purged);
   });
+}
+
+Result<std::vector<WebhookEvent>> SociWebhookRepository::EventsAfter(
+    OrganizationId organization, WebhookEventId after, int limit) {
+  return database_.Run("read events", [&](soci::session& session) {
+    PreparedStatement statement(database_, session, kEventsAfter);
+    long long org = organization.value, from = after.value, most = limit;
+    return ReadRows<StoredEventRow>(*statement, &StoredEventRow::ToEvent, org, from, most);
+  });
+}
+
+Result<WebhookEventId> SociWebhookRepository::LatestEventId(OrganizationId organization) {
+  return database_.Run("find the latest event", [&](soci::session& session) {
+    PreparedStatement statement(database_, session, kLatestEvent);
+    long long org = organization.value;
+    return WebhookEventId(ReadValue<long long>(*statement, org).value_or(0));
+  });
+}
+
+void EraseCallerInEvents(soci::session& session, OrganizationId organization,
+                         const std::string& number, const std::string& erased) {
+  std::string from = number, to = erased;
+  long long org = organization.value;
+  session << kEraseInEvents, soci::use(to), soci::use(from), soci::use(org);
 }
 
 }  // namespace fr
