@@ -15,12 +15,13 @@ void RegisterApiRoutes(http::Router& router, Services& services,
                              metrics);
   http::AddAccountRoutes(router, services.accounts);
   http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
-  http::AddHotlineRoutes(router, services.hotline_service);
+  http::AddHotlineRoutes(router, services.hotline_service, services.numbering_plan);
   http::AddCallLogRoutes(router, services.call_records);
   http::AddBlockedCallerRoutes(router, services.blocked_caller_service, services.numbering_plan);
   http::AddPrivacyRoutes(router, services.privacy, services.exports);
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
   http::AddWebhookRoutes(router, services.webhook_service);
+  http::AddVoicemailRoutes(router, services.voicemail_service);
 }
 
 }  // namespace fr

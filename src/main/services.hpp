@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,7 +13,9 @@
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "adapters/storage/soci_voicemail_repository.hpp"
 #include "adapters/storage/soci_webhook_repository.hpp"
+#include "adapters/storage/voicemail_folder.hpp"
 #include "adapters/webhook/curl_webhook_sender.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
@@ -27,6 +30,7 @@
 #include "app/number_inventory_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/voicemail_service.hpp"
 #include "app/webhook_service.hpp"
 #include "common/clock.hpp"
 
@@ -42,12 +46,14 @@ struct WebhookSettings {
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention,
-           int caller_calls_per_hour, const WebhookSettings& webhook_settings = {})
+  Services(std::unique_ptr<Database> db, std::unique_ptr<VoicemailFolder> folder,
+           HotlinePolicy policy, CallRetentionPolicy retention, int caller_calls_per_hour,
+           const WebhookSettings& webhook_settings = {})
       : flood_guard(caller_calls_per_hour),
         webhook_sealer(webhook_settings.key),
         webhook_guard(webhook_settings.network),
         database(std::move(db)),
+        voicemail_folder(std::move(folder)),
         users(*database),
         organizations(*database),
         tokens(*database),
@@ -59,29 +65,34 @@ struct Services {
         call_logs(*database),
         webhooks(*database),
         blocked_callers(*database),
+        voicemails(*database),
         authentication(tokens, organizations, digest, clock),
         accounts(users, organizations, hotlines),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
-        hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
+        hotline_service(hotlines, sip_customers, organizations, routing_table, numbers,
+                        numbering_plan, clock, policy),
         number_service(numbers, numbering_plan, clock),
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
         blocked_caller_service(blocked_callers, numbering_plan, clock),
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
                      numbering_plan, clock),
         privacy(organizations, call_logs, numbering_plan, retention),
+        voicemail_service(hotlines, voicemails, *voicemail_folder),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
-                accounts),
+                accounts, voicemail_service),
         webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock) {}
 
-  // Opens `url` and builds everything. Errors: those of Database::Open.
-  // `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0: none).
+  // Opens `url` and builds everything. Errors: those of Database::Open and
+  // VoicemailFolder::Open. `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0:
+  // none). `voicemail_dir`: the voicemails' folder (empty: DefaultVoicemailDir).
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
                                                 HotlinePolicy policy = {},
                                                 CallRetentionPolicy retention = {},
                                                 int caller_calls_per_hour = 20,
-                                                const WebhookSettings& webhooks = {});
+                                                const WebhookSettings& webhooks = {},
+                                                const std::string& voicemail_dir = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
@@ -91,6 +102,7 @@ struct Services {
   AesGcmSecretSealer webhook_sealer;
   webhook::CurlUrlGuard webhook_guard;
   std::unique_ptr<Database> database;
+  std::unique_ptr<VoicemailFolder> voicemail_folder;
   SociUserRepository users;
   SociOrganizationRepository organizations;
   SociTokenRepository tokens;
@@ -102,6 +114,7 @@ struct Services {
   SociCallLogRepository call_logs;
   SociWebhookRepository webhooks;
   SociBlockedCallerRepository blocked_callers;
+  SociVoicemailRepository voicemails;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
@@ -113,8 +126,13 @@ struct Services {
   BlockedCallerService blocked_caller_service;
   CallRoutingService call_routing;
   PrivacyService privacy;
+  VoicemailService voicemail_service;
   ExportService exports;
   WebhookService webhook_service;
 };
+
+// The voicemails' folder when --voicemail-dir names none: "voicemails" beside a SQLite
+// database, "var/voicemails" in the working folder for PostgreSQL.
+std::filesystem::path DefaultVoicemailDir(const std::string& database_url);
 
 }  // namespace fr
