@@ -156,6 +156,14 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", delivery.error().detail.c_str());
     return 2;
   }
+  // The recordings' folder before the database: a folder that cannot be used is a bad option.
+  const std::filesystem::path voicemail_dir = options.voicemail_dir.empty()
+                                                  ? DefaultVoicemailDir(options.database.url)
+                                                  : std::filesystem::path(options.voicemail_dir);
+  if (const auto folder = VoicemailFolder::Open(voicemail_dir); !folder.ok()) {
+    std::fprintf(stderr, "error: %s\n", folder.error().detail.c_str());
+    return 2;
+  }
   const auto webhooks = WebhookSettingsOf(options.webhooks, options.database.url);
   if (!webhooks.ok()) {
     std::fprintf(stderr, "error: %s\n", webhooks.error().detail.c_str());

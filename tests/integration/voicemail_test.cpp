@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "integration/telephony_fixture.hpp"
+#include "support/webhook_receiver.hpp"
 
 namespace fr::testing {
 namespace {
@@ -19,7 +20,10 @@ using namespace std::chrono_literals;
 
 class VoicemailTest : public TelephonyTest {
  protected:
-  std::vector<std::string> EngineArgs() override { return {"--voicemail-silence", "1s"}; }
+  std::vector<std::string> EngineArgs() override {
+    return {"--voicemail-silence", "1s", "--webhook-allow-http", "127.0.0.1",
+            "--webhook-allow-private"};
+  }
 
   // A hotline that rings nobody and takes voicemail at once.
   std::int64_t VoicemailHotline() {
@@ -37,7 +41,9 @@ class VoicemailTest : public TelephonyTest {
         << "the prompt never came: " << caller.Logs();
     std::size_t seen = 0;
     auto quiet_since = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() - quiet_since < 700ms) {
+    const auto give_up = quiet_since + 30s;
+    while (std::chrono::steady_clock::now() - quiet_since < 700ms &&
+           std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(20ms);
       const std::size_t now = phone.Packets().size();
       if (now != seen) {
@@ -140,11 +146,27 @@ TEST_F(VoicemailTest, AMessageIsRecordedListedDownloadedAndDeletedWithItsFile) {
                    .contains("voicemailID"));
 }
 
-// The hotline's deletion takes its voicemails along, rows and files.
-TEST_F(VoicemailTest, DeletingTheHotlineRemovesItsRecordings) {
+// voicemail.recorded goes through the webhook outbox, before the call's call.ended; the
+// hotline's deletion takes its voicemails along, rows and files.
+TEST_F(VoicemailTest, AMessageIsAnnouncedAndGoesWithItsHotline) {
+  WebhookReceiver receiver;
+  const auto subscribed = client_->SendJson(
+      "POST", "/v1/organizations/" + Str(org_a_) + "/webhooks", {Api(org_a_token_)},
+      json{{"url", receiver.url()}, {"eventTypes", {"voicemail.recorded", "call.ended"}}}.dump());
+  ASSERT_EQ(subscribed.status, 201) << subscribed.body;
   const std::int64_t hotline = VoicemailHotline();
   const json log = LeaveMessage(hotline, 25);
   ASSERT_EQ(log["outcome"], "voicemail") << log;
+  ASSERT_TRUE(receiver.WaitForAccepted(2, 20s));
+  const json recorded = json::parse(receiver.Received()[0].body);
+  EXPECT_EQ(recorded["type"], "voicemail.recorded");
+  EXPECT_EQ(recorded["data"]["voicemailID"], log["voicemailID"]);
+  EXPECT_EQ(recorded["data"]["callLogID"], log["id"]);
+  EXPECT_FALSE(recorded["data"].contains("callerNumber"));
+  const json ended = json::parse(receiver.Received()[1].body);
+  EXPECT_EQ(ended["type"], "call.ended");
+  EXPECT_EQ(ended["data"]["outcome"], "voicemail");
+
   const auto folder = server_.dir() / "voicemails";
   ASSERT_EQ(std::distance(std::filesystem::directory_iterator(folder), {}), 1);
   ASSERT_EQ(client_->Send("DELETE", "/v1/hotlines/" + Str(hotline), {Api(org_a_token_)}).status,
