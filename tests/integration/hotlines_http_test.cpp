@@ -523,8 +523,9 @@ TEST_F(HotlinesHttpTest, FallbacksRoundTripAndAreValidatedLikeAgentPhones) {
   const auto refused = client_->SendJson("PUT", path, {Api(org_a_token_)}, bad.dump());
   ASSERT_EQ(refused.status, 400) << refused.body;
   EXPECT_EQ(refused.Header("content-type"), "application/problem+json");
+  const nlohmann::json problem = refused.Json();
   std::set<std::string> fields;
-  for (const auto& error : refused.Json()["errors"]) fields.insert(error["field"]);
+  for (const auto& error : problem["errors"]) fields.insert(error["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"noAnswer.forwardTo", "noAnswer.maxSeconds",
                                            "noAnswer.ttsVoicemail", "closed.forwardTo",
                                            "closed.maxSeconds"}))
