@@ -66,7 +66,13 @@ Status ExportService::ExportHotline(const Principal& principal, const Hotline& h
     FR_ASSIGN_OR_RETURN(const TelephoneRecordPage page,
                         records_.ListTelephoneRecords(principal, hotline.id, kPage, offset));
     for (const TelephoneRecord& record : page.records) sink.WriteTelephoneRecord(record);
-    if (static_cast<std::int64_t>(page.records.size()) < kPage) return Ok();
+    if (static_cast<std::int64_t>(page.records.size()) < kPage) break;
+  }
+  for (std::int64_t offset = 0;; offset += kPage) {
+    FR_ASSIGN_OR_RETURN(const VoicemailPage page,
+                        voicemails_.List(principal, hotline.id, std::nullopt, kPage, offset));
+    for (const Voicemail& voicemail : page.voicemails) sink.WriteVoicemail(voicemail);
+    if (static_cast<std::int64_t>(page.voicemails.size()) < kPage) return Ok();
   }
 }
 

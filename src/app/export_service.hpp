@@ -8,6 +8,7 @@
 #include "app/agent_phone_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
+#include "app/voicemail_service.hpp"
 #include "common/result.hpp"
 #include "identity/principal.hpp"
 #include "identity/repositories.hpp"
@@ -33,6 +34,7 @@ class ExportSink {
   virtual void WriteMember(const ExportedMember& member) = 0;
   virtual void WriteCallLog(const CallLog& log) = 0;  // with its entries
   virtual void WriteTelephoneRecord(const TelephoneRecord& record) = 0;
+  virtual void WriteVoicemail(const Voicemail& voicemail) = 0;  // its metadata, not its audio
   virtual void WriteUser(const User& user) = 0;
   virtual void WriteMembership(const MembershipView& membership) = 0;
   virtual void WriteAgentPhone(const AgentPhone& phone) = 0;
@@ -46,17 +48,19 @@ class ExportService {
  public:
   ExportService(OrganizationRepository& organizations, UserRepository& users,
                 TokenRepository& tokens, HotlineService& hotlines, CallRecordService& records,
-                AgentPhoneService& phones, AccountService& accounts)
+                AgentPhoneService& phones, AccountService& accounts,
+                VoicemailService& voicemails)
       : organizations_(organizations),
         users_(users),
         tokens_(tokens),
         hotlines_(hotlines),
         records_(records),
         phones_(phones),
-        accounts_(accounts) {}
+        accounts_(accounts),
+        voicemails_(voicemails) {}
 
-  // The organisation, its members, hotlines, and each hotline's call logs (with entries) and
-  // telephone records, oldest hotline first. Errors: kNotFound (not a member),
+  // The organisation, its members, hotlines, and each hotline's call logs (with entries),
+  // telephone records and voicemails (metadata only), oldest hotline first. Errors: kNotFound (not a member),
   // kPermissionDenied (not an admin); storage errors, possibly after some items were written.
   Status ExportOrganization(const Principal& principal, OrganizationId organization,
                             ExportSink& sink);
@@ -75,6 +79,7 @@ class ExportService {
   CallRecordService& records_;
   AgentPhoneService& phones_;
   AccountService& accounts_;
+  VoicemailService& voicemails_;
 };
 
 }  // namespace fr

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "identity/authorization.hpp"
 
@@ -59,6 +60,18 @@ Status HotlineService::CheckAgentsAreMembers(const Hotline& hotline) {
   return Ok();
 }
 
+Status HotlineService::RefuseOwnForwardNumbers(const Hotline& hotline) {
+  std::vector<FieldError> errors;
+  for (const auto& [field, fallback] : {std::pair{"noAnswer.forwardTo", &hotline.no_answer},
+                                        std::pair{"closed.forwardTo", &hotline.closed}}) {
+    if (fallback->forward_to.empty()) continue;
+    FR_ASSIGN_OR_RETURN(const bool own, numbers_.Contains(fallback->forward_to));
+    if (own) errors.push_back({field, "is a number of this service (a hotline number)"});
+  }
+  if (errors.empty()) return Ok();
+  return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
+}
+
 Result<HotlinePage> HotlineService::List(const Principal& principal, OrganizationId organization,
                                          std::int64_t limit, std::int64_t offset) {
   if (!CanRead(OrganizationResourceAccess(principal, organization))) {
@@ -70,11 +83,12 @@ Result<HotlinePage> HotlineService::List(const Principal& principal, Organizatio
 }
 
 Result<Hotline> HotlineService::Create(const Principal& principal, const HotlineDraft& draft) {
-  FR_ASSIGN_OR_RETURN(Hotline hotline, ValidateHotline(draft));
+  FR_ASSIGN_OR_RETURN(Hotline hotline, ValidateHotline(draft, plan_));
   const Access access = OrganizationResourceAccess(principal, hotline.organization_id);
   if (!CanRead(access)) return NoSuchOrganization();
   if (!CanWrite(access)) return AdminsOnly();
   FR_RETURN_IF_ERROR(CheckAgentsAreMembers(hotline));
+  FR_RETURN_IF_ERROR(RefuseOwnForwardNumbers(hotline));
   FR_ASSIGN_OR_RETURN(const auto customer, customers_.FindByOrganization(hotline.organization_id));
   if (!customer) {
     return Error::FailedPrecondition(
@@ -108,7 +122,7 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
                                        const HotlineDraft& draft,
                                        const AcceptedVersions& accepted) {
   FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
-  auto validated = ValidateHotline(draft);
+  auto validated = ValidateHotline(draft, plan_);
   std::vector<FieldError> errors =
       validated.ok() ? std::vector<FieldError>{} : validated.error().field_errors;
   if (draft.organization_id != existing.organization_id) {
@@ -117,6 +131,7 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
   if (!errors.empty()) return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
   Hotline updated = WithDefaults(std::move(validated).value());
   FR_RETURN_IF_ERROR(CheckAgentsAreMembers(updated));
+  FR_RETURN_IF_ERROR(RefuseOwnForwardNumbers(updated));
   updated.id = existing.id;
   updated.number = existing.number;
   updated.status = NextStatus(existing.status, updated.is_active);

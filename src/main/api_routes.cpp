@@ -17,7 +17,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddAccountRoutes(router, services.accounts);
   http::AddSessionRoutes(router, services.login, std::move(sessions));
   http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
-  http::AddHotlineRoutes(router, services.hotline_service);
+  http::AddHotlineRoutes(router, services.hotline_service, services.numbering_plan);
   http::AddCallLogRoutes(router, services.call_records);
   http::AddReportRoutes(router, services.call_reports);
   http::AddLiveCallRoutes(router, services.live_calls);
@@ -26,6 +26,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
   http::AddWebhookRoutes(router, services.webhook_service);
   http::AddEventStreamRoutes(router, services.event_streams, event_streams);
+  http::AddVoicemailRoutes(router, services.voicemail_service);
 }
 
 }  // namespace fr

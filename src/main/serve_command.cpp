@@ -58,6 +58,7 @@ struct ServeOptions {
   std::string session_idle_timeout = "12h";
   std::string session_lifetime = "168h";
   LoginThrottlePolicy login_throttle;
+  std::string voicemail_dir;  // empty: DefaultVoicemailDir
   WebhookOptions webhooks;
   // The per-caller flood guard (decision 0044): calls per hour from one number to one hotline.
   int caller_calls_per_hour = 20;
@@ -89,6 +90,9 @@ constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 constexpr auto kRetentionPeriod = std::chrono::hours(1);
 // How often the webhook worker looks for deliveries that are due.
 constexpr auto kWebhookPeriod = std::chrono::milliseconds(100);
+// The files of deleted voicemails (by any path: API, retention, erasure, hotline deletion) go
+// within this long.
+constexpr auto kVoicemailSweepPeriod = std::chrono::seconds(1);
 // Delivered and failed webhook events are kept this long for the deliveries list.
 constexpr auto kWebhookEventRetention = std::chrono::days(30);
 // How long a stopping service keeps retrying to store call events while the database fails.
@@ -180,6 +184,14 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", delivery.error().detail.c_str());
     return 2;
   }
+  // The recordings' folder before the database: a folder that cannot be used is a bad option.
+  const std::filesystem::path voicemail_dir = options.voicemail_dir.empty()
+                                                  ? DefaultVoicemailDir(options.database.url)
+                                                  : std::filesystem::path(options.voicemail_dir);
+  if (const auto folder = VoicemailFolder::Open(voicemail_dir); !folder.ok()) {
+    std::fprintf(stderr, "error: %s\n", folder.error().detail.c_str());
+    return 2;
+  }
   const auto webhooks = WebhookSettingsOf(options.webhooks, options.database.url);
   if (!webhooks.ok()) {
     std::fprintf(stderr, "error: %s\n", webhooks.error().detail.c_str());
@@ -213,8 +225,13 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   auto services = Services::Open(options.database.url,
                                  options.workers + http::DefaultIoThreads() + 4, hotline_policy,
                                  options.retention, options.caller_calls_per_hour, webhooks,
-                                 SignInPolicyOf(options).value());
+                                 SignInPolicyOf(options).value(), options.voicemail_dir);
   if (!services.ok()) {
+    // A voicemail folder that cannot be used is a bad option like any other.
+    if (services.error().code == ErrorCode::kInvalidArgument) {
+      spdlog::critical("{}", services.error().detail);
+      return 2;
+    }
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
   }
@@ -238,6 +255,14 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   if (*interrupted > 0) {
     spdlog::warn("closed {} call(s) left open by a previous run (outcome failed)", *interrupted);
   }
+  // Recordings this node was writing when it stopped: kept whole up to that moment, or removed
+  // (decision 0055). Before any call, so that no recording of this run is mistaken for one.
+  const auto recovered = wired.voicemail_service.RecoverAfterCrash(node.id);
+  if (!recovered.ok()) {
+    spdlog::critical("cannot recover voicemails: {}", recovered.error().detail);
+    return 1;
+  }
+  if (*recovered > 0) spdlog::warn("kept {} voicemail(s) cut short by a crash", *recovered);
   spdlog::info("node: '{}', lease {} ms", node.id, node.lease.count());
   // Renewed three times a lease; each round also cleans up after nodes whose lease ended.
   auto heartbeat = std::make_unique<BackgroundLoop>(node.lease / 3, [&supervisor] {
@@ -268,9 +293,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       return synthesizer.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     speech = std::move(synthesizer).value();
-    engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
-                                                          call_events, *speech, wired.clock,
-                                                          calls_in_progress);
+    telephony::EngineConfig config = engine_config;
+    config.node = node.id;
+    engine = std::make_unique<telephony::TelephonyEngine>(
+        config, wired.call_routing, call_events, *speech, wired.clock, calls_in_progress,
+        *wired.voicemail_folder, wired.random);
     const auto sip_port = engine->Start();
     if (!sip_port.ok()) {
       spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
@@ -364,6 +391,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::warn("retention: {}; retrying in an hour", purged.error().detail);
     } else if (*purged > 0) {
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
+    }
+  });
+  const BackgroundLoop voicemail_sweep(kVoicemailSweepPeriod, [&wired] {
+    if (const auto removed = wired.voicemail_service.RemoveDeletedFiles(); !removed.ok()) {
+      spdlog::warn("voicemails: {}; retrying", removed.error().detail);
     }
   });
   // Webhook deliveries: the outbox is the job, so what a previous run left pending goes now.
@@ -495,6 +527,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("FR_LOGIN_FAILURES_PER_ADDRESS")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
+  serve->add_option("--voicemail-dir", options->voicemail_dir,
+                    "Folder of the voicemail recordings (default: voicemails beside a SQLite "
+                    "database, var/voicemails for PostgreSQL)")
+      ->envname("FR_VOICEMAIL_DIR");
   AddTelephonyOptions(*serve, options->telephony);
   AddWebhookOptions(*serve, options->webhooks);
   AddNodeOptions(*serve, options->node);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -15,7 +16,9 @@
 #include "adapters/storage/soci_live_call_source.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "adapters/storage/soci_voicemail_repository.hpp"
 #include "adapters/storage/soci_webhook_repository.hpp"
+#include "adapters/storage/voicemail_folder.hpp"
 #include "adapters/webhook/curl_webhook_sender.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
@@ -34,6 +37,7 @@
 #include "app/number_inventory_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/voicemail_service.hpp"
 #include "app/webhook_service.hpp"
 #include "common/clock.hpp"
 
@@ -55,13 +59,14 @@ struct WebhookSettings {
 // The wiring shared by `serve` and `admin`: one database, its repositories, and the app
 // services built on them. Members are declared in construction order.
 struct Services {
-  Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention,
-           int caller_calls_per_hour, const WebhookSettings& webhook_settings = {},
-           SignInPolicy sign_in = {})
+  Services(std::unique_ptr<Database> db, std::unique_ptr<VoicemailFolder> folder,
+           HotlinePolicy policy, CallRetentionPolicy retention, int caller_calls_per_hour,
+           const WebhookSettings& webhook_settings = {}, SignInPolicy sign_in = {})
       : flood_guard(caller_calls_per_hour),
         webhook_sealer(webhook_settings.key),
         webhook_guard(webhook_settings.network),
         database(std::move(db)),
+        voicemail_folder(std::move(folder)),
         users(*database),
         logins(*database),
         organizations(*database),
@@ -76,6 +81,7 @@ struct Services {
         live_call_source(*database),
         webhooks(*database),
         blocked_callers(*database),
+        voicemails(*database),
         authentication(tokens, organizations, digest, clock, sign_in.sessions.idle_timeout),
         login(users, organizations, logins, tokens, password_hasher, digest, random, clock,
               sign_in.sessions, sign_in.throttle),
@@ -83,7 +89,8 @@ struct Services {
         administration(users, organizations, tokens, hotlines, digest, random, clock),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
-        hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
+        hotline_service(hotlines, sip_customers, organizations, routing_table, numbers,
+                        numbering_plan, clock, policy),
         number_service(numbers, numbering_plan, clock),
         call_records(hotlines, call_logs, organizations, numbering_plan, clock, retention),
         call_reports(hotlines, call_report_source),
@@ -92,19 +99,22 @@ struct Services {
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
                      numbering_plan, clock),
         privacy(organizations, call_logs, numbering_plan, retention),
+        voicemail_service(hotlines, voicemails, *voicemail_folder),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
-                accounts),
+                accounts, voicemail_service),
         webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock),
         event_streams(webhooks) {}
 
-  // Opens `url` and builds everything. Errors: those of Database::Open.
-  // `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0: none).
+  // Opens `url` and builds everything. Errors: those of Database::Open and
+  // VoicemailFolder::Open. `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0:
+  // none). `voicemail_dir`: the voicemails' folder (empty: DefaultVoicemailDir).
   static Result<std::unique_ptr<Services>> Open(const std::string& url, std::size_t pool_size,
                                                 HotlinePolicy policy = {},
                                                 CallRetentionPolicy retention = {},
                                                 int caller_calls_per_hour = 20,
                                                 const WebhookSettings& webhooks = {},
-                                                SignInPolicy sign_in = {});
+                                                SignInPolicy sign_in = {},
+                                                const std::string& voicemail_dir = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
@@ -115,6 +125,7 @@ struct Services {
   AesGcmSecretSealer webhook_sealer;
   webhook::CurlUrlGuard webhook_guard;
   std::unique_ptr<Database> database;
+  std::unique_ptr<VoicemailFolder> voicemail_folder;
   SociUserRepository users;
   SociLoginRepository logins;
   SociOrganizationRepository organizations;
@@ -129,6 +140,7 @@ struct Services {
   SociLiveCallSource live_call_source;
   SociWebhookRepository webhooks;
   SociBlockedCallerRepository blocked_callers;
+  SociVoicemailRepository voicemails;
   AuthenticationService authentication;
   LoginService login;
   AccountService accounts;
@@ -143,9 +155,14 @@ struct Services {
   BlockedCallerService blocked_caller_service;
   CallRoutingService call_routing;
   PrivacyService privacy;
+  VoicemailService voicemail_service;
   ExportService exports;
   WebhookService webhook_service;
   EventStreamService event_streams;
 };
+
+// The voicemails' folder when --voicemail-dir names none: "voicemails" beside a SQLite
+// database, "var/voicemails" in the working folder for PostgreSQL.
+std::filesystem::path DefaultVoicemailDir(const std::string& database_url);
 
 }  // namespace fr

@@ -38,6 +38,9 @@ class JsonLinesSink final : public ExportSink {
   void WriteTelephoneRecord(const TelephoneRecord& record) override {
     Text("telephoneRecord", [&](JsonWriter& writer) { WriteRecord(writer, record); });
   }
+  void WriteVoicemail(const Voicemail& voicemail) override {
+    Text("voicemail", [&](JsonWriter& writer) { http::WriteVoicemail(writer, voicemail); });
+  }
   void WriteUser(const User& user) override {
     Line("user", {{"createdAt", FormatTimestamp(user.created_at)},
                   {"id", user.id.value},

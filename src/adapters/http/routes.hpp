@@ -18,6 +18,7 @@
 #include "app/live_call_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/voicemail_service.hpp"
 #include "app/webhook_service.hpp"
 
 namespace fr::http {
@@ -51,7 +52,7 @@ void AddAccountRoutes(Router& router, AccountService& accounts);
 void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan);
 
 // GET/POST /v1/hotlines, GET/PUT/DELETE /v1/hotlines/{hotlineID}.
-void AddHotlineRoutes(Router& router, HotlineService& hotlines);
+void AddHotlineRoutes(Router& router, HotlineService& hotlines, const NumberingPlan& plan);
 
 // GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
 void AddCallLogRoutes(Router& router, CallRecordService& records);
@@ -93,5 +94,10 @@ void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
 // POST …/{webhookID}/rotate-secret, GET …/{webhookID}/deliveries,
 // POST …/deliveries/{deliveryID}/redeliver.
 void AddWebhookRoutes(Router& router, WebhookService& webhooks);
+
+// GET /v1/hotlines/{hotlineID}/voicemails; GET, PUT (listened), DELETE
+// /v1/hotlines/{hotlineID}/voicemails/{voicemailID}; GET …/{voicemailID}/audio (audio/wav,
+// one byte range per request).
+void AddVoicemailRoutes(Router& router, VoicemailService& voicemails);
 
 }  // namespace fr::http

@@ -52,7 +52,7 @@ constexpr const char* kSelectDue =
     " w.organization_id, w.url, w.include_caller_number, w.secret_sealed, w.failing_since,"
     " e.organization_id, e.type, e.occurred_at, e.hotline_id, e.call_log_id, e.caller, e.outcome,"
     " e.duration_seconds, e.answered_user_id, e.answered_agent_phone_id, e.status, e.detail,"
-    " e.user_id, e.agent_phone_id, e.change_kind, e.is_active"
+    " e.user_id, e.agent_phone_id, e.change_kind, e.is_active, e.voicemail_id"
     " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
     " JOIN webhook_events e ON e.id = d.event_id"
     " WHERE d.state = 'pending' AND w.is_active = 1 AND d.next_attempt_at <= :now"
@@ -88,10 +88,10 @@ constexpr const char* kPurgeEvents =
 constexpr const char* kInsertEvent =
     "INSERT INTO webhook_events (organization_id, type, occurred_at, hotline_id, call_log_id,"
     " caller, duration_seconds, outcome, answered_user_id, answered_agent_phone_id, status,"
-    " detail, user_id, agent_phone_id, change_kind, is_active) SELECT ";
+    " detail, user_id, agent_phone_id, change_kind, is_active, voicemail_id) SELECT ";
 constexpr const char* kBoundEventColumns =
     ":outcome, :answered_user_id, :answered_agent_phone_id, :status, :detail, :user_id,"
-    " :agent_phone_id, :change_kind, :is_active";
+    " :agent_phone_id, :change_kind, :is_active, :voicemail_id";
 constexpr const char* kFromCall =
     "h.organization_id, :type, :occurred_at, c.hotline_id, c.id, c.caller,"
     " CASE WHEN :ended = 1 THEN (:ended_at - c.start_time + 999) / 1000 END, %BOUND%"
@@ -109,7 +109,7 @@ constexpr const char* kStored = " RETURNING id, organization_id";
 constexpr const char* kEventsAfter =
     "SELECT id, organization_id, type, occurred_at, hotline_id, call_log_id, caller, outcome,"
     " duration_seconds, answered_user_id, answered_agent_phone_id, status, detail, user_id,"
-    " agent_phone_id, change_kind, is_active FROM webhook_events"
+    " agent_phone_id, change_kind, is_active, voicemail_id FROM webhook_events"
     " WHERE organization_id = :organization_id AND id > :after ORDER BY id LIMIT :limit";
 constexpr const char* kLatestEvent =
     "SELECT COALESCE(MAX(id), 0) FROM webhook_events WHERE organization_id = :organization_id";
@@ -218,14 +218,14 @@ struct EventRow {
   long long organization_id = 0, occurred_at = 0;
   std::string type;
   Nullable<long long> hotline_id, call_log_id, duration_seconds, answered_user_id,
-      answered_agent_phone_id, user_id, agent_phone_id;
+      answered_agent_phone_id, user_id, agent_phone_id, voicemail_id;
   Nullable<std::string> caller, outcome, status, detail, change_kind;
   Nullable<int> is_active;
 
   auto Columns() {
     return std::tie(organization_id, type, occurred_at, hotline_id, call_log_id, caller, outcome,
                     duration_seconds, answered_user_id, answered_agent_phone_id, status, detail,
-                    user_id, agent_phone_id, change_kind, is_active);
+                    user_id, agent_phone_id, change_kind, is_active, voicemail_id);
   }
   WebhookEvent ToEvent(long long id) const {
     WebhookEvent event;
@@ -249,6 +249,7 @@ struct EventRow {
         agent_phone_id.ToOptional([](long long value) { return AgentPhoneId(value); });
     event.change = change_kind.ToOptional();
     event.is_active = is_active.ToOptional([](int value) { return value != 0; });
+    event.voicemail = voicemail_id.ToOptional([](long long value) { return VoicemailId(value); });
     return event;
   }
 };
@@ -325,6 +326,7 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
   auto phone = NullableId(event.agent_phone);
   auto change = Nullable<std::string>::From(event.change);
   auto is_active = Nullable<int>::From(event.is_active, [](bool on) { return on ? 1 : 0; });
+  auto voicemail = NullableId(event.voicemail);
   std::string pattern = TypePattern(event.type);
   InsertedEvents inserted;
   {
@@ -333,11 +335,11 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
     if (ending) {
       inserted = ReadRows<std::tuple<long long, long long>>(
           *statement, row, type, occurred_at, ended, ended_at, outcome, answered_user,
-          answered_phone, status, detail, user, phone, change, is_active, key);
+          answered_phone, status, detail, user, phone, change, is_active, voicemail, key);
     } else {
       inserted = ReadRows<std::tuple<long long, long long>>(
           *statement, row, type, occurred_at, outcome, answered_user, answered_phone, status,
-          detail, user, phone, change, is_active, key);
+          detail, user, phone, change, is_active, voicemail, key);
     }
   }
   for (auto& [event_id, organization] : inserted) {
