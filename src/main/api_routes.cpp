@@ -21,6 +21,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddPrivacyRoutes(router, services.privacy, services.exports);
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
   http::AddWebhookRoutes(router, services.webhook_service);
+  http::AddAuditLogRoutes(router, services.audit_service);
 }
 
 }  // namespace fr

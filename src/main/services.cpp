@@ -9,7 +9,8 @@ Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::si
                                                  HotlinePolicy policy,
                                                  CallRetentionPolicy retention,
                                                  int caller_calls_per_hour,
-                                                 const WebhookSettings& webhooks) {
+                                                 const WebhookSettings& webhooks,
+                                                 AuditRetentionPolicy audit_retention) {
   // A new SQLite database in a folder that does not exist yet is the first run's normal case.
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.starts_with(kSqlite)) {
@@ -20,7 +21,7 @@ Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::si
   }
   FR_ASSIGN_OR_RETURN(auto database, Database::Open(url, pool_size));
   return std::make_unique<Services>(std::move(database), policy, retention,
-                                    caller_calls_per_hour, webhooks);
+                                    caller_calls_per_hour, webhooks, audit_retention);
 }
 
 }  // namespace fr

@@ -8,6 +8,7 @@
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
@@ -17,6 +18,7 @@
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/audit_log_service.hpp"
 #include "app/authentication_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
@@ -43,7 +45,8 @@ struct WebhookSettings {
 // services built on them. Members are declared in construction order.
 struct Services {
   Services(std::unique_ptr<Database> db, HotlinePolicy policy, CallRetentionPolicy retention,
-           int caller_calls_per_hour, const WebhookSettings& webhook_settings = {})
+           int caller_calls_per_hour, const WebhookSettings& webhook_settings = {},
+           AuditRetentionPolicy audit_retention = {})
       : flood_guard(caller_calls_per_hour),
         webhook_sealer(webhook_settings.key),
         webhook_guard(webhook_settings.network),
@@ -59,10 +62,11 @@ struct Services {
         call_logs(*database),
         webhooks(*database),
         blocked_callers(*database),
+        audit_log(*database),
         authentication(tokens, organizations, digest, clock),
-        accounts(users, organizations, hotlines),
+        accounts(users, organizations, hotlines, clock),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
-        agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
+        agent_phone_service(agent_phones, organizations, numbers, numbering_plan, audit_log, clock),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, clock, policy),
         number_service(numbers, numbering_plan, clock),
@@ -70,10 +74,11 @@ struct Services {
         blocked_caller_service(blocked_callers, numbering_plan, clock),
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
                      numbering_plan, clock),
-        privacy(organizations, call_logs, numbering_plan, retention),
+        privacy(organizations, call_logs, numbering_plan, retention, clock),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
-                accounts),
-        webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock) {}
+                accounts, audit_log, clock),
+        webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock),
+        audit_service(audit_log, clock, audit_retention) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open.
   // `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0: none).
@@ -81,7 +86,8 @@ struct Services {
                                                 HotlinePolicy policy = {},
                                                 CallRetentionPolicy retention = {},
                                                 int caller_calls_per_hour = 20,
-                                                const WebhookSettings& webhooks = {});
+                                                const WebhookSettings& webhooks = {},
+                                                AuditRetentionPolicy audit_retention = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
@@ -102,6 +108,7 @@ struct Services {
   SociCallLogRepository call_logs;
   SociWebhookRepository webhooks;
   SociBlockedCallerRepository blocked_callers;
+  SociAuditLogRepository audit_log;
   AuthenticationService authentication;
   AccountService accounts;
   AdministrationService administration;
@@ -115,6 +122,7 @@ struct Services {
   PrivacyService privacy;
   ExportService exports;
   WebhookService webhook_service;
+  AuditLogService audit_service;
 };
 
 }  // namespace fr

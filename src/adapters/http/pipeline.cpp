@@ -4,6 +4,7 @@
 
 #include "adapters/http/problem.hpp"
 #include "common/text.hpp"
+#include "domain/audit/audit.hpp"
 
 namespace fr::http {
 namespace {
@@ -148,6 +149,14 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
   }
 
   try {
+    // Whatever the handler changes or reads that the audit log records is recorded as done by
+    // this principal, from this address, in this request (decision 0058).
+    std::optional<AuditScope> audit_scope;
+    if (principal) {
+      audit_scope.emplace(AuditActor{
+          principal->IsUser() ? std::optional(principal->user_id) : std::nullopt,
+          principal->token_id, request.remote_address, request.request_id});
+    }
     const RequestContext context{request, match.params, principal ? &*principal : nullptr};
     HandlerResult handled = route.handler(context);
     if (handled.ok()) return {std::move(handled).value(), route.path_template};

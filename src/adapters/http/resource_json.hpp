@@ -4,6 +4,7 @@
 #include "adapters/http/json_writer.hpp"
 #include "app/account_service.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
+#include "domain/audit/audit.hpp"
 #include "domain/call_log/call_log.hpp"
 #include "domain/hotline/hotline.hpp"
 
@@ -17,5 +18,7 @@ void WriteCallLog(JsonWriter& writer, const CallLog& log, bool with_entries);
 void WriteRecord(JsonWriter& writer, const TelephoneRecord& record);
 Json AgentPhoneJson(const AgentPhone& phone);
 Json MembershipJson(const MembershipView& view);
+// An audit log entry, as GET …/audit-log and the organisation export show it.
+Json AuditEntryJson(const AuditEntry& entry);
 
 }  // namespace fr::http

@@ -8,6 +8,7 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/audit_log_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/export_service.hpp"
@@ -67,5 +68,9 @@ void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
 // POST …/{webhookID}/rotate-secret, GET …/{webhookID}/deliveries,
 // POST …/deliveries/{deliveryID}/redeliver.
 void AddWebhookRoutes(Router& router, WebhookService& webhooks);
+
+// GET /v1/organizations/{organizationID}/audit-log, GET /v1/me/audit-log (nothing else: the log
+// cannot be changed through the API).
+void AddAuditLogRoutes(Router& router, AuditLogService& audit);
 
 }  // namespace fr::http

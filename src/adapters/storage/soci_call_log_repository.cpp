@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -493,6 +494,8 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
              soci::use(erased_text), soci::use(n), soci::use(n), soci::use(org));
         records.execute(true);
         counts.telephone_records = records.get_affected_rows();
+        AppendAuditedChanges(session, {.count = counts.call_logs + counts.call_log_entries +
+                                                counts.telephone_records});
         transaction.Commit();
         return counts;
       }));
