@@ -110,9 +110,9 @@ Result<std::vector<Token>> AdministrationService::ListTokens(const TokenFilter& 
 // may see what it does there), an organisation token in its organisation's.
 Status AdministrationService::AuditTokenChange(AuditedChange& audited, const Token& token,
                                                AuditType type) {
-  const AuditSubject subject{.member = token.user_id.valid() ? std::optional(token.user_id)
-                                                             : std::nullopt,
-                             .token = token.id.valid() ? std::optional(token.id) : std::nullopt};
+  const AuditSubject subject{
+      .member = token.user_id.valid() ? std::optional(token.user_id) : std::nullopt,
+      .token = token.id.valid() ? std::optional(token.id) : std::nullopt};
   if (token.kind == TokenKind::kOrganization) {
     audited.Add(token.organization_id, type, subject, clock_.Now());
     return Ok();
@@ -128,7 +128,9 @@ Status AdministrationService::RevokeToken(TokenId id) {
   FR_ASSIGN_OR_RETURN(const auto tokens, tokens_.List({}));
   AuditedChange audited;
   for (const Token& token : tokens) {
-    if (token.id == id) FR_RETURN_IF_ERROR(AuditTokenChange(audited, token, AuditType::kTokenRevoked));
+    if (token.id == id) {
+      FR_RETURN_IF_ERROR(AuditTokenChange(audited, token, AuditType::kTokenRevoked));
+    }
   }
   FR_ASSIGN_OR_RETURN(const bool revoked, tokens_.Revoke(id, clock_.Now()));
   if (!revoked) return Error::NotFound("No such token.");

@@ -31,8 +31,8 @@ class AuditLogService {
                                         std::int64_t offset);
   // The entries about the principal's agent phones, in every organisation, newest first.
   // `filter.types` may only narrow them. Errors: kPermissionDenied for an organisation token.
-  Result<AuditPage> ListAboutMe(const Principal& principal, AuditFilter filter,
-                                std::int64_t limit, std::int64_t offset);
+  Result<AuditPage> ListAboutMe(const Principal& principal, AuditFilter filter, std::int64_t limit,
+                                std::int64_t offset);
   // Deletes the entries older than the retention; 0 when it keeps them for ever.
   Result<std::int64_t> Purge();
 

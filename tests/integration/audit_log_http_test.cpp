@@ -27,7 +27,8 @@ class AuditLogHttpTest : public WorldTest {
   // Every entry of organisation `organization` (newest first), read by Ann or `auth`.
   json Entries(std::int64_t organization, const std::string& query = "?limit=50",
                const std::string& auth = "") {
-    const auto read = client_->Get(Log(organization, query), {auth.empty() ? Pat(ann_token_) : auth});
+    const auto read =
+        client_->Get(Log(organization, query), {auth.empty() ? Pat(ann_token_) : auth});
     EXPECT_EQ(read.status, 200) << read.body;
     return read.status == 200 ? read.Json()["entries"] : json::array();
   }
@@ -51,12 +52,12 @@ class AuditLogHttpTest : public WorldTest {
     return found;
   }
   void RegisterCustomer() {
-    const json customer = {{"city", "Aachen"}, {"cityCode", "52062"},          {"country", "DE"},
-                           {"name", "Relief"}, {"organizationID", org_a_},     {"street", "Markt"},
+    const json customer = {{"city", "Aachen"},      {"cityCode", "52062"},      {"country", "DE"},
+                           {"name", "Relief"},      {"organizationID", org_a_}, {"street", "Markt"},
                            {"streetHousenumber", 1}};
-    ASSERT_EQ(client_->SendJson("POST", "/v1/sip-customer", {Pat(ann_token_)}, customer.dump())
-                  .status,
-              201);
+    ASSERT_EQ(
+        client_->SendJson("POST", "/v1/sip-customer", {Pat(ann_token_)}, customer.dump()).status,
+        201);
   }
   std::int64_t MaxPhone() {
     const json phone = {
@@ -73,9 +74,9 @@ TEST_F(AuditLogHttpTest, TheOperatorsCommandsAreRecordedWithoutSecrets) {
   ASSERT_EQ(read.status, 200) << read.body;
   const json entries = read.Json()["entries"];
   // World set-up: two members added to A, then Ann's, Max's and A's token (Bea's is B's).
-  EXPECT_EQ(Types(entries), (std::vector<std::string>{"token.created", "token.created",
-                                                      "token.created", "member.added",
-                                                      "member.added"}));
+  EXPECT_EQ(Types(entries),
+            (std::vector<std::string>{"token.created", "token.created", "token.created",
+                                      "member.added", "member.added"}));
   EXPECT_EQ(read.Json()["totalEntries"], 5);
   for (const auto& entry : entries) {
     EXPECT_EQ(entry["organizationID"], org_a_);
@@ -105,29 +106,31 @@ TEST_F(AuditLogHttpTest, TheOperatorsCommandsAreRecordedWithoutSecrets) {
 
 TEST_F(AuditLogHttpTest, AdminAccessToAMembersPhonesIsRecordedAndTheMemberSeesIt) {
   const std::int64_t phone = MaxPhone();  // Max's own: not an admin's access
-  const auto listed = client_->Get(
-      "/v1/agent-phones?owner_id=" + Str(max_) + "&organization_id=" + Str(org_a_),
-      {Pat(ann_token_), "X-Request-ID: audit-list-1"});
+  const auto listed =
+      client_->Get("/v1/agent-phones?owner_id=" + Str(max_) + "&organization_id=" + Str(org_a_),
+                   {Pat(ann_token_), "X-Request-ID: audit-list-1"});
   ASSERT_EQ(listed.status, 200) << listed.body;
-  const json change = {
-      {"isActive", false}, {"name", "Handy (nachts)"}, {"phone", "+49 151 12345678"}, {"userID", max_}};
-  ASSERT_EQ(client_
-                ->SendJson("PUT",
-                           "/v1/agent-phones/" + Str(phone) + "?organization_id=" + Str(org_a_),
-                           {Pat(ann_token_)}, change.dump())
-                .status,
-            200);
+  const json change = {{"isActive", false},
+                       {"name", "Handy (nachts)"},
+                       {"phone", "+49 151 12345678"},
+                       {"userID", max_}};
+  ASSERT_EQ(
+      client_
+          ->SendJson("PUT", "/v1/agent-phones/" + Str(phone) + "?organization_id=" + Str(org_a_),
+                     {Pat(ann_token_)}, change.dump())
+          .status,
+      200);
   ASSERT_EQ(client_
                 ->Get("/v1/agent-phones?owner_id=" + Str(max_) + "&organization_id=" + Str(org_a_),
                       {Api(org_a_token_)})
                 .status,
             200);
-  ASSERT_EQ(client_
-                ->Send("DELETE",
-                       "/v1/agent-phones/" + Str(phone) + "?organization_id=" + Str(org_a_),
-                       {Pat(ann_token_)})
-                .status,
-            204);
+  ASSERT_EQ(
+      client_
+          ->Send("DELETE", "/v1/agent-phones/" + Str(phone) + "?organization_id=" + Str(org_a_),
+                 {Pat(ann_token_)})
+          .status,
+      204);
 
   const json entries = Entries(org_a_, Encoded("?type=agent_phone.read,agent_phone.created,"
                                                "agent_phone.changed,agent_phone.deleted"));
@@ -155,9 +158,9 @@ TEST_F(AuditLogHttpTest, AdminAccessToAMembersPhonesIsRecordedAndTheMemberSeesIt
   EXPECT_EQ(client_->Get("/v1/me/audit-log", {Pat(ann_token_)}).Json()["totalEntries"], 0);
   EXPECT_EQ(client_->Get("/v1/me/audit-log", {Pat(bea_token_)}).Json()["totalEntries"], 0);
   // Other types cannot be reached through /me.
-  EXPECT_EQ(client_->Get("/v1/me/audit-log?type=member.added", {Pat(max_token_)})
-                .Json()["totalEntries"],
-            0);
+  EXPECT_EQ(
+      client_->Get("/v1/me/audit-log?type=member.added", {Pat(max_token_)}).Json()["totalEntries"],
+      0);
   ExpectProblem(client_->Get("/v1/me/audit-log", {Api(org_a_token_)}), 403);
 }
 
@@ -165,8 +168,8 @@ TEST_F(AuditLogHttpTest, HotlinesConsentErasureExportsWebhooksAndLeavingAreRecor
   server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
                  "004924155660000", "--to", "004924155660001"});
   RegisterCustomer();
-  json draft = {{"agents", {max_}}, {"isActive", true}, {"name", "Notruf"},
-                {"organizationID", org_a_}};
+  json draft = {
+      {"agents", {max_}}, {"isActive", true}, {"name", "Notruf"}, {"organizationID", org_a_}};
   const auto created = client_->SendJson("POST", "/v1/hotlines", {Pat(ann_token_)}, draft.dump());
   ASSERT_EQ(created.status, 201) << created.body;
   const std::int64_t hotline = created.Json()["id"];
@@ -311,9 +314,9 @@ TEST_F(AuditLogHttpTest, TheApiCannotChangeTheLogAndAFailedChangeLeavesNoEntry) 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((server_.dir() / "fr.db").c_str(), &db), SQLITE_OK);
   char* error = nullptr;
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET type = 'hotline.created'", nullptr, nullptr,
-                         &error),
-            SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE audit_log SET type = 'hotline.created'", nullptr, nullptr, &error),
+      SQLITE_OK);
   EXPECT_NE(std::string(error ? error : "").find("append-only"), std::string::npos);
   sqlite3_free(error);
   sqlite3_close(db);
@@ -327,7 +330,8 @@ TEST_F(AuditLogHttpTest, RetentionPurgesOldEntriesAndMustOutlastCallLogs) {
   ASSERT_EQ(sqlite3_open((server_.dir() / "fr.db").c_str(), &db), SQLITE_OK);
   const std::string old =
       "INSERT INTO audit_log (organization_id, type, occurred_at, source_address, request_id)"
-      " VALUES (" + Str(org_a_) + ", 'hotline.created', 1000, 'admin-command', '')";
+      " VALUES (" +
+      Str(org_a_) + ", 'hotline.created', 1000, 'admin-command', '')";
   ASSERT_EQ(sqlite3_exec(db, old.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
 
@@ -342,11 +346,11 @@ TEST_F(AuditLogHttpTest, RetentionPurgesOldEntriesAndMustOutlastCallLogs) {
   server_.Stop();
 
   std::string output;
-  EXPECT_EQ(RunProcess({BinaryPath(), "serve", "--database", server_.database_url(), "--listen",
-                        "127.0.0.1:0", "--call-retention-days", "90", "--audit-retention-days",
-                        "30"},
-                       output),
-            2);
+  EXPECT_EQ(
+      RunProcess({BinaryPath(), "serve", "--database", server_.database_url(), "--listen",
+                  "127.0.0.1:0", "--call-retention-days", "90", "--audit-retention-days", "30"},
+                 output),
+      2);
 }
 
 }  // namespace

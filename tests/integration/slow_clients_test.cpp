@@ -18,9 +18,24 @@ class SlowClientsTest : public WorldTest {
   // or took longer than a second, and counts them in `sent`.
   int NormalRequestsFailingDuring(const std::string& mode, const std::string& path, int seconds,
                                   int& sent) {
-    const std::vector<std::string> argv = {FR_SLOWHTTPTEST, mode, "-c", "800", "-r", "400",
-                                           "-i", "1", "-l", std::to_string(seconds), "-s", "8192",
-                                           "-x", "16", "-p", "3", "-u", server_.base_url() + path};
+    const std::vector<std::string> argv = {FR_SLOWHTTPTEST,
+                                           mode,
+                                           "-c",
+                                           "800",
+                                           "-r",
+                                           "400",
+                                           "-i",
+                                           "1",
+                                           "-l",
+                                           std::to_string(seconds),
+                                           "-s",
+                                           "8192",
+                                           "-x",
+                                           "16",
+                                           "-p",
+                                           "3",
+                                           "-u",
+                                           server_.base_url() + path};
     ChildProcess attack(argv, server_.dir(), "slowhttptest" + mode);
     // Until the attack holds its connections open.
     std::this_thread::sleep_for(2s);

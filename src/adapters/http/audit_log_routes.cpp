@@ -63,8 +63,8 @@ Result<AuditQuery> ReadAuditQuery(const Request& request) {
       }
     }
   }
-  for (const auto& [name, bound] : {std::pair{"from", &query.filter.from},
-                                    std::pair{"to", &query.filter.to}}) {
+  for (const auto& [name, bound] :
+       {std::pair{"from", &query.filter.from}, std::pair{"to", &query.filter.to}}) {
     if (const auto raw = request.Query(name)) {
       *bound = ParseTimestamp(*raw);
       if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-01-31T12:00:00Z)"});

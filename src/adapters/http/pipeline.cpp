@@ -66,8 +66,8 @@ Result<std::optional<Credential>> CredentialOf(const Request& request) {
       const std::string_view first = TrimAsciiWhitespace(all.substr(0, all.find(',')));
       for (std::size_t at = 0; at != std::string_view::npos;) {
         const std::size_t comma = all.find(',', at);
-        const std::string_view part =
-            TrimAsciiWhitespace(all.substr(at, comma == std::string_view::npos ? comma : comma - at));
+        const std::string_view part = TrimAsciiWhitespace(
+            all.substr(at, comma == std::string_view::npos ? comma : comma - at));
         if (part != first) {
           return Error::InvalidArgument(
               "The request carries more than one credential with different values; send one "

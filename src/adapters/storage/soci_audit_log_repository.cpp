@@ -37,9 +37,8 @@ struct AuditRow {
   Nullable<long long> member, agent_phone, hotline, token, webhook, count;
 
   auto Columns() {
-    return std::tie(id, organization_id, type, occurred_at, actor_user, actor_token,
-                    source_address, request_id, member, agent_phone, hotline, token, webhook,
-                    count);
+    return std::tie(id, organization_id, type, occurred_at, actor_user, actor_token, source_address,
+                    request_id, member, agent_phone, hotline, token, webhook, count);
   }
   AuditEntry ToEntry() const {
     AuditEntry entry;
@@ -75,12 +74,10 @@ void Insert(soci::session& session, const AuditEntry& entry) {
   auto agent_phone = NullableId(entry.subject.agent_phone);
   auto hotline = NullableId(entry.subject.hotline);
   auto token = NullableId(entry.subject.token);
-  auto webhook = Nullable<long long>::From(entry.subject.webhook, [](std::int64_t v) {
-    return static_cast<long long>(v);
-  });
-  auto count = Nullable<long long>::From(entry.subject.count, [](std::int64_t v) {
-    return static_cast<long long>(v);
-  });
+  auto webhook = Nullable<long long>::From(
+      entry.subject.webhook, [](std::int64_t v) { return static_cast<long long>(v); });
+  auto count = Nullable<long long>::From(entry.subject.count,
+                                         [](std::int64_t v) { return static_cast<long long>(v); });
   soci::statement statement = OneUseStatement(session, kInsert);
   BindParameters(statement, organization, type, occurred_at, actor_user, actor_token,
                  source_address, request_id, member, agent_phone, hotline, token, webhook, count);

@@ -18,8 +18,8 @@ namespace fr {
 using AuditEntryId = Id<struct AuditEntryTag>;
 
 enum class AuditType {
-  kAgentPhonesRead,      // an admin (or API token) listed a member's agent phones
-  kAgentPhoneCreated,    // … created, changed or deleted one of them
+  kAgentPhonesRead,    // an admin (or API token) listed a member's agent phones
+  kAgentPhoneCreated,  // … created, changed or deleted one of them
   kAgentPhoneChanged,
   kAgentPhoneDeleted,
   kTokenCreated,
@@ -76,8 +76,8 @@ struct AuditEntry {
 // Which entries AuditLogRepository::List returns. `from` inclusive, `to` exclusive.
 struct AuditFilter {
   std::optional<OrganizationId> organization;
-  std::optional<UserId> member;               // entries about this member only
-  std::vector<AuditType> types;               // empty: every type
+  std::optional<UserId> member;  // entries about this member only
+  std::vector<AuditType> types;  // empty: every type
   std::optional<Timestamp> from, to;
 };
 

@@ -28,8 +28,7 @@ class RecordingAuditLog final : public AuditLogRepository {
 };
 
 Principal UserIn(UserId user, Role role) {
-  return Principal::ForUser(user, TokenId(1),
-                            {Membership{kOrg, user, role, false, Timestamp{}}});
+  return Principal::ForUser(user, TokenId(1), {Membership{kOrg, user, role, false, Timestamp{}}});
 }
 
 class AuditLogServiceTest : public ::testing::Test {
@@ -48,9 +47,9 @@ TEST_F(AuditLogServiceTest, AdminsAndTheOrganizationsTokenReadItsLogAndNoOneElse
   EXPECT_EQ(log_.filters[0].organization, kOrg);
   EXPECT_FALSE(log_.filters[0].member);
   EXPECT_EQ(log_.filters[0].types, asked.types);
-  EXPECT_TRUE(service_
-                  .ListForOrganization(Principal::ForOrganization(kOrg, TokenId(2)), kOrg, {}, 10, 0)
-                  .ok());
+  EXPECT_TRUE(
+      service_.ListForOrganization(Principal::ForOrganization(kOrg, TokenId(2)), kOrg, {}, 10, 0)
+          .ok());
 
   const auto member = service_.ListForOrganization(UserIn(kMember, Role::kMember), kOrg, {}, 10, 0);
   EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);

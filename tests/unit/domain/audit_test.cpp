@@ -35,14 +35,14 @@ TEST(AuditTest, AnEntryNamesTheInnermostScopesActor) {
   const AuditScope outer(Ann());
   {
     const AuditScope inner(AuditActor{std::nullopt, std::nullopt, "admin-command", ""});
-    const auto entry = MakeAuditEntry(OrganizationId(3), AuditType::kMemberAdded,
-                                      {.member = UserId(9)}, kNow);
+    const auto entry =
+        MakeAuditEntry(OrganizationId(3), AuditType::kMemberAdded, {.member = UserId(9)}, kNow);
     ASSERT_TRUE(entry);
     EXPECT_EQ(entry->actor.source_address, "admin-command");
     EXPECT_FALSE(entry->actor.user);
   }
-  const auto entry = MakeAuditEntry(OrganizationId(3), AuditType::kMemberAdded,
-                                    {.member = UserId(9)}, kNow);
+  const auto entry =
+      MakeAuditEntry(OrganizationId(3), AuditType::kMemberAdded, {.member = UserId(9)}, kNow);
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->organization, OrganizationId(3));
   EXPECT_EQ(entry->actor.user, UserId(1));
