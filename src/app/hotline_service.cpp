@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "domain/audit/audit.hpp"
 #include "identity/authorization.hpp"
 
 namespace fr {
@@ -97,6 +98,8 @@ Result<Hotline> HotlineService::Create(const Principal& principal, const Hotline
   }
   hotline.status = hotline.is_active ? HotlineStatus::kCreated : HotlineStatus::kPaused;
   hotline = WithDefaults(std::move(hotline));
+  AuditedChange audited;
+  audited.Add(hotline.organization_id, AuditType::kHotlineCreated, {}, clock_.Now());
   return hotlines_.Create(hotline, {customer->country, customer->city},
                           policy_.max_per_organization, clock_.Now());
 }
@@ -136,6 +139,11 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
   updated.number = existing.number;
   updated.status = NextStatus(existing.status, updated.is_active);
   updated.status_detail = updated.status == existing.status ? existing.status_detail : "";
+  AuditedChange audited;
+  audited.Add(existing.organization_id,
+              existing.is_active && !updated.is_active ? AuditType::kHotlinePaused
+                                                       : AuditType::kHotlineChanged,
+              {.hotline = existing.id}, clock_.Now());
   FR_ASSIGN_OR_RETURN(Hotline stored,
                       hotlines_.Update(updated, ExpectedVersion(accepted, existing), clock_.Now()));
   stored = WithDefaults(std::move(stored));
@@ -149,6 +157,9 @@ Status HotlineService::Delete(const Principal& principal, HotlineId id,
                               const AcceptedVersions& accepted) {
   FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
   const Timestamp until = clock_.Now() + std::chrono::days(policy_.quarantine_days);
+  AuditedChange audited;
+  audited.Add(existing.organization_id, AuditType::kHotlineDeleted, {.hotline = existing.id},
+              clock_.Now());
   return hotlines_.Delete(existing.id, ExpectedVersion(accepted, existing), until);
 }
 

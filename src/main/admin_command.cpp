@@ -84,6 +84,9 @@ int RunAction(const AdminOptions& options, const Action& action) {
   (void)SetUpLogging("text", "warn");
   auto services = Services::Open(options.database.url, 1);
   if (!services.ok()) return Fail(options, services.error());
+  // The operator at the machine: no user, no token; what the command changes is audited as
+  // theirs (decision 0058).
+  const AuditScope operator_scope(AuditActor{std::nullopt, std::nullopt, "admin-command", ""});
   return action(**services, options);
 }
 

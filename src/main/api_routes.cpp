@@ -27,6 +27,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddWebhookRoutes(router, services.webhook_service);
   http::AddEventStreamRoutes(router, services.event_streams, event_streams);
   http::AddVoicemailRoutes(router, services.voicemail_service);
+  http::AddAuditLogRoutes(router, services.audit_service);
 }
 
 }  // namespace fr

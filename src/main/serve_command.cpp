@@ -46,6 +46,7 @@ struct ServeOptions {
   bool demo = false;
   HotlinePolicy hotlines;
   CallRetentionPolicy retention;
+  AuditRetentionPolicy audit_retention;
   int provisioning_delay_seconds = 0;
   std::string listen_file;  // empty: none
   TelephonyOptions telephony;
@@ -179,6 +180,16 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", node.error().detail.c_str());
     return 2;
   }
+  // The audit log answers "who looked at this call's data": it must not forget before the data
+  // does (decision 0058).
+  if (options.audit_retention.days > 0 && options.retention.days > 0 &&
+      options.audit_retention.days < options.retention.days) {
+    std::fprintf(stderr,
+                 "error: --audit-retention-days (%d) must be 0 (forever) or at least "
+                 "--call-retention-days (%d)\n",
+                 options.audit_retention.days, options.retention.days);
+    return 2;
+  }
   const auto delivery = DeliveryPolicyOf(options.webhooks);
   if (!delivery.ok()) {
     std::fprintf(stderr, "error: %s\n", delivery.error().detail.c_str());
@@ -225,7 +236,8 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   auto services = Services::Open(options.database.url,
                                  options.workers + http::DefaultIoThreads() + 4, hotline_policy,
                                  options.retention, options.caller_calls_per_hour, webhooks,
-                                 SignInPolicyOf(options).value(), options.voicemail_dir);
+                                 SignInPolicyOf(options).value(), options.voicemail_dir,
+                                 options.audit_retention);
   if (!services.ok()) {
     // A voicemail folder that cannot be used is a bad option like any other.
     if (services.error().code == ErrorCode::kInvalidArgument) {
@@ -392,6 +404,13 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     } else if (*purged > 0) {
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
+    const auto audit_purged = wired.audit_service.Purge();
+    if (!audit_purged.ok()) {
+      spdlog::warn("retention: audit log: {}; retrying in an hour", audit_purged.error().detail);
+    } else if (*audit_purged > 0) {
+      spdlog::info("retention: deleted {} audit entries older than the audit retention",
+                   *audit_purged);
+    }
   });
   const BackgroundLoop voicemail_sweep(kVoicemailSweepPeriod, [&wired] {
     if (const auto removed = wired.voicemail_service.RemoveDeletedFiles(); !removed.ok()) {
@@ -484,6 +503,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--call-retention-days", options->retention.days,
                     "Days call logs and telephone records are kept (0: forever)")
       ->envname("FR_CALL_RETENTION_DAYS")
+      ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+  serve->add_option("--audit-retention-days", options->audit_retention.days,
+                    "Days audit log entries are kept (0: forever); at least as long as call logs")
+      ->envname("FR_AUDIT_RETENTION_DAYS")
       ->check(CLI::Range(0, 36500))
       ->capture_default_str();
   serve->add_option("--caller-calls-per-hour", options->caller_calls_per_hour,

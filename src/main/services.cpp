@@ -13,7 +13,8 @@ Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::si
                                                  int caller_calls_per_hour,
                                                  const WebhookSettings& webhooks,
                                                  SignInPolicy sign_in,
-                                                 const std::string& voicemail_dir) {
+                                                 const std::string& voicemail_dir,
+                                                 AuditRetentionPolicy audit_retention) {
   // A new SQLite database in a folder that does not exist yet is the first run's normal case.
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.starts_with(kSqlite)) {
@@ -27,7 +28,7 @@ Result<std::unique_ptr<Services>> Services::Open(const std::string& url, std::si
                                                              ? DefaultVoicemailDir(url)
                                                              : std::filesystem::path(voicemail_dir)));
   return std::make_unique<Services>(std::move(database), std::move(folder), policy, retention,
-                                    caller_calls_per_hour, webhooks, sign_in);
+                                    caller_calls_per_hour, webhooks, sign_in, audit_retention);
 }
 
 std::filesystem::path DefaultVoicemailDir(const std::string& database_url) {

@@ -10,6 +10,7 @@
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_call_report_source.hpp"
@@ -23,6 +24,7 @@
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/audit_log_service.hpp"
 #include "app/authentication_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
@@ -61,7 +63,8 @@ struct WebhookSettings {
 struct Services {
   Services(std::unique_ptr<Database> db, std::unique_ptr<VoicemailFolder> folder,
            HotlinePolicy policy, CallRetentionPolicy retention, int caller_calls_per_hour,
-           const WebhookSettings& webhook_settings = {}, SignInPolicy sign_in = {})
+           const WebhookSettings& webhook_settings = {}, SignInPolicy sign_in = {},
+           AuditRetentionPolicy audit_retention = {})
       : flood_guard(caller_calls_per_hour),
         webhook_sealer(webhook_settings.key),
         webhook_guard(webhook_settings.network),
@@ -82,12 +85,13 @@ struct Services {
         webhooks(*database),
         blocked_callers(*database),
         voicemails(*database),
+        audit_log(*database),
         authentication(tokens, organizations, digest, clock, sign_in.sessions.idle_timeout),
         login(users, organizations, logins, tokens, password_hasher, digest, random, clock,
               sign_in.sessions, sign_in.throttle),
-        accounts(users, organizations, hotlines),
+        accounts(users, organizations, hotlines, clock),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
-        agent_phone_service(agent_phones, organizations, numbers, numbering_plan),
+        agent_phone_service(agent_phones, organizations, numbers, numbering_plan, audit_log, clock),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, numbers,
                         numbering_plan, clock, policy),
@@ -98,12 +102,13 @@ struct Services {
         blocked_caller_service(blocked_callers, numbering_plan, clock),
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
                      numbering_plan, clock),
-        privacy(organizations, call_logs, numbering_plan, retention),
+        privacy(organizations, call_logs, numbering_plan, retention, clock),
         voicemail_service(hotlines, voicemails, *voicemail_folder),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
-                accounts, voicemail_service),
+                accounts, voicemail_service, audit_log, clock),
         webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock),
-        event_streams(webhooks) {}
+        event_streams(webhooks),
+        audit_service(audit_log, clock, audit_retention) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open and
   // VoicemailFolder::Open. `caller_calls_per_hour`: the flood guard's limit (decision 0044; 0:
@@ -114,7 +119,8 @@ struct Services {
                                                 int caller_calls_per_hour = 20,
                                                 const WebhookSettings& webhooks = {},
                                                 SignInPolicy sign_in = {},
-                                                const std::string& voicemail_dir = {});
+                                                const std::string& voicemail_dir = {},
+                                                AuditRetentionPolicy audit_retention = {});
 
   SystemClock clock;
   OpensslSecretDigest digest;
@@ -141,6 +147,7 @@ struct Services {
   SociWebhookRepository webhooks;
   SociBlockedCallerRepository blocked_callers;
   SociVoicemailRepository voicemails;
+  SociAuditLogRepository audit_log;
   AuthenticationService authentication;
   LoginService login;
   AccountService accounts;
@@ -159,6 +166,7 @@ struct Services {
   ExportService exports;
   WebhookService webhook_service;
   EventStreamService event_streams;
+  AuditLogService audit_service;
 };
 
 // The voicemails' folder when --voicemail-dir names none: "voicemails" beside a SQLite

@@ -66,6 +66,10 @@ class JsonLinesSink final : public ExportSink {
                    {"revokedAt", at(token.revoked_at)}});
   }
 
+  void WriteAuditEntry(const AuditEntry& entry) override {
+    Line("auditEntry", AuditEntryJson(entry));
+  }
+
   static Json OrganizationJson(const Organization& organization, std::optional<int> max_days) {
     Json json = {{"callRetentionDays", organization.call_retention_days
                                            ? Json(*organization.call_retention_days)

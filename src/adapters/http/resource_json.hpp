@@ -4,6 +4,7 @@
 #include "adapters/http/json_writer.hpp"
 #include "app/account_service.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
+#include "domain/audit/audit.hpp"
 #include "domain/call_log/call_log.hpp"
 #include "domain/hotline/hotline.hpp"
 #include "domain/voicemail/voicemail.hpp"
@@ -19,5 +20,7 @@ void WriteRecord(JsonWriter& writer, const TelephoneRecord& record);
 void WriteVoicemail(JsonWriter& writer, const Voicemail& voicemail);
 Json AgentPhoneJson(const AgentPhone& phone);
 Json MembershipJson(const MembershipView& view);
+// An audit log entry, as GET …/audit-log and the organisation export show it.
+Json AuditEntryJson(const AuditEntry& entry);
 
 }  // namespace fr::http

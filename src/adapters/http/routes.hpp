@@ -8,6 +8,7 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/audit_log_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/call_report_service.hpp"
@@ -99,5 +100,8 @@ void AddWebhookRoutes(Router& router, WebhookService& webhooks);
 // /v1/hotlines/{hotlineID}/voicemails/{voicemailID}; GET …/{voicemailID}/audio (audio/wav,
 // one byte range per request).
 void AddVoicemailRoutes(Router& router, VoicemailService& voicemails);
+// GET /v1/organizations/{organizationID}/audit-log, GET /v1/me/audit-log (nothing else: the log
+// cannot be changed through the API).
+void AddAuditLogRoutes(Router& router, AuditLogService& audit);
 
 }  // namespace fr::http

@@ -4,6 +4,7 @@
 
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_voicemail_repository.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -528,6 +529,8 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
         records.execute(true);
         counts.telephone_records = records.get_affected_rows();
         EraseCallerInEvents(session, organization, number, kErasedNumber);
+        AppendAuditedChanges(session, {.count = counts.call_logs + counts.call_log_entries +
+                                                counts.telephone_records});
         transaction.Commit();
         return counts;
       }));

@@ -6,6 +6,7 @@
 
 #include "adapters/storage/city_key.hpp"
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -378,6 +379,7 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     InsertAgents(session, stored.id, stored.agents);
     InsertSchedule(session, stored.id, stored.schedule);
     RecordStatus(database_, session, stored.id, stored.status, stored.status_detail, now);
+    AppendAuditedChanges(session, {.hotline = stored.id});
     transaction.Commit();
     return stored;
   });
@@ -450,6 +452,7 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
       RecordStatus(database_, session, hotline.id, hotline.status, detail, now);
     }
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return stored.front();
   });
@@ -464,6 +467,7 @@ Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> e
     long long until = ToEpochMillis(quarantined_until);
     session << kQuarantineNumber, soci::use(until), soci::use(key);
     session << kDeleteHotline, soci::use(key);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return Ok();
   });

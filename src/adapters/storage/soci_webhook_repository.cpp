@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -392,6 +393,7 @@ Result<Webhook> SociWebhookRepository::Create(const Webhook& webhook,
     const auto id =
         ReadValue<long long>(session, kInsertWebhook, organization, url, types, is_active,
                              include_caller_number, sealed, created_at, updated_at);
+    AppendAuditedChanges(session, {.webhook = id.value_or(0)});
     transaction.Commit();
     Webhook stored = webhook;
     stored.id = WebhookId(id.value_or(0));
@@ -438,6 +440,7 @@ Result<Webhook> SociWebhookRepository::Update(const Webhook& webhook, Timestamp 
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such webhook.");
     auto stored = SelectWebhook(session, webhook.id);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return *stored;
   });
@@ -451,6 +454,7 @@ Status SociWebhookRepository::Delete(WebhookId id) {
     soci::statement statement = (session.prepare << kDeleteWebhook, soci::use(key));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such webhook.");
+    AppendAuditedChanges(session);
     transaction.Commit();
     return Ok();
   });
@@ -462,10 +466,13 @@ Status SociWebhookRepository::ReplaceSecret(WebhookId id, const std::string& sea
     std::string sealed = sealed_secret;
     long long updated_at = ToEpochMillis(now);
     long long key = id.value;
+    WriteTransaction transaction(session, database_.dialect());
     soci::statement statement = (session.prepare << kReplaceSecret, soci::use(sealed),
                                  soci::use(updated_at), soci::use(key));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such webhook.");
+    AppendAuditedChanges(session);
+    transaction.Commit();
     return Ok();
   });
 }
