@@ -65,6 +65,7 @@ test-tsan: setup
 bench: bench-build
 	$(BENCH_DIR)/bench/fr_bench_call_events
 	$(BENCH_DIR)/bench/fr_bench_tts
+	$(BENCH_DIR)/bench/fr_bench_call_report
 	bench/sip/run $(BENCH_DIR)/src/main/first-responder
 	bench/http/run $(BENCH_DIR)/src/main/first-responder
 

@@ -104,6 +104,13 @@ class TransactionPerCall final : public CallEventSink {
                 Timestamp at, std::optional<LegQuality> quality) override {
     BufferLeg(leg, LegClosed{leg, disposition, status, at, quality});
   }
+  void StartVoicemail(CallHandle call, std::string file, Timestamp at) override {
+    Buffer(call.value, VoicemailStarted{call, std::move(file), at});
+  }
+  void FinishVoicemail(CallHandle call, std::string file,
+                       std::optional<std::chrono::milliseconds> duration, Timestamp at) override {
+    Buffer(call.value, VoicemailFinished{call, std::move(file), duration, at});
+  }
   Status Flush(std::chrono::milliseconds) override { return Ok(); }
 
  private:

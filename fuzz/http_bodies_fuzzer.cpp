@@ -42,17 +42,25 @@ void DecodeAgentPhone(std::string_view body, std::optional<std::int64_t> path_id
   if (phone.ok()) FR_FUZZ_CHECK(IsInternationalNumber(phone->phone) && !phone->name.empty());
 }
 
-void DecodeHotline(std::string_view body, std::optional<std::int64_t> path_id) {
-  const auto draft = fr::http::DecodeHotlineDraft(body, path_id);
+void DecodeHotline(std::string_view body, std::optional<std::int64_t> path_id,
+                   const fr::NumberingPlan& plan) {
+  const auto draft = fr::http::DecodeHotlineDraft(body, path_id, plan);
   CheckRefusal(draft);
   if (!draft.ok()) return;
-  const auto hotline = fr::ValidateHotline(*draft);
+  const auto hotline = fr::ValidateHotline(*draft, plan);
   CheckRefusal(hotline);
   if (!hotline.ok()) return;
   FR_FUZZ_CHECK(!hotline->name.empty());
   FR_FUZZ_CHECK(hotline->agents.size() <= fr::kMaxAgentsPerHotline);
   FR_FUZZ_CHECK(hotline->channels_inbound >= 1 && hotline->channels_inbound <= fr::kMaxChannels);
   FR_FUZZ_CHECK(hotline->channels_outbound >= 1 && hotline->channels_outbound <= fr::kMaxChannels);
+  for (const fr::Fallback* fallback : {&hotline->no_answer, &hotline->closed}) {
+    FR_FUZZ_CHECK(fallback->max_seconds >= fr::kMinVoicemailSeconds &&
+                  fallback->max_seconds <= fr::kMaxVoicemailSeconds);
+    FR_FUZZ_CHECK(fallback->forward_to.empty() || IsInternationalNumber(fallback->forward_to));
+    FR_FUZZ_CHECK(fallback->action != fr::FallbackAction::kForward ||
+                  !fallback->forward_to.empty());
+  }
 }
 
 void DecodeSipCustomer(std::string_view body, const fr::NumberingPlan& plan) {
@@ -71,7 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::optional<std::int64_t> path_id :
        {std::optional<std::int64_t>(), std::optional(kPathId)}) {
     DecodeAgentPhone(body, path_id, plan);
-    DecodeHotline(body, path_id);
+    DecodeHotline(body, path_id, plan);
   }
   DecodeSipCustomer(body, plan);
   CheckRefusal(fr::http::DecodeAdminAccessConsent(body));

@@ -1,5 +1,7 @@
 #include "app/account_service.hpp"
 
+#include "domain/audit/audit.hpp"
+
 namespace fr {
 namespace {
 
@@ -36,6 +38,11 @@ Result<MembershipView> AccountService::SetAdminAccessConsent(const Principal& pr
   FR_ASSIGN_OR_RETURN(auto membership,
                       organizations_.FindMembership(organization, principal.user_id));
   if (!membership) return Error::NotFound("You are not a member of this organization.");
+  AuditedChange audited;
+  if (membership->allow_admin_access != allow) {
+    audited.Add(organization, allow ? AuditType::kConsentGiven : AuditType::kConsentWithdrawn,
+                {.member = principal.user_id}, clock_.Now());
+  }
   membership->allow_admin_access = allow;
   FR_RETURN_IF_ERROR(organizations_.UpdateMembership(*membership));
   return ViewOf(*membership);
@@ -43,9 +50,19 @@ Result<MembershipView> AccountService::SetAdminAccessConsent(const Principal& pr
 
 Status AccountService::LeaveOrganization(const Principal& principal, OrganizationId organization) {
   if (!principal.IsUser()) return NeedsPersonalToken();
-  FR_ASSIGN_OR_RETURN(const bool removed,
-                      organizations_.RemoveMember(organization, principal.user_id));
-  if (!removed) return Error::NotFound("You are not a member of this organization.");
+  AuditedChange audited;
+  audited.Add(organization, AuditType::kMemberRemoved, {.member = principal.user_id},
+              clock_.Now());
+  using Removal = OrganizationRepository::Removal;
+  FR_ASSIGN_OR_RETURN(const Removal removal,
+                      organizations_.RemoveMemberKeepingAnAdmin(organization, principal.user_id));
+  if (removal == Removal::kNotAMember) {
+    return Error::NotFound("You are not a member of this organization.");
+  }
+  if (removal == Removal::kLastAdmin) {
+    return Error::FailedPrecondition(
+        "You are this organization's only admin: make another member admin before you leave.");
+  }
   return hotlines_.RemoveAgentFromOrganization(organization, principal.user_id);
 }
 

@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/result.hpp"
+#include "domain/audit/audit.hpp"
 #include "domain/hotline/hotline_repository.hpp"
 #include "identity/principal.hpp"
 #include "identity/repositories.hpp"
@@ -24,9 +26,10 @@ struct Account {
 // Thread-safe.
 class AccountService {
  public:
+  // Consent given or withdrawn, and leaving, are recorded in the audit log (decision 0058).
   AccountService(UserRepository& users, OrganizationRepository& organizations,
-                 HotlineRepository& hotlines)
-      : users_(users), organizations_(organizations), hotlines_(hotlines) {}
+                 HotlineRepository& hotlines, const Clock& clock)
+      : users_(users), organizations_(organizations), hotlines_(hotlines), clock_(clock) {}
 
   // Errors: kPermissionDenied for an organisation token (it has no user).
   Result<Account> GetAccount(const Principal& principal);
@@ -38,7 +41,9 @@ class AccountService {
 
   // The user leaves `organization`: the membership goes, and with it the user's places on its
   // hotlines, so the user's phones do not ring for it from the next call on. Errors:
-  // kPermissionDenied for an organisation token; kNotFound when the user is not a member.
+  // kPermissionDenied for an organisation token; kNotFound when the user is not a member;
+  // kFailedPrecondition when the user is its only admin (an organisation without an admin could not be
+  // managed through the API any more).
   Status LeaveOrganization(const Principal& principal, OrganizationId organization);
 
  private:
@@ -47,6 +52,7 @@ class AccountService {
   UserRepository& users_;
   OrganizationRepository& organizations_;
   HotlineRepository& hotlines_;
+  const Clock& clock_;
 };
 
 }  // namespace fr

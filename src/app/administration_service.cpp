@@ -26,6 +26,12 @@ Result<User> AdministrationService::CreateUser(std::string_view name) {
 }
 
 Status AdministrationService::DeleteUser(UserId user) {
+  FR_ASSIGN_OR_RETURN(const auto memberships, organizations_.MembershipsOfUser(user));
+  AuditedChange audited;
+  for (const Membership& membership : memberships) {
+    audited.Add(membership.organization_id, AuditType::kMemberRemoved, {.member = user},
+                clock_.Now());
+  }
   FR_ASSIGN_OR_RETURN(const bool deleted, users_.Delete(user));
   if (!deleted) return Error::NotFound("No such user.");
   return Ok();
@@ -38,11 +44,15 @@ Result<Membership> AdministrationService::AddMember(OrganizationId organization,
   FR_ASSIGN_OR_RETURN(const auto found_user, users_.Find(user));
   if (!found_user) return Error::NotFound("No such user.");
   Membership membership{organization, user, role, allow_admin_access, clock_.Now()};
+  AuditedChange audited;
+  audited.Add(organization, AuditType::kMemberAdded, {.member = user}, clock_.Now());
   FR_RETURN_IF_ERROR(organizations_.AddMember(membership));
   return membership;
 }
 
 Status AdministrationService::RemoveMember(OrganizationId organization, UserId user) {
+  AuditedChange audited;
+  audited.Add(organization, AuditType::kMemberRemoved, {.member = user}, clock_.Now());
   FR_ASSIGN_OR_RETURN(const bool removed, organizations_.RemoveMember(organization, user));
   if (!removed) return Error::NotFound("The user is not a member of this organization.");
   // A user who left the organisation answers none of its hotlines.
@@ -86,6 +96,8 @@ Result<IssuedToken> AdministrationService::Issue(Token token, const TokenRequest
   if (request.expires_in_days) {
     token.expires_at = now + std::chrono::days(*request.expires_in_days);
   }
+  AuditedChange audited;
+  FR_RETURN_IF_ERROR(AuditTokenChange(audited, token, AuditType::kTokenCreated));
   FR_ASSIGN_OR_RETURN(Token stored, tokens_.Create(token));
   return IssuedToken{std::move(stored), std::move(secret)};
 }
@@ -94,7 +106,32 @@ Result<std::vector<Token>> AdministrationService::ListTokens(const TokenFilter& 
   return tokens_.List(filter);
 }
 
+// A personal token is recorded in the log of every organisation its user belongs to (any of them
+// may see what it does there), an organisation token in its organisation's.
+Status AdministrationService::AuditTokenChange(AuditedChange& audited, const Token& token,
+                                               AuditType type) {
+  const AuditSubject subject{
+      .member = token.user_id.valid() ? std::optional(token.user_id) : std::nullopt,
+      .token = token.id.valid() ? std::optional(token.id) : std::nullopt};
+  if (token.kind == TokenKind::kOrganization) {
+    audited.Add(token.organization_id, type, subject, clock_.Now());
+    return Ok();
+  }
+  FR_ASSIGN_OR_RETURN(const auto memberships, organizations_.MembershipsOfUser(token.user_id));
+  for (const Membership& membership : memberships) {
+    audited.Add(membership.organization_id, type, subject, clock_.Now());
+  }
+  return Ok();
+}
+
 Status AdministrationService::RevokeToken(TokenId id) {
+  FR_ASSIGN_OR_RETURN(const auto tokens, tokens_.List({}));
+  AuditedChange audited;
+  for (const Token& token : tokens) {
+    if (token.id == id) {
+      FR_RETURN_IF_ERROR(AuditTokenChange(audited, token, AuditType::kTokenRevoked));
+    }
+  }
   FR_ASSIGN_OR_RETURN(const bool revoked, tokens_.Revoke(id, clock_.Now()));
   if (!revoked) return Error::NotFound("No such token.");
   return Ok();

@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "common/result.hpp"
+#include "domain/audit/audit.hpp"
 #include "domain/hotline/hotline_repository.hpp"
 #include "identity/repositories.hpp"
 
@@ -66,6 +67,8 @@ class AdministrationService {
 
  private:
   Result<IssuedToken> Issue(Token token, const TokenRequest& request);
+  // Adds the audit entries of `type` for `token` to `audited`.
+  Status AuditTokenChange(AuditedChange& audited, const Token& token, AuditType type);
 
   UserRepository& users_;
   OrganizationRepository& organizations_;

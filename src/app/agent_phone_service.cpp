@@ -11,6 +11,17 @@ Error NoAccessToOwner() {
 
 Error NoSuchPhone() { return Error::NotFound("No such agent phone."); }
 
+// The organisation through which `principal` reaches `owner`'s phones as an admin (or as the
+// organisation's token), or nullopt when the owner acts on their own phones: only the former
+// is recorded in the audit log.
+std::optional<OrganizationId> AdminAccessThrough(const Principal& principal, UserId owner,
+                                                 std::optional<OrganizationId> via) {
+  if (principal.IsUser() && principal.user_id == owner) return std::nullopt;
+  if (via) return via;
+  if (!principal.IsUser()) return principal.organization_id;
+  return std::nullopt;
+}
+
 // The repository's generic duplicate becomes a message the client can act on.
 Status ExplainDuplicate(Status status, const AgentPhone& phone) {
   if (status.ok() || status.error().code != ErrorCode::kAlreadyExists) return status;
@@ -44,7 +55,14 @@ Result<std::vector<AgentPhone>> AgentPhoneService::List(const Principal& princip
                                                         std::optional<OrganizationId> via) {
   FR_ASSIGN_OR_RETURN(const Access access, AccessTo(principal, owner, via));
   if (!CanRead(access)) return NoAccessToOwner();
-  return phones_.ListByOwner(owner);
+  FR_ASSIGN_OR_RETURN(auto listed, phones_.ListByOwner(owner));
+  if (const auto organization = AdminAccessThrough(principal, owner, via)) {
+    if (auto entry = MakeAuditEntry(*organization, AuditType::kAgentPhonesRead,
+                                    {.member = owner}, clock_.Now())) {
+      FR_RETURN_IF_ERROR(audit_.Append({std::move(*entry)}));
+    }
+  }
+  return listed;
 }
 
 Result<AgentPhone> AgentPhoneService::Create(const Principal& principal,
@@ -54,6 +72,11 @@ Result<AgentPhone> AgentPhoneService::Create(const Principal& principal,
   FR_ASSIGN_OR_RETURN(const Access access, AccessTo(principal, draft.user_id, via));
   if (!CanWrite(access)) return NoAccessToOwner();
   FR_RETURN_IF_ERROR(RefuseOwnNumber(phone));
+  AuditedChange audited;
+  if (const auto organization = AdminAccessThrough(principal, draft.user_id, via)) {
+    audited.Add(*organization, AuditType::kAgentPhoneCreated, {.member = draft.user_id},
+                clock_.Now());
+  }
   auto created = phones_.Create(phone);
   if (!created.ok()) return ExplainDuplicate(std::move(created).error(), phone).error();
   return created;
@@ -84,6 +107,11 @@ Result<AgentPhone> AgentPhoneService::Update(const Principal& principal, AgentPh
   AgentPhone updated = std::move(validated).value();
   FR_RETURN_IF_ERROR(RefuseOwnNumber(updated));
   updated.id = existing.id;
+  AuditedChange audited;
+  if (const auto organization = AdminAccessThrough(principal, existing.user_id, via)) {
+    audited.Add(*organization, AuditType::kAgentPhoneChanged,
+                {.member = existing.user_id, .agent_phone = existing.id}, clock_.Now());
+  }
   FR_RETURN_IF_ERROR(ExplainDuplicate(phones_.Update(updated), updated));
   return updated;
 }
@@ -91,6 +119,11 @@ Result<AgentPhone> AgentPhoneService::Update(const Principal& principal, AgentPh
 Status AgentPhoneService::Delete(const Principal& principal, AgentPhoneId id,
                                  std::optional<OrganizationId> via) {
   FR_ASSIGN_OR_RETURN(const AgentPhone existing, WritablePhone(principal, id, via));
+  AuditedChange audited;
+  if (const auto organization = AdminAccessThrough(principal, existing.user_id, via)) {
+    audited.Add(*organization, AuditType::kAgentPhoneDeleted,
+                {.member = existing.user_id, .agent_phone = existing.id}, clock_.Now());
+  }
   return phones_.Delete(existing.id);
 }
 

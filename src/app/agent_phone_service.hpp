@@ -3,7 +3,9 @@
 #include <optional>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/result.hpp"
+#include "domain/audit/audit.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
 #include "domain/agent_phone/agent_phone_repository.hpp"
 #include "domain/hotline/hotline_repository.hpp"
@@ -17,11 +19,20 @@ namespace fr {
 // organisation the user belongs to (`via` is the request's `organization_id`). Thread-safe.
 class AgentPhoneService {
  public:
+  // Every access an admin (or an organisation token) makes to another user's phones is
+  // recorded in `audit`: reads at once, writes in the write's transaction (decision 0058).
   AgentPhoneService(AgentPhoneRepository& phones, OrganizationRepository& organizations,
-                    NumberInventory& numbers, const NumberingPlan& plan)
-      : phones_(phones), organizations_(organizations), numbers_(numbers), plan_(plan) {}
+                    NumberInventory& numbers, const NumberingPlan& plan, AuditLogRepository& audit,
+                    const Clock& clock)
+      : phones_(phones),
+        organizations_(organizations),
+        numbers_(numbers),
+        plan_(plan),
+        audit_(audit),
+        clock_(clock) {}
 
-  // Errors: kPermissionDenied when the caller may not see `owner`'s phones.
+  // Errors: kPermissionDenied when the caller may not see `owner`'s phones; those of the audit
+  // log, for an admin's read, which is refused rather than left unrecorded.
   Result<std::vector<AgentPhone>> List(const Principal& principal, UserId owner,
                                        std::optional<OrganizationId> via);
   // Errors: kInvalidArgument (fields; also a number of the service's own inventory, which
@@ -49,6 +60,8 @@ class AgentPhoneService {
   OrganizationRepository& organizations_;
   NumberInventory& numbers_;
   const NumberingPlan& plan_;
+  AuditLogRepository& audit_;
+  const Clock& clock_;
 };
 
 }  // namespace fr

@@ -8,7 +8,10 @@
 #include "app/agent_phone_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
+#include "app/voicemail_service.hpp"
+#include "common/clock.hpp"
 #include "common/result.hpp"
+#include "domain/audit/audit.hpp"
 #include "identity/principal.hpp"
 #include "identity/repositories.hpp"
 
@@ -33,10 +36,12 @@ class ExportSink {
   virtual void WriteMember(const ExportedMember& member) = 0;
   virtual void WriteCallLog(const CallLog& log) = 0;  // with its entries
   virtual void WriteTelephoneRecord(const TelephoneRecord& record) = 0;
+  virtual void WriteVoicemail(const Voicemail& voicemail) = 0;  // its metadata, not its audio
   virtual void WriteUser(const User& user) = 0;
   virtual void WriteMembership(const MembershipView& membership) = 0;
   virtual void WriteAgentPhone(const AgentPhone& phone) = 0;
   virtual void WriteToken(const Token& token) = 0;
+  virtual void WriteAuditEntry(const AuditEntry& entry) = 0;
 };
 
 // `GET /v1/organizations/{id}/export` and `GET /v1/me/export` (issue #18 §2, decision 0047):
@@ -46,17 +51,23 @@ class ExportService {
  public:
   ExportService(OrganizationRepository& organizations, UserRepository& users,
                 TokenRepository& tokens, HotlineService& hotlines, CallRecordService& records,
-                AgentPhoneService& phones, AccountService& accounts)
+                AgentPhoneService& phones, AccountService& accounts,
+                VoicemailService& voicemails, AuditLogRepository& audit, const Clock& clock)
       : organizations_(organizations),
         users_(users),
         tokens_(tokens),
         hotlines_(hotlines),
         records_(records),
         phones_(phones),
-        accounts_(accounts) {}
+        accounts_(accounts),
+        voicemails_(voicemails),
+        audit_(audit),
+        clock_(clock) {}
 
-  // The organisation, its members, hotlines, and each hotline's call logs (with entries) and
-  // telephone records, oldest hotline first. Errors: kNotFound (not a member),
+  // The organisation, its members, hotlines, and each hotline's call logs (with entries),
+  // telephone records and voicemails (metadata only), oldest hotline first, then its audit log,
+  // newest first (with this export's own entry, recorded before anything is written).
+  // Errors: kNotFound (not a member),
   // kPermissionDenied (not an admin); storage errors, possibly after some items were written.
   Status ExportOrganization(const Principal& principal, OrganizationId organization,
                             ExportSink& sink);
@@ -67,6 +78,7 @@ class ExportService {
  private:
   Status ExportMembers(const Principal& principal, OrganizationId organization, ExportSink& sink);
   Status ExportHotline(const Principal& principal, const Hotline& hotline, ExportSink& sink);
+  Status ExportAuditLog(OrganizationId organization, ExportSink& sink);
 
   OrganizationRepository& organizations_;
   UserRepository& users_;
@@ -75,6 +87,9 @@ class ExportService {
   CallRecordService& records_;
   AgentPhoneService& phones_;
   AccountService& accounts_;
+  VoicemailService& voicemails_;
+  AuditLogRepository& audit_;
+  const Clock& clock_;
 };
 
 }  // namespace fr

@@ -66,6 +66,16 @@ void GroupCommitCallEventSink::CloseLeg(LegHandle leg, LegDisposition dispositio
   Enqueue(LegClosed{leg, disposition, sip_status, at, quality});
 }
 
+void GroupCommitCallEventSink::StartVoicemail(CallHandle call, std::string file, Timestamp at) {
+  Enqueue(VoicemailStarted{call, std::move(file), at});
+}
+
+void GroupCommitCallEventSink::FinishVoicemail(CallHandle call, std::string file,
+                                               std::optional<std::chrono::milliseconds> duration,
+                                               Timestamp at) {
+  Enqueue(VoicemailFinished{call, std::move(file), duration, at});
+}
+
 Status GroupCommitCallEventSink::Flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = accepted_;

@@ -64,6 +64,10 @@ class GroupCommitCallEventSink final : public CallEventSink {
   void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
                 Timestamp at, std::optional<LegQuality> quality) override;
   // Also kInternal when events were given up while it waited.
+  void StartVoicemail(CallHandle call, std::string file, Timestamp at) override;
+  void FinishVoicemail(CallHandle call, std::string file,
+                       std::optional<std::chrono::milliseconds> duration,
+                       Timestamp at) override;
   Status Flush(std::chrono::milliseconds timeout) override;
 
   Stats stats() const;

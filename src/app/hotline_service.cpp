@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
+#include "domain/audit/audit.hpp"
 #include "identity/authorization.hpp"
 
 namespace fr {
@@ -59,6 +61,18 @@ Status HotlineService::CheckAgentsAreMembers(const Hotline& hotline) {
   return Ok();
 }
 
+Status HotlineService::RefuseOwnForwardNumbers(const Hotline& hotline) {
+  std::vector<FieldError> errors;
+  for (const auto& [field, fallback] : {std::pair{"noAnswer.forwardTo", &hotline.no_answer},
+                                        std::pair{"closed.forwardTo", &hotline.closed}}) {
+    if (fallback->forward_to.empty()) continue;
+    FR_ASSIGN_OR_RETURN(const bool own, numbers_.Contains(fallback->forward_to));
+    if (own) errors.push_back({field, "is a number of this service (a hotline number)"});
+  }
+  if (errors.empty()) return Ok();
+  return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
+}
+
 Result<HotlinePage> HotlineService::List(const Principal& principal, OrganizationId organization,
                                          std::int64_t limit, std::int64_t offset) {
   if (!CanRead(OrganizationResourceAccess(principal, organization))) {
@@ -70,11 +84,12 @@ Result<HotlinePage> HotlineService::List(const Principal& principal, Organizatio
 }
 
 Result<Hotline> HotlineService::Create(const Principal& principal, const HotlineDraft& draft) {
-  FR_ASSIGN_OR_RETURN(Hotline hotline, ValidateHotline(draft));
+  FR_ASSIGN_OR_RETURN(Hotline hotline, ValidateHotline(draft, plan_));
   const Access access = OrganizationResourceAccess(principal, hotline.organization_id);
   if (!CanRead(access)) return NoSuchOrganization();
   if (!CanWrite(access)) return AdminsOnly();
   FR_RETURN_IF_ERROR(CheckAgentsAreMembers(hotline));
+  FR_RETURN_IF_ERROR(RefuseOwnForwardNumbers(hotline));
   FR_ASSIGN_OR_RETURN(const auto customer, customers_.FindByOrganization(hotline.organization_id));
   if (!customer) {
     return Error::FailedPrecondition(
@@ -83,6 +98,8 @@ Result<Hotline> HotlineService::Create(const Principal& principal, const Hotline
   }
   hotline.status = hotline.is_active ? HotlineStatus::kCreated : HotlineStatus::kPaused;
   hotline = WithDefaults(std::move(hotline));
+  AuditedChange audited;
+  audited.Add(hotline.organization_id, AuditType::kHotlineCreated, {}, clock_.Now());
   return hotlines_.Create(hotline, {customer->country, customer->city},
                           policy_.max_per_organization, clock_.Now());
 }
@@ -108,7 +125,7 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
                                        const HotlineDraft& draft,
                                        const AcceptedVersions& accepted) {
   FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
-  auto validated = ValidateHotline(draft);
+  auto validated = ValidateHotline(draft, plan_);
   std::vector<FieldError> errors =
       validated.ok() ? std::vector<FieldError>{} : validated.error().field_errors;
   if (draft.organization_id != existing.organization_id) {
@@ -117,10 +134,16 @@ Result<Hotline> HotlineService::Update(const Principal& principal, HotlineId id,
   if (!errors.empty()) return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
   Hotline updated = WithDefaults(std::move(validated).value());
   FR_RETURN_IF_ERROR(CheckAgentsAreMembers(updated));
+  FR_RETURN_IF_ERROR(RefuseOwnForwardNumbers(updated));
   updated.id = existing.id;
   updated.number = existing.number;
   updated.status = NextStatus(existing.status, updated.is_active);
   updated.status_detail = updated.status == existing.status ? existing.status_detail : "";
+  AuditedChange audited;
+  audited.Add(existing.organization_id,
+              existing.is_active && !updated.is_active ? AuditType::kHotlinePaused
+                                                       : AuditType::kHotlineChanged,
+              {.hotline = existing.id}, clock_.Now());
   FR_ASSIGN_OR_RETURN(Hotline stored,
                       hotlines_.Update(updated, ExpectedVersion(accepted, existing), clock_.Now()));
   stored = WithDefaults(std::move(stored));
@@ -134,6 +157,9 @@ Status HotlineService::Delete(const Principal& principal, HotlineId id,
                               const AcceptedVersions& accepted) {
   FR_ASSIGN_OR_RETURN(const Hotline existing, WritableHotline(principal, id));
   const Timestamp until = clock_.Now() + std::chrono::days(policy_.quarantine_days);
+  AuditedChange audited;
+  audited.Add(existing.organization_id, AuditType::kHotlineDeleted, {.hotline = existing.id},
+              clock_.Now());
   return hotlines_.Delete(existing.id, ExpectedVersion(accepted, existing), until);
 }
 

@@ -32,18 +32,22 @@ class HotlineService {
  public:
   HotlineService(HotlineRepository& hotlines, SipCustomerRepository& customers,
                  OrganizationRepository& organizations, TelephonyProvider& provider,
-                 const Clock& clock, HotlinePolicy policy)
+                 NumberInventory& numbers, const NumberingPlan& plan, const Clock& clock,
+                 HotlinePolicy policy)
       : hotlines_(hotlines),
         customers_(customers),
         organizations_(organizations),
         provider_(provider),
+        numbers_(numbers),
+        plan_(plan),
         clock_(clock),
         policy_(policy) {}
 
   // Errors: kPermissionDenied when the caller is not in `organization`.
   Result<HotlinePage> List(const Principal& principal, OrganizationId organization,
                            std::int64_t limit, std::int64_t offset);
-  // Errors: kInvalidArgument (fields; agents that are not members); kNotFound (organisation
+  // Errors: kInvalidArgument (fields; agents that are not members; a forwardTo that is one of
+  // the service's own numbers); kNotFound (organisation
   // unknown to the caller); kPermissionDenied (not an admin); kFailedPrecondition (no SIP
   // customer account); kResourceExhausted (hotline limit, or no free number in the city).
   Result<Hotline> Create(const Principal& principal, const HotlineDraft& draft);
@@ -64,6 +68,9 @@ class HotlineService {
   Hotline WithDefaults(Hotline hotline) const;
   // Appends a FieldError for every agent that is not a member of `organization`.
   Status CheckAgentsAreMembers(const Hotline& hotline);
+  // kInvalidArgument when a fallback forwards to one of the service's own numbers: the call
+  // would come back in through the trunk (a loop that costs money on both legs).
+  Status RefuseOwnForwardNumbers(const Hotline& hotline);
   // The hotline `id` if the caller may write it. Errors: kNotFound, kPermissionDenied.
   Result<Hotline> WritableHotline(const Principal& principal, HotlineId id);
 
@@ -71,6 +78,8 @@ class HotlineService {
   SipCustomerRepository& customers_;
   OrganizationRepository& organizations_;
   TelephonyProvider& provider_;
+  NumberInventory& numbers_;
+  const NumberingPlan& plan_;
   const Clock& clock_;
   HotlinePolicy policy_;
 };

@@ -72,6 +72,8 @@ Result<CallerErasure> PrivacyService::Erase(OrganizationId organization, std::st
         {{"number", "must be an international phone number (+49… or 0049…)"}});
   }
   const std::string plus_form = "+" + parsed->international.substr(2);
+  AuditedChange audited;
+  audited.Add(organization, AuditType::kCallerErased, {}, clock_.Now());
   return call_logs_.EraseCaller(organization, parsed->international, plus_form);
 }
 

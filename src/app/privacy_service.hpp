@@ -4,7 +4,9 @@
 #include <string_view>
 
 #include "app/call_record_service.hpp"
+#include "common/clock.hpp"
 #include "common/result.hpp"
+#include "domain/audit/audit.hpp"
 #include "domain/call_log/call_log_repository.hpp"
 #include "domain/numbers/phone_number.hpp"
 #include "identity/principal.hpp"
@@ -19,12 +21,15 @@ inline constexpr int kMaxCallRetentionDays = 36500;
 // decision 0046). Thread-safe.
 class PrivacyService {
  public:
+  // Erasures are recorded in the audit log, without the number (decision 0058).
   PrivacyService(OrganizationRepository& organizations, CallLogRepository& call_logs,
-                 const NumberingPlan& plan, CallRetentionPolicy server_retention)
+                 const NumberingPlan& plan, CallRetentionPolicy server_retention,
+                 const Clock& clock)
       : organizations_(organizations),
         call_logs_(call_logs),
         plan_(plan),
-        server_retention_(server_retention) {}
+        server_retention_(server_retention),
+        clock_(clock) {}
 
   // The organisation as its members see it. Errors: kNotFound (not a member, no such
   // organisation).
@@ -53,6 +58,7 @@ class PrivacyService {
   CallLogRepository& call_logs_;
   const NumberingPlan& plan_;
   CallRetentionPolicy server_retention_;
+  const Clock& clock_;
 };
 
 }  // namespace fr

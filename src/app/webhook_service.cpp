@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/audit/audit.hpp"
 #include "identity/authorization.hpp"
 
 namespace fr {
@@ -56,6 +57,8 @@ Result<WebhookWithSecret> WebhookService::Create(const Principal& principal,
   FR_ASSIGN_OR_RETURN(const Webhook webhook, Checked(draft));
   std::string secret = NewSecret();
   FR_ASSIGN_OR_RETURN(const std::string sealed, sealer_.Seal(secret));
+  AuditedChange audited;
+  audited.Add(draft.organization_id, AuditType::kWebhookCreated, {}, clock_.Now());
   FR_ASSIGN_OR_RETURN(Webhook created, webhooks_.Create(webhook, sealed, clock_.Now()));
   return WebhookWithSecret{std::move(created), std::move(secret)};
 }
@@ -78,12 +81,18 @@ Result<Webhook> WebhookService::Update(const Principal& principal, WebhookId id,
   FR_ASSIGN_OR_RETURN(const Webhook existing, Visible(principal, draft.organization_id, id));
   FR_ASSIGN_OR_RETURN(Webhook updated, Checked(draft));
   updated.id = existing.id;
+  AuditedChange audited;
+  audited.Add(existing.organization_id, AuditType::kWebhookChanged,
+              {.webhook = existing.id.value}, clock_.Now());
   return webhooks_.Update(updated, clock_.Now());
 }
 
 Status WebhookService::Delete(const Principal& principal, OrganizationId organization,
                               WebhookId id) {
   FR_ASSIGN_OR_RETURN(const Webhook existing, Visible(principal, organization, id));
+  AuditedChange audited;
+  audited.Add(organization, AuditType::kWebhookDeleted, {.webhook = existing.id.value},
+              clock_.Now());
   return webhooks_.Delete(existing.id);
 }
 
@@ -92,6 +101,9 @@ Result<WebhookWithSecret> WebhookService::RotateSecret(const Principal& principa
   FR_ASSIGN_OR_RETURN(Webhook existing, Visible(principal, organization, id));
   std::string secret = NewSecret();
   FR_ASSIGN_OR_RETURN(const std::string sealed, sealer_.Seal(secret));
+  AuditedChange audited;
+  audited.Add(organization, AuditType::kWebhookSecretRotated, {.webhook = existing.id.value},
+              clock_.Now());
   FR_RETURN_IF_ERROR(webhooks_.ReplaceSecret(existing.id, sealed, clock_.Now()));
   return WebhookWithSecret{std::move(existing), std::move(secret)};
 }

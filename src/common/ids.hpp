@@ -26,6 +26,7 @@ using HotlineId = Id<struct HotlineTag>;
 using CallLogId = Id<struct CallLogTag>;
 using TelephoneRecordId = Id<struct TelephoneRecordTag>;
 using BlockedCallerId = Id<struct BlockedCallerTag>;
+using VoicemailId = Id<struct VoicemailTag>;
 
 }  // namespace fr
 

@@ -46,6 +46,10 @@ class OrganizationRepository {
   virtual Status UpdateMembership(const Membership& membership) = 0;
   // Removes a membership; false when there was none.
   virtual Result<bool> RemoveMember(OrganizationId organization, UserId user) = 0;
+  // Removes a membership unless it is the organisation's only admin, in one step: two admins
+  // leaving at once never leave the organisation without one.
+  enum class Removal { kRemoved, kNotAMember, kLastAdmin };
+  virtual Result<Removal> RemoveMemberKeepingAnAdmin(OrganizationId organization, UserId user) = 0;
   virtual Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                            UserId user) = 0;
   // All memberships of `user`, ordered by organisation id.

@@ -31,6 +31,7 @@ struct AdminOptions {
   std::string email;
   std::string public_url = "http://127.0.0.1:8080";
   std::string path;  // backup --to, restore --from
+  std::string voicemail_dir;  // backup, restore: empty: DefaultVoicemailDir
   std::string number;
 };
 
@@ -83,6 +84,9 @@ int RunAction(const AdminOptions& options, const Action& action) {
   (void)SetUpLogging("text", "warn");
   auto services = Services::Open(options.database.url, 1);
   if (!services.ok()) return Fail(options, services.error());
+  // The operator at the machine: no user, no token; what the command changes is audited as
+  // theirs (decision 0058).
+  const AuditScope operator_scope(AuditActor{std::nullopt, std::nullopt, "admin-command", ""});
   return action(**services, options);
 }
 
@@ -246,15 +250,26 @@ int RevokeToken(Services& services, const AdminOptions& options) {
                "token " + std::to_string(options.token) + " revoked");
 }
 
+std::filesystem::path VoicemailDirOf(const AdminOptions& options) {
+  return options.voicemail_dir.empty() ? DefaultVoicemailDir(options.database.url)
+                                       : std::filesystem::path(options.voicemail_dir);
+}
+
 int BackUpDatabase(Services& services, const AdminOptions& options) {
   const auto done = BackUp(*services.database, options.path);
   if (!done.ok()) return Fail(options, done.error());
+  // After the database: a recording it names was whole before the snapshot began.
+  const auto voicemails = BackUpVoicemails(VoicemailDirOf(options), options.path);
+  if (!voicemails.ok()) return Fail(options, voicemails.error());
   return Print(options,
                {{"path", done->path},
                 {"checksumPath", done->checksum_path},
                 {"sha256", done->sha256},
-                {"schemaVersion", done->schema_version}},
-               "backup written to " + done->path + " (SHA-256 in " + done->checksum_path + ")");
+                {"schemaVersion", done->schema_version},
+                {"voicemails", *voicemails}},
+               "backup written to " + done->path + " (SHA-256 in " + done->checksum_path +
+                   ", " + std::to_string(*voicemails) + " voicemail(s) in " + done->path +
+                   ".voicemails)");
 }
 
 // Without Services: opening the database would hold the very lock a restore must take alone.
@@ -262,6 +277,8 @@ int RestoreDatabase(const AdminOptions& options) {
   (void)SetUpLogging("text", "warn");
   const auto done = Restore(options.database.url, options.path);
   if (!done.ok()) return Fail(options, done.error());
+  const auto voicemails = RestoreVoicemails(options.path, VoicemailDirOf(options));
+  if (!voicemails.ok()) return Fail(options, voicemails.error());
   return Print(options, {{"sha256", done->sha256}, {"schemaVersion", done->schema_version}},
                "restored " + options.path + " (schema version " +
                    std::to_string(done->schema_version) + ")");
@@ -367,15 +384,20 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   erase->add_option("--org", options->organization, "Organisation id")->required();
   erase->add_option("--number", options->number, "The caller's number, +49… or 0049…")->required();
 
-  Leaf(*admin, "backup", "Write a consistent copy of the SQLite database and its checksum", options,
-       BackUpDatabase, exit_code)
-      ->add_option("--to", options->path, "The backup file; PATH.sha256 is written beside it")
+  CLI::App* backup =
+      Leaf(*admin, "backup", "Write a consistent copy of the SQLite database and its checksum",
+           options, BackUpDatabase, exit_code);
+  backup->add_option("--to", options->path, "The backup file; PATH.sha256 is written beside it")
       ->required();
+  backup->add_option("--voicemail-dir", options->voicemail_dir,
+                     "The server's --voicemail-dir; its recordings go to PATH.voicemails");
   CLI::App* restore =
       admin->add_subcommand("restore", "Replace the SQLite database by a backup (server stopped)");
   restore->fallthrough();
   restore->add_option("--from", options->path, "The backup file (with PATH.sha256 beside it)")
       ->required();
+  restore->add_option("--voicemail-dir", options->voicemail_dir,
+                      "The server's --voicemail-dir; it gets the recordings of PATH.voicemails");
   restore->callback([options, &exit_code] { exit_code = RestoreDatabase(*options); });
 }
 

@@ -5,7 +5,7 @@
 namespace fr {
 
 void RegisterApiRoutes(http::Router& router, Services& services,
-                       const http::HttpMetrics& metrics,
+                       const http::HttpMetrics& metrics, http::EventStreamHub& event_streams,
                        std::vector<http::ReadinessReport> reports,
                        std::function<bool()> draining,
                        http::SessionRouteOptions sessions) {
@@ -17,12 +17,17 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddAccountRoutes(router, services.accounts);
   http::AddSessionRoutes(router, services.login, std::move(sessions));
   http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
-  http::AddHotlineRoutes(router, services.hotline_service);
+  http::AddHotlineRoutes(router, services.hotline_service, services.numbering_plan);
   http::AddCallLogRoutes(router, services.call_records);
+  http::AddReportRoutes(router, services.call_reports);
+  http::AddLiveCallRoutes(router, services.live_calls);
   http::AddBlockedCallerRoutes(router, services.blocked_caller_service, services.numbering_plan);
   http::AddPrivacyRoutes(router, services.privacy, services.exports);
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
   http::AddWebhookRoutes(router, services.webhook_service);
+  http::AddEventStreamRoutes(router, services.event_streams, event_streams);
+  http::AddVoicemailRoutes(router, services.voicemail_service);
+  http::AddAuditLogRoutes(router, services.audit_service);
 }
 
 }  // namespace fr

@@ -166,4 +166,63 @@ Result<RestoreDone> Restore(const std::string& database_url, const std::string& 
   return done;
 }
 
+namespace {
+
+constexpr std::string_view kRecordingSuffix = ".wav";
+
+bool IsWholeRecording(const fs::directory_entry& entry) {
+  return entry.is_regular_file() && entry.path().filename().string().ends_with(kRecordingSuffix);
+}
+
+}  // namespace
+
+Result<std::int64_t> BackUpVoicemails(const fs::path& folder, const std::string& to) {
+  const fs::path target = to + ".voicemails";
+  const fs::path partial = to + ".voicemails.partial";
+  std::error_code error;
+  fs::remove_all(partial, error);
+  fs::create_directories(partial, error);
+  if (error) return Error::Unavailable("Cannot create " + partial.string() + ": " + error.message());
+  std::int64_t copied = 0;
+  if (fs::is_directory(folder)) {
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+      if (!IsWholeRecording(entry)) continue;
+      const fs::path copy = partial / entry.path().filename();
+      FR_RETURN_IF_ERROR(CopyFile(entry.path(), copy));
+      FR_RETURN_IF_ERROR(Sync(copy));
+      ++copied;
+    }
+    if (error) return Error::Unavailable("Cannot list " + folder.string() + ": " + error.message());
+  }
+  FR_RETURN_IF_ERROR(Sync(partial));
+  fs::remove_all(target, error);
+  FR_RETURN_IF_ERROR(Rename(partial, target));
+  FR_RETURN_IF_ERROR(Sync(FolderOf(target)));
+  return copied;
+}
+
+Result<std::int64_t> RestoreVoicemails(const std::string& from, const fs::path& folder) {
+  const fs::path source = from + ".voicemails";
+  if (!fs::is_directory(source)) return std::int64_t{0};
+  std::error_code error;
+  fs::create_directories(folder, error);
+  // Recordings the restored database does not know would be orphans.
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    if (!fs::exists(source / entry.path().filename())) fs::remove(entry.path(), error);
+  }
+  std::int64_t restored = 0;
+  for (const auto& entry : fs::directory_iterator(source, error)) {
+    if (!IsWholeRecording(entry)) continue;
+    const fs::path target = folder / entry.path().filename();
+    const fs::path partial = target.string() + ".restoring";
+    FR_RETURN_IF_ERROR(CopyFile(entry.path(), partial));
+    FR_RETURN_IF_ERROR(Sync(partial));
+    FR_RETURN_IF_ERROR(Rename(partial, target));
+    ++restored;
+  }
+  if (error) return Error::Unavailable("Cannot restore " + source.string() + ": " + error.message());
+  FR_RETURN_IF_ERROR(Sync(folder));
+  return restored;
+}
+
 }  // namespace fr

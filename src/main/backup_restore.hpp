@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "adapters/storage/database.hpp"
@@ -36,5 +38,15 @@ struct RestoreDone {
 // use, schema newer than this binary), kInvalidArgument (checksum missing or wrong, not a
 // backup, damaged), kUnavailable (files cannot be read or written).
 Result<RestoreDone> Restore(const std::string& database_url, const std::string& from);
+
+// The voicemail recordings beside a backup (decision 0055): the whole WAV files of `folder`
+// (not recordings in progress) copied to `to`.voicemails/, each synced, through a temporary
+// folder renamed into place. Returns how many. Errors: kUnavailable.
+Result<std::int64_t> BackUpVoicemails(const std::filesystem::path& folder, const std::string& to);
+
+// After Restore: `folder` holds exactly the recordings of `from`.voicemails/ (nothing changes
+// when the backup has none). Returns how many. Errors: kUnavailable.
+Result<std::int64_t> RestoreVoicemails(const std::string& from,
+                                       const std::filesystem::path& folder);
 
 }  // namespace fr

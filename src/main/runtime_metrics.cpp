@@ -91,7 +91,8 @@ std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
       {"answered", stats.calls_answered},   {"missed", stats.calls_missed},
       {"abandoned", stats.calls_abandoned}, {"rejected_busy", stats.calls_rejected_busy},
       {"failed", stats.calls_failed},       {"blocked", stats.calls_blocked},
-      {"closed", stats.calls_closed}};
+      {"closed", stats.calls_closed},       {"voicemail", stats.calls_voicemail},
+      {"forwarded", stats.calls_forwarded}};
   for (const auto& [outcome, count] : outcomes) {
     out << "fr_calls_total{outcome=\"" << outcome << "\"} " << count << "\n";
   }

@@ -16,6 +16,7 @@
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
 #include "adapters/webhook/curl_webhook_sender.hpp"
+#include "adapters/webhook/webhook_payload.hpp"
 #include "app/group_commit_call_event_sink.hpp"
 #include "app/webhook_dispatcher.hpp"
 #include "app/in_process_calls_in_progress.hpp"
@@ -45,6 +46,7 @@ struct ServeOptions {
   bool demo = false;
   HotlinePolicy hotlines;
   CallRetentionPolicy retention;
+  AuditRetentionPolicy audit_retention;
   int provisioning_delay_seconds = 0;
   std::string listen_file;  // empty: none
   TelephonyOptions telephony;
@@ -57,6 +59,7 @@ struct ServeOptions {
   std::string session_idle_timeout = "12h";
   std::string session_lifetime = "168h";
   LoginThrottlePolicy login_throttle;
+  std::string voicemail_dir;  // empty: DefaultVoicemailDir
   WebhookOptions webhooks;
   // The per-caller flood guard (decision 0044): calls per hour from one number to one hotline.
   int caller_calls_per_hour = 20;
@@ -88,6 +91,9 @@ constexpr auto kProvisioningPeriod = std::chrono::milliseconds(200);
 constexpr auto kRetentionPeriod = std::chrono::hours(1);
 // How often the webhook worker looks for deliveries that are due.
 constexpr auto kWebhookPeriod = std::chrono::milliseconds(100);
+// The files of deleted voicemails (by any path: API, retention, erasure, hotline deletion) go
+// within this long.
+constexpr auto kVoicemailSweepPeriod = std::chrono::seconds(1);
 // Delivered and failed webhook events are kept this long for the deliveries list.
 constexpr auto kWebhookEventRetention = std::chrono::days(30);
 // How long a stopping service keeps retrying to store call events while the database fails.
@@ -174,9 +180,27 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", node.error().detail.c_str());
     return 2;
   }
+  // The audit log answers "who looked at this call's data": it must not forget before the data
+  // does (decision 0058).
+  if (options.audit_retention.days > 0 && options.retention.days > 0 &&
+      options.audit_retention.days < options.retention.days) {
+    std::fprintf(stderr,
+                 "error: --audit-retention-days (%d) must be 0 (forever) or at least "
+                 "--call-retention-days (%d)\n",
+                 options.audit_retention.days, options.retention.days);
+    return 2;
+  }
   const auto delivery = DeliveryPolicyOf(options.webhooks);
   if (!delivery.ok()) {
     std::fprintf(stderr, "error: %s\n", delivery.error().detail.c_str());
+    return 2;
+  }
+  // The recordings' folder before the database: a folder that cannot be used is a bad option.
+  const std::filesystem::path voicemail_dir = options.voicemail_dir.empty()
+                                                  ? DefaultVoicemailDir(options.database.url)
+                                                  : std::filesystem::path(options.voicemail_dir);
+  if (const auto folder = VoicemailFolder::Open(voicemail_dir); !folder.ok()) {
+    std::fprintf(stderr, "error: %s\n", folder.error().detail.c_str());
     return 2;
   }
   const auto webhooks = WebhookSettingsOf(options.webhooks, options.database.url);
@@ -212,8 +236,14 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   auto services = Services::Open(options.database.url,
                                  options.workers + http::DefaultIoThreads() + 4, hotline_policy,
                                  options.retention, options.caller_calls_per_hour, webhooks,
-                                 SignInPolicyOf(options).value());
+                                 SignInPolicyOf(options).value(), options.voicemail_dir,
+                                 options.audit_retention);
   if (!services.ok()) {
+    // A voicemail folder that cannot be used is a bad option like any other.
+    if (services.error().code == ErrorCode::kInvalidArgument) {
+      spdlog::critical("{}", services.error().detail);
+      return 2;
+    }
     spdlog::critical("cannot open the database: {}", services.error().detail);
     return 1;
   }
@@ -237,6 +267,14 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   if (*interrupted > 0) {
     spdlog::warn("closed {} call(s) left open by a previous run (outcome failed)", *interrupted);
   }
+  // Recordings this node was writing when it stopped: kept whole up to that moment, or removed
+  // (decision 0055). Before any call, so that no recording of this run is mistaken for one.
+  const auto recovered = wired.voicemail_service.RecoverAfterCrash(node.id);
+  if (!recovered.ok()) {
+    spdlog::critical("cannot recover voicemails: {}", recovered.error().detail);
+    return 1;
+  }
+  if (*recovered > 0) spdlog::warn("kept {} voicemail(s) cut short by a crash", *recovered);
   spdlog::info("node: '{}', lease {} ms", node.id, node.lease.count());
   // Renewed three times a lease; each round also cleans up after nodes whose lease ended.
   auto heartbeat = std::make_unique<BackgroundLoop>(node.lease / 3, [&supervisor] {
@@ -267,9 +305,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       return synthesizer.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
     speech = std::move(synthesizer).value();
-    engine = std::make_unique<telephony::TelephonyEngine>(engine_config, wired.call_routing,
-                                                          call_events, *speech, wired.clock,
-                                                          calls_in_progress);
+    telephony::EngineConfig config = engine_config;
+    config.node = node.id;
+    engine = std::make_unique<telephony::TelephonyEngine>(
+        config, wired.call_routing, call_events, *speech, wired.clock, calls_in_progress,
+        *wired.voicemail_folder, wired.random);
     const auto sip_port = engine->Start();
     if (!sip_port.ok()) {
       spdlog::critical("telephony: {} (--sip-listen off disables the phone line)",
@@ -315,8 +355,10 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     std::lock_guard lock(listen_url_mu);
     return listen_url;
   };
+  // Event streams render each event as the webhook delivery would carry it (decision 0063).
+  http::EventStreamHub event_streams(wired.event_streams, &webhook::RenderWebhookBody);
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics, std::move(readiness),
+  RegisterApiRoutes(router, wired, metrics, event_streams, std::move(readiness),
                     [&draining] { return draining.load(); }, std::move(session_routes));
   http::AddConsoleRoutes(router);  // not API: docs/openapi.json does not list the pages
   http::ServerConfig config;
@@ -363,6 +405,18 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
     } else if (*purged > 0) {
       spdlog::info("retention: deleted {} call log(s) older than the retention period", *purged);
     }
+    const auto audit_purged = wired.audit_service.Purge();
+    if (!audit_purged.ok()) {
+      spdlog::warn("retention: audit log: {}; retrying in an hour", audit_purged.error().detail);
+    } else if (*audit_purged > 0) {
+      spdlog::info("retention: deleted {} audit entries older than the audit retention",
+                   *audit_purged);
+    }
+  });
+  const BackgroundLoop voicemail_sweep(kVoicemailSweepPeriod, [&wired] {
+    if (const auto removed = wired.voicemail_service.RemoveDeletedFiles(); !removed.ok()) {
+      spdlog::warn("voicemails: {}; retrying", removed.error().detail);
+    }
   });
   // Webhook deliveries: the outbox is the job, so what a previous run left pending goes now.
   webhook::CurlWebhookSender webhook_sender(webhooks.network, wired.clock);
@@ -393,6 +447,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // /readyz says so at once; HTTP serves on while the calls drain.
   draining = true;
   if (engine) DrainCalls(signals, *engine, drain_timeout);
+  event_streams.Stop();  // ends the streams while their connections still run
   server.Stop();
   metrics.ClearSources();
   if (engine) engine->Stop();
@@ -451,6 +506,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("FR_CALL_RETENTION_DAYS")
       ->check(CLI::Range(0, 36500))
       ->capture_default_str();
+  serve->add_option("--audit-retention-days", options->audit_retention.days,
+                    "Days audit log entries are kept (0: forever); at least as long as call logs")
+      ->envname("FR_AUDIT_RETENTION_DAYS")
+      ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
   serve->add_option("--caller-calls-per-hour", options->caller_calls_per_hour,
                     "Calls one number may make to one hotline within an hour; more are refused "
                     "as blocked (0: no limit)")
@@ -492,6 +552,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("FR_LOGIN_FAILURES_PER_ADDRESS")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
+  serve->add_option("--voicemail-dir", options->voicemail_dir,
+                    "Folder of the voicemail recordings (default: voicemails beside a SQLite "
+                    "database, var/voicemails for PostgreSQL)")
+      ->envname("FR_VOICEMAIL_DIR");
   AddTelephonyOptions(*serve, options->telephony);
   AddWebhookOptions(*serve, options->webhooks);
   AddNodeOptions(*serve, options->node);

@@ -182,6 +182,12 @@ Result<telephony::EngineConfig> EngineConfigOf(const TelephonyOptions& options) 
                       ParseDuration("--media-timeout", options.media_timeout));
   FR_ASSIGN_OR_RETURN(config.max_call_duration,
                       ParseDuration("--max-call-duration", options.max_call_duration));
+  FR_ASSIGN_OR_RETURN(config.voicemail_silence,
+                      ParseDuration("--voicemail-silence", options.voicemail_silence));
+  if (config.voicemail_silence < std::chrono::seconds(1) ||
+      config.voicemail_silence > std::chrono::minutes(1)) {
+    return Error::InvalidArgument("--voicemail-silence must be between 1s and 60s");
+  }
   if (config.ring_timeout.count() <= 0 || config.media.inactivity_timeout.count() <= 0 ||
       config.max_call_duration.count() <= 0 || config.confirm_timeout.count() <= 0) {
     return Error::InvalidArgument(
@@ -237,6 +243,10 @@ void AddTelephonyOptions(CLI::App& command, TelephonyOptions& options) {
   command.add_option("--max-call-duration", options.max_call_duration,
                      "A call still up after this long is hung up")
       ->envname("FR_MAX_CALL_DURATION")
+      ->capture_default_str();
+  command.add_option("--voicemail-silence", options.voicemail_silence,
+                     "A voicemail recording ends after this long without speech (1s..60s)")
+      ->envname("FR_VOICEMAIL_SILENCE")
       ->capture_default_str();
   command.add_option("--rtp-ports", options.rtp_ports, "UDP port range for RTP and RTCP, MIN-MAX")
       ->envname("FR_RTP_PORTS")

@@ -22,6 +22,7 @@ struct TelephonyOptions {
   std::string confirm_timeout = "10s";
   std::string media_timeout = "30s";
   std::string max_call_duration = "4h";
+  std::string voicemail_silence = "5s";
   std::string rtp_ports = "20000-29999";
   std::string tts_voice = "en";
   // The trunk as a carrier needs it (README "Connecting a carrier").

@@ -128,7 +128,9 @@ TYPED_TEST(HotlineRepositoryContract, LanguageScheduleAndCallerRulesAreKept) {
   EXPECT_EQ(found.language, "de-AT");
   EXPECT_EQ(found.tts_closed, "Wir sind geschlossen.");
   EXPECT_TRUE(found.reject_anonymous);
-  EXPECT_EQ(found.closed_action, FallbackAction::kMessage);
+  EXPECT_EQ(found.closed.action, FallbackAction::kMessage);
+  EXPECT_EQ(found.no_answer.action, FallbackAction::kMessage);
+  EXPECT_EQ(found.no_answer.max_seconds, kDefaultVoicemailSeconds);
   ASSERT_TRUE(found.schedule.has_value());
   EXPECT_EQ(*found.schedule, *draft.schedule);
   const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
@@ -147,6 +149,34 @@ TYPED_TEST(HotlineRepositoryContract, LanguageScheduleAndCallerRulesAreKept) {
   ASSERT_TRUE(cleared.ok());
   EXPECT_FALSE(cleared->schedule.has_value());
   EXPECT_FALSE((*this->backend_.hotlines.Find(created->id))->schedule.has_value());
+}
+
+// Both fallbacks keep their action and every field of it, through create and update.
+TYPED_TEST(HotlineRepositoryContract, FallbacksAreKept) {
+  Hotline draft = this->Draft();
+  draft.no_answer = {FallbackAction::kVoicemail, "Bitte sprechen Sie.", 45, ""};
+  draft.closed = {FallbackAction::kForward, "", 600, "004930123456"};
+  const auto created = this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  const Hotline found = **this->backend_.hotlines.Find(created->id);
+  EXPECT_EQ(found.no_answer.action, FallbackAction::kVoicemail);
+  EXPECT_EQ(found.no_answer.tts_voicemail, "Bitte sprechen Sie.");
+  EXPECT_EQ(found.no_answer.max_seconds, 45);
+  EXPECT_EQ(found.closed.action, FallbackAction::kForward);
+  EXPECT_EQ(found.closed.max_seconds, 600);
+  EXPECT_EQ(found.closed.forward_to, "004930123456");
+  Hotline changed = found;
+  changed.no_answer = {FallbackAction::kForward, "kept", 10, "004989000000"};
+  changed.closed = {FallbackAction::kMessage, "", 120, ""};
+  ASSERT_TRUE(this->backend_.hotlines.Update(changed, std::nullopt, this->At(1)).ok());
+  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
+  ASSERT_EQ(page.hotlines.size(), 1u);
+  EXPECT_EQ(page.hotlines[0].no_answer.action, FallbackAction::kForward);
+  EXPECT_EQ(page.hotlines[0].no_answer.tts_voicemail, "kept");
+  EXPECT_EQ(page.hotlines[0].no_answer.max_seconds, 10);
+  EXPECT_EQ(page.hotlines[0].no_answer.forward_to, "004989000000");
+  EXPECT_EQ(page.hotlines[0].closed.action, FallbackAction::kMessage);
+  EXPECT_EQ(page.hotlines[0].closed.forward_to, "");
 }
 
 TYPED_TEST(HotlineRepositoryContract, LimitPerOrganization) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "contract/storage_backends.hpp"
@@ -83,6 +84,51 @@ TYPED_TEST(IdentityRepositoryContract, MembershipsRoundTrip) {
   EXPECT_FALSE(organizations.FindMembership(second->id, user->id)->has_value());
   changed.organization_id = second->id;
   EXPECT_EQ(organizations.UpdateMembership(changed).error().code, ErrorCode::kNotFound);
+}
+
+TYPED_TEST(IdentityRepositoryContract, TheOnlyAdminStaysWhileMembersAndOtherAdminsMayGo) {
+  using Removal = OrganizationRepository::Removal;
+  auto& organizations = this->backend_.organizations;
+  const auto organization = organizations.Create("Relief", this->At(0));
+  const auto ann = this->backend_.users.Create("Ann", this->At(0));
+  const auto bea = this->backend_.users.Create("Bea", this->At(0));
+  const auto max = this->backend_.users.Create("Max", this->At(0));
+  ASSERT_TRUE(organizations.AddMember({organization->id, ann->id, Role::kAdmin, false, {}}).ok());
+  ASSERT_TRUE(organizations.AddMember({organization->id, bea->id, Role::kAdmin, false, {}}).ok());
+  ASSERT_TRUE(organizations.AddMember({organization->id, max->id, Role::kMember, false, {}}).ok());
+
+  EXPECT_EQ(*organizations.RemoveMemberKeepingAnAdmin(organization->id, max->id),
+            Removal::kRemoved);
+  EXPECT_EQ(*organizations.RemoveMemberKeepingAnAdmin(organization->id, max->id),
+            Removal::kNotAMember);
+  EXPECT_EQ(*organizations.RemoveMemberKeepingAnAdmin(organization->id, bea->id),
+            Removal::kRemoved);
+  EXPECT_EQ(*organizations.RemoveMemberKeepingAnAdmin(organization->id, ann->id),
+            Removal::kLastAdmin);
+  EXPECT_TRUE(organizations.FindMembership(organization->id, ann->id)->has_value());
+}
+
+TYPED_TEST(IdentityRepositoryContract, TwoAdminsLeavingAtOnceLeaveOneBehind) {
+  using Removal = OrganizationRepository::Removal;
+  auto& organizations = this->backend_.organizations;
+  for (int round = 0; round < 10; ++round) {
+    const auto organization = organizations.Create("Relief", this->At(round));
+    const auto ann = this->backend_.users.Create("Ann", this->At(round));
+    const auto bea = this->backend_.users.Create("Bea", this->At(round));
+    ASSERT_TRUE(organizations.AddMember({organization->id, ann->id, Role::kAdmin, false, {}}).ok());
+    ASSERT_TRUE(organizations.AddMember({organization->id, bea->id, Role::kAdmin, false, {}}).ok());
+    Result<Removal> ann_left = Removal::kNotAMember;
+    Result<Removal> bea_left = Removal::kNotAMember;
+    std::thread other([&] {
+      bea_left = organizations.RemoveMemberKeepingAnAdmin(organization->id, bea->id);
+    });
+    ann_left = organizations.RemoveMemberKeepingAnAdmin(organization->id, ann->id);
+    other.join();
+    ASSERT_TRUE(ann_left.ok() && bea_left.ok());
+    EXPECT_EQ((*ann_left == Removal::kRemoved) + (*bea_left == Removal::kRemoved), 1);
+    EXPECT_EQ((*ann_left == Removal::kLastAdmin) + (*bea_left == Removal::kLastAdmin), 1);
+    EXPECT_EQ(organizations.MembersOf(organization->id)->size(), 1u);
+  }
 }
 
 TYPED_TEST(IdentityRepositoryContract, TokensAreFoundByHashListedAndRevoked) {

@@ -69,7 +69,7 @@ class WebhookStoreTest : public ::testing::Test {
 using Storages = ::testing::Types<testing::SqliteStorage, testing::PostgresqlStorage>;
 TYPED_TEST_SUITE(WebhookStoreTest, Storages, testing::BackendNames);
 
-TYPED_TEST(WebhookStoreTest, AnEventIsStoredOnlyForAnActiveWebhookThatWantsIt) {
+TYPED_TEST(WebhookStoreTest, AnEventIsDeliveredOnlyToAnActiveWebhookThatWantsIt) {
   ASSERT_TRUE(this->hotlines_
                   .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
                                     HotlineStatus::kProvisioning, "", At(2))
@@ -235,15 +235,55 @@ TYPED_TEST(WebhookStoreTest, RedeliveryQueuesTheSameEventAgainAndPurgeKeepsWhatI
   ASSERT_EQ(redue.size(), 1u);
   EXPECT_EQ(redue[0].event.id, due[0].event.id);
 
+  // Events no webhook wanted are stored too (for the event stream) and go at the first purge;
+  // the one with a pending delivery stays until it is delivered.
   auto purged = this->webhooks_.PurgeBefore(At(100));
   ASSERT_TRUE(purged.ok()) << purged.error().detail;
-  EXPECT_EQ(*purged, 0) << "the event still has a pending delivery";
+  EXPECT_EQ(this->webhooks_.EventsAfter(this->org_, WebhookEventId(), 10)->size(), 1u)
+      << "the event still has a pending delivery";
   this->Succeed(redue[0], 7);
   purged = this->webhooks_.PurgeBefore(At(100));
   EXPECT_EQ(*purged, 1);
   EXPECT_EQ(this->webhooks_.ListDeliveries(webhook, 10, 0)->total, 0);
   ASSERT_TRUE(this->webhooks_.Delete(webhook).ok());
   EXPECT_EQ(this->webhooks_.Delete(webhook).error().code, ErrorCode::kNotFound);
+}
+
+// The event stream's log (decision 0063): every event, webhook or not, per organisation in id
+// order, resumable from any id; an erasure of the caller reaches the stored events.
+TYPED_TEST(WebhookStoreTest, EveryEventIsKeptForTheEventStreamInOrder) {
+  const auto latest_before = this->webhooks_.LatestEventId(this->org_);
+  ASSERT_TRUE(latest_before.ok());
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
+                                    HotlineStatus::kProvisioning, "", At(2))
+                  .ok());
+  SociCallLogRepository calls(*this->database_);
+  const CallHandle call{1};
+  std::vector<CallEvent> events = {
+      CallOpened{call, this->hotline_, "004924112345", At(3)},
+      CallClosed{call, CallOutcome::kMissed, std::nullopt, At(9)},
+  };
+  ASSERT_TRUE(calls.Write(events).ok());
+  const auto stored = this->webhooks_.EventsAfter(this->org_, *latest_before, 10);
+  ASSERT_TRUE(stored.ok()) << stored.error().detail;
+  ASSERT_EQ(stored->size(), 3u) << "no webhook exists, yet every event is kept";
+  EXPECT_EQ((*stored)[0].type, WebhookEventType::kHotlineStatusChanged);
+  EXPECT_EQ((*stored)[1].type, WebhookEventType::kCallStarted);
+  EXPECT_EQ((*stored)[2].type, WebhookEventType::kCallEnded);
+  EXPECT_EQ((*stored)[1].caller, "004924112345");
+  EXPECT_LT((*stored)[0].id, (*stored)[1].id);
+  EXPECT_EQ(*this->webhooks_.LatestEventId(this->org_), (*stored)[2].id);
+  const auto after_first = this->webhooks_.EventsAfter(this->org_, (*stored)[0].id, 10);
+  ASSERT_EQ(after_first->size(), 2u);
+  EXPECT_EQ((*after_first)[0].id, (*stored)[1].id);
+  EXPECT_TRUE(this->webhooks_.EventsAfter(this->other_org_, *latest_before, 10)->empty())
+      << "the other organisation's stream hears nothing of this hotline";
+
+  ASSERT_TRUE(calls.EraseCaller(this->org_, "004924112345", "+4924112345").ok());
+  const auto erased = this->webhooks_.EventsAfter(this->org_, *latest_before, 10);
+  EXPECT_EQ((*erased)[1].caller, kErasedNumber);
+  EXPECT_EQ((*erased)[2].caller, kErasedNumber);
 }
 
 }  // namespace

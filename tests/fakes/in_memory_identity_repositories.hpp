@@ -76,6 +76,20 @@ class InMemoryOrganizationRepository final : public OrganizationRepository {
     std::lock_guard lock(mutex_);
     return memberships_.erase({organization, user}) > 0;
   }
+  Result<Removal> RemoveMemberKeepingAnAdmin(OrganizationId organization, UserId user) override {
+    std::lock_guard lock(mutex_);
+    const auto found = memberships_.find({organization, user});
+    if (found == memberships_.end()) return Removal::kNotAMember;
+    if (found->second.role == Role::kAdmin) {
+      int admins = 0;
+      for (const auto& [key, membership] : memberships_) {
+        if (key.first == organization && membership.role == Role::kAdmin) ++admins;
+      }
+      if (admins <= 1) return Removal::kLastAdmin;
+    }
+    memberships_.erase(found);
+    return Removal::kRemoved;
+  }
   Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                    UserId user) override {
     std::lock_guard lock(mutex_);

@@ -435,7 +435,10 @@ TEST_F(HotlinesHttpTest, LanguageScheduleAndCallerRulesHaveDefaultsAndRoundTrip)
   ASSERT_EQ(plain.status, 201) << plain.body;
   EXPECT_EQ(plain.Json()["language"], "en") << "--tts-voice en";
   EXPECT_TRUE(plain.Json()["schedule"].is_null());
-  EXPECT_EQ(plain.Json()["closed"], nlohmann::json({{"action", "message"}}));
+  const nlohmann::json message_fallback = {
+      {"action", "message"}, {"forwardTo", ""}, {"maxSeconds", 120}, {"ttsVoicemail", ""}};
+  EXPECT_EQ(plain.Json()["closed"], message_fallback);
+  EXPECT_EQ(plain.Json()["noAnswer"], message_fallback);
   EXPECT_EQ(plain.Json()["rejectAnonymous"], false);
   EXPECT_EQ(plain.Json()["ttsClosed"], "");
 
@@ -473,7 +476,7 @@ TEST_F(HotlinesHttpTest, AnUnknownZoneOrLanguageIs400WithEveryBadField) {
   nlohmann::json draft = Draft(org_a_);
   draft["name"] = "";
   draft["language"] = "xx-YY";
-  draft["closed"] = {{"action", "voicemail"}};
+  draft["closed"] = {{"action", "voice-mail"}};
   draft["schedule"] = {{"timeZone", "Europe/Aachen"},
                        {"weekly", {{{"day", "mon"}, {"from", "18:00"}, {"to", "18:00"}},
                                    {{"day", "monday"}, {"from", 18}, {"to", "23:30"}}}},
@@ -491,6 +494,50 @@ TEST_F(HotlinesHttpTest, AnUnknownZoneOrLanguageIs400WithEveryBadField) {
   draft = Draft(org_a_);
   draft["schedule"] = "always";
   EXPECT_EQ(Create(Api(org_a_token_), draft).status, 400);
+}
+
+// noAnswer and closed (decision 0054): voicemail and forward with their fields round-trip,
+// every bad field of both is named at once, and a forward to a hotline number is refused.
+TEST_F(HotlinesHttpTest, FallbacksRoundTripAndAreValidatedLikeAgentPhones) {
+  nlohmann::json draft = Draft(org_a_);
+  draft["noAnswer"] = {{"action", "voicemail"}, {"ttsVoicemail", "Bitte sprechen Sie."},
+                       {"maxSeconds", 30}};
+  draft["closed"] = {{"action", "forward"}, {"forwardTo", "+49 30 1234567"}};
+  const auto created = Create(Api(org_a_token_), draft);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/v1/hotlines/" + Str(created.Json()["id"]);
+  const nlohmann::json read = client_->Get(path, {Pat(ann_token_)}).Json();
+  EXPECT_EQ(read["noAnswer"], nlohmann::json({{"action", "voicemail"},
+                                              {"forwardTo", ""},
+                                              {"maxSeconds", 30},
+                                              {"ttsVoicemail", "Bitte sprechen Sie."}}));
+  EXPECT_EQ(read["closed"], nlohmann::json({{"action", "forward"},
+                                            {"forwardTo", "0049301234567"},
+                                            {"maxSeconds", 120},
+                                            {"ttsVoicemail", ""}}));
+
+  nlohmann::json bad = Draft(org_a_);
+  bad["noAnswer"] = {{"action", "forward"}, {"forwardTo", "+49 900 1234567"}, {"maxSeconds", 9},
+                     {"ttsVoicemail", 7}};
+  bad["closed"] = {{"action", "forward"}, {"maxSeconds", "long"}};
+  const auto refused = client_->SendJson("PUT", path, {Api(org_a_token_)}, bad.dump());
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.Header("content-type"), "application/problem+json");
+  const nlohmann::json problem = refused.Json();
+  std::set<std::string> fields;
+  for (const auto& error : problem["errors"]) fields.insert(error["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"noAnswer.forwardTo", "noAnswer.maxSeconds",
+                                           "noAnswer.ttsVoicemail", "closed.forwardTo",
+                                           "closed.maxSeconds"}))
+      << refused.body;
+
+  // The service's own number would make the call come back in through the trunk.
+  nlohmann::json loop = Draft(org_a_);
+  loop["noAnswer"] = {{"action", "forward"}, {"forwardTo", read["number"]}};
+  const auto looped = client_->SendJson("PUT", path, {Api(org_a_token_)}, loop.dump());
+  ASSERT_EQ(looped.status, 400) << looped.body;
+  EXPECT_EQ(looped.Json()["errors"][0]["field"], "noAnswer.forwardTo");
+  EXPECT_EQ(Create(Api(org_a_token_), loop).status, 400);
 }
 
 TEST_F(HotlinesHttpTest, TheBlocklistIsForAdminsAndTheApiToken) {

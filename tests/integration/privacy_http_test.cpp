@@ -309,6 +309,11 @@ TEST_F(PrivacyHttpTest, AMemberLeavesAndAUserIsDeletedWithTheirPhonesAndTokens) 
                 404);
   ExpectProblem(client_->Send("DELETE", "/v1/me/organizations/" + Str(org_a_), {Api(org_a_token_)}),
                 403);
+  // Ann is now organisation A's only admin: she stays until another member is made admin.
+  const json only_admin = ExpectProblem(
+      client_->Send("DELETE", "/v1/me/organizations/" + Str(org_a_), {Pat(ann_token_)}), 409);
+  EXPECT_NE(only_admin.value("detail", "").find("only admin"), std::string::npos) << only_admin;
+  EXPECT_EQ(client_->Get("/v1/me", {Pat(ann_token_)}).Json()["memberships"].size(), 1u);
 
   AddCall("a1", hotline_a_, kCaller, NowMillis() - 1000);
   Feed();

@@ -138,7 +138,7 @@ TEST_F(WebhooksHttpTest, AdminsAndTheApiTokenManageWebhooksAndSeeTheSecretOnce) 
 
 TEST_F(WebhooksHttpTest, EveryBadFieldIsReportedAtOnce) {
   const auto problem = ExpectProblem(
-      Create({{"eventTypes", {"call.started", "voicemail.recorded"}}, {"isActive", "yes"}},
+      Create({{"eventTypes", {"call.started", "voicemail.deleted"}}, {"isActive", "yes"}},
              Api(org_a_token_)),
       400);
   const auto fields = ErrorFields(problem);

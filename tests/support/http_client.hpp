@@ -24,7 +24,11 @@ struct HttpResult {
 // Name: value\r\n…\r\n\r\n"), and everything after the head as the body.
 HttpResult ParseRawResponse(const std::string& bytes);
 
-// A small blocking HTTP/1.1 client on libcurl, for talking to the real server in tests.
+// A small blocking HTTP/1.1 client on libcurl, for talking to the real server in tests. When
+// the process runs under the contract proxy (ContractProxy, FR_TEST_PRISM), requests to a
+// loopback server go through Prism, which checks them and their answers against
+// docs/openapi.json: an answer that contradicts the document fails the test, a request the
+// document refuses goes to the server directly and must be refused by it too.
 class HttpClient {
  public:
   explicit HttpClient(std::string base_url);
@@ -43,6 +47,10 @@ class HttpClient {
                       const std::vector<std::string>& headers, const std::string& body);
 
  private:
+  HttpResult Perform(const std::string& base_url, const std::string& method,
+                     const std::string& path, const std::vector<std::string>& headers,
+                     const std::string& body);
+
   std::string base_url_;
   void* curl_;
 };

@@ -186,6 +186,11 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args) {
   if (std::find(extra_args.begin(), extra_args.end(), "--webhook-key-file") == extra_args.end()) {
     argv.insert(argv.end(), {"--webhook-key-file", (dir() / "webhook.key").string()});
   }
+  // The voicemails beside the test's database, also on PostgreSQL (whose default is the working
+  // folder, shared by parallel tests).
+  if (std::find(extra_args.begin(), extra_args.end(), "--voicemail-dir") == extra_args.end()) {
+    argv.insert(argv.end(), {"--voicemail-dir", (dir() / "voicemails").string()});
+  }
   // Each server is its own node, also across restarts (its folder's name): two servers on one
   // database must not share the default name (the host and "127.0.0.1:0").
   if (std::find(extra_args.begin(), extra_args.end(), "--node-id") == extra_args.end()) {

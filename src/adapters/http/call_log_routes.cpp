@@ -41,8 +41,9 @@ void WriteCallLog(JsonWriter& writer, const CallLog& log, bool with_entries) {
   writer.Member("hotlineID", log.hotline.value)
       .Member("id", log.id.value)
       .Member("outcome", log.outcome, CallOutcomeName)
-      .Member("startTime", FormatTimestamp(log.start_time))
-      .EndObject();
+      .Member("startTime", FormatTimestamp(log.start_time));
+  if (log.voicemail) writer.Member("voicemailID", log.voicemail->value);
+  writer.EndObject();
 }
 
 namespace {

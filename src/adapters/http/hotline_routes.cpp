@@ -31,6 +31,16 @@ void WriteSchedule(JsonWriter& writer, const std::optional<Schedule>& schedule) 
   writer.EndArray().EndObject();
 }
 
+void WriteFallback(JsonWriter& writer, const char* key, const Fallback& fallback) {
+  writer.Key(key)
+      .BeginObject()
+      .Member("action", FallbackActionName(fallback.action))
+      .Member("forwardTo", fallback.forward_to)
+      .Member("maxSeconds", fallback.max_seconds)
+      .Member("ttsVoicemail", fallback.tts_voicemail)
+      .EndObject();
+}
+
 // Written straight as text (JsonWriter), members in sorted order as a Json object would: a list
 // page holds fifty (issue #12).
 void WriteHotline(JsonWriter& writer, const Hotline& hotline) {
@@ -38,17 +48,15 @@ void WriteHotline(JsonWriter& writer, const Hotline& hotline) {
   for (const UserId agent : hotline.agents) writer.Int(agent.value);
   writer.EndArray()
       .Member("channelsInbound", hotline.channels_inbound)
-      .Member("channelsOutbound", hotline.channels_outbound)
-      .Key("closed")
-      .BeginObject()
-      .Member("action", FallbackActionName(hotline.closed_action))
-      .EndObject()
-      .Member("confirmAnswer", hotline.confirm_answer)
+      .Member("channelsOutbound", hotline.channels_outbound);
+  WriteFallback(writer, "closed", hotline.closed);
+  writer.Member("confirmAnswer", hotline.confirm_answer)
       .Member("id", hotline.id.value)
       .Member("isActive", hotline.is_active)
       .Member("language", hotline.language)
-      .Member("name", hotline.name)
-      .Member("number", hotline.number)
+      .Member("name", hotline.name);
+  WriteFallback(writer, "noAnswer", hotline.no_answer);
+  writer.Member("number", hotline.number)
       .Member("organizationID", hotline.organization_id.value)
       .Member("rejectAnonymous", hotline.reject_anonymous);
   WriteSchedule(writer, hotline.schedule);
@@ -118,7 +126,8 @@ AcceptedVersions AcceptedVersionsOf(const Request& request) {
   return std::move(condition.versions);
 }
 
-HandlerResult List(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult List(HotlineService& hotlines, const NumberingPlan& /*plan*/,
+                    const RequestContext& context) {
   const Request& request = context.request;
   std::vector<FieldError> errors;
   const auto organization = QueryId(request, "organization_id");
@@ -136,33 +145,37 @@ HandlerResult List(HotlineService& hotlines, const RequestContext& context) {
       200, PageJson("hotlines", page.hotlines, "totalHotlines", page.total, WriteHotline));
 }
 
-HandlerResult Create(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult Create(HotlineService& hotlines, const NumberingPlan& plan,
+                    const RequestContext& context) {
   FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
   FR_ASSIGN_OR_RETURN(const HotlineDraft draft,
-                      DecodeHotlineDraft(context.request.body, std::nullopt));
+                      DecodeHotlineDraft(context.request.body, std::nullopt, plan));
   FR_ASSIGN_OR_RETURN(const Hotline created, hotlines.Create(*context.principal, draft));
   return HotlineResponse(201, created)
       .WithHeader("Location", "/v1/hotlines/" + std::to_string(created.id.value))
       .WithHeader("ETag", ETagOf(created));
 }
 
-HandlerResult Get(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult Get(HotlineService& hotlines, const NumberingPlan& /*plan*/,
+                    const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
   FR_ASSIGN_OR_RETURN(const Hotline hotline, hotlines.Get(*context.principal, HotlineId(id)));
   return HotlineResponse(200, hotline).WithHeader("ETag", ETagOf(hotline));
 }
 
-HandlerResult Update(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult Update(HotlineService& hotlines, const NumberingPlan& plan,
+                    const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
   FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
-  FR_ASSIGN_OR_RETURN(const HotlineDraft draft, DecodeHotlineDraft(context.request.body, id));
+  FR_ASSIGN_OR_RETURN(const HotlineDraft draft, DecodeHotlineDraft(context.request.body, id, plan));
   FR_ASSIGN_OR_RETURN(const Hotline updated,
                       hotlines.Update(*context.principal, HotlineId(id), draft,
                                       AcceptedVersionsOf(context.request)));
   return HotlineResponse(200, updated).WithHeader("ETag", ETagOf(updated));
 }
 
-HandlerResult Delete(HotlineService& hotlines, const RequestContext& context) {
+HandlerResult Delete(HotlineService& hotlines, const NumberingPlan& /*plan*/,
+                    const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "hotlineID"));
   FR_RETURN_IF_ERROR(
       hotlines.Delete(*context.principal, HotlineId(id), AcceptedVersionsOf(context.request)));
@@ -171,11 +184,12 @@ HandlerResult Delete(HotlineService& hotlines, const RequestContext& context) {
 
 }  // namespace
 
-void AddHotlineRoutes(Router& router, HotlineService& hotlines) {
-  using Function = HandlerResult (*)(HotlineService&, const RequestContext&);
-  const auto bind = [&hotlines](Function handler) {
-    return [&hotlines, handler](const RequestContext& context) {
-      return handler(hotlines, context);
+void AddHotlineRoutes(Router& router, HotlineService& hotlines, const NumberingPlan& plan) {
+  using Function =
+      HandlerResult (*)(HotlineService&, const NumberingPlan&, const RequestContext&);
+  const auto bind = [&hotlines, &plan](Function handler) {
+    return [&hotlines, &plan, handler](const RequestContext& context) {
+      return handler(hotlines, plan, context);
     };
   };
   router.Add({"GET", "/v1/hotlines", AuthPolicy::kTokenRequired, bind(List)});

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,11 +29,25 @@ struct Request {
   std::optional<std::string_view> Query(std::string_view name) const;
 };
 
+// The rest of a streamed response's body (Server-Sent Events, decision 0063): the server has
+// written the status line and headers; whoever holds the stream writes chunks, from any
+// thread. The response ends when the last holder lets it go.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues `chunk` for the client; thread-safe. False once a write has failed (the client has
+  // gone), after which chunks are dropped.
+  virtual bool Write(std::string chunk) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a streamed response: called once, with the stream, after the headers were sent; the
+  // body above is then not sent. A HEAD request gets the headers alone.
+  std::function<void(std::shared_ptr<ResponseStream>)> stream;
 
   Response& WithHeader(std::string name, std::string value) & {
     headers.emplace_back(std::move(name), std::move(value));

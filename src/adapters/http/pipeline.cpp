@@ -4,6 +4,7 @@
 
 #include "adapters/http/problem.hpp"
 #include "common/text.hpp"
+#include "domain/audit/audit.hpp"
 
 namespace fr::http {
 namespace {
@@ -47,6 +48,11 @@ Response TooManyRequests(std::string_view detail, std::chrono::seconds retry_aft
   return response;
 }
 
+// The first of a header's comma-separated values, trimmed: all of them, when there is no comma.
+std::string FirstOf(std::string_view value) {
+  return std::string(TrimAsciiWhitespace(value.substr(0, value.find(','))));
+}
+
 }  // namespace
 
 Pipeline::Pipeline(const Router& router, AuthenticationService& authentication,
@@ -68,6 +74,24 @@ Result<std::optional<Credential>> CredentialOf(const Request& request) {
   std::optional<Credential> found;
   for (const auto& [name, value] : request.headers) {
     std::optional<Credential> credential;
+    // A proxy may join repeated header fields into one, "a, b" (RFC 9110 §5.3); token secrets
+    // have no commas, so a comma means several credentials, checked like separate fields.
+    if ((name == "personal-access-token" || name == "api-token") &&
+        value.find(',') != std::string::npos) {
+      const std::string_view all(value);
+      const std::string_view first = TrimAsciiWhitespace(all.substr(0, all.find(',')));
+      for (std::size_t at = 0; at != std::string_view::npos;) {
+        const std::size_t comma = all.find(',', at);
+        const std::string_view part = TrimAsciiWhitespace(
+            all.substr(at, comma == std::string_view::npos ? comma : comma - at));
+        if (part != first) {
+          return Error::InvalidArgument(
+              "The request carries more than one credential with different values; send one "
+              "token.");
+        }
+        at = comma == std::string_view::npos ? comma : comma + 1;
+      }
+    }
     if (name == "authorization") {
       constexpr std::string_view kBearer = "bearer ";
       std::string secret;
@@ -77,11 +101,9 @@ Result<std::optional<Credential>> CredentialOf(const Request& request) {
       // A present but unusable Authorization header is a bad credential, not an absent one.
       credential = Credential{CredentialSource::kBearer, std::move(secret)};
     } else if (name == "personal-access-token") {
-      credential = Credential{CredentialSource::kPersonalAccessTokenHeader,
-                              std::string(TrimAsciiWhitespace(value))};
+      credential = Credential{CredentialSource::kPersonalAccessTokenHeader, FirstOf(value)};
     } else if (name == "api-token") {
-      credential = Credential{CredentialSource::kApiTokenHeader,
-                              std::string(TrimAsciiWhitespace(value))};
+      credential = Credential{CredentialSource::kApiTokenHeader, FirstOf(value)};
     }
     if (!credential) continue;
     // Two different secrets would be resolved by a precedence the client cannot see: a revoked
@@ -187,6 +209,14 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
   }
 
   try {
+    // Whatever the handler changes or reads that the audit log records is recorded as done by
+    // this principal, from this address, in this request (decision 0058).
+    std::optional<AuditScope> audit_scope;
+    if (principal) {
+      audit_scope.emplace(AuditActor{
+          principal->IsUser() ? std::optional(principal->user_id) : std::nullopt,
+          principal->token_id, request.remote_address, request.request_id});
+    }
     const RequestContext context{request, match.params, principal ? &*principal : nullptr};
     HandlerResult handled = route.handler(context);
     if (handled.ok()) return {std::move(handled).value(), route.path_template};

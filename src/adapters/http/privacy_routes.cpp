@@ -38,6 +38,9 @@ class JsonLinesSink final : public ExportSink {
   void WriteTelephoneRecord(const TelephoneRecord& record) override {
     Text("telephoneRecord", [&](JsonWriter& writer) { WriteRecord(writer, record); });
   }
+  void WriteVoicemail(const Voicemail& voicemail) override {
+    Text("voicemail", [&](JsonWriter& writer) { http::WriteVoicemail(writer, voicemail); });
+  }
   void WriteUser(const User& user) override {
     Line("user", {{"createdAt", FormatTimestamp(user.created_at)},
                   {"id", user.id.value},
@@ -61,6 +64,10 @@ class JsonLinesSink final : public ExportSink {
                    {"lastUsedAt", at(token.last_used_at)},
                    {"name", token.name},
                    {"revokedAt", at(token.revoked_at)}});
+  }
+
+  void WriteAuditEntry(const AuditEntry& entry) override {
+    Line("auditEntry", AuditEntryJson(entry));
   }
 
   static Json OrganizationJson(const Organization& organization, std::optional<int> max_days) {

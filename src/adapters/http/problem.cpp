@@ -64,6 +64,13 @@ Problem TooManyRequestsProblem(std::string_view detail) {
   return {429, "rate-limited", "Too many requests", std::string(detail), {}};
 }
 
+Problem RangeNotSatisfiableProblem(std::uint64_t size) {
+  return {416, "range-not-satisfiable", "Range not satisfiable",
+          "The requested range starts beyond the end of the recording (" + std::to_string(size) +
+              " bytes).",
+          {}};
+}
+
 Problem OverloadedProblem() {
   return {503, "unavailable", "Service unavailable",
           "The server is busy or shutting down; try again shortly.", {}};

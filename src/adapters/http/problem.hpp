@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -36,6 +37,8 @@ Problem MalformedRequestProblem(std::string_view detail);
 Problem UriTooLongProblem(std::size_t limit_bytes);
 Problem HeaderFieldsTooLargeProblem();
 Problem MethodNotImplementedProblem();
+// A Range header none of whose bytes a resource of `size` bytes has (RFC 9110 §15.5.17).
+Problem RangeNotSatisfiableProblem(std::uint64_t size);
 
 // Encodes `problem` as an application/problem+json response. `request_id` goes into the body
 // as `requestId` and the `instance` member, so that a user can quote it to an operator.

@@ -48,14 +48,20 @@ std::optional<ScheduleDraft> DecodeSchedule(FieldReader& reader) {
   return draft;
 }
 
-// The optional `closed` object: what callers outside the opening hours get.
-std::string DecodeClosedAction(FieldReader& reader) {
-  const Json* object = reader.Object("closed", false);
-  if (object == nullptr) return "message";
+// The optional fallback object `key` ("noAnswer", "closed"): an action and its fields. The
+// range of maxSeconds is the domain's check (ValidateHotline), so only its type is read here.
+FallbackDraft DecodeFallback(FieldReader& reader, std::string_view key) {
+  FallbackDraft draft;
+  const Json* object = reader.Object(key, false);
+  if (object == nullptr) return draft;
   FieldReader fields(*object);
-  std::string action = fields.String("action", true).value_or("message");
-  reader.AddNestedErrors("closed", fields.errors());
-  return action;
+  draft.action = fields.String("action", true).value_or("message");
+  draft.tts_voicemail = fields.String("ttsVoicemail", false).value_or("");
+  draft.max_seconds = static_cast<int>(
+      fields.Int64("maxSeconds", false, INT32_MIN, INT32_MAX).value_or(kDefaultVoicemailSeconds));
+  draft.forward_to = fields.String("forwardTo", false).value_or("");
+  reader.AddNestedErrors(std::string(key), fields.errors());
+  return draft;
 }
 
 }  // namespace
@@ -80,7 +86,8 @@ Result<AgentPhoneDraft> DecodeAgentPhoneDraft(std::string_view body,
 }
 
 Result<HotlineDraft> DecodeHotlineDraft(std::string_view body,
-                                        std::optional<std::int64_t> path_id) {
+                                        std::optional<std::int64_t> path_id,
+                                        const NumberingPlan& plan) {
   FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
   FieldReader reader(object);
   HotlineDraft draft;
@@ -100,11 +107,12 @@ Result<HotlineDraft> DecodeHotlineDraft(std::string_view body,
   draft.language = reader.String("language", false).value_or("");
   draft.reject_anonymous = reader.Bool("rejectAnonymous", false).value_or(false);
   draft.schedule = DecodeSchedule(reader);
-  draft.closed_action = DecodeClosedAction(reader);
+  draft.no_answer = DecodeFallback(reader, "noAnswer");
+  draft.closed = DecodeFallback(reader, "closed");
   if (path_id) CheckBodyId(reader, *path_id);
   if (reader.errors().empty()) return draft;
   std::vector<FieldError> errors = std::move(reader.errors());
-  if (const auto validated = ValidateHotline(draft); !validated.ok()) {
+  if (const auto validated = ValidateHotline(draft, plan); !validated.ok()) {
     MergeFieldErrors(errors, validated.error().field_errors);
   }
   return Error::InvalidArgument("The hotline is invalid.", std::move(errors));

@@ -27,10 +27,11 @@ Result<AgentPhoneDraft> DecodeAgentPhoneDraft(std::string_view body,
                                               const NumberingPlan& plan);
 
 // POST /v1/hotlines and PUT /v1/hotlines/{hotlineID}; `path_id` as above. `id`, `number` and
-// `status` are read-only and ignored; `schedule` and `closed` are nested objects whose bad
-// fields are named "schedule.weekly[2].from", "closed.action". A draft that decodes is returned as is: the service
-// validates it (ValidateHotline).
-Result<HotlineDraft> DecodeHotlineDraft(std::string_view body, std::optional<std::int64_t> path_id);
+// `status` are read-only and ignored; `schedule`, `noAnswer` and `closed` are nested objects
+// whose bad fields are named "schedule.weekly[2].from", "noAnswer.forwardTo". A draft that
+// decodes is returned as is: the service validates it (ValidateHotline).
+Result<HotlineDraft> DecodeHotlineDraft(std::string_view body, std::optional<std::int64_t> path_id,
+                                        const NumberingPlan& plan);
 
 // POST /v1/organizations/{organizationID}/blocked-callers: number, note, expiresAt (RFC 3339).
 // A draft that decodes is returned as is: the service validates it (ValidateBlockedCaller).

@@ -8,13 +8,18 @@
 #include "adapters/http/router.hpp"
 #include "app/account_service.hpp"
 #include "app/agent_phone_service.hpp"
+#include "app/audit_log_service.hpp"
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
+#include "app/call_report_service.hpp"
+#include "app/event_stream_service.hpp"
 #include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/login_service.hpp"
+#include "app/live_call_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
+#include "app/voicemail_service.hpp"
 #include "app/webhook_service.hpp"
 
 namespace fr::http {
@@ -53,7 +58,7 @@ void AddAccountRoutes(Router& router, AccountService& accounts);
 void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan);
 
 // GET/POST /v1/hotlines, GET/PUT/DELETE /v1/hotlines/{hotlineID}.
-void AddHotlineRoutes(Router& router, HotlineService& hotlines);
+void AddHotlineRoutes(Router& router, HotlineService& hotlines, const NumberingPlan& plan);
 
 // GET /v1/hotlines/{hotlineID}/call-logs, …/call-logs/{logID}, …/telephone-records.
 void AddCallLogRoutes(Router& router, CallRecordService& records);
@@ -69,6 +74,17 @@ struct SessionRouteOptions {
 // POST/DELETE /v1/session, GET /v1/me/sessions, DELETE /v1/me/sessions/{sessionID},
 // POST /v1/password, POST /v1/organizations/{organizationID}/members/{userID}/invite.
 void AddSessionRoutes(Router& router, LoginService& logins, SessionRouteOptions options);
+// GET /v1/hotlines/{hotlineID}/reports/calls and …/reports/calls.csv (decision 0061).
+void AddReportRoutes(Router& router, CallReportService& reports);
+
+class EventStreamHub;
+// GET /v1/organizations/{organizationID}/events: the organisation's events as Server-Sent
+// Events, served by `hub` (decision 0063).
+void AddEventStreamRoutes(Router& router, EventStreamService& events, EventStreamHub& hub);
+
+// GET /v1/hotlines/{hotlineID}/calls: the calls in progress (decision 0062).
+void AddLiveCallRoutes(Router& router, LiveCallService& live_calls);
+
 // GET/POST /v1/organizations/{organizationID}/blocked-callers, DELETE …/{blockedCallerID}.
 void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
                             const NumberingPlan& plan);
@@ -84,5 +100,13 @@ void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,
 // POST …/{webhookID}/rotate-secret, GET …/{webhookID}/deliveries,
 // POST …/deliveries/{deliveryID}/redeliver.
 void AddWebhookRoutes(Router& router, WebhookService& webhooks);
+
+// GET /v1/hotlines/{hotlineID}/voicemails; GET, PUT (listened), DELETE
+// /v1/hotlines/{hotlineID}/voicemails/{voicemailID}; GET …/{voicemailID}/audio (audio/wav,
+// one byte range per request).
+void AddVoicemailRoutes(Router& router, VoicemailService& voicemails);
+// GET /v1/organizations/{organizationID}/audit-log, GET /v1/me/audit-log (nothing else: the log
+// cannot be changed through the API).
+void AddAuditLogRoutes(Router& router, AuditLogService& audit);
 
 }  // namespace fr::http

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
@@ -100,6 +101,43 @@ std::optional<Problem> HostProblem(const Request& request, bool keep_alive) {
   return std::nullopt;
 }
 
+// A streamed response's body on RESTinio's chunked output: each Write appends a chunk and
+// flushes it; the builder posts the write to the connection's own executor, so any thread may
+// write. The final (empty) chunk goes when the stream is dropped.
+class ChunkedResponseStream final : public ResponseStream {
+ public:
+  explicit ChunkedResponseStream(restinio::response_builder_t<restinio::chunked_output_t> builder)
+      : builder_(std::move(builder)) {}
+  ~ChunkedResponseStream() override {
+    std::lock_guard lock(mu_);
+    try {
+      builder_.done();
+    } catch (const std::exception&) {
+      // The connection is gone already: nothing to end.
+    }
+  }
+
+  bool Write(std::string chunk) override {
+    if (gone_->load()) return false;
+    std::lock_guard lock(mu_);
+    try {
+      builder_.append_chunk(std::move(chunk));
+      // The callback may run after this stream is gone: it holds the flag, not the stream.
+      builder_.flush([gone = gone_](const asio::error_code& error) {
+        if (error) gone->store(true);
+      });
+    } catch (const std::exception&) {
+      gone_->store(true);
+    }
+    return !gone_->load();
+  }
+
+ private:
+  std::mutex mu_;
+  restinio::response_builder_t<restinio::chunked_output_t> builder_;  // Guarded by mu_.
+  const std::shared_ptr<std::atomic<bool>> gone_ = std::make_shared<std::atomic<bool>>(false);
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -120,6 +158,9 @@ struct HttpServer::Impl {
   void CopyRequest(const restinio::request_t& source, Request& request);
   void Finish(const restinio::request_handle_t& handle, const Request& request,
               Pipeline::Outcome outcome, Clock::time_point started);
+  // Sends the status and headers of a streamed response and hands its body to response.stream.
+  void StartStream(const restinio::request_handle_t& handle, const Request& request,
+                   const Response& response);
   void LogAccess(const Request& request, const Pipeline::Outcome& outcome, double seconds);
   // Counts and logs a request the parser refused, and returns its answer (see
   // parse_failure_answer.hpp). Runs on an I/O thread.
@@ -173,8 +214,9 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   });
   const auto id = request.Header("x-request-id");
   request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
-  auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
-      header.query());
+  // RFC 3986's query characters may stand unescaped ("timeZone=Europe/Berlin",
+  // "from=2026-10-24T00:00:00Z"); a '+' stays a '+' (an RFC 3339 offset), never a space.
+  auto query = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(header.query());
   if (!query) {
     request.query_malformed = true;
     return;
@@ -226,6 +268,10 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   metrics.RequestFinished(request.method, outcome.route, response.status, seconds);
   LogAccess(request, outcome, seconds);
+  if (response.stream && request.method == "GET") {
+    StartStream(handle, request, response);
+    return;
+  }
   try {
     // User-controlled output, because HEAD sends the Content-Length of the body it leaves out.
     auto builder = handle->create_response<restinio::user_controlled_output_t>(
@@ -244,6 +290,27 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
   } catch (const std::exception& error) {
     unwritten.fetch_sub(1);
     spdlog::warn("http: could not write the response to {}: {}", request.request_id, error.what());
+  }
+}
+
+void HttpServer::Impl::StartStream(const restinio::request_handle_t& handle,
+                                   const Request& request, const Response& response) {
+  // Written as far as draining goes: a stream never finishes by itself (its owner ends it).
+  unwritten.fetch_sub(1);
+  try {
+    auto builder = handle->create_response<restinio::chunked_output_t>(
+        restinio::http_status_line_t(
+            restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
+            ReasonPhrase(response.status)));
+    builder.append_header("X-Request-Id", request.request_id);
+    if (!response.content_type.empty()) {
+      builder.append_header(restinio::http_field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) builder.append_header(name, value);
+    builder.flush();
+    response.stream(std::make_shared<ChunkedResponseStream>(std::move(builder)));
+  } catch (const std::exception& error) {
+    spdlog::warn("http: could not start the stream of {}: {}", request.request_id, error.what());
   }
 }
 

@@ -1,6 +1,7 @@
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -112,6 +113,7 @@ Result<AgentPhone> SociAgentPhoneRepository::Create(const AgentPhone& phone) {
     AgentPhone stored = phone;
     stored.id = AgentPhoneId(id.value_or(0));
     AppendPhoneChanged(database_, session, stored.id, stored.user_id, "created", phone.is_active);
+    AppendAuditedChanges(session, {.agent_phone = stored.id});
     transaction.Commit();
     return stored;
   });
@@ -127,6 +129,7 @@ Status SociAgentPhoneRepository::Update(const AgentPhone& phone) {
     const auto owner = ReadValue<long long>(session, kUpdate, name, number, is_active, id);
     if (!owner) return Error::NotFound("No such agent phone.");
     AppendPhoneChanged(database_, session, phone.id, UserId(*owner), "updated", phone.is_active);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return Ok();
   });
@@ -139,6 +142,7 @@ Status SociAgentPhoneRepository::Delete(AgentPhoneId id) {
     const auto owner = ReadValue<long long>(session, kDelete, key);
     if (!owner) return Error::NotFound("No such agent phone.");
     AppendPhoneChanged(database_, session, id, UserId(*owner), "deleted", std::nullopt);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return Ok();
   });

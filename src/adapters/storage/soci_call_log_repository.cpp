@@ -3,6 +3,8 @@
 #include <variant>
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_voicemail_repository.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -30,6 +32,9 @@ constexpr const char* kInsertEntry =
     "INSERT INTO call_log_entries (call_log_id, at, type, user_id, agent_phone_id, detail)"
     " SELECT :call_log_id, :at, :type, :user_id, :agent_phone_id, :detail WHERE EXISTS"
     " (SELECT 1 FROM call_logs WHERE id = :call_log_id2)";
+// The wait of an answered call ends when it is bridged (reports, migration 0019).
+constexpr const char* kMarkBridged =
+    "UPDATE call_logs SET answered_at = :at WHERE id = :id AND answered_at IS NULL";
 constexpr const char* kCloseCall =
     "UPDATE call_logs SET end_time = :end_time, outcome = :outcome,"
     " answered_user_id = :user_id, answered_agent_phone_id = :agent_phone_id"
@@ -41,9 +46,11 @@ constexpr const char* kCloseRecord =
     " sip_status = :sip_status, packet_loss = :packet_loss, jitter_ms = :jitter_ms"
     " WHERE id = :id AND end_time IS NULL";
 
+// The voicemail a caller left in the call, if one was kept (decision 0055).
 constexpr const char* kCallColumns =
     "SELECT id, hotline_id, caller, start_time, end_time, outcome, answered_user_id,"
-    " answered_agent_phone_id FROM call_logs";
+    " answered_agent_phone_id, (SELECT MIN(v.id) FROM voicemails v"
+    " WHERE v.call_log_id = call_logs.id AND v.state = 'recorded') FROM call_logs";
 constexpr const char* kSelectEntries =
     "SELECT at, type, user_id, agent_phone_id, detail FROM call_log_entries"
     " WHERE call_log_id = :call_log_id ORDER BY id";
@@ -110,6 +117,11 @@ constexpr const char* kEraseInEntries =
     " :erased2) WHERE (detail LIKE :pattern OR detail LIKE :plus_pattern) AND call_log_id IN"
     " (SELECT id FROM call_logs WHERE hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization))";
+// A caller's voice is erased with the number: the messages of the calls from it go (their
+// files through the removal queue, decision 0055), before the number no longer finds them.
+constexpr const char* kEraseVoicemails =
+    "DELETE FROM voicemails WHERE call_log_id IN (SELECT id FROM call_logs WHERE caller = :number"
+    " AND hotline_id IN (SELECT id FROM hotlines WHERE organization_id = :organization))";
 constexpr const char* kEraseInCallLogs =
     "UPDATE call_logs SET caller = :erased WHERE caller = :number AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization)";
@@ -166,6 +178,9 @@ class EventApplier {
     Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
             std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
             NullableId(entry.agent_phone), Nullable<std::string>::From(entry.detail), call->second);
+    if (entry.type == CallEntryType::kBridged) {
+      Execute(kMarkBridged, ToEpochMillis(entry.time), call->second);
+    }
     if (entry.type == CallEntryType::kBridged && entry.user && entry.agent_phone) {
       WebhookEvent answered =
           CallWebhookEvent(WebhookEventType::kCallAnswered, call->second, entry.time);
@@ -220,6 +235,22 @@ class EventApplier {
     open_.legs.erase(leg);
   }
 
+  void operator()(const VoicemailStarted& event) {
+    const auto call = open_.calls.find(event.call.value);
+    if (call == open_.calls.end()) return;
+    InsertRecordingVoicemail(database_, session_, call->second, event.file,
+                             node_.ToOptional().value_or(std::string()),
+                             event.at);
+  }
+
+  void operator()(const VoicemailFinished& event) {
+    if (event.duration) {
+      FinishRecordingVoicemail(database_, session_, event.file, *event.duration, event.at);
+    } else {
+      DiscardRecordingVoicemail(database_, session_, event.file);
+    }
+  }
+
  private:
   // The id an INSERT … RETURNING gave, or nullopt when it wrote nothing (see kInsertCall).
   template <typename... Parameters>
@@ -247,11 +278,11 @@ class EventApplier {
 struct CallRow {
   long long id = 0, hotline_id = 0, start_time = 0;
   Nullable<std::string> caller, outcome;
-  Nullable<long long> end_time, answered_user, answered_agent_phone;
+  Nullable<long long> end_time, answered_user, answered_agent_phone, voicemail;
 
   auto Columns() {
     return std::tie(id, hotline_id, caller, start_time, end_time, outcome, answered_user,
-                    answered_agent_phone);
+                    answered_agent_phone, voicemail);
   }
 
   CallLog ToCallLog() const {
@@ -262,6 +293,7 @@ struct CallRow {
     if (const auto end = end_time.ToOptional()) log.end_time = FromEpochMillis(*end);
     log.caller = caller.ToOptional();
     if (const auto name = outcome.ToOptional()) log.outcome = ParseCallOutcome(*name);
+    if (const auto left = voicemail.ToOptional()) log.voicemail = VoicemailId(*left);
     if (const auto user = answered_user.ToOptional()) {
       log.answered_by =
           AnsweredBy{UserId(*user), AgentPhoneId(answered_agent_phone.ToOptional().value_or(0))};
@@ -484,6 +516,9 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
                                    soci::use(pattern), soci::use(plus_pattern), soci::use(org));
         entries.execute(true);
         counts.call_log_entries = entries.get_affected_rows();
+        soci::statement voicemails =
+            (session.prepare << kEraseVoicemails, soci::use(n), soci::use(org));
+        voicemails.execute(true);
         soci::statement logs = (session.prepare << kEraseInCallLogs, soci::use(erased_text),
                                 soci::use(n), soci::use(org));
         logs.execute(true);
@@ -493,6 +528,9 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
              soci::use(erased_text), soci::use(n), soci::use(n), soci::use(org));
         records.execute(true);
         counts.telephone_records = records.get_affected_rows();
+        EraseCallerInEvents(session, organization, number, kErasedNumber);
+        AppendAuditedChanges(session, {.count = counts.call_logs + counts.call_log_entries +
+                                                counts.telephone_records});
         transaction.Commit();
         return counts;
       }));

@@ -6,6 +6,7 @@
 
 #include "adapters/storage/city_key.hpp"
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -14,7 +15,9 @@ namespace {
 constexpr const char* kHotlineColumns =
     "SELECT id, organization_id, name, channels_inbound, channels_outbound, is_active,"
     " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
-    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone"
+    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone,"
+    " no_answer_action, no_answer_tts_voicemail, no_answer_max_seconds, no_answer_forward_to,"
+    " closed_tts_voicemail, closed_max_seconds, closed_forward_to"
     " FROM hotlines";
 constexpr const char* kCountByOrganization =
     "SELECT COUNT(*) FROM hotlines WHERE organization_id = :organization_id";
@@ -40,16 +43,25 @@ constexpr const char* kQuarantineNumber =
 constexpr const char* kInsertHotline =
     "INSERT INTO hotlines (organization_id, name, channels_inbound, channels_outbound, is_active,"
     " tts_inbound, tts_outbound, confirm_answer, number, status, status_detail, version,"
-    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone)"
+    " created_at, updated_at, language, closed_action, tts_closed, reject_anonymous, time_zone,"
+    " no_answer_action, no_answer_tts_voicemail, no_answer_max_seconds, no_answer_forward_to,"
+    " closed_tts_voicemail, closed_max_seconds, closed_forward_to)"
     " VALUES (:organization_id, :name, :channels_inbound, :channels_outbound, :is_active,"
     " :tts_inbound, :tts_outbound, :confirm_answer, :number, :status, :status_detail, 1, :now,"
-    " :now2, :language, :closed_action, :tts_closed, :reject_anonymous, :time_zone) RETURNING id";
+    " :now2, :language, :closed_action, :tts_closed, :reject_anonymous, :time_zone,"
+    " :no_answer_action, :no_answer_tts_voicemail, :no_answer_max_seconds,"
+    " :no_answer_forward_to, :closed_tts_voicemail, :closed_max_seconds, :closed_forward_to)"
+    " RETURNING id";
 constexpr const char* kUpdateHotline =
     "UPDATE hotlines SET name = :name, channels_inbound = :channels_inbound,"
     " channels_outbound = :channels_outbound, is_active = :is_active, tts_inbound = :tts_inbound,"
     " tts_outbound = :tts_outbound, confirm_answer = :confirm_answer, status = :status,"
     " status_detail = :status_detail, language = :language, closed_action = :closed_action,"
     " tts_closed = :tts_closed, reject_anonymous = :reject_anonymous, time_zone = :time_zone,"
+    " no_answer_action = :no_answer_action, no_answer_tts_voicemail = :no_answer_tts_voicemail,"
+    " no_answer_max_seconds = :no_answer_max_seconds, no_answer_forward_to = :no_answer_forward_to,"
+    " closed_tts_voicemail = :closed_tts_voicemail, closed_max_seconds = :closed_max_seconds,"
+    " closed_forward_to = :closed_forward_to,"
     " version = version + 1, updated_at = :now WHERE id = :id";
 constexpr const char* kSelectVersion = "SELECT version, status FROM hotlines WHERE id = :id";
 constexpr const char* kDeleteHotline = "DELETE FROM hotlines WHERE id = :id";
@@ -106,15 +118,25 @@ constexpr const char* kInsertStatusEvent =
 struct HotlineRow {
   long long id = 0, organization_id = 0, version = 0, created_at = 0, updated_at = 0;
   int channels_inbound = 0, channels_outbound = 0, is_active = 0, confirm_answer = 1;
-  int reject_anonymous = 0;
+  int reject_anonymous = 0, no_answer_max_seconds = 0, closed_max_seconds = 0;
   std::string name, tts_inbound, tts_outbound, number, status, status_detail;
   std::string language, closed_action, tts_closed, time_zone;
+  std::string no_answer_action, no_answer_tts_voicemail, no_answer_forward_to;
+  std::string closed_tts_voicemail, closed_forward_to;
 
   auto Columns() {
     return std::tie(id, organization_id, name, channels_inbound, channels_outbound, is_active,
                     tts_inbound, tts_outbound, confirm_answer, number, status, status_detail,
                     version, created_at, updated_at, language, closed_action, tts_closed,
-                    reject_anonymous, time_zone);
+                    reject_anonymous, time_zone, no_answer_action, no_answer_tts_voicemail,
+                    no_answer_max_seconds, no_answer_forward_to, closed_tts_voicemail,
+                    closed_max_seconds, closed_forward_to);
+  }
+
+  static Fallback ToFallback(const std::string& action, const std::string& tts_voicemail,
+                             int max_seconds, const std::string& forward_to) {
+    return {ParseFallbackAction(action).value_or(FallbackAction::kMessage), tts_voicemail,
+            max_seconds, forward_to};
   }
 
   Hotline ToHotline() const {
@@ -135,7 +157,10 @@ struct HotlineRow {
     hotline.created_at = FromEpochMillis(created_at);
     hotline.updated_at = FromEpochMillis(updated_at);
     hotline.language = language;
-    hotline.closed_action = ParseFallbackAction(closed_action).value_or(FallbackAction::kMessage);
+    hotline.no_answer = ToFallback(no_answer_action, no_answer_tts_voicemail,
+                                   no_answer_max_seconds, no_answer_forward_to);
+    hotline.closed =
+        ToFallback(closed_action, closed_tts_voicemail, closed_max_seconds, closed_forward_to);
     hotline.tts_closed = tts_closed;
     hotline.reject_anonymous = reject_anonymous != 0;
     // The ranges and dates are filled by SelectSchedulesOf.
@@ -337,20 +362,24 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     int is_active = stored.is_active ? 1 : 0;
     int confirm_answer = stored.confirm_answer ? 1 : 0;
     int reject_anonymous = stored.reject_anonymous ? 1 : 0;
-    std::string closed_action = FallbackActionName(stored.closed_action);
+    std::string closed_action = FallbackActionName(stored.closed.action);
+    std::string no_answer_action = FallbackActionName(stored.no_answer.action);
     std::string time_zone = stored.schedule ? stored.schedule->time_zone : "";
     long long at2 = at;
     const auto inserted = ReadValue<long long>(
         session, kInsertHotline, organization, stored.name, stored.channels_inbound,
         stored.channels_outbound, is_active, stored.tts_inbound, stored.tts_outbound,
         confirm_answer, stored.number, status, stored.status_detail, at, at2, stored.language,
-        closed_action, stored.tts_closed, reject_anonymous, time_zone);
+        closed_action, stored.tts_closed, reject_anonymous, time_zone, no_answer_action,
+        stored.no_answer.tts_voicemail, stored.no_answer.max_seconds, stored.no_answer.forward_to,
+        stored.closed.tts_voicemail, stored.closed.max_seconds, stored.closed.forward_to);
     long long id = inserted.value_or(0);
     stored.id = HotlineId(id);
     session << kReserveNumber, soci::use(id), soci::use(*number);
     InsertAgents(session, stored.id, stored.agents);
     InsertSchedule(session, stored.id, stored.schedule);
     RecordStatus(database_, session, stored.id, stored.status, stored.status_detail, now);
+    AppendAuditedChanges(session, {.hotline = stored.id});
     transaction.Commit();
     return stored;
   });
@@ -402,7 +431,8 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
     int is_active = hotline.is_active ? 1 : 0;
     int confirm_answer = hotline.confirm_answer ? 1 : 0;
     int reject_anonymous = hotline.reject_anonymous ? 1 : 0;
-    std::string closed_action = FallbackActionName(hotline.closed_action);
+    std::string closed_action = FallbackActionName(hotline.closed.action);
+    std::string no_answer_action = FallbackActionName(hotline.no_answer.action);
     std::string time_zone = hotline.schedule ? hotline.schedule->time_zone : "";
     long long at = ToEpochMillis(now);
     long long id = hotline.id.value;
@@ -412,13 +442,17 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
         soci::use(row.tts_outbound), soci::use(confirm_answer), soci::use(status),
         soci::use(detail), soci::use(row.language), soci::use(closed_action),
         soci::use(row.tts_closed), soci::use(reject_anonymous), soci::use(time_zone),
-        soci::use(at), soci::use(id);
+        soci::use(no_answer_action), soci::use(row.no_answer.tts_voicemail),
+        soci::use(row.no_answer.max_seconds), soci::use(row.no_answer.forward_to),
+        soci::use(row.closed.tts_voicemail), soci::use(row.closed.max_seconds),
+        soci::use(row.closed.forward_to), soci::use(at), soci::use(id);
     InsertAgents(session, hotline.id, hotline.agents);
     InsertSchedule(session, hotline.id, hotline.schedule);
     if (previous != hotline.status) {
       RecordStatus(database_, session, hotline.id, hotline.status, detail, now);
     }
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return stored.front();
   });
@@ -433,6 +467,7 @@ Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> e
     long long until = ToEpochMillis(quarantined_until);
     session << kQuarantineNumber, soci::use(until), soci::use(key);
     session << kDeleteHotline, soci::use(key);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return Ok();
   });

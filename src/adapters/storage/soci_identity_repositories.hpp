@@ -29,6 +29,7 @@ class SociOrganizationRepository final : public OrganizationRepository {
   Status AddMember(const Membership& membership) override;
   Status UpdateMembership(const Membership& membership) override;
   Result<bool> RemoveMember(OrganizationId organization, UserId user) override;
+  Result<Removal> RemoveMemberKeepingAnAdmin(OrganizationId organization, UserId user) override;
   Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                    UserId user) override;
   Result<std::vector<Membership>> MembershipsOfUser(UserId user) override;

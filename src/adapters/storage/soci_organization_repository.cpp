@@ -1,4 +1,5 @@
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 
 namespace fr {
@@ -19,6 +20,13 @@ constexpr const char* kUpdateMembership =
     " WHERE organization_id = :organization_id AND user_id = :user_id";
 constexpr const char* kDeleteMembership =
     "DELETE FROM memberships WHERE organization_id = :organization_id AND user_id = :user_id";
+// Locks the organisation's row on PostgreSQL (with ForUpdate) so that its admins are counted
+// by one remover at a time.
+constexpr const char* kLockOrganization = "SELECT id FROM organizations WHERE id = :id";
+constexpr const char* kSelectRole =
+    "SELECT role FROM memberships WHERE organization_id = :organization_id AND user_id = :user_id";
+constexpr const char* kCountAdmins =
+    "SELECT COUNT(*) FROM memberships WHERE organization_id = :organization_id AND role = 'admin'";
 constexpr const char* kSelectMembership =
     "SELECT organization_id, user_id, role, allow_admin_access, created_at FROM memberships"
     " WHERE organization_id = :organization_id AND user_id = :user_id";
@@ -90,8 +98,11 @@ Status SociOrganizationRepository::AddMember(const Membership& membership) {
     std::string role = RoleName(membership.role);
     int allow = membership.allow_admin_access ? 1 : 0;
     long long created_at = ToEpochMillis(membership.created_at);
+    WriteTransaction transaction(session, database_.dialect());
     session << kInsertMembership, soci::use(organization), soci::use(user), soci::use(role),
         soci::use(allow), soci::use(created_at);
+    AppendAuditedChanges(session);
+    transaction.Commit();
   });
 }
 
@@ -101,10 +112,13 @@ Status SociOrganizationRepository::UpdateMembership(const Membership& membership
     int allow = membership.allow_admin_access ? 1 : 0;
     long long organization = membership.organization_id.value;
     long long user = membership.user_id.value;
+    WriteTransaction transaction(session, database_.dialect());
     soci::statement statement = (session.prepare << kUpdateMembership, soci::use(role),
                                  soci::use(allow), soci::use(organization), soci::use(user));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such membership.");
+    AppendAuditedChanges(session);
+    transaction.Commit();
     return Ok();
   });
 }
@@ -113,10 +127,38 @@ Result<bool> SociOrganizationRepository::RemoveMember(OrganizationId organizatio
   return database_.Run("remove member", [&](soci::session& session) {
     long long organization_key = organization.value;
     long long user_key = user.value;
+    WriteTransaction transaction(session, database_.dialect());
     soci::statement statement =
         (session.prepare << kDeleteMembership, soci::use(organization_key), soci::use(user_key));
     statement.execute(true);
-    return statement.get_affected_rows() > 0;
+    const bool removed = statement.get_affected_rows() > 0;
+    if (removed) AppendAuditedChanges(session);
+    transaction.Commit();
+    return removed;
+  });
+}
+
+Result<OrganizationRepository::Removal> SociOrganizationRepository::RemoveMemberKeepingAnAdmin(
+    OrganizationId organization, UserId user) {
+  return database_.Run("remove member", [&](soci::session& session) {
+    long long organization_key = organization.value;
+    long long user_key = user.value;
+    WriteTransaction transaction(session, database_.dialect());
+    long long locked = 0;
+    session << std::string(kLockOrganization) + ForUpdate(database_.dialect()),
+        soci::use(organization_key), soci::into(locked);
+    std::string role;
+    session << kSelectRole, soci::use(organization_key), soci::use(user_key), soci::into(role);
+    if (!session.got_data()) return Removal::kNotAMember;
+    if (role == "admin") {
+      long long admins = 0;
+      session << kCountAdmins, soci::use(organization_key), soci::into(admins);
+      if (admins <= 1) return Removal::kLastAdmin;
+    }
+    session << kDeleteMembership, soci::use(organization_key), soci::use(user_key);
+    AppendAuditedChanges(session);
+    transaction.Commit();
+    return Removal::kRemoved;
   });
 }
 

@@ -1,4 +1,5 @@
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 
 namespace fr {
@@ -55,11 +56,14 @@ Result<Token> SociTokenRepository::Create(const Token& token) {
     auto user_id = NullableId(token.user_id);
     auto organization_id = NullableId(token.organization_id);
     auto expires_at = Nullable<long long>::From(token.expires_at, ToEpochMillis);
+    WriteTransaction transaction(session, database_.dialect());
     const auto id =
         ReadValue<long long>(session, kInsertToken, kind, user_id, organization_id, token.name,
                              token.secret_hash, ToEpochMillis(token.created_at), expires_at);
     Token stored = token;
     stored.id = TokenId(id.value_or(0));
+    AppendAuditedChanges(session, {.token = stored.id});
+    transaction.Commit();
     return stored;
   });
 }
@@ -96,9 +100,13 @@ Result<bool> SociTokenRepository::Revoke(TokenId id, Timestamp now) {
   return database_.Run("revoke token", [&](soci::session& session) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
+    WriteTransaction transaction(session, database_.dialect());
     soci::statement statement = (session.prepare << kRevokeToken, soci::use(at), soci::use(key));
     statement.execute(true);
-    return statement.get_affected_rows() > 0;
+    const bool revoked = statement.get_affected_rows() > 0;
+    if (revoked) AppendAuditedChanges(session);
+    transaction.Commit();
+    return revoked;
   });
 }
 

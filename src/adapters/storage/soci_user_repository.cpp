@@ -1,4 +1,5 @@
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 
 namespace fr {
@@ -45,6 +46,7 @@ Result<bool> SociUserRepository::Delete(UserId id) {
     soci::statement statement = (session.prepare << kDeleteUser, soci::use(key));
     statement.execute(true);
     const bool deleted = statement.get_affected_rows() > 0;
+    if (deleted) AppendAuditedChanges(session);
     transaction.Commit();
     return deleted;
   });

@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "adapters/storage/row_reader.hpp"
+#include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -52,7 +53,7 @@ constexpr const char* kSelectDue =
     " w.organization_id, w.url, w.include_caller_number, w.secret_sealed, w.failing_since,"
     " e.organization_id, e.type, e.occurred_at, e.hotline_id, e.call_log_id, e.caller, e.outcome,"
     " e.duration_seconds, e.answered_user_id, e.answered_agent_phone_id, e.status, e.detail,"
-    " e.user_id, e.agent_phone_id, e.change_kind, e.is_active"
+    " e.user_id, e.agent_phone_id, e.change_kind, e.is_active, e.voicemail_id"
     " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
     " JOIN webhook_events e ON e.id = d.event_id"
     " WHERE d.state = 'pending' AND w.is_active = 1 AND d.next_attempt_at <= :now"
@@ -83,28 +84,40 @@ constexpr const char* kPurgeEvents =
     " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)";
 
 // The outbox (webhook_outbox.hpp). Each event is inserted from the row that names its
-// organisation(s), only while an active webhook there wants its type; the deliveries follow.
+// organisation(s), whatever the webhooks want (decision 0063); the deliveries follow, for the
+// active webhooks that want its type.
 constexpr const char* kInsertEvent =
     "INSERT INTO webhook_events (organization_id, type, occurred_at, hotline_id, call_log_id,"
     " caller, duration_seconds, outcome, answered_user_id, answered_agent_phone_id, status,"
-    " detail, user_id, agent_phone_id, change_kind, is_active) SELECT ";
+    " detail, user_id, agent_phone_id, change_kind, is_active, voicemail_id) SELECT ";
 constexpr const char* kBoundEventColumns =
     ":outcome, :answered_user_id, :answered_agent_phone_id, :status, :detail, :user_id,"
-    " :agent_phone_id, :change_kind, :is_active";
+    " :agent_phone_id, :change_kind, :is_active, :voicemail_id";
 constexpr const char* kFromCall =
     "h.organization_id, :type, :occurred_at, c.hotline_id, c.id, c.caller,"
     " CASE WHEN :ended = 1 THEN (:ended_at - c.start_time + 999) / 1000 END, %BOUND%"
-    " FROM call_logs c JOIN hotlines h ON h.id = c.hotline_id WHERE c.id = :call_log_id"
-    " AND %SUBSCRIBED(h.organization_id)%";
+    " FROM call_logs c JOIN hotlines h ON h.id = c.hotline_id WHERE c.id = :call_log_id";
 constexpr const char* kFromHotline =
     "h.organization_id, :type, :occurred_at, h.id, NULL, NULL, NULL, %BOUND%"
-    " FROM hotlines h WHERE h.id = :hotline_id AND %SUBSCRIBED(h.organization_id)%";
+    " FROM hotlines h WHERE h.id = :hotline_id";
 constexpr const char* kFromMemberships =
     "m.organization_id, :type, :occurred_at, NULL, NULL, NULL, NULL, %BOUND%"
-    " FROM memberships m WHERE m.user_id = :member AND %SUBSCRIBED(m.organization_id)%";
-constexpr const char* kSubscribed =
-    "EXISTS (SELECT 1 FROM webhooks w WHERE w.organization_id = %ORG% AND w.is_active = 1"
-    " AND w.event_types LIKE :pattern) RETURNING id, organization_id";
+    " FROM memberships m WHERE m.user_id = :member";
+// Every event is stored, subscribed or not: the event stream reads them too (decision 0063).
+// Deliveries go only to the active webhooks that want the type (kInsertDeliveries).
+constexpr const char* kStored = " RETURNING id, organization_id";
+// The event stream's reads (decision 0063), through webhook_events_by_organization.
+constexpr const char* kEventsAfter =
+    "SELECT id, organization_id, type, occurred_at, hotline_id, call_log_id, caller, outcome,"
+    " duration_seconds, answered_user_id, answered_agent_phone_id, status, detail, user_id,"
+    " agent_phone_id, change_kind, is_active, voicemail_id FROM webhook_events"
+    " WHERE organization_id = :organization_id AND id > :after ORDER BY id LIMIT :limit";
+constexpr const char* kLatestEvent =
+    "SELECT COALESCE(MAX(id), 0) FROM webhook_events WHERE organization_id = :organization_id";
+// Erasure of a caller (decision 0046) reaches the events that name the call too.
+constexpr const char* kEraseInEvents =
+    "UPDATE webhook_events SET caller = :erased WHERE caller = :number"
+    " AND organization_id = :organization_id";
 constexpr const char* kInsertDeliveries =
     "INSERT INTO webhook_deliveries (webhook_id, event_id, state, attempts, next_attempt_at,"
     " created_at) SELECT id, :event_id, 'pending', 0, :due, :created_at FROM webhooks"
@@ -121,10 +134,7 @@ std::string Replace(std::string text, const std::string& from, const std::string
 std::string EventInsert(const char* source) {
   std::string sql = std::string(kInsertEvent) + source;
   sql = Replace(sql, "%BOUND%", kBoundEventColumns);
-  const auto open = sql.find("%SUBSCRIBED(");
-  const auto close = sql.find(")%", open);
-  const std::string org = sql.substr(open + 12, close - open - 12);
-  return sql.substr(0, open) + Replace(kSubscribed, "%ORG%", org) + sql.substr(close + 2);
+  return sql + kStored;
 }
 
 // ",call.started,call.ended,", as event_types stores them.
@@ -209,14 +219,14 @@ struct EventRow {
   long long organization_id = 0, occurred_at = 0;
   std::string type;
   Nullable<long long> hotline_id, call_log_id, duration_seconds, answered_user_id,
-      answered_agent_phone_id, user_id, agent_phone_id;
+      answered_agent_phone_id, user_id, agent_phone_id, voicemail_id;
   Nullable<std::string> caller, outcome, status, detail, change_kind;
   Nullable<int> is_active;
 
   auto Columns() {
     return std::tie(organization_id, type, occurred_at, hotline_id, call_log_id, caller, outcome,
                     duration_seconds, answered_user_id, answered_agent_phone_id, status, detail,
-                    user_id, agent_phone_id, change_kind, is_active);
+                    user_id, agent_phone_id, change_kind, is_active, voicemail_id);
   }
   WebhookEvent ToEvent(long long id) const {
     WebhookEvent event;
@@ -240,8 +250,18 @@ struct EventRow {
         agent_phone_id.ToOptional([](long long value) { return AgentPhoneId(value); });
     event.change = change_kind.ToOptional();
     event.is_active = is_active.ToOptional([](int value) { return value != 0; });
+    event.voicemail = voicemail_id.ToOptional([](long long value) { return VoicemailId(value); });
     return event;
   }
+};
+
+// The columns of kEventsAfter.
+struct StoredEventRow {
+  long long id = 0;
+  EventRow event;
+
+  auto Columns() { return std::tuple_cat(std::tie(id), event.Columns()); }
+  WebhookEvent ToEvent() const { return event.ToEvent(id); }
 };
 
 // The columns of kSelectDue, in order.
@@ -307,6 +327,7 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
   auto phone = NullableId(event.agent_phone);
   auto change = Nullable<std::string>::From(event.change);
   auto is_active = Nullable<int>::From(event.is_active, [](bool on) { return on ? 1 : 0; });
+  auto voicemail = NullableId(event.voicemail);
   std::string pattern = TypePattern(event.type);
   InsertedEvents inserted;
   {
@@ -315,11 +336,11 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
     if (ending) {
       inserted = ReadRows<std::tuple<long long, long long>>(
           *statement, row, type, occurred_at, ended, ended_at, outcome, answered_user,
-          answered_phone, status, detail, user, phone, change, is_active, key, pattern);
+          answered_phone, status, detail, user, phone, change, is_active, voicemail, key);
     } else {
       inserted = ReadRows<std::tuple<long long, long long>>(
           *statement, row, type, occurred_at, outcome, answered_user, answered_phone, status,
-          detail, user, phone, change, is_active, key, pattern);
+          detail, user, phone, change, is_active, voicemail, key);
     }
   }
   for (auto& [event_id, organization] : inserted) {
@@ -372,6 +393,7 @@ Result<Webhook> SociWebhookRepository::Create(const Webhook& webhook,
     const auto id =
         ReadValue<long long>(session, kInsertWebhook, organization, url, types, is_active,
                              include_caller_number, sealed, created_at, updated_at);
+    AppendAuditedChanges(session, {.webhook = id.value_or(0)});
     transaction.Commit();
     Webhook stored = webhook;
     stored.id = WebhookId(id.value_or(0));
@@ -418,6 +440,7 @@ Result<Webhook> SociWebhookRepository::Update(const Webhook& webhook, Timestamp 
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such webhook.");
     auto stored = SelectWebhook(session, webhook.id);
+    AppendAuditedChanges(session);
     transaction.Commit();
     return *stored;
   });
@@ -431,6 +454,7 @@ Status SociWebhookRepository::Delete(WebhookId id) {
     soci::statement statement = (session.prepare << kDeleteWebhook, soci::use(key));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such webhook.");
+    AppendAuditedChanges(session);
     transaction.Commit();
     return Ok();
   });
@@ -442,10 +466,13 @@ Status SociWebhookRepository::ReplaceSecret(WebhookId id, const std::string& sea
     std::string sealed = sealed_secret;
     long long updated_at = ToEpochMillis(now);
     long long key = id.value;
+    WriteTransaction transaction(session, database_.dialect());
     soci::statement statement = (session.prepare << kReplaceSecret, soci::use(sealed),
                                  soci::use(updated_at), soci::use(key));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return Error::NotFound("No such webhook.");
+    AppendAuditedChanges(session);
+    transaction.Commit();
     return Ok();
   });
 }
@@ -564,6 +591,30 @@ Result<std::int64_t> SociWebhookRepository::PurgeBefore(Timestamp cutoff) {
     transaction.Commit();
     return static_cast<std::int64_t>(purged);
   });
+}
+
+Result<std::vector<WebhookEvent>> SociWebhookRepository::EventsAfter(
+    OrganizationId organization, WebhookEventId after, int limit) {
+  return database_.Run("read events", [&](soci::session& session) {
+    PreparedStatement statement(database_, session, kEventsAfter);
+    long long org = organization.value, from = after.value, most = limit;
+    return ReadRows<StoredEventRow>(*statement, &StoredEventRow::ToEvent, org, from, most);
+  });
+}
+
+Result<WebhookEventId> SociWebhookRepository::LatestEventId(OrganizationId organization) {
+  return database_.Run("find the latest event", [&](soci::session& session) {
+    PreparedStatement statement(database_, session, kLatestEvent);
+    long long org = organization.value;
+    return WebhookEventId(ReadValue<long long>(*statement, org).value_or(0));
+  });
+}
+
+void EraseCallerInEvents(soci::session& session, OrganizationId organization,
+                         const std::string& number, const std::string& erased) {
+  std::string from = number, to = erased;
+  long long org = organization.value;
+  session << kEraseInEvents, soci::use(to), soci::use(from), soci::use(org);
 }
 
 }  // namespace fr

@@ -1,13 +1,14 @@
 #pragma once
 
 #include "adapters/storage/database.hpp"
+#include "domain/webhook/event_log.hpp"
 #include "domain/webhook/webhook_repository.hpp"
 
 namespace fr {
 
 // SOCI implementation of WebhookRepository, and of the outbox appenders (webhook_outbox.hpp):
 // every statement about webhooks, their events and deliveries lives in its .cpp. Thread-safe.
-class SociWebhookRepository final : public WebhookRepository {
+class SociWebhookRepository final : public WebhookRepository, public EventLog {
  public:
   explicit SociWebhookRepository(Database& database) : database_(database) {}
 
@@ -29,6 +30,9 @@ class SociWebhookRepository final : public WebhookRepository {
   Status RecordFailure(const DueDelivery& due, const DeliveryAttempt& attempt,
                        const AfterFailure& next) override;
   Result<std::int64_t> PurgeBefore(Timestamp cutoff) override;
+  Result<std::vector<WebhookEvent>> EventsAfter(OrganizationId organization, WebhookEventId after,
+                                                int limit) override;
+  Result<WebhookEventId> LatestEventId(OrganizationId organization) override;
 
  private:
   Database& database_;

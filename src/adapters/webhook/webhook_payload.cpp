@@ -38,6 +38,11 @@ Json Data(const WebhookEvent& event, bool include_caller_number) {
     case WebhookEventType::kCallAnswered:
     case WebhookEventType::kCallEnded:
       return CallData(event, include_caller_number);
+    case WebhookEventType::kVoicemailRecorded: {
+      Json data = CallData(event, include_caller_number);
+      if (event.voicemail) data["voicemailID"] = event.voicemail->value;
+      return data;
+    }
     case WebhookEventType::kHotlineStatusChanged: {
       Json data = {{"status", event.status.value_or("")}};
       if (event.hotline) data["hotlineID"] = event.hotline->value;

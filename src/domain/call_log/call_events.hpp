@@ -63,8 +63,24 @@ struct LegClosed {
   Timestamp at;
   std::optional<LegQuality> quality;  // the leg's audio, when RTCP measured any
 };
-using CallEvent =
-    std::variant<CallOpened, CallEntryAdded, CallClosed, LegOpened, LegAnswered, LegClosed>;
+// A voicemail of `call` began: its audio goes to `file` (a name in the voicemail folder). The
+// row is kept as "recording" until VoicemailFinished, so that a crash in between is recovered
+// (decision 0055).
+struct VoicemailStarted {
+  CallHandle call;
+  std::string file;
+  Timestamp at;
+};
+// The recording of `file` ended: whole and durable (renamed to its final name), `duration`
+// long; or, without a duration, nothing of it was kept (its row goes, its file is gone).
+struct VoicemailFinished {
+  CallHandle call;
+  std::string file;
+  std::optional<std::chrono::milliseconds> duration;
+  Timestamp at;
+};
+using CallEvent = std::variant<CallOpened, CallEntryAdded, CallClosed, LegOpened, LegAnswered,
+                               LegClosed, VoicemailStarted, VoicemailFinished>;
 
 // Port: the only way calls get into the call log and the telephone records. The telephony
 // engine calls it from its own threads, at high rates: every method but Flush only queues and
@@ -87,6 +103,12 @@ class CallEventSink {
   // Ends a leg's record; `quality` is what RTCP showed of its audio (nullopt: nothing).
   virtual void CloseLeg(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
                         Timestamp at, std::optional<LegQuality> quality) = 0;
+  // A voicemail of `call` is being recorded into `file`; then it was kept, `duration` long, or
+  // (nullopt) nothing of it was.
+  virtual void StartVoicemail(CallHandle call, std::string file, Timestamp at) = 0;
+  virtual void FinishVoicemail(CallHandle call, std::string file,
+                               std::optional<std::chrono::milliseconds> duration,
+                               Timestamp at) = 0;
   // Blocks until every event accepted before the call is durable, or `timeout` passed.
   // Errors: kUnavailable (the store is failing or slow; the events are kept and retried).
   virtual Status Flush(std::chrono::milliseconds timeout) = 0;

@@ -23,7 +23,7 @@ std::optional<Enum> Parse(const std::array<std::pair<Enum, const char*>, N>& nam
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<CallOutcome, const char*>, 7> kOutcomes = {{
+constexpr std::array<std::pair<CallOutcome, const char*>, 9> kOutcomes = {{
     {CallOutcome::kAnswered, "answered"},
     {CallOutcome::kMissed, "missed"},
     {CallOutcome::kAbandoned, "abandoned"},
@@ -31,9 +31,11 @@ constexpr std::array<std::pair<CallOutcome, const char*>, 7> kOutcomes = {{
     {CallOutcome::kFailed, "failed"},
     {CallOutcome::kBlocked, "blocked"},
     {CallOutcome::kClosed, "closed"},
+    {CallOutcome::kVoicemail, "voicemail"},
+    {CallOutcome::kForwarded, "forwarded"},
 }};
 
-constexpr std::array<std::pair<CallEntryType, const char*>, 19> kEntryTypes = {{
+constexpr std::array<std::pair<CallEntryType, const char*>, 20> kEntryTypes = {{
     {CallEntryType::kCallReceived, "call_received"},
     {CallEntryType::kGreetingPlayed, "greeting_played"},
     {CallEntryType::kAgentDialed, "agent_dialed"},
@@ -53,6 +55,7 @@ constexpr std::array<std::pair<CallEntryType, const char*>, 19> kEntryTypes = {{
     {CallEntryType::kEnded, "ended"},
     {CallEntryType::kCallerBlocked, "caller_blocked"},
     {CallEntryType::kClosed, "closed"},
+    {CallEntryType::kVoicemailRecorded, "voicemail_recorded"},
 }};
 
 constexpr std::array<std::pair<LegDirection, const char*>, 2> kDirections = {{

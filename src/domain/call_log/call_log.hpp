@@ -13,8 +13,20 @@ namespace fr {
 
 // How an inbound call ended. kBlocked: refused unrung, the caller being on the organisation's
 // blocklist, anonymous with rejectAnonymous, or over --caller-calls-per-hour (decision 0044);
-// kClosed: outside the hotline's opening hours (decision 0042).
-enum class CallOutcome { kAnswered, kMissed, kAbandoned, kRejectedBusy, kFailed, kBlocked, kClosed };
+// kClosed: outside the hotline's opening hours (decision 0042). kVoicemail: nobody answered and
+// the caller left a voicemail; kForwarded: nobody answered and the fallback number took the
+// call (decision 0054).
+enum class CallOutcome {
+  kAnswered,
+  kMissed,
+  kAbandoned,
+  kRejectedBusy,
+  kFailed,
+  kBlocked,
+  kClosed,
+  kVoicemail,
+  kForwarded
+};
 const char* CallOutcomeName(CallOutcome outcome);  // "answered", "rejected_busy", …
 std::optional<CallOutcome> ParseCallOutcome(std::string_view name);
 
@@ -39,6 +51,7 @@ enum class CallEntryType {
   kEnded,
   kCallerBlocked,  // refused without ringing anyone; the detail says why
   kClosed,         // outside the opening hours; the detail names the action taken
+  kVoicemailRecorded,  // a voicemail was kept; the detail says how long and why it ended
 };
 const char* CallEntryTypeName(CallEntryType type);  // "call_received", …
 std::optional<CallEntryType> ParseCallEntryType(std::string_view name);
@@ -89,6 +102,7 @@ struct CallLog {
   std::optional<std::string> caller;  // "00…", empty when the caller withheld the number
   std::optional<CallOutcome> outcome;  // set when the call ended
   std::optional<AnsweredBy> answered_by;
+  std::optional<VoicemailId> voicemail;  // the message the caller left, if one was kept
   std::vector<CallEntry> entries;  // filled only when one log is read whole
 };
 

@@ -5,6 +5,7 @@
 #include "common/validation.hpp"
 #include "domain/hotline/language.hpp"
 #include "domain/hotline/hotline_repository.hpp"
+#include "domain/numbers/number_rules.hpp"
 
 namespace fr {
 
@@ -40,16 +41,54 @@ const char* NumberStateName(NumberState state) {
 const char* FallbackActionName(FallbackAction action) {
   switch (action) {
     case FallbackAction::kMessage: return "message";
+    case FallbackAction::kVoicemail: return "voicemail";
+    case FallbackAction::kForward: return "forward";
   }
   return "message";
 }
 
 std::optional<FallbackAction> ParseFallbackAction(std::string_view name) {
-  if (name == "message") return FallbackAction::kMessage;
+  for (const auto action :
+       {FallbackAction::kMessage, FallbackAction::kVoicemail, FallbackAction::kForward}) {
+    if (name == FallbackActionName(action)) return action;
+  }
   return std::nullopt;
 }
 
-Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
+namespace {
+
+// `draft` checked, its bad fields named under `prefix` ("noAnswer"); nullopt when one is bad.
+std::optional<Fallback> CheckFallback(const std::string& prefix, const FallbackDraft& draft,
+                                      const NumberingPlan& plan,
+                                      std::vector<FieldError>& errors) {
+  const std::size_t errors_before = errors.size();
+  Fallback fallback;
+  const auto action = ParseFallbackAction(draft.action);
+  if (!action) {
+    errors.push_back({prefix + ".action", "must be \"message\", \"voicemail\" or \"forward\""});
+  }
+  auto tts = CheckText(prefix + ".ttsVoicemail", draft.tts_voicemail, 0, kMaxTtsLength, errors,
+                       TextKind::kSpeech);
+  if (draft.max_seconds < kMinVoicemailSeconds || draft.max_seconds > kMaxVoicemailSeconds) {
+    errors.push_back({prefix + ".maxSeconds", "must be an integer between 10 and 600"});
+  }
+  if (!draft.forward_to.empty()) {
+    if (auto number = CheckAgentNumber(plan, prefix + ".forwardTo", draft.forward_to, errors)) {
+      fallback.forward_to = std::move(number->international);
+    }
+  } else if (action == FallbackAction::kForward) {
+    errors.push_back({prefix + ".forwardTo", "is required when the action is \"forward\""});
+  }
+  if (errors.size() != errors_before) return std::nullopt;
+  fallback.action = *action;
+  fallback.tts_voicemail = std::move(*tts);
+  fallback.max_seconds = draft.max_seconds;
+  return fallback;
+}
+
+}  // namespace
+
+Result<Hotline> ValidateHotline(const HotlineDraft& draft, const NumberingPlan& plan) {
   std::vector<FieldError> errors;
   auto name = CheckText("name", draft.name, 1, 100, errors);
   auto tts_inbound = CheckText("ttsInbound", draft.tts_inbound, 0, kMaxTtsLength, errors,
@@ -69,8 +108,8 @@ Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
   }
   std::optional<Schedule> schedule;
   if (draft.schedule) schedule = CheckSchedule("schedule", *draft.schedule, errors);
-  const auto closed_action = ParseFallbackAction(draft.closed_action);
-  if (!closed_action) errors.push_back({"closed.action", "must be \"message\""});
+  auto no_answer = CheckFallback("noAnswer", draft.no_answer, plan, errors);
+  auto closed = CheckFallback("closed", draft.closed, plan, errors);
   const auto check_channels = [&errors](const char* field, int value) {
     if (value < 1 || value > kMaxChannels) {
       errors.push_back({field, "must be an integer between 1 and 100"});
@@ -111,7 +150,8 @@ Result<Hotline> ValidateHotline(const HotlineDraft& draft) {
   hotline.confirm_answer = draft.confirm_answer;
   hotline.language = std::move(*language);
   hotline.schedule = std::move(schedule);
-  hotline.closed_action = *closed_action;
+  hotline.no_answer = std::move(*no_answer);
+  hotline.closed = std::move(*closed);
   hotline.tts_closed = std::move(*tts_closed);
   hotline.reject_anonymous = draft.reject_anonymous;
   return hotline;

@@ -10,6 +10,7 @@
 #include "common/ids.hpp"
 #include "common/result.hpp"
 #include "domain/hotline/schedule.hpp"
+#include "domain/numbers/phone_number.hpp"
 
 namespace fr {
 
@@ -25,11 +26,33 @@ inline constexpr int kMaxChannels = 100;
 inline constexpr std::size_t kMaxAgentsPerHotline = 100;
 inline constexpr std::size_t kMaxTtsLength = 300;
 
-// What happens to a call that nobody will take (outside the opening hours): `message` says the
-// hotline's text (or the built-in sentence) and hangs up. Voicemail and forwarding will join it.
-enum class FallbackAction { kMessage };
-const char* FallbackActionName(FallbackAction action);  // "message"
+// What happens to a call that nobody takes (`noAnswer`) or that arrives outside the opening
+// hours (`closed`): `message` says a sentence and hangs up; `voicemail` says a prompt, beeps and
+// records the caller; `forward` passes the call to a fallback number (decision 0054).
+enum class FallbackAction { kMessage, kVoicemail, kForward };
+const char* FallbackActionName(FallbackAction action);  // "message", "voicemail", "forward"
 std::optional<FallbackAction> ParseFallbackAction(std::string_view name);
+
+inline constexpr int kDefaultVoicemailSeconds = 120;
+inline constexpr int kMinVoicemailSeconds = 10;
+inline constexpr int kMaxVoicemailSeconds = 600;
+
+// One fallback with its fields. The fields of the other actions are kept as the client sent
+// them (validated), so that switching the action back and forth loses nothing.
+struct Fallback {
+  FallbackAction action = FallbackAction::kMessage;
+  std::string tts_voicemail;  // 0..300 code points; empty: the built-in "please leave a message"
+  int max_seconds = kDefaultVoicemailSeconds;  // 10..600: the longest recording
+  std::string forward_to;  // "00…" form; valid, not premium-rate or shared-cost; set for forward
+};
+
+// A fallback as the client sent it.
+struct FallbackDraft {
+  std::string action = "message";
+  std::string tts_voicemail;
+  int max_seconds = kDefaultVoicemailSeconds;
+  std::string forward_to;
+};
 
 struct Hotline {
   HotlineId id;
@@ -48,7 +71,8 @@ struct Hotline {
   // sentences (decision 0043). Empty: the service's default (--tts-voice).
   std::string language;
   std::optional<Schedule> schedule;  // none: always open (decision 0042)
-  FallbackAction closed_action = FallbackAction::kMessage;  // outside the opening hours
+  Fallback no_answer;  // when no agent takes the call (default: the built-in message)
+  Fallback closed;     // outside the opening hours
   std::string tts_closed;  // 0..300 code points; empty: the built-in sentence
   // Callers who withhold their number are refused like blocked ones (decision 0044).
   bool reject_anonymous = false;
@@ -73,14 +97,17 @@ struct HotlineDraft {
   bool confirm_answer = true;
   std::string language;  // empty: the service's default
   std::optional<ScheduleDraft> schedule;
-  std::string closed_action = "message";
+  FallbackDraft no_answer;
+  FallbackDraft closed;
   std::string tts_closed;
   bool reject_anonymous = false;
 };
 
 // Validates a draft's own fields (lengths, ranges, agents unique, positive and at most 100).
-// Membership of the agents is checked by the service, which knows the organisation.
-// Errors: kInvalidArgument with one FieldError per bad field.
-Result<Hotline> ValidateHotline(const HotlineDraft& draft);
+// The fallbacks' fields are named "noAnswer.forwardTo", "closed.maxSeconds"; a forwardTo is
+// checked like an agent's phone (CheckAgentNumber). Membership of the agents, and whether a
+// forwardTo is one of the service's own numbers, are checked by the service, which knows the
+// organisation and the inventory. Errors: kInvalidArgument with one FieldError per bad field.
+Result<Hotline> ValidateHotline(const HotlineDraft& draft, const NumberingPlan& plan);
 
 }  // namespace fr

@@ -19,6 +19,8 @@ const char* WebhookEventTypeName(WebhookEventType type) {
       return "hotline.status_changed";
     case WebhookEventType::kAgentPhoneChanged:
       return "agent_phone.changed";
+    case WebhookEventType::kVoicemailRecorded:
+      return "voicemail.recorded";
   }
   return "call.started";
 }

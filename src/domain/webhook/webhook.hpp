@@ -26,12 +26,14 @@ enum class WebhookEventType {
   kCallEnded,
   kHotlineStatusChanged,
   kAgentPhoneChanged,
+  kVoicemailRecorded,
 };
 const char* WebhookEventTypeName(WebhookEventType type);  // "call.started", …
 std::optional<WebhookEventType> ParseWebhookEventType(std::string_view name);
 inline constexpr WebhookEventType kAllWebhookEventTypes[] = {
     WebhookEventType::kCallStarted, WebhookEventType::kCallAnswered, WebhookEventType::kCallEnded,
-    WebhookEventType::kHotlineStatusChanged, WebhookEventType::kAgentPhoneChanged};
+    WebhookEventType::kHotlineStatusChanged, WebhookEventType::kAgentPhoneChanged,
+    WebhookEventType::kVoicemailRecorded};
 
 inline constexpr std::size_t kMaxWebhookUrlLength = 2048;
 inline constexpr int kMaxWebhooksPerOrganization = 20;
@@ -87,6 +89,7 @@ struct WebhookEvent {
   std::optional<AgentPhoneId> agent_phone;       // agent_phone.changed
   std::optional<std::string> change;             // agent_phone.changed: created|updated|deleted
   std::optional<bool> is_active;                 // agent_phone.changed, unless deleted
+  std::optional<VoicemailId> voicemail;          // voicemail.recorded
 };
 
 enum class DeliveryState { kPending, kSucceeded, kFailed };

@@ -66,14 +66,14 @@ TEST(ValidateWebhook, KnownEventTypesOnceEachInCanonicalOrder) {
 TEST(ValidateWebhook, ReportsEveryBadField) {
   WebhookDraft draft;
   draft.url = "";
-  draft.event_types = {"call.started", "call.started", "voicemail.recorded"};
+  draft.event_types = {"call.started", "call.started", "voicemail.deleted"};
   const auto webhook = ValidateWebhook(draft);
   ASSERT_FALSE(webhook.ok());
   const auto& errors = webhook.error().field_errors;
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].field, "url");
   EXPECT_EQ(errors[1].message, "'call.started' is listed twice");
-  EXPECT_EQ(errors[2].message, "'voicemail.recorded' is not an event type");
+  EXPECT_EQ(errors[2].message, "'voicemail.deleted' is not an event type");
   draft.url = "https://example.org";
   draft.event_types.clear();
   EXPECT_EQ(ValidateWebhook(draft).error().field_errors.at(0).message,

@@ -18,7 +18,9 @@ TEST(OpenApiDocument, DescribesExactlyTheRegisteredRoutes) {
   ASSERT_TRUE(services.ok());
   http::HttpMetrics metrics;
   http::Router router;
-  RegisterApiRoutes(router, **services, metrics);
+  http::EventStreamHub event_streams((*services)->event_streams,
+                                     [](const WebhookEvent&, bool) { return std::string(); });
+  RegisterApiRoutes(router, **services, metrics, event_streams);
   std::set<std::string> registered;
   for (const auto& route : router.routes()) registered.insert(route.method + " " + route.path_template);
 

@@ -21,6 +21,9 @@ CallControl::CallControl(CallControlConfig config, CallControlPorts ports,
       loop_(ports.loop),
       routing_work_(ports.routing_work),
       speech_work_(ports.speech_work),
+      voicemail_audio_(ports.voicemail_audio),
+      recording_work_(ports.recording_work),
+      random_(ports.random),
       recorder_(ports.events, ports.clock),
       calls_in_progress_(ports.calls_in_progress),
       counters_(counters) {}
@@ -184,14 +187,14 @@ void CallControl::Start(const sip::IncomingCall& incoming, Hotline hotline,
   calls_[call->id] = std::move(call);
 
   if (closed) {
-    // Decision 0042: the `message` action, the only one so far; the closed text replaces the
-    // greeting and nobody rings.
+    // Decisions 0042, 0054: the closed action replaces the greeting and nobody rings.
+    const Fallback fallback = started.hotline.closed;
     recorder_.Note(started, CallEntryType::kClosed, std::nullopt,
-                   *closed + " Action: " + FallbackActionName(started.hotline.closed_action) + ".");
+                   *closed + " Action: " + FallbackActionName(fallback.action) + ".");
     std::string text = started.hotline.tts_closed.empty()
                            ? Sentence(started, BuiltInSentence::kClosed)
                            : started.hotline.tts_closed;
-    Farewell(started, CallOutcome::kClosed, *closed, std::move(text));
+    TakeFallback(started, fallback, CallOutcome::kClosed, *closed, std::move(text));
     return;
   }
   if (started.hotline.tts_inbound.empty()) {

@@ -24,6 +24,7 @@
 #include "common/clock.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/node/calls_in_progress.hpp"
+#include "domain/voicemail/voicemail_audio.hpp"
 
 namespace fr::telephony {
 
@@ -39,6 +40,10 @@ struct CallControlConfig {
   AddressAllowList allow;      // sources allowed to send calls in; others get 403
   // Hotlines with confirmAnswer: the time to press 1 after the prompt.
   std::chrono::milliseconds confirm_timeout{10000};
+  // A voicemail ends after this long without speech (issue 15: 5 s).
+  std::chrono::milliseconds voicemail_silence{5000};
+  // This node's id: the prefix of its recordings' file names (decision 0055).
+  std::string node;
 };
 
 // Everything the call control talks to. All outlive it.
@@ -55,6 +60,9 @@ struct CallControlPorts {
   ControlLoop& loop;         // the control thread: events, results and timers come back here
   WorkQueue& routing_work;   // CallRouter calls run here
   WorkQueue& speech_work;    // syntheses run here
+  VoicemailAudioStore& voicemail_audio;  // the voicemails' files; used on recording_work only
+  WorkQueue& recording_work;  // voicemail files are written here, in the order posted
+  SecureRandom& random;       // voicemail file names
 };
 
 // The state machine of every hotline call (decision 0016; the phase × event table is in
@@ -178,6 +186,27 @@ class CallControl {
   void HangUpCaller(Call& call);
   void Finish(Call& call);
   void WatchMedia(Call& call, media::StreamId stream);
+
+  // call_control_voicemail.cpp: the fallbacks of noAnswer and closed (decision 0054).
+  // Nobody takes the call: the hotline's noAnswer action; `detail` says why.
+  void NobodyAnswered(Call& call, std::string detail);
+  // `fallback` for a call nobody takes: `outcome` (missed, closed) unless a voicemail is kept;
+  // `text`: the message action's sentence (nullopt: nobody available).
+  void TakeFallback(Call& call, const Fallback& fallback, CallOutcome outcome,
+                    std::string detail, std::optional<std::string> text);
+  void StartVoicemail(Call& call, const Fallback& fallback, CallOutcome outcome,
+                      std::string detail);
+  void StartForward(Call& call, const Fallback& fallback, CallOutcome outcome,
+                    std::string detail, std::optional<std::string> text);
+  void DialForward(Call& call, const PhoneToDial& phone);
+  void BeginRecording(Call& call);
+  void RecordingOpened(std::uint64_t id, const Status& opened);
+  void VoicemailTick(std::uint64_t id);
+  // Ends the recording (idempotent); `why` goes into the voicemail_recorded entry.
+  void StopVoicemail(Call& call, std::string why);
+  void VoicemailSaved(std::uint64_t id,
+                      const Result<std::optional<std::chrono::milliseconds>>& saved,
+                      const std::string& why);
   void LimitDuration(Call& call);
   void EndNow(Call& call, std::string why);
 
@@ -189,6 +218,9 @@ class CallControl {
   ControlLoop& loop_;
   WorkQueue& routing_work_;
   WorkQueue& speech_work_;
+  VoicemailAudioStore& voicemail_audio_;
+  WorkQueue& recording_work_;
+  SecureRandom& random_;
   CallRecorder recorder_;
   CallsInProgress& calls_in_progress_;
   CallCounters& counters_;

@@ -74,13 +74,13 @@ void CallControl::RingAgents(Call& call, const Result<std::vector<PhoneToDial>>&
   if (phones->empty()) {
     recorder_.Note(call, CallEntryType::kNoAgentAvailable, std::nullopt,
                    "No agent of the hotline has an active phone.");
-    Farewell(call, CallOutcome::kMissed, "Nobody could be called.");
+    NobodyAnswered(call, "Nobody could be called.");
     return;
   }
   call.ringing_since = recorder_.Now();
   for (const PhoneToDial& phone : *phones) Dial(call, phone);
   if (call.agents.empty()) {
-    Farewell(call, CallOutcome::kMissed, "No agent's phone could be called.");
+    NobodyAnswered(call, "No agent's phone could be called.");
     return;
   }
   call.ring_timer = loop_.StartTimer(config_.ring_timeout, [this, id = call.id] { OnRingTimeout(id); });
@@ -163,20 +163,22 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
     });
   }
   recorder_.LegAnswered(agent->record);
-  if (call->phase != Phase::kRinging || call->winner) {
-    // Someone else was faster, or the call is ending: this agent is not needed.
+  if (call->phase != Phase::kRinging || call->winner || agent->hangup_sent_at) {
+    // Someone else was faster, the call is ending, or it went on without this leg (forward):
+    // this agent is not needed.
     HangUp(*agent);
     return;
   }
   if (!UseAnswer(*call, *agent, answered.remote_sdp)) return;
-  if (call->hotline.confirm_answer) {
+  // The fallback number is no volunteer's phone: it is connected at once.
+  if (call->hotline.confirm_answer && !call->forwarding) {
     AskToConfirm(*call, *agent);
     return;
   }
   recorder_.Note(*call, CallEntryType::kAgentAnswered, agent->target);
   Won(*call, *agent);
   call->phase = Phase::kAgentPrompt;
-  if (call->hotline.tts_outbound.empty()) {
+  if (call->hotline.tts_outbound.empty() || call->forwarding) {
     Bridge(*call);
     return;
   }
@@ -250,8 +252,13 @@ void CallControl::Bridge(Call& call) {
   AgentLeg& agent = call.agents[*call.winner];
   media_.Bridge(call.caller_stream, agent.stream);
   call.phase = Phase::kBridged;
-  call.outcome = CallOutcome::kAnswered;
-  recorder_.Note(call, CallEntryType::kBridged, agent.target);
+  // Forwarded outside the hours stays `closed` (decision 0042's outcome, the action's detail).
+  call.outcome = !call.forwarding                     ? CallOutcome::kAnswered
+                 : call.outcome == CallOutcome::kClosed ? CallOutcome::kClosed
+                                                        : CallOutcome::kForwarded;
+  recorder_.Note(call, CallEntryType::kBridged, agent.target,
+                 call.forwarding ? std::optional<std::string>("Forwarded to the fallback number.")
+                                 : std::nullopt);
 }
 
 void CallControl::OnRingTimeout(std::uint64_t id) {
@@ -266,8 +273,10 @@ void CallControl::OnRingTimeout(std::uint64_t id) {
     // An agent who answered may still take the call: only the ringing phones stop.
     if (someone_confirming) HangUp(agent);
   }
-  if (!someone_confirming)
-    Farewell(*call, CallOutcome::kMissed, "Nobody answered within the ring timeout.");
+  if (!someone_confirming) {
+    NobodyAnswered(*call, call->forwarding ? "The fallback number did not answer in time."
+                                           : "Nobody answered within the ring timeout.");
+  }
 }
 
 }  // namespace fr::telephony

@@ -15,7 +15,8 @@ void CallControl::Handle(const sip::LegEnded& ended) {
   } else if (AgentLeg* agent = call->Agent(ended.leg)) {
     AgentEnded(*call, *agent, ended);
   }
-  if (call->inbound_ended && call->AllAgentsEnded()) Finish(*call);
+  // A voicemail's log closes once its file is whole (VoicemailSaved).
+  if (call->inbound_ended && call->AllAgentsEnded() && !call->voicemail) Finish(*call);
 }
 
 void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
@@ -26,11 +27,15 @@ void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
                       call.inbound_hangup_sent_at, quality);
   counters_.LegClosed(LegDirection::kInbound, LegDisposition::kAnswered);
   const Phase phase = call.phase;
+  if (phase == Phase::kVoicemail && ended.cause == sip::EndCause::kRemoteBye) {
+    recorder_.Note(call, CallEntryType::kCallerHungUp);
+  }
+  StopVoicemail(call, "The caller hung up.");
   // From here on no agent can be bridged: an answer that is still on its way gets a BYE.
   call.phase = Phase::kEnding;
   call.ring_timer.reset();
   HangUpAgents(call);
-  if (phase == Phase::kFarewell || phase == Phase::kEnding) return;
+  if (phase == Phase::kFarewell || phase == Phase::kVoicemail || phase == Phase::kEnding) return;
   switch (ended.cause) {
     case sip::EndCause::kRemoteBye:
     case sip::EndCause::kRemoteCancel:
@@ -59,20 +64,21 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
   ReleaseChannel(agent.claim);
   CloseAgentRecord(call, agent, ended, CloseStream(agent.stream, AudioDirection::kAgentToCaller));
   const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
-  if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell) {
+  if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell &&
+      call.phase != Phase::kVoicemail) {
     if (ended.cause == sip::EndCause::kRemoteBye) {
       recorder_.Note(call, CallEntryType::kAgentHungUp, agent.target);
     }
     if (call.phase == Phase::kBridged) {
       HangUpCaller(call);
     } else {
-      Farewell(call, CallOutcome::kMissed, "The agent hung up before being connected.");
+      NobodyAnswered(call, "The agent hung up before being connected.");
     }
     return;
   }
   if (call.phase == Phase::kRinging && !call.inbound_ended && !call.winner &&
-      call.AllAgentsEnded()) {
-    Farewell(call, CallOutcome::kMissed, "No agent could take the call.");
+      !call.forward_dialing && call.AllAgentsEnded()) {
+    NobodyAnswered(call, "No agent could take the call.");
   }
 }
 
@@ -198,6 +204,7 @@ void CallControl::LimitDuration(Call& call) {
 
 // Hangs up every leg of a call for a technical reason; bridged calls stay answered.
 void CallControl::EndNow(Call& call, std::string why) {
+  StopVoicemail(call, why);
   call.end_detail = std::move(why);
   if (Undecided(call.phase)) call.outcome = CallOutcome::kFailed;
   if (call.phase != Phase::kEnding) call.phase = Phase::kFarewell;

@@ -18,6 +18,8 @@ void CallCounters::Ended(CallOutcome outcome, bool was_active) {
     case CallOutcome::kFailed: ++stats_.calls_failed; break;
     case CallOutcome::kBlocked: ++stats_.calls_blocked; break;
     case CallOutcome::kClosed: ++stats_.calls_closed; break;
+    case CallOutcome::kVoicemail: ++stats_.calls_voicemail; break;
+    case CallOutcome::kForwarded: ++stats_.calls_forwarded; break;
   }
 }
 

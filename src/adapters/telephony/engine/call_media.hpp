@@ -74,6 +74,12 @@ class CallMedia {
   // function stops listening (the keys are relayed again).
   virtual void OnDigit(media::StreamId stream, std::function<void(char)> callback) = 0;
 
+  // `callback` runs with the audio of each packet the stream's far end sends, decoded to 8 kHz
+  // 16-bit PCM, in arrival order (a voicemail's recording). Replaces an earlier callback; an
+  // empty function stops listening.
+  virtual void OnAudio(media::StreamId stream,
+                       std::function<void(std::vector<std::int16_t>)> callback) = 0;
+
   // Sends the stream's RTCP to `port` (the remote SDP's a=rtcp, RFC 3605) instead of the RTP
   // port + 1, until the next SetRemote.
   virtual void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) = 0;

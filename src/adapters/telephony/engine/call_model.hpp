@@ -16,6 +16,10 @@
 #include "domain/node/calls_in_progress.hpp"
 
 namespace fr::telephony {
+class VoicemailTake;
+}  // namespace fr::telephony
+
+namespace fr::telephony {
 
 // A call's phase decides what each event means (decision 0016; confirmation: decision 0025).
 // Rows: phases; columns: events; letters: what happens (below); "-": nothing (the event cannot
@@ -28,6 +32,7 @@ namespace fr::telephony {
 // agent_prompt  A      R       H        -     L P   -       B      -       T        T        S
 // bridged       C      R       H        -     L K   -       -      -       T        T        S
 // farewell      E      R       H        -     L     -       F      -       T        T        S
+// voicemail     V      R       H        -     L     -       Y      -       T V      T V      S
 // ending        -      R       H        -     L     -       -      -       T        T        S
 //
 // A  the caller left first: BYE/CANCEL caller_hung_up, abandoned; kStopped or a failed leg:
@@ -47,7 +52,10 @@ namespace fr::telephony {
 // L  close the leg's record: answered (also a 200 that crossed our CANCEL), not_confirmed,
 //    cancelled (we hung it up, also a confirming leg we released), busy + agent_declined (486,
 //    600, 603), no_answer + agent_no_answer (408, 480, 487, a timeout), failed + agent_failed.
-// M  no leg left and no winner: missed, → farewell.
+// M  no leg left and no winner: the hotline's noAnswer action (decision 0054): message →
+//    missed, → farewell; voicemail → voicemail; forward → ringing again, the fallback number
+//    as one more leg, whose answer is bridged at once (forwarded); when that leg fails too:
+//    the message, → farewell.
 // P  the winner hung up: agent_hung_up, missed, → farewell.
 // K  the winner hung up: agent_hung_up, hang up the caller.
 // G  greeting_played (unless speech failed), → ringing: ringback, dial, start the ring timer.
@@ -57,6 +65,10 @@ namespace fr::telephony {
 //    only the unanswered legs end (M decides once the confirming ones are done).
 // T  a technical end: failed unless bridged (stays answered); hang up every leg; → farewell
 //    without a text (ending stays ending).
+// Y  the voicemail prompt ended: the beep, then the recording starts. It ends on `#`, on
+//    silence, at maxSeconds (we hang up) or when the caller hangs up (V).
+// V  the recording ends; the log closes once its file is whole (voicemail_recorded, outcome
+//    voicemail, or closed outside the hours) or gone (nothing was said: missed or closed).
 // S  Stop(): the log closes with "The service stopped during the call.", failed unless
 //    bridged, farewell or ending (their outcome stays).
 //
@@ -68,6 +80,7 @@ enum class Phase {
   kAgentPrompt,  // an agent answered and hears the outbound text; the caller still hears ringback
   kBridged,      // caller and agent talk
   kFarewell,     // nobody could take the call: the caller hears why, then we hang up
+  kVoicemail,    // nobody could take the call: the caller hears a prompt and is recorded
   kEnding,       // the caller is gone or the call is torn down: only leg ends matter now
 };
 
@@ -126,6 +139,19 @@ struct Call {
   std::unique_ptr<ControlTimer> duration_timer;
   CallOutcome outcome = CallOutcome::kFailed;
   std::optional<std::string> end_detail;
+  // The voicemail being recorded (phase voicemail), until its file is whole or gone; the log
+  // closes only then. `voicemail_outcome`: the outcome if a message is kept.
+  std::shared_ptr<VoicemailTake> voicemail;
+  bool voicemail_recording = false;  // the recording started and has not been stopped yet
+  CallOutcome voicemail_outcome = CallOutcome::kVoicemail;
+  int voicemail_max_seconds = kDefaultVoicemailSeconds;
+  std::unique_ptr<ControlTimer> voicemail_limit;  // maxSeconds
+  std::unique_ptr<ControlTimer> voicemail_tick;   // silence checks and flushes, every second
+  // The forward action (decision 0054): the call rings the fallback number as one more leg
+  // (phase ringing again); its answer is bridged at once (no confirmation, no outbound text).
+  bool forwarding = false;
+  bool forward_dialing = false;  // its channel is being claimed: no leg to wait for yet
+  std::optional<std::string> forward_text;  // what the caller hears if the fallback fails
 
   AgentLeg* Agent(LegId leg) {
     for (AgentLeg& agent : agents) {

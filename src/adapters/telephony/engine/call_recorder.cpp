@@ -34,7 +34,8 @@ void CallRecorder::Note(const Call& call, CallEntryType type,
                         const std::optional<AgentTarget>& agent,
                         std::optional<std::string> detail) {
   CallEntry entry{clock_.Now(), type, {}, {}, std::move(detail)};
-  if (agent) {
+  // The fallback number of a forward is no agent's phone: its entries name none.
+  if (agent && agent->phone.valid()) {
     entry.user = agent->user;
     entry.agent_phone = agent->phone;
   }
@@ -42,10 +43,14 @@ void CallRecorder::Note(const Call& call, CallEntryType type,
 }
 
 LegHandle CallRecorder::AgentDialed(const Call& call, const AgentTarget& target) {
+  const bool agent = target.phone.valid();
   const LegHandle leg =
       events_.OpenLeg(call.handle, LegDirection::kOutbound, call.hotline.number, target.number,
-                      clock_.Now(), AgentPhoneRef{target.user, target.phone});
-  Note(call, CallEntryType::kAgentDialed, target);
+                      clock_.Now(),
+                      agent ? std::optional(AgentPhoneRef{target.user, target.phone})
+                            : std::nullopt);
+  Note(call, CallEntryType::kAgentDialed, target,
+       agent ? std::nullopt : std::optional<std::string>("The fallback number (forward)."));
   return leg;
 }
 
@@ -71,6 +76,15 @@ void CallRecorder::Closed(const Call& call) {
     answered_by = AnsweredBy{target.user, target.phone};
   }
   events_.CloseCall(call.handle, call.outcome, answered_by, now);
+}
+
+void CallRecorder::VoicemailStarted(const Call& call, const std::string& file) {
+  events_.StartVoicemail(call.handle, file, clock_.Now());
+}
+
+void CallRecorder::VoicemailFinished(const Call& call, const std::string& file,
+                                     std::optional<std::chrono::milliseconds> duration) {
+  events_.FinishVoicemail(call.handle, file, duration, clock_.Now());
 }
 
 }  // namespace fr::telephony

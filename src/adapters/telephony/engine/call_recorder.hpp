@@ -46,6 +46,12 @@ class CallRecorder {
   // call.end_detail, the outcome, and who answered.
   void Closed(const Call& call);
 
+  // A voicemail of the call is being recorded into `file`; then kept, `duration` long, or
+  // (nullopt) nothing of it was (decision 0055).
+  void VoicemailStarted(const Call& call, const std::string& file);
+  void VoicemailFinished(const Call& call, const std::string& file,
+                         std::optional<std::chrono::milliseconds> duration);
+
   Timestamp Now() const { return clock_.Now(); }
 
  private:

@@ -40,6 +40,10 @@ class RtpMedia final : public CallMedia {
   void OnDigit(media::StreamId stream, std::function<void(char)> callback) override {
     engine_.OnDigit(stream, std::move(callback));
   }
+  void OnAudio(media::StreamId stream,
+               std::function<void(std::vector<std::int16_t>)> callback) override {
+    engine_.OnAudio(stream, std::move(callback));
+  }
   void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
     engine_.SetRemoteRtcpPort(stream, port);
   }

@@ -69,13 +69,16 @@ std::vector<std::string> AllowedBlocks(const EngineConfig& config,
 class TelephonyEngine::Impl {
  public:
   Impl(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
-       SpeechSynthesizer& speech, const Clock& clock, CallsInProgress& calls_in_progress)
+       SpeechSynthesizer& speech, const Clock& clock, CallsInProgress& calls_in_progress,
+       VoicemailAudioStore& voicemail_audio, SecureRandom& random)
       : config_(std::move(config)),
         router_(routing),
         events_(events),
         speech_(speech),
         clock_(clock),
         calls_in_progress_(calls_in_progress),
+        voicemail_audio_(voicemail_audio),
+        random_(random),
         media_(config_.media),
         // OPTIONS are answered to the sources that may call in; the list exists before the SIP
         // thread starts (Start), and outlives it.
@@ -115,9 +118,11 @@ class TelephonyEngine::Impl {
     shield_exempt_ = std::move(exempt);
     calls_ = std::make_unique<CallControl>(
         CallControlConfig{config_.ring_timeout, config_.max_call_duration, config_.tts_voice,
-                          config_.default_language, std::move(allow), config_.confirm_timeout},
+                          config_.default_language, std::move(allow), config_.confirm_timeout,
+                          config_.voicemail_silence, config_.node},
         CallControlPorts{sip_, media_, router_, speech_, events_, clock_, calls_in_progress_, loop_,
-                         routing_work_, speech_work_},
+                         routing_work_, speech_work_, voicemail_audio_, recording_work_,
+                         random_},
         counters_);
     control_thread_ = std::thread([this] { control_.run(); });
     auto port = sip_.Start();
@@ -147,6 +152,9 @@ class TelephonyEngine::Impl {
     media_.Stop();
     speech_pool_.join();
     routing_pool_.join();
+    // Recordings the hang-ups stopped are written whole, and their calls' logs closed.
+    recording_pool_.join();
+    RunOnControl([] {});
     // Calls whose legs all ended are closed by now; anything left is closed as interrupted.
     RunOnControl([this] { calls_->CloseAll(); });
     work_.reset();
@@ -172,15 +180,19 @@ class TelephonyEngine::Impl {
   SpeechSynthesizer& speech_;
   const Clock& clock_;
   CallsInProgress& calls_in_progress_;
+  VoicemailAudioStore& voicemail_audio_;
+  SecureRandom& random_;
 
   asio::io_context control_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ =
       asio::make_work_guard(control_);
   asio::thread_pool speech_pool_{1};
   asio::thread_pool routing_pool_{2};
+  asio::thread_pool recording_pool_{1};  // one thread: a recording's writes stay in order
   AsioControlLoop loop_{control_};
   AsioWorkQueue routing_work_{routing_pool_};
   AsioWorkQueue speech_work_{speech_pool_};
+  AsioWorkQueue recording_work_{recording_pool_};
   RtpMedia media_;
   std::optional<AddressAllowList> options_allow_;  // set by Start, read on the SIP thread
   std::optional<AddressAllowList> shield_exempt_;  // set by Start, read on sofia's threads
@@ -195,9 +207,10 @@ class TelephonyEngine::Impl {
 
 TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routing,
                                  CallEventSink& events, SpeechSynthesizer& speech,
-                                 const Clock& clock, CallsInProgress& calls_in_progress)
+                                 const Clock& clock, CallsInProgress& calls_in_progress,
+                                 VoicemailAudioStore& voicemail_audio, SecureRandom& random)
     : impl_(std::make_unique<Impl>(std::move(config), routing, events, speech, clock,
-                                   calls_in_progress)) {}
+                                   calls_in_progress, voicemail_audio, random)) {}
 
 TelephonyEngine::~TelephonyEngine() = default;
 

@@ -15,10 +15,12 @@
 #include "app/call_routing_service.hpp"
 #include "app/speech_synthesizer.hpp"
 #include "common/clock.hpp"
+#include "common/random.hpp"
 #include "common/result.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/call_log/call_log.hpp"
 #include "domain/node/calls_in_progress.hpp"
+#include "domain/voicemail/voicemail_audio.hpp"
 
 namespace fr::telephony {
 
@@ -45,6 +47,10 @@ struct EngineConfig {
   // The language of the built-in sentences for hotlines that name none (decision 0043).
   std::string default_language = "en";
   media::MediaConfig media;
+  // A voicemail ends after this long without speech (--voicemail-silence; issue 15: 5 s).
+  std::chrono::milliseconds voicemail_silence{5000};
+  // This node's id (--node-id): the prefix of its voicemail files (decision 0055).
+  std::string node;
 };
 
 // A Prometheus histogram with kBuckets upper bounds.
@@ -82,7 +88,8 @@ inline constexpr std::size_t kAudioDirections = 2;
 struct TelephonyStats {
   std::int64_t active_calls = 0;
   std::uint64_t calls_answered = 0, calls_missed = 0, calls_abandoned = 0,
-                calls_rejected_busy = 0, calls_failed = 0, calls_blocked = 0, calls_closed = 0;
+                calls_rejected_busy = 0, calls_failed = 0, calls_blocked = 0, calls_closed = 0,
+                calls_voicemail = 0, calls_forwarded = 0;
   // INVITEs refused before a call began, by our SIP status.
   std::uint64_t refused_forbidden = 0, refused_not_found = 0, refused_unavailable = 0,
                 refused_busy = 0, refused_codec = 0, refused_overload = 0;
@@ -114,7 +121,8 @@ class TelephonyEngine {
   // `calls_in_progress` counts the channels and phones in use across nodes (decision 0039).
   TelephonyEngine(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
                   SpeechSynthesizer& speech, const Clock& clock,
-                  CallsInProgress& calls_in_progress);
+                  CallsInProgress& calls_in_progress, VoicemailAudioStore& voicemail_audio,
+                  SecureRandom& random);
   ~TelephonyEngine();  // calls Stop()
   TelephonyEngine(const TelephonyEngine&) = delete;
   TelephonyEngine& operator=(const TelephonyEngine&) = delete;

@@ -191,4 +191,9 @@ void MediaEngine::OnDigit(StreamId id, std::function<void(char)> callback) {
       [id, callback = std::move(callback)](MediaLoop& loop) { loop.OnDigit(id, callback); });
 }
 
+void MediaEngine::OnAudio(StreamId id, std::function<void(std::vector<std::int16_t>)> callback) {
+  impl_->Execute(
+      [id, callback = std::move(callback)](MediaLoop& loop) { loop.OnAudio(id, callback); });
+}
+
 }  // namespace fr::media

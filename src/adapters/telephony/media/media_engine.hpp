@@ -124,6 +124,11 @@ class MediaEngine {
   // earlier callback; an empty one stops listening.
   void OnDigit(StreamId id, std::function<void(char)> callback);
 
+  // `callback` runs on the media thread with the audio each RTP packet of the stream's remote
+  // carries, decoded to 8 kHz 16-bit PCM (telephone-events excepted), in arrival order.
+  // Replaces an earlier callback; an empty one stops listening.
+  void OnAudio(StreamId id, std::function<void(std::vector<std::int16_t>)> callback);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

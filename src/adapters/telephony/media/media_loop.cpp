@@ -126,6 +126,10 @@ void MediaLoop::OnDigit(StreamId id, std::function<void(char)> callback) {
   if (Stream* stream = Find(id)) stream->OnDigit(std::move(callback));
 }
 
+void MediaLoop::OnAudio(StreamId id, std::function<void(std::vector<std::int16_t>)> callback) {
+  if (Stream* stream = Find(id)) stream->OnAudio(std::move(callback));
+}
+
 Stream* MediaLoop::Find(StreamId id) const {
   const auto found = streams_.find(id);
   return found == streams_.end() ? nullptr : found->second.get();
@@ -239,6 +243,8 @@ void MediaLoop::HandleDatagram(Stream& stream, Channel channel,
   if (packet->is_event) {
     PostCallback(stream.TakeDigitCallback(*packet));
     if (stream.IsConsumedEvent(*packet)) return;
+  } else {
+    PostCallback(stream.TakeAudioCallback(*packet));
   }
   Stream* peer = Find(stream.peer());
   if (peer != nullptr && peer->SendRelayed(*packet, stream.codec(), tick_, send_buffer_)) {

@@ -47,6 +47,7 @@ class MediaLoop {
   void Close(StreamId id);
   void OnInactive(StreamId id, std::function<void()> callback);
   void OnDigit(StreamId id, std::function<void(char)> callback);
+  void OnAudio(StreamId id, std::function<void(std::vector<std::int16_t>)> callback);
 
  private:
   // Large enough for any sane RTP datagram; a datagram that fills it was truncated.

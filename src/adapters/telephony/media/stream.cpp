@@ -175,6 +175,18 @@ bool Stream::IsConsumedEvent(const ReceivedPacket& packet) const {
   return packet.is_event && consumed_event_timestamp_ == packet.rtp.header.timestamp;
 }
 
+std::function<void()> Stream::TakeAudioCallback(const ReceivedPacket& packet) const {
+  if (!on_audio_ || packet.is_event) return nullptr;
+  std::vector<std::int16_t> samples(packet.rtp.payload.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const std::uint8_t code = packet.rtp.payload[i];
+    samples[i] = codec_ == Codec::kPcma ? DecodeALaw(code) : DecodeMuLaw(code);
+  }
+  return [callback = on_audio_, samples = std::move(samples)]() mutable {
+    callback(std::move(samples));
+  };
+}
+
 std::function<void()> Stream::TakeDueInactivityCallback(SteadyTime now,
                                                         std::chrono::milliseconds timeout) {
   if (!on_inactive_ || !remote_ || now - activity_since_ < timeout) return nullptr;

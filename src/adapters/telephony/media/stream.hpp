@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "adapters/telephony/media/g711.hpp"
 #include "adapters/telephony/media/media_types.hpp"
@@ -83,6 +84,14 @@ class Stream {
   // pressed to us (an agent's 1) never reaches the bridged partner.
   bool IsConsumedEvent(const ReceivedPacket& packet) const;
 
+  // `callback` gets the audio the remote sends, decoded to 8 kHz PCM, one call per packet;
+  // empty: nobody listens (decision 0055: voicemail).
+  void OnAudio(std::function<void(std::vector<std::int16_t>)> callback) {
+    on_audio_ = std::move(callback);
+  }
+  // For an audio packet while someone listens: the listener's call with its samples.
+  std::function<void()> TakeAudioCallback(const ReceivedPacket& packet) const;
+
   // A datagram that arrived on the RTCP socket from `source`: taken when it is well-formed RTCP
   // from the remote's address (any port: the first one latches where our RTCP goes, unless
   // SDP named the port), otherwise dropped and counted.
@@ -127,6 +136,7 @@ class Stream {
   SteadyTime activity_since_{};  // last receive, or when the remote was set
   std::function<void()> on_inactive_;
   std::function<void(char)> on_digit_;
+  std::function<void(std::vector<std::int16_t>)> on_audio_;
   // RFC 4733 repeats every packet of one key press with the press's start timestamp.
   std::optional<std::uint32_t> last_event_timestamp_;
   std::optional<std::uint32_t> consumed_event_timestamp_;

@@ -152,3 +152,31 @@ TEST_F(PipelineTest, InternalFailuresRevealNothing) {
 
 }  // namespace
 }  // namespace fr::http
+
+namespace fr::http {
+namespace {
+
+Request WithHeader(std::string name, std::string value) {
+  Request request;
+  request.headers.emplace_back(std::move(name), std::move(value));
+  return request;
+}
+
+// A proxy may join repeated fields into one ("a, b"): still two credentials.
+TEST(CredentialOfTest, RepeatedTokenFieldsJoinedByAProxyAreStillSeveralCredentials) {
+  for (const char* name : {"personal-access-token", "api-token"}) {
+    const auto two = CredentialOf(WithHeader(name, "frpat_one, frpat_two"));
+    ASSERT_FALSE(two.ok()) << name;
+    EXPECT_EQ(two.error().code, ErrorCode::kInvalidArgument);
+    const auto same = CredentialOf(WithHeader(name, "frpat_one,frpat_one "));
+    ASSERT_TRUE(same.ok()) << name;
+    ASSERT_TRUE(*same);
+    EXPECT_EQ((*same)->secret, "frpat_one");
+    const auto one = CredentialOf(WithHeader(name, " frpat_one "));
+    ASSERT_TRUE(one.ok() && *one);
+    EXPECT_EQ((*one)->secret, "frpat_one");
+  }
+}
+
+}  // namespace
+}  // namespace fr::http

@@ -35,7 +35,7 @@ TEST(ProblemTypes, EveryTypeIsDocumented) {
                                    OverloadedProblem(),           TooManyRequestsProblem("d"),
                                    UnexpectedErrorProblem(),      MalformedRequestProblem("d"),
                                    UriTooLongProblem(8192),       HeaderFieldsTooLargeProblem(),
-                                   MethodNotImplementedProblem()};
+                                   MethodNotImplementedProblem(), RangeNotSatisfiableProblem(9)};
   for (const ErrorCode code :
        {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
         ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied, ErrorCode::kFailedPrecondition,

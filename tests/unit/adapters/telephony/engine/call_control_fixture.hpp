@@ -11,6 +11,8 @@
 #include "adapters/telephony/sip/sdp.hpp"
 #include "app/in_process_calls_in_progress.hpp"
 #include "fakes/fake_clock.hpp"
+#include "fakes/fake_crypto.hpp"
+#include "fakes/in_memory_voicemail_audio.hpp"
 #include "unit/adapters/telephony/engine/fake_call_ports.hpp"
 #include "unit/adapters/telephony/engine/recording_call_event_sink.hpp"
 
@@ -34,6 +36,7 @@ class CallControlTest : public ::testing::Test {
   static constexpr const char* kAgent2Number = "00491702";
   static constexpr LegId kAgent1 = 101, kAgent2 = 102;
   static constexpr std::int64_t kCallerStream = 1, kAgent1Stream = 2, kAgent2Stream = 3;
+  static constexpr std::chrono::milliseconds kVoicemailSilence{3000};
 
   CallControlTest() {
     router_.hotline.id = HotlineId(7);
@@ -48,10 +51,12 @@ class CallControlTest : public ::testing::Test {
     router_.phones = {Phone(1, 11, kAgent1Number), Phone(2, 12, kAgent2Number)};
     CallControlConfig config{kRingTimeout, kMaxDuration, "en", "en",
                              AddressAllowList::Parse({"127.0.0.0/8"}).value()};
+    config.voicemail_silence = kVoicemailSilence;
+    config.node = "n1";
     control_ = std::make_unique<CallControl>(
         std::move(config),
         CallControlPorts{signalling_, media_, router_, speech_, sink_, clock_, calls_in_progress_, loop_,
-                         work_, speech_work_},
+                         work_, speech_work_, voicemail_audio_, recording_work_, random_},
         counters_);
   }
 
@@ -124,6 +129,9 @@ class CallControlTest : public ::testing::Test {
   FakeControlLoop loop_;
   InlineWorkQueue work_;
   InlineWorkQueue speech_work_;
+  fr::testing::InMemoryVoicemailAudio voicemail_audio_;
+  InlineWorkQueue recording_work_;
+  fr::testing::FakeSecureRandom random_;
   CallCounters counters_;
   std::unique_ptr<CallControl> control_;
   LegId last_inbound_ = 0;

@@ -102,6 +102,14 @@ class FakeMedia final : public CallMedia {
   void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
     rtcp_ports[stream.value] = port;
   }
+  void OnAudio(media::StreamId stream,
+               std::function<void(std::vector<std::int16_t>)> callback) override {
+    if (callback) {
+      listeners[stream.value] = std::move(callback);
+    } else {
+      listeners.erase(stream.value);
+    }
+  }
   // Only while the stream is open, as the engine's answer would be.
   std::optional<LegQuality> Quality(media::StreamId stream) const override {
     const auto found = qualities.find(stream.value);
@@ -130,6 +138,13 @@ class FakeMedia final : public CallMedia {
     listener->second(key);
     return true;
   }
+  // The far end of `stream` sends `samples` (one packet); false if nobody listens.
+  bool Speak(std::int64_t stream, std::vector<std::int16_t> samples) {
+    const auto listener = listeners.find(stream);
+    if (listener == listeners.end()) return false;
+    listener->second(std::move(samples));
+    return true;
+  }
   // `stream` received no audio for the inactivity timeout.
   void GoSilent(std::int64_t stream) { inactive.at(stream)(); }
 
@@ -138,6 +153,7 @@ class FakeMedia final : public CallMedia {
   std::vector<std::int64_t> played, ringback, closed;
   std::map<std::int64_t, std::function<void()>> playing, inactive;
   std::map<std::int64_t, std::function<void(char)>> digits;
+  std::map<std::int64_t, std::function<void(std::vector<std::int16_t>)>> listeners;
   std::vector<std::pair<std::int64_t, std::int64_t>> bridges;
   std::map<std::int64_t, std::uint16_t> rtcp_ports;
   std::map<std::int64_t, LegQuality> qualities;  // what Quality answers, by stream

@@ -36,6 +36,14 @@ class RecordingCallEventSink final : public CallEventSink {
                 Timestamp at, std::optional<LegQuality> quality) override {
     events.push_back(LegClosed{leg, disposition, sip_status, at, quality});
   }
+  void StartVoicemail(CallHandle call, std::string file, Timestamp at) override {
+    events.push_back(VoicemailStarted{call, std::move(file), at});
+  }
+  void FinishVoicemail(CallHandle call, std::string file,
+                       std::optional<std::chrono::milliseconds> duration,
+                       Timestamp at) override {
+    events.push_back(VoicemailFinished{call, std::move(file), duration, at});
+  }
   Status Flush(std::chrono::milliseconds) override { return Ok(); }
 
   // The entries of `call`, in order.
