@@ -6,6 +6,12 @@ import { ErrorMessage, fieldError, PageTitle } from './common';
 
 type Draft = Omit<Hotline, 'id' | 'number' | 'status' | 'statusDetail'>;
 
+// Today's behaviour for `noAnswer` and `closed`: a sentence, then the call ends (the API's
+// defaults for the other actions' fields).
+function messageFallback(): Hotline['noAnswer'] {
+  return { action: 'message', ttsVoicemail: '', maxSeconds: 120, forwardTo: '' };
+}
+
 // What PUT replaces: every writable field, so that fields this page does not edit (the opening
 // hours, the closed action) keep their values.
 function draftOf(hotline: Hotline): Draft {
@@ -24,7 +30,8 @@ export function HotlineEditor(props: { me: Me }) {
   const [draft, setDraft] = useState<Draft | null>(id ? null : {
     name: '', organizationID, agents: [], isActive: true, ttsInbound: '', ttsOutbound: '',
     channelsInbound: 10, channelsOutbound: 10, confirmAnswer: true, rejectAnonymous: false,
-    language: '', ttsClosed: '', closed: { action: 'message' }, schedule: null,
+    language: '', ttsClosed: '', closed: messageFallback(), noAnswer: messageFallback(),
+    schedule: null,
   });
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
