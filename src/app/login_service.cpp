@@ -95,11 +95,32 @@ Result<IssuedInvite> LoginService::InviteMember(const Principal& principal,
   FR_ASSIGN_OR_RETURN(const auto membership, organizations_.FindMembership(organization, member));
   if (!membership) return Error::NotFound("The user is not a member of this organisation.");
   FR_ASSIGN_OR_RETURN(std::optional<Login> login, logins_.Find(member));
-  // An admin of one organisation must not take over an account that is in use (and may belong
-  // to other organisations too): only the operator resets a password that exists.
+  // The admin receives the link, so whoever it is for must have nothing an admin of this one
+  // organisation may not take over (decision 0053): no password, no token or session in use,
+  // no other organisation, no login e-mail that someone else chose. The operator handles the
+  // rest (`admin user invite`).
   if (login && login->password_hash) {
     return Error::FailedPrecondition(
         "The member has a password already; only the operator can send a new link.");
+  }
+  FR_ASSIGN_OR_RETURN(const auto memberships, organizations_.MembershipsOfUser(member));
+  if (memberships.size() != 1) {
+    return Error::FailedPrecondition(
+        "The member belongs to other organisations too; only the operator can send a link.");
+  }
+  TokenFilter own_tokens;
+  own_tokens.user = member;
+  FR_ASSIGN_OR_RETURN(const auto tokens, tokens_.List(own_tokens));
+  const Timestamp now = clock_.Now();
+  for (const Token& token : tokens) {
+    if (!token.revoked_at && (!token.expires_at || *token.expires_at > now)) {
+      return Error::FailedPrecondition(
+          "The member already uses a token or session; only the operator can send a link.");
+    }
+  }
+  if (email && login && !login->email.empty() && EmailKey(login->email) != EmailKey(*email)) {
+    return Error::FailedPrecondition(
+        "The member has a login e-mail already; only the operator changes it.");
   }
   if (email) {
     FR_ASSIGN_OR_RETURN(login, SetEmail(member, *email));

@@ -70,10 +70,11 @@ class LoginService {
   Result<Login> SetEmail(UserId user, std::string_view email);
   // Operator: a new set-password link for `user`, replacing earlier ones. Errors: kNotFound.
   Result<IssuedInvite> InviteUser(UserId user);
-  // An admin of `organization` creates the link for a member of it who has no password yet;
-  // `email`, when given, becomes the member's login e-mail first (decision 0053).
+  // An admin of `organization` creates the link for a newcomer among its members: no password,
+  // no token or session in use, no other organisation; `email`, when given, becomes the
+  // member's login e-mail first unless another one is set (decision 0053).
   // Errors: kPermissionDenied (not an admin there), kNotFound (no such member),
-  // kFailedPrecondition (the member has a password already, or no e-mail and none given),
+  // kFailedPrecondition (not a newcomer, or no e-mail and none given),
   // kInvalidArgument, kAlreadyExists (email).
   Result<IssuedInvite> InviteMember(const Principal& principal, OrganizationId organization,
                                     UserId member, const std::optional<std::string>& email);

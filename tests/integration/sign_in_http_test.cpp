@@ -263,31 +263,50 @@ TEST_F(SignInHttpTest, InvitesWorkOnceOnlyTheNewestAndNotAfterExpiry) {
   }
 }
 
-TEST_F(SignInHttpTest, AnOrganisationAdminInvitesMembersWithoutAPassword) {
-  const std::string path = "/v1/organizations/" + Str(org_a_) + "/members/" + Str(max_) + "/invite";
+TEST_F(SignInHttpTest, AnOrganisationAdminInvitesOnlyNewcomers) {
+  // Nia has just been added to A by the operator: no password, no token, no other organisation.
+  const std::int64_t nia = server_.Admin({"user", "create", "--name", "Nia New"})["id"];
+  server_.Admin({"member", "add", "--org", Str(org_a_), "--user", Str(nia), "--role", "member"});
+  const auto invite_path = [this](std::int64_t organization, std::int64_t user) {
+    return "/v1/organizations/" + Str(organization) + "/members/" + Str(user) + "/invite";
+  };
+  const std::string path = invite_path(org_a_, nia);
   const auto created =
-      client_->SendJson("POST", path, {Pat(ann_token_)}, R"({"email": "Max@Relief.example"})");
+      client_->SendJson("POST", path, {Pat(ann_token_)}, R"({"email": "Nia@Relief.example"})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string url = created.Json()["url"];
   EXPECT_EQ(url.rfind(server_.base_url() + "/set-password#invite=frinv_", 0), 0u) << url;
-  EXPECT_EQ(created.Json()["userID"], max_);
-  ASSERT_EQ(SetPassword(url.substr(url.find("#invite=") + 8), "a passphrase for max").status, 204);
-  EXPECT_EQ(SignIn("max@relief.example", "a passphrase for max").status, 200);
-  // Now Max has a password: only the operator can send him a new link.
+  EXPECT_EQ(created.Json()["userID"], nia);
+  // Her e-mail is set now: another admin request may not redirect it.
+  ExpectProblem(client_->SendJson("POST", path, {Pat(ann_token_)}, R"({"email": "x@evil.example"})"),
+                409);
+  ASSERT_EQ(SetPassword(url.substr(url.find("#invite=") + 8), "a passphrase for nia").status, 204);
+  EXPECT_EQ(SignIn("nia@relief.example", "a passphrase for nia").status, 200);
+  // Now Nia has a password: only the operator can send her a new link.
   ExpectProblem(client_->Send("POST", path, {Pat(ann_token_)}), 409);
+
+  // Max has no password but uses a personal token: his account is in use, not an admin's to
+  // take over.
+  const auto in_use = client_->SendJson("POST", invite_path(org_a_, max_), {Pat(ann_token_)},
+                                        R"({"email": "max@evil.example"})");
+  EXPECT_NE(ExpectProblem(in_use, 409).value("detail", "").find("token"), std::string::npos);
+  // Ola belongs to A and B: an admin of A must not gain her place in B through her account.
+  const std::int64_t ola = server_.Admin({"user", "create", "--name", "Ola Two"})["id"];
+  server_.Admin({"member", "add", "--org", Str(org_a_), "--user", Str(ola), "--role", "member"});
+  server_.Admin({"member", "add", "--org", Str(org_b_), "--user", Str(ola), "--role", "admin"});
+  const auto elsewhere = client_->SendJson("POST", invite_path(org_a_, ola), {Pat(ann_token_)},
+                                           R"({"email": "ola@evil.example"})");
+  EXPECT_NE(ExpectProblem(elsewhere, 409).value("detail", "").find("other organisations"),
+            std::string::npos);
+
   // Not an admin of A, or not a member of it.
-  ExpectProblem(client_->Send("POST", "/v1/organizations/" + Str(org_a_) + "/members/" +
-                                          Str(ann_) + "/invite",
-                              {Pat(max_token_)}),
-                403);
-  ExpectProblem(client_->Send("POST", "/v1/organizations/" + Str(org_a_) + "/members/" +
-                                          Str(bea_) + "/invite",
-                              {Pat(ann_token_)}),
-                404);
+  ExpectProblem(client_->Send("POST", invite_path(org_a_, ann_), {Pat(max_token_)}), 403);
+  ExpectProblem(client_->Send("POST", invite_path(org_a_, bea_), {Pat(ann_token_)}), 404);
   // Another user's address is taken, in any letter case.
-  const auto taken = client_->SendJson(
-      "POST", "/v1/organizations/" + Str(org_b_) + "/members/" + Str(bea_) + "/invite",
-      {Api(org_b_token_)}, R"({"email": "ANN@relief.example"})");
+  const std::int64_t pia = server_.Admin({"user", "create", "--name", "Pia New"})["id"];
+  server_.Admin({"member", "add", "--org", Str(org_b_), "--user", Str(pia), "--role", "member"});
+  const auto taken = client_->SendJson("POST", invite_path(org_b_, pia), {Api(org_b_token_)},
+                                       R"({"email": "NIA@relief.example"})");
   ExpectProblem(taken, 409);
 }
 
