@@ -92,6 +92,8 @@ class WriteLock {
  public:
   explicit WriteLock(const std::string& database_url) {
     EXPECT_EQ(sqlite3_open(database_url.substr(7).c_str(), &db_), SQLITE_OK);
+    // The server writes on its own too (leases, the outbox, purges): wait for its write to end.
+    sqlite3_busy_timeout(db_, 10000);
     EXPECT_EQ(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   }
   ~WriteLock() { Release(); }
