@@ -606,6 +606,7 @@ TEST_F(TelephonyTest, APhoneSharedByTwoAgentsRingsOnce) {
 TEST_F(TelephonyTest, PremiumRateAndSharedCostNumbersAreNeverDialled) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(server_.database_url().substr(7).c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);  // the server may be writing (its lease, the outbox)
   const std::string sql = "UPDATE agent_phones SET phone = '0019005551234' WHERE id = " +
                           Str(agent_phone_) + "; INSERT INTO agent_phones (user_id, name, phone, "
                           "is_active) VALUES (" + Str(ann_) + ", 'Hotline', '00491801234567', 1);";
