@@ -256,32 +256,31 @@ std::filesystem::path VoicemailDirOf(const AdminOptions& options) {
 }
 
 int BackUpDatabase(Services& services, const AdminOptions& options) {
-  const auto done = BackUp(*services.database, options.path);
+  const auto done = BackUp(*services.database, options.path, VoicemailDirOf(options));
   if (!done.ok()) return Fail(options, done.error());
-  // After the database: a recording it names was whole before the snapshot began.
-  const auto voicemails = BackUpVoicemails(VoicemailDirOf(options), options.path);
-  if (!voicemails.ok()) return Fail(options, voicemails.error());
   return Print(options,
                {{"path", done->path},
                 {"checksumPath", done->checksum_path},
                 {"sha256", done->sha256},
                 {"schemaVersion", done->schema_version},
-                {"voicemails", *voicemails}},
-               "backup written to " + done->path + " (SHA-256 in " + done->checksum_path +
-                   ", " + std::to_string(*voicemails) + " voicemail(s) in " + done->path +
+                {"voicemails", done->voicemails}},
+               "backup written to " + done->path + " (SHA-256 in " + done->checksum_path + ", " +
+                   std::to_string(done->voicemails) + " voicemail(s) in " + done->path +
                    ".voicemails)");
 }
 
 // Without Services: opening the database would hold the very lock a restore must take alone.
 int RestoreDatabase(const AdminOptions& options) {
   (void)SetUpLogging("text", "warn");
-  const auto done = Restore(options.database.url, options.path);
+  const auto done = Restore(options.database.url, options.path, VoicemailDirOf(options));
   if (!done.ok()) return Fail(options, done.error());
-  const auto voicemails = RestoreVoicemails(options.path, VoicemailDirOf(options));
-  if (!voicemails.ok()) return Fail(options, voicemails.error());
-  return Print(options, {{"sha256", done->sha256}, {"schemaVersion", done->schema_version}},
+  return Print(options,
+               {{"sha256", done->sha256},
+                {"schemaVersion", done->schema_version},
+                {"voicemails", done->voicemails}},
                "restored " + options.path + " (schema version " +
-                   std::to_string(done->schema_version) + ")");
+                   std::to_string(done->schema_version) + ", " + std::to_string(done->voicemails) +
+                   " voicemail(s))");
 }
 
 // A leaf subcommand that accepts the admin tree's shared options wherever they are written.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "integration/telephony_fixture.hpp"
@@ -33,8 +34,9 @@ class VoicemailTest : public TelephonyTest {
   }
 
   // Calls the hotline and, once the prompt and the beep are over (nothing arrived for 700 ms
-  // after the prompt), talks for `packets` × 20 ms, then falls silent. Returns the call log.
-  json LeaveMessage(std::int64_t hotline, int packets) {
+  // after the prompt), talks for `packets` × 20 ms, then falls silent. Returns the call log,
+  // the hotline's `nth` call.
+  json LeaveMessage(std::int64_t hotline, int packets, int nth = 1) {
     RtpProbe phone;
     SippProcess caller(Scenario("caller_wait_bye.xml"), CallerArgs("+4924155660000", phone));
     EXPECT_TRUE(phone.WaitUntil([](const auto& received) { return received.size() >= 100; }, 20s))
@@ -53,7 +55,7 @@ class VoicemailTest : public TelephonyTest {
     }
     phone.Send(phone.Packets().front().source_port, kCallerVoice, packets);
     EXPECT_EQ(caller.Wait(), 0) << "the service hangs up after the silence: " << caller.Logs();
-    return WaitForEndedCall(hotline);
+    return WaitForEndedCall(hotline, nth);
   }
 
   HttpResult Get(const std::string& path, const std::string& token) {
@@ -226,6 +228,77 @@ TEST_F(VoicemailTest, AForwardedCallIsAnsweredByTheFallbackNumberAndBridged) {
   EXPECT_EQ(outbound["disposition"], "answered");
   EXPECT_TRUE(outbound["userID"].is_null());
   EXPECT_GE(outbound["billableSeconds"].get<int>(), 1);
+}
+
+// `admin backup` copies the recordings that its snapshot of the database names, each under its
+// checksum, and nothing else; `admin restore` checks them and puts back exactly those
+// (decisions 0045, 0055).
+TEST_F(VoicemailTest, ABackupHoldsTheRecordingsItsDatabaseNamesAndRestoresThem) {
+  namespace fs = std::filesystem;
+  const fs::path folder = server_.dir() / "voicemails";
+  const auto files = [](const fs::path& in) {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(in)) names.insert(entry.path().filename());
+    return names;
+  };
+  const std::int64_t hotline = VoicemailHotline();
+  const json kept = LeaveMessage(hotline, 25);
+  const std::set<std::string> first = files(folder);
+  ASSERT_EQ(first.size(), 1u);
+  const json lost = LeaveMessage(hotline, 25, 2);
+  ASSERT_TRUE(kept["voicemailID"].is_number() && lost["voicemailID"].is_number());
+  const std::string base = "/v1/hotlines/" + Str(hotline) + "/voicemails";
+  const auto kept_audio = Get(base + "/" + Str(kept["voicemailID"]) + "/audio", org_a_token_);
+  ASSERT_EQ(kept_audio.status, 200);
+  // The second recording is gone from the disk (as when its voicemail is deleted while the
+  // backup runs), and a file appears that no voicemail names (as one finished after the
+  // snapshot): neither belongs in the backup.
+  for (const std::string& name : files(folder)) {
+    if (!first.contains(name)) fs::remove(folder / name);
+  }
+  std::ofstream(folder / "stray.wav") << "not a recording of the snapshot";
+
+  const fs::path backups = server_.dir() / "backups";
+  fs::create_directories(backups);
+  const std::string backup = (backups / "copy.db").string();
+  std::string output;
+  ASSERT_EQ(server_.AdminRaw({"backup", "--to", backup}, output), 0) << output;
+  EXPECT_EQ(json::parse(output)["voicemails"], 1) << output;
+  EXPECT_EQ(files(backup + ".voicemails"), first);
+  std::string checked;
+  EXPECT_EQ(
+      RunProcess({"/bin/sh", "-c", "cd '" + backups.string() + "' && sha256sum -c copy.db.sha256"},
+                 checked),
+      0)
+      << checked;
+  EXPECT_NE(checked.find("copy.db.voicemails/" + *first.begin() + ": OK"), std::string::npos)
+      << checked;
+
+  ServerProcess restored;  // a new folder
+  ASSERT_EQ(restored.AdminRaw({"restore", "--from", backup}, output), 0) << output;
+  EXPECT_EQ(json::parse(output)["voicemails"], 1) << output;
+  EXPECT_EQ(files(restored.dir() / "voicemails"), first);
+  restored.Start({"--rate-limit", "0"});
+  HttpClient client(restored.base_url());
+  const json page = client.Get(base, {Api(org_a_token_)}).Json();
+  ASSERT_EQ(page["totalVoicemails"], 1) << page;
+  EXPECT_EQ(page["voicemails"][0]["id"], kept["voicemailID"]);
+  EXPECT_EQ(client.Get(base + "/" + Str(kept["voicemailID"]) + "/audio", {Api(org_a_token_)}).body,
+            kept_audio.body);
+  EXPECT_EQ(client.Get(base + "/" + Str(lost["voicemailID"]), {Api(org_a_token_)}).status, 404);
+  ASSERT_EQ(restored.Stop(), 0);
+
+  // A recording changed in the backup is refused before anything is replaced.
+  {
+    std::fstream recording(backup + ".voicemails/" + *first.begin(),
+                           std::ios::in | std::ios::out | std::ios::binary);
+    recording.seekp(100);
+    recording.put('\x7f');
+  }
+  ServerProcess damaged;
+  EXPECT_EQ(damaged.AdminRaw({"restore", "--from", backup}, output), 1);
+  EXPECT_NE(output.find("does not match its checksum"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(damaged.dir() / "fr.db")) << "nothing was replaced";
 }
 
 }  // namespace

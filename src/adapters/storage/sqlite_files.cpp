@@ -36,6 +36,26 @@ std::optional<std::string> FirstText(sqlite3* db, const char* sql) {
   return text;
 }
 
+// A statement on `db` that is finalised when it goes.
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using SqliteStatement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+SqliteStatement Prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) != SQLITE_OK) return nullptr;
+  return SqliteStatement(statement);
+}
+
+// The voicemails' SQL lives with their repository; these two statements read and edit a
+// backup's own copy, which no repository opens.
+constexpr const char* kRecordedFiles =
+    "SELECT file FROM voicemails WHERE state = 'recorded' ORDER BY file";
+constexpr const char* kForgetRecording = "DELETE FROM voicemails WHERE file = ?1";
+// The delete trigger queued the file for removal; there is no file to remove.
+constexpr const char* kUnqueueRecording = "DELETE FROM voicemail_files_removed WHERE file = ?1";
+
 }  // namespace
 
 Result<SqliteUseLock> SqliteUseLock::Acquire(const std::string& database_path, Mode mode) {
@@ -98,6 +118,51 @@ Status SnapshotSqlite(Database& database, const std::string& to) {
   if (opened != SQLITE_OK || FirstText(copy.get(), kRollbackJournal) != "delete") {
     return Error::Unavailable("Cannot prepare the backup copy " + to + ".");
   }
+  return Ok();
+}
+
+Result<std::vector<std::string>> RecordingsNamedInSnapshot(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  const SqliteHandle db(raw);
+  const SqliteStatement statement =
+      opened == SQLITE_OK ? Prepare(db.get(), kRecordedFiles) : nullptr;
+  if (!statement) {
+    return Error::InvalidArgument("Cannot read the voicemails of the snapshot " + path + ".");
+  }
+  std::vector<std::string> files;
+  int step = SQLITE_ROW;
+  while ((step = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    files.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0)));
+  }
+  if (step != SQLITE_DONE) {
+    return Error::InvalidArgument("Cannot read the voicemails of the snapshot " + path + ".");
+  }
+  return files;
+}
+
+Status ForgetRecordingsInSnapshot(const std::string& path, const std::vector<std::string>& files) {
+  if (files.empty()) return Ok();
+  sqlite3* raw = nullptr;
+  const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  const SqliteHandle db(raw);
+  const auto failed = [&] {
+    return Error::Unavailable("Cannot update the snapshot " + path + ": " +
+                              (db ? sqlite3_errmsg(db.get()) : "not opened") + ".");
+  };
+  if (opened != SQLITE_OK) return failed();
+  if (sqlite3_exec(db.get(), "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return failed();
+  for (const char* sql : {kForgetRecording, kUnqueueRecording}) {
+    const SqliteStatement statement = Prepare(db.get(), sql);
+    if (!statement) return failed();
+    for (const std::string& file : files) {
+      sqlite3_reset(statement.get());
+      sqlite3_bind_text(statement.get(), 1, file.c_str(), static_cast<int>(file.size()),
+                        SQLITE_TRANSIENT);
+      if (sqlite3_step(statement.get()) != SQLITE_DONE) return failed();
+    }
+  }
+  if (sqlite3_exec(db.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return failed();
   return Ok();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "adapters/storage/database.hpp"
 #include "common/result.hpp"
@@ -41,6 +42,16 @@ class SqliteUseLock {
 // synced to disk: the caller fsyncs it before trusting it. Errors: kFailedPrecondition on
 // PostgreSQL; what Database::Run returns otherwise.
 Status SnapshotSqlite(Database& database, const std::string& to);
+
+// The recordings a snapshot's voicemails name (whole ones: a recording still in progress at
+// the snapshot is the recording node's to recover), as file names in the voicemail folder.
+// Errors: kInvalidArgument when `path` is not a readable snapshot.
+Result<std::vector<std::string>> RecordingsNamedInSnapshot(const std::string& path);
+
+// Removes from the snapshot at `path` the voicemails whose recordings are `files`: recordings
+// that were deleted between the snapshot and their copy, so the backup holds what it would
+// have held had the deletion come first. Errors: kUnavailable.
+Status ForgetRecordingsInSnapshot(const std::string& path, const std::vector<std::string>& files);
 
 // What a backup file holds, read without changing it.
 struct SqliteBackupInfo {
