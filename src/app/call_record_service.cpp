@@ -26,14 +26,22 @@ Result<Hotline> CallRecordService::ReadableHotline(const Principal& principal,
   return std::move(*found);
 }
 
-Status CallRecordService::MaskAgentNumbers(const Principal& principal,
-                                           OrganizationId organization,
+Status CallRecordService::MaskAgentNumbers(const Principal& principal, const Hotline& hotline,
                                            std::vector<TelephoneRecord>& records) {
+  const OrganizationId organization = hotline.organization_id;
+  const auto is_fallback_number = [&hotline](const std::string& number) {
+    // Compared with today's settings: a leg to a number the hotline no longer forwards to
+    // stays masked, failing closed.
+    return !number.empty() &&
+           (number == hotline.no_answer.forward_to || number == hotline.closed.forward_to);
+  };
   std::map<std::int64_t, bool> may_see;  // by agent user id: one membership read per agent
   for (TelephoneRecord& record : records) {
     if (record.direction != LegDirection::kOutbound) continue;
     bool visible = false;  // a leg to a phone whose owner is unknown is masked: fail closed
-    if (record.agent) {
+    if (!record.agent) {
+      visible = is_fallback_number(record.to);
+    } else {
       const UserId agent = record.agent->user;
       auto known = may_see.find(agent.value);
       if (known == may_see.end()) {
@@ -72,7 +80,7 @@ Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecords(const Princi
                                                                     std::int64_t offset) {
   FR_ASSIGN_OR_RETURN(const Hotline readable, ReadableHotline(principal, hotline));
   FR_ASSIGN_OR_RETURN(auto page, call_logs_.ListTelephoneRecords(hotline, limit, offset));
-  FR_RETURN_IF_ERROR(MaskAgentNumbers(principal, readable.organization_id, page.records));
+  FR_RETURN_IF_ERROR(MaskAgentNumbers(principal, readable, page.records));
   return page;
 }
 

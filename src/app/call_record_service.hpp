@@ -49,8 +49,10 @@ class CallRecordService {
  private:
   // The hotline, when the caller may read its calls. Errors: as the methods above.
   Result<Hotline> ReadableHotline(const Principal& principal, HotlineId hotline);
-  // Masks the agents' numbers in `records` that `principal` may not see.
-  Status MaskAgentNumbers(const Principal& principal, OrganizationId organization,
+  // Masks the agents' numbers in `records` of `hotline` that `principal` may not see. A leg to
+  // one of the hotline's fallback numbers (forwardTo) is the organisation's own, not a member's:
+  // readers of the records see it, as they see it in the hotline.
+  Status MaskAgentNumbers(const Principal& principal, const Hotline& hotline,
                           std::vector<TelephoneRecord>& records);
 
   HotlineRepository& hotlines_;
