@@ -2,13 +2,18 @@
 // transactions, the order and claims of deliveries, retries, disabling, redelivery and purge.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <set>
+#include <thread>
+#include <type_traits>
 
 #include "adapters/storage/soci_agent_phone_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "adapters/storage/soci_webhook_repository.hpp"
+#include "adapters/storage/webhook_outbox.hpp"
 #include "contract/storage_backends.hpp"
 
 namespace fr {
@@ -55,6 +60,26 @@ class WebhookStoreTest : public ::testing::Test {
 
   void Succeed(const DueDelivery& due, std::int64_t second) {
     ASSERT_TRUE(webhooks_.RecordSuccess(due, {At(second), 204, 3, ""}).ok());
+  }
+
+  // Waits until every stored event of `organization` can be read. On PostgreSQL the event
+  // stream reads only events older than every running transaction of the cluster (decision
+  // 0063), and the other tests' databases share the test cluster.
+  void WaitUntilEventsSettle(OrganizationId organization) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    for (;;) {
+      const auto stored = database_->Run("count events", [&](soci::session& session) {
+        long long count = 0, org = organization.value;
+        session << "SELECT COUNT(*) FROM webhook_events WHERE organization_id = :org",
+            soci::into(count), soci::use(org);
+        return count;
+      });
+      const auto readable = webhooks_.EventsAfter(organization, WebhookEventId(), 1000);
+      ASSERT_TRUE(stored.ok() && readable.ok());
+      if (static_cast<long long>(readable->size()) == *stored) return;
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "events never settled";
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 
   Storage storage_;
@@ -239,6 +264,7 @@ TYPED_TEST(WebhookStoreTest, RedeliveryQueuesTheSameEventAgainAndPurgeKeepsWhatI
   // the one with a pending delivery stays until it is delivered.
   auto purged = this->webhooks_.PurgeBefore(At(100));
   ASSERT_TRUE(purged.ok()) << purged.error().detail;
+  this->WaitUntilEventsSettle(this->org_);
   EXPECT_EQ(this->webhooks_.EventsAfter(this->org_, WebhookEventId(), 10)->size(), 1u)
       << "the event still has a pending delivery";
   this->Succeed(redue[0], 7);
@@ -252,6 +278,7 @@ TYPED_TEST(WebhookStoreTest, RedeliveryQueuesTheSameEventAgainAndPurgeKeepsWhatI
 // The event stream's log (decision 0063): every event, webhook or not, per organisation in id
 // order, resumable from any id; an erasure of the caller reaches the stored events.
 TYPED_TEST(WebhookStoreTest, EveryEventIsKeptForTheEventStreamInOrder) {
+  this->WaitUntilEventsSettle(this->org_);
   const auto latest_before = this->webhooks_.LatestEventId(this->org_);
   ASSERT_TRUE(latest_before.ok());
   ASSERT_TRUE(this->hotlines_
@@ -265,6 +292,7 @@ TYPED_TEST(WebhookStoreTest, EveryEventIsKeptForTheEventStreamInOrder) {
       CallClosed{call, CallOutcome::kMissed, std::nullopt, At(9)},
   };
   ASSERT_TRUE(calls.Write(events).ok());
+  this->WaitUntilEventsSettle(this->org_);
   const auto stored = this->webhooks_.EventsAfter(this->org_, *latest_before, 10);
   ASSERT_TRUE(stored.ok()) << stored.error().detail;
   ASSERT_EQ(stored->size(), 3u) << "no webhook exists, yet every event is kept";
@@ -284,6 +312,56 @@ TYPED_TEST(WebhookStoreTest, EveryEventIsKeptForTheEventStreamInOrder) {
   const auto erased = this->webhooks_.EventsAfter(this->org_, *latest_before, 10);
   EXPECT_EQ((*erased)[1].caller, kErasedNumber);
   EXPECT_EQ((*erased)[2].caller, kErasedNumber);
+}
+
+// On PostgreSQL two transactions may commit out of id order. An event whose transaction is
+// still open holds back the events of transactions that began writing after it, so that a
+// stream's cursor never passes over it (decision 0063).
+TYPED_TEST(WebhookStoreTest, AnEventCommittedAfterALaterOneIsNotPassedOver) {
+  if constexpr (std::is_same_v<TypeParam, testing::SqliteStorage>) {
+    GTEST_SKIP() << "SQLite has one writer at a time: its ids follow commit order";
+  }
+  this->WaitUntilEventsSettle(this->org_);
+  const auto latest_before = this->webhooks_.LatestEventId(this->org_);
+  ASSERT_TRUE(latest_before.ok());
+  const auto holder = testing::OpenDatabase(this->storage_, 1);
+  std::promise<void> inserted, release;
+  std::thread slow_writer([&] {
+    const Status held = holder->Run("hold an event", [&](soci::session& session) {
+      WriteTransaction transaction(session, holder->dialect());
+      WebhookEvent event;
+      event.type = WebhookEventType::kHotlineStatusChanged;
+      event.occurred_at = At(2);
+      event.hotline = this->hotline_;
+      event.status = "provisioning";
+      AppendHotlineWebhookEvent(*holder, session, event);
+      inserted.set_value();
+      release.get_future().wait();
+      transaction.Commit();
+    });
+    EXPECT_TRUE(held.ok()) << held.error().detail;
+  });
+  inserted.get_future().wait();
+  // A later event, committed first.
+  EXPECT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
+                                    HotlineStatus::kProvisioning, "", At(3))
+                  .ok());
+  const auto while_open = this->webhooks_.EventsAfter(this->org_, *latest_before, 10);
+  const auto latest_while_open = this->webhooks_.LatestEventId(this->org_);
+  release.set_value();
+  slow_writer.join();
+  ASSERT_TRUE(while_open.ok()) << while_open.error().detail;
+  EXPECT_TRUE(while_open->empty()) << "the later event waits for the earlier transaction";
+  EXPECT_EQ(*latest_while_open, *latest_before) << "a new stream starts before both";
+  this->WaitUntilEventsSettle(this->org_);
+
+  const auto both = this->webhooks_.EventsAfter(this->org_, *latest_before, 10);
+  ASSERT_TRUE(both.ok()) << both.error().detail;
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].occurred_at, At(2)) << "the earlier transaction's event comes first";
+  EXPECT_EQ((*both)[1].occurred_at, At(3));
+  EXPECT_TRUE(this->webhooks_.EventsAfter(this->org_, (*both)[1].id, 10)->empty());
 }
 
 }  // namespace

@@ -106,14 +106,27 @@ constexpr const char* kFromMemberships =
 // Every event is stored, subscribed or not: the event stream reads them too (decision 0063).
 // Deliveries go only to the active webhooks that want the type (kInsertDeliveries).
 constexpr const char* kStored = " RETURNING id, organization_id";
-// The event stream's reads (decision 0063), through webhook_events_by_organization.
+// The event stream's reads (decision 0063), through webhook_events_by_organization, in the
+// order of (tx_id, id): on PostgreSQL tx_id is the inserting transaction's id, and only events
+// of transactions older than every transaction still running are read (%SETTLED%), so an
+// event committed late cannot land behind a stream's cursor; an event older than 10 s is read
+// regardless, so that a long transaction elsewhere in the cluster delays streams by no more.
+// On SQLite, where ids follow commit order, tx_id is 0. A cursor is an event id; one that
+// names no event of the organisation (purged, or made up) counts from the start of its id.
 constexpr const char* kEventsAfter =
     "SELECT id, organization_id, type, occurred_at, hotline_id, call_log_id, caller, outcome,"
     " duration_seconds, answered_user_id, answered_agent_phone_id, status, detail, user_id,"
     " agent_phone_id, change_kind, is_active, voicemail_id FROM webhook_events"
-    " WHERE organization_id = :organization_id AND id > :after ORDER BY id LIMIT :limit";
+    " WHERE organization_id = :organization_id AND (tx_id, id) > (COALESCE((SELECT c.tx_id"
+    " FROM webhook_events c WHERE c.id = :after AND c.organization_id = :cursor_organization),"
+    " 0), :after_id)%SETTLED% ORDER BY tx_id, id LIMIT :limit";
 constexpr const char* kLatestEvent =
-    "SELECT COALESCE(MAX(id), 0) FROM webhook_events WHERE organization_id = :organization_id";
+    "SELECT id FROM webhook_events WHERE organization_id = :organization_id%SETTLED%"
+    " ORDER BY tx_id DESC, id DESC LIMIT 1";
+constexpr const char* kSettled =
+    " AND (tx_id < CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT) AS BIGINT)"
+    " OR occurred_at < CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) - 10000)";
+
 // Erasure of a caller (decision 0046) reaches the events that name the call too.
 constexpr const char* kEraseInEvents =
     "UPDATE webhook_events SET caller = :erased WHERE caller = :number"
@@ -128,6 +141,11 @@ std::string Replace(std::string text, const std::string& from, const std::string
     text.replace(at, from.size(), to);
   }
   return text;
+}
+
+// `sql` with its %SETTLED% condition for `dialect`.
+std::string EventRead(const char* sql, Dialect dialect) {
+  return Replace(sql, "%SETTLED%", dialect == Dialect::kPostgresql ? kSettled : "");
 }
 
 // kInsertEvent with one of the kFrom… sources, its placeholders filled in.
@@ -596,15 +614,23 @@ Result<std::int64_t> SociWebhookRepository::PurgeBefore(Timestamp cutoff) {
 Result<std::vector<WebhookEvent>> SociWebhookRepository::EventsAfter(
     OrganizationId organization, WebhookEventId after, int limit) {
   return database_.Run("read events", [&](soci::session& session) {
-    PreparedStatement statement(database_, session, kEventsAfter);
+    static const std::string sql[] = {EventRead(kEventsAfter, Dialect::kSqlite),
+                                      EventRead(kEventsAfter, Dialect::kPostgresql)};
+    PreparedStatement statement(database_, session,
+                                sql[database_.dialect() == Dialect::kPostgresql ? 1 : 0]);
     long long org = organization.value, from = after.value, most = limit;
-    return ReadRows<StoredEventRow>(*statement, &StoredEventRow::ToEvent, org, from, most);
+    long long cursor_org = org, from_id = from;
+    return ReadRows<StoredEventRow>(*statement, &StoredEventRow::ToEvent, org, from, cursor_org,
+                                    from_id, most);
   });
 }
 
 Result<WebhookEventId> SociWebhookRepository::LatestEventId(OrganizationId organization) {
   return database_.Run("find the latest event", [&](soci::session& session) {
-    PreparedStatement statement(database_, session, kLatestEvent);
+    static const std::string sql[] = {EventRead(kLatestEvent, Dialect::kSqlite),
+                                      EventRead(kLatestEvent, Dialect::kPostgresql)};
+    PreparedStatement statement(database_, session,
+                                sql[database_.dialect() == Dialect::kPostgresql ? 1 : 0]);
     long long org = organization.value;
     return WebhookEventId(ReadValue<long long>(*statement, org).value_or(0));
   });
