@@ -84,16 +84,29 @@ constexpr const char* kInsertOpeningRange =
     " VALUES (:hotline_id, :position, :day, :from_minute, :to_minute)";
 constexpr const char* kDeleteOpeningHours =
     "DELETE FROM hotline_opening_hours WHERE hotline_id = :hotline_id";
+// The schedules of hotlines whose ids lie in a range; of one organisation's only, found as in
+// kSelectAgentsInRange, when the hotlines read are one organisation's (%OF_ONE%).
 constexpr const char* kSelectOpeningHoursInRange =
-    "SELECT hotline_id, day, from_minute, to_minute FROM hotline_opening_hours"
-    " WHERE hotline_id BETWEEN :low AND :high ORDER BY hotline_id, position";
+    "SELECT o.hotline_id, o.day, o.from_minute, o.to_minute FROM hotlines h"
+    " JOIN hotline_opening_hours o ON o.hotline_id = h.id"
+    " WHERE h.id BETWEEN :low AND :high%OF_ONE% ORDER BY o.hotline_id, o.position";
 constexpr const char* kInsertClosedDate =
     "INSERT INTO hotline_closed_dates (hotline_id, closed_date) VALUES (:hotline_id, :closed_date)";
 constexpr const char* kDeleteClosedDates =
     "DELETE FROM hotline_closed_dates WHERE hotline_id = :hotline_id";
 constexpr const char* kSelectClosedDatesInRange =
-    "SELECT hotline_id, closed_date FROM hotline_closed_dates"
-    " WHERE hotline_id BETWEEN :low AND :high ORDER BY hotline_id, closed_date";
+    "SELECT c.hotline_id, c.closed_date FROM hotlines h"
+    " JOIN hotline_closed_dates c ON c.hotline_id = h.id"
+    " WHERE h.id BETWEEN :low AND :high%OF_ONE% ORDER BY c.hotline_id, c.closed_date";
+constexpr const char* kOfOneOrganization = " AND h.organization_id = :organization_id";
+
+// A schedule query for hotlines of one organisation, or of any.
+std::string ScheduleQuery(const char* sql, bool of_one_organization) {
+  std::string query = sql;
+  const auto at = query.find("%OF_ONE%");
+  query.replace(at, 8, of_one_organization ? kOfOneOrganization : "");
+  return query;
+}
 constexpr const char* kRemoveAgentFromOrganization =
     "DELETE FROM hotline_agents WHERE user_id = :user_id AND hotline_id IN"
     " (SELECT id FROM hotlines WHERE organization_id = :organization_id)";
@@ -177,13 +190,15 @@ std::vector<UserId> SelectAgents(Database& database, soci::session& session, Hot
 
 // Fills the agents of `hotlines`: for a page of one organisation's hotlines, one query over the
 // range of their ids rather than one per hotline.
+// Whether `hotlines` (not empty) all belong to one organisation.
+bool OfOneOrganization(const std::vector<Hotline>& hotlines) {
+  return std::all_of(hotlines.begin(), hotlines.end(), [&](const Hotline& hotline) {
+    return hotline.organization_id == hotlines.front().organization_id;
+  });
+}
+
 void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotline>& hotlines) {
-  const auto of_one_organization = [&] {
-    return std::all_of(hotlines.begin(), hotlines.end(), [&](const Hotline& hotline) {
-      return hotline.organization_id == hotlines.front().organization_id;
-    });
-  };
-  if (hotlines.size() <= 1 || !of_one_organization()) {
+  if (hotlines.size() <= 1 || !OfOneOrganization(hotlines)) {
     for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(database, session, hotline.id);
     return;
   }
@@ -223,28 +238,40 @@ void SelectSchedulesOf(Database& database, soci::session& session, std::vector<H
     const auto found = by_id.find(hotline_id);
     return found == by_id.end() ? nullptr : found->second;
   };
+  // Another organisation's hotlines with ids in between are not read when the list is one
+  // organisation's (a page of GET /v1/hotlines).
+  const bool of_one = OfOneOrganization(hotlines);
+  static const std::string kOpeningHours[] = {ScheduleQuery(kSelectOpeningHoursInRange, false),
+                                              ScheduleQuery(kSelectOpeningHoursInRange, true)};
+  static const std::string kClosedDates[] = {ScheduleQuery(kSelectClosedDatesInRange, false),
+                                             ScheduleQuery(kSelectClosedDatesInRange, true)};
+  const auto add_range = [&](const auto& row) {
+    const auto& [hotline_id, day, from, to] = row;
+    Schedule* schedule = schedule_of(hotline_id);
+    const auto weekday = ParseWeekday(day);
+    if (schedule && weekday) schedule->weekly.push_back({*weekday, from, to});
+  };
+  const auto add_closed = [&](const auto& row) {
+    const auto& [hotline_id, date] = row;
+    if (Schedule* schedule = schedule_of(hotline_id)) schedule->closed_dates.push_back(date);
+  };
+  long long organization = hotlines.front().organization_id.value;
+  std::tuple<long long, std::string, int, int> range;  // hotline id, day, from, to
+  std::tuple<long long, std::string> closed;           // hotline id, date
   {
-    PreparedStatement statement(database, session, kSelectOpeningHoursInRange);
-    std::tuple<long long, std::string, int, int> range;  // hotline id, day, from, to
-    ForEachRow(
-        *statement, range,
-        [&](const auto& row) {
-          const auto& [hotline_id, day, from, to] = row;
-          Schedule* schedule = schedule_of(hotline_id);
-          const auto weekday = ParseWeekday(day);
-          if (schedule && weekday) schedule->weekly.push_back({*weekday, from, to});
-        },
-        low, high);
+    PreparedStatement statement(database, session, kOpeningHours[of_one ? 1 : 0]);
+    if (of_one) {
+      ForEachRow(*statement, range, add_range, low, high, organization);
+    } else {
+      ForEachRow(*statement, range, add_range, low, high);
+    }
   }
-  PreparedStatement statement(database, session, kSelectClosedDatesInRange);
-  std::tuple<long long, std::string> closed;  // hotline id, date
-  ForEachRow(
-      *statement, closed,
-      [&](const auto& row) {
-        const auto& [hotline_id, date] = row;
-        if (Schedule* schedule = schedule_of(hotline_id)) schedule->closed_dates.push_back(date);
-      },
-      low, high);
+  PreparedStatement statement(database, session, kClosedDates[of_one ? 1 : 0]);
+  if (of_one) {
+    ForEachRow(*statement, closed, add_closed, low, high, organization);
+  } else {
+    ForEachRow(*statement, closed, add_closed, low, high);
+  }
 }
 
 void InsertSchedule(soci::session& session, HotlineId hotline,
