@@ -176,6 +176,7 @@ HttpResult HttpClient::Perform(const std::string& base_url, const std::string& m
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
   if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
   if (!body.empty()) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));

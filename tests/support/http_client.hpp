@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,12 +47,17 @@ class HttpClient {
   HttpResult SendJson(const std::string& method, const std::string& path,
                       const std::vector<std::string>& headers, const std::string& body);
 
+  // For an https base URL: trust the certificate(s) in this PEM file (a test's self-signed one)
+  // instead of the system's authorities.
+  void TrustCertificates(std::string pem_file) { ca_file_ = std::move(pem_file); }
+
  private:
   HttpResult Perform(const std::string& base_url, const std::string& method,
                      const std::string& path, const std::vector<std::string>& headers,
                      const std::string& body);
 
   std::string base_url_;
+  std::string ca_file_;
   void* curl_;
 };
 

@@ -170,10 +170,12 @@ nlohmann::json ServerProcess::Seed(const std::string& name,
 }
 
 void ServerProcess::Start(const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv = {BinaryPath(),         "serve",
-                                   "--listen",           "127.0.0.1:0",
-                                   "--database",         database_url(),
-                                   "--listen-file",      (dir() / "listen.json").string()};
+  std::vector<std::string> argv = {BinaryPath(), "serve", "--database", database_url(),
+                                   "--listen-file", (dir() / "listen.json").string()};
+  // An ephemeral port unless the test needs a fixed one (a node behind nginx, restarted).
+  if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end()) {
+    argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
+  }
   if (std::find(extra_args.begin(), extra_args.end(), "--workers") == extra_args.end()) {
     argv.insert(argv.end(), {"--workers", "2"});
   }

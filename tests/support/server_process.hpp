@@ -44,7 +44,8 @@ class ServerProcess {
   // Dozens of admin processes per test became one file copy (or a CREATE DATABASE … TEMPLATE).
   nlohmann::json Seed(const std::string& name, const std::function<nlohmann::json()>& build);
 
-  // Starts `serve` with `extra_args` and waits until it listens. Throws on failure.
+  // Starts `serve` with `extra_args` and waits until it listens (on an ephemeral loopback port,
+  // unless `extra_args` has --listen 127.0.0.1:PORT). Throws on failure.
   void Start(const std::vector<std::string>& extra_args = {});
   // Sends SIGTERM and waits for the exit status (the process's exit code, or -signal).
   int Stop();
