@@ -47,7 +47,8 @@ constexpr const char* kSeedCalls =
     "   + 5000 + (n * 104729) % 1200000 ELSE 30000 END,"
     " CASE n % 10 WHEN 7 THEN 'missed' WHEN 8 THEN 'abandoned' WHEN 9 THEN 'failed'"
     "   ELSE 'answered' END,"
-    " CASE WHEN n % 10 < 7 THEN CAST(:start3 AS BIGINT) + n * :spacing3 + 2000 + (n * 7919) % 40000 END,"
+    " CASE WHEN n % 10 < 7 THEN CAST(:start3 AS BIGINT) + n * :spacing3 + 2000"
+    "   + (n * 7919) % 40000 END,"
     " CASE WHEN n % 10 < 7 THEN 100 + n % 10 END, CASE WHEN n % 10 < 7 THEN 1 END FROM seq";
 constexpr const char* kSeedCallerLegs =
     "INSERT INTO telephone_records (hotline_id, hotline_seq, call_log_id, direction, from_number,"
