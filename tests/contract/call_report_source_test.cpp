@@ -3,7 +3,8 @@
 // writer, and every report, over buckets on and off the rollups' 15-minute slots, must give
 // what the fed calls give when counted and ranked here, in memory; and again after a retention
 // purge, an organisation's retention purge, the recovery of interrupted calls and the deletion
-// of a hotline, which the rollups must follow.
+// of a hotline, which the rollups must follow; and from the rollups that migration 0023 back-fills
+// from the calls stored before it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <map>
 #include <random>
 
+#include "adapters/storage/migrations.hpp"
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_call_report_source.hpp"
@@ -44,7 +46,8 @@ struct FedCall {
 std::optional<std::int64_t> Ranked(std::vector<std::int64_t> values, double p) {
   if (values.empty()) return std::nullopt;
   std::sort(values.begin(), values.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size()) - 1e-9));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size()) - 1e-9));
   return values[std::max<std::size_t>(rank, 1) - 1];
 }
 
@@ -80,8 +83,8 @@ class CallReportSourceTest : public ::testing::Test {
       call.hotline = uniform(0, 9) == 0 ? other_ : hotline_;
       call.start = kFirstDay + uniform(0, 3 * kDay - 1);
       const std::int64_t kind = uniform(0, 19);
-      static constexpr CallOutcome kOthers[] = {CallOutcome::kMissed, CallOutcome::kAbandoned,
-                                                CallOutcome::kBlocked, CallOutcome::kFailed,
+      static constexpr CallOutcome kOthers[] = {CallOutcome::kMissed,       CallOutcome::kAbandoned,
+                                                CallOutcome::kBlocked,      CallOutcome::kFailed,
                                                 CallOutcome::kRejectedBusy, CallOutcome::kClosed};
       if (kind < 10) {
         call.outcome = CallOutcome::kAnswered;
@@ -119,10 +122,10 @@ class CallReportSourceTest : public ::testing::Test {
     std::optional<AnsweredBy> answered_by;
     if (call.outcome == CallOutcome::kAnswered) {
       answered_by = AnsweredBy{UserId(100), AgentPhoneId(1)};
-      into.push_back(CallEntryAdded{handle,
-                                    {FromEpochMillis(call.start + call.wait),
-                                     CallEntryType::kBridged, UserId(100), AgentPhoneId(1),
-                                     std::nullopt}});
+      into.push_back(
+          CallEntryAdded{handle,
+                         {FromEpochMillis(call.start + call.wait), CallEntryType::kBridged,
+                          UserId(100), AgentPhoneId(1), std::nullopt}});
     }
     if (!call.outcome) return;
     for (std::size_t j = 0; j < call.legs.size(); ++j) {
@@ -162,7 +165,7 @@ class CallReportSourceTest : public ::testing::Test {
   }
 
   std::map<std::int64_t, std::array<std::int64_t, 4>> ExpectedAgents(std::int64_t from,
-                                                                      std::int64_t to) const {
+                                                                     std::int64_t to) const {
     std::map<std::int64_t, std::array<std::int64_t, 4>> agents;
     for (const FedCall& call : calls_) {
       if (call.hotline != hotline_) continue;
@@ -170,11 +173,20 @@ class CallReportSourceTest : public ::testing::Test {
         if (!leg.disposition || leg.start < from || leg.start >= to) continue;
         auto& counts = agents[leg.user];
         switch (*leg.disposition) {
-          case LegDisposition::kAnswered: ++counts[0]; break;
-          case LegDisposition::kBusy: ++counts[1]; break;
-          case LegDisposition::kNoAnswer: ++counts[2]; break;
-          case LegDisposition::kNotConfirmed: ++counts[3]; break;
-          default: break;  // counted for nobody, but the agent is listed
+          case LegDisposition::kAnswered:
+            ++counts[0];
+            break;
+          case LegDisposition::kBusy:
+            ++counts[1];
+            break;
+          case LegDisposition::kNoAnswer:
+            ++counts[2];
+            break;
+          case LegDisposition::kNotConfirmed:
+            ++counts[3];
+            break;
+          default:
+            break;  // counted for nobody, but the agent is listed
         }
       }
     }
@@ -191,8 +203,8 @@ class CallReportSourceTest : public ::testing::Test {
     };
     shapes.push_back(period(kFirstDay, kFirstDay + 4 * kDay, ReportBucket::kDay, "Europe/Berlin"));
     shapes.push_back(period(kFirstDay + kDay, kFirstDay + 2 * kDay, ReportBucket::kHour, "UTC"));
-    shapes.push_back(
-        period(kFirstDay - 45 * kMinute, kFirstDay + 3 * kDay, ReportBucket::kDay, "Asia/Kathmandu"));
+    shapes.push_back(period(kFirstDay - 45 * kMinute, kFirstDay + 3 * kDay, ReportBucket::kDay,
+                            "Asia/Kathmandu"));
     std::vector<ReportBucketRange> odd;
     std::int64_t at = kFirstDay + 7 * kMinute + 3'500;
     for (const std::int64_t length : {97 * kMinute + 13'250, 4 * kMinute, 11 * kMinute + 1,
@@ -231,7 +243,8 @@ class CallReportSourceTest : public ::testing::Test {
         {kFirstDay + 3 * kHour, kFirstDay + 9 * kHour},
         {(kFirstDay / kDay + 1) * kDay, (kFirstDay / kDay + 3) * kDay}};
     for (const auto& [from, to] : periods) {
-      const auto agents = source_->AgentTotals(hotline_, FromEpochMillis(from), FromEpochMillis(to));
+      const auto agents =
+          source_->AgentTotals(hotline_, FromEpochMillis(from), FromEpochMillis(to));
       ASSERT_TRUE(agents.ok()) << agents.error().detail;
       std::map<std::int64_t, std::array<std::int64_t, 4>> got;
       for (const AgentCallTotals& agent : *agents) {
@@ -303,8 +316,7 @@ TYPED_TEST(CallReportSourceTest, ReportsFollowTheCallsThroughPurgesRecoveryAndDe
   this->ExpectReportsMatchTheFedCalls("after the organisation's retention purge");
 
   // A deleted hotline's rollups go with its calls; the other's stay.
-  ASSERT_TRUE(
-      this->hotlines_->Delete(this->other_, std::nullopt, FromEpochMillis(kFirstDay)).ok());
+  ASSERT_TRUE(this->hotlines_->Delete(this->other_, std::nullopt, FromEpochMillis(kFirstDay)).ok());
   const std::string of_other = " WHERE hotline_id = " + std::to_string(this->other_.value);
   EXPECT_EQ(this->Count("SELECT COUNT(*) FROM call_report_outcomes" + of_other), 0);
   EXPECT_EQ(this->Count("SELECT COUNT(*) FROM call_report_times" + of_other), 0);
@@ -316,16 +328,41 @@ TYPED_TEST(CallReportSourceTest, ReportsFollowTheCallsThroughPurgesRecoveryAndDe
 TYPED_TEST(CallReportSourceTest, AStaleOrDamagedSlotIsReadFromTheCalls) {
   this->FeedRandomCalls(300);
   // As if a purge had been cut short between its delete and its rebuild, and one list damaged.
-  ASSERT_TRUE(this->database_
-                  ->Run("spoil the lists",
-                        [](soci::session& session) {
-                          session << "UPDATE call_report_times SET stale = 1, waits = '1,'"
-                                     " WHERE slot % 3 = 0";
-                          session << "UPDATE call_report_times SET talks = '12,x,' WHERE slot % 3 = 1";
-                        })
-                  .ok());
+  ASSERT_TRUE(
+      this->database_
+          ->Run("spoil the lists",
+                [](soci::session& session) {
+                  session << "UPDATE call_report_times SET stale = 1, waits = '1,'"
+                             " WHERE slot % 3 = 0";
+                  session << "UPDATE call_report_times SET talks = '12,x,' WHERE slot % 3 = 1";
+                })
+          .ok());
   ASSERT_GT(this->Count("SELECT COUNT(*) FROM call_report_times WHERE stale = 1"), 0);
   this->ExpectReportsMatchTheFedCalls("with stale and damaged slots");
+}
+
+TYPED_TEST(CallReportSourceTest, TheMigrationBackFillsTheRollupsFromTheStoredCalls) {
+  this->FeedRandomCalls(300);
+  // The calls as a database upgraded from 0022 holds them: no rollups yet. Then the
+  // migration's back-fill, statement by statement as the migration runs it.
+  int back_fills = 0;
+  ASSERT_TRUE(this->database_
+                  ->Run("back-fill",
+                        [&](soci::session& session) {
+                          session << "DELETE FROM call_report_outcomes";
+                          session << "DELETE FROM call_report_times";
+                          session << "DELETE FROM call_report_agent_days";
+                          for (const std::string& statement :
+                               MigrationStatements(23, this->database_->dialect())) {
+                            if (!statement.starts_with("INSERT INTO call_report_")) continue;
+                            session << statement;
+                            ++back_fills;
+                          }
+                        })
+                  .ok());
+  EXPECT_EQ(back_fills, 3);
+  ASSERT_GT(this->Count("SELECT COUNT(*) FROM call_report_times"), 0);
+  this->ExpectReportsMatchTheFedCalls("from the back-filled rollups");
 }
 
 }  // namespace

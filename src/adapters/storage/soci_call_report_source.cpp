@@ -70,7 +70,9 @@ class BucketAccumulator {
   // The parts of buckets that fill no whole slot.
   const std::vector<Part>& edges() const { return edges_; }
   // The whole slots of all buckets lie in [first_slot(), end_slot()).
-  std::int64_t first_slot() const { return *std::min_element(first_slots_.begin(), first_slots_.end()); }
+  std::int64_t first_slot() const {
+    return *std::min_element(first_slots_.begin(), first_slots_.end());
+  }
   std::int64_t end_slot() const { return *std::max_element(end_slots_.begin(), end_slots_.end()); }
 
   // The bucket whose whole slots include `slot`; nullopt when its calls are read as an edge.
@@ -223,8 +225,8 @@ void AddAgentCount(AgentCallTotals& totals, const std::string& disposition, long
 
 // Adds the rows (user, disposition, legs) of `sql` run with `parameters` to `agents`.
 template <typename... Parameters>
-void AddAgentRows(soci::session& session, const char* sql, std::map<long long, AgentCallTotals>& agents,
-                  Parameters&&... parameters) {
+void AddAgentRows(soci::session& session, const char* sql,
+                  std::map<long long, AgentCallTotals>& agents, Parameters&&... parameters) {
   using LegRow = std::tuple<long long, std::string, long long>;
   soci::statement statement = OneUseStatement(session, sql);
   LegRow leg_row;
@@ -256,7 +258,8 @@ Result<std::vector<CallBucketTotals>> SociCallReportSource::BucketTotals(
     ReadOneSnapshot(session, database_.dialect());
     BucketAccumulator report(buckets);
     AddRollups(session, hotline.value, report);
-    for (const auto& edge : report.edges()) AddClosedCalls(session, hotline.value, edge, false, report);
+    for (const auto& edge : report.edges())
+      AddClosedCalls(session, hotline.value, edge, false, report);
     AddOpenCalls(session, hotline.value, report);
     snapshot.commit();
     return report.Finish();

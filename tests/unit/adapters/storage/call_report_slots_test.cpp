@@ -89,7 +89,7 @@ TEST(CallReportSlotsTest, NearestRankIsTheSmallestValueThatShareDoesNotExceed) {
       {{20, 10}, 50, 10},  // the lower of two
       {{20, 10}, 90, 20},
       {{30, 10, 20}, 50, 20},
-      {{5, 1, 4, 2, 3, 10, 9, 8, 7, 6}, 90, 9},   // rank 9 of 10
+      {{5, 1, 4, 2, 3, 10, 9, 8, 7, 6}, 90, 9},       // rank 9 of 10
       {{5, 1, 4, 2, 3, 10, 9, 8, 7, 6, 11}, 90, 10},  // rank ceil(9.9) = 10 of 11
       {{3, 3, 1, 3}, 50, 3},
       {{1, 2, 3, 4}, 100, 4},
