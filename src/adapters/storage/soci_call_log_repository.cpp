@@ -110,6 +110,26 @@ constexpr const char* kPurgeByOrganization =
     "c.start_time"
     " LIMIT :limit)";
 
+// The rollups of call reports follow the calls by themselves (the triggers of migration 0023),
+// except the lists of an answered call's times, which cannot lose one value: a purge marks
+// their slots stale, and rebuilds them from the calls left before it commits. On PostgreSQL
+// the stale rows are locked first, so that a call a writer closes meanwhile is appended to the
+// rebuilt list after the commit rather than lost under it.
+constexpr const char* kAnsweredCallsOfTheSlot =
+    " FROM call_logs c WHERE c.hotline_id = call_report_times.hotline_id"
+    " AND c.start_time >= call_report_times.slot * 900000"
+    " AND c.start_time < (call_report_times.slot + 1) * 900000 AND c.outcome = 'answered'"
+    " AND c.answered_at IS NOT NULL AND c.end_time IS NOT NULL";
+constexpr const char* kLockStaleReportSlotsPostgresql =
+    "SELECT slot FROM call_report_times WHERE stale = 1 FOR UPDATE";
+// Each list is the dialect's string aggregate of "<milliseconds>," over the slot's calls.
+constexpr const char* kWaitListSqlite = "group_concat((c.answered_at - c.start_time) || ',', '')";
+constexpr const char* kTalkListSqlite = "group_concat((c.end_time - c.answered_at) || ',', '')";
+constexpr const char* kWaitListPostgresql =
+    "string_agg(CAST(c.answered_at - c.start_time AS TEXT) || ',', '')";
+constexpr const char* kTalkListPostgresql =
+    "string_agg(CAST(c.end_time - c.answered_at AS TEXT) || ',', '')";
+
 // Erasure (decision 0046): the number becomes kErasedNumber, rows stay. Entry details first,
 // while the call logs still name the caller (they are found by organisation, not by caller).
 constexpr const char* kEraseInEntries =
@@ -394,6 +414,26 @@ auto SelectPage(Database& database, soci::session& session, const std::string& f
   return ReadRows<Row>(*statement, convert, hotline, limit, offset);
 }
 
+std::string RebuildStaleReportSlotsSql(const char* wait_list, const char* talk_list) {
+  return std::string("UPDATE call_report_times SET stale = 0, waits = (SELECT ") + wait_list +
+         kAnsweredCallsOfTheSlot + "), talks = (SELECT " + talk_list + kAnsweredCallsOfTheSlot +
+         ") WHERE stale = 1";
+}
+
+// Rebuilds the report rollups' lists that the purge in this transaction left stale.
+void RebuildStaleReportSlots(soci::session& session, Dialect dialect) {
+  static const std::string kDropEmptied =
+      std::string("DELETE FROM call_report_times WHERE stale = 1 AND NOT EXISTS (SELECT 1") +
+      kAnsweredCallsOfTheSlot + ")";
+  static const std::string kRebuild[] = {
+      RebuildStaleReportSlotsSql(kWaitListSqlite, kTalkListSqlite),
+      RebuildStaleReportSlotsSql(kWaitListPostgresql, kTalkListPostgresql)};
+  const bool postgresql = dialect == Dialect::kPostgresql;
+  if (postgresql) session << kLockStaleReportSlotsPostgresql;
+  session << kDropEmptied;
+  session << kRebuild[postgresql ? 1 : 0];
+}
+
 }  // namespace
 
 Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
@@ -496,6 +536,7 @@ Result<std::int64_t> SociCallLogRepository::PurgeByOrganizationRetention(Timesta
         (session.prepare << kPurgeByOrganization, soci::use(at), soci::use(most));
     statement.execute(true);
     const long long purged = statement.get_affected_rows();
+    RebuildStaleReportSlots(session, database_.dialect());
     transaction.Commit();
     return static_cast<std::int64_t>(purged);
   });
@@ -550,6 +591,7 @@ Result<std::int64_t> SociCallLogRepository::PurgeEndedBefore(Timestamp cutoff, s
     soci::statement statement = (session.prepare << kPurge, soci::use(before), soci::use(most));
     statement.execute(true);
     const long long purged = statement.get_affected_rows();
+    RebuildStaleReportSlots(session, database_.dialect());
     transaction.Commit();
     return static_cast<std::int64_t>(purged);
   });
