@@ -35,8 +35,10 @@ class ReportsHttpTest : public CallLogsHttpTest {
     script.Answered("d2", "004924112351", Ms("2026-10-25T00:30:00Z"), agents, 15500, 215500);
     script.Abandoned("d3", "004924112352", Ms("2026-10-25T01:30:00Z"), agents);
     script.RejectedBusy("d4", "004924112353", Ms("2026-10-25T22:30:00Z"));
-    // 2026-10-26: one call still ringing.
+    // 2026-10-26: one call still ringing, one that left a voicemail, one forwarded.
     script.Ringing("o1", "004924112354", Ms("2026-10-26T10:00:00Z"), agents);
+    Unanswered(script, "v1", Ms("2026-10-26T11:00:00Z"), "voicemail");
+    Unanswered(script, "f1", Ms("2026-10-26T12:00:00Z"), "forwarded");
     // Outside: 2026-10-27 00:30+01:00, and another hotline's call.
     script.Missed("late", "004924112355", Ms("2026-10-26T23:30:00Z"), agents);
     CallScript other(other_hotline_, "004924155660001");
@@ -59,6 +61,17 @@ class ReportsHttpTest : public CallLogsHttpTest {
     script.Add({{"op", "close_call"}, {"call", call}, {"outcome", "missed"}, {"at", t0 + 20000}});
   }
 
+  // A call that nobody of the hotline could take, ended by its noAnswer action (`outcome`).
+  void Unanswered(CallScript& script, const std::string& call, std::int64_t t0,
+                  const std::string& outcome) {
+    script.Add({{"op", "open_call"},
+                {"call", call},
+                {"hotline", hotline_},
+                {"caller", "004924177777"},
+                {"at", t0}});
+    script.Add({{"op", "close_call"}, {"call", call}, {"outcome", outcome}, {"at", t0 + 30000}});
+  }
+
   void Blocked(CallScript& script, const std::string& call, std::int64_t t0) {
     script.Add({{"op", "open_call"},
                 {"call", call},
@@ -78,7 +91,7 @@ class ReportsHttpTest : public CallLogsHttpTest {
 };
 
 json Outcomes(int answered, int missed, int abandoned, int rejected_busy, int blocked,
-              int in_progress) {
+              int in_progress, int voicemail = 0, int forwarded = 0) {
   return {{"answered", answered},
           {"missed", missed},
           {"abandoned", abandoned},
@@ -86,6 +99,8 @@ json Outcomes(int answered, int missed, int abandoned, int rejected_busy, int bl
           {"failed", 0},
           {"blocked", blocked},
           {"closed", 0},
+          {"voicemail", voicemail},
+          {"forwarded", forwarded},
           {"in_progress", in_progress}};
 }
 
@@ -125,9 +140,9 @@ TEST_F(ReportsHttpTest, DayBucketsAcrossTheEndOfSummerTimeGiveTheExactNumbers) {
 
   const json& last = buckets[2];
   EXPECT_EQ(last["localStart"], "2026-10-26T00:00:00+01:00");
-  EXPECT_EQ(last["calls"], 1);
-  EXPECT_EQ(last["outcomes"], Outcomes(0, 0, 0, 0, 0, 1));
-  EXPECT_TRUE(last["answerRate"].is_null());
+  EXPECT_EQ(last["calls"], 3);
+  EXPECT_EQ(last["outcomes"], Outcomes(0, 0, 0, 0, 0, 1, 1, 1));
+  EXPECT_EQ(last["answerRate"], 0) << "a voicemail or a forward is a call no agent answered";
   EXPECT_TRUE(last["medianSecondsToAnswer"].is_null());
   EXPECT_TRUE(last["p90SecondsToAnswer"].is_null());
   EXPECT_TRUE(last["medianTalkSeconds"].is_null());
@@ -189,23 +204,24 @@ TEST_F(ReportsHttpTest, TheCsvHoldsTheSameNumbers) {
     begin = end + 2;
   }
   ASSERT_EQ(lines.size(), 6u) << result.body;
-  EXPECT_EQ(lines[0],
-            "section,start,end,localStart,userID,calls,answered,missed,abandoned,rejected_busy,"
-            "failed,blocked,closed,in_progress,answerRate,medianSecondsToAnswer,"
-            "p90SecondsToAnswer,medianTalkSeconds,declined,notAnswered,notConfirmed");
+  EXPECT_EQ(
+      lines[0],
+      "section,start,end,localStart,userID,calls,answered,missed,abandoned,rejected_busy,"
+      "failed,blocked,closed,voicemail,forwarded,in_progress,answerRate,medianSecondsToAnswer,"
+      "p90SecondsToAnswer,medianTalkSeconds,declined,notAnswered,notConfirmed");
   EXPECT_EQ(lines[1],
             "bucket,2026-10-23T22:00:00.000Z,2026-10-24T22:00:00.000Z,2026-10-24T00:00:00+02:00,,"
-            "6,3,2,0,0,0,1,0,0,0.6,20,30,60,,,");
+            "6,3,2,0,0,0,1,0,0,0,0,0.6,20,30,60,,,");
   EXPECT_EQ(lines[2],
             "bucket,2026-10-24T22:00:00.000Z,2026-10-25T23:00:00.000Z,2026-10-25T00:00:00+02:00,,"
-            "4,2,0,1,1,0,0,0,0,0.5,5,15.5,100,,,");
+            "4,2,0,1,1,0,0,0,0,0,0,0.5,5,15.5,100,,,");
   EXPECT_EQ(lines[3],
             "bucket,2026-10-25T23:00:00.000Z,2026-10-26T23:00:00.000Z,2026-10-26T00:00:00+01:00,,"
-            "1,0,0,0,0,0,0,0,1,,,,,,,");
+            "3,0,0,0,0,0,0,0,1,1,1,0,,,,,,");
   EXPECT_EQ(lines[4], "agent,2026-10-23T22:00:00.000Z,2026-10-26T23:00:00.000Z,," + Str(ann_) +
-                          ",,5,,,,,,,,,,,,0,1,1");
+                          ",,5,,,,,,,,,,,,,,0,1,1");
   EXPECT_EQ(lines[5], "agent,2026-10-23T22:00:00.000Z,2026-10-26T23:00:00.000Z,," + Str(max_) +
-                          ",,0,,,,,,,,,,,,1,1,0");
+                          ",,0,,,,,,,,,,,,,,1,1,0");
 }
 
 TEST_F(ReportsHttpTest, OnlyAdminsReadThemAndBadParametersAreNamed) {

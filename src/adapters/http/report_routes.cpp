@@ -86,7 +86,8 @@ Json ReportJson(HotlineId hotline, const CallReport& report) {
 
 constexpr const char* kCsvHeader =
     "section,start,end,localStart,userID,calls,answered,missed,abandoned,rejected_busy,failed,"
-    "blocked,closed,in_progress,answerRate,medianSecondsToAnswer,p90SecondsToAnswer,"
+    "blocked,closed,voicemail,forwarded,in_progress,answerRate,medianSecondsToAnswer,"
+    "p90SecondsToAnswer,"
     "medianTalkSeconds,declined,notAnswered,notConfirmed";
 
 // A field, quoted when it holds a comma, a quote or a line break (its quotes doubled).
@@ -152,7 +153,7 @@ std::string ReportCsv(const CallReport& report) {
                                        std::to_string(agent.user.value),
                                        "",
                                        std::to_string(agent.answered)};
-    fields.insert(fields.end(), 11, "");  // missed … medianTalkSeconds
+    fields.insert(fields.end(), kReportedOutcomes + 4, "");  // missed … medianTalkSeconds
     fields.push_back(std::to_string(agent.declined));
     fields.push_back(std::to_string(agent.not_answered));
     fields.push_back(std::to_string(agent.not_confirmed));

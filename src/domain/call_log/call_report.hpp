@@ -57,7 +57,8 @@ bool IsKnownTimeZone(const std::string& time_zone);
 Result<std::vector<ReportBucketRange>> ReportBuckets(const ReportPeriod& period);
 
 // The outcomes a report counts, in the order of CallOutcome; an open call counts as in progress.
-inline constexpr std::size_t kReportedOutcomes = 7;
+inline constexpr std::size_t kReportedOutcomes =
+    static_cast<std::size_t>(CallOutcome::kForwarded) + 1;
 
 // What the storage computes for one bucket.
 struct CallBucketTotals {
