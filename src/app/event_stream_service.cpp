@@ -8,11 +8,10 @@ Result<EventStreamStart> EventStreamService::Open(const Principal& principal,
                                                   OrganizationId organization,
                                                   std::optional<WebhookEventId> last_event_id,
                                                   bool include_caller_number) {
-  if (!CanRead(WebhookAccess(principal, organization))) {
-    return Error::PermissionDenied(
-        "Only admins of the organization and its API token may follow its events, as they may "
-        "manage its webhooks.");
-  }
+  FR_RETURN_IF_ERROR(RequireOrganizationAdmin(
+      principal, organization,
+      "Only admins of the organization and its API token may follow its events, as they may "
+      "manage its webhooks."));
   EventStreamStart start{organization, WebhookEventId(), include_caller_number};
   if (last_event_id) {
     start.after = *last_event_id;

@@ -24,9 +24,9 @@ class EventStreamService {
 
   // Opens a stream of `organization`'s events: after `last_event_id` when the client resumes,
   // else from now on. The caller's number is in call events only when asked for
-  // (`include_caller_number`), as a webhook opts in. Errors: kPermissionDenied unless the
-  // principal is an admin of the organisation or its API token (as for webhooks); kUnavailable,
-  // kInternal.
+  // (`include_caller_number`), as a webhook opts in. Errors: kNotFound for an outsider,
+  // kPermissionDenied for a member who is not an admin (only admins and the organisation's API
+  // token, as for webhooks); kUnavailable, kInternal.
   Result<EventStreamStart> Open(const Principal& principal, OrganizationId organization,
                                 std::optional<WebhookEventId> last_event_id,
                                 bool include_caller_number);

@@ -87,8 +87,9 @@ TEST_F(EventStreamTest, AClientHearsACallInOrderAndResumesWhereItLeftOff) {
 }
 
 TEST_F(EventStreamTest, OnlyAdminsListenAndEachTokenHasABoundOnOpenStreams) {
-  for (const std::string& header : {Pat(max_token_), Pat(bea_token_), Api(org_b_token_)}) {
-    ExpectProblem(client_->Get(EventsPath(), {header}), 403);
+  ExpectProblem(client_->Get(EventsPath(), {Pat(max_token_)}), 403);
+  for (const std::string& outsider : {Pat(bea_token_), Api(org_b_token_)}) {
+    ExpectProblem(client_->Get(EventsPath(), {outsider}), 404);
   }
   ExpectProblem(client_->Get(EventsPath(), {}), 401);
   ExpectProblem(client_->Get(EventsPath(), {Api(org_a_token_), "Last-Event-ID: soon"}), 400);
