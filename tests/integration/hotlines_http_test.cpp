@@ -540,6 +540,37 @@ TEST_F(HotlinesHttpTest, FallbacksRoundTripAndAreValidatedLikeAgentPhones) {
   EXPECT_EQ(Create(Api(org_a_token_), loop).status, 400);
 }
 
+// A fallback number may be someone's own phone (decision 0075): admins and the API token read
+// it; a member reads the hotline, one at a time and in the list, with forwardTo empty.
+TEST_F(HotlinesHttpTest, OnlyAdminsReadTheFallbackNumbers) {
+  nlohmann::json draft = Draft(org_a_);
+  draft["noAnswer"] = {{"action", "forward"}, {"forwardTo", "+49 151 23456789"}};
+  draft["closed"] = {{"action", "forward"}, {"forwardTo", "+49 30 1234567"}};
+  const auto created = Create(Api(org_a_token_), draft);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/v1/hotlines/" + Str(created.Json()["id"]);
+  for (const std::string& admin : {Pat(ann_token_), Api(org_a_token_)}) {
+    const nlohmann::json read = client_->Get(path, {admin}).Json();
+    EXPECT_EQ(read["noAnswer"]["forwardTo"], "004915123456789");
+    EXPECT_EQ(read["closed"]["forwardTo"], "0049301234567");
+    EXPECT_EQ(client_->Get(ListPath(org_a_), {admin}).Json()["hotlines"][0]["closed"]["forwardTo"],
+              "0049301234567");
+  }
+  const auto one = client_->Get(path, {Pat(max_token_)});
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.Json()["noAnswer"], nlohmann::json({{"action", "forward"},
+                                                    {"forwardTo", ""},
+                                                    {"maxSeconds", 120},
+                                                    {"ttsVoicemail", ""}}));
+  EXPECT_EQ(one.Json()["closed"]["forwardTo"], "");
+  const auto list = client_->Get(ListPath(org_a_), {Pat(max_token_)});
+  ASSERT_EQ(list.status, 200) << list.body;
+  for (const char* digits : {"23456789", "1234567"}) {
+    EXPECT_EQ(one.body.find(digits), std::string::npos) << one.body;
+    EXPECT_EQ(list.body.find(digits), std::string::npos) << list.body;
+  }
+}
+
 TEST_F(HotlinesHttpTest, TheBlocklistIsForAdminsAndTheApiToken) {
   const std::string path = "/v1/organizations/" + Str(org_a_) + "/blocked-callers";
   const nlohmann::json block = {{"number", "+49 (30) 123-4567"}, {"note", "threats"},
