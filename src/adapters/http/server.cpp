@@ -208,10 +208,19 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   request.method = std::string(header.method().c_str());
   request.path = std::string(header.path());
   request.body = source.body();
-  request.remote_address = source.remote_endpoint().address().to_string();
   header.for_each_field([&request](const restinio::http_header_field_t& field) {
     request.headers.emplace_back(Lowercase(field.name()), std::string(field.value()));
   });
+  const std::string peer = source.remote_endpoint().address().to_string();
+  if (config.trusted_proxies.empty()) {
+    request.remote_address = peer;
+  } else {
+    std::vector<std::string_view> forwarded_for;
+    for (const auto& [name, value] : request.headers) {
+      if (name == "x-forwarded-for") forwarded_for.push_back(value);
+    }
+    request.remote_address = config.trusted_proxies.ClientAddress(peer, forwarded_for);
+  }
   const auto id = request.Header("x-request-id");
   request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
   // RFC 3986's query characters may stand unescaped ("timeZone=Europe/Berlin",
