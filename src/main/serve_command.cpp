@@ -423,6 +423,14 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} audit entries older than the audit retention",
                    *audit_purged);
     }
+    // Expired blocks are unlisted at once and deleted here (decision 0077).
+    const auto blocks_purged = wired.blocked_caller_service.PurgeExpired();
+    if (!blocks_purged.ok()) {
+      spdlog::warn("retention: blocked callers: {}; retrying in an hour",
+                   blocks_purged.error().detail);
+    } else if (*blocks_purged > 0) {
+      spdlog::info("retention: deleted {} blocked caller(s) whose block expired", *blocks_purged);
+    }
   });
   const BackgroundLoop voicemail_sweep(kVoicemailSweepPeriod, [&wired] {
     if (const auto removed = wired.voicemail_service.RemoveDeletedFiles(); !removed.ok()) {

@@ -1,6 +1,7 @@
 // /v1/hotlines through the real binary: lifecycle, number inventory, validation,
 // authorisation, pagination and optimistic concurrency.
 #include <chrono>
+#include <ctime>
 #include <future>
 #include <set>
 #include <thread>
@@ -569,6 +570,50 @@ TEST_F(HotlinesHttpTest, OnlyAdminsReadTheFallbackNumbers) {
     EXPECT_EQ(one.body.find(digits), std::string::npos) << one.body;
     EXPECT_EQ(list.body.find(digits), std::string::npos) << list.body;
   }
+}
+
+// Decision 0077: a block that expired leaves the list at once, and the retention pass (hourly,
+// and at start) deletes it, number and all.
+TEST_F(HotlinesHttpTest, AnExpiredBlockIsNotListedAndIsPurged) {
+  const std::string path = "/v1/organizations/" + Str(org_a_) + "/blocked-callers";
+  // Whole seconds, 1.5 to 2.5 s from now.
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(
+      std::chrono::system_clock::now() + std::chrono::milliseconds(2500));
+  const auto expiry = std::chrono::system_clock::from_time_t(seconds);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
+  const auto expiring = client_->SendJson(
+      "POST", path, {Api(org_a_token_)},
+      nlohmann::json({{"number", "+49 30 1111111"}, {"expiresAt", text}}).dump());
+  ASSERT_EQ(expiring.status, 201) << expiring.body;
+  ASSERT_EQ(client_
+                ->SendJson("POST", path, {Api(org_a_token_)},
+                           nlohmann::json({{"number", "+49 30 2222222"}}).dump())
+                .status,
+            201);
+  EXPECT_EQ(client_->Get(path, {Api(org_a_token_)}).Json()["totalBlockedCallers"], 2);
+  std::this_thread::sleep_until(expiry + std::chrono::milliseconds(100));
+  const auto page = client_->Get(path, {Api(org_a_token_)});
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.Json()["totalBlockedCallers"], 1) << page.body;
+  ASSERT_EQ(page.Json()["blockedCallers"].size(), 1u) << page.body;
+  EXPECT_EQ(page.Json()["blockedCallers"][0]["number"], "0049302222222");
+
+  // The retention pass runs at start: the expired block is gone, the other one stays.
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start(ExtraServerArgs());
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (server_.Stderr().find("deleted 1 blocked caller(s)") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(server_.Stderr().find("deleted 1 blocked caller(s)"), std::string::npos)
+      << server_.Stderr();
+  EXPECT_EQ(client_->Send("DELETE", path + "/" + Str(expiring.Json()["id"]), {Api(org_a_token_)})
+                .status,
+            404);
+  EXPECT_EQ(client_->Get(path, {Api(org_a_token_)}).Json()["totalBlockedCallers"], 1);
 }
 
 TEST_F(HotlinesHttpTest, TheBlocklistIsForAdminsAndTheApiToken) {
