@@ -367,8 +367,9 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   };
   // Event streams render each event as the webhook delivery would carry it (decision 0063).
   http::EventStreamHub event_streams(wired.event_streams, &webhook::RenderWebhookBody);
+  http::ExportRunner exports;
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics, event_streams, std::move(readiness),
+  RegisterApiRoutes(router, wired, metrics, event_streams, exports, std::move(readiness),
                     [&draining] { return draining.load(); }, std::move(session_routes));
   http::AddConsoleRoutes(router);  // not API: docs/openapi.json does not list the pages
   http::ServerConfig config;
@@ -467,6 +468,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   draining = true;
   if (engine) DrainCalls(signals, *engine, drain_timeout);
   event_streams.Stop();  // ends the streams while their connections still run
+  exports.Stop();        // the same for exports in progress
   server.Stop();
   metrics.ClearSources();
   if (engine) engine->Stop();
