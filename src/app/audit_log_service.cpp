@@ -51,7 +51,15 @@ Result<AuditPage> AuditLogService::ListAboutMe(const Principal& principal, Audit
   filter.types = std::move(types);
   filter.organization.reset();
   filter.member = principal.user_id;
-  return log_.List(filter, limit, offset);
+  FR_ASSIGN_OR_RETURN(AuditPage page, log_.List(filter, limit, offset));
+  // A member learns who acted, what and when; the admin's address, the request and which of
+  // the admin's own tokens it carried stay with the organisation's admins.
+  for (AuditEntry& entry : page.entries) {
+    entry.actor.source_address.clear();
+    entry.actor.request_id.clear();
+    if (entry.actor.user) entry.actor.token.reset();
+  }
+  return page;
 }
 
 Result<std::int64_t> AuditLogService::Purge() {

@@ -30,7 +30,9 @@ class AuditLogService {
                                         AuditFilter filter, std::int64_t limit,
                                         std::int64_t offset);
   // The entries about the principal's agent phones, in every organisation, newest first.
-  // `filter.types` may only narrow them. Errors: kPermissionDenied for an organisation token.
+  // `filter.types` may only narrow them. The actor is who acted (the admin's user, or the
+  // organisation's token when no user did), without source address, request id or the admin's
+  // token. Errors: kPermissionDenied for an organisation token.
   Result<AuditPage> ListAboutMe(const Principal& principal, AuditFilter filter, std::int64_t limit,
                                 std::int64_t offset);
   // Deletes the entries older than the retention; 0 when it keeps them for ever.

@@ -21,7 +21,7 @@ Result<BlockedCallerPage> BlockedCallerService::List(const Principal& principal,
                                                      OrganizationId organization,
                                                      std::int64_t limit, std::int64_t offset) {
   FR_RETURN_IF_ERROR(CheckAdmin(principal, organization));
-  return blocks_.List(organization, limit, offset);
+  return blocks_.List(organization, clock_.Now(), limit, offset);
 }
 
 Result<BlockedCaller> BlockedCallerService::Create(const Principal& principal,
@@ -31,6 +31,10 @@ Result<BlockedCaller> BlockedCallerService::Create(const Principal& principal,
   FR_ASSIGN_OR_RETURN(const BlockedCaller block,
                       ValidateBlockedCaller(draft, organization, plan_, clock_.Now()));
   return blocks_.Create(block);
+}
+
+Result<std::int64_t> BlockedCallerService::PurgeExpired() {
+  return blocks_.PurgeExpired(clock_.Now());
 }
 
 Status BlockedCallerService::Delete(const Principal& principal, OrganizationId organization,

@@ -19,7 +19,7 @@ class BlockedCallerService {
       : blocks_(blocks), plan_(plan), clock_(clock) {}
 
   // Errors (all three): kNotFound when the caller is not in `organization`; kPermissionDenied
-  // for a member who is not an admin.
+  // for a member who is not an admin. List shows only the blocks that apply now (decision 0077).
   Result<BlockedCallerPage> List(const Principal& principal, OrganizationId organization,
                                  std::int64_t limit, std::int64_t offset);
   // Also kInvalidArgument (every bad field), kAlreadyExists (the number is blocked already).
@@ -27,6 +27,9 @@ class BlockedCallerService {
                                const BlockedCallerDraft& draft);
   // Also kNotFound when the organisation has no block `id`.
   Status Delete(const Principal& principal, OrganizationId organization, BlockedCallerId id);
+  // The retention pass: deletes every block that has expired (a blocked caller's number is
+  // personal data, kept no longer than the block applies). Returns how many.
+  Result<std::int64_t> PurgeExpired();
 
  private:
   Status CheckAdmin(const Principal& principal, OrganizationId organization) const;

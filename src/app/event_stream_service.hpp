@@ -3,30 +3,42 @@
 #include <optional>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/webhook/event_log.hpp"
 #include "identity/principal.hpp"
+#include "identity/repositories.hpp"
 
 namespace fr {
+
+// Who follows a stream, as last checked, and the authentication stamp
+// (TokenRepository::AuthenticationStamp) of that check; -1: not checked since the stream opened.
+struct EventStreamGrant {
+  Principal principal;
+  std::int64_t stamp = -1;
+};
 
 // Where an event stream starts, and what it may show (decision 0063).
 struct EventStreamStart {
   OrganizationId organization;
   WebhookEventId after;  // the stream sends the events with ids above this one
   bool include_caller_number = false;
+  EventStreamGrant grant;  // who opened it
 };
 
 // The organisation's events as a stream (Server-Sent Events): the same events, authorisation
 // and caller-number rule as webhooks. Thread-safe.
 class EventStreamService {
  public:
-  explicit EventStreamService(EventLog& log) : log_(log) {}
+  EventStreamService(EventLog& log, TokenRepository& tokens, OrganizationRepository& organizations,
+                     const Clock& clock)
+      : log_(log), tokens_(tokens), organizations_(organizations), clock_(clock) {}
 
   // Opens a stream of `organization`'s events: after `last_event_id` when the client resumes,
   // else from now on. The caller's number is in call events only when asked for
-  // (`include_caller_number`), as a webhook opts in. Errors: kPermissionDenied unless the
-  // principal is an admin of the organisation or its API token (as for webhooks); kUnavailable,
-  // kInternal.
+  // (`include_caller_number`), as a webhook opts in. Errors: kNotFound for an outsider,
+  // kPermissionDenied for a member who is not an admin (only admins and the organisation's API
+  // token, as for webhooks); kUnavailable, kInternal.
   Result<EventStreamStart> Open(const Principal& principal, OrganizationId organization,
                                 std::optional<WebhookEventId> last_event_id,
                                 bool include_caller_number);
@@ -36,8 +48,19 @@ class EventStreamService {
   Result<std::vector<WebhookEvent>> Next(OrganizationId organization, WebhookEventId after,
                                          int limit);
 
+  // Whether `grant`'s principal may still follow `organization`'s events, as Open would decide
+  // now: its token neither revoked, expired nor deleted, and a user still an admin there (the
+  // memberships as stored now). Reads the token and memberships only when the authentication
+  // stamp moved since the grant's last check, and then updates the grant. A session's idle
+  // timeout is not checked: a stream ends after its max age and reconnects through a full
+  // authentication. Errors: kUnavailable, kInternal (the caller asks again later).
+  Result<bool> StillAllowed(EventStreamGrant& grant, OrganizationId organization);
+
  private:
   EventLog& log_;
+  TokenRepository& tokens_;
+  OrganizationRepository& organizations_;
+  const Clock& clock_;
 };
 
 }  // namespace fr

@@ -7,17 +7,33 @@ namespace {
 
 constexpr std::int64_t kPage = 200;
 
+// Checked after each page: a reader that went away stops the export.
+Status StillRead(const ExportSink& sink) {
+  if (sink.Gone()) return Error::Unavailable("The export's reader went away.");
+  return Ok();
+}
+
 }  // namespace
+
+Status ExportService::MayExportOrganization(const Principal& principal,
+                                            OrganizationId organization) {
+  FR_RETURN_IF_ERROR(RequireOrganizationAdmin(
+      principal, organization,
+      "Only admins of the organization may export its data: it holds callers' numbers."));
+  FR_ASSIGN_OR_RETURN(const auto found, organizations_.Find(organization));
+  if (!found) return Error::NotFound("No such organization.");
+  return Ok();
+}
+
+Status ExportService::MayExportMine(const Principal& principal) {
+  const auto account = accounts_.GetAccount(principal);
+  if (!account.ok()) return account.error();
+  return Ok();
+}
 
 Status ExportService::ExportOrganization(const Principal& principal, OrganizationId organization,
                                          ExportSink& sink) {
-  if (!IsOrganizationMember(principal, organization)) {
-    return Error::NotFound("No such organization.");
-  }
-  if (!IsOrganizationAdmin(principal, organization)) {
-    return Error::PermissionDenied(
-        "Only admins of the organization may export its data: it holds callers' numbers.");
-  }
+  FR_RETURN_IF_ERROR(MayExportOrganization(principal, organization));
   FR_ASSIGN_OR_RETURN(const auto found, organizations_.Find(organization));
   if (!found) return Error::NotFound("No such organization.");
   // Recorded before the first byte goes out: an export that fails half-way still disclosed.
@@ -34,6 +50,7 @@ Status ExportService::ExportOrganization(const Principal& principal, Organizatio
       sink.WriteHotline(hotline);
       FR_RETURN_IF_ERROR(ExportHotline(principal, hotline, sink));
     }
+    FR_RETURN_IF_ERROR(StillRead(sink));
     if (static_cast<std::int64_t>(page.hotlines.size()) < kPage) break;
   }
   return ExportAuditLog(organization, sink);
@@ -47,6 +64,7 @@ Status ExportService::ExportAuditLog(OrganizationId organization, ExportSink& si
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const AuditPage page, audit_.List(filter, kPage, offset));
     for (const AuditEntry& entry : page.entries) sink.WriteAuditEntry(entry);
+    FR_RETURN_IF_ERROR(StillRead(sink));
     if (static_cast<std::int64_t>(page.entries.size()) < kPage) return Ok();
   }
 }
@@ -78,18 +96,21 @@ Status ExportService::ExportHotline(const Principal& principal, const Hotline& h
       FR_ASSIGN_OR_RETURN(const CallLog log, records_.GetCallLog(principal, hotline.id, listed.id));
       sink.WriteCallLog(log);
     }
+    FR_RETURN_IF_ERROR(StillRead(sink));
     if (static_cast<std::int64_t>(page.call_logs.size()) < kPage) break;
   }
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const TelephoneRecordPage page,
                         records_.ListTelephoneRecords(principal, hotline.id, kPage, offset));
     for (const TelephoneRecord& record : page.records) sink.WriteTelephoneRecord(record);
+    FR_RETURN_IF_ERROR(StillRead(sink));
     if (static_cast<std::int64_t>(page.records.size()) < kPage) break;
   }
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const VoicemailPage page,
                         voicemails_.List(principal, hotline.id, std::nullopt, kPage, offset));
     for (const Voicemail& voicemail : page.voicemails) sink.WriteVoicemail(voicemail);
+    FR_RETURN_IF_ERROR(StillRead(sink));
     if (static_cast<std::int64_t>(page.voicemails.size()) < kPage) return Ok();
   }
 }

@@ -42,6 +42,9 @@ class ExportSink {
   virtual void WriteAgentPhone(const AgentPhone& phone) = 0;
   virtual void WriteToken(const Token& token) = 0;
   virtual void WriteAuditEntry(const AuditEntry& entry) = 0;
+  // True once whoever reads the export went away (a streamed response's client left): the
+  // export stops at its next page with kUnavailable instead of reading on for nobody.
+  virtual bool Gone() const { return false; }
 };
 
 // `GET /v1/organizations/{id}/export` and `GET /v1/me/export` (issue #18 §2, decision 0047):
@@ -71,9 +74,14 @@ class ExportService {
   // kPermissionDenied (not an admin); storage errors, possibly after some items were written.
   Status ExportOrganization(const Principal& principal, OrganizationId organization,
                             ExportSink& sink);
+  // Whether ExportOrganization would start, checked before a streamed answer commits to 200.
+  // Errors: as ExportOrganization's before anything is written.
+  Status MayExportOrganization(const Principal& principal, OrganizationId organization);
   // The user, their memberships (with consent), agent phones and tokens. Errors:
   // kPermissionDenied for an organisation token.
   Status ExportMine(const Principal& principal, ExportSink& sink);
+  // Whether ExportMine would start. Errors: as ExportMine's before anything is written.
+  Status MayExportMine(const Principal& principal);
 
  private:
   Status ExportMembers(const Principal& principal, OrganizationId organization, ExportSink& sink);

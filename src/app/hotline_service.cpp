@@ -40,6 +40,16 @@ std::optional<std::int64_t> ExpectedVersion(const AcceptedVersions& accepted,
   return listed ? current.version : kNoVersion;
 }
 
+// A fallback's forwardTo may be someone's own phone: only who may change the hotline (admins
+// and the organisation's API token) reads it; members get it empty (decision 0075).
+Hotline AsSeenBy(const Principal& principal, Hotline hotline) {
+  if (!CanWrite(OrganizationResourceAccess(principal, hotline.organization_id))) {
+    hotline.no_answer.forward_to.clear();
+    hotline.closed.forward_to.clear();
+  }
+  return hotline;
+}
+
 }  // namespace
 
 Hotline HotlineService::WithDefaults(Hotline hotline) const {
@@ -79,7 +89,9 @@ Result<HotlinePage> HotlineService::List(const Principal& principal, Organizatio
     return Error::PermissionDenied("You are not a member of this organization.");
   }
   FR_ASSIGN_OR_RETURN(HotlinePage page, hotlines_.ListByOrganization(organization, limit, offset));
-  for (Hotline& hotline : page.hotlines) hotline = WithDefaults(std::move(hotline));
+  for (Hotline& hotline : page.hotlines) {
+    hotline = AsSeenBy(principal, WithDefaults(std::move(hotline)));
+  }
   return page;
 }
 
@@ -109,7 +121,7 @@ Result<Hotline> HotlineService::Get(const Principal& principal, HotlineId id) {
   if (!hotline || !CanRead(OrganizationResourceAccess(principal, hotline->organization_id))) {
     return NoSuchHotline();
   }
-  return WithDefaults(*hotline);
+  return AsSeenBy(principal, WithDefaults(*hotline));
 }
 
 Result<Hotline> HotlineService::WritableHotline(const Principal& principal, HotlineId id) {

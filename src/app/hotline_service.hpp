@@ -43,6 +43,8 @@ class HotlineService {
         clock_(clock),
         policy_(policy) {}
 
+  // List and Get give a member who is not an admin the fallbacks' forwardTo empty: it may be
+  // someone's own phone (decision 0075).
   // Errors: kPermissionDenied when the caller is not in `organization`.
   Result<HotlinePage> List(const Principal& principal, OrganizationId organization,
                            std::int64_t limit, std::int64_t offset);

@@ -89,9 +89,8 @@ Result<IssuedInvite> LoginService::InviteUser(UserId user) {
 Result<IssuedInvite> LoginService::InviteMember(const Principal& principal,
                                                 OrganizationId organization, UserId member,
                                                 const std::optional<std::string>& email) {
-  if (!IsOrganizationAdmin(principal, organization)) {
-    return Error::PermissionDenied("Only an admin of the organisation creates invite links.");
-  }
+  FR_RETURN_IF_ERROR(RequireOrganizationAdmin(
+      principal, organization, "Only an admin of the organisation creates invite links."));
   FR_ASSIGN_OR_RETURN(const auto membership, organizations_.FindMembership(organization, member));
   if (!membership) return Error::NotFound("The user is not a member of this organisation.");
   FR_ASSIGN_OR_RETURN(std::optional<Login> login, logins_.Find(member));

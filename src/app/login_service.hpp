@@ -73,7 +73,8 @@ class LoginService {
   // An admin of `organization` creates the link for a newcomer among its members: no password,
   // no token or session in use, no other organisation; `email`, when given, becomes the
   // member's login e-mail first unless another one is set (decision 0053).
-  // Errors: kPermissionDenied (not an admin there), kNotFound (no such member),
+  // Errors: kNotFound (an outsider of the organisation, or no such member),
+  // kPermissionDenied (a member, not an admin),
   // kFailedPrecondition (not a newcomer, or no e-mail and none given),
   // kInvalidArgument, kAlreadyExists (email).
   Result<IssuedInvite> InviteMember(const Principal& principal, OrganizationId organization,

@@ -8,39 +8,52 @@ void FailureWindow::Expire(std::deque<Timestamp>& failures, Timestamp now) const
   while (!failures.empty() && now - failures.front() >= window_) failures.pop_front();
 }
 
+void FailureWindow::Erase(std::unordered_map<std::string, Failures>::iterator entry) {
+  recency_.erase(entry->second.recency);
+  failures_.erase(entry);
+}
+
 bool FailureWindow::Blocked(const std::string& key, Timestamp now) {
   if (limit_ <= 0) return false;
   std::lock_guard lock(mu_);
   const auto found = failures_.find(key);
   if (found == failures_.end()) return false;
-  Expire(found->second, now);
-  if (found->second.empty()) {
-    failures_.erase(found);
+  Expire(found->second.times, now);
+  if (found->second.times.empty()) {
+    Erase(found);
     return false;
   }
-  return found->second.size() >= static_cast<std::size_t>(limit_);
+  return found->second.times.size() >= static_cast<std::size_t>(limit_);
 }
 
 void FailureWindow::RecordFailure(const std::string& key, Timestamp now) {
   if (limit_ <= 0) return;
   std::lock_guard lock(mu_);
-  if (failures_.size() >= kMaxKeys && !failures_.contains(key)) {
-    for (auto it = failures_.begin(); it != failures_.end();) {
-      Expire(it->second, now);
-      it = it->second.empty() ? failures_.erase(it) : std::next(it);
-    }
-    if (failures_.size() >= kMaxKeys) failures_.clear();
+  auto found = failures_.find(key);
+  if (found == failures_.end()) {
+    // The least recently failed key goes first: its failures are the oldest, so it is the one
+    // closest to leaving the window anyway.
+    while (failures_.size() >= max_keys_) Erase(failures_.find(recency_.front()));
+    recency_.push_back(key);
+    found = failures_.emplace(key, Failures{{}, std::prev(recency_.end())}).first;
+  } else {
+    recency_.splice(recency_.end(), recency_, found->second.recency);
   }
-  auto& failures = failures_[key];
-  Expire(failures, now);
-  failures.push_back(now);
+  auto& times = found->second.times;
+  Expire(times, now);
+  times.push_back(now);
   // Only the newest `limit` count for Blocked; older ones need not be kept.
-  while (failures.size() > static_cast<std::size_t>(limit_)) failures.pop_front();
+  while (times.size() > static_cast<std::size_t>(limit_)) times.pop_front();
 }
 
 void FailureWindow::Clear(const std::string& key) {
   std::lock_guard lock(mu_);
-  failures_.erase(key);
+  if (const auto found = failures_.find(key); found != failures_.end()) Erase(found);
+}
+
+std::size_t FailureWindow::size() {
+  std::lock_guard lock(mu_);
+  return failures_.size();
 }
 
 }  // namespace fr

@@ -10,8 +10,10 @@ namespace fr {
 namespace {
 
 Error NoSuchWebhook() { return Error::NotFound("No such webhook."); }
-Error AdminsOnly() {
-  return Error::PermissionDenied(
+// Outsiders are told there is no such organisation, members that only admins manage webhooks.
+Status RequireAdmin(const Principal& principal, OrganizationId organization) {
+  return RequireOrganizationAdmin(
+      principal, organization,
       "Only admins of the organization and its API token may manage its webhooks.");
 }
 
@@ -47,13 +49,13 @@ Result<Webhook> WebhookService::Checked(const WebhookDraft& draft) {
 
 Result<WebhookPage> WebhookService::List(const Principal& principal, OrganizationId organization,
                                          std::int64_t limit, std::int64_t offset) {
-  if (!CanRead(WebhookAccess(principal, organization))) return AdminsOnly();
+  FR_RETURN_IF_ERROR(RequireAdmin(principal, organization));
   return webhooks_.ListByOrganization(organization, limit, offset);
 }
 
 Result<WebhookWithSecret> WebhookService::Create(const Principal& principal,
                                                  const WebhookDraft& draft) {
-  if (!CanWrite(WebhookAccess(principal, draft.organization_id))) return AdminsOnly();
+  FR_RETURN_IF_ERROR(RequireAdmin(principal, draft.organization_id));
   FR_ASSIGN_OR_RETURN(const Webhook webhook, Checked(draft));
   std::string secret = NewSecret();
   FR_ASSIGN_OR_RETURN(const std::string sealed, sealer_.Seal(secret));
@@ -65,7 +67,7 @@ Result<WebhookWithSecret> WebhookService::Create(const Principal& principal,
 
 Result<Webhook> WebhookService::Visible(const Principal& principal, OrganizationId organization,
                                         WebhookId id) {
-  if (!CanRead(WebhookAccess(principal, organization))) return NoSuchWebhook();
+  FR_RETURN_IF_ERROR(RequireAdmin(principal, organization));
   FR_ASSIGN_OR_RETURN(const auto webhook, webhooks_.Find(id));
   if (!webhook || webhook->organization_id != organization) return NoSuchWebhook();
   return *webhook;

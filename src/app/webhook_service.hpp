@@ -20,20 +20,22 @@ struct WebhookWithSecret {
 };
 
 // The webhooks of organisations: admins and the organisation's API token manage them
-// (WebhookAccess); to anyone else a webhook does not exist. Thread-safe.
+// (RequireOrganizationAdmin): outsiders get kNotFound, members kPermissionDenied. Thread-safe.
 class WebhookService {
  public:
   WebhookService(WebhookRepository& webhooks, const WebhookUrlGuard& guard,
                  const SecretSealer& sealer, SecureRandom& random, const Clock& clock)
       : webhooks_(webhooks), guard_(guard), sealer_(sealer), random_(random), clock_(clock) {}
 
-  // Errors: kPermissionDenied (not an admin of `organization`).
+  // Errors: kNotFound (not a member of `organization`), kPermissionDenied (a member, not an
+  // admin).
   Result<WebhookPage> List(const Principal& principal, OrganizationId organization,
                            std::int64_t limit, std::int64_t offset);
-  // Errors: kPermissionDenied; kInvalidArgument (fields, or a URL the guard refuses);
+  // Errors: kNotFound, kPermissionDenied as List; kInvalidArgument (fields, or a URL the guard refuses);
   // kResourceExhausted (too many webhooks); kFailedPrecondition (no key to seal secrets).
   Result<WebhookWithSecret> Create(const Principal& principal, const WebhookDraft& draft);
-  // Errors: kNotFound (no such webhook in `organization`, or not visible to the caller).
+  // Errors: kNotFound (no such webhook in `organization`, or an outsider), kPermissionDenied
+  // (a member, not an admin).
   Result<Webhook> Get(const Principal& principal, OrganizationId organization, WebhookId id);
   // Full replacement. Errors: as Get and Create.
   Result<Webhook> Update(const Principal& principal, WebhookId id, const WebhookDraft& draft);
@@ -49,7 +51,8 @@ class WebhookService {
                                     WebhookId id, WebhookDeliveryId delivery);
 
  private:
-  // The webhook `id` of `organization` if the caller may manage it. Errors: kNotFound.
+  // The webhook `id` of `organization` if the caller may manage it. Errors: kNotFound,
+  // kPermissionDenied.
   Result<Webhook> Visible(const Principal& principal, OrganizationId organization, WebhookId id);
   // Validation and the URL guard, every field error at once. Errors: kInvalidArgument.
   Result<Webhook> Checked(const WebhookDraft& draft);

@@ -23,6 +23,15 @@ bool IsOrganizationMember(const Principal& principal, OrganizationId organizatio
   return principal.MembershipIn(organization).has_value();
 }
 
+Status RequireOrganizationAdmin(const Principal& principal, OrganizationId organization,
+                                const std::string& denial) {
+  if (!IsOrganizationMember(principal, organization)) {
+    return Error::NotFound("No such organization.");
+  }
+  if (!IsOrganizationAdmin(principal, organization)) return Error::PermissionDenied(denial);
+  return Ok();
+}
+
 Access OrganizationResourceAccess(const Principal& principal, OrganizationId organization) {
   if (IsOrganizationAdmin(principal, organization)) return Access::kReadWrite;
   if (IsOrganizationMember(principal, organization)) return Access::kRead;
@@ -31,10 +40,6 @@ Access OrganizationResourceAccess(const Principal& principal, OrganizationId org
 
 Access CallRecordAccess(const Principal& principal, OrganizationId organization) {
   return IsOrganizationAdmin(principal, organization) ? Access::kRead : Access::kNone;
-}
-
-Access WebhookAccess(const Principal& principal, OrganizationId organization) {
-  return IsOrganizationAdmin(principal, organization) ? Access::kReadWrite : Access::kNone;
 }
 
 Access AgentPhoneAccess(const Principal& principal, UserId owner,

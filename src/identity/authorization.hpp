@@ -1,8 +1,10 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "common/ids.hpp"
+#include "common/result.hpp"
 #include "identity/identity.hpp"
 #include "identity/principal.hpp"
 
@@ -21,16 +23,19 @@ bool IsOrganizationAdmin(const Principal& principal, OrganizationId organization
 // Member or admin of `organization` (any role), or that organisation's API token.
 bool IsOrganizationMember(const Principal& principal, OrganizationId organization);
 
+// The rule of every admin-only resource under an organisation (decision 0004): whoever is not
+// a member of `organization` learns nothing about it (NotFound "No such organization."), a
+// member without the admin role is told `denial` (PermissionDenied). Ok for an admin or the
+// organisation's API token. Webhooks, the event stream and invite links use it: a webhook sends
+// callers' numbers out of the service, so whoever configures one may read call records already.
+Status RequireOrganizationAdmin(const Principal& principal, OrganizationId organization,
+                                const std::string& denial);
+
 // Hotlines and the SIP customer account of an organisation: members read, admins write.
 Access OrganizationResourceAccess(const Principal& principal, OrganizationId organization);
 
 // Call logs and telephone records hold callers' numbers (personal data): admins only, read-only.
 Access CallRecordAccess(const Principal& principal, OrganizationId organization);
-
-// An organisation's webhooks: admins and its API token only, read and write. A webhook sends
-// call events with the caller's number (personal data) to a system outside the service, so
-// whoever may configure one must be someone who may read call records already.
-Access WebhookAccess(const Principal& principal, OrganizationId organization);
 
 // A user's agent phones. The owner has full access. Acting for `via_organization` (the
 // `organization_id` parameter), an admin of that organisation has full access too, but only

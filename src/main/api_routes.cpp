@@ -6,6 +6,7 @@ namespace fr {
 
 void RegisterApiRoutes(http::Router& router, Services& services,
                        const http::HttpMetrics& metrics, http::EventStreamHub& event_streams,
+                       http::ExportRunner& exports,
                        std::vector<http::ReadinessReport> reports,
                        std::function<bool()> draining,
                        http::SessionRouteOptions sessions) {
@@ -22,7 +23,7 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddReportRoutes(router, services.call_reports);
   http::AddLiveCallRoutes(router, services.live_calls);
   http::AddBlockedCallerRoutes(router, services.blocked_caller_service, services.numbering_plan);
-  http::AddPrivacyRoutes(router, services.privacy, services.exports);
+  http::AddPrivacyRoutes(router, services.privacy, services.exports, exports);
   http::AddSipCustomerRoutes(router, services.sip_customer_service, services.numbering_plan);
   http::AddWebhookRoutes(router, services.webhook_service);
   http::AddEventStreamRoutes(router, services.event_streams, event_streams);

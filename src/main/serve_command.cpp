@@ -63,6 +63,8 @@ struct ServeOptions {
   WebhookOptions webhooks;
   // The per-caller flood guard (decision 0044): calls per hour from one number to one hotline.
   int caller_calls_per_hour = 20;
+  // Reverse proxies whose X-Forwarded-For names the client (CIDR blocks); none: ignored.
+  std::vector<std::string> trusted_proxies;
 };
 
 // The sign-in settings from the options. Errors: kInvalidArgument naming the option.
@@ -101,7 +103,8 @@ constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
               std::chrono::milliseconds drain_timeout, const NodeConfig& node,
-              const WebhookSettings& webhooks, const DeliveryPolicy& delivery);
+              const WebhookSettings& webhooks, const DeliveryPolicy& delivery,
+              const http::TrustedProxies& trusted_proxies);
 
 // The drain of a graceful stop (decision 0033): new calls are refused while those in progress
 // go on, until the last one ends, `timeout` passes or another signal comes. What is left is for
@@ -212,7 +215,13 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", sign_in.error().detail.c_str());
     return 2;
   }
-  const int code = ServeWith(options, *listen, *drain_timeout, *node, *webhooks, *delivery);
+  const auto trusted_proxies = http::TrustedProxies::Parse(options.trusted_proxies);
+  if (!trusted_proxies.ok()) {
+    std::fprintf(stderr, "error: %s\n", trusted_proxies.error().detail.c_str());
+    return 2;
+  }
+  const int code = ServeWith(options, *listen, *drain_timeout, *node, *webhooks, *delivery,
+                             *trusted_proxies);
   // Everything, the database included, is closed by now.
   spdlog::info("stopped; bye");
   return code;
@@ -220,7 +229,8 @@ int Serve(const ServeOptions& options) {
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
               std::chrono::milliseconds drain_timeout, const NodeConfig& node,
-              const WebhookSettings& webhooks, const DeliveryPolicy& delivery) {
+              const WebhookSettings& webhooks, const DeliveryPolicy& delivery,
+              const http::TrustedProxies& trusted_proxies) {
   // From here on SIGTERM and SIGINT stop the service gracefully, also during the start.
   StopSignals signals;
   // One session per HTTP worker and I/O thread, plus readiness, the call-event writer, the
@@ -357,14 +367,16 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   };
   // Event streams render each event as the webhook delivery would carry it (decision 0063).
   http::EventStreamHub event_streams(wired.event_streams, &webhook::RenderWebhookBody);
+  http::ExportRunner exports;
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics, event_streams, std::move(readiness),
+  RegisterApiRoutes(router, wired, metrics, event_streams, exports, std::move(readiness),
                     [&draining] { return draining.load(); }, std::move(session_routes));
   http::AddConsoleRoutes(router);  // not API: docs/openapi.json does not list the pages
   http::ServerConfig config;
   config.host = listen.first;
   config.port = listen.second;
   config.workers = options.workers;
+  config.trusted_proxies = trusted_proxies;
   const http::Pipeline pipeline(router, wired.authentication, config.max_body_bytes,
                                 options.rate_limits);
   http::HttpServer server(config, pipeline, metrics, wired.random);
@@ -412,6 +424,14 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       spdlog::info("retention: deleted {} audit entries older than the audit retention",
                    *audit_purged);
     }
+    // Expired blocks are unlisted at once and deleted here (decision 0077).
+    const auto blocks_purged = wired.blocked_caller_service.PurgeExpired();
+    if (!blocks_purged.ok()) {
+      spdlog::warn("retention: blocked callers: {}; retrying in an hour",
+                   blocks_purged.error().detail);
+    } else if (*blocks_purged > 0) {
+      spdlog::info("retention: deleted {} blocked caller(s) whose block expired", *blocks_purged);
+    }
   });
   const BackgroundLoop voicemail_sweep(kVoicemailSweepPeriod, [&wired] {
     if (const auto removed = wired.voicemail_service.RemoveDeletedFiles(); !removed.ok()) {
@@ -448,6 +468,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   draining = true;
   if (engine) DrainCalls(signals, *engine, drain_timeout);
   event_streams.Stop();  // ends the streams while their connections still run
+  exports.Stop();        // the same for exports in progress
   server.Stop();
   metrics.ClearSources();
   if (engine) engine->Stop();
@@ -552,6 +573,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("FR_LOGIN_FAILURES_PER_ADDRESS")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
+  serve->add_option("--trusted-proxy", options->trusted_proxies,
+                    "A reverse proxy (IP or CIDR block, repeatable) whose X-Forwarded-For names "
+                    "the client; without one the header is ignored")
+      ->envname("FR_TRUSTED_PROXY")
+      ->delimiter(',');
   serve->add_option("--voicemail-dir", options->voicemail_dir,
                     "Folder of the voicemail recordings (default: voicemails beside a SQLite "
                     "database, var/voicemails for PostgreSQL)")

@@ -107,7 +107,7 @@ struct Services {
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
                 accounts, voicemail_service, audit_log, clock),
         webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock),
-        event_streams(webhooks),
+        event_streams(webhooks, tokens, organizations, clock),
         audit_service(audit_log, clock, audit_retention) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open and

@@ -73,7 +73,7 @@ TYPED_TEST(BlockedCallerRepositoryContract, ANumberIsBlockedOnceUntilItsBlockExp
   EXPECT_TRUE(this->Block(this->backend_.second, "004930111").ok()) << "another organisation";
   const auto renewed = this->Block(this->backend_.first, "004930111", std::nullopt, 100);
   ASSERT_TRUE(renewed.ok()) << renewed.error().detail;
-  const auto page = *this->backend_.blocks.List(this->backend_.first, 10, 0);
+  const auto page = *this->backend_.blocks.List(this->backend_.first, this->At(100), 10, 0);
   ASSERT_EQ(page.total, 1);
   EXPECT_EQ(page.blocked_callers.front().id, renewed->id);
   EXPECT_FALSE(page.blocked_callers.front().expires_at.has_value());
@@ -84,7 +84,7 @@ TYPED_TEST(BlockedCallerRepositoryContract, ListPagesByIdAndDeleteNeedsTheOrgani
   for (const char* number : {"004930111", "004930222", "004930333"}) {
     ids.push_back(this->Block(this->backend_.first, number, 500)->id);
   }
-  const auto page = *this->backend_.blocks.List(this->backend_.first, 2, 1);
+  const auto page = *this->backend_.blocks.List(this->backend_.first, this->At(0), 2, 1);
   EXPECT_EQ(page.total, 3);
   ASSERT_EQ(page.blocked_callers.size(), 2u);
   EXPECT_EQ(page.blocked_callers[0].id, ids[1]);
@@ -98,6 +98,24 @@ TYPED_TEST(BlockedCallerRepositoryContract, ListPagesByIdAndDeleteNeedsTheOrgani
   EXPECT_EQ(this->backend_.blocks.Delete(this->backend_.first, ids[0]).error().code,
             ErrorCode::kNotFound);
   EXPECT_FALSE(*this->backend_.blocks.IsBlocked(this->backend_.first, "004930111", this->At(0)));
+}
+
+// Decision 0077: an expired block is not listed, and the purge deletes it (and nothing else).
+TYPED_TEST(BlockedCallerRepositoryContract, ExpiredBlocksAreNotListedAndArePurged) {
+  auto& blocks = this->backend_.blocks;
+  ASSERT_TRUE(this->Block(this->backend_.first, "004930111").ok());
+  ASSERT_TRUE(this->Block(this->backend_.first, "004930222", 100).ok());
+  ASSERT_TRUE(this->Block(this->backend_.second, "004930333", 50).ok());
+  EXPECT_EQ(blocks.List(this->backend_.first, this->At(99), 10, 0)->total, 2);
+  const auto later = *blocks.List(this->backend_.first, this->At(100), 10, 0);
+  EXPECT_EQ(later.total, 1);
+  ASSERT_EQ(later.blocked_callers.size(), 1u);
+  EXPECT_EQ(later.blocked_callers.front().number, "004930111");
+  EXPECT_EQ(*blocks.PurgeExpired(this->At(99)), 1) << "the second organisation's";
+  EXPECT_EQ(*blocks.PurgeExpired(this->At(100)), 1);
+  EXPECT_EQ(*blocks.PurgeExpired(this->At(1'000'000)), 0) << "a block without an end stays";
+  EXPECT_EQ(blocks.List(this->backend_.first, this->At(0), 10, 0)->total, 1);
+  EXPECT_TRUE(*blocks.IsBlocked(this->backend_.first, "004930111", this->At(1'000'000)));
 }
 
 }  // namespace

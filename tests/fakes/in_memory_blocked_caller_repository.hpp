@@ -29,12 +29,12 @@ class InMemoryBlockedCallerRepository final : public BlockedCallerRepository {
     return stored;
   }
 
-  Result<BlockedCallerPage> List(OrganizationId organization, std::int64_t limit,
+  Result<BlockedCallerPage> List(OrganizationId organization, Timestamp now, std::int64_t limit,
                                  std::int64_t offset) override {
     std::lock_guard lock(mutex_);
     BlockedCallerPage page;
     for (const auto& [id, block] : blocks_) {
-      if (block.organization_id != organization) continue;
+      if (block.organization_id != organization || !BlockApplies(block, now)) continue;
       if (page.total++ >= offset &&
           static_cast<std::int64_t>(page.blocked_callers.size()) < limit) {
         page.blocked_callers.push_back(block);
@@ -61,6 +61,14 @@ class InMemoryBlockedCallerRepository final : public BlockedCallerRepository {
       return block.organization_id == organization && block.number == number &&
              BlockApplies(block, now);
     });
+  }
+
+  Result<std::int64_t> PurgeExpired(Timestamp now) override {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::int64_t>(
+        std::erase_if(blocks_, [now](const auto& entry) {
+          return entry.second.expires_at && !BlockApplies(entry.second, now);
+        }));
   }
 
  private:

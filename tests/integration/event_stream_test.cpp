@@ -87,8 +87,9 @@ TEST_F(EventStreamTest, AClientHearsACallInOrderAndResumesWhereItLeftOff) {
 }
 
 TEST_F(EventStreamTest, OnlyAdminsListenAndEachTokenHasABoundOnOpenStreams) {
-  for (const std::string& header : {Pat(max_token_), Pat(bea_token_), Api(org_b_token_)}) {
-    ExpectProblem(client_->Get(EventsPath(), {header}), 403);
+  ExpectProblem(client_->Get(EventsPath(), {Pat(max_token_)}), 403);
+  for (const std::string& outsider : {Pat(bea_token_), Api(org_b_token_)}) {
+    ExpectProblem(client_->Get(EventsPath(), {outsider}), 404);
   }
   ExpectProblem(client_->Get(EventsPath(), {}), 401);
   ExpectProblem(client_->Get(EventsPath(), {Api(org_a_token_), "Last-Event-ID: soon"}), 400);
@@ -98,6 +99,41 @@ TEST_F(EventStreamTest, OnlyAdminsListenAndEachTokenHasABoundOnOpenStreams) {
   for (int i = 0; i < 5; ++i) open.push_back(Connect("", {Api(org_a_token_)}));
   ExpectProblem(client_->Get(EventsPath(), {Api(org_a_token_)}), 429);
   open.push_back(Connect("", {Pat(ann_token_)}));  // another token has a bound of its own
+}
+
+// Bounds across a user's tokens, and access checked again at each heartbeat (15 s): a revoked
+// token and a removed admin stop hearing without reconnecting.
+class EventStreamAccessTest : public WorldTest {
+ protected:
+  std::string EventsPath() const { return "/v1/organizations/" + Str(org_a_) + "/events"; }
+  std::unique_ptr<EventStreamClient> Connect(const std::string& header) {
+    auto client = std::make_unique<EventStreamClient>(static_cast<std::uint16_t>(server_.port()),
+                                                      EventsPath(), std::vector{header});
+    EXPECT_EQ(client->WaitForStatus(10s), 200) << client->head();
+    return client;
+  }
+};
+
+TEST_F(EventStreamAccessTest, AUserHasTenStreamsAndLosesThemWithTheTokenOrTheAdminRole) {
+  const json second = server_.Admin({"token", "create", "--user", Str(ann_)});
+  const std::string third = Secret({"token", "create", "--user", Str(ann_)});
+  const std::int64_t ida = server_.Admin({"user", "create", "--name", "Ida Admin"})["id"];
+  server_.Admin({"member", "add", "--org", Str(org_a_), "--user", Str(ida), "--role", "admin"});
+  const std::string ida_token = Secret({"token", "create", "--user", Str(ida)});
+
+  std::vector<std::unique_ptr<EventStreamClient>> anns, seconds;
+  for (int i = 0; i < 5; ++i) anns.push_back(Connect(Pat(ann_token_)));
+  for (int i = 0; i < 5; ++i) seconds.push_back(Connect(Pat(second["secret"].get<std::string>())));
+  const auto refused = ExpectProblem(client_->Get(EventsPath(), {Pat(third)}), 429);
+  EXPECT_NE(refused.value("detail", "").find("its user"), std::string::npos) << refused;
+  auto idas = Connect(Pat(ida_token));  // another user has a bound of their own
+
+  server_.Admin({"token", "revoke", Str(second["id"])});
+  server_.Admin({"member", "remove", "--org", Str(org_a_), "--user", Str(ida)});
+  for (const auto& stream : seconds) EXPECT_TRUE(stream->WaitForEnd(25s)) << "revoked token";
+  EXPECT_TRUE(idas->WaitForEnd(5s)) << "no longer a member";
+  for (const auto& stream : anns) EXPECT_FALSE(stream->WaitForEnd(0ms)) << "Ann still listens";
+  anns.push_back(Connect(Pat(third)));  // the revoked token's places came back
 }
 
 }  // namespace

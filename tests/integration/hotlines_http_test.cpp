@@ -1,6 +1,7 @@
 // /v1/hotlines through the real binary: lifecycle, number inventory, validation,
 // authorisation, pagination and optimistic concurrency.
 #include <chrono>
+#include <ctime>
 #include <future>
 #include <set>
 #include <thread>
@@ -538,6 +539,81 @@ TEST_F(HotlinesHttpTest, FallbacksRoundTripAndAreValidatedLikeAgentPhones) {
   ASSERT_EQ(looped.status, 400) << looped.body;
   EXPECT_EQ(looped.Json()["errors"][0]["field"], "noAnswer.forwardTo");
   EXPECT_EQ(Create(Api(org_a_token_), loop).status, 400);
+}
+
+// A fallback number may be someone's own phone (decision 0075): admins and the API token read
+// it; a member reads the hotline, one at a time and in the list, with forwardTo empty.
+TEST_F(HotlinesHttpTest, OnlyAdminsReadTheFallbackNumbers) {
+  nlohmann::json draft = Draft(org_a_);
+  draft["noAnswer"] = {{"action", "forward"}, {"forwardTo", "+49 151 23456789"}};
+  draft["closed"] = {{"action", "forward"}, {"forwardTo", "+49 30 1234567"}};
+  const auto created = Create(Api(org_a_token_), draft);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/v1/hotlines/" + Str(created.Json()["id"]);
+  for (const std::string& admin : {Pat(ann_token_), Api(org_a_token_)}) {
+    const nlohmann::json read = client_->Get(path, {admin}).Json();
+    EXPECT_EQ(read["noAnswer"]["forwardTo"], "004915123456789");
+    EXPECT_EQ(read["closed"]["forwardTo"], "0049301234567");
+    EXPECT_EQ(client_->Get(ListPath(org_a_), {admin}).Json()["hotlines"][0]["closed"]["forwardTo"],
+              "0049301234567");
+  }
+  const auto one = client_->Get(path, {Pat(max_token_)});
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.Json()["noAnswer"], nlohmann::json({{"action", "forward"},
+                                                    {"forwardTo", ""},
+                                                    {"maxSeconds", 120},
+                                                    {"ttsVoicemail", ""}}));
+  EXPECT_EQ(one.Json()["closed"]["forwardTo"], "");
+  const auto list = client_->Get(ListPath(org_a_), {Pat(max_token_)});
+  ASSERT_EQ(list.status, 200) << list.body;
+  for (const char* digits : {"23456789", "1234567"}) {
+    EXPECT_EQ(one.body.find(digits), std::string::npos) << one.body;
+    EXPECT_EQ(list.body.find(digits), std::string::npos) << list.body;
+  }
+}
+
+// Decision 0077: a block that expired leaves the list at once, and the retention pass (hourly,
+// and at start) deletes it, number and all.
+TEST_F(HotlinesHttpTest, AnExpiredBlockIsNotListedAndIsPurged) {
+  const std::string path = "/v1/organizations/" + Str(org_a_) + "/blocked-callers";
+  // Whole seconds, 1.5 to 2.5 s from now.
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(
+      std::chrono::system_clock::now() + std::chrono::milliseconds(2500));
+  const auto expiry = std::chrono::system_clock::from_time_t(seconds);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
+  const auto expiring = client_->SendJson(
+      "POST", path, {Api(org_a_token_)},
+      nlohmann::json({{"number", "+49 30 1111111"}, {"expiresAt", text}}).dump());
+  ASSERT_EQ(expiring.status, 201) << expiring.body;
+  ASSERT_EQ(client_
+                ->SendJson("POST", path, {Api(org_a_token_)},
+                           nlohmann::json({{"number", "+49 30 2222222"}}).dump())
+                .status,
+            201);
+  EXPECT_EQ(client_->Get(path, {Api(org_a_token_)}).Json()["totalBlockedCallers"], 2);
+  std::this_thread::sleep_until(expiry + std::chrono::milliseconds(100));
+  const auto page = client_->Get(path, {Api(org_a_token_)});
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.Json()["totalBlockedCallers"], 1) << page.body;
+  ASSERT_EQ(page.Json()["blockedCallers"].size(), 1u) << page.body;
+  EXPECT_EQ(page.Json()["blockedCallers"][0]["number"], "0049302222222");
+
+  // The retention pass runs at start: the expired block is gone, the other one stays.
+  ASSERT_EQ(server_.Stop(), 0);
+  server_.Start(ExtraServerArgs());
+  client_ = std::make_unique<HttpClient>(server_.base_url());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (server_.Stderr().find("deleted 1 blocked caller(s)") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(server_.Stderr().find("deleted 1 blocked caller(s)"), std::string::npos)
+      << server_.Stderr();
+  EXPECT_EQ(client_->Send("DELETE", path + "/" + Str(expiring.Json()["id"]), {Api(org_a_token_)})
+                .status,
+            404);
+  EXPECT_EQ(client_->Get(path, {Api(org_a_token_)}).Json()["totalBlockedCallers"], 1);
 }
 
 TEST_F(HotlinesHttpTest, TheBlocklistIsForAdminsAndTheApiToken) {

@@ -193,6 +193,65 @@ TEST_F(SignInHttpTest, FailedSignInsAreThrottledPerAccountAndPerAddress) {
   ExpectProblem(SignIn("max@relief.example", "a passphrase for max"), 429);
 }
 
+// Without --trusted-proxy anyone could name any address in X-Forwarded-For: it is ignored, and
+// every failure here counts against the connection's address (limit 12).
+TEST_F(SignInHttpTest, XForwardedForIsIgnoredWithoutATrustedProxy) {
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    ExpectProblem(SignIn("nobody" + n + "@relief.example", "wrong password",
+                         {"X-Forwarded-For: 198.51.100." + n}),
+                  401);
+  }
+  ExpectProblem(SignIn("nobody@relief.example", "wrong password", {"X-Forwarded-For: 198.51.100.99"}),
+                429);
+}
+
+// Behind a reverse proxy (decision 0076): the proxy's X-Forwarded-For names the client, so
+// the per-address limit (2 here) throttles the client, not the proxy that all clients share.
+class TrustedProxyHttpTest : public SignInHttpTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() override {
+    return {"--login-failures-per-account", "5", "--login-failures-per-address", "2",
+            "--trusted-proxy", "10.9.9.0/24", "--trusted-proxy", "127.0.0.0/8"};
+  }
+  HttpResult Fail(const std::string& forwarded_for) {
+    return SignIn("nobody" + std::to_string(++attempts_) + "@relief.example", "wrong password",
+                  {"X-Forwarded-For: " + forwarded_for});
+  }
+  int attempts_ = 0;
+};
+
+TEST_F(TrustedProxyHttpTest, TheLastUntrustedHopIsTheClientForThrottlingAndTheAuditLog) {
+  ExpectProblem(Fail("198.51.100.1"), 401);
+  ExpectProblem(Fail("198.51.100.1"), 401);
+  ExpectProblem(Fail("198.51.100.1"), 429);
+  // Another client behind the same proxy is not throttled with the first.
+  ExpectProblem(Fail("198.51.100.2"), 401);
+  // A client cannot escape by naming another address first: nginx appends the one it saw.
+  ExpectProblem(Fail("198.51.100.2, 198.51.100.1"), 429);
+  // A chain of trusted proxies is walked past; the header's lines count as one list.
+  ExpectProblem(Fail("198.51.100.1, 10.9.9.7"), 429);
+  ExpectProblem(SignIn("nobody@relief.example", "wrong password",
+                       {"X-Forwarded-For: 198.51.100.1", "X-Forwarded-For: 10.9.9.7"}),
+                429);
+  // A hop that is no address stops the walk at the proxy that wrote it (127.0.0.1).
+  ExpectProblem(Fail("not-an-address"), 401);
+  ExpectProblem(Fail("198.51.100.1, unknown"), 401);
+  ExpectProblem(Fail("198.51.100.1, unknown"), 429);  // 127.0.0.1 has had its two
+
+  // Audit entries name the client too.
+  const auto read = client_->Get(
+      "/v1/agent-phones?owner_id=" + Str(max_) + "&organization_id=" + Str(org_a_),
+      {Pat(ann_token_), "X-Forwarded-For: 203.0.113.9"});
+  ASSERT_EQ(read.status, 200) << read.body;
+  const auto log = client_->Get("/v1/organizations/" + Str(org_a_) +
+                                    "/audit-log?type=agent_phone.read",
+                                {Pat(ann_token_)});
+  ASSERT_EQ(log.status, 200) << log.body;
+  ASSERT_EQ(log.Json()["totalEntries"], 1) << log.body;
+  EXPECT_EQ(log.Json()["entries"][0]["sourceAddress"], "203.0.113.9");
+}
+
 TEST_F(SignInHttpTest, SignOutAndRevokedSessionsStopAtTheNextRequest) {
   const Session laptop = SignedIn("ann@relief.example", kAnnPassword);
   const Session phone = SignedIn("ann@relief.example", kAnnPassword);

@@ -121,6 +121,37 @@ TEST_F(VoicemailTest, AMessageIsRecordedListedDownloadedAndDeletedWithItsFile) {
       client_->Get(one + "/audio", {Api(org_a_token_), "Range: bytes=" + size + "-"});
   EXPECT_EQ(beyond.status, 416);
   EXPECT_EQ(beyond.Header("content-range"), "bytes */" + size);
+  // A suffix of length 0 asks for nothing: unsatisfiable (RFC 9110 §14.1.1), not the whole file.
+  const auto empty_suffix = client_->Get(one + "/audio", {Api(org_a_token_), "Range: bytes=-0"});
+  EXPECT_EQ(empty_suffix.status, 416) << empty_suffix.body;
+  EXPECT_EQ(empty_suffix.Header("content-range"), "bytes */" + size);
+  // Ranges beyond the end are cut to it; the unit is case-insensitive; an invalid range (last
+  // before first) and several ranges are ignored: the whole file with 200.
+  const std::size_t bytes = audio.body.size();
+  struct RangeCase {
+    std::string header;
+    long status;
+    std::size_t first, length;
+  };
+  for (const RangeCase& range : std::vector<RangeCase>{
+           {"bytes=0-0", 206, 0, 1},
+           {"bytes=40-" + std::to_string(bytes + 100), 206, 40, bytes - 40},
+           {"bytes=-" + std::to_string(bytes + 100), 206, 0, bytes},
+           {"Bytes=2-5", 206, 2, 4},
+           {"bytes=5-3", 200, 0, bytes},
+           {"bytes=0-1,4-5", 200, 0, bytes},
+           {"bytes=-", 200, 0, bytes},
+           {"items=0-3", 200, 0, bytes}}) {
+    SCOPED_TRACE(range.header);
+    const auto answer = client_->Get(one + "/audio", {Api(org_a_token_), "Range: " + range.header});
+    EXPECT_EQ(answer.status, range.status);
+    EXPECT_EQ(answer.body, audio.body.substr(range.first, range.length));
+    EXPECT_EQ(answer.Header("content-range"),
+              range.status == 206 ? "bytes " + std::to_string(range.first) + "-" +
+                                        std::to_string(range.first + range.length - 1) + "/" +
+                                        size
+                                  : "");
+  }
 
   // Marked as listened to: the filter sees it.
   const auto marked =

@@ -109,7 +109,8 @@ TEST_F(WebhooksHttpTest, AdminsAndTheApiTokenManageWebhooksAndSeeTheSecretOnce) 
 
   ExpectProblem(client_->Get(Webhooks(), {Pat(max_token_)}), 403);
   ExpectProblem(Create(draft, Pat(max_token_)), 403);
-  ExpectProblem(client_->Get(one, {Pat(max_token_)}), 404);
+  ExpectProblem(client_->Get(one, {Pat(max_token_)}), 403);
+  ExpectProblem(client_->Get(Webhooks(), {Api(org_b_token_)}), 404);
   ExpectProblem(client_->Get(one, {Api(org_b_token_)}), 404);
   ExpectProblem(client_->Get(Webhooks(org_b_) + "/" + Str(webhook["id"]), {Api(org_b_token_)}),
                 404);

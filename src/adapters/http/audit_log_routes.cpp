@@ -76,9 +76,18 @@ Result<AuditQuery> ReadAuditQuery(const Request& request) {
   return query;
 }
 
-Response PageResponse(const AuditPage& page) {
+// An entry as a member sees one about their own phones (MyAuditEntry): no source address or
+// request id, which only the organisation's admins see.
+Json MyAuditEntryJson(const AuditEntry& entry) {
+  Json json = AuditEntryJson(entry);
+  json.erase("sourceAddress");
+  json.erase("requestID");
+  return json;
+}
+
+Response PageResponse(const AuditPage& page, Json (*entry_json)(const AuditEntry&)) {
   Json entries = Json::array();
-  for (const AuditEntry& entry : page.entries) entries.push_back(AuditEntryJson(entry));
+  for (const AuditEntry& entry : page.entries) entries.push_back(entry_json(entry));
   return JsonResponse(200, {{"entries", std::move(entries)}, {"totalEntries", page.total}});
 }
 
@@ -88,14 +97,14 @@ HandlerResult ListForOrganization(AuditLogService& audit, const RequestContext& 
   FR_ASSIGN_OR_RETURN(const AuditPage page,
                       audit.ListForOrganization(*context.principal, OrganizationId(id),
                                                 query.filter, query.limit, query.offset));
-  return PageResponse(page);
+  return PageResponse(page, AuditEntryJson);
 }
 
 HandlerResult ListAboutMe(AuditLogService& audit, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const AuditQuery query, ReadAuditQuery(context.request));
   FR_ASSIGN_OR_RETURN(const AuditPage page, audit.ListAboutMe(*context.principal, query.filter,
                                                               query.limit, query.offset));
-  return PageResponse(page);
+  return PageResponse(page, MyAuditEntryJson);
 }
 
 }  // namespace

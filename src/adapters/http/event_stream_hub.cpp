@@ -12,20 +12,41 @@ constexpr const char* kHeartbeat = ": heartbeat\n\n";
 
 }  // namespace
 
-// Open streams per token and in all, shared by the slots so that a slot may outlive the hub.
+// Open streams per token, user, organisation and in all, shared by the slots so that a slot may
+// outlive the hub.
 struct EventStreamHub::Counts {
   std::mutex mu;
-  std::map<std::int64_t, int> per_token;  // Guarded by mu.
-  int total = 0;                          // Guarded by mu.
-  bool closed = false;                    // Guarded by mu: after Stop, no more slots.
+  std::map<std::int64_t, int> per_token;         // Guarded by mu.
+  std::map<std::int64_t, int> per_user;          // Guarded by mu: user principals only.
+  std::map<std::int64_t, int> per_organization;  // Guarded by mu.
+  int total = 0;                                 // Guarded by mu.
+  bool closed = false;                           // Guarded by mu: after Stop, no more slots.
 };
+
+namespace {
+
+// `key`'s count in `counts` (absent: 0).
+int CountOf(const std::map<std::int64_t, int>& counts, std::int64_t key) {
+  const auto found = counts.find(key);
+  return found == counts.end() ? 0 : found->second;
+}
+
+void Decrement(std::map<std::int64_t, int>& counts, std::int64_t key) {
+  if (--counts[key] <= 0) counts.erase(key);
+}
+
+}  // namespace
 
 class EventStreamHub::Slot {
  public:
-  Slot(std::shared_ptr<Counts> counts, TokenId token) : counts_(std::move(counts)), token_(token) {}
+  Slot(std::shared_ptr<Counts> counts, TokenId token, std::optional<UserId> user,
+       OrganizationId organization)
+      : counts_(std::move(counts)), token_(token), user_(user), organization_(organization) {}
   ~Slot() {
     std::lock_guard lock(counts_->mu);
-    if (--counts_->per_token[token_.value] == 0) counts_->per_token.erase(token_.value);
+    Decrement(counts_->per_token, token_.value);
+    if (user_) Decrement(counts_->per_user, user_->value);
+    Decrement(counts_->per_organization, organization_.value);
     --counts_->total;
   }
   Slot(const Slot&) = delete;
@@ -34,6 +55,8 @@ class EventStreamHub::Slot {
  private:
   const std::shared_ptr<Counts> counts_;
   const TokenId token_;
+  const std::optional<UserId> user_;
+  const OrganizationId organization_;
 };
 
 EventStreamHub::EventStreamHub(EventStreamService& service, Render render,
@@ -45,16 +68,23 @@ EventStreamHub::EventStreamHub(EventStreamService& service, Render render,
 
 EventStreamHub::~EventStreamHub() { Stop(); }
 
-std::shared_ptr<EventStreamHub::Slot> EventStreamHub::Reserve(TokenId token) {
+std::shared_ptr<EventStreamHub::Slot> EventStreamHub::Reserve(const Principal& principal,
+                                                              OrganizationId organization) {
+  const TokenId token = principal.token_id;
+  const std::optional<UserId> user =
+      principal.IsUser() ? std::optional<UserId>(principal.user_id) : std::nullopt;
   std::lock_guard lock(counts_->mu);
   if (counts_->closed || counts_->total >= options_.total ||
-      counts_->per_token[token.value] >= options_.per_token) {
-    if (counts_->per_token[token.value] == 0) counts_->per_token.erase(token.value);
+      CountOf(counts_->per_token, token.value) >= options_.per_token ||
+      (user && CountOf(counts_->per_user, user->value) >= options_.per_user) ||
+      CountOf(counts_->per_organization, organization.value) >= options_.per_organization) {
     return nullptr;
   }
   ++counts_->per_token[token.value];
+  if (user) ++counts_->per_user[user->value];
+  ++counts_->per_organization[organization.value];
   ++counts_->total;
-  return std::make_shared<Slot>(counts_, token);
+  return std::make_shared<Slot>(counts_, token, user, organization);
 }
 
 void EventStreamHub::Attach(std::shared_ptr<ResponseStream> stream, const EventStreamStart& start,
@@ -63,7 +93,7 @@ void EventStreamHub::Attach(std::shared_ptr<ResponseStream> stream, const EventS
   if (!stream->Write(kPrelude)) return;
   std::lock_guard lock(mu_);
   if (stopping_) return;  // the stream ends as `stream` goes
-  arrived_.push_back({std::move(stream), start, std::move(slot), start.after, now, now});
+  arrived_.push_back({std::move(stream), start, std::move(slot), start.after, now, now, now});
   if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   wake_.notify_one();
 }
@@ -104,6 +134,18 @@ void EventStreamHub::Run() {
 
 bool EventStreamHub::Serve(Open& open, std::chrono::steady_clock::time_point now) {
   if (now - open.opened >= options_.max_age) return false;
+  if (now - open.last_check >= options_.heartbeat) {
+    open.last_check = now;
+    const auto allowed = service_.StillAllowed(open.start.grant, open.start.organization);
+    if (!allowed.ok()) {
+      // As for the events: the stream goes on and asks again at the next heartbeat.
+      spdlog::warn("events: checking a stream's access failed: {}", allowed.error().detail);
+    } else if (!*allowed) {
+      spdlog::info("events: a stream of organization {} ended: its token or admin role is gone",
+                   open.start.organization.value);
+      return false;
+    }
+  }
   const auto events = service_.Next(open.start.organization, open.cursor, kEventsPerTurn);
   if (!events.ok()) {
     // The database is away for now: the stream waits (heartbeats go on) and retries.

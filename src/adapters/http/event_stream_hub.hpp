@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,12 +18,19 @@ namespace fr::http {
 
 struct EventStreamOptions {
   std::chrono::milliseconds poll_interval{250};  // how often each stream looks for new events
-  std::chrono::milliseconds heartbeat{15000};    // a comment line after this long without events
+  // A comment line after this long without events; as often, whether the stream's token and
+  // admin role still hold (EventStreamService::StillAllowed): a stream whose token was revoked,
+  // or whose user was removed or demoted, ends within one heartbeat.
+  std::chrono::milliseconds heartbeat{15000};
   // A stream ends after this long; the client's EventSource reconnects with Last-Event-ID and is
-  // authenticated and authorised afresh, so a revoked token or a demoted admin stops hearing.
+  // authenticated and authorised afresh (a session's idle timeout included).
   std::chrono::minutes max_age{30};
-  int per_token = 5;  // open streams per token; one more is refused with 429
-  int total = 200;    // open streams in this process
+  // Open streams; one more is refused with 429. A user's count spans all their tokens and
+  // sessions; an organisation's all streams of its events.
+  int per_token = 5;
+  int per_user = 10;
+  int per_organization = 50;
+  int total = 200;  // in this process
 };
 
 // Serves every open event stream (decision 0063) from one thread of its own: no HTTP thread
@@ -44,9 +52,10 @@ class EventStreamHub {
   EventStreamHub(const EventStreamHub&) = delete;
   EventStreamHub& operator=(const EventStreamHub&) = delete;
 
-  // A slot for one more stream of `token`; null when the token has `per_token` streams open or
-  // the process `total`, or after Stop.
-  std::shared_ptr<Slot> Reserve(TokenId token);
+  // A slot for one more stream of `principal` on `organization`'s events; null when its token,
+  // its user (for a user), the organisation or the process has as many streams open as the
+  // options allow, or after Stop.
+  std::shared_ptr<Slot> Reserve(const Principal& principal, OrganizationId organization);
 
   // Serves `stream` from `start` until the client goes, the stream reaches max_age, or Stop.
   void Attach(std::shared_ptr<ResponseStream> stream, const EventStreamStart& start,
@@ -62,7 +71,7 @@ class EventStreamHub {
     EventStreamStart start;
     std::shared_ptr<Slot> slot;
     WebhookEventId cursor;
-    std::chrono::steady_clock::time_point opened, last_write;
+    std::chrono::steady_clock::time_point opened, last_write, last_check;
   };
 
   void Run();

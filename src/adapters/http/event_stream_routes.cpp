@@ -36,10 +36,11 @@ HandlerResult OpenEventStream(EventStreamService& events, EventStreamHub& hub,
   FR_ASSIGN_OR_RETURN(
       const EventStreamStart start,
       events.Open(*context.principal, OrganizationId(organization), last_event_id, include_caller));
-  auto slot = hub.Reserve(context.principal->token_id);
+  auto slot = hub.Reserve(*context.principal, start.organization);
   if (!slot) {
     return HandlerError(TooManyRequestsProblem(
-        "Too many event streams are open for this token (or on this server); close one first."));
+        "Too many event streams are open for this token, its user or this organization (or on "
+        "this server); close one first."));
   }
   Response response;
   response.content_type = "text/event-stream; charset=utf-8";

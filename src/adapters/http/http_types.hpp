@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +39,14 @@ class ResponseStream {
   // Queues `chunk` for the client; thread-safe. False once a write has failed (the client has
   // gone), after which chunks are dropped.
   virtual bool Write(std::string chunk) = 0;
+  // Queues `chunk` and waits until it has gone to the socket, so that a producer never runs
+  // ahead of a slow client and holds no more than one chunk (exports). After `timeout` without
+  // progress the stream counts as gone. Never call it on an I/O thread: the write it waits for
+  // runs there.
+  virtual bool WriteAndWait(std::string chunk, std::chrono::milliseconds timeout) {
+    (void)timeout;
+    return Write(std::move(chunk));
+  }
 };
 
 struct Response {

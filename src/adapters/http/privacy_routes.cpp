@@ -1,7 +1,11 @@
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/export_runner.hpp"
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/request_bodies.hpp"
 #include "adapters/http/resource_json.hpp"
 #include "adapters/http/routes.hpp"
+#include "domain/audit/audit.hpp"
 
 namespace fr::http {
 namespace {
@@ -10,9 +14,29 @@ namespace {
 // own endpoint writes it (decision 0047).
 constexpr const char* kJsonLines = "application/x-ndjson";
 
+// Writes the export to a streamed response in chunks of about `chunk_bytes`, each sent before
+// the next is made (ResponseStream::WriteAndWait): what an export holds in memory is one chunk
+// and the page being read, whatever the organisation's size (decision 0047).
 class JsonLinesSink final : public ExportSink {
  public:
-  explicit JsonLinesSink(std::string& out) : out_(out) {}
+  JsonLinesSink(std::shared_ptr<ResponseStream> stream, const ExportRunner& runner)
+      : stream_(std::move(stream)), runner_(runner) {
+    out_.reserve(runner_.options().chunk_bytes + 4096);
+  }
+
+  bool Gone() const override { return gone_; }
+
+  // Sends what is left. When the export failed part-way (`status`), a last line
+  // {"data":{"detail":…,"requestID":…},"type":"error"} says the export is incomplete: the 200
+  // and the first lines went out already.
+  void Finish(const Status& status, const std::string& request_id) {
+    if (!status.ok() && !gone_) {
+      spdlog::warn("export {}: stopped part-way: {}", request_id, status.error().detail);
+      Line("error", {{"detail", "The export stopped part-way and is incomplete; ask again."},
+                     {"requestID", request_id}});
+    }
+    Flush();
+  }
 
   void WriteOrganization(const Organization& organization) override {
     Line("organization", OrganizationJson(organization, std::nullopt));
@@ -85,6 +109,7 @@ class JsonLinesSink final : public ExportSink {
   void Line(const char* type, const Json& data) {
     out_ += Json{{"data", data}, {"type", type}}.dump();
     out_ += '\n';
+    Written();
   }
   template <typename Write>
   void Text(const char* type, Write&& write) {
@@ -93,21 +118,64 @@ class JsonLinesSink final : public ExportSink {
     write(writer);
     writer.Member("type", type).EndObject();
     out_ += '\n';
+    Written();
+  }
+  void Written() {
+    if (out_.size() >= runner_.options().chunk_bytes) Flush();
+  }
+  void Flush() {
+    if (gone_ || runner_.stopping()) {
+      gone_ = true;
+      out_.clear();
+      return;
+    }
+    if (out_.empty()) return;
+    std::string chunk;
+    chunk.reserve(runner_.options().chunk_bytes + 4096);
+    chunk.swap(out_);
+    gone_ = !stream_->WriteAndWait(std::move(chunk), runner_.options().write_timeout);
   }
 
-  std::string& out_;
+  const std::shared_ptr<ResponseStream> stream_;
+  const ExportRunner& runner_;
+  std::string out_;  // lines not yet sent
+  bool gone_ = false;
 };
-
-Response JsonLinesResponse(std::string body) {
-  Response response = JsonTextResponse(200, std::move(body));
-  response.content_type = kJsonLines;
-  return response;
-}
 
 struct PrivacyApi {
   PrivacyService& privacy;
   ExportService& exports;
+  ExportRunner& runner;
 };
+
+// A 200 of JSON Lines whose body `export_to` writes on one of the runner's threads, once the
+// headers went out. Errors: 429 when the runner runs as many exports as it may.
+HandlerResult StreamedExport(PrivacyApi& api, const RequestContext& context,
+                             std::function<Status(ExportSink&)> export_to) {
+  auto slot = api.runner.Reserve();
+  if (!slot) {
+    return HandlerError(TooManyRequestsProblem(
+        "As many exports as this server runs at once are running; try again in a minute."));
+  }
+  // The request's actor goes along: the export's own audit entry names who asked (decision 0058).
+  std::optional<AuditActor> actor;
+  if (const AuditActor* current = AuditScope::Current()) actor = *current;
+  Response response;
+  response.content_type = kJsonLines;
+  response.stream = [&runner = api.runner, slot = std::move(slot),
+                     export_to = std::move(export_to), request_id = context.request.request_id,
+                     actor](std::shared_ptr<ResponseStream> stream) mutable {
+    runner.Run(std::move(slot), [&runner, stream = std::move(stream),
+                                 export_to = std::move(export_to), request_id, actor]() mutable {
+      std::optional<AuditScope> scope;
+      if (actor) scope.emplace(*actor);
+      JsonLinesSink sink(std::move(stream), runner);
+      const Status exported = export_to(sink);
+      sink.Finish(exported, request_id);
+    });
+  };
+  return response;
+}
 
 HandlerResult GetOrganization(PrivacyApi& api, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "organizationID"));
@@ -140,25 +208,31 @@ HandlerResult EraseCaller(PrivacyApi& api, const RequestContext& context) {
                             {"telephoneRecords", erased.telephone_records}});
 }
 
+// The checks come first, so that a refusal is a problem answer, not a 200 that ends at once.
 HandlerResult ExportOrganization(PrivacyApi& api, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const std::int64_t id, PathId(context, "organizationID"));
-  std::string body;
-  JsonLinesSink sink(body);
-  FR_RETURN_IF_ERROR(api.exports.ExportOrganization(*context.principal, OrganizationId(id), sink));
-  return JsonLinesResponse(std::move(body));
+  const OrganizationId organization(id);
+  FR_RETURN_IF_ERROR(api.exports.MayExportOrganization(*context.principal, organization));
+  return StreamedExport(api, context,
+                        [&exports = api.exports, principal = *context.principal,
+                         organization](ExportSink& sink) {
+                          return exports.ExportOrganization(principal, organization, sink);
+                        });
 }
 
 HandlerResult ExportMine(PrivacyApi& api, const RequestContext& context) {
-  std::string body;
-  JsonLinesSink sink(body);
-  FR_RETURN_IF_ERROR(api.exports.ExportMine(*context.principal, sink));
-  return JsonLinesResponse(std::move(body));
+  FR_RETURN_IF_ERROR(api.exports.MayExportMine(*context.principal));
+  return StreamedExport(api, context,
+                        [&exports = api.exports, principal = *context.principal](ExportSink& sink) {
+                          return exports.ExportMine(principal, sink);
+                        });
 }
 
 }  // namespace
 
-void AddPrivacyRoutes(Router& router, PrivacyService& privacy, ExportService& exports) {
-  auto api = std::make_shared<PrivacyApi>(PrivacyApi{privacy, exports});
+void AddPrivacyRoutes(Router& router, PrivacyService& privacy, ExportService& exports,
+                      ExportRunner& runner) {
+  auto api = std::make_shared<PrivacyApi>(PrivacyApi{privacy, exports, runner});
   using Function = HandlerResult (*)(PrivacyApi&, const RequestContext&);
   const auto bind = [api](Function handler) {
     return [api, handler](const RequestContext& context) { return handler(*api, context); };

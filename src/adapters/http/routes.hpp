@@ -78,6 +78,7 @@ void AddSessionRoutes(Router& router, LoginService& logins, SessionRouteOptions 
 void AddReportRoutes(Router& router, CallReportService& reports);
 
 class EventStreamHub;
+class ExportRunner;
 // GET /v1/organizations/{organizationID}/events: the organisation's events as Server-Sent
 // Events, served by `hub` (decision 0063).
 void AddEventStreamRoutes(Router& router, EventStreamService& events, EventStreamHub& hub);
@@ -89,8 +90,9 @@ void AddLiveCallRoutes(Router& router, LiveCallService& live_calls);
 void AddBlockedCallerRoutes(Router& router, BlockedCallerService& blocks,
                             const NumberingPlan& plan);
 // GET/PATCH /v1/organizations/{organizationID}, POST …/privacy/erase-caller, GET …/export,
-// GET /v1/me/export.
-void AddPrivacyRoutes(Router& router, PrivacyService& privacy, ExportService& exports);
+// GET /v1/me/export; the exports stream on `runner`'s threads.
+void AddPrivacyRoutes(Router& router, PrivacyService& privacy, ExportService& exports,
+                      ExportRunner& runner);
 
 // POST /v1/sip-customer, GET /v1/sip-customer/{id}.
 void AddSipCustomerRoutes(Router& router, SipCustomerService& customers,

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <future>
 #include <mutex>
@@ -117,25 +119,54 @@ class ChunkedResponseStream final : public ResponseStream {
     }
   }
 
-  bool Write(std::string chunk) override {
-    if (gone_->load()) return false;
-    std::lock_guard lock(mu_);
-    try {
-      builder_.append_chunk(std::move(chunk));
-      // The callback may run after this stream is gone: it holds the flag, not the stream.
-      builder_.flush([gone = gone_](const asio::error_code& error) {
-        if (error) gone->store(true);
-      });
-    } catch (const std::exception&) {
-      gone_->store(true);
-    }
-    return !gone_->load();
+  bool Write(std::string chunk) override { return Append(std::move(chunk)); }
+
+  bool WriteAndWait(std::string chunk, std::chrono::milliseconds timeout) override {
+    if (!Append(std::move(chunk))) return false;
+    std::unique_lock lock(progress_->mu);
+    const bool written = progress_->written.wait_for(
+        lock, timeout, [this] { return progress_->gone || progress_->pending == 0; });
+    if (!written) progress_->gone = true;  // the client reads too slowly, or not at all
+    return !progress_->gone;
   }
 
  private:
+  // What the writes' callbacks report; they may run after this stream is gone, so they hold
+  // this, not the stream.
+  struct Progress {
+    std::mutex mu;
+    std::condition_variable written;
+    int pending = 0;    // Guarded by mu: flushes not yet completed.
+    bool gone = false;  // Guarded by mu: a write failed; later chunks are dropped.
+  };
+
+  bool Append(std::string chunk) {
+    {
+      std::lock_guard before(progress_->mu);
+      if (progress_->gone) return false;
+      ++progress_->pending;
+    }
+    std::lock_guard lock(mu_);
+    try {
+      builder_.append_chunk(std::move(chunk));
+      builder_.flush([progress = progress_](const asio::error_code& error) {
+        std::lock_guard reported(progress->mu);
+        --progress->pending;
+        if (error) progress->gone = true;
+        progress->written.notify_all();
+      });
+    } catch (const std::exception&) {
+      std::lock_guard failed(progress_->mu);
+      progress_->gone = true;
+      progress_->written.notify_all();
+    }
+    std::lock_guard after(progress_->mu);
+    return !progress_->gone;
+  }
+
   std::mutex mu_;
   restinio::response_builder_t<restinio::chunked_output_t> builder_;  // Guarded by mu_.
-  const std::shared_ptr<std::atomic<bool>> gone_ = std::make_shared<std::atomic<bool>>(false);
+  const std::shared_ptr<Progress> progress_ = std::make_shared<Progress>();
 };
 
 }  // namespace
@@ -208,10 +239,19 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   request.method = std::string(header.method().c_str());
   request.path = std::string(header.path());
   request.body = source.body();
-  request.remote_address = source.remote_endpoint().address().to_string();
   header.for_each_field([&request](const restinio::http_header_field_t& field) {
     request.headers.emplace_back(Lowercase(field.name()), std::string(field.value()));
   });
+  const std::string peer = source.remote_endpoint().address().to_string();
+  if (config.trusted_proxies.empty()) {
+    request.remote_address = peer;
+  } else {
+    std::vector<std::string_view> forwarded_for;
+    for (const auto& [name, value] : request.headers) {
+      if (name == "x-forwarded-for") forwarded_for.push_back(value);
+    }
+    request.remote_address = config.trusted_proxies.ClientAddress(peer, forwarded_for);
+  }
   const auto id = request.Header("x-request-id");
   request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
   // RFC 3986's query characters may stand unescaped ("timeZone=Europe/Berlin",

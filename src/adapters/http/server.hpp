@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "adapters/http/client_address.hpp"
 #include "adapters/http/metrics.hpp"
 #include "adapters/http/pipeline.hpp"
 #include "common/random.hpp"
@@ -32,6 +33,8 @@ struct ServerConfig {
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds handle_timeout{60};
   std::chrono::seconds drain_timeout{20};
+  // Proxies whose X-Forwarded-For names the client (`--trusted-proxy`); none by default.
+  TrustedProxies trusted_proxies;
 };
 
 // The RESTinio adapter: accepts connections on I/O threads, copies each request into an

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/json_writer.hpp"
@@ -46,15 +47,27 @@ Response VoicemailResponse(const Voicemail& voicemail) {
 }
 
 // The bytes a single `Range: bytes=…` asks of `size` (RFC 9110 §14.1.2): [first, last].
-// nullopt: no usable range, the whole file is sent (a syntax the server does not take, or
-// several ranges, may be ignored). An unsatisfiable range is a range with first >= size.
+// nullopt: no usable range, the whole file is sent with 200, as §14.2 lets a server ignore
+// Range: a syntax the server does not take, a last position before the first (`bytes=5-3`,
+// invalid by §14.1.1), numbers too large to parse, and several ranges (`bytes=0-1,5-6`; one
+// recording is small, and a multipart answer buys a player nothing). An unsatisfiable range
+// is one with first >= size: a first position at or beyond the end, any range of an empty
+// file, and a suffix of length 0 (`bytes=-0`, §14.1.1: a suffix range is satisfiable only
+// with a non-zero length).
 struct ByteRange {
   std::uint64_t first = 0;
   std::uint64_t last = 0;
 };
 std::optional<ByteRange> ParseRange(std::string_view header, std::uint64_t size) {
   constexpr std::string_view kUnit = "bytes=";
-  if (!header.starts_with(kUnit)) return std::nullopt;
+  // The range unit is case-insensitive (§14.1).
+  if (header.size() < kUnit.size() ||
+      !std::equal(kUnit.begin(), kUnit.end(), header.begin(),
+                  [](char unit, char given) {
+                    return unit == std::tolower(static_cast<unsigned char>(given));
+                  })) {
+    return std::nullopt;
+  }
   const std::string_view spec = TrimAsciiWhitespace(header.substr(kUnit.size()));
   const auto dash = spec.find('-');
   if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos) {
@@ -62,10 +75,11 @@ std::optional<ByteRange> ParseRange(std::string_view header, std::uint64_t size)
   }
   const auto first_text = ParseNonNegativeInt(spec.substr(0, dash));
   const auto last_text = ParseNonNegativeInt(spec.substr(dash + 1));
+  const ByteRange unsatisfiable{size, size};
   const std::uint64_t end = size == 0 ? 0 : size - 1;
   if (dash == 0) {  // the last `n` bytes
-    if (!last_text || *last_text == 0) return std::nullopt;
-    if (size == 0) return ByteRange{1, 0};  // nothing to give: unsatisfiable
+    if (!last_text) return std::nullopt;
+    if (*last_text == 0 || size == 0) return unsatisfiable;
     const std::uint64_t suffix = std::min(static_cast<std::uint64_t>(*last_text), size);
     return ByteRange{size - suffix, end};
   }

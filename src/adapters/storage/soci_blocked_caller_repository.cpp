@@ -5,11 +5,16 @@
 namespace fr {
 namespace {
 
+// Only blocks that still apply: an expired one waits for the purge, unlisted (decision 0077).
 constexpr const char* kSelectPage =
     "SELECT id, organization_id, number, note, expires_at, created_at FROM blocked_callers"
-    " WHERE organization_id = :organization_id ORDER BY id LIMIT :limit OFFSET :offset";
+    " WHERE organization_id = :organization_id AND (expires_at IS NULL OR expires_at > :now)"
+    " ORDER BY id LIMIT :limit OFFSET :offset";
 constexpr const char* kCount =
-    "SELECT COUNT(*) FROM blocked_callers WHERE organization_id = :organization_id";
+    "SELECT COUNT(*) FROM blocked_callers WHERE organization_id = :organization_id"
+    " AND (expires_at IS NULL OR expires_at > :now)";
+constexpr const char* kPurgeExpired =
+    "DELETE FROM blocked_callers WHERE expires_at IS NOT NULL AND expires_at <= :now";
 // A block that expired makes room for a new one of the same number.
 constexpr const char* kDeleteExpired =
     "DELETE FROM blocked_callers WHERE organization_id = :organization_id AND number = :number"
@@ -67,15 +72,25 @@ Result<BlockedCaller> SociBlockedCallerRepository::Create(const BlockedCaller& b
 }
 
 Result<BlockedCallerPage> SociBlockedCallerRepository::List(OrganizationId organization,
-                                                            std::int64_t limit,
+                                                            Timestamp now, std::int64_t limit,
                                                             std::int64_t offset) {
   return database_.Run("list blocked callers", [&](soci::session& session) {
     BlockedCallerPage page;
-    page.total = ReadValue<long long>(session, kCount, organization.value).value_or(0);
+    const long long at = ToEpochMillis(now);
+    page.total = ReadValue<long long>(session, kCount, organization.value, at).value_or(0);
     soci::statement statement = OneUseStatement(session, kSelectPage);
     page.blocked_callers = ReadRows<BlockedCallerRow>(statement, &BlockedCallerRow::ToBlockedCaller,
-                                                      organization.value, limit, offset);
+                                                      organization.value, at, limit, offset);
     return page;
+  });
+}
+
+Result<std::int64_t> SociBlockedCallerRepository::PurgeExpired(Timestamp now) {
+  return database_.Run("purge expired blocks", [&](soci::session& session) -> std::int64_t {
+    long long at = ToEpochMillis(now);
+    soci::statement statement = (session.prepare << kPurgeExpired, soci::use(at));
+    statement.execute(true);
+    return static_cast<std::int64_t>(statement.get_affected_rows());
   });
 }
 

@@ -57,13 +57,17 @@ class BlockedCallerRepository {
   // organisation that expired by `block.created_at` is replaced. Errors: kAlreadyExists when
   // the number is blocked in the organisation already.
   virtual Result<BlockedCaller> Create(const BlockedCaller& block) = 0;
-  virtual Result<BlockedCallerPage> List(OrganizationId organization, std::int64_t limit,
-                                         std::int64_t offset) = 0;
+  // The blocks of `organization` that still apply at `now` (an expired one is not listed),
+  // ordered by id.
+  virtual Result<BlockedCallerPage> List(OrganizationId organization, Timestamp now,
+                                         std::int64_t limit, std::int64_t offset) = 0;
   // Errors: kNotFound when the organisation has no block `id`.
   virtual Status Delete(OrganizationId organization, BlockedCallerId id) = 0;
   // Whether `number` ("00…") is blocked in `organization` at `now` (an expired block is not).
   virtual Result<bool> IsBlocked(OrganizationId organization, const std::string& number,
                                  Timestamp now) = 0;
+  // Deletes every block of every organisation that expired by `now`; how many.
+  virtual Result<std::int64_t> PurgeExpired(Timestamp now) = 0;
 };
 
 }  // namespace fr

@@ -77,11 +77,18 @@ TEST(CallRecordAccess, AdminsOnlyBecauseCallerNumbersArePersonalData) {
   EXPECT_FALSE(CanWrite(CallRecordAccess(kAdminPrincipal, kOrg)));
 }
 
-TEST(WebhookAccess, AdminsAndTheOrganizationsTokenOnly) {
-  EXPECT_EQ(WebhookAccess(kAdminPrincipal, kOrg), Access::kReadWrite);
-  EXPECT_EQ(WebhookAccess(kOrgToken, kOrg), Access::kReadWrite);
-  EXPECT_EQ(WebhookAccess(kMemberPrincipal, kOrg), Access::kNone);
-  EXPECT_EQ(WebhookAccess(kOtherOrgToken, kOrg), Access::kNone);
+TEST(RequireOrganizationAdmin, OutsidersGetNotFoundAndMembersPermissionDenied) {
+  EXPECT_TRUE(RequireOrganizationAdmin(kAdminPrincipal, kOrg, "admins only").ok());
+  EXPECT_TRUE(RequireOrganizationAdmin(kOrgToken, kOrg, "admins only").ok());
+  const Status member = RequireOrganizationAdmin(kMemberPrincipal, kOrg, "admins only");
+  ASSERT_FALSE(member.ok());
+  EXPECT_EQ(member.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(member.error().detail, "admins only");
+  const Status outsider = RequireOrganizationAdmin(kOtherOrgToken, kOrg, "admins only");
+  ASSERT_FALSE(outsider.ok());
+  EXPECT_EQ(outsider.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(RequireOrganizationAdmin(kAdminPrincipal, OrganizationId(), "x").error().code,
+            ErrorCode::kNotFound);
 }
 
 }  // namespace
