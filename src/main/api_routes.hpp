@@ -11,11 +11,13 @@ namespace fr {
 // Every route the service answers, wired to its services: the single list that
 // docs/openapi.json must describe (a test holds the two together).
 // `event_streams` serves the event streams (it must be stopped before the HTTP server);
+// `previews` speaks prompt previews (with the telephony's synthesiser, when there is one);
 // `reports` are /readyz's informative checks (the trunk registration's); `draining` (thread-
 // safe) turns /readyz to 503 "draining" (decision 0033); `sessions` how sign-in builds cookies
 // and invite links.
 void RegisterApiRoutes(http::Router& router, Services& services,
                        const http::HttpMetrics& metrics, http::EventStreamHub& event_streams,
+                       PromptPreviewService& previews,
                        std::vector<http::ReadinessReport> reports = {},
                        std::function<bool()> draining = {},
                        http::SessionRouteOptions sessions = {});

@@ -23,6 +23,8 @@
 #include "adapters/webhook/curl_webhook_sender.hpp"
 #include "app/account_service.hpp"
 #include "app/administration_service.hpp"
+#include "app/member_service.hpp"
+#include "app/personal_token_service.hpp"
 #include "app/agent_phone_service.hpp"
 #include "app/audit_log_service.hpp"
 #include "app/authentication_service.hpp"
@@ -91,6 +93,8 @@ struct Services {
               sign_in.sessions, sign_in.throttle),
         accounts(users, organizations, hotlines, clock),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
+        members(users, organizations, logins, clock),
+        personal_tokens(administration),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan, audit_log, clock),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, numbers,
@@ -152,6 +156,8 @@ struct Services {
   LoginService login;
   AccountService accounts;
   AdministrationService administration;
+  MemberService members;
+  PersonalTokenService personal_tokens;
   AgentPhoneService agent_phone_service;
   SipCustomerService sip_customer_service;
   HotlineService hotline_service;

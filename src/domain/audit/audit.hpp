@@ -32,6 +32,7 @@ enum class AuditType {
   kHotlineDeleted,
   kMemberAdded,
   kMemberRemoved,  // by an operator, or the member left
+  kMemberRoleChanged,  // an admin or the API token made a member admin or member
   kCallerErased,
   kOrganizationExported,
   kWebhookCreated,

@@ -20,7 +20,8 @@ TEST(OpenApiDocument, DescribesExactlyTheRegisteredRoutes) {
   http::Router router;
   http::EventStreamHub event_streams((*services)->event_streams,
                                      [](const WebhookEvent&, bool) { return std::string(); });
-  RegisterApiRoutes(router, **services, metrics, event_streams);
+  PromptPreviewService previews(nullptr, (*services)->clock);
+  RegisterApiRoutes(router, **services, metrics, event_streams, previews);
   std::set<std::string> registered;
   for (const auto& route : router.routes()) registered.insert(route.method + " " + route.path_template);
 
