@@ -61,9 +61,10 @@ Status CallRecordService::MaskAgentNumbers(const Principal& principal, const Hot
 }
 
 Result<CallLogPage> CallRecordService::ListCallLogs(const Principal& principal, HotlineId hotline,
-                                                    std::int64_t limit, std::int64_t offset) {
+                                                    std::int64_t limit, std::int64_t offset,
+                                                    const CallLogFilter& filter) {
   FR_RETURN_IF_ERROR(ReadableHotline(principal, hotline));
-  return call_logs_.ListCallLogs(hotline, limit, offset);
+  return call_logs_.ListCallLogs(hotline, filter, limit, offset);
 }
 
 Result<CallLog> CallRecordService::GetCallLog(const Principal& principal, HotlineId hotline,

@@ -36,7 +36,8 @@ class CallRecordService {
   // Errors (all three): kNotFound when the hotline does not exist or the caller is not in its
   // organisation; kPermissionDenied when the caller is a member but not an admin.
   Result<CallLogPage> ListCallLogs(const Principal& principal, HotlineId hotline,
-                                   std::int64_t limit, std::int64_t offset);
+                                   std::int64_t limit, std::int64_t offset,
+                                   const CallLogFilter& filter = {});
   // Also kNotFound when the log does not exist or belongs to another hotline.
   Result<CallLog> GetCallLog(const Principal& principal, HotlineId hotline, CallLogId id);
   Result<TelephoneRecordPage> ListTelephoneRecords(const Principal& principal, HotlineId hotline,

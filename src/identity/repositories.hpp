@@ -50,6 +50,11 @@ class OrganizationRepository {
   // leaving at once never leave the organisation without one.
   enum class Removal { kRemoved, kNotAMember, kLastAdmin };
   virtual Result<Removal> RemoveMemberKeepingAnAdmin(OrganizationId organization, UserId user) = 0;
+  // Gives a member `role` unless that takes the admin role from the organisation's only admin,
+  // in one step like RemoveMemberKeepingAnAdmin.
+  enum class RoleChange { kChanged, kNotAMember, kLastAdmin };
+  virtual Result<RoleChange> ChangeRoleKeepingAnAdmin(OrganizationId organization, UserId user,
+                                                      Role role) = 0;
   virtual Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                            UserId user) = 0;
   // All memberships of `user`, ordered by organisation id.

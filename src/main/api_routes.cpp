@@ -4,12 +4,10 @@
 
 namespace fr {
 
-void RegisterApiRoutes(http::Router& router, Services& services,
-                       const http::HttpMetrics& metrics, http::EventStreamHub& event_streams,
-                       http::ExportRunner& exports,
-                       std::vector<http::ReadinessReport> reports,
-                       std::function<bool()> draining,
-                       http::SessionRouteOptions sessions) {
+void RegisterApiRoutes(http::Router& router, Services& services, const http::HttpMetrics& metrics,
+                       http::EventStreamHub& event_streams, http::ExportRunner& exports,
+                       PromptPreviewService& previews, std::vector<http::ReadinessReport> reports,
+                       std::function<bool()> draining, http::SessionRouteOptions sessions) {
   http::AddOperationalRoutes(router,
                              {.storage = [&services] { return services.database->Ping(); },
                               .draining = std::move(draining),
@@ -29,6 +27,9 @@ void RegisterApiRoutes(http::Router& router, Services& services,
   http::AddEventStreamRoutes(router, services.event_streams, event_streams);
   http::AddVoicemailRoutes(router, services.voicemail_service);
   http::AddAuditLogRoutes(router, services.audit_service);
+  http::AddPromptPreviewRoutes(router, previews);
+  http::AddMemberRoutes(router, services.members);
+  http::AddPersonalTokenRoutes(router, services.personal_tokens);
 }
 
 }  // namespace fr

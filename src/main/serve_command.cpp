@@ -303,18 +303,25 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       });
 
   // The phone line, before HTTP: a SIP address that cannot be bound ends the start here.
+  // The synthesiser runs without the phone line too: the console's prompt previews use it
+  // (decision 0072). Without the phone line, a synthesiser that cannot start only turns the
+  // previews off.
   std::unique_ptr<tts::EspeakSynthesizer> speech;
+  auto synthesizer = tts::EspeakSynthesizer::Create({.default_voice = options.telephony.tts_voice});
+  if (synthesizer.ok()) {
+    speech = std::move(synthesizer).value();
+  } else if (options.telephony.enabled()) {
+    spdlog::critical("text-to-speech: {}", synthesizer.error().detail);
+    // An unknown --tts-voice is an invalid option like any other.
+    return synthesizer.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
+  } else {
+    spdlog::warn("text-to-speech: {}; prompt previews are off", synthesizer.error().detail);
+  }
+  PromptPreviewService prompt_previews(speech.get(), wired.clock);
   std::unique_ptr<telephony::TelephonyEngine> engine;
   std::optional<std::string> sip_address;
   if (options.telephony.enabled()) {
     const telephony::EngineConfig engine_config = EngineConfigOf(options.telephony).value();
-    auto synthesizer = tts::EspeakSynthesizer::Create({.default_voice = options.telephony.tts_voice});
-    if (!synthesizer.ok()) {
-      spdlog::critical("text-to-speech: {}", synthesizer.error().detail);
-      // An unknown --tts-voice is an invalid option like any other.
-      return synthesizer.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
-    }
-    speech = std::move(synthesizer).value();
     telephony::EngineConfig config = engine_config;
     config.node = node.id;
     engine = std::make_unique<telephony::TelephonyEngine>(
@@ -369,8 +376,9 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   http::EventStreamHub event_streams(wired.event_streams, &webhook::RenderWebhookBody);
   http::ExportRunner exports;
   http::Router router;
-  RegisterApiRoutes(router, wired, metrics, event_streams, exports, std::move(readiness),
-                    [&draining] { return draining.load(); }, std::move(session_routes));
+  RegisterApiRoutes(
+      router, wired, metrics, event_streams, exports, prompt_previews, std::move(readiness),
+      [&draining] { return draining.load(); }, std::move(session_routes));
   http::AddConsoleRoutes(router);  // not API: docs/openapi.json does not list the pages
   http::ServerConfig config;
   config.host = listen.first;

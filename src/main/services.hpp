@@ -5,8 +5,8 @@
 #include <string>
 
 #include "adapters/crypto/openssl_crypto.hpp"
-#include "adapters/crypto/sodium_password_hasher.hpp"
 #include "adapters/crypto/secret_sealer.hpp"
+#include "adapters/crypto/sodium_password_hasher.hpp"
 #include "adapters/phone/libphonenumber_plan.hpp"
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_agent_phone_repository.hpp"
@@ -14,9 +14,9 @@
 #include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_call_report_source.hpp"
-#include "adapters/storage/soci_live_call_source.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
+#include "adapters/storage/soci_live_call_source.hpp"
 #include "adapters/storage/soci_voicemail_repository.hpp"
 #include "adapters/storage/soci_webhook_repository.hpp"
 #include "adapters/storage/voicemail_folder.hpp"
@@ -29,14 +29,16 @@
 #include "app/blocked_caller_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/call_report_service.hpp"
-#include "app/event_stream_service.hpp"
 #include "app/call_routing_service.hpp"
+#include "app/event_stream_service.hpp"
 #include "app/export_service.hpp"
 #include "app/hotline_provisioner.hpp"
 #include "app/hotline_service.hpp"
-#include "app/login_service.hpp"
 #include "app/live_call_service.hpp"
+#include "app/login_service.hpp"
+#include "app/member_service.hpp"
 #include "app/number_inventory_service.hpp"
+#include "app/personal_token_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "app/voicemail_service.hpp"
@@ -91,6 +93,8 @@ struct Services {
               sign_in.sessions, sign_in.throttle),
         accounts(users, organizations, hotlines, clock),
         administration(users, organizations, tokens, hotlines, digest, random, clock),
+        members(users, organizations, logins, clock),
+        personal_tokens(administration),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan, audit_log, clock),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, numbers,
@@ -100,8 +104,8 @@ struct Services {
         call_reports(hotlines, call_report_source),
         live_calls(hotlines, live_call_source),
         blocked_caller_service(blocked_callers, numbering_plan, clock),
-        call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard,
-                     numbering_plan, clock),
+        call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard, numbering_plan,
+                     clock),
         privacy(organizations, call_logs, numbering_plan, retention, clock),
         voicemail_service(hotlines, voicemails, *voicemail_folder),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
@@ -152,6 +156,8 @@ struct Services {
   LoginService login;
   AccountService accounts;
   AdministrationService administration;
+  MemberService members;
+  PersonalTokenService personal_tokens;
   AgentPhoneService agent_phone_service;
   SipCustomerService sip_customer_service;
   HotlineService hotline_service;

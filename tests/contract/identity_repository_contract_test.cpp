@@ -131,6 +131,32 @@ TYPED_TEST(IdentityRepositoryContract, TwoAdminsLeavingAtOnceLeaveOneBehind) {
   }
 }
 
+TYPED_TEST(IdentityRepositoryContract, RolesChangeButTheOnlyAdminStaysAdmin) {
+  using RoleChange = OrganizationRepository::RoleChange;
+  auto& organizations = this->backend_.organizations;
+  const auto organization = organizations.Create("Relief", this->At(0));
+  const auto ann = this->backend_.users.Create("Ann", this->At(0));
+  const auto max = this->backend_.users.Create("Max", this->At(0));
+  ASSERT_TRUE(organizations.AddMember({organization->id, ann->id, Role::kAdmin, false, {}}).ok());
+  ASSERT_TRUE(organizations.AddMember({organization->id, max->id, Role::kMember, true, {}}).ok());
+
+  EXPECT_EQ(*organizations.ChangeRoleKeepingAnAdmin(organization->id, ann->id, Role::kMember),
+            RoleChange::kLastAdmin);
+  EXPECT_EQ(*organizations.ChangeRoleKeepingAnAdmin(organization->id, ann->id, Role::kAdmin),
+            RoleChange::kChanged);
+  EXPECT_EQ(*organizations.ChangeRoleKeepingAnAdmin(organization->id, max->id, Role::kAdmin),
+            RoleChange::kChanged);
+  EXPECT_EQ(*organizations.ChangeRoleKeepingAnAdmin(organization->id, ann->id, Role::kMember),
+            RoleChange::kChanged);
+  EXPECT_EQ(*organizations.ChangeRoleKeepingAnAdmin(organization->id, UserId(9999), Role::kMember),
+            RoleChange::kNotAMember);
+  const auto ann_now = *organizations.FindMembership(organization->id, ann->id);
+  const auto max_now = *organizations.FindMembership(organization->id, max->id);
+  EXPECT_EQ(ann_now->role, Role::kMember);
+  EXPECT_EQ(max_now->role, Role::kAdmin);
+  EXPECT_TRUE(max_now->allow_admin_access);  // only the role changes
+}
+
 TYPED_TEST(IdentityRepositoryContract, TokensAreFoundByHashListedAndRevoked) {
   auto& tokens = this->backend_.tokens;
   const auto user = this->backend_.users.Create("Ann", this->At(0));

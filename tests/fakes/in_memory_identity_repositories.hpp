@@ -90,6 +90,21 @@ class InMemoryOrganizationRepository final : public OrganizationRepository {
     memberships_.erase(found);
     return Removal::kRemoved;
   }
+  Result<RoleChange> ChangeRoleKeepingAnAdmin(OrganizationId organization, UserId user,
+                                              Role role) override {
+    std::lock_guard lock(mutex_);
+    const auto found = memberships_.find({organization, user});
+    if (found == memberships_.end()) return RoleChange::kNotAMember;
+    if (found->second.role == Role::kAdmin && role != Role::kAdmin) {
+      int admins = 0;
+      for (const auto& [key, membership] : memberships_) {
+        if (key.first == organization && membership.role == Role::kAdmin) ++admins;
+      }
+      if (admins <= 1) return RoleChange::kLastAdmin;
+    }
+    found->second.role = role;
+    return RoleChange::kChanged;
+  }
   Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                    UserId user) override {
     std::lock_guard lock(mutex_);

@@ -1,6 +1,7 @@
 // Call logs and telephone records: calls fed through the service's real CallEventSink and store
 // (tests/support/call_feeder.cpp plays the engine), read back over HTTP from the real binary.
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <thread>
 
@@ -159,6 +160,59 @@ TEST_F(CallLogsHttpTest, PaginationAndParameterErrors) {
   ExpectProblem(client_->Get(Path("/call-logs/0"), {Pat(ann_token_)}), 400);
   ExpectProblem(client_->Get(Path("/call-logs/99999999999999999999"), {Pat(ann_token_)}), 400);
   ExpectProblem(client_->Send("POST", Path("/call-logs"), {Pat(ann_token_)}), 405);
+}
+
+// `millis` since the epoch as an RFC 3339 time for a query string (":" percent-encoded).
+std::string QueryTime(std::int64_t millis) {
+  const std::time_t seconds = millis / 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H%%3A%M%%3A%SZ", &utc);
+  return text;
+}
+
+// Our extension for the console's call history: the server filters by outcome and start time,
+// and totalCallLogs counts what matches.
+TEST_F(CallLogsHttpTest, OutcomeAndStartTimeFilterTheListOnTheServer) {
+  const std::int64_t t0 = (NowMillis() / 1000 - 7200) * 1000;  // whole seconds, two hours ago
+  CallScript script(hotline_, hotline_number_);
+  script.Answered("a1", "004924112345", t0, agents_);
+  script.Missed("m1", "004922199999", t0 + 600'000, agents_);
+  script.Answered("a2", "004930123456", t0 + 1'200'000, agents_);
+  script.RejectedBusy("r1", nullptr, t0 + 1'800'000);
+  Feed(script);
+  const auto callers = [&](const std::string& query) {
+    const json page = GetJson(Path("/call-logs" + query), Pat(ann_token_));
+    std::vector<std::string> found;
+    for (const auto& log : page["callLogs"])
+      found.push_back(log["caller"].is_null() ? "-" : log["caller"]);
+    found.push_back("total " + std::to_string(page["totalCallLogs"].get<std::int64_t>()));
+    return found;
+  };
+  EXPECT_EQ(callers("?outcome=answered"),
+            (std::vector<std::string>{"004930123456", "004924112345", "total 2"}));
+  EXPECT_EQ(callers("?outcome=answered&limit=1&offset=1"),
+            (std::vector<std::string>{"004924112345", "total 2"}));
+  EXPECT_EQ(callers("?outcome=voicemail"), (std::vector<std::string>{"total 0"}));
+  // `from` inclusive, `to` exclusive, on the call's start.
+  EXPECT_EQ(callers("?from=" + QueryTime(t0 + 600'000) + "&to=" + QueryTime(t0 + 1'800'000)),
+            (std::vector<std::string>{"004930123456", "004922199999", "total 2"}));
+  EXPECT_EQ(callers("?outcome=missed&from=" + QueryTime(t0 + 601'000)),
+            (std::vector<std::string>{"total 0"}));
+  EXPECT_EQ(callers("?to=" + QueryTime(t0 + 1000)),
+            (std::vector<std::string>{"004924112345", "total 1"}));
+  // The other hotline's calls never show.
+  EXPECT_TRUE(
+      GetJson(Path("/call-logs?outcome=answered", other_hotline_), Pat(ann_token_))["callLogs"]
+          .empty());
+
+  const auto bad = ExpectProblem(
+      client_->Get(Path("/call-logs?outcome=lost&from=yesterday&to=2026-01-01"), {Pat(ann_token_)}),
+      400);
+  EXPECT_EQ(ErrorFields(bad), (std::vector<std::string>{"outcome", "from", "to"}));
+  // Members still get 403, whatever the filter.
+  ExpectProblem(client_->Get(Path("/call-logs?outcome=answered"), {Pat(max_token_)}), 403);
 }
 
 TEST_F(CallLogsHttpTest, OnlyTheOrganizationsAdminsReadThem) {

@@ -9,6 +9,7 @@ import { Overview } from './pages/overview';
 import { Phones } from './pages/phones';
 import { HotlineEditor } from './pages/hotline_editor';
 import { CallHistory } from './pages/call_history';
+import { Members } from './pages/members';
 
 // Who is signed in: undefined while asking, null when nobody is.
 function useSignedInUser(): [Me | null | undefined, (me: Me | null) => void] {
@@ -49,6 +50,7 @@ function App() {
   else if (me === null) page = <SignIn onSignedIn={refreshMe} />;
   else if (path === '/hotline') page = <HotlineEditor key={location.search} me={me} />;
   else if (path === '/calls') page = <CallHistory key={location.search} />;
+  else if (path === '/members') page = <Members key={location.search} me={me} />;
   else if (path === '/phones') page = <Phones me={me} onConsentChanged={refreshMe} />;
   else page = <Overview me={me} />;
 

@@ -2,7 +2,9 @@
 // (console_routes.cpp), so a reload or a shared link lands on the same page.
 import { useEffect, useState } from 'preact/hooks';
 
-export const kPages = ['/', '/sign-in', '/set-password', '/phones', '/hotline', '/calls'] as const;
+export const kPages = [
+  '/', '/sign-in', '/set-password', '/phones', '/hotline', '/calls', '/members',
+] as const;
 
 export function navigate(path: string): void {
   history.pushState(null, '', path);

@@ -95,10 +95,30 @@ Result<PageQuery> ReadPageQuery(const RequestContext& context) {
   return PageQuery{HotlineId(hotline), *limit, *offset};
 }
 
+// Our extension of the call-log list: `outcome` (a CallOutcome name), `from` and `to` (RFC 3339,
+// the call's start; `to` exclusive). Errors: kInvalidArgument, every bad parameter at once.
+Result<CallLogFilter> ReadCallLogFilter(const Request& request) {
+  CallLogFilter filter;
+  std::vector<FieldError> errors;
+  if (const auto outcome = request.Query("outcome")) {
+    filter.outcome = ParseCallOutcome(*outcome);
+    if (!filter.outcome) errors.push_back({"outcome", "is not a call outcome"});
+  }
+  for (const auto& [name, bound] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
+    if (const auto raw = request.Query(name)) {
+      *bound = ParseTimestamp(*raw);
+      if (!*bound) errors.push_back({name, "must be an RFC 3339 time (2026-01-31T12:00:00Z)"});
+    }
+  }
+  if (!errors.empty()) return Error::InvalidArgument("The query parameters are invalid.", errors);
+  return filter;
+}
+
 HandlerResult ListCallLogs(CallRecordService& records, const RequestContext& context) {
   FR_ASSIGN_OR_RETURN(const PageQuery query, ReadPageQuery(context));
+  FR_ASSIGN_OR_RETURN(const CallLogFilter filter, ReadCallLogFilter(context.request));
   FR_ASSIGN_OR_RETURN(const auto page, records.ListCallLogs(*context.principal, query.hotline,
-                                                            query.limit, query.offset));
+                                                            query.limit, query.offset, filter));
   return JsonTextResponse(200, PageJson("callLogs", page.call_logs, "totalCallLogs", page.total,
                                         [](JsonWriter& writer, const CallLog& log) {
                                           WriteCallLog(writer, log, false);

@@ -6,8 +6,8 @@ namespace fr::http {
 
 // The web console's pages (web/src/router.ts lists the same): each answers the console's
 // index.html, so that a reload or a link (an invite link's /set-password#invite=…) opens it.
-inline constexpr std::string_view kConsolePages[] = {"/",       "/sign-in", "/set-password",
-                                                     "/phones", "/hotline", "/calls"};
+inline constexpr std::string_view kConsolePages[] = {
+    "/", "/sign-in", "/set-password", "/phones", "/hotline", "/calls", "/members"};
 
 // The folder of the console's built files, named by their content hashes.
 inline constexpr std::string_view kConsoleAssetPrefix = "/assets/";

@@ -15,9 +15,12 @@
 #include "app/event_stream_service.hpp"
 #include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
-#include "app/login_service.hpp"
 #include "app/live_call_service.hpp"
+#include "app/login_service.hpp"
+#include "app/member_service.hpp"
+#include "app/personal_token_service.hpp"
 #include "app/privacy_service.hpp"
+#include "app/prompt_preview_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "app/voicemail_service.hpp"
 #include "app/webhook_service.hpp"
@@ -110,5 +113,14 @@ void AddVoicemailRoutes(Router& router, VoicemailService& voicemails);
 // GET /v1/organizations/{organizationID}/audit-log, GET /v1/me/audit-log (nothing else: the log
 // cannot be changed through the API).
 void AddAuditLogRoutes(Router& router, AuditLogService& audit);
+
+// POST /v1/tts/preview: a prompt text spoken as audio/wav (decision 0072).
+void AddPromptPreviewRoutes(Router& router, PromptPreviewService& previews);
+
+// GET /v1/organizations/{organizationID}/members, PUT …/members/{userID} (its role).
+void AddMemberRoutes(Router& router, MemberService& members);
+
+// GET/POST /v1/me/tokens, DELETE /v1/me/tokens/{tokenID} (decision 0074).
+void AddPersonalTokenRoutes(Router& router, PersonalTokenService& tokens);
 
 }  // namespace fr::http

@@ -1,10 +1,11 @@
 #include "adapters/storage/soci_call_log_repository.hpp"
 
+#include <climits>
 #include <variant>
 
 #include "adapters/storage/row_reader.hpp"
-#include "adapters/storage/soci_voicemail_repository.hpp"
 #include "adapters/storage/soci_audit_log_repository.hpp"
+#include "adapters/storage/soci_voicemail_repository.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -76,6 +77,14 @@ constexpr const char* kFromNumber =
     " ORDER BY hotline_seq DESC LIMIT :limit";
 constexpr const char* kFromOffset =
     " WHERE hotline_id = :hotline_id ORDER BY hotline_seq DESC LIMIT :limit OFFSET :offset";
+// A filtered list (outcome, start from/to: our extension of GET …/call-logs) counts and pages
+// its own rows, along the (hotline_id, start_time) index; the unfiltered list keeps the
+// numbered fast path above. Absent bounds are bound as the widest ones.
+constexpr const char* kFilteredCalls =
+    " WHERE hotline_id = :hotline_id AND start_time >= :from AND start_time < :to"
+    " AND (:any_outcome = 1 OR outcome = :outcome)";
+constexpr const char* kCountFilteredCalls = "SELECT COUNT(*) FROM call_logs";
+constexpr const char* kFilteredPage = " ORDER BY hotline_seq DESC LIMIT :limit OFFSET :offset";
 
 // The open calls of one node, and those logged before calls named their node (migration 0012).
 constexpr const char* kSelectOpenCalls =
@@ -449,16 +458,44 @@ Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   });
 }
 
-Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline, std::int64_t limit,
-                                                        std::int64_t offset) {
+Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline,
+                                                        const CallLogFilter& filter,
+                                                        std::int64_t limit, std::int64_t offset) {
   static const std::string from_number = std::string(kCallColumns) + kFromNumber;
   static const std::string from_offset = std::string(kCallColumns) + kFromOffset;
+  if (!filter.empty()) return ListFilteredCallLogs(hotline, filter, limit, offset);
   return database_.Run("list call logs", [&](soci::session& session) {
     const PageStart start = LocatePage(database_, session, kLocateCalls, hotline.value, offset);
     CallLogPage page;
     page.total = start.total;
     page.call_logs = SelectPage<CallRow>(database_, session, from_number, from_offset, start,
                                          hotline.value, limit, offset, &CallRow::ToCallLog);
+    return page;
+  });
+}
+
+Result<CallLogPage> SociCallLogRepository::ListFilteredCallLogs(HotlineId hotline,
+                                                                const CallLogFilter& filter,
+                                                                std::int64_t limit,
+                                                                std::int64_t offset) {
+  static const std::string count = std::string(kCountFilteredCalls) + kFilteredCalls;
+  static const std::string select = std::string(kCallColumns) + kFilteredCalls + kFilteredPage;
+  return database_.Run("list call logs", [&](soci::session& session) {
+    const long long key = hotline.value;
+    const long long from = filter.from ? ToEpochMillis(*filter.from) : LLONG_MIN;
+    const long long to = filter.to ? ToEpochMillis(*filter.to) : LLONG_MAX;
+    const int any_outcome = filter.outcome ? 0 : 1;
+    const std::string outcome = filter.outcome ? CallOutcomeName(*filter.outcome) : "";
+    CallLogPage page;
+    {
+      PreparedStatement statement(database_, session, count);
+      page.total =
+          ReadValue<long long>(*statement, key, from, to, any_outcome, outcome).value_or(0);
+    }
+    PreparedStatement statement(database_, session, select);
+    page.call_logs =
+        ReadRows<CallRow>(*statement, &CallRow::ToCallLog, key, from, to, any_outcome, outcome,
+                          static_cast<long long>(limit), static_cast<long long>(offset));
     return page;
   });
 }

@@ -21,8 +21,9 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
 
   Status Write(std::span<const CallEvent> events) override;
 
-  Result<CallLogPage> ListCallLogs(HotlineId hotline, std::int64_t limit,
-                                   std::int64_t offset) override;
+  using CallLogRepository::ListCallLogs;
+  Result<CallLogPage> ListCallLogs(HotlineId hotline, const CallLogFilter& filter,
+                                   std::int64_t limit, std::int64_t offset) override;
   Result<std::optional<CallLog>> FindCallLog(HotlineId hotline, CallLogId id) override;
   Result<TelephoneRecordPage> ListTelephoneRecords(HotlineId hotline, std::int64_t limit,
                                                    std::int64_t offset) override;
@@ -41,6 +42,9 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
   };
 
  private:
+  Result<CallLogPage> ListFilteredCallLogs(HotlineId hotline, const CallLogFilter& filter,
+                                           std::int64_t limit, std::int64_t offset);
+
   Database& database_;
   const std::string node_;
   OpenIds open_;

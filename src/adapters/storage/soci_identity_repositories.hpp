@@ -30,6 +30,8 @@ class SociOrganizationRepository final : public OrganizationRepository {
   Status UpdateMembership(const Membership& membership) override;
   Result<bool> RemoveMember(OrganizationId organization, UserId user) override;
   Result<Removal> RemoveMemberKeepingAnAdmin(OrganizationId organization, UserId user) override;
+  Result<RoleChange> ChangeRoleKeepingAnAdmin(OrganizationId organization, UserId user,
+                                              Role role) override;
   Result<std::optional<Membership>> FindMembership(OrganizationId organization,
                                                    UserId user) override;
   Result<std::vector<Membership>> MembershipsOfUser(UserId user) override;

@@ -27,6 +27,9 @@ constexpr const char* kSelectRole =
     "SELECT role FROM memberships WHERE organization_id = :organization_id AND user_id = :user_id";
 constexpr const char* kCountAdmins =
     "SELECT COUNT(*) FROM memberships WHERE organization_id = :organization_id AND role = 'admin'";
+constexpr const char* kUpdateRole =
+    "UPDATE memberships SET role = :role WHERE organization_id = :organization_id"
+    " AND user_id = :user_id";
 constexpr const char* kSelectMembership =
     "SELECT organization_id, user_id, role, allow_admin_access, created_at FROM memberships"
     " WHERE organization_id = :organization_id AND user_id = :user_id";
@@ -159,6 +162,31 @@ Result<OrganizationRepository::Removal> SociOrganizationRepository::RemoveMember
     AppendAuditedChanges(session);
     transaction.Commit();
     return Removal::kRemoved;
+  });
+}
+
+Result<OrganizationRepository::RoleChange> SociOrganizationRepository::ChangeRoleKeepingAnAdmin(
+    OrganizationId organization, UserId user, Role role) {
+  return database_.Run("change role", [&](soci::session& session) {
+    long long organization_key = organization.value;
+    long long user_key = user.value;
+    std::string new_role = RoleName(role);
+    WriteTransaction transaction(session, database_.dialect());
+    long long locked = 0;
+    session << std::string(kLockOrganization) + ForUpdate(database_.dialect()),
+        soci::use(organization_key), soci::into(locked);
+    std::string old_role;
+    session << kSelectRole, soci::use(organization_key), soci::use(user_key), soci::into(old_role);
+    if (!session.got_data()) return RoleChange::kNotAMember;
+    if (old_role == "admin" && role != Role::kAdmin) {
+      long long admins = 0;
+      session << kCountAdmins, soci::use(organization_key), soci::into(admins);
+      if (admins <= 1) return RoleChange::kLastAdmin;
+    }
+    session << kUpdateRole, soci::use(new_role), soci::use(organization_key), soci::use(user_key);
+    AppendAuditedChanges(session);
+    transaction.Commit();
+    return RoleChange::kChanged;
   });
 }
 

@@ -26,6 +26,7 @@ constexpr std::array kTypeNames{
     TypeName{AuditType::kHotlineDeleted, "hotline.deleted"},
     TypeName{AuditType::kMemberAdded, "member.added"},
     TypeName{AuditType::kMemberRemoved, "member.removed"},
+    TypeName{AuditType::kMemberRoleChanged, "member.role_changed"},
     TypeName{AuditType::kCallerErased, "caller.erased"},
     TypeName{AuditType::kOrganizationExported, "organization.exported"},
     TypeName{AuditType::kWebhookCreated, "webhook.created"},

@@ -31,7 +31,8 @@ enum class AuditType {
   kHotlinePaused,  // changed, and isActive went from true to false
   kHotlineDeleted,
   kMemberAdded,
-  kMemberRemoved,  // by an operator, or the member left
+  kMemberRemoved,      // by an operator, or the member left
+  kMemberRoleChanged,  // an admin or the API token made a member admin or member
   kCallerErased,
   kOrganizationExported,
   kWebhookCreated,

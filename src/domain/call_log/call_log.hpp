@@ -133,6 +133,15 @@ std::optional<std::int64_t> DurationSeconds(const CallLog& log);
 // Seconds from answer to end; 0 for a leg never answered; empty while the leg is up.
 std::optional<std::int64_t> BillableSeconds(const TelephoneRecord& record);
 
+// Which of a hotline's call logs a list shows (our extension of GET …/call-logs). Empty: all.
+struct CallLogFilter {
+  std::optional<CallOutcome> outcome;  // only calls that ended so
+  std::optional<Timestamp> from;       // calls that started at or after
+  std::optional<Timestamp> to;         // calls that started before
+
+  bool empty() const { return !outcome && !from && !to; }
+};
+
 struct CallLogPage {
   std::vector<CallLog> call_logs;  // newest first, without entries
   std::int64_t total = 0;

@@ -26,9 +26,14 @@ inline constexpr const char* kErasedNumber = "erased";
 class CallLogRepository {
  public:
   virtual ~CallLogRepository() = default;
-  // The hotline's call logs, newest first, without entries.
-  virtual Result<CallLogPage> ListCallLogs(HotlineId hotline, std::int64_t limit,
-                                           std::int64_t offset) = 0;
+  // The hotline's call logs that match `filter`, newest first, without entries; `total`
+  // counts the matching ones.
+  virtual Result<CallLogPage> ListCallLogs(HotlineId hotline, const CallLogFilter& filter,
+                                           std::int64_t limit, std::int64_t offset) = 0;
+  // All of the hotline's call logs.
+  Result<CallLogPage> ListCallLogs(HotlineId hotline, std::int64_t limit, std::int64_t offset) {
+    return ListCallLogs(hotline, CallLogFilter{}, limit, offset);
+  }
   // Log `id` with its entries, only if it belongs to `hotline`.
   virtual Result<std::optional<CallLog>> FindCallLog(HotlineId hotline, CallLogId id) = 0;
   // The hotline's telephone records, newest first.

@@ -21,7 +21,8 @@ TEST(OpenApiDocument, DescribesExactlyTheRegisteredRoutes) {
   http::EventStreamHub event_streams((*services)->event_streams,
                                      [](const WebhookEvent&, bool) { return std::string(); });
   http::ExportRunner exports;
-  RegisterApiRoutes(router, **services, metrics, event_streams, exports);
+  PromptPreviewService previews(nullptr, (*services)->clock);
+  RegisterApiRoutes(router, **services, metrics, event_streams, exports, previews);
   std::set<std::string> registered;
   for (const auto& route : router.routes()) registered.insert(route.method + " " + route.path_template);
 

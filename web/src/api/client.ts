@@ -13,6 +13,10 @@ export type Session = Schemas['Session'];
 export type CallLogSummary = Schemas['CallLogSummary'];
 export type CallLog = Schemas['CallLog'];
 export type TelephoneRecord = Schemas['TelephoneRecord'];
+export type Member = Schemas['Member'];
+export type PersonalToken = Schemas['PersonalToken'];
+export type NewPersonalToken = Schemas['NewPersonalToken'];
+export type Invite = Schemas['Invite'];
 
 // The CSRF token is not a secret from this origin's scripts; it proves a write comes from this
 // page. Kept in localStorage so that a reload or a second tab keeps working (decision 0064).
@@ -28,8 +32,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+async function send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const csrf = localStorage.getItem(kCsrfKey);
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -48,6 +52,11 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     }
     throw new ApiError(response.status, problem);
   }
+  return response;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body, 'application/json');
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -82,14 +91,33 @@ export const api = {
   updateHotline: (id: number, hotline: Hotline) =>
     request<Hotline>('PUT', `/v1/hotlines/${id}`, hotline),
   deleteHotline: (id: number) => request<void>('DELETE', `/v1/hotlines/${id}`),
-  callLogs: (hotlineID: number, offset: number) =>
-    request<{ callLogs: CallLogSummary[]; totalCallLogs: number }>(
-      'GET', `/v1/hotlines/${hotlineID}/call-logs?limit=50&offset=${offset}`),
+  // `filter`: our extension of the list (outcome; the call's start from, to before).
+  callLogs: (hotlineID: number, offset: number,
+    filter: { outcome?: string; from?: string; to?: string } = {}) => {
+    const query = new URLSearchParams({ limit: '50', offset: String(offset) });
+    for (const [name, value] of Object.entries(filter)) if (value) query.set(name, value);
+    return request<{ callLogs: CallLogSummary[]; totalCallLogs: number }>(
+      'GET', `/v1/hotlines/${hotlineID}/call-logs?${query}`);
+  },
   callLog: (hotlineID: number, id: number) =>
     request<CallLog>('GET', `/v1/hotlines/${hotlineID}/call-logs/${id}`),
   telephoneRecords: (hotlineID: number, offset: number) =>
     request<{ records: TelephoneRecord[]; totalRecords: number }>(
       'GET', `/v1/hotlines/${hotlineID}/telephone-records?limit=50&offset=${offset}`),
+  // The prompt as the phone line speaks it (audio/wav), for an <audio> element.
+  previewPrompt: async (body: Schemas['PromptPreviewRequest']): Promise<Blob> =>
+    (await send('POST', '/v1/tts/preview', body, 'audio/wav')).blob(),
+  members: (organizationID: number) =>
+    request<{ members: Member[] }>('GET', `/v1/organizations/${organizationID}/members`),
+  setRole: (organizationID: number, userID: number, role: Member['role']) =>
+    request<Member>('PUT', `/v1/organizations/${organizationID}/members/${userID}`, { role }),
+  invite: (organizationID: number, userID: number, email?: string) =>
+    request<Invite>('POST', `/v1/organizations/${organizationID}/members/${userID}/invite`,
+      email ? { email } : {}),
+  tokens: () => request<{ tokens: PersonalToken[] }>('GET', '/v1/me/tokens'),
+  createToken: (name: string, expiresInDays?: number) =>
+    request<NewPersonalToken>('POST', '/v1/me/tokens', { name, expiresInDays }),
+  revokeToken: (id: number) => request<void>('DELETE', `/v1/me/tokens/${id}`),
   hotlines: (organizationID: number) =>
     request<{ hotlines: Hotline[]; totalHotlines: number }>(
       'GET', `/v1/hotlines?organization_id=${organizationID}&limit=50`),

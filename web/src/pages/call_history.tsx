@@ -5,7 +5,7 @@ import { navigate } from '../router';
 import { ErrorMessage, PageTitle } from './common';
 
 const kOutcomes = ['answered', 'missed', 'abandoned', 'rejected_busy', 'blocked', 'closed',
-  'failed'] as const;
+  'voicemail', 'forwarded', 'failed'] as const;
 
 // In the browser's time zone and language.
 function when(time: string | null | undefined): string {
@@ -14,15 +14,16 @@ function when(time: string | null | undefined): string {
     { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-// The browser-local date (YYYY-MM-DD) a call started on, for the date filter.
-function localDay(time: string): string {
-  const date = new Date(time);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+// The start and end of a browser-local day (YYYY-MM-DD from the date input) as the API's
+// `from` and `to`, so that "a day" is the day in the browser's time zone.
+function dayBounds(day: string): { from: string; to: string } {
+  const [year, month, date] = day.split('-').map(Number);
+  return { from: new Date(year, month - 1, date).toISOString(),
+    to: new Date(year, month - 1, date + 1).toISOString() };
 }
 
 // /calls?hotline=ID: a hotline's call logs (admins; the API decides), newest first, 50 a page,
-// filtered by outcome and day on the page shown; /calls?hotline=ID&call=ID adds one call's
+// filtered by outcome and day on the server; /calls?hotline=ID&call=ID adds one call's
 // timeline and its legs (telephone records).
 export function CallHistory() {
   const text = t();
@@ -35,11 +36,13 @@ export function CallHistory() {
   const [day, setDay] = useState('');
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => { api.callLogs(hotlineID, offset).then(setPage, setError); }, [hotlineID, offset]);
+  useEffect(() => {
+    setError(null);
+    api.callLogs(hotlineID, offset, { outcome: outcome || undefined, ...(day ? dayBounds(day) : {}) })
+      .then(setPage, setError);
+  }, [hotlineID, offset, outcome, day]);
 
-  const shown = (page?.callLogs ?? []).filter((call) =>
-    (outcome === '' || (outcome === 'in_progress' ? call.outcome === null : call.outcome === outcome))
-    && (day === '' || localDay(call.startTime) === day));
+  const shown = page?.callLogs ?? [];
   const open = (id: number) => navigate(`/calls?hotline=${hotlineID}&call=${id}`);
 
   return (
@@ -51,16 +54,15 @@ export function CallHistory() {
         <div class="field">
           <label for="filter-outcome">{text.outcome}</label>
           <select id="filter-outcome" value={outcome}
-            onChange={(event) => setOutcome((event.target as HTMLSelectElement).value)}>
+            onChange={(event) => { setOffset(0); setOutcome((event.target as HTMLSelectElement).value); }}>
             <option value="">{text.allOutcomes}</option>
             {kOutcomes.map((name) => <option key={name} value={name}>{text.outcomeName[name]}</option>)}
-            <option value="in_progress">{text.inProgress}</option>
           </select>
         </div>
         <div class="field">
           <label for="filter-day">{text.day}</label>
           <input id="filter-day" type="date" value={day}
-            onInput={(event) => setDay((event.target as HTMLInputElement).value)} />
+            onInput={(event) => { setOffset(0); setDay((event.target as HTMLInputElement).value); }} />
         </div>
       </form>
       {page === null ? <p role="status">{text.loading}</p>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Hotline, type Me } from '../api/client';
 import { t } from '../i18n';
 import { navigate } from '../router';
@@ -113,8 +113,11 @@ export function HotlineEditor(props: { me: Me }) {
           text.agentIDsHint(props.me.id))}
         {field('ttsInbound', text.greeting, (p) => <textarea {...p} maxLength={300} rows={2}
           value={draft.ttsInbound ?? ''} onInput={(e) => set({ ttsInbound: value(e) })} />)}
+        <Listen label={text.greeting} text={draft.ttsInbound ?? ''} language={draft.language ?? ''} />
         {field('ttsOutbound', text.announcement, (p) => <textarea {...p} maxLength={300} rows={2}
           value={draft.ttsOutbound ?? ''} onInput={(e) => set({ ttsOutbound: value(e) })} />)}
+        <Listen label={text.announcement} text={draft.ttsOutbound ?? ''}
+          language={draft.language ?? ''} />
         {field('language', text.hotlineLanguage, (p) => <input {...p} maxLength={35}
           value={draft.language ?? ''} onInput={(e) => set({ language: value(e) })} />,
           text.hotlineLanguageHint)}
@@ -140,6 +143,44 @@ export function HotlineEditor(props: { me: Me }) {
         </div>
       </form>
     </section>
+  );
+}
+
+// A "listen" button for a prompt: the API speaks the text as the phone line would
+// (POST /v1/tts/preview), and an audio player plays it from a blob: URL (the console's CSP
+// allows media from blob: only).
+function Listen(props: { label: string; text: string; language: string }) {
+  const text = t();
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [nothing, setNothing] = useState(false);  // the text is empty: nothing to ask for
+  const player = useRef<HTMLAudioElement>(null);
+  useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
+  useEffect(() => { player.current?.play().catch(() => undefined); }, [url]);
+
+  const listen = async () => {
+    setError(null);
+    setNothing(!props.text.trim());
+    if (!props.text.trim()) return;
+    setBusy(true);
+    try {
+      const audio = await api.previewPrompt({ text: props.text, language: props.language || undefined });
+      setUrl(URL.createObjectURL(audio));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="listen">
+      <button type="button" onClick={listen} disabled={busy} aria-label={text.listenTo(props.label)}>
+        {text.listen}</button>
+      {url && <audio ref={player} controls src={url} aria-label={text.previewOf(props.label)} />}
+      {nothing && <p class="field-error" role="status">{text.listenNothing}</p>}
+      <ErrorMessage error={error} />
+    </div>
   );
 }
 

@@ -77,25 +77,32 @@ function Organization(props: { membership: Membership }) {
           </table>
         )}
       {membership.role === 'admin' && (
-        <p><a href={`/hotline?organization=${membership.organizationID}`} onClick={(event) => {
-          event.preventDefault();
-          navigate(`/hotline?organization=${membership.organizationID}`);
-        }}>{text.addHotline}</a></p>
+        <p class="row">
+          <a href={`/hotline?organization=${membership.organizationID}`} onClick={(event) => {
+            event.preventDefault();
+            navigate(`/hotline?organization=${membership.organizationID}`);
+          }}>{text.addHotline}</a>
+          <a href={`/members?organization=${membership.organizationID}`}
+            aria-label={text.membersOf(membership.organizationName)} onClick={(event) => {
+              event.preventDefault();
+              navigate(`/members?organization=${membership.organizationID}`);
+            }}>{text.members}</a>
+        </p>
       )}
     </article>
   );
 }
 
-// Today's calls (in the browser's time zone) by outcome, from the newest page of call logs.
+// Today's calls (in the browser's time zone) by outcome: the server picks today's (up to 50).
 function TodaysCalls(props: { hotlineID: number }) {
   const text = t();
   const [counts, setCounts] = useState<Map<string, number> | null>(null);
   useEffect(() => {
-    const today = new Date().toDateString();
-    api.callLogs(props.hotlineID, 0).then((page) => {
+    const now = new Date();
+    const from = new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
+    api.callLogs(props.hotlineID, 0, { from }).then((page) => {
       const byOutcome = new Map<string, number>();
       for (const call of page.callLogs) {
-        if (new Date(call.startTime).toDateString() !== today) continue;
         const outcome = call.outcome ?? 'in_progress';
         byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
       }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type AgentPhone, type Me, type Membership, type Session } from '../api/client';
 import { language, t } from '../i18n';
 import { ErrorMessage, fieldError, PageTitle } from './common';
+import { Tokens } from './tokens';
 
 // What the API accepts (+<cc>… or 00<cc>…, with spaces, dashes, dots, parentheses), checked as
 // the user types; the server's answer stays the judge.
@@ -49,6 +50,7 @@ export function Phones(props: { me: Me; onConsentChanged: () => void }) {
           onChanged={props.onConsentChanged} />
       ))}
       <Sessions />
+      <Tokens />
     </section>
   );
 }
