@@ -305,7 +305,9 @@ TEST_F(VoicemailTest, ABackupHoldsTheRecordingsItsDatabaseNamesAndRestoresThem) 
   EXPECT_NE(checked.find("copy.db.voicemails/" + *first.begin() + ": OK"), std::string::npos)
       << checked;
 
-  ServerProcess restored;  // a new folder
+  ServerProcess restored;  // a new folder, with a recording its database will not name
+  fs::create_directories(restored.dir() / "voicemails");
+  std::ofstream(restored.dir() / "voicemails" / "orphan.wav") << "no voicemail names this";
   ASSERT_EQ(restored.AdminRaw({"restore", "--from", backup}, output), 0) << output;
   EXPECT_EQ(json::parse(output)["voicemails"], 1) << output;
   EXPECT_EQ(files(restored.dir() / "voicemails"), first);
