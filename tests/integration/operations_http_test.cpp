@@ -137,7 +137,8 @@ TEST(StartupTest, RejectsBadConfigurationClearly) {
         {"--rtp-ports", "80-90"}, {"--sip-trunk", "no-port"}, {"--max-call-duration", "1y"},
         {"--sip-trunk-allow", "10.0.0.0/40"}, {"--sip-listen", "0.0.0.0:5060"},
         {"--sip-listen", "localhost:5060"}, {"--voicemail-silence", "0s"},
-        {"--voicemail-silence", "2m"}, {"--voicemail-dir", "/proc/no-such-folder"}}) {
+        {"--voicemail-silence", "2m"}, {"--voicemail-dir", "/proc/no-such-folder"},
+        {"--require-verified-phones", "maybe"}}) {
     std::vector<std::string> argv = {BinaryPath(), "serve", "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), bad.begin(), bad.end());
     EXPECT_EQ(RunProcess(argv, output), 2) << bad[0] << " " << bad[1];

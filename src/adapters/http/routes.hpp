@@ -16,6 +16,7 @@
 #include "app/export_service.hpp"
 #include "app/hotline_service.hpp"
 #include "app/login_service.hpp"
+#include "app/phone_verification_service.hpp"
 #include "app/live_call_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
@@ -55,7 +56,8 @@ void AddConsoleRoutes(Router& router);
 void AddAccountRoutes(Router& router, AccountService& accounts);
 
 // GET/POST /v1/agent-phones, PUT/DELETE /v1/agent-phones/{id}.
-void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan);
+void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones,
+                         PhoneVerificationService& verifications, const NumberingPlan& plan);
 
 // GET/POST /v1/hotlines, GET/PUT/DELETE /v1/hotlines/{hotlineID}.
 void AddHotlineRoutes(Router& router, HotlineService& hotlines, const NumberingPlan& plan);
