@@ -168,7 +168,9 @@ TEST_F(PhoneVerificationTest, APendingPhoneDoesNotRingWhileAVerifiedOneDoes) {
   EXPECT_EQ(log["outcome"], "answered") << log;
   EXPECT_EQ(log["answeredBy"]["userID"], ann_);
   for (const json& record : Records(hotline)) {
-    if (record["direction"] == "outbound") EXPECT_EQ(record["userID"], ann_) << record;
+    if (record["direction"] == "outbound") {
+      EXPECT_EQ(record["userID"], ann_) << record;
+    }
   }
 }
 
