@@ -112,8 +112,27 @@ Result<AgentPhone> AgentPhoneService::Update(const Principal& principal, AgentPh
     audited.Add(*organization, AuditType::kAgentPhoneChanged,
                 {.member = existing.user_id, .agent_phone = existing.id}, clock_.Now());
   }
-  FR_RETURN_IF_ERROR(ExplainDuplicate(phones_.Update(updated), updated));
-  return updated;
+  auto stored = phones_.Update(updated);
+  if (!stored.ok()) return ExplainDuplicate(std::move(stored).error(), updated).error();
+  return stored;
+}
+
+Result<ManagedPhone> AgentPhoneService::Manage(const Principal& principal, AgentPhoneId id,
+                                               std::optional<OrganizationId> via) {
+  FR_ASSIGN_OR_RETURN(AgentPhone phone, WritablePhone(principal, id, via));
+  const auto through = AdminAccessThrough(principal, phone.user_id, via);
+  return ManagedPhone{std::move(phone), through};
+}
+
+Result<AgentPhone> AgentPhoneService::VerifyByOperator(AgentPhoneId id) {
+  FR_ASSIGN_OR_RETURN(auto phone, phones_.Find(id));
+  if (!phone) return NoSuchPhone();
+  FR_ASSIGN_OR_RETURN(const bool set,
+                      phones_.SetVerification(id, phone->phone, PhoneVerification::kVerified));
+  // The number changed between the read and the write: what the operator vouched for is gone.
+  if (!set) return Error::Conflict("The phone's number changed meanwhile; check it and try again.");
+  phone->verification = PhoneVerification::kVerified;
+  return std::move(*phone);
 }
 
 Status AgentPhoneService::Delete(const Principal& principal, AgentPhoneId id,

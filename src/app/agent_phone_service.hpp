@@ -15,6 +15,13 @@
 
 namespace fr {
 
+// A phone the caller may manage, and the organisation through which an admin (or an
+// organisation's token) reaches it: nullopt when the owner acts on their own phone.
+struct ManagedPhone {
+  AgentPhone phone;
+  std::optional<OrganizationId> admin_access_through;
+};
+
 // A user's agent phones, for the user and, with the user's consent, the admins of an
 // organisation the user belongs to (`via` is the request's `organization_id`). Thread-safe.
 class AgentPhoneService {
@@ -40,10 +47,20 @@ class AgentPhoneService {
   // kAlreadyExists (same number twice), kResourceExhausted (too many phones).
   Result<AgentPhone> Create(const Principal& principal, std::optional<OrganizationId> via,
                             const AgentPhoneDraft& draft);
-  // Full replacement. Errors: kNotFound (no such phone, or invisible to the caller),
-  // kInvalidArgument (fields, or an attempt to change the owner), kAlreadyExists.
+  // Full replacement; a new number makes the phone pending verification again. Errors: kNotFound
+  // (no such phone, or invisible to the caller), kInvalidArgument (fields, or an attempt to change
+  // the owner), kAlreadyExists.
   Result<AgentPhone> Update(const Principal& principal, AgentPhoneId id,
                             std::optional<OrganizationId> via, const AgentPhoneDraft& draft);
+  // The phone `id` if the caller may manage it (as Update and Delete): for operations on one
+  // phone that live elsewhere (its verification). Errors: kNotFound (no such phone, or
+  // invisible to the caller).
+  Result<ManagedPhone> Manage(const Principal& principal, AgentPhoneId id,
+                              std::optional<OrganizationId> via);
+  // The operator vouches for phone `id`'s number (`admin phone verify`, for a number proven
+  // another way, or a lab): the phone becomes verified without a call. Returns the phone.
+  // Errors: kNotFound.
+  Result<AgentPhone> VerifyByOperator(AgentPhoneId id);
   // Errors: kNotFound.
   Status Delete(const Principal& principal, AgentPhoneId id, std::optional<OrganizationId> via);
 

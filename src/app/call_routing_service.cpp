@@ -46,6 +46,7 @@ Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline&
   std::vector<AgentTarget> targets;
   for (const AgentPhoneToRing& found : phones) {
     const AgentPhone& phone = found.phone;
+    if (require_verified_phones_ && phone.verification != PhoneVerification::kVerified) continue;
     std::vector<FieldError> refused;
     const auto number = CheckAgentNumber(plan_, "phone", phone.phone, refused);
     if (!number) continue;

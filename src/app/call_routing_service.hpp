@@ -45,8 +45,10 @@ class CallRoutingService {
  public:
   CallRoutingService(HotlineRepository& hotlines, AgentPhoneRepository& phones,
                      NumberInventory& numbers, BlockedCallerRepository& blocks,
-                     CallerFloodGuard& flood_guard, const NumberingPlan& plan, const Clock& clock)
-      : hotlines_(hotlines),
+                     CallerFloodGuard& flood_guard, const NumberingPlan& plan, const Clock& clock,
+                     bool require_verified_phones = true)
+      : require_verified_phones_(require_verified_phones),
+        hotlines_(hotlines),
         phones_(phones),
         numbers_(numbers),
         blocks_(blocks),
@@ -61,7 +63,9 @@ class CallRoutingService {
 
   // The active phones of the hotline's agents, in the hotline's agent order, then by phone id,
   // read in one query. A number that is no longer allowed (premium-rate, shared-cost, invalid)
-  // is left out: calls to it would cost the organisation money it never agreed to.
+  // is left out: calls to it would cost the organisation money it never agreed to. With
+  // require_verified_phones (--require-verified-phones), a phone whose number is not verified
+  // is left out too: a mistyped number must never get a crisis call (decision 0069).
   Result<std::vector<AgentTarget>> PhonesToRing(const Hotline& hotline);
 
   // The caller's number in "00…" form; a national number is read in the country of the
@@ -76,6 +80,7 @@ class CallRoutingService {
   CallAdmission Admit(const Hotline& hotline, const std::optional<std::string>& caller);
 
  private:
+  const bool require_verified_phones_;
   HotlineRepository& hotlines_;
   AgentPhoneRepository& phones_;
   NumberInventory& numbers_;

@@ -54,6 +54,8 @@ Hotline AsSeenBy(const Principal& principal, Hotline hotline) {
 
 Hotline HotlineService::WithDefaults(Hotline hotline) const {
   if (hotline.language.empty()) hotline.language = policy_.default_language;
+  hotline.agents_ready = policy_.require_verified_phones ? hotline.agents_with_verified_phone
+                                                         : hotline.agents_with_active_phone;
   return hotline;
 }
 
@@ -112,8 +114,10 @@ Result<Hotline> HotlineService::Create(const Principal& principal, const Hotline
   hotline = WithDefaults(std::move(hotline));
   AuditedChange audited;
   audited.Add(hotline.organization_id, AuditType::kHotlineCreated, {}, clock_.Now());
-  return hotlines_.Create(hotline, {customer->country, customer->city},
-                          policy_.max_per_organization, clock_.Now());
+  FR_ASSIGN_OR_RETURN(Hotline created,
+                      hotlines_.Create(hotline, {customer->country, customer->city},
+                                       policy_.max_per_organization, clock_.Now()));
+  return WithDefaults(std::move(created));
 }
 
 Result<Hotline> HotlineService::Get(const Principal& principal, HotlineId id) {

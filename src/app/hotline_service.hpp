@@ -25,6 +25,9 @@ struct HotlinePolicy {
   int quarantine_days = 30;  // a released number waits this long before it is reserved again
   // The language of a hotline that names none (a canonical BCP 47 tag, from --tts-voice).
   std::string default_language = "en";
+  // Only agents with a verified, active phone are rung, and counted in agentsReady
+  // (--require-verified-phones; decision 0069).
+  bool require_verified_phones = true;
 };
 
 // The hotlines of organisations: members read, admins write. Thread-safe.
@@ -66,7 +69,8 @@ class HotlineService {
   Status Delete(const Principal& principal, HotlineId id, const AcceptedVersions& accepted);
 
  private:
-  // `hotline` with the policy's language when it names none (stored before languages existed).
+  // `hotline` with the policy's language when it names none (stored before languages existed),
+  // and agentsReady as the policy counts it.
   Hotline WithDefaults(Hotline hotline) const;
   // Appends a FieldError for every agent that is not a member of `organization`.
   Status CheckAgentsAreMembers(const Hotline& hotline);

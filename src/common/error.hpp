@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,34 +40,44 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string detail;
   std::vector<FieldError> field_errors;
+  // kTooManyRequests: how long to wait before a retry can succeed (the Retry-After); nullopt:
+  // a minute.
+  std::optional<std::chrono::seconds> retry_after = std::nullopt;
 
   static Error InvalidArgument(std::string detail, std::vector<FieldError> fields = {}) {
-    return {ErrorCode::kInvalidArgument, std::move(detail), std::move(fields)};
+    return {ErrorCode::kInvalidArgument, std::move(detail), std::move(fields), std::nullopt};
   }
-  static Error NotFound(std::string detail) { return {ErrorCode::kNotFound, std::move(detail), {}}; }
+  static Error NotFound(std::string detail) {
+    return {ErrorCode::kNotFound, std::move(detail), {}, std::nullopt};
+  }
   static Error AlreadyExists(std::string detail) {
-    return {ErrorCode::kAlreadyExists, std::move(detail), {}};
+    return {ErrorCode::kAlreadyExists, std::move(detail), {}, std::nullopt};
   }
   static Error Unauthenticated(std::string detail) {
-    return {ErrorCode::kUnauthenticated, std::move(detail), {}};
+    return {ErrorCode::kUnauthenticated, std::move(detail), {}, std::nullopt};
   }
   static Error PermissionDenied(std::string detail) {
-    return {ErrorCode::kPermissionDenied, std::move(detail), {}};
+    return {ErrorCode::kPermissionDenied, std::move(detail), {}, std::nullopt};
   }
   static Error FailedPrecondition(std::string detail) {
-    return {ErrorCode::kFailedPrecondition, std::move(detail), {}};
+    return {ErrorCode::kFailedPrecondition, std::move(detail), {}, std::nullopt};
   }
-  static Error Conflict(std::string detail) { return {ErrorCode::kConflict, std::move(detail), {}}; }
+  static Error Conflict(std::string detail) {
+    return {ErrorCode::kConflict, std::move(detail), {}, std::nullopt};
+  }
   static Error ResourceExhausted(std::string detail) {
-    return {ErrorCode::kResourceExhausted, std::move(detail), {}};
+    return {ErrorCode::kResourceExhausted, std::move(detail), {}, std::nullopt};
   }
-  static Error TooManyRequests(std::string detail) {
-    return {ErrorCode::kTooManyRequests, std::move(detail), {}};
+  static Error TooManyRequests(std::string detail,
+                               std::optional<std::chrono::seconds> retry_after = std::nullopt) {
+    return {ErrorCode::kTooManyRequests, std::move(detail), {}, retry_after};
   }
   static Error Unavailable(std::string detail) {
-    return {ErrorCode::kUnavailable, std::move(detail), {}};
+    return {ErrorCode::kUnavailable, std::move(detail), {}, std::nullopt};
   }
-  static Error Internal(std::string detail) { return {ErrorCode::kInternal, std::move(detail), {}}; }
+  static Error Internal(std::string detail) {
+    return {ErrorCode::kInternal, std::move(detail), {}, std::nullopt};
+  }
 };
 
 }  // namespace fr

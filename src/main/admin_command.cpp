@@ -33,6 +33,7 @@ struct AdminOptions {
   std::string path;  // backup --to, restore --from
   std::string voicemail_dir;  // backup, restore: empty: DefaultVoicemailDir
   std::string number;
+  std::int64_t phone = 0;
 };
 
 Json TimestampOrNull(const std::optional<Timestamp>& at) {
@@ -163,6 +164,16 @@ int AddMember(Services& services, const AdminOptions& options) {
                 {"allowAdminAccess", options.allow_admin_access}},
                "user " + std::to_string(options.user) + " is now " + RoleName(*role) +
                    " of organization " + std::to_string(options.organization));
+}
+
+int VerifyPhone(Services& services, const AdminOptions& options) {
+  const auto phone = services.agent_phone_service.VerifyByOperator(AgentPhoneId(options.phone));
+  if (!phone.ok()) return Fail(options, phone.error());
+  return Print(options,
+               {{"id", phone->id.value},
+                {"userID", phone->user_id.value},
+                {"verification", PhoneVerificationName(phone->verification)}},
+               "agent phone " + std::to_string(phone->id.value) + " is verified");
 }
 
 int RemoveMember(Services& services, const AdminOptions& options) {
@@ -345,6 +356,14 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
                           RemoveMember, exit_code);
   remove->add_option("--org", options->organization, "Organisation id")->required();
   remove->add_option("--user", options->user, "User id")->required();
+
+  CLI::App* phone = admin->add_subcommand("phone", "Agent phones")->require_subcommand(1);
+  phone->fallthrough();
+  Leaf(*phone, "verify",
+       "Mark an agent phone verified without a verification call (a number proven otherwise)",
+       options, VerifyPhone, exit_code)
+      ->add_option("--phone", options->phone, "Agent phone id")
+      ->required();
 
   CLI::App* token = admin->add_subcommand("token", "Access tokens")->require_subcommand(1);
   token->fallthrough();

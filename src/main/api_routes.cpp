@@ -15,7 +15,8 @@ void RegisterApiRoutes(http::Router& router, Services& services, const http::Htt
                              metrics);
   http::AddAccountRoutes(router, services.accounts);
   http::AddSessionRoutes(router, services.login, std::move(sessions));
-  http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.numbering_plan);
+  http::AddAgentPhoneRoutes(router, services.agent_phone_service, services.phone_verifications,
+                            services.numbering_plan);
   http::AddHotlineRoutes(router, services.hotline_service, services.numbering_plan);
   http::AddCallLogRoutes(router, services.call_records);
   http::AddReportRoutes(router, services.call_reports);

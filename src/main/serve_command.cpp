@@ -65,6 +65,8 @@ struct ServeOptions {
   int caller_calls_per_hour = 20;
   // Reverse proxies whose X-Forwarded-For names the client (CIDR blocks); none: ignored.
   std::vector<std::string> trusted_proxies;
+  // "on": only verified agent phones ring (decision 0069); "off": every active one, as before.
+  std::string require_verified_phones = "on";
 };
 
 // The sign-in settings from the options. Errors: kInvalidArgument naming the option.
@@ -238,6 +240,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   // the others.
   HotlinePolicy hotline_policy = options.hotlines;
   hotline_policy.default_language = DefaultLanguageOf(options.telephony.tts_voice);
+  hotline_policy.require_verified_phones = options.require_verified_phones == "on";
   if (!CanonicalLanguageTag(options.telephony.tts_voice.substr(0, options.telephony.tts_voice.find('+')))) {
     spdlog::warn("--tts-voice {} names no language; hotlines without a language of their own "
                  "say the built-in sentences in English",
@@ -334,6 +337,9 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
       // Unusable TLS files are an invalid option like any other.
       return sip_port.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
     }
+    // Before HTTP serves: verification calls of agent phones go out through this engine's
+    // trunk (without one, they answer 503).
+    if (!engine_config.trunk_host.empty()) wired.phone_verifications.AttachCaller(*engine);
     sip_address = HostPort(engine_config.sip_listen_host, *sip_port);
     spdlog::info("telephony: SIP on {}, trunk {}", *sip_address,
                  engine_config.trunk_host.empty()
@@ -545,6 +551,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "as blocked (0: no limit)")
       ->envname("FR_CALLER_CALLS_PER_HOUR")
       ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  serve
+      ->add_option("--require-verified-phones", options->require_verified_phones,
+                   "on: only agent phones whose number was verified by a call ring for "
+                   "hotlines; off: every active phone rings (labs)")
+      ->envname("FR_REQUIRE_VERIFIED_PHONES")
+      ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
   serve->add_option("--rate-limit", options->rate_limits.requests_per_second,
                     "Requests per second one token may send (bursts of twice as many); 0: no limit")

@@ -39,6 +39,7 @@
 #include "app/member_service.hpp"
 #include "app/number_inventory_service.hpp"
 #include "app/personal_token_service.hpp"
+#include "app/phone_verification_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/sip_customer_service.hpp"
 #include "app/voicemail_service.hpp"
@@ -96,6 +97,9 @@ struct Services {
         members(users, organizations, logins, clock),
         personal_tokens(administration),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan, audit_log, clock),
+        phone_verifications(agent_phone_service, agent_phones, organizations, hotlines, numbers,
+                            numbering_plan, random, clock,
+                            VerificationPolicy{.default_language = policy.default_language}),
         sip_customer_service(sip_customers, organizations, numbering_plan, clock),
         hotline_service(hotlines, sip_customers, organizations, routing_table, numbers,
                         numbering_plan, clock, policy),
@@ -105,7 +109,7 @@ struct Services {
         live_calls(hotlines, live_call_source),
         blocked_caller_service(blocked_callers, numbering_plan, clock),
         call_routing(hotlines, agent_phones, numbers, blocked_callers, flood_guard, numbering_plan,
-                     clock),
+                     clock, policy.require_verified_phones),
         privacy(organizations, call_logs, numbering_plan, retention, clock),
         voicemail_service(hotlines, voicemails, *voicemail_folder),
         exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
@@ -159,6 +163,7 @@ struct Services {
   MemberService members;
   PersonalTokenService personal_tokens;
   AgentPhoneService agent_phone_service;
+  PhoneVerificationService phone_verifications;  // serve attaches the engine as its caller
   SipCustomerService sip_customer_service;
   HotlineService hotline_service;
   NumberInventoryService number_service;

@@ -121,5 +121,130 @@ TYPED_TEST(AgentPhoneRepositoryContract, NothingForAHotlineWithoutPhonesOrAnUnkn
   EXPECT_TRUE(this->Read(HotlineId(987654)).empty());
 }
 
+// Issue 15 §6 (decision 0069): a new phone is pending; a verification sticks to the number it
+// proved: a new name keeps it, a new number makes the phone pending again.
+TYPED_TEST(AgentPhoneRepositoryContract, AVerificationHoldsForTheNumberItProved) {
+  const UserId ann = this->User("Ann");
+  AgentPhone phone = this->Phone(ann, "004915100000001");
+  EXPECT_EQ(phone.verification, PhoneVerification::kPending);
+  auto& phones = this->backend_.phones;
+  EXPECT_EQ(
+      phones.SetVerification(phone.id, "004915100000009", PhoneVerification::kVerified).value(),
+      false)
+      << "a call to another number proves nothing about this one";
+  EXPECT_EQ(phones.Find(phone.id).value()->verification, PhoneVerification::kPending);
+  EXPECT_EQ(phones.SetVerification(phone.id, phone.phone, PhoneVerification::kVerified).value(),
+            true);
+  EXPECT_EQ(phones.Find(phone.id).value()->verification, PhoneVerification::kVerified);
+
+  phone.name = "renamed";
+  phone.is_active = false;
+  phone.verification = PhoneVerification::kFailed;  // ignored: clients cannot set it
+  auto renamed = phones.Update(phone);
+  ASSERT_TRUE(renamed.ok()) << renamed.error().detail;
+  EXPECT_EQ(renamed->verification, PhoneVerification::kVerified);
+  EXPECT_EQ(renamed->user_id, ann);
+
+  phone.phone = "004915100000002";
+  auto renumbered = phones.Update(phone);
+  ASSERT_TRUE(renumbered.ok()) << renumbered.error().detail;
+  EXPECT_EQ(renumbered->verification, PhoneVerification::kPending);
+  EXPECT_EQ(phones.Find(phone.id).value()->verification, PhoneVerification::kPending);
+
+  EXPECT_EQ(phones.SetVerification(AgentPhoneId(987654), phone.phone, PhoneVerification::kFailed)
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+}
+
+TYPED_TEST(AgentPhoneRepositoryContract, TheHotlineCountsAgentsWithActiveAndVerifiedPhones) {
+  const UserId ann = this->User("Ann"), bob = this->User("Bob"), eve = this->User("Eve");
+  const AgentPhone ann_phone = this->Phone(ann, "004915100000001");
+  this->Phone(bob, "004915100000002");
+  this->Phone(bob, "004915100000003");
+  const AgentPhone eve_phone = this->Phone(eve, "004915100000004", /*active=*/false);
+  auto& phones = this->backend_.phones;
+  ASSERT_TRUE(
+      phones.SetVerification(ann_phone.id, ann_phone.phone, PhoneVerification::kVerified).ok());
+  ASSERT_TRUE(
+      phones.SetVerification(eve_phone.id, eve_phone.phone, PhoneVerification::kVerified).ok());
+  const HotlineId hotline = this->HotlineWith({ann, bob, eve});
+
+  const auto found = this->backend_.hotlines.Find(hotline);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->agents_with_active_phone, 2) << "Ann and Bob; Eve's phone is inactive";
+  EXPECT_EQ((*found)->agents_with_verified_phone, 1) << "Ann";
+  const auto page = this->backend_.hotlines.ListByOrganization(this->organization_, 10, 0);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->hotlines.size(), 1u);
+  EXPECT_EQ(page->hotlines[0].agents_with_active_phone, 2);
+  EXPECT_EQ(page->hotlines[0].agents_with_verified_phone, 1);
+}
+
+// The checks of a verification call (decision 0069), made atomically with its record.
+TYPED_TEST(AgentPhoneRepositoryContract, VerificationCallsAreOneAtATimeAndLimited) {
+  auto& phones = this->backend_.phones;
+  const UserId ann = this->User("Ann");
+  const AgentPhone phone = this->Phone(ann, "004915100000001");
+  const Timestamp t0 = *ParseTimestamp("2027-01-15T08:00:00Z");
+  const auto attempt = [&](const AgentPhone& of, Timestamp at) {
+    return phones.BeginVerification(
+        {0, of.id, of.user_id, of.phone, at, at + std::chrono::minutes(10)}, {});
+  };
+  const auto first = attempt(phone, t0);
+  ASSERT_TRUE(first.ok()) << first.error().detail;
+  EXPECT_EQ(attempt(phone, t0 + std::chrono::minutes(1)).error().code,
+            ErrorCode::kFailedPrecondition)
+      << "one call under way";
+  ASSERT_EQ(
+      phones.FinishVerification(*first, phone.id, phone.phone, PhoneVerification::kFailed).value(),
+      true);
+  EXPECT_EQ(phones.Find(phone.id).value()->verification, PhoneVerification::kFailed);
+  EXPECT_EQ(phones.FinishVerification(*first, phone.id, phone.phone, PhoneVerification::kVerified)
+                .value(),
+            false)
+      << "an attempt ends once";
+  EXPECT_EQ(phones.Find(phone.id).value()->verification, PhoneVerification::kFailed);
+  // A call whose node died is over once it expired.
+  for (int i = 1; i < 5; ++i) {
+    ASSERT_TRUE(attempt(phone, t0 + std::chrono::minutes(11 * i)).ok()) << i;
+  }
+  const auto sixth = attempt(phone, t0 + std::chrono::hours(2));
+  ASSERT_FALSE(sixth.ok());
+  EXPECT_EQ(sixth.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(sixth.error().retry_after, std::chrono::seconds(22 * 3600))
+      << "until the first call is a day old";
+  EXPECT_TRUE(attempt(phone, t0 + std::chrono::hours(24) + std::chrono::minutes(1)).ok());
+}
+
+TYPED_TEST(AgentPhoneRepositoryContract, AnOrganizationPlacesAtMostItsLimitOfCallsPerHour) {
+  auto& phones = this->backend_.phones;
+  const Timestamp t0 = *ParseTimestamp("2027-01-15T08:00:00Z");
+  const VerificationLimits limits{.per_number_per_day = 5, .per_organization_per_hour = 3};
+  std::vector<AgentPhone> members;
+  for (int i = 0; i < 4; ++i) {
+    const UserId user = this->User("member " + std::to_string(i));
+    ASSERT_TRUE(this->backend_.organizations
+                    .AddMember({this->organization_, user, Role::kMember, false, t0})
+                    .ok());
+    members.push_back(this->Phone(user, "00491510000001" + std::to_string(i)));
+  }
+  const UserId outsider = this->User("outsider");
+  const AgentPhone outside = this->Phone(outsider, "004915100000099");
+  const auto attempt = [&](const AgentPhone& of, Timestamp at) {
+    return phones.BeginVerification(
+        {0, of.id, of.user_id, of.phone, at, at + std::chrono::minutes(10)}, limits);
+  };
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(attempt(members[i], t0 + std::chrono::minutes(i)).ok()) << i;
+  }
+  const auto fourth = attempt(members[3], t0 + std::chrono::minutes(30));
+  ASSERT_FALSE(fourth.ok());
+  EXPECT_EQ(fourth.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(fourth.error().retry_after, std::chrono::seconds(30 * 60));
+  EXPECT_TRUE(attempt(outside, t0 + std::chrono::minutes(30)).ok()) << "not a member";
+  EXPECT_TRUE(attempt(members[3], t0 + std::chrono::minutes(61)).ok());
+}
+
 }  // namespace
 }  // namespace fr

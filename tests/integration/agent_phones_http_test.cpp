@@ -48,12 +48,18 @@ TEST_F(AgentPhonesHttpTest, OwnerCreatesListsUpdatesAndDeletes) {
   ASSERT_EQ(listed.Json().size(), 1u);
   EXPECT_EQ(listed.Json()[0], phone);
 
-  auto updated = client_->SendJson(
-      "PUT", "/v1/agent-phones/" + Str(id), {Pat(max_token_)},
-      nlohmann::json({{"isActive", false}, {"name", "Desk 2"}, {"phone", "0049 241 55661"},
-                      {"userID", max_}, {"id", id}})
-          .dump());
+  // A new phone is pending (decision 0069); clients cannot set the verification.
+  EXPECT_EQ(phone["verification"], "pending");
+  auto updated = client_->SendJson("PUT", "/v1/agent-phones/" + Str(id), {Pat(max_token_)},
+                                   nlohmann::json({{"isActive", false},
+                                                   {"name", "Desk 2"},
+                                                   {"phone", "0049 241 55661"},
+                                                   {"userID", max_},
+                                                   {"id", id},
+                                                   {"verification", "verified"}})
+                                       .dump());
   ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(updated.Json()["verification"], "pending");
   EXPECT_EQ(updated.Json()["phone"], "004924155661");
   EXPECT_EQ(updated.Json()["isActive"], false);
   EXPECT_EQ(client_->Get(ListPath(max_), {Pat(max_token_)}).Json()[0]["name"], "Desk 2");
@@ -77,9 +83,9 @@ TEST_F(AgentPhonesHttpTest, ConsentingOwnersPhonesAreManagedByTheOrganizationsAd
                         {"userID", max_}})
             .dump());
     ASSERT_EQ(updated.status, 200) << updated.body;
-    const nlohmann::json expected = {{"id", created.Json()["id"]}, {"isActive", false},
-                                     {"name", "n"}, {"phone", "004915112345679"},
-                                     {"userID", max_}};
+    const nlohmann::json expected = {
+        {"id", created.Json()["id"]}, {"isActive", false}, {"name", "n"},
+        {"phone", "004915112345679"}, {"userID", max_},    {"verification", "pending"}};
     EXPECT_EQ(updated.Json(), expected);
     // Max himself sees what the admin wrote.
     EXPECT_EQ(client_->Get(ListPath(max_), {Pat(max_token_)}).Json(), nlohmann::json::array({expected}));

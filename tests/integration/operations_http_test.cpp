@@ -131,13 +131,21 @@ TEST(StartupTest, RejectsBadConfigurationClearly) {
             2);
   EXPECT_EQ(RunProcess({BinaryPath(), "frobnicate"}, output), 2);
   // The phone line's options are checked before anything starts.
-  for (const std::vector<std::string>& bad :
-       {std::vector<std::string>{"--sip-listen", "nonsense"}, {"--ring-timeout", "0s"},
-        {"--ring-timeout", "soon"}, {"--media-timeout", "-1"}, {"--rtp-ports", "3000-2000"},
-        {"--rtp-ports", "80-90"}, {"--sip-trunk", "no-port"}, {"--max-call-duration", "1y"},
-        {"--sip-trunk-allow", "10.0.0.0/40"}, {"--sip-listen", "0.0.0.0:5060"},
-        {"--sip-listen", "localhost:5060"}, {"--voicemail-silence", "0s"},
-        {"--voicemail-silence", "2m"}, {"--voicemail-dir", "/proc/no-such-folder"}}) {
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--sip-listen", "nonsense"},
+                                              {"--ring-timeout", "0s"},
+                                              {"--ring-timeout", "soon"},
+                                              {"--media-timeout", "-1"},
+                                              {"--rtp-ports", "3000-2000"},
+                                              {"--rtp-ports", "80-90"},
+                                              {"--sip-trunk", "no-port"},
+                                              {"--max-call-duration", "1y"},
+                                              {"--sip-trunk-allow", "10.0.0.0/40"},
+                                              {"--sip-listen", "0.0.0.0:5060"},
+                                              {"--sip-listen", "localhost:5060"},
+                                              {"--voicemail-silence", "0s"},
+                                              {"--voicemail-silence", "2m"},
+                                              {"--voicemail-dir", "/proc/no-such-folder"},
+                                              {"--require-verified-phones", "maybe"}}) {
     std::vector<std::string> argv = {BinaryPath(), "serve", "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), bad.begin(), bad.end());
     EXPECT_EQ(RunProcess(argv, output), 2) << bad[0] << " " << bad[1];

@@ -215,6 +215,9 @@ def main():
         for index, (command, _) in enumerate(commands):
             command = command.replace("http://127.0.0.1:8080", base)
             command = command.replace("var/demo-credentials.txt", os.path.join(work, "demo-credentials.txt"))
+            # The operator's commands run on this server's database, with the binary under test.
+            command = command.replace("build/release/src/main/first-responder admin",
+                                      "%s admin --database sqlite:%s" % (binary, os.path.join(work, "fr.db")))
             # A browser is not for a test: fetch the page instead.
             command = re.sub(r"^xdg-open (\S+)", r"curl -s -o /dev/null -w '%{http_code}' \1", command)
             # Provisioning activates a hotline within a second; the README's reader is slower.

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace fr::testing {
@@ -150,6 +151,41 @@ void RtpProbe::Send(std::uint16_t port, std::uint8_t fill, int count) {
     ++sequence_;
     timestamp_ += 160;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void RtpProbe::SendKeys(std::uint16_t port, const std::string& keys, int payload_type) {
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(port);
+  target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (const char key : keys) {
+    const std::uint8_t event = key == '*'   ? 10
+                               : key == '#' ? 11
+                                            : static_cast<std::uint8_t>(key - '0');
+    for (int i = 0; i < 6; ++i) {
+      const bool end = i >= 3;
+      const std::uint16_t duration = static_cast<std::uint16_t>(160 * std::min(i + 1, 4));
+      std::uint8_t packet[12 + 4];
+      packet[0] = 0x80;
+      packet[1] = static_cast<std::uint8_t>((i == 0 ? 0x80 : 0) | (payload_type & 0x7f));
+      packet[2] = static_cast<std::uint8_t>(sequence_ >> 8);
+      packet[3] = static_cast<std::uint8_t>(sequence_);
+      for (int b = 0; b < 4; ++b)
+        packet[4 + b] = static_cast<std::uint8_t>(timestamp_ >> (24 - 8 * b));
+      for (int b = 0; b < 4; ++b)
+        packet[8 + b] = static_cast<std::uint8_t>(0x5eedf00d >> (24 - 8 * b));
+      packet[12] = event;
+      packet[13] = static_cast<std::uint8_t>((end ? 0x80 : 0) | 10);  // volume -10 dBm0
+      packet[14] = static_cast<std::uint8_t>(duration >> 8);
+      packet[15] = static_cast<std::uint8_t>(duration);
+      sendto(socket_, packet, sizeof packet, 0, reinterpret_cast<sockaddr*>(&target),
+             sizeof target);
+      ++sequence_;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    timestamp_ += 160 * 10;  // the event's 640 and the pause after it
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -41,6 +42,10 @@ class RtpProbe {
   // Sends `count` 20 ms PCMU packets whose 160 payload bytes are all `fill`, paced in real time,
   // from this probe's port to 127.0.0.1:`port`.
   void Send(std::uint16_t port, std::uint8_t fill, int count);
+  // Presses `keys` (0-9, '*', '#') as a phone's keypad does by RFC 4733: per key, one event
+  // (a new timestamp, the marker on its first packet) of three packets and three final ones,
+  // 20 ms apart, with payload type `payload_type`, then 100 ms of pause.
+  void SendKeys(std::uint16_t port, const std::string& keys, int payload_type = 101);
 
   // With WithRtcpPort: the datagrams that arrived on the RTCP port, and sending from it.
   std::vector<std::vector<std::uint8_t>> RtcpDatagrams() const;

@@ -40,6 +40,13 @@ const en = {
   phoneNumberInvalid: 'Enter an international number starting with + or 00.',
   active: 'Active',
   inactive: 'inactive',
+  verificationName: {
+    pending: 'not verified yet', verified: 'verified', failed: 'verification failed',
+  } as Record<string, string>,
+  verify: 'Verify',
+  verifyCode: (code: string) =>
+    `We are calling this phone now. Answer it and type ${code} on its keypad.`,
+  notRungUntilVerified: 'Hotline calls ring this phone only once it is verified.',
   addPhone: 'Add phone',
   save: 'Save',
   edit: 'Edit',
@@ -185,6 +192,13 @@ const de: typeof en = {
   phoneNumberInvalid: 'Geben Sie eine internationale Nummer mit + oder 00 ein.',
   active: 'Aktiv',
   inactive: 'inaktiv',
+  verificationName: {
+    pending: 'noch nicht bestätigt', verified: 'bestätigt', failed: 'Bestätigung fehlgeschlagen',
+  },
+  verify: 'Bestätigen',
+  verifyCode: (code: string) =>
+    `Wir rufen dieses Telefon jetzt an. Nehmen Sie ab und tippen Sie ${code} auf der Tastatur ein.`,
+  notRungUntilVerified: 'Hotline-Anrufe erreichen dieses Telefon erst, wenn es bestätigt ist.',
   addPhone: 'Telefon hinzufügen',
   save: 'Speichern',
   edit: 'Bearbeiten',

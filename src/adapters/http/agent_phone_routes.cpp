@@ -10,7 +10,8 @@ Json AgentPhoneJson(const AgentPhone& phone) {
           {"isActive", phone.is_active},
           {"name", phone.name},
           {"phone", phone.phone},
-          {"userID", phone.user_id.value}};
+          {"userID", phone.user_id.value},
+          {"verification", PhoneVerificationName(phone.verification)}};
 }
 
 namespace {
@@ -76,9 +77,20 @@ HandlerResult Delete(AgentPhoneService& phones, const NumberingPlan&,
   return NoContentResponse();
 }
 
+// Starts a verification call (decision 0069): 202, as the call goes on after the answer.
+HandlerResult Verify(PhoneVerificationService& verifications, const RequestContext& context) {
+  FR_ASSIGN_OR_RETURN(const PhoneTarget target, TargetOf(context));
+  FR_ASSIGN_OR_RETURN(const VerificationStarted started,
+                      verifications.Start(*context.principal, target.id, target.via));
+  return JsonResponse(202,
+                      {{"code", started.code}, {"expiresAt", FormatTimestamp(started.expires_at)}})
+      .WithHeader("Cache-Control", "no-store");
+}
+
 }  // namespace
 
-void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan) {
+void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones,
+                         PhoneVerificationService& verifications, const NumberingPlan& plan) {
   using Function =
       HandlerResult (*)(AgentPhoneService&, const NumberingPlan&, const RequestContext&);
   const auto bind = [&phones, &plan](Function handler) {
@@ -90,6 +102,9 @@ void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const Number
   router.Add({"POST", "/v1/agent-phones", AuthPolicy::kTokenRequired, bind(Create)});
   router.Add({"PUT", "/v1/agent-phones/{id}", AuthPolicy::kTokenRequired, bind(Update)});
   router.Add({"DELETE", "/v1/agent-phones/{id}", AuthPolicy::kTokenRequired, bind(Delete)});
+  router.Add(
+      {"POST", "/v1/agent-phones/{id}/verification", AuthPolicy::kTokenRequired,
+       [&verifications](const RequestContext& context) { return Verify(verifications, context); }});
 }
 
 }  // namespace fr::http

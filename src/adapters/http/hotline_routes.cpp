@@ -47,6 +47,7 @@ void WriteHotline(JsonWriter& writer, const Hotline& hotline) {
   writer.BeginObject().Key("agents").BeginArray();
   for (const UserId agent : hotline.agents) writer.Int(agent.value);
   writer.EndArray()
+      .Member("agentsReady", hotline.agents_ready)
       .Member("channelsInbound", hotline.channels_inbound)
       .Member("channelsOutbound", hotline.channels_outbound);
   WriteFallback(writer, "closed", hotline.closed);

@@ -1,5 +1,6 @@
 #include "adapters/http/problem.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace fr::http {
@@ -132,8 +133,12 @@ Response ErrorResponse(const Error& error, std::string_view request_id) {
                         "Bearer realm=\"first-responder\", error=\"invalid_token\"");
   }
   if (error.code == ErrorCode::kUnavailable) response.WithHeader("Retry-After", "1");
-  // Sign-in attempts are counted over minutes (decision 0052): a minute is the useful wait.
-  if (error.code == ErrorCode::kTooManyRequests) response.WithHeader("Retry-After", "60");
+  // Sign-in attempts are counted over minutes (decision 0052): a minute is the useful wait;
+  // and limits with a known end say when it comes (the verification calls', decision 0069).
+  if (error.code == ErrorCode::kTooManyRequests) {
+    const auto wait = error.retry_after.value_or(std::chrono::seconds(60));
+    response.WithHeader("Retry-After", std::to_string(std::max<long long>(1, wait.count())));
+  }
   return response;
 }
 

@@ -19,6 +19,7 @@
 #include "app/login_service.hpp"
 #include "app/member_service.hpp"
 #include "app/personal_token_service.hpp"
+#include "app/phone_verification_service.hpp"
 #include "app/privacy_service.hpp"
 #include "app/prompt_preview_service.hpp"
 #include "app/sip_customer_service.hpp"
@@ -58,7 +59,8 @@ void AddConsoleRoutes(Router& router);
 void AddAccountRoutes(Router& router, AccountService& accounts);
 
 // GET/POST /v1/agent-phones, PUT/DELETE /v1/agent-phones/{id}.
-void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones, const NumberingPlan& plan);
+void AddAgentPhoneRoutes(Router& router, AgentPhoneService& phones,
+                         PhoneVerificationService& verifications, const NumberingPlan& plan);
 
 // GET/POST /v1/hotlines, GET/PUT/DELETE /v1/hotlines/{hotlineID}.
 void AddHotlineRoutes(Router& router, HotlineService& hotlines, const NumberingPlan& plan);

@@ -14,8 +14,14 @@ class SociAgentPhoneRepository final : public AgentPhoneRepository {
   Result<std::optional<AgentPhone>> Find(AgentPhoneId id) override;
   Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId hotline) override;
   Result<AgentPhone> Create(const AgentPhone& phone) override;
-  Status Update(const AgentPhone& phone) override;
+  Result<AgentPhone> Update(const AgentPhone& phone) override;
+  Result<bool> SetVerification(AgentPhoneId id, const std::string& number,
+                               PhoneVerification verification) override;
   Status Delete(AgentPhoneId id) override;
+  Result<std::int64_t> BeginVerification(const VerificationAttempt& attempt,
+                                         const VerificationLimits& limits) override;
+  Result<bool> FinishVerification(std::int64_t attempt, AgentPhoneId phone,
+                                  const std::string& number, PhoneVerification outcome) override;
 
  private:
   Database& database_;

@@ -69,13 +69,21 @@ constexpr const char* kInsertAgent =
     "INSERT INTO hotline_agents (hotline_id, position, user_id) VALUES (:hotline_id, :position,"
     " :user_id)";
 constexpr const char* kDeleteAgents = "DELETE FROM hotline_agents WHERE hotline_id = :hotline_id";
+// Per agent, whether they have an active phone, and an active verified one (agentsReady).
+#define FR_AGENT_READINESS_COLUMNS                                              \
+  " CASE WHEN EXISTS (SELECT 1 FROM agent_phones p WHERE p.user_id = a.user_id" \
+  " AND p.is_active = 1) THEN 1 ELSE 0 END,"                                    \
+  " CASE WHEN EXISTS (SELECT 1 FROM agent_phones p WHERE p.user_id = a.user_id" \
+  " AND p.is_active = 1 AND p.verification = 'verified') THEN 1 ELSE 0 END"
 constexpr const char* kSelectAgents =
-    "SELECT user_id FROM hotline_agents WHERE hotline_id = :hotline_id ORDER BY position";
+    "SELECT a.user_id," FR_AGENT_READINESS_COLUMNS
+    " FROM hotline_agents a WHERE a.hotline_id = :hotline_id ORDER BY a.position";
 // The agents of one organisation's hotlines whose ids lie in a range: the organisation's
 // hotlines are found through hotlines_by_organization, so hotlines of other organisations with
 // ids in between are never read, however many there are.
 constexpr const char* kSelectAgentsInRange =
-    "SELECT a.hotline_id, a.user_id FROM hotlines h"
+    "SELECT a.hotline_id, a.user_id," FR_AGENT_READINESS_COLUMNS
+    " FROM hotlines h"
     " JOIN hotline_agents a ON a.hotline_id = h.id"
     " WHERE h.organization_id = :organization_id AND h.id BETWEEN :low AND :high"
     " ORDER BY h.id, a.position";
@@ -182,10 +190,26 @@ struct HotlineRow {
   }
 };
 
-std::vector<UserId> SelectAgents(Database& database, soci::session& session, HotlineId hotline) {
+// Adds one agent, as kSelectAgents reads it, to `hotline`.
+void AddAgent(Hotline& hotline, long long user, int has_active_phone, int has_verified_phone) {
+  hotline.agents.push_back(UserId(user));
+  hotline.agents_with_active_phone += has_active_phone;
+  hotline.agents_with_verified_phone += has_verified_phone;
+}
+
+// Fills the agents of `hotline`, with how many of them have an active (verified) phone.
+void SelectAgents(Database& database, soci::session& session, Hotline& hotline) {
+  hotline.agents.clear();
+  hotline.agents_with_active_phone = hotline.agents_with_verified_phone = 0;
   PreparedStatement statement(database, session, kSelectAgents);
-  return ReadRows<long long>(
-      *statement, [](long long user) { return UserId(user); }, hotline.value);
+  std::tuple<long long, int, int> agent;  // user id, has an active phone, a verified one
+  ForEachRow(
+      *statement, agent,
+      [&](const auto& row) {
+        const auto& [user, active, verified] = row;
+        AddAgent(hotline, user, active, verified);
+      },
+      hotline.id.value);
 }
 
 // Fills the agents of `hotlines`: for a page of one organisation's hotlines, one query over the
@@ -199,7 +223,7 @@ bool OfOneOrganization(const std::vector<Hotline>& hotlines) {
 
 void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotline>& hotlines) {
   if (hotlines.size() <= 1 || !OfOneOrganization(hotlines)) {
-    for (Hotline& hotline : hotlines) hotline.agents = SelectAgents(database, session, hotline.id);
+    for (Hotline& hotline : hotlines) SelectAgents(database, session, hotline);
     return;
   }
   std::unordered_map<long long, Hotline*> by_id;
@@ -210,13 +234,14 @@ void SelectAgentsOf(Database& database, soci::session& session, std::vector<Hotl
     high = std::max<long long>(high, hotline.id.value);
   }
   PreparedStatement statement(database, session, kSelectAgentsInRange);
-  std::tuple<long long, long long> agent;  // hotline id, user id
+  // hotline id, user id, has an active phone, a verified one
+  std::tuple<long long, long long, int, int> agent;
   ForEachRow(
       *statement, agent,
       [&](const auto& row) {
-        const auto& [hotline_id, user] = row;
+        const auto& [hotline_id, user, active, verified] = row;
         if (const auto found = by_id.find(hotline_id); found != by_id.end()) {
-          found->second->agents.push_back(UserId(user));
+          AddAgent(*found->second, user, active, verified);
         }
       },
       hotlines.front().organization_id.value, low, high);
@@ -404,6 +429,7 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
     stored.id = HotlineId(id);
     session << kReserveNumber, soci::use(id), soci::use(*number);
     InsertAgents(session, stored.id, stored.agents);
+    SelectAgents(database_, session, stored);
     InsertSchedule(session, stored.id, stored.schedule);
     RecordStatus(database_, session, stored.id, stored.status, stored.status_detail, now);
     AppendAuditedChanges(session, {.hotline = stored.id});

@@ -33,6 +33,7 @@ constexpr std::array kTypeNames{
     TypeName{AuditType::kWebhookChanged, "webhook.changed"},
     TypeName{AuditType::kWebhookDeleted, "webhook.deleted"},
     TypeName{AuditType::kWebhookSecretRotated, "webhook.secret_rotated"},
+    TypeName{AuditType::kAgentPhoneVerificationCalled, "agent_phone.verification_called"},
 };
 
 // The scopes and changes of this thread, innermost first: each request or command runs on one

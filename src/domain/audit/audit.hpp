@@ -39,6 +39,9 @@ enum class AuditType {
   kWebhookChanged,
   kWebhookDeleted,
   kWebhookSecretRotated,
+  // An admin (or API token) had the service place a verification call to a member's phone
+  // (decision 0069).
+  kAgentPhoneVerificationCalled,
 };
 
 // "agent_phone.read", "hotline.paused", …: the names of the API and the database.

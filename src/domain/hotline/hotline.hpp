@@ -59,6 +59,13 @@ struct Hotline {
   OrganizationId organization_id;
   std::string name;             // 1..100 code points, trimmed
   std::vector<UserId> agents;   // unique, members of the organisation, in the client's order
+  // Read-only, filled by storage: of the agents, how many have an active phone, and how many
+  // an active verified one (issue 15 §6).
+  int agents_with_active_phone = 0;
+  int agents_with_verified_phone = 0;
+  // Read-only: the agents a call would ring (agentsReady), one of the two counts above as
+  // HotlineService's policy requires verified phones or not.
+  int agents_ready = 0;
   int channels_inbound = kDefaultChannels;   // 1..100
   int channels_outbound = kDefaultChannels;  // 1..100
   bool is_active = true;

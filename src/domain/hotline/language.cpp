@@ -59,7 +59,7 @@ std::vector<std::string_view> Subtags(std::string_view tag) {
 
 struct Translation {
   std::string_view language;
-  std::array<std::string_view, 5> sentences;  // in BuiltInSentence order
+  std::array<std::string_view, 8> sentences;  // in BuiltInSentence order
 };
 
 // English first: the fallback. Native speakers are welcome to improve these (decision 0043).
@@ -68,7 +68,9 @@ constexpr std::array<Translation, 10> kTranslations = {{
      {"Sorry, nobody can take your call right now. Please try again in a few minutes.",
       "Nobody can take your call right now. Please leave a message after the tone.",
       "Press 1 to take this call.", "This call has already been taken.",
-      "We are closed right now. Please call again during our opening hours."}},
+      "We are closed right now. Please call again during our opening hours.",
+      "Please type the six-digit code shown on your screen.",
+      "That code is not right. Please type it again.", "Thank you. Your phone is verified."}},
     {"de",
      {"Leider kann gerade niemand Ihren Anruf annehmen. Bitte versuchen Sie es in ein paar "
       "Minuten noch einmal.",
@@ -76,14 +78,20 @@ constexpr std::array<Translation, 10> kTranslations = {{
       "Nachricht.",
       "Drücken Sie die 1, um diesen Anruf anzunehmen.", "Dieser Anruf wurde bereits angenommen.",
       "Wir sind gerade nicht erreichbar. Bitte rufen Sie während unserer Öffnungszeiten wieder "
-      "an."}},
+      "an.",
+      "Bitte geben Sie den sechsstelligen Code ein, der auf Ihrem Bildschirm angezeigt wird.",
+      "Dieser Code stimmt nicht. Bitte geben Sie ihn noch einmal ein.",
+      "Vielen Dank. Ihr Telefon ist bestätigt."}},
     {"fr",
      {"Désolé, personne ne peut prendre votre appel pour le moment. Veuillez réessayer dans "
       "quelques minutes.",
       "Personne ne peut prendre votre appel pour le moment. Veuillez laisser un message après "
       "le bip.",
       "Appuyez sur 1 pour prendre cet appel.", "Cet appel a déjà été pris.",
-      "Nous sommes fermés pour le moment. Veuillez rappeler pendant nos heures d'ouverture."}},
+      "Nous sommes fermés pour le moment. Veuillez rappeler pendant nos heures d'ouverture.",
+      "Veuillez saisir le code à six chiffres affiché sur votre écran.",
+      "Ce code n'est pas correct. Veuillez le saisir à nouveau.",
+      "Merci. Votre téléphone est vérifié."}},
     {"es",
      {"Lo sentimos, nadie puede atender su llamada en este momento. Por favor, inténtelo de "
       "nuevo en unos minutos.",
@@ -91,7 +99,10 @@ constexpr std::array<Translation, 10> kTranslations = {{
       "señal.",
       "Pulse 1 para atender esta llamada.", "Esta llamada ya ha sido atendida.",
       "En este momento estamos cerrados. Por favor, vuelva a llamar durante nuestro horario de "
-      "atención."}},
+      "atención.",
+      "Por favor, introduzca el código de seis dígitos que aparece en su pantalla.",
+      "Ese código no es correcto. Por favor, introdúzcalo de nuevo.",
+      "Gracias. Su teléfono está verificado."}},
     {"it",
      {"Siamo spiacenti, al momento nessuno può rispondere alla sua chiamata. La preghiamo di "
       "riprovare tra qualche minuto.",
@@ -99,37 +110,52 @@ constexpr std::array<Translation, 10> kTranslations = {{
       "messaggio dopo il segnale acustico.",
       "Prema 1 per rispondere a questa chiamata.",
       "Qualcun altro ha già risposto a questa chiamata.",
-      "Al momento siamo chiusi. La preghiamo di richiamare durante i nostri orari di apertura."}},
+      "Al momento siamo chiusi. La preghiamo di richiamare durante i nostri orari di apertura.",
+      "Digiti il codice di sei cifre mostrato sul suo schermo.",
+      "Il codice non è corretto. La preghiamo di digitarlo di nuovo.",
+      "Grazie. Il suo telefono è verificato."}},
     {"nl",
      {"Helaas kan er op dit moment niemand uw oproep aannemen. Probeer het over een paar "
       "minuten opnieuw.",
       "Er kan op dit moment niemand uw oproep aannemen. Spreek na de toon een bericht in.",
       "Druk op 1 om deze oproep aan te nemen.", "Deze oproep is al aangenomen.",
-      "We zijn op dit moment gesloten. Bel ons opnieuw tijdens onze openingstijden."}},
+      "We zijn op dit moment gesloten. Bel ons opnieuw tijdens onze openingstijden.",
+      "Toets de zescijferige code in die op uw scherm staat.",
+      "Die code klopt niet. Toets hem opnieuw in.", "Dank u. Uw telefoon is geverifieerd."}},
     {"pl",
      {"Przepraszamy, nikt nie może teraz odebrać Twojego połączenia. Spróbuj ponownie za kilka "
       "minut.",
       "Nikt nie może teraz odebrać Twojego połączenia. Zostaw wiadomość po sygnale.",
       "Naciśnij 1, aby odebrać to połączenie.", "To połączenie zostało już odebrane.",
-      "W tej chwili jesteśmy nieczynni. Zadzwoń ponownie w naszych godzinach pracy."}},
+      "W tej chwili jesteśmy nieczynni. Zadzwoń ponownie w naszych godzinach pracy.",
+      "Wpisz sześciocyfrowy kod widoczny na ekranie.",
+      "Ten kod jest nieprawidłowy. Wpisz go ponownie.",
+      "Dziękujemy. Twój telefon został zweryfikowany."}},
     {"tr",
      {"Üzgünüz, şu anda kimse aramanızı yanıtlayamıyor. Lütfen birkaç dakika sonra tekrar "
       "deneyin.",
       "Şu anda kimse aramanızı yanıtlayamıyor. Lütfen sinyal sesinden sonra mesajınızı bırakın.",
       "Bu aramayı almak için 1'e basın.", "Bu arama zaten yanıtlandı.",
-      "Şu anda kapalıyız. Lütfen çalışma saatlerimiz içinde tekrar arayın."}},
+      "Şu anda kapalıyız. Lütfen çalışma saatlerimiz içinde tekrar arayın.",
+      "Lütfen ekranınızda gösterilen altı haneli kodu tuşlayın.",
+      "Bu kod doğru değil. Lütfen tekrar tuşlayın.", "Teşekkürler. Telefonunuz doğrulandı."}},
     {"uk",
      {"На жаль, зараз ніхто не може відповісти на ваш дзвінок. Будь ласка, спробуйте ще раз за "
       "кілька хвилин.",
       "Зараз ніхто не може відповісти на ваш дзвінок. Будь ласка, залиште повідомлення після "
       "сигналу.",
       "Натисніть 1, щоб прийняти цей дзвінок.", "На цей дзвінок уже відповіли.",
-      "Зараз ми не працюємо. Будь ласка, зателефонуйте в наші робочі години."}},
+      "Зараз ми не працюємо. Будь ласка, зателефонуйте в наші робочі години.",
+      "Будь ласка, введіть шестизначний код, показаний на вашому екрані.",
+      "Цей код неправильний. Будь ласка, введіть його ще раз.",
+      "Дякуємо. Ваш телефон підтверджено."}},
     {"ar",
      {"عذرًا، لا يمكن لأحد الرد على مكالمتك الآن. يرجى المحاولة مرة أخرى بعد بضع دقائق.",
       "لا يمكن لأحد الرد على مكالمتك الآن. يرجى ترك رسالة بعد سماع الإشارة.",
       "اضغط 1 لتلقي هذه المكالمة.", "تم الرد على هذه المكالمة بالفعل.",
-      "نحن مغلقون الآن. يرجى الاتصال مرة أخرى خلال ساعات العمل."}},
+      "نحن مغلقون الآن. يرجى الاتصال مرة أخرى خلال ساعات العمل.",
+      "يرجى إدخال الرمز المكوّن من ستة أرقام الظاهر على شاشتك.",
+      "هذا الرمز غير صحيح. يرجى إدخاله مرة أخرى.", "شكرًا لك. تم التحقق من هاتفك."}},
 }};
 
 }  // namespace

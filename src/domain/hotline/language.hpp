@@ -18,13 +18,18 @@ std::span<const std::string_view> SpokenLanguages();
 // The language subtag of a canonical tag: "pt" of "pt-BR".
 std::string_view PrimaryLanguage(std::string_view tag);
 
-// The fixed sentences every hotline may say (decision 0043).
+// The fixed sentences the service says (decision 0043).
 enum class BuiltInSentence {
   kNobodyAvailable,  // to a caller whom nobody could take
   kLeaveMessage,     // before a voicemail's beep
   kPressOneToTake,   // to an agent of a hotline with confirmAnswer
   kAlreadyTaken,     // to an agent who was too late
   kClosed,           // to a caller outside the opening hours
+  // The verification call of an agent phone (decision 0069): asked for the code, told a wrong
+  // code, thanked once verified.
+  kEnterVerificationCode,
+  kWrongVerificationCode,
+  kPhoneVerified,
 };
 
 struct SentenceText {

@@ -20,8 +20,19 @@ class UnusedAgentPhones : public AgentPhoneRepository {
   Result<std::optional<AgentPhone>> Find(AgentPhoneId) override { return Unused(); }
   Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId) override { return Unused(); }
   Result<AgentPhone> Create(const AgentPhone&) override { return Unused(); }
-  Status Update(const AgentPhone&) override { return Unused(); }
+  Result<AgentPhone> Update(const AgentPhone&) override { return Unused(); }
+  Result<bool> SetVerification(AgentPhoneId, const std::string&, PhoneVerification) override {
+    return Unused();
+  }
   Status Delete(AgentPhoneId) override { return Unused(); }
+  Result<std::int64_t> BeginVerification(const VerificationAttempt&,
+                                         const VerificationLimits&) override {
+    return Unused();
+  }
+  Result<bool> FinishVerification(std::int64_t, AgentPhoneId, const std::string&,
+                                  PhoneVerification) override {
+    return Unused();
+  }
 
  private:
   static Error Unused() {
@@ -123,14 +134,17 @@ class CountingInventory final : public UnusedInventory {
 
 class PhonesToRingTest : public ::testing::Test {
  protected:
-  void Add(long long user, long long id, const std::string& number, bool service = false) {
-    phones_.phones.push_back({{AgentPhoneId(id), UserId(user), "phone", number, true}, service});
+  void Add(long long user, long long id, const std::string& number, bool service = false,
+           PhoneVerification verification = PhoneVerification::kVerified) {
+    phones_.phones.push_back(
+        {{AgentPhoneId(id), UserId(user), "phone", number, true, verification}, service});
   }
   // "user:phone id:number" per target, "refused" appended when it must not be called.
-  std::vector<std::string> Targets() {
+  std::vector<std::string> Targets() { return TargetsOf(routing_); }
+  std::vector<std::string> TargetsOf(CallRoutingService& routing) {
     Hotline hotline;
     hotline.id = HotlineId(7);
-    const auto targets = routing_.PhonesToRing(hotline);
+    const auto targets = routing.PhonesToRing(hotline);
     EXPECT_TRUE(targets.ok());
     std::vector<std::string> read;
     for (const AgentTarget& target : *targets) {
@@ -161,6 +175,26 @@ TEST_F(PhonesToRingTest, OneReadGivesTheTargetsInItsOrder) {
                                                  "1:12:004924155660001 refused"}));
   EXPECT_EQ(phones_.reads, 1);
   EXPECT_EQ(numbers_.lookups, 0) << "the read said which numbers are the service's";
+}
+
+// Issue 15 §6: a number nobody proved reaches its owner never gets a crisis call, unless the
+// operator turned the requirement off (--require-verified-phones off).
+TEST_F(PhonesToRingTest, OnlyVerifiedPhonesRingWhenVerificationIsRequired) {
+  Add(1, 10, "004915100000001", false, PhoneVerification::kPending);
+  Add(2, 20, "004915100000002", false, PhoneVerification::kVerified);
+  Add(3, 30, "004915100000003", false, PhoneVerification::kFailed);
+  EXPECT_EQ(Targets(), (std::vector<std::string>{"2:20:004915100000002"}));
+  CallRoutingService lab{hotlines_,
+                         phones_,
+                         numbers_,
+                         blocks_,
+                         flood_guard_,
+                         plan_,
+                         clock_,
+                         /*require_verified_phones=*/false};
+  EXPECT_EQ(TargetsOf(lab),
+            (std::vector<std::string>{"1:10:004915100000001", "2:20:004915100000002",
+                                      "3:30:004915100000003"}));
 }
 
 TEST_F(PhonesToRingTest, ANumberStoredInAnotherFormIsLookedUpAsDialled) {

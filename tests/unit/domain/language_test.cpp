@@ -26,9 +26,11 @@ TEST(LanguageTest, WellFormedTagsOfSpokenLanguagesComeBackInCanonicalCase) {
 TEST(LanguageTest, EveryBuiltInSentenceIsTranslatedToTheShippedLanguages) {
   for (const char* language : {"de", "en", "fr", "es", "it", "nl", "pl", "tr", "uk", "ar"}) {
     std::set<std::string_view> texts;
-    for (const auto sentence : {BuiltInSentence::kNobodyAvailable, BuiltInSentence::kLeaveMessage,
-                                BuiltInSentence::kPressOneToTake, BuiltInSentence::kAlreadyTaken,
-                                BuiltInSentence::kClosed}) {
+    for (const auto sentence :
+         {BuiltInSentence::kNobodyAvailable, BuiltInSentence::kLeaveMessage,
+          BuiltInSentence::kPressOneToTake, BuiltInSentence::kAlreadyTaken,
+          BuiltInSentence::kClosed, BuiltInSentence::kEnterVerificationCode,
+          BuiltInSentence::kWrongVerificationCode, BuiltInSentence::kPhoneVerified}) {
       const SentenceText text = SentenceIn(sentence, language);
       EXPECT_TRUE(text.translated) << language;
       EXPECT_FALSE(text.text.empty());
@@ -37,7 +39,7 @@ TEST(LanguageTest, EveryBuiltInSentenceIsTranslatedToTheShippedLanguages) {
         EXPECT_NE(text.text, SentenceIn(sentence, "en").text) << language << " says English";
       }
     }
-    EXPECT_EQ(texts.size(), 5u) << language << ": two sentences are the same";
+    EXPECT_EQ(texts.size(), 8u) << language << ": two sentences are the same";
   }
   EXPECT_EQ(SentenceIn(BuiltInSentence::kClosed, "de-AT").text,
             SentenceIn(BuiltInSentence::kClosed, "de").text);

@@ -86,6 +86,8 @@ export const api = {
   updatePhone: (id: number, phone: AgentPhone) =>
     request<AgentPhone>('PUT', `/v1/agent-phones/${id}`, phone),
   deletePhone: (id: number) => request<void>('DELETE', `/v1/agent-phones/${id}`),
+  verifyPhone: (id: number) =>
+    request<{ code: string; expiresAt: string }>('POST', `/v1/agent-phones/${id}/verification`),
   hotline: (id: number) => request<Hotline>('GET', `/v1/hotlines/${id}`),
   createHotline: (hotline: Hotline) => request<Hotline>('POST', '/v1/hotlines', hotline),
   updateHotline: (id: number, hotline: Hotline) =>

@@ -59,6 +59,8 @@ function PhoneRow(props: { phone: AgentPhone; run: (action: () => Promise<unknow
   const text = t();
   const { phone, run } = props;
   const [editing, setEditing] = useState(false);
+  const [code, setCode] = useState<string | null>(null);
+  const verification = phone.verification ?? 'pending';
   if (editing) {
     return (
       <li><PhoneForm ownerID={phone.userID} phone={phone}
@@ -70,7 +72,16 @@ function PhoneRow(props: { phone: AgentPhone; run: (action: () => Promise<unknow
     <li class="row">
       <span class="grow"><strong>{phone.name}</strong> {phone.phone}{' '}
         <span class={phone.isActive ? 'badge on' : 'badge off'}>
-          {phone.isActive ? text.active : text.inactive}</span></span>
+          {phone.isActive ? text.active : text.inactive}</span>{' '}
+        <span class={verification === 'verified' ? 'badge on' : 'badge off'}>
+          {text.verificationName[verification]}</span>
+        {verification !== 'verified' && !code && <> <small>{text.notRungUntilVerified}</small></>}
+        {code && <> <span role="status">{text.verifyCode(code)}</span></>}</span>
+      {verification !== 'verified' && (
+        <button type="button" aria-label={`${text.verify}: ${phone.name}`}
+          onClick={() => run(async () => setCode((await api.verifyPhone(phone.id!)).code))}>
+          {text.verify}</button>
+      )}
       <button type="button" aria-label={`${phone.isActive ? text.deactivate : text.activate}: ${phone.name}`}
         onClick={() => run(() => api.updatePhone(phone.id!, { ...phone, isActive: !phone.isActive }))}>
         {phone.isActive ? text.deactivate : text.activate}</button>

@@ -7,8 +7,8 @@
 #include <asio.hpp>
 #include <atomic>
 #include <functional>
-#include <optional>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "adapters/telephony/engine/address_allow_list.hpp"
@@ -17,6 +17,7 @@
 #include "adapters/telephony/engine/call_router.hpp"
 #include "adapters/telephony/engine/rtp_media.hpp"
 #include "adapters/telephony/engine/sip_signalling.hpp"
+#include "adapters/telephony/engine/verification_calls.hpp"
 
 namespace fr::telephony {
 namespace {
@@ -95,7 +96,9 @@ class TelephonyEngine::Impl {
                  [this] { return draining_.load(); }),
              [this](sip::SipEvent event) {
           // calls_ exists before the SIP endpoint starts, so before any event arrives.
-          asio::post(control_, [this, event = std::move(event)] { calls_->On(event); });
+          asio::post(control_, [this, event = std::move(event)] {
+            if (!verifications_->Take(event)) calls_->On(event);
+          });
         }) {}
 
   ~Impl() { Stop(); }
@@ -124,6 +127,9 @@ class TelephonyEngine::Impl {
                          routing_work_, speech_work_, voicemail_audio_, recording_work_,
                          random_},
         counters_);
+    verifications_ = std::make_unique<VerificationCalls>(
+        VerificationCallPorts{sip_, media_, speech_, loop_, speech_work_, routing_work_},
+        config_.tts_voice, config_.ring_timeout);
     control_thread_ = std::thread([this] { control_.run(); });
     auto port = sip_.Start();
     if (!port.ok()) {
@@ -138,6 +144,22 @@ class TelephonyEngine::Impl {
     asio::post(control_, [this, on_idle = std::move(on_idle)]() mutable {
       calls_->Drain(std::move(on_idle));
     });
+  }
+
+  Status Place(VerificationCall call, std::function<Status(const VerificationOutcome&)> done) {
+    if (config_.trunk_host.empty()) {
+      return Error::Unavailable("This server has no SIP trunk (--sip-trunk) to call phones.");
+    }
+    if (!control_thread_.joinable() || stopped_.load() || draining_.load()) {
+      return Error::Unavailable("The phone line is not running.");
+    }
+    std::promise<Status> dialled;
+    auto result = dialled.get_future();
+    asio::post(control_, [&, call = std::move(call), done = std::move(done)]() mutable {
+      dialled.set_value(verifications_->Start(std::move(call), std::move(done)));
+    });
+    // The control thread runs until Stop(), which waits for what was posted before.
+    return result.get();
   }
 
   TelephonyStats Stats() const { return counters_.Snapshot(); }
@@ -156,7 +178,10 @@ class TelephonyEngine::Impl {
     recording_pool_.join();
     RunOnControl([] {});
     // Calls whose legs all ended are closed by now; anything left is closed as interrupted.
-    RunOnControl([this] { calls_->CloseAll(); });
+    RunOnControl([this] {
+      calls_->CloseAll();
+      verifications_->CloseAll();
+    });
     work_.reset();
     control_.stop();
     if (control_thread_.joinable()) control_thread_.join();
@@ -203,6 +228,8 @@ class TelephonyEngine::Impl {
   CallCounters counters_;  // thread-safe: written by calls_, read by Stats()
   // The call state machine; runs on control_thread_ only. Created by Start().
   std::unique_ptr<CallControl> calls_;
+  // The verification calls of agent phones (decision 0069); control_thread_ only. By Start().
+  std::unique_ptr<VerificationCalls> verifications_;
 };
 
 TelephonyEngine::TelephonyEngine(EngineConfig config, CallRoutingService& routing,
@@ -227,6 +254,11 @@ Result<std::uint16_t> TelephonyEngine::Start() { return impl_->Start(); }
 void TelephonyEngine::Drain(std::function<void()> on_idle) { impl_->Drain(std::move(on_idle)); }
 
 void TelephonyEngine::Stop() { impl_->Stop(); }
+
+Status TelephonyEngine::Place(VerificationCall call,
+                              std::function<Status(const VerificationOutcome&)> done) {
+  return impl_->Place(std::move(call), std::move(done));
+}
 
 }  // namespace fr::telephony
 

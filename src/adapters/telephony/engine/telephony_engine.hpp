@@ -13,6 +13,7 @@
 #include "adapters/telephony/media/media_types.hpp"
 #include "adapters/telephony/sip/sip_endpoint.hpp"
 #include "app/call_routing_service.hpp"
+#include "app/phone_verification_service.hpp"
 #include "app/speech_synthesizer.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
@@ -116,14 +117,14 @@ struct TelephonyStats {
 //
 // Threads: SIP (sofia), media (one shared 20 ms clock), one control thread that runs every
 // call's state machine, and one speech thread; they talk through queues only.
-class TelephonyEngine {
+class TelephonyEngine final : public VerificationCaller {
  public:
   // `calls_in_progress` counts the channels and phones in use across nodes (decision 0039).
   TelephonyEngine(EngineConfig config, CallRoutingService& routing, CallEventSink& events,
                   SpeechSynthesizer& speech, const Clock& clock,
                   CallsInProgress& calls_in_progress, VoicemailAudioStore& voicemail_audio,
                   SecureRandom& random);
-  ~TelephonyEngine();  // calls Stop()
+  ~TelephonyEngine() override;  // calls Stop()
   TelephonyEngine(const TelephonyEngine&) = delete;
   TelephonyEngine& operator=(const TelephonyEngine&) = delete;
 
@@ -142,6 +143,12 @@ class TelephonyEngine {
   // Hangs up every call (BYE, CANCEL or 480 to each leg; each gets its call log closed), then
   // stops all threads. Idempotent.
   void Stop();
+
+  // Places a verification call to an agent phone through the trunk (decision 0069); waits
+  // only for the call to be dialled. Thread-safe. Errors: kUnavailable (not running, stopping,
+  // or no trunk), and what dialling failed with.
+  Status Place(VerificationCall call,
+               std::function<Status(const VerificationOutcome&)> done) override;
 
   // Thread-safe.
   TelephonyStats Stats() const;
