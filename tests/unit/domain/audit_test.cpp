@@ -17,7 +17,7 @@ TEST(AuditTest, TypeNamesRoundTripAndUnknownNamesAreRefused) {
   for (const AuditType type : AllAuditTypes()) {
     EXPECT_EQ(AuditTypeFromName(AuditTypeName(type)), type) << AuditTypeName(type);
   }
-  EXPECT_EQ(AllAuditTypes().size(), 21u);
+  EXPECT_EQ(AllAuditTypes().size(), 22u);
   EXPECT_EQ(AuditTypeName(AuditType::kHotlinePaused), "hotline.paused");
   EXPECT_EQ(AuditTypeName(AuditType::kMemberRoleChanged), "member.role_changed");
   EXPECT_FALSE(AuditTypeFromName("hotline.exploded"));
