@@ -32,7 +32,13 @@ Status PhoneVerificationService::CheckCallable(const std::string& number) {
 void PhoneVerificationService::DescribeCaller(UserId owner, std::optional<OrganizationId> via,
                                               VerificationCall& call) {
   call.language = policy_.default_language;
-  std::optional<OrganizationId> organization = via;
+  // The organisation named by the request presents the call only if the owner belongs to it:
+  // otherwise anyone could ring a stranger in another organisation's name and number.
+  std::optional<OrganizationId> organization;
+  if (via) {
+    const auto membership = organizations_.FindMembership(*via, owner);
+    if (membership.ok() && *membership) organization = via;
+  }
   if (!organization) {
     const auto memberships = organizations_.MembershipsOfUser(owner);
     if (memberships.ok() && !memberships->empty()) {

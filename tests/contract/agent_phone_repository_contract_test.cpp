@@ -246,5 +246,27 @@ TYPED_TEST(AgentPhoneRepositoryContract, AnOrganizationPlacesAtMostItsLimitOfCal
   EXPECT_TRUE(attempt(members[3], t0 + std::chrono::minutes(61)).ok());
 }
 
+// Renumbering a phone does not renew its allowance: one owner's phones have a daily limit of
+// their own, whatever numbers they had (decision 0069).
+TYPED_TEST(AgentPhoneRepositoryContract, OneOwnersPhonesPlaceAtMostTheirLimitOfCallsPerDay) {
+  auto& phones = this->backend_.phones;
+  const Timestamp t0 = *ParseTimestamp("2027-01-16T08:00:00Z");
+  const VerificationLimits limits{
+      .per_number_per_day = 5, .per_user_per_day = 2, .per_organization_per_hour = 20};
+  const UserId owner = this->User("renumbering owner");
+  const auto attempt = [&](const std::string& number, Timestamp at) {
+    const AgentPhone phone = this->Phone(owner, number);
+    return phones.BeginVerification(
+        {0, phone.id, phone.user_id, phone.phone, at, at + std::chrono::minutes(10)}, limits);
+  };
+  ASSERT_TRUE(attempt("004915100000201", t0).ok());
+  ASSERT_TRUE(attempt("004915100000202", t0 + std::chrono::minutes(20)).ok());
+  const auto third = attempt("004915100000203", t0 + std::chrono::minutes(40));
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(third.error().retry_after, std::chrono::seconds(23 * 3600 + 20 * 60))
+      << "until the first call is a day old";
+}
+
 }  // namespace
 }  // namespace fr

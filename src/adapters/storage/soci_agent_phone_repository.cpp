@@ -44,6 +44,10 @@ constexpr const char* kRunningVerification =
 constexpr const char* kVerificationsOfNumber =
     "SELECT COUNT(*), COALESCE(MIN(started_at), 0) FROM agent_phone_verifications"
     " WHERE number = :number AND started_at > :since";
+// Calls for one owner's phones, so that renumbering a phone does not renew its allowance.
+constexpr const char* kVerificationsOfUser =
+    "SELECT COUNT(*), COALESCE(MIN(started_at), 0) FROM agent_phone_verifications"
+    " WHERE user_id = :owner AND started_at > :since";
 // For each organisation of the owner, the calls placed for its members' phones.
 constexpr const char* kVerificationsByOrganization =
     "SELECT COUNT(*), COALESCE(MIN(v.started_at), 0) FROM memberships m"
@@ -267,6 +271,15 @@ Result<std::int64_t> SociAgentPhoneRepository::BeginVerification(const Verificat
         if (auto reached =
                 LimitReached(count, oldest, limits.per_number_per_day, day, attempt.started_at,
                              "Verification calls to this number per day")) {
+          return *reached;
+        }
+        count = oldest = 0;
+        long long since_user_day = since_day;
+        session << kVerificationsOfUser, soci::use(owner), soci::use(since_user_day),
+            soci::into(count), soci::into(oldest);
+        if (auto reached =
+                LimitReached(count, oldest, limits.per_user_per_day, day, attempt.started_at,
+                             "Verification calls for one user's phones per day")) {
           return *reached;
         }
         count = oldest = 0;

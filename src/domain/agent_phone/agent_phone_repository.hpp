@@ -29,6 +29,7 @@ struct VerificationAttempt {
 // What keeps verification calls from becoming a way to make the service call strangers.
 struct VerificationLimits {
   int per_number_per_day = 5;          // counted by the number called, whichever phone
+  int per_user_per_day = 10;           // for one owner's phones, whatever their numbers
   int per_organization_per_hour = 20;  // of each organisation the owner belongs to
 };
 
