@@ -84,6 +84,34 @@ Result<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& blo
   return proxies;
 }
 
+namespace {
+
+// A hop as some proxies write it, with a port ("192.0.2.7:5678", "[2001:db8::7]:5678") or in
+// brackets: the address alone. A bare IPv6 address has several colons and is left as it is.
+std::string_view WithoutPort(std::string_view hop) {
+  const auto is_port = [](std::string_view digits) {
+    return !digits.empty() && digits.size() <= 5 &&
+           std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (hop.starts_with('[')) {
+    const std::size_t close = hop.find(']');
+    if (close == std::string_view::npos) return hop;
+    const std::string_view rest = hop.substr(close + 1);
+    if (rest.empty() || (rest.front() == ':' && is_port(rest.substr(1)))) {
+      return hop.substr(1, close - 1);
+    }
+    return hop;
+  }
+  const std::size_t colon = hop.find(':');
+  if (colon != std::string_view::npos && hop.find(':', colon + 1) == std::string_view::npos &&
+      is_port(hop.substr(colon + 1))) {
+    return hop.substr(0, colon);
+  }
+  return hop;
+}
+
+}  // namespace
+
 bool TrustedProxies::Trusts(std::string_view address) const {
   const auto parsed = ParseAddress(address);
   if (!parsed) return false;
@@ -99,7 +127,7 @@ std::string TrustedProxies::ClientAddress(
   for (const std::string_view line : forwarded_for) {
     for (std::size_t start = 0; start <= line.size();) {
       const std::size_t comma = std::min(line.find(',', start), line.size());
-      hops.push_back(TrimAsciiWhitespace(line.substr(start, comma - start)));
+      hops.push_back(WithoutPort(TrimAsciiWhitespace(line.substr(start, comma - start))));
       start = comma + 1;
     }
   }

@@ -42,6 +42,15 @@ TEST(TrustedProxies, AHopThatIsNoAddressStopsTheWalk) {
   EXPECT_EQ(proxies.ClientAddress("10.0.0.2", {"unknown, 10.1.1.1"}), "10.1.1.1");
 }
 
+// Some load balancers write the client's port too; the address is what counts.
+TEST(TrustedProxies, AHopWithAPortIsItsAddress) {
+  const TrustedProxies proxies = Proxies({"10.0.0.0/8", "2001:db8::/32"});
+  EXPECT_EQ(proxies.ClientAddress("10.0.0.2", {"198.51.100.1:5678"}), "198.51.100.1");
+  EXPECT_EQ(proxies.ClientAddress("10.0.0.2", {"[2002::1]:5678, 10.0.0.9:80"}), "2002::1");
+  EXPECT_EQ(proxies.ClientAddress("10.0.0.2", {"198.51.100.1:port"}), "10.0.0.2")
+      << "not an address with a port: the walk stops at the proxy";
+}
+
 TEST(TrustedProxies, BadBlocksAreRefusedByName) {
   for (const std::string bad : {"10.0.0.0/33", "proxy.example", "10.0.0.0/", "::1/129", "[::1]",
                                 "10.0.0.0/-1", ""}) {
