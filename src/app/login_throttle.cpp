@@ -16,6 +16,24 @@ void FailureWindow::Erase(std::unordered_map<std::string, Failures>::iterator en
 bool FailureWindow::Blocked(const std::string& key, Timestamp now) {
   if (limit_ <= 0) return false;
   std::lock_guard lock(mu_);
+  return BlockedLocked(key, now);
+}
+
+void FailureWindow::RecordFailure(const std::string& key, Timestamp now) {
+  if (limit_ <= 0) return;
+  std::lock_guard lock(mu_);
+  RecordLocked(key, now);
+}
+
+bool FailureWindow::RecordUnlessBlocked(const std::string& key, Timestamp now) {
+  if (limit_ <= 0) return true;
+  std::lock_guard lock(mu_);
+  if (BlockedLocked(key, now)) return false;
+  RecordLocked(key, now);
+  return true;
+}
+
+bool FailureWindow::BlockedLocked(const std::string& key, Timestamp now) {
   const auto found = failures_.find(key);
   if (found == failures_.end()) return false;
   Expire(found->second.times, now);
@@ -26,9 +44,7 @@ bool FailureWindow::Blocked(const std::string& key, Timestamp now) {
   return found->second.times.size() >= static_cast<std::size_t>(limit_);
 }
 
-void FailureWindow::RecordFailure(const std::string& key, Timestamp now) {
-  if (limit_ <= 0) return;
-  std::lock_guard lock(mu_);
+void FailureWindow::RecordLocked(const std::string& key, Timestamp now) {
   auto found = failures_.find(key);
   if (found == failures_.end()) {
     // The least recently failed key goes first: its failures are the oldest, so it is the one

@@ -35,6 +35,9 @@ class FailureWindow {
   // True when `key` has `limit` failures within the window before `now` (never for limit 0).
   bool Blocked(const std::string& key, Timestamp now);
   void RecordFailure(const std::string& key, Timestamp now);
+  // Blocked and RecordFailure as one step: false when `key` is blocked (nothing recorded), else
+  // records a use and returns true. Concurrent callers cannot all pass before one is counted.
+  bool RecordUnlessBlocked(const std::string& key, Timestamp now);
   // Forgets `key`'s failures (a successful sign-in of that account).
   void Clear(const std::string& key);
   // Keys held now (for tests).
@@ -47,6 +50,9 @@ class FailureWindow {
   };
   // Drops `failures`' entries older than the window. Requires mu_.
   void Expire(std::deque<Timestamp>& failures, Timestamp now) const;
+  // What Blocked and RecordFailure do. Require mu_.
+  bool BlockedLocked(const std::string& key, Timestamp now);
+  void RecordLocked(const std::string& key, Timestamp now);
   // Removes `key`'s entry. Requires mu_.
   void Erase(std::unordered_map<std::string, Failures>::iterator entry);
 

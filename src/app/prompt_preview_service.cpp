@@ -51,11 +51,10 @@ Result<std::shared_ptr<const Audio>> PromptPreviewService::Preview(
   }
   const std::string key = AllowanceKey(principal);
   const Timestamp now = clock_.Now();
-  if (used_.Blocked(key, now)) {
+  if (!used_.RecordUnlessBlocked(key, now)) {
     return Error::TooManyRequests(
         "Too many previews in the last minutes; listen again a little later.");
   }
-  used_.RecordFailure(key, now);
   return speech_->Synthesize(*text, voice);
 }
 

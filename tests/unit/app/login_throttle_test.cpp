@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace fr {
 namespace {
@@ -19,6 +22,23 @@ TEST(FailureWindow, BlocksAtTheLimitUntilTheOldestFailureLeavesTheWindow) {
   EXPECT_TRUE(window.Blocked("ann", kStart + minutes(2)));
   EXPECT_FALSE(window.Blocked("ann", kStart + minutes(15)));
   EXPECT_FALSE(window.Blocked("max", kStart));
+}
+
+// Check and count in one step: of many threads at once, exactly `limit` pass.
+TEST(FailureWindow, RecordUnlessBlockedLetsExactlyTheLimitThroughConcurrently) {
+  FailureWindow window(20, minutes(10));
+  std::atomic<int> passed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 10; ++j) {
+        if (window.RecordUnlessBlocked("ann", kStart)) ++passed;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(passed.load(), 20);
+  EXPECT_TRUE(window.Blocked("ann", kStart));
 }
 
 // A review found the table cleared at its bound: failures for many other keys reset a blocked
