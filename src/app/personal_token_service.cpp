@@ -1,6 +1,7 @@
 #include "app/personal_token_service.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace fr {
 namespace {
@@ -23,7 +24,13 @@ Result<std::vector<Token>> PersonalTokenService::List(const Principal& principal
 
 Result<IssuedToken> PersonalTokenService::Create(const Principal& principal,
                                                  const TokenRequest& request) {
-  if (!principal.IsUser()) return NeedsUser();
+  FR_ASSIGN_OR_RETURN(const auto tokens, List(principal));
+  // Bounded, so that a leaked token cannot mint an endless supply of others (each with its
+  // audit entries in every organisation of the user).
+  if (tokens.size() >= kMaxPersonalTokens) {
+    return Error::ResourceExhausted("You have " + std::to_string(kMaxPersonalTokens) +
+                                    " personal access tokens; revoke one before creating another.");
+  }
   return administration_.CreatePersonalToken(principal.user_id, request);
 }
 

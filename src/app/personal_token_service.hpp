@@ -19,9 +19,12 @@ class PersonalTokenService {
   // The user's personal tokens that are not revoked (expired ones included, so that the user
   // sees why a script stopped), oldest first. Errors: kPermissionDenied (organisation token).
   Result<std::vector<Token>> List(const Principal& principal);
+  // Unrevoked personal tokens a user may hold at once.
+  static constexpr std::size_t kMaxPersonalTokens = 50;
+
   // A new token of the principal's user; the secret exists only in the answer. Errors:
   // kPermissionDenied (organisation token); kInvalidArgument (name 0..100 characters,
-  // expiry 1..3650 days).
+  // expiry 1..3650 days); kResourceExhausted (kMaxPersonalTokens held already).
   Result<IssuedToken> Create(const Principal& principal, const TokenRequest& request);
   // Revokes one of the user's personal tokens (also the one making the request). Errors:
   // kPermissionDenied (organisation token); kNotFound (not one of the user's personal tokens,

@@ -175,6 +175,27 @@ TEST_F(MembersAndTokensHttpTest, TokenNamesAndExpiriesAreChecked) {
   EXPECT_TRUE(plain.Json()["expiresAt"].is_null());
 }
 
+// A leaked token must not mint an endless supply of others: 50 unrevoked at most.
+TEST_F(MembersAndTokensHttpTest, AUserHoldsAtMostFiftyTokens) {
+  const auto count = [&] {
+    return client_->Get("/v1/me/tokens", {Pat(max_token_)}).Json()["tokens"].size();
+  };
+  HttpResult created;
+  for (std::size_t held = count(); held < 50; ++held) {
+    created = client_->SendJson("POST", "/v1/me/tokens", {Pat(max_token_)}, "{}");
+    ASSERT_EQ(created.status, 201) << held << ": " << created.body;
+  }
+  EXPECT_EQ(count(), 50u);
+  const auto refused =
+      ExpectProblem(client_->SendJson("POST", "/v1/me/tokens", {Pat(max_token_)}, "{}"), 409);
+  EXPECT_NE(refused["detail"].get<std::string>().find("revoke one"), std::string::npos) << refused;
+  EXPECT_EQ(count(), 50u);
+  // One revoked makes room for one.
+  const std::string path = "/v1/me/tokens/" + Str(created.Json()["id"].get<std::int64_t>());
+  ASSERT_EQ(client_->Send("DELETE", path, {Pat(max_token_)}).status, 204);
+  EXPECT_EQ(client_->SendJson("POST", "/v1/me/tokens", {Pat(max_token_)}, "{}").status, 201);
+}
+
 // The console creates tokens with its session: a write like any other, so it needs the CSRF
 // header; sessions never appear among the tokens.
 TEST_F(MembersAndTokensHttpTest, ASessionCreatesTokensOnlyWithItsCsrfToken) {
