@@ -2,27 +2,34 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace fr::http {
 
 struct ExportRunner::Places {
   std::mutex mu;
-  int reserved = 0;  // Guarded by mu: slots alive.
+  int reserved = 0;                                  // Guarded by mu: slots alive.
+  std::map<std::string, int> reserved_by_requester;  // Guarded by mu.
 };
 
 class ExportRunner::Slot {
  public:
-  explicit Slot(std::shared_ptr<Places> places) : places_(std::move(places)) {}
+  Slot(std::shared_ptr<Places> places, std::string requester)
+      : places_(std::move(places)), requester_(std::move(requester)) {}
   ~Slot() {
     std::lock_guard lock(places_->mu);
     --places_->reserved;
+    const auto mine = places_->reserved_by_requester.find(requester_);
+    if (--mine->second == 0) places_->reserved_by_requester.erase(mine);
   }
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
 
  private:
   const std::shared_ptr<Places> places_;
+  const std::string requester_;
 };
 
 ExportRunner::ExportRunner(ExportRunnerOptions options)
@@ -30,13 +37,19 @@ ExportRunner::ExportRunner(ExportRunnerOptions options)
 
 ExportRunner::~ExportRunner() { Stop(); }
 
-std::shared_ptr<ExportRunner::Slot> ExportRunner::Reserve() {
+std::shared_ptr<ExportRunner::Slot> ExportRunner::Reserve(const std::string& requester) {
   Reap();
   if (stopping()) return nullptr;
   std::lock_guard lock(places_->mu);
   if (places_->reserved >= options_.max_running) return nullptr;
+  int& mine = places_->reserved_by_requester[requester];
+  if (mine >= options_.max_running_per_requester) {
+    if (mine == 0) places_->reserved_by_requester.erase(requester);
+    return nullptr;
+  }
+  ++mine;
   ++places_->reserved;
-  return std::make_shared<Slot>(places_);
+  return std::make_shared<Slot>(places_, requester);
 }
 
 void ExportRunner::Run(std::shared_ptr<Slot> slot, std::function<void()> job) {

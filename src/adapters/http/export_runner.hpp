@@ -7,12 +7,16 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace fr::http {
 
 struct ExportRunnerOptions {
   int max_running = 2;  // exports at once in this process; one more is refused with 429
+  // Exports at once for one requester (a user, or an organisation's token), so that one slow
+  // reader cannot hold every place.
+  int max_running_per_requester = 1;
   // How long one chunk may wait for a client that does not read before the export gives up.
   std::chrono::milliseconds write_timeout{30000};
   std::size_t chunk_bytes = 64 * 1024;  // what an export holds before it writes
@@ -35,8 +39,9 @@ class ExportRunner {
 
   const ExportRunnerOptions& options() const { return options_; }
 
-  // A place for one more export; null when `max_running` run already, or after Stop.
-  std::shared_ptr<Slot> Reserve();
+  // A place for one more export of `requester`; null when `max_running` run already, or as
+  // many as a requester may of `requester`'s, or after Stop.
+  std::shared_ptr<Slot> Reserve(const std::string& requester);
   // Runs `job` on a thread of its own, holding `slot` until it returns. After Stop, `job` is
   // dropped unrun.
   void Run(std::shared_ptr<Slot> slot, std::function<void()> job);

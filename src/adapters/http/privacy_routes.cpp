@@ -152,10 +152,15 @@ struct PrivacyApi {
 // headers went out. Errors: 429 when the runner runs as many exports as it may.
 HandlerResult StreamedExport(PrivacyApi& api, const RequestContext& context,
                              std::function<Status(ExportSink&)> export_to) {
-  auto slot = api.runner.Reserve();
+  const Principal& principal = *context.principal;
+  const std::string requester = principal.IsUser()
+                                    ? "user " + std::to_string(principal.user_id.value)
+                                    : "token " + std::to_string(principal.token_id.value);
+  auto slot = api.runner.Reserve(requester);
   if (!slot) {
     return HandlerError(TooManyRequestsProblem(
-        "As many exports as this server runs at once are running; try again in a minute."));
+        "An export of yours is still running, or as many exports as this server runs at once "
+        "are running; try again in a minute."));
   }
   // The request's actor goes along: the export's own audit entry names who asked (decision 0058).
   std::optional<AuditActor> actor;
