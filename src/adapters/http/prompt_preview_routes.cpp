@@ -1,34 +1,21 @@
 #include "adapters/http/json_io.hpp"
 #include "adapters/http/routes.hpp"
+#include "common/wav_header.hpp"
 
 namespace fr::http {
 namespace {
 
-// 8 kHz, 16-bit, mono PCM in a RIFF/WAVE container: what every browser's <audio> plays.
+// The service's WAV (common/wav_header.hpp): what every browser's <audio> plays.
 std::string WavOf(const Audio& audio) {
   const auto data_bytes = static_cast<std::uint32_t>(audio.samples.size() * 2);
-  std::string wav;
-  wav.reserve(44 + data_bytes);
-  const auto put32 = [&wav](std::uint32_t value) {
-    for (int shift = 0; shift < 32; shift += 8) wav.push_back(static_cast<char>(value >> shift));
-  };
-  const auto put16 = [&wav](std::uint16_t value) {
-    wav.push_back(static_cast<char>(value & 0xff));
-    wav.push_back(static_cast<char>(value >> 8));
-  };
-  wav += "RIFF";
-  put32(36 + data_bytes);
-  wav += "WAVEfmt ";
-  put32(16);
-  put16(1);  // PCM
-  put16(1);  // mono
-  put32(Audio::kSampleRate);
-  put32(Audio::kSampleRate * 2);  // bytes per second
-  put16(2);                       // bytes per frame
-  put16(16);                      // bits per sample
-  wav += "data";
-  put32(data_bytes);
-  for (const std::int16_t sample : audio.samples) put16(static_cast<std::uint16_t>(sample));
+  const auto header = WavHeader(data_bytes);
+  std::string wav(header.begin(), header.end());
+  wav.reserve(header.size() + data_bytes);
+  for (const std::int16_t sample : audio.samples) {
+    const auto bits = static_cast<std::uint16_t>(sample);
+    wav.push_back(static_cast<char>(bits & 0xff));
+    wav.push_back(static_cast<char>(bits >> 8));
+  }
   return wav;
 }
 

@@ -86,24 +86,6 @@ Result<std::chrono::milliseconds> DurationOfWhole(const std::filesystem::path& p
 
 }  // namespace
 
-std::array<std::uint8_t, kWavHeaderBytes> WavHeader(std::uint32_t data_bytes) {
-  std::array<std::uint8_t, kWavHeaderBytes> header{};
-  std::uint8_t* at = header.data();
-  std::memcpy(at, "RIFF", 4);
-  PutLittleEndian(at + 4, static_cast<std::uint32_t>(kWavHeaderBytes - 8 + data_bytes), 4);
-  std::memcpy(at + 8, "WAVEfmt ", 8);
-  PutLittleEndian(at + 16, 16, 4);  // the PCM format chunk's size
-  PutLittleEndian(at + 20, 1, 2);   // PCM
-  PutLittleEndian(at + 22, kChannels, 2);
-  PutLittleEndian(at + 24, kWavSampleRate, 4);
-  PutLittleEndian(at + 28, kWavSampleRate * kBlockAlign, 4);
-  PutLittleEndian(at + 32, kBlockAlign, 2);
-  PutLittleEndian(at + 34, kBitsPerSample, 2);
-  std::memcpy(at + 36, "data", 4);
-  PutLittleEndian(at + 40, data_bytes, 4);
-  return header;
-}
-
 bool IsOurWavHeader(std::span<const std::uint8_t> header) {
   if (header.size() < kWavHeaderBytes) return false;
   const auto expected = WavHeader(GetLittleEndian(header.data() + 40, 4));

@@ -8,16 +8,11 @@
 #include <span>
 
 #include "common/result.hpp"
+#include "common/wav_header.hpp"
 
 // Voicemail recordings on disk: WAV, 8 kHz, 16-bit PCM, mono (decision 0055), written so that
 // a crash leaves either a whole file up to the crash point or nothing, never a corrupt one.
 namespace fr {
-
-inline constexpr std::uint32_t kWavSampleRate = 8000;
-inline constexpr std::size_t kWavHeaderBytes = 44;
-
-// The 44-byte RIFF header of a file holding `data_bytes` bytes of our format.
-std::array<std::uint8_t, kWavHeaderBytes> WavHeader(std::uint32_t data_bytes);
 
 // Whether `header` is a header WavHeader wrote (any data length).
 bool IsOurWavHeader(std::span<const std::uint8_t> header);
