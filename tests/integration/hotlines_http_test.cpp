@@ -373,8 +373,14 @@ TEST_F(HotlinesHttpTest, HotlineLimitPerOrganization) {
   ExpectProblem(Create(Pat(ann_token_), Draft(org_a_)), 409);
 }
 
+// Read twice first, so that the server holds the hotline in memory (decision 0084): the admin
+// command's change, from another process, must still show on the very next request.
 TEST_F(HotlinesHttpTest, RemovedMemberLeavesTheOrganizationsHotlines) {
   const std::int64_t id = Create(Pat(ann_token_), Draft(org_a_, {ann_, max_})).Json()["id"];
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(id), {Pat(ann_token_)}).Json()["agents"],
+              nlohmann::json({ann_, max_}));
+  }
   server_.Admin({"member", "remove", "--org", Str(org_a_), "--user", Str(max_)});
   EXPECT_EQ(client_->Get("/v1/hotlines/" + Str(id), {Pat(ann_token_)}).Json()["agents"],
             nlohmann::json({ann_}));

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "adapters/storage/migrations.hpp"
+#include "adapters/storage/sqlite_change_watch.hpp"
 #include "adapters/storage/sqlite_files.hpp"
 
 namespace fr {
@@ -217,6 +218,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
     return Error::Unavailable("Cannot open the database at '" + shown + "': " + error.what());
   }
   FR_RETURN_IF_ERROR(ApplyMigrations(*database));
+  if (database->dialect_ == Dialect::kSqlite) {
+    // The migrations' reads left the pooled sessions holding the wal-index open.
+    database->change_watch_ = SqliteChangeWatch::Open(database->url_.target);
+    if (!database->change_watch_) {
+      spdlog::warn("storage: cannot watch {}-shm for commits; hot reads are not cached",
+                   database->url_.redacted);
+    }
+  }
   return database;
 }
 

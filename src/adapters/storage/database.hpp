@@ -13,6 +13,7 @@
 
 namespace fr {
 
+class SqliteChangeWatch;
 class SqliteUseLock;
 
 template <typename T>
@@ -75,6 +76,11 @@ class Database {
   // A cheap query that proves the database answers (readiness).
   Status Ping();
 
+  // SQLite: tells whether anything was committed since an earlier look (decision 0084), for
+  // caches in front of hot reads. nullptr on PostgreSQL, or when the wal-index cannot be
+  // watched: then there is nothing to check a cache against, and callers read every time.
+  const SqliteChangeWatch* change_watch() const { return change_watch_.get(); }
+
   // The schema version this binary writes.
   static int LatestSchemaVersion();
 
@@ -122,6 +128,8 @@ class Database {
   // Per pooled session, filled at Open and never resized: each inner map is used only by the
   // thread that holds its session's lease.
   std::unordered_map<const soci::session*, std::unique_ptr<Statements>> prepared_;
+  // After the pool: unmapped before the sessions close.
+  std::unique_ptr<SqliteChangeWatch> change_watch_;
 };
 
 // A statement kept prepared for the life of its pooled session: SQLite parses each SQL text

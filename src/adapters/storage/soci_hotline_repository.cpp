@@ -439,11 +439,21 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
 }
 
 Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
-  return database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
-    auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", id.value);
-    if (hotlines.empty()) return std::nullopt;
-    return std::move(hotlines.front());
-  });
+  const SqliteChangeWatch* watch = database_.change_watch();
+  std::optional<SqliteChangeWatch::Mark> before;
+  if (watch) {
+    before = watch->Look();
+    if (auto hotline = found_.Find(id.value, *before)) return hotline;
+  }
+  FR_ASSIGN_OR_RETURN(
+      std::optional<Hotline> found,
+      database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
+        auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", id.value);
+        if (hotlines.empty()) return std::nullopt;
+        return std::move(hotlines.front());
+      }));
+  if (before && found) found_.Remember(id.value, *before, *found);
+  return found;
 }
 
 Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::string& number) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adapters/storage/database.hpp"
+#include "adapters/storage/sqlite_change_watch.hpp"
 #include "domain/hotline/hotline_repository.hpp"
 
 namespace fr {
@@ -29,6 +30,9 @@ class SociHotlineRepository final : public HotlineRepository {
 
  private:
   Database& database_;
+  // Hotlines as last read by Find, while nothing was committed since (SQLite only, decision
+  // 0084): a GET of one hotline is the API's most frequent read.
+  ChangeCheckedCache<std::int64_t, Hotline> found_{1024};
 };
 
 // The built-in TelephonyProvider: the routing table in `phone_numbers`. Thread-safe.

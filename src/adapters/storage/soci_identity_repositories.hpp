@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adapters/storage/database.hpp"
+#include "adapters/storage/sqlite_change_watch.hpp"
 #include "identity/login.hpp"
 #include "identity/repositories.hpp"
 
@@ -55,6 +56,8 @@ class SociTokenRepository final : public TokenRepository {
 
  private:
   Database& database_;
+  // The stamp as last read, while nothing was committed since (SQLite only, decision 0084).
+  ChangeCheckedCache<int, std::int64_t> stamp_{1};
 };
 
 class SociLoginRepository final : public LoginRepository {

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace fr {
+
+// Tells whether any connection, in this process or another (an `admin` command), may have
+// committed to a SQLite database in WAL mode since an earlier look, without a transaction or a
+// system call: it reads the wal-index header in "<path>-shm", which every commit rewrites (its
+// change counter, frame count and checksum), the way SQLite itself decides whether its page
+// cache is still good (https://www.sqlite.org/walformat.html, "The WAL-Index Header").
+// Decision 0084: caches in front of hot reads are checked against it, so a revoked token or a
+// changed hotline is seen by the very next request. Thread-safe.
+class SqliteChangeWatch {
+ public:
+  // The header as one look saw it; equal marks mean no commit in between. A look that found the
+  // header being rewritten gives a mark equal to none (not even itself).
+  class Mark {
+   public:
+    friend bool operator==(const Mark& a, const Mark& b) {
+      return a.settled_ && b.settled_ && a.header_ == b.header_;
+    }
+
+   private:
+    friend class SqliteChangeWatch;
+    std::array<std::uint8_t, 48> header_{};
+    bool settled_ = false;
+  };
+
+  // Maps the wal-index of the database at `database_path`, which an open connection of this
+  // process must hold (it exists while one does). nullptr when there is none, it is too short
+  // or its header is not one this code knows: callers then read the database every time.
+  static std::unique_ptr<SqliteChangeWatch> Open(const std::string& database_path);
+
+  ~SqliteChangeWatch();
+  SqliteChangeWatch(const SqliteChangeWatch&) = delete;
+  SqliteChangeWatch& operator=(const SqliteChangeWatch&) = delete;
+
+  Mark Look() const;
+
+ private:
+  SqliteChangeWatch(const volatile std::uint8_t* mapped, std::size_t length)
+      : mapped_(mapped), length_(length) {}
+
+  const volatile std::uint8_t* mapped_;
+  std::size_t length_;
+};
+
+// Values read from the database, each kept with the mark of the look taken before its read and
+// served while a new look gives the same mark. Bounded: at `capacity` entries a new key starts
+// it over. Thread-safe.
+template <typename Key, typename Value>
+class ChangeCheckedCache {
+ public:
+  explicit ChangeCheckedCache(std::size_t capacity) : capacity_(capacity) {}
+
+  std::optional<Value> Find(const Key& key, const SqliteChangeWatch::Mark& now) const {
+    std::lock_guard lock(mu_);
+    const auto found = entries_.find(key);
+    if (found == entries_.end() || !(found->second.mark == now)) return std::nullopt;
+    return found->second.value;
+  }
+
+  // `mark` is the look taken before `value` was read: a commit in between gives the next look
+  // another mark, so the value is read again.
+  void Remember(const Key& key, const SqliteChangeWatch::Mark& mark, Value value) {
+    std::lock_guard lock(mu_);
+    if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
+    entries_.insert_or_assign(key, Entry{mark, std::move(value)});
+  }
+
+ private:
+  struct Entry {
+    SqliteChangeWatch::Mark mark;
+    Value value;
+  };
+  mutable std::mutex mu_;
+  std::unordered_map<Key, Entry> entries_;  // Guarded by mu_.
+  const std::size_t capacity_;
+};
+
+}  // namespace fr

@@ -1,0 +1,84 @@
+// The wal-index watch against real SQLite files: another connection's commit changes the mark,
+// a read or a rolled-back write does not (decision 0084).
+#include "adapters/storage/sqlite_change_watch.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "adapters/storage/database.hpp"
+
+namespace fr {
+namespace {
+
+class SqliteChangeWatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("fr-change-watch-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+    path_ = (directory_ / "watched.db").string();
+    auto opened = Database::Open("sqlite:" + path_, 2);
+    ASSERT_TRUE(opened.ok()) << opened.error().detail;
+    database_ = std::move(opened).value();
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &other_), SQLITE_OK);
+    sqlite3_busy_timeout(other_, 10000);
+  }
+  void TearDown() override {
+    sqlite3_close(other_);
+    database_.reset();
+    std::filesystem::remove_all(directory_);
+  }
+  void Execute(const char* sql) {
+    char* message = nullptr;
+    ASSERT_EQ(sqlite3_exec(other_, sql, nullptr, nullptr, &message), SQLITE_OK)
+        << (message ? message : "");
+  }
+
+  std::filesystem::path directory_;
+  std::string path_;
+  std::unique_ptr<Database> database_;
+  sqlite3* other_ = nullptr;  // another connection, as an admin command would have
+};
+
+TEST_F(SqliteChangeWatchTest, ACommitElsewhereChangesTheMarkAndReadsDoNot) {
+  const SqliteChangeWatch* watch = database_->change_watch();
+  ASSERT_NE(watch, nullptr);
+  const auto first = watch->Look();
+  EXPECT_TRUE(first == watch->Look());
+  Execute("SELECT COUNT(*) FROM hotlines");
+  EXPECT_TRUE(first == watch->Look()) << "a read is no change";
+
+  Execute("CREATE TABLE watched (value INTEGER)");
+  const auto created = watch->Look();
+  EXPECT_FALSE(first == created);
+  Execute("BEGIN IMMEDIATE; INSERT INTO watched VALUES (1); ROLLBACK");
+  EXPECT_TRUE(created == watch->Look()) << "a rolled-back write is no change";
+  for (int i = 0; i < 3; ++i) {
+    const auto before = watch->Look();
+    Execute("INSERT INTO watched VALUES (2)");
+    EXPECT_FALSE(before == watch->Look()) << "insert " << i;
+  }
+}
+
+TEST_F(SqliteChangeWatchTest, ACheckpointThatRestartsTheLogStillChangesTheMarkOnTheNextCommit) {
+  const SqliteChangeWatch* watch = database_->change_watch();
+  ASSERT_NE(watch, nullptr);
+  Execute("CREATE TABLE watched (value INTEGER)");
+  Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  const auto checkpointed = watch->Look();
+  Execute("INSERT INTO watched VALUES (1)");
+  EXPECT_FALSE(checkpointed == watch->Look());
+}
+
+TEST(SqliteChangeWatchOpenTest, NoWalIndexMeansNoWatch) {
+  EXPECT_EQ(SqliteChangeWatch::Open("/nonexistent/fr-change-watch.db"), nullptr);
+}
+
+}  // namespace
+}  // namespace fr
