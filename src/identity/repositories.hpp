@@ -89,7 +89,8 @@ class TokenRepository {
   // Marks the token revoked at `now`; false when no such token exists. Revoking twice keeps the
   // first time.
   virtual Result<bool> Revoke(TokenId id, Timestamp now) = 0;
-  // Records that the token authenticated a request at `now`.
+  // Records that the token authenticated a request at `now`. An implementation may store it
+  // later (WriteBehindTokenRepository); then kResourceExhausted says it was not taken.
   virtual Status RecordUse(TokenId id, Timestamp now) = 0;
   // Revokes every session of `user` not revoked yet (a new password signs out everywhere);
   // how many it revoked.
