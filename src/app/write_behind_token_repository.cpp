@@ -51,6 +51,15 @@ Result<std::optional<Token>> WriteBehindTokenRepository::FindBySecretHash(
   return token;
 }
 
+Result<std::optional<Token>> WriteBehindTokenRepository::Find(TokenId id) {
+  FR_ASSIGN_OR_RETURN(std::optional<Token> token, storage_.Find(id));
+  if (token) {
+    std::lock_guard lock(mu_);
+    ShowUnwrittenUse(*token, UnwrittenLocked());
+  }
+  return token;
+}
+
 Result<std::vector<Token>> WriteBehindTokenRepository::List(const TokenFilter& filter) {
   // Taken before storage is read: a use the writer stores meanwhile is in one or the other.
   Uses unwritten;

@@ -23,7 +23,7 @@ struct WriteBehindOptions {
 // waits for a write of its token's last use (issue #12); everything else is `storage`'s own.
 // One writer thread stores the queued uses, one write per token however often it was used
 // meanwhile (the latest use wins). While storage is unavailable, the writer retries with
-// backoff and keeps the uses queued. Reads in this process see queued uses: List and
+// backoff and keeps the uses queued. Reads in this process see queued uses: List, Find and
 // FindBySecretHash report the later of the stored and the queued last use. Stop (or the
 // destructor) writes what is queued before it returns, so a clean shutdown loses nothing.
 // Thread-safe; `storage` must outlive this object.
@@ -47,8 +47,9 @@ class WriteBehindTokenRepository final : public TokenRepository {
   std::uint64_t Stop(std::chrono::milliseconds drain_timeout);
 
   Result<Token> Create(const Token& token) override { return storage_.Create(token); }
-  // Best effort: a use the writer stores while this reads may be reported as stored before.
+  // Both best effort: a use the writer stores while they read may be reported as stored before.
   Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) override;
+  Result<std::optional<Token>> Find(TokenId id) override;
   Result<std::vector<Token>> List(const TokenFilter& filter) override;
   Result<bool> Revoke(TokenId id, Timestamp now) override { return storage_.Revoke(id, now); }
   // Queues the use; a queued use of the same token keeps the later time. Errors:

@@ -84,6 +84,8 @@ class TokenRepository {
   virtual Result<Token> Create(const Token& token) = 0;
   // The token whose secret has SHA-256 `secret_hash` (lower-case hex), or nullopt.
   virtual Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) = 0;
+  // The token `id`, of any kind (sessions too), or nullopt.
+  virtual Result<std::optional<Token>> Find(TokenId id) = 0;
   // Tokens matching `filter`, ordered by id.
   virtual Result<std::vector<Token>> List(const TokenFilter& filter) = 0;
   // Marks the token revoked at `now`; false when no such token exists. Revoking twice keeps the

@@ -21,6 +21,7 @@ class GatedTokenRepository final : public TokenRepository {
   Result<std::optional<Token>> FindBySecretHash(std::string_view hash) override {
     return tokens_.FindBySecretHash(hash);
   }
+  Result<std::optional<Token>> Find(TokenId id) override { return tokens_.Find(id); }
   Result<std::vector<Token>> List(const TokenFilter& filter) override {
     return tokens_.List(filter);
   }
@@ -137,6 +138,7 @@ TEST_F(WriteBehindTokenRepositoryTest, ReadsShowUsesNotStoredYet) {
   EXPECT_EQ(storage_.StoredUse(id), At(1));
   EXPECT_EQ(tokens.List({})->at(0).last_used_at, At(7));
   EXPECT_EQ((*tokens.FindBySecretHash("a"))->last_used_at, At(7));
+  EXPECT_EQ((*tokens.Find(id))->last_used_at, At(7));
   ASSERT_TRUE(tokens.RecordUse(id, At(9)).ok());  // queued behind the write
   EXPECT_EQ(tokens.List({})->at(0).last_used_at, At(9));
   storage_.Release();
