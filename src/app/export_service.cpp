@@ -7,13 +7,21 @@ namespace {
 
 constexpr std::int64_t kPage = 200;
 
-// Checked after each page: a reader that went away stops the export.
-Status StillRead(const ExportSink& sink) {
-  if (sink.Gone()) return Error::Unavailable("The export's reader went away.");
+}  // namespace
+
+// A reader that went away stops the export; so does a requester who may no longer export
+// (decision 0082). Once a page: the check costs a read of the authentication stamp, and the
+// token and memberships only when that moved.
+Status ExportService::NextPage(Run& run) {
+  if (run.sink.Gone()) return Error::Unavailable("The export's reader went away.");
+  FR_ASSIGN_OR_RETURN(const bool allowed, grants_.StillHolds(run.grant, run.organization));
+  if (!allowed) {
+    return Error::PermissionDenied(
+        "The export's token was revoked or expired, or its user is no longer an admin of the "
+        "organization.");
+  }
   return Ok();
 }
-
-}  // namespace
 
 Status ExportService::MayExportOrganization(const Principal& principal,
                                             OrganizationId organization) {
@@ -42,53 +50,54 @@ Status ExportService::ExportOrganization(const Principal& principal, Organizatio
     FR_RETURN_IF_ERROR(audit_.Append({std::move(*entry)}));
   }
   sink.WriteOrganization(*found);
-  FR_RETURN_IF_ERROR(ExportMembers(principal, organization, sink));
+  Run run{{principal}, organization, sink};
+  FR_RETURN_IF_ERROR(ExportMembers(run));
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const HotlinePage page,
-                        hotlines_.List(principal, organization, kPage, offset));
+                        hotlines_.List(run.grant.principal, organization, kPage, offset));
     for (const Hotline& hotline : page.hotlines) {
       sink.WriteHotline(hotline);
-      FR_RETURN_IF_ERROR(ExportHotline(principal, hotline, sink));
+      FR_RETURN_IF_ERROR(ExportHotline(run, hotline));
     }
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.hotlines.size()) < kPage) break;
   }
-  return ExportAuditLog(organization, sink);
+  return ExportAuditLog(run);
 }
 
-Status ExportService::ExportAuditLog(OrganizationId organization, ExportSink& sink) {
+Status ExportService::ExportAuditLog(Run& run) {
   AuditFilter filter;
-  filter.organization = organization;
+  filter.organization = run.organization;
   // Pages by offset, newest first: entries other requests append meanwhile shift the later
   // pages, so an entry may appear twice in the export but is never missed.
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const AuditPage page, audit_.List(filter, kPage, offset));
-    for (const AuditEntry& entry : page.entries) sink.WriteAuditEntry(entry);
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    for (const AuditEntry& entry : page.entries) run.sink.WriteAuditEntry(entry);
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.entries.size()) < kPage) return Ok();
   }
 }
 
-Status ExportService::ExportMembers(const Principal& principal, OrganizationId organization,
-                                    ExportSink& sink) {
-  FR_ASSIGN_OR_RETURN(const auto members, organizations_.MembersOf(organization));
+Status ExportService::ExportMembers(Run& run) {
+  FR_ASSIGN_OR_RETURN(const auto members, organizations_.MembersOf(run.organization));
   for (const Membership& membership : members) {
     FR_ASSIGN_OR_RETURN(const auto user, users_.Find(membership.user_id));
     ExportedMember member{membership, user ? user->name : std::string(), std::nullopt};
     // The agent phones' own rule decides: listed only while the member consents.
-    auto phones = phones_.List(principal, membership.user_id, organization);
+    auto phones = phones_.List(run.grant.principal, membership.user_id, run.organization);
     if (phones.ok()) {
       member.agent_phones = std::move(phones).value();
     } else if (phones.error().code != ErrorCode::kPermissionDenied) {
       return phones.error();
     }
-    sink.WriteMember(member);
+    run.sink.WriteMember(member);
   }
-  return Ok();
+  return NextPage(run);
 }
 
-Status ExportService::ExportHotline(const Principal& principal, const Hotline& hotline,
-                                    ExportSink& sink) {
+Status ExportService::ExportHotline(Run& run, const Hotline& hotline) {
+  const Principal& principal = run.grant.principal;
+  ExportSink& sink = run.sink;
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const CallLogPage page,
                         records_.ListCallLogs(principal, hotline.id, kPage, offset));
@@ -96,21 +105,21 @@ Status ExportService::ExportHotline(const Principal& principal, const Hotline& h
       FR_ASSIGN_OR_RETURN(const CallLog log, records_.GetCallLog(principal, hotline.id, listed.id));
       sink.WriteCallLog(log);
     }
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.call_logs.size()) < kPage) break;
   }
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const TelephoneRecordPage page,
                         records_.ListTelephoneRecords(principal, hotline.id, kPage, offset));
     for (const TelephoneRecord& record : page.records) sink.WriteTelephoneRecord(record);
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.records.size()) < kPage) break;
   }
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const VoicemailPage page,
                         voicemails_.List(principal, hotline.id, std::nullopt, kPage, offset));
     for (const Voicemail& voicemail : page.voicemails) sink.WriteVoicemail(voicemail);
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.voicemails.size()) < kPage) return Ok();
   }
 }
