@@ -10,13 +10,13 @@ namespace {
 constexpr const char* kInsert =
     "INSERT INTO audit_log (organization_id, type, occurred_at, actor_user_id, actor_token_id,"
     " source_address, request_id, member_user_id, agent_phone_id, hotline_id, token_id,"
-    " webhook_id, row_count) VALUES (:organization_id, :type, :occurred_at, :actor_user_id,"
-    " :actor_token_id, :source_address, :request_id, :member_user_id, :agent_phone_id,"
-    " :hotline_id, :token_id, :webhook_id, :row_count)";
+    " webhook_id, row_count, role) VALUES (:organization_id, :type, :occurred_at,"
+    " :actor_user_id, :actor_token_id, :source_address, :request_id, :member_user_id,"
+    " :agent_phone_id, :hotline_id, :token_id, :webhook_id, :row_count, :role)";
 constexpr const char* kColumns =
     "SELECT id, organization_id, type, occurred_at, actor_user_id, actor_token_id,"
     " source_address, request_id, member_user_id, agent_phone_id, hotline_id, token_id,"
-    " webhook_id, row_count FROM audit_log";
+    " webhook_id, row_count, role FROM audit_log";
 // `types` is ",type,type,": a fixed statement whatever the filter names.
 constexpr const char* kByOrganization =
     " WHERE organization_id = :scope AND occurred_at >= :from_time AND occurred_at < :to_time"
@@ -35,10 +35,11 @@ struct AuditRow {
   Nullable<long long> actor_user, actor_token;
   std::string source_address, request_id;
   Nullable<long long> member, agent_phone, hotline, token, webhook, count;
+  Nullable<std::string> role;
 
   auto Columns() {
     return std::tie(id, organization_id, type, occurred_at, actor_user, actor_token, source_address,
-                    request_id, member, agent_phone, hotline, token, webhook, count);
+                    request_id, member, agent_phone, hotline, token, webhook, count, role);
   }
   AuditEntry ToEntry() const {
     AuditEntry entry;
@@ -58,6 +59,7 @@ struct AuditRow {
     entry.subject.token = token.ToOptional([](long long v) { return TokenId(v); });
     entry.subject.webhook = webhook.ToOptional();
     entry.subject.count = count.ToOptional();
+    entry.subject.role = role.ToOptional();
     return entry;
   }
 };
@@ -78,9 +80,11 @@ void Insert(soci::session& session, const AuditEntry& entry) {
       entry.subject.webhook, [](std::int64_t v) { return static_cast<long long>(v); });
   auto count = Nullable<long long>::From(entry.subject.count,
                                          [](std::int64_t v) { return static_cast<long long>(v); });
+  auto role = Nullable<std::string>::From(entry.subject.role);
   soci::statement statement = OneUseStatement(session, kInsert);
   BindParameters(statement, organization, type, occurred_at, actor_user, actor_token,
-                 source_address, request_id, member, agent_phone, hotline, token, webhook, count);
+                 source_address, request_id, member, agent_phone, hotline, token, webhook, count,
+                 role);
   statement.define_and_bind();
   statement.execute(true);
 }
@@ -105,6 +109,7 @@ void AppendAuditedChanges(soci::session& session, const AuditSubject& assigned) 
     if (!subject.token) subject.token = assigned.token;
     if (!subject.webhook) subject.webhook = assigned.webhook;
     if (!subject.count) subject.count = assigned.count;
+    if (!subject.role) subject.role = assigned.role;
     Insert(session, entry);
   }
 }

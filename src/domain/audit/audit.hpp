@@ -66,6 +66,7 @@ struct AuditSubject {
   std::optional<TokenId> token;
   std::optional<std::int64_t> webhook;
   std::optional<std::int64_t> count;  // how many rows an erasure changed
+  std::optional<std::string> role;    // the role a member was given: "admin" or "member"
 };
 
 struct AuditEntry {
