@@ -68,13 +68,15 @@ Status ExportService::ExportOrganization(const Principal& principal, Organizatio
 Status ExportService::ExportAuditLog(Run& run) {
   AuditFilter filter;
   filter.organization = run.organization;
-  // Pages by offset, newest first: entries other requests append meanwhile shift the later
-  // pages, so an entry may appear twice in the export but is never missed.
-  for (std::int64_t offset = 0;; offset += kPage) {
-    FR_ASSIGN_OR_RETURN(const AuditPage page, audit_.List(filter, kPage, offset));
+  // By key, newest first (decision 0082): entries appended meanwhile are newer than the first
+  // page, so each entry the export holds appears once.
+  std::optional<AuditEntryId> before;
+  while (true) {
+    FR_ASSIGN_OR_RETURN(const AuditPage page, audit_.ListBefore(filter, before, kPage));
     for (const AuditEntry& entry : page.entries) run.sink.WriteAuditEntry(entry);
     FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.entries.size()) < kPage) return Ok();
+    before = page.entries.back().id;
   }
 }
 
@@ -98,29 +100,33 @@ Status ExportService::ExportMembers(Run& run) {
 Status ExportService::ExportHotline(Run& run, const Hotline& hotline) {
   const Principal& principal = run.grant.principal;
   ExportSink& sink = run.sink;
-  for (std::int64_t offset = 0;; offset += kPage) {
+  // Each list by key (decision 0082): a late page of a large hotline costs what the first does.
+  std::optional<std::int64_t> next;
+  do {
     FR_ASSIGN_OR_RETURN(const CallLogPage page,
-                        records_.ListCallLogs(principal, hotline.id, kPage, offset));
+                        records_.ListCallLogsBefore(principal, hotline.id, next, kPage));
     for (const CallLog& listed : page.call_logs) {
       FR_ASSIGN_OR_RETURN(const CallLog log, records_.GetCallLog(principal, hotline.id, listed.id));
       sink.WriteCallLog(log);
     }
     FR_RETURN_IF_ERROR(NextPage(run));
-    if (static_cast<std::int64_t>(page.call_logs.size()) < kPage) break;
-  }
-  for (std::int64_t offset = 0;; offset += kPage) {
+    next = page.next;
+  } while (next);
+  do {
     FR_ASSIGN_OR_RETURN(const TelephoneRecordPage page,
-                        records_.ListTelephoneRecords(principal, hotline.id, kPage, offset));
+                        records_.ListTelephoneRecordsBefore(principal, hotline.id, next, kPage));
     for (const TelephoneRecord& record : page.records) sink.WriteTelephoneRecord(record);
     FR_RETURN_IF_ERROR(NextPage(run));
-    if (static_cast<std::int64_t>(page.records.size()) < kPage) break;
-  }
-  for (std::int64_t offset = 0;; offset += kPage) {
+    next = page.next;
+  } while (next);
+  std::optional<VoicemailKey> before;
+  while (true) {
     FR_ASSIGN_OR_RETURN(const VoicemailPage page,
-                        voicemails_.List(principal, hotline.id, std::nullopt, kPage, offset));
+                        voicemails_.ListBefore(principal, hotline.id, before, kPage));
     for (const Voicemail& voicemail : page.voicemails) sink.WriteVoicemail(voicemail);
     FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.voicemails.size()) < kPage) return Ok();
+    before = VoicemailKey{page.voicemails.back().recorded_at, page.voicemails.back().id};
   }
 }
 
