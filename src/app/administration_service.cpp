@@ -125,12 +125,11 @@ Status AdministrationService::AuditTokenChange(AuditedChange& audited, const Tok
 }
 
 Status AdministrationService::RevokeToken(TokenId id) {
-  FR_ASSIGN_OR_RETURN(const auto tokens, tokens_.List({}));
+  FR_ASSIGN_OR_RETURN(const auto token, tokens_.Find(id));
   AuditedChange audited;
-  for (const Token& token : tokens) {
-    if (token.id == id) {
-      FR_RETURN_IF_ERROR(AuditTokenChange(audited, token, AuditType::kTokenRevoked));
-    }
+  // Sessions are sign-ins, not tokens anyone issued: their end is not a token.revoked entry.
+  if (token && token->kind != TokenKind::kSession) {
+    FR_RETURN_IF_ERROR(AuditTokenChange(audited, *token, AuditType::kTokenRevoked));
   }
   FR_ASSIGN_OR_RETURN(const bool revoked, tokens_.Revoke(id, clock_.Now()));
   if (!revoked) return Error::NotFound("No such token.");

@@ -115,8 +115,10 @@ void AuthenticationService::RecordUse(const std::string& hash, const Token& toke
                                                                    session_idle_timeout_ / 20)
                              : std::chrono::milliseconds(kLastUsedPrecision);
   if (token.last_used_at && now - *token.last_used_at < precision) return;
-  // Best effort: a request must not fail because its bookkeeping could not be written.
-  (void)tokens_.RecordUse(token.id, now);
+  // Best effort: a request must not fail because its bookkeeping could not be written. The
+  // service's repository only queues the use (WriteBehindTokenRepository); a use it refuses is
+  // not remembered either, so that the token's next request offers it again.
+  if (!tokens_.RecordUse(token.id, now).ok()) return;
   Shard& shard = ShardOf(hash);
   std::lock_guard lock(shard.mu);
   if (const auto found = shard.by_hash.find(hash); found != shard.by_hash.end()) {

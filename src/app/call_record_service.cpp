@@ -85,6 +85,23 @@ Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecords(const Princi
   return page;
 }
 
+Result<CallLogPage> CallRecordService::ListCallLogsBefore(const Principal& principal,
+                                                          HotlineId hotline,
+                                                          std::optional<std::int64_t> before,
+                                                          std::int64_t limit) {
+  FR_RETURN_IF_ERROR(ReadableHotline(principal, hotline));
+  return call_logs_.ListCallLogsBefore(hotline, before, limit);
+}
+
+Result<TelephoneRecordPage> CallRecordService::ListTelephoneRecordsBefore(
+    const Principal& principal, HotlineId hotline, std::optional<std::int64_t> before,
+    std::int64_t limit) {
+  FR_ASSIGN_OR_RETURN(const Hotline readable, ReadableHotline(principal, hotline));
+  FR_ASSIGN_OR_RETURN(auto page, call_logs_.ListTelephoneRecordsBefore(hotline, before, limit));
+  FR_RETURN_IF_ERROR(MaskAgentNumbers(principal, readable, page.records));
+  return page;
+}
+
 Result<std::int64_t> CallRecordService::PurgeExpired() {
   const Timestamp now = clock_.Now();
   std::int64_t purged = 0;

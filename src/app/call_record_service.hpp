@@ -42,6 +42,14 @@ class CallRecordService {
   Result<CallLog> GetCallLog(const Principal& principal, HotlineId hotline, CallLogId id);
   Result<TelephoneRecordPage> ListTelephoneRecords(const Principal& principal, HotlineId hotline,
                                                    std::int64_t limit, std::int64_t offset);
+  // Keyset reads of the whole history (exports): as the two lists above, each page from
+  // `before` (the previous page's `next`; nullopt: the newest) and without `total`.
+  Result<CallLogPage> ListCallLogsBefore(const Principal& principal, HotlineId hotline,
+                                         std::optional<std::int64_t> before, std::int64_t limit);
+  Result<TelephoneRecordPage> ListTelephoneRecordsBefore(const Principal& principal,
+                                                         HotlineId hotline,
+                                                         std::optional<std::int64_t> before,
+                                                         std::int64_t limit);
 
   // Deletes what the retention policy and the organisations' own shorter retention no longer
   // keep; returns how many calls went.

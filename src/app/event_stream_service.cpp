@@ -1,7 +1,5 @@
 #include "app/event_stream_service.hpp"
 
-#include <algorithm>
-
 #include "identity/authorization.hpp"
 
 namespace fr {
@@ -26,31 +24,6 @@ Result<EventStreamStart> EventStreamService::Open(const Principal& principal,
 Result<std::vector<WebhookEvent>> EventStreamService::Next(OrganizationId organization,
                                                            WebhookEventId after, int limit) {
   return log_.EventsAfter(organization, after, limit);
-}
-
-Result<bool> EventStreamService::StillAllowed(EventStreamGrant& grant,
-                                              OrganizationId organization) {
-  // Read before the token: a change after this read gives the next check a newer stamp.
-  FR_ASSIGN_OR_RETURN(const std::int64_t stamp, tokens_.AuthenticationStamp());
-  if (stamp == grant.stamp) return true;
-  Principal now = grant.principal;
-  TokenFilter filter;
-  filter.kind = now.kind;
-  if (now.IsUser()) {
-    filter.user = now.user_id;
-  } else {
-    filter.organization = now.organization_id;
-  }
-  FR_ASSIGN_OR_RETURN(const std::vector<Token> tokens, tokens_.List(filter));
-  const auto token = std::find_if(tokens.begin(), tokens.end(),
-                                  [&now](const Token& each) { return each.id == now.token_id; });
-  if (token == tokens.end() || !token->IsUsableAt(clock_.Now())) return false;
-  if (now.IsUser()) {
-    FR_ASSIGN_OR_RETURN(now.memberships, organizations_.MembershipsOfUser(now.user_id));
-  }
-  if (!IsOrganizationAdmin(now, organization)) return false;
-  grant = {std::move(now), stamp};
-  return true;
 }
 
 }  // namespace fr

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "app/admin_grant.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/webhook/event_log.hpp"
@@ -11,19 +12,12 @@
 
 namespace fr {
 
-// Who follows a stream, as last checked, and the authentication stamp
-// (TokenRepository::AuthenticationStamp) of that check; -1: not checked since the stream opened.
-struct EventStreamGrant {
-  Principal principal;
-  std::int64_t stamp = -1;
-};
-
 // Where an event stream starts, and what it may show (decision 0063).
 struct EventStreamStart {
   OrganizationId organization;
   WebhookEventId after;  // the stream sends the events with ids above this one
   bool include_caller_number = false;
-  EventStreamGrant grant;  // who opened it
+  AdminGrant grant;  // who opened it
 };
 
 // The organisation's events as a stream (Server-Sent Events): the same events, authorisation
@@ -32,7 +26,7 @@ class EventStreamService {
  public:
   EventStreamService(EventLog& log, TokenRepository& tokens, OrganizationRepository& organizations,
                      const Clock& clock)
-      : log_(log), tokens_(tokens), organizations_(organizations), clock_(clock) {}
+      : log_(log), grants_(tokens, organizations, clock) {}
 
   // Opens a stream of `organization`'s events: after `last_event_id` when the client resumes,
   // else from now on. The caller's number is in call events only when asked for
@@ -49,18 +43,16 @@ class EventStreamService {
                                          int limit);
 
   // Whether `grant`'s principal may still follow `organization`'s events, as Open would decide
-  // now: its token neither revoked, expired nor deleted, and a user still an admin there (the
-  // memberships as stored now). Reads the token and memberships only when the authentication
-  // stamp moved since the grant's last check, and then updates the grant. A session's idle
-  // timeout is not checked: a stream ends after its max age and reconnects through a full
-  // authentication. Errors: kUnavailable, kInternal (the caller asks again later).
-  Result<bool> StillAllowed(EventStreamGrant& grant, OrganizationId organization);
+  // now (AdminGrantCheck::StillHolds). A session's idle timeout is not checked: a stream ends
+  // after its max age and reconnects through a full authentication. Errors: kUnavailable,
+  // kInternal (the caller asks again later).
+  Result<bool> StillAllowed(AdminGrant& grant, OrganizationId organization) {
+    return grants_.StillHolds(grant, organization);
+  }
 
  private:
   EventLog& log_;
-  TokenRepository& tokens_;
-  OrganizationRepository& organizations_;
-  const Clock& clock_;
+  const AdminGrantCheck grants_;
 };
 
 }  // namespace fr

@@ -7,13 +7,21 @@ namespace {
 
 constexpr std::int64_t kPage = 200;
 
-// Checked after each page: a reader that went away stops the export.
-Status StillRead(const ExportSink& sink) {
-  if (sink.Gone()) return Error::Unavailable("The export's reader went away.");
+}  // namespace
+
+// A reader that went away stops the export; so does a requester who may no longer export
+// (decision 0082). Once a page: the check costs a read of the authentication stamp, and the
+// token and memberships only when that moved.
+Status ExportService::NextPage(Run& run) {
+  if (run.sink.Gone()) return Error::Unavailable("The export's reader went away.");
+  FR_ASSIGN_OR_RETURN(const bool allowed, grants_.StillHolds(run.grant, run.organization));
+  if (!allowed) {
+    return Error::PermissionDenied(
+        "The export's token was revoked or expired, or its user is no longer an admin of the "
+        "organization.");
+  }
   return Ok();
 }
-
-}  // namespace
 
 Status ExportService::MayExportOrganization(const Principal& principal,
                                             OrganizationId organization) {
@@ -42,76 +50,83 @@ Status ExportService::ExportOrganization(const Principal& principal, Organizatio
     FR_RETURN_IF_ERROR(audit_.Append({std::move(*entry)}));
   }
   sink.WriteOrganization(*found);
-  FR_RETURN_IF_ERROR(ExportMembers(principal, organization, sink));
+  Run run{{principal}, organization, sink};
+  FR_RETURN_IF_ERROR(ExportMembers(run));
   for (std::int64_t offset = 0;; offset += kPage) {
     FR_ASSIGN_OR_RETURN(const HotlinePage page,
-                        hotlines_.List(principal, organization, kPage, offset));
+                        hotlines_.List(run.grant.principal, organization, kPage, offset));
     for (const Hotline& hotline : page.hotlines) {
       sink.WriteHotline(hotline);
-      FR_RETURN_IF_ERROR(ExportHotline(principal, hotline, sink));
+      FR_RETURN_IF_ERROR(ExportHotline(run, hotline));
     }
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.hotlines.size()) < kPage) break;
   }
-  return ExportAuditLog(organization, sink);
+  return ExportAuditLog(run);
 }
 
-Status ExportService::ExportAuditLog(OrganizationId organization, ExportSink& sink) {
+Status ExportService::ExportAuditLog(Run& run) {
   AuditFilter filter;
-  filter.organization = organization;
-  // Pages by offset, newest first: entries other requests append meanwhile shift the later
-  // pages, so an entry may appear twice in the export but is never missed.
-  for (std::int64_t offset = 0;; offset += kPage) {
-    FR_ASSIGN_OR_RETURN(const AuditPage page, audit_.List(filter, kPage, offset));
-    for (const AuditEntry& entry : page.entries) sink.WriteAuditEntry(entry);
-    FR_RETURN_IF_ERROR(StillRead(sink));
+  filter.organization = run.organization;
+  // By key, newest first (decision 0082): entries appended meanwhile are newer than the first
+  // page, so each entry the export holds appears once.
+  std::optional<AuditEntryId> before;
+  while (true) {
+    FR_ASSIGN_OR_RETURN(const AuditPage page, audit_.ListBefore(filter, before, kPage));
+    for (const AuditEntry& entry : page.entries) run.sink.WriteAuditEntry(entry);
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.entries.size()) < kPage) return Ok();
+    before = page.entries.back().id;
   }
 }
 
-Status ExportService::ExportMembers(const Principal& principal, OrganizationId organization,
-                                    ExportSink& sink) {
-  FR_ASSIGN_OR_RETURN(const auto members, organizations_.MembersOf(organization));
+Status ExportService::ExportMembers(Run& run) {
+  FR_ASSIGN_OR_RETURN(const auto members, organizations_.MembersOf(run.organization));
   for (const Membership& membership : members) {
     FR_ASSIGN_OR_RETURN(const auto user, users_.Find(membership.user_id));
     ExportedMember member{membership, user ? user->name : std::string(), std::nullopt};
     // The agent phones' own rule decides: listed only while the member consents.
-    auto phones = phones_.List(principal, membership.user_id, organization);
+    auto phones = phones_.List(run.grant.principal, membership.user_id, run.organization);
     if (phones.ok()) {
       member.agent_phones = std::move(phones).value();
     } else if (phones.error().code != ErrorCode::kPermissionDenied) {
       return phones.error();
     }
-    sink.WriteMember(member);
+    run.sink.WriteMember(member);
   }
-  return Ok();
+  return NextPage(run);
 }
 
-Status ExportService::ExportHotline(const Principal& principal, const Hotline& hotline,
-                                    ExportSink& sink) {
-  for (std::int64_t offset = 0;; offset += kPage) {
+Status ExportService::ExportHotline(Run& run, const Hotline& hotline) {
+  const Principal& principal = run.grant.principal;
+  ExportSink& sink = run.sink;
+  // Each list by key (decision 0082): a late page of a large hotline costs what the first does.
+  std::optional<std::int64_t> next;
+  do {
     FR_ASSIGN_OR_RETURN(const CallLogPage page,
-                        records_.ListCallLogs(principal, hotline.id, kPage, offset));
+                        records_.ListCallLogsBefore(principal, hotline.id, next, kPage));
     for (const CallLog& listed : page.call_logs) {
       FR_ASSIGN_OR_RETURN(const CallLog log, records_.GetCallLog(principal, hotline.id, listed.id));
       sink.WriteCallLog(log);
     }
-    FR_RETURN_IF_ERROR(StillRead(sink));
-    if (static_cast<std::int64_t>(page.call_logs.size()) < kPage) break;
-  }
-  for (std::int64_t offset = 0;; offset += kPage) {
+    FR_RETURN_IF_ERROR(NextPage(run));
+    next = page.next;
+  } while (next);
+  do {
     FR_ASSIGN_OR_RETURN(const TelephoneRecordPage page,
-                        records_.ListTelephoneRecords(principal, hotline.id, kPage, offset));
+                        records_.ListTelephoneRecordsBefore(principal, hotline.id, next, kPage));
     for (const TelephoneRecord& record : page.records) sink.WriteTelephoneRecord(record);
-    FR_RETURN_IF_ERROR(StillRead(sink));
-    if (static_cast<std::int64_t>(page.records.size()) < kPage) break;
-  }
-  for (std::int64_t offset = 0;; offset += kPage) {
+    FR_RETURN_IF_ERROR(NextPage(run));
+    next = page.next;
+  } while (next);
+  std::optional<VoicemailKey> before;
+  while (true) {
     FR_ASSIGN_OR_RETURN(const VoicemailPage page,
-                        voicemails_.List(principal, hotline.id, std::nullopt, kPage, offset));
+                        voicemails_.ListBefore(principal, hotline.id, before, kPage));
     for (const Voicemail& voicemail : page.voicemails) sink.WriteVoicemail(voicemail);
-    FR_RETURN_IF_ERROR(StillRead(sink));
+    FR_RETURN_IF_ERROR(NextPage(run));
     if (static_cast<std::int64_t>(page.voicemails.size()) < kPage) return Ok();
+    before = VoicemailKey{page.voicemails.back().recorded_at, page.voicemails.back().id};
   }
 }
 

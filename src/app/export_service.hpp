@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/account_service.hpp"
+#include "app/admin_grant.hpp"
 #include "app/agent_phone_service.hpp"
 #include "app/call_record_service.hpp"
 #include "app/hotline_service.hpp"
@@ -54,8 +55,8 @@ class ExportService {
  public:
   ExportService(OrganizationRepository& organizations, UserRepository& users,
                 TokenRepository& tokens, HotlineService& hotlines, CallRecordService& records,
-                AgentPhoneService& phones, AccountService& accounts,
-                VoicemailService& voicemails, AuditLogRepository& audit, const Clock& clock)
+                AgentPhoneService& phones, AccountService& accounts, VoicemailService& voicemails,
+                AuditLogRepository& audit, const Clock& clock)
       : organizations_(organizations),
         users_(users),
         tokens_(tokens),
@@ -65,13 +66,17 @@ class ExportService {
         accounts_(accounts),
         voicemails_(voicemails),
         audit_(audit),
-        clock_(clock) {}
+        clock_(clock),
+        grants_(tokens, organizations, clock) {}
 
   // The organisation, its members, hotlines, and each hotline's call logs (with entries),
   // telephone records and voicemails (metadata only), oldest hotline first, then its audit log,
   // newest first (with this export's own entry, recorded before anything is written).
-  // Errors: kNotFound (not a member),
-  // kPermissionDenied (not an admin); storage errors, possibly after some items were written.
+  // After each page it checks that the reader still reads and that the requester may still
+  // export: its token neither revoked nor expired, a user still an admin (decision 0082).
+  // Errors: kNotFound (not a member), kPermissionDenied (not an admin, or no longer: then after
+  // some items were written), kUnavailable (the reader went away); storage errors, possibly
+  // after some items were written.
   Status ExportOrganization(const Principal& principal, OrganizationId organization,
                             ExportSink& sink);
   // Whether ExportOrganization would start, checked before a streamed answer commits to 200.
@@ -84,9 +89,18 @@ class ExportService {
   Status MayExportMine(const Principal& principal);
 
  private:
-  Status ExportMembers(const Principal& principal, OrganizationId organization, ExportSink& sink);
-  Status ExportHotline(const Principal& principal, const Hotline& hotline, ExportSink& sink);
-  Status ExportAuditLog(OrganizationId organization, ExportSink& sink);
+  // One organisation's export under way.
+  struct Run {
+    AdminGrant grant;  // the requester, as last checked; its principal reads
+    OrganizationId organization;
+    ExportSink& sink;
+  };
+  // Checked after each page. Errors: kUnavailable when the reader went away,
+  // kPermissionDenied when the requester may no longer export; storage errors.
+  Status NextPage(Run& run);
+  Status ExportMembers(Run& run);
+  Status ExportHotline(Run& run, const Hotline& hotline);
+  Status ExportAuditLog(Run& run);
 
   OrganizationRepository& organizations_;
   UserRepository& users_;
@@ -98,6 +112,7 @@ class ExportService {
   VoicemailService& voicemails_;
   AuditLogRepository& audit_;
   const Clock& clock_;
+  const AdminGrantCheck grants_;
 };
 
 }  // namespace fr

@@ -41,7 +41,8 @@ Result<MemberView> MemberService::ChangeRole(const Principal& principal,
   if (!membership) return Error::NotFound("The user is not a member of this organization.");
   if (membership->role == role) return ViewOf(*membership);  // nothing changes, nothing audited
   AuditedChange audited;
-  audited.Add(organization, AuditType::kMemberRoleChanged, {.member = member}, clock_.Now());
+  audited.Add(organization, AuditType::kMemberRoleChanged,
+              {.member = member, .role = std::string(RoleName(role))}, clock_.Now());
   using RoleChange = OrganizationRepository::RoleChange;
   FR_ASSIGN_OR_RETURN(const RoleChange change,
                       organizations_.ChangeRoleKeepingAnAdmin(organization, member, role));

@@ -47,7 +47,8 @@ class PromptPreviewService {
  private:
   SpeechSynthesizer* const speech_;
   const Clock& clock_;
-  // Counts previews, not failures: a request that passed the checks spends one.
+  // Counts previews, not failures: a request that passed the checks spends one, cached or not
+  // (a free cache hit would let anyone time which texts other hotlines use; decision 0072).
   FailureWindow used_;
 };
 

@@ -39,6 +39,13 @@ Result<VoicemailPage> VoicemailService::List(const Principal& principal, Hotline
   return voicemails_.List(hotline, listened, limit, offset);
 }
 
+Result<VoicemailPage> VoicemailService::ListBefore(const Principal& principal, HotlineId hotline,
+                                                   const std::optional<VoicemailKey>& before,
+                                                   std::int64_t limit) {
+  FR_RETURN_IF_ERROR(MayRead(principal, hotline));
+  return voicemails_.ListBefore(hotline, before, limit);
+}
+
 Result<Voicemail> VoicemailService::Get(const Principal& principal, HotlineId hotline,
                                         VoicemailId id) {
   return Readable(principal, hotline, id);

@@ -34,6 +34,10 @@ class VoicemailService {
   Result<VoicemailPage> List(const Principal& principal, HotlineId hotline,
                              std::optional<bool> listened, std::int64_t limit,
                              std::int64_t offset);
+  // Keyset reads of all of them (exports): as List without a filter, each page below `before`
+  // (the previous page's last voicemail; nullopt: the newest) and without `total`.
+  Result<VoicemailPage> ListBefore(const Principal& principal, HotlineId hotline,
+                                   const std::optional<VoicemailKey>& before, std::int64_t limit);
   Result<Voicemail> Get(const Principal& principal, HotlineId hotline, VoicemailId id);
   Result<VoicemailAudioFile> Audio(const Principal& principal, HotlineId hotline,
                                    VoicemailId id);

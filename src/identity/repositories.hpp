@@ -84,12 +84,15 @@ class TokenRepository {
   virtual Result<Token> Create(const Token& token) = 0;
   // The token whose secret has SHA-256 `secret_hash` (lower-case hex), or nullopt.
   virtual Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) = 0;
+  // The token `id`, of any kind (sessions too), or nullopt.
+  virtual Result<std::optional<Token>> Find(TokenId id) = 0;
   // Tokens matching `filter`, ordered by id.
   virtual Result<std::vector<Token>> List(const TokenFilter& filter) = 0;
   // Marks the token revoked at `now`; false when no such token exists. Revoking twice keeps the
   // first time.
   virtual Result<bool> Revoke(TokenId id, Timestamp now) = 0;
-  // Records that the token authenticated a request at `now`.
+  // Records that the token authenticated a request at `now`. An implementation may store it
+  // later (WriteBehindTokenRepository); then kResourceExhausted says it was not taken.
   virtual Status RecordUse(TokenId id, Timestamp now) = 0;
   // Revokes every session of `user` not revoked yet (a new password signs out everywhere);
   // how many it revoked.

@@ -102,6 +102,8 @@ constexpr auto kVoicemailSweepPeriod = std::chrono::seconds(1);
 constexpr auto kWebhookEventRetention = std::chrono::days(30);
 // How long a stopping service keeps retrying to store call events while the database fails.
 constexpr auto kCallEventDrainTimeout = std::chrono::seconds(10);
+// The same for the tokens' last uses.
+constexpr auto kTokenUseDrainTimeout = std::chrono::seconds(5);
 
 int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uint16_t>& listen,
               std::chrono::milliseconds drain_timeout, const NodeConfig& node,
@@ -484,6 +486,10 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   event_streams.Stop();  // ends the streams while their connections still run
   exports.Stop();        // the same for exports in progress
   server.Stop();
+  // No request comes any more: the tokens' last uses still queued are written now.
+  if (const auto lost = wired.token_store.Stop(kTokenUseDrainTimeout); lost > 0) {
+    spdlog::warn("tokens: the last use of {} token(s) could not be stored", lost);
+  }
   metrics.ClearSources();
   if (engine) engine->Stop();
   if (const auto lost = call_events.Stop(kCallEventDrainTimeout); lost > 0) {

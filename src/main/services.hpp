@@ -44,6 +44,7 @@
 #include "app/sip_customer_service.hpp"
 #include "app/voicemail_service.hpp"
 #include "app/webhook_service.hpp"
+#include "app/write_behind_token_repository.hpp"
 #include "common/clock.hpp"
 
 namespace fr {
@@ -89,11 +90,12 @@ struct Services {
         blocked_callers(*database),
         voicemails(*database),
         audit_log(*database),
-        authentication(tokens, organizations, digest, clock, sign_in.sessions.idle_timeout),
-        login(users, organizations, logins, tokens, password_hasher, digest, random, clock,
+        token_store(tokens),
+        authentication(token_store, organizations, digest, clock, sign_in.sessions.idle_timeout),
+        login(users, organizations, logins, token_store, password_hasher, digest, random, clock,
               sign_in.sessions, sign_in.throttle),
         accounts(users, organizations, hotlines, clock),
-        administration(users, organizations, tokens, hotlines, digest, random, clock),
+        administration(users, organizations, token_store, hotlines, digest, random, clock),
         members(users, organizations, logins, clock),
         personal_tokens(administration),
         agent_phone_service(agent_phones, organizations, numbers, numbering_plan, audit_log, clock),
@@ -112,10 +114,10 @@ struct Services {
                      clock, policy.require_verified_phones),
         privacy(organizations, call_logs, numbering_plan, retention, clock),
         voicemail_service(hotlines, voicemails, *voicemail_folder),
-        exports(organizations, users, tokens, hotline_service, call_records, agent_phone_service,
-                accounts, voicemail_service, audit_log, clock),
+        exports(organizations, users, token_store, hotline_service, call_records,
+                agent_phone_service, accounts, voicemail_service, audit_log, clock),
         webhook_service(webhooks, webhook_guard, webhook_sealer, random, clock),
-        event_streams(webhooks, tokens, organizations, clock),
+        event_streams(webhooks, token_store, organizations, clock),
         audit_service(audit_log, clock, audit_retention) {}
 
   // Opens `url` and builds everything. Errors: those of Database::Open and
@@ -156,6 +158,9 @@ struct Services {
   SociBlockedCallerRepository blocked_callers;
   SociVoicemailRepository voicemails;
   SociAuditLogRepository audit_log;
+  // What the services use for tokens: `tokens`, with each token's last use written off the
+  // request's thread (issue #12). `serve` stops it once HTTP stopped.
+  WriteBehindTokenRepository token_store;
   AuthenticationService authentication;
   LoginService login;
   AccountService accounts;

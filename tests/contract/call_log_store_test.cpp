@@ -248,5 +248,58 @@ TYPED_TEST(CallLogStoreTest, EveryPageIsExactBeforeAndAfterDeletionsLeaveAGap) {
   expect_pages({1300, 1200, 1100, 1000, 900, 800, 700});
 }
 
+// Keyset reads (exports, decision 0082) walk a hotline's history page by page, newest first,
+// each row once, also across the gap a purge left and past rows written after the walk began.
+TYPED_TEST(CallLogStoreTest, KeysetPagesReadEachRowOnceAcrossGaps) {
+  std::vector<CallEvent> events;
+  for (std::uint64_t i = 1; i <= 9; ++i) {
+    for (const HotlineId hotline : {this->hotline_, this->other_}) {
+      const CallHandle call{i * 2 + (hotline == this->other_ ? 1 : 0)};
+      const LegHandle leg{call.value};
+      const auto start = At(static_cast<std::int64_t>(i) * 100);
+      events.push_back(CallOpened{call, hotline, std::nullopt, start});
+      events.push_back(LegOpened{leg, call, LegDirection::kInbound, std::nullopt, "0049", start});
+      events.push_back(LegClosed{leg, LegDisposition::kBusy, 486, start});
+      if (i != 5) events.push_back(CallClosed{call, CallOutcome::kRejectedBusy, std::nullopt, start});
+    }
+  }
+  ASSERT_TRUE(this->Write(events).ok());
+  // Calls 1..6 of each hotline but the open call 5: a gap between 7 and 5, and below 5.
+  ASSERT_EQ(*this->store_->PurgeEndedBefore(At(650), 100), 10);
+
+  for (std::int64_t limit = 1; limit <= 8; ++limit) {
+    SCOPED_TRACE(::testing::Message() << "limit " << limit);
+    std::vector<Timestamp> call_starts, record_starts;
+    std::optional<std::int64_t> next;
+    int pages = 0;
+    do {
+      const auto page = *this->store_->ListCallLogsBefore(this->hotline_, next, limit);
+      ASSERT_LE(static_cast<std::int64_t>(page.call_logs.size()), limit);
+      for (const CallLog& log : page.call_logs) call_starts.push_back(log.start_time);
+      next = page.next;
+      ASSERT_LT(++pages, 20);
+    } while (next);
+    do {
+      const auto page = *this->store_->ListTelephoneRecordsBefore(this->hotline_, next, limit);
+      for (const TelephoneRecord& record : page.records) record_starts.push_back(record.start_time);
+      next = page.next;
+    } while (next);
+    const std::vector<Timestamp> expected = {At(900), At(800), At(700), At(500)};
+    EXPECT_EQ(call_starts, expected);
+    EXPECT_EQ(record_starts, expected);
+  }
+
+  // A call that arrives while a walk is under way is newer than its first page: never read.
+  const auto first = *this->store_->ListCallLogsBefore(this->hotline_, std::nullopt, 2);
+  ASSERT_TRUE(first.next.has_value());
+  ASSERT_TRUE(this->Write({CallOpened{CallHandle{100}, this->hotline_, std::nullopt, At(1000)}})
+                  .ok());
+  const auto second = *this->store_->ListCallLogsBefore(this->hotline_, first.next, 2);
+  ASSERT_EQ(second.call_logs.size(), 2u);
+  EXPECT_EQ(second.call_logs[0].start_time, At(700));
+  EXPECT_EQ(second.call_logs[1].start_time, At(500));
+  EXPECT_EQ(second.total, 0) << "keyset pages are not counted";
+}
+
 }  // namespace
 }  // namespace fr

@@ -187,6 +187,12 @@ TYPED_TEST(IdentityRepositoryContract, TokensAreFoundByHashListedAndRevoked) {
   EXPECT_EQ((*found)->expires_at, this->At(1000));
   EXPECT_FALSE((*found)->last_used_at.has_value());
   EXPECT_FALSE(tokens.FindBySecretHash(std::string(64, 'c'))->has_value());
+  const auto by_id = tokens.Find(stored_api->id);
+  ASSERT_TRUE(by_id.ok() && by_id->has_value());
+  EXPECT_EQ((*by_id)->kind, TokenKind::kOrganization);
+  EXPECT_EQ((*by_id)->organization_id, organization->id);
+  EXPECT_EQ((*by_id)->secret_hash, std::string(64, 'b'));
+  EXPECT_FALSE(tokens.Find(TokenId(999))->has_value());
 
   EXPECT_EQ(tokens.List({})->size(), 2u);
   EXPECT_EQ(tokens.List({user->id, std::nullopt})->size(), 1u);

@@ -103,6 +103,32 @@ TYPED_TEST(VoicemailStoreTest, RecordedMessagesAreListedNewestFirstAndFiltered) 
   EXPECT_FALSE(logs.call_logs[0].voicemail.has_value()) << "still recording";
 }
 
+// Keyset reads (exports, decision 0082): newest first in List's order, each message once,
+// also when two were recorded in the same millisecond.
+TYPED_TEST(VoicemailStoreTest, KeysetPagesReadEachMessageOnceInListOrder) {
+  this->Call(1, "vm-n1-0000000000000001.wav", 800, true, 10);
+  this->Call(2, "vm-n1-0000000000000002.wav", 800, true, 20);
+  this->Call(3, "vm-n1-0000000000000003.wav", 800, true, 20);  // recorded at the same time
+  this->Call(4, "vm-n1-0000000000000004.wav", 800, true, 30);
+  this->Call(5, "vm-n1-0000000000000005.wav", 800, false, 40);  // still recording: not listed
+  const auto listed = *this->voicemails_->List(this->hotline_, std::nullopt, 10, 0);
+  ASSERT_EQ(listed.voicemails.size(), 4u);
+  std::vector<VoicemailId> expected;
+  for (const Voicemail& voicemail : listed.voicemails) expected.push_back(voicemail.id);
+  for (std::int64_t limit = 1; limit <= 5; ++limit) {
+    SCOPED_TRACE(::testing::Message() << "limit " << limit);
+    std::vector<VoicemailId> read;
+    std::optional<VoicemailKey> before;
+    for (int pages = 0; pages < 10; ++pages) {
+      const auto page = *this->voicemails_->ListBefore(this->hotline_, before, limit);
+      for (const Voicemail& voicemail : page.voicemails) read.push_back(voicemail.id);
+      if (static_cast<std::int64_t>(page.voicemails.size()) < limit) break;
+      before = VoicemailKey{page.voicemails.back().recorded_at, page.voicemails.back().id};
+    }
+    EXPECT_EQ(read, expected);
+  }
+}
+
 TYPED_TEST(VoicemailStoreTest, ACrashDuringRecordingLeavesAWholeMessageOrNothing) {
   this->Call(1, "vm-n1-0000000000000001.wav", 12000, false, 10);  // cut by the crash
   // A row written, the file never created; and a file whose row never was.

@@ -165,6 +165,12 @@ class InMemoryTokenRepository final : public TokenRepository {
     }
     return std::optional<Token>();
   }
+  Result<std::optional<Token>> Find(TokenId id) override {
+    std::lock_guard lock(mutex_);
+    const auto found = tokens_.find(id);
+    if (found == tokens_.end()) return std::optional<Token>();
+    return std::optional<Token>(found->second);
+  }
   Result<std::vector<Token>> List(const TokenFilter& filter) override {
     std::lock_guard lock(mutex_);
     std::vector<Token> out;

@@ -1,6 +1,7 @@
 // An organisation's members for its admins (decision 0073) and a user's own personal access
 // tokens (decision 0074), through the real binary over HTTP.
 #include <algorithm>
+#include <map>
 
 #include "integration/world.hpp"
 
@@ -114,6 +115,19 @@ TEST_F(MembersAndTokensHttpTest, AdminsChangeRolesAuditedAndTheOnlyAdminStays) {
   ExpectProblem(client_->Get(Members(org_a_), {Pat(ann_token_)}), 403);
   EXPECT_EQ(AuditTypes(org_a_, ann_), std::vector<std::string>{"member.role_changed"});
   EXPECT_EQ(AuditTypes(org_a_, max_), std::vector<std::string>{"member.role_changed"});
+  // Each entry names the role given; other entries have none.
+  const json entries =
+      client_->Get("/v1/organizations/" + Str(org_a_) + "/audit-log?limit=50", {Api(org_a_token_)})
+          .Json()["entries"];
+  std::map<std::int64_t, std::string> given;
+  for (const auto& entry : entries) {
+    if (entry["type"] == "member.role_changed") {
+      given[entry["memberUserID"].get<std::int64_t>()] = entry["role"];
+    } else {
+      EXPECT_TRUE(entry["role"].is_null()) << entry;
+    }
+  }
+  EXPECT_EQ(given, (std::map<std::int64_t, std::string>{{ann_, "member"}, {max_, "admin"}}));
 
   const auto bad = ExpectProblem(SetRole(org_a_, ann_, "owner", Pat(max_token_)), 400);
   EXPECT_EQ(ErrorFields(bad), std::vector<std::string>{"role"});

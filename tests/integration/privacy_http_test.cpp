@@ -1,7 +1,12 @@
 // Erasure, export, retention per organisation, leaving and deleting users (issue #18 §2):
 // calls fed through the service's real CallEventSink and store (tests/support/call_feeder.cpp),
 // then the API and the admin command of the real binary, and the database file's bytes.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -22,6 +27,81 @@ constexpr const char* kCaller = "004924199887766";  // the caller who asks to be
 constexpr const char* kOtherCaller = "004924111122233";
 constexpr const char* kMaxPhone = "004915112345678";
 constexpr std::int64_t kDay = 86'400'000;
+
+// A GET on a raw socket with a small receive buffer that reads only when told: until then the
+// server's writes stop once the socket's buffers are full (a few MB on loopback), as for a
+// slow reader. Asks the server to close the connection after the answer.
+class PausedReader {
+ public:
+  PausedReader(int port, const std::string& path, const std::string& header)
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    const int small = 4096;  // before connect, so that the window stays small
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) return;
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header +
+                                "\r\nConnection: close\r\n\r\n";
+    sent_ = ::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(request.size());
+  }
+  ~PausedReader() { ::close(fd_); }
+  PausedReader(const PausedReader&) = delete;
+  PausedReader& operator=(const PausedReader&) = delete;
+
+  // The status line and headers ("" if none came within `timeout`).
+  std::string ReadHead(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (sent_ && received_.find("\r\n\r\n") == std::string::npos) {
+      if (!Receive(deadline)) return "";
+    }
+    const auto end = received_.find("\r\n\r\n");
+    if (end == std::string::npos) return "";
+    std::string head = received_.substr(0, end + 4);
+    received_.erase(0, end + 4);
+    return head;
+  }
+  // The rest of the chunked body, unchunked, once its last chunk came (or the connection
+  // closed, or `timeout` passed).
+  std::string ReadBody(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!received_.ends_with("\r\n0\r\n\r\n") && Receive(deadline)) {
+    }
+    std::string body;
+    std::size_t at = 0;
+    while (true) {
+      const auto line_end = received_.find("\r\n", at);
+      if (line_end == std::string::npos) break;
+      const std::size_t size = std::stoul(received_.substr(at, line_end - at), nullptr, 16);
+      if (size == 0 || line_end + 2 + size > received_.size()) break;
+      body += received_.substr(line_end + 2, size);
+      at = line_end + 2 + size + 2;
+    }
+    return body;
+  }
+
+ private:
+  // False at the end of the stream or the deadline.
+  bool Receive(std::chrono::steady_clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd readable{fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) {
+      return false;
+    }
+    char chunk[65536];
+    const ssize_t count = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (count <= 0) return false;
+    received_.append(chunk, static_cast<std::size_t>(count));
+    return true;
+  }
+
+  int fd_;
+  bool sent_ = false;
+  std::string received_;
+};
 
 std::int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -71,8 +151,9 @@ class PrivacyHttpTest : public WorldTest {
 
   // A call from `caller` to `hotline` that rang Max's phone; its end names the caller in the
   // +49 form, as a SIP reason might.
+  // `padding` characters lengthen the call's last entry (large exports, few rows).
   void AddCall(const std::string& call, std::int64_t hotline, const std::string& caller,
-               std::int64_t at) {
+               std::int64_t at, std::size_t padding = 0) {
     const std::string plus = "+" + caller.substr(2);
     for (json op : {json{{"op", "open_call"}, {"hotline", hotline}, {"caller", caller}},
                     json{{"op", "open_leg"},
@@ -95,7 +176,9 @@ class PrivacyHttpTest : public WorldTest {
                          {"leg", call + "-in"},
                          {"disposition", "answered"},
                          {"sipStatus", 200}},
-                    json{{"op", "entry"}, {"type", "ended"}, {"detail", plus + " hung up."}},
+                    json{{"op", "entry"},
+                         {"type", "ended"},
+                         {"detail", plus + " hung up." + std::string(padding, '.')}},
                     json{{"op", "close_call"}, {"outcome", "missed"}}}) {
       op["call"] = call;
       op["at"] = at;
@@ -218,6 +301,38 @@ TEST_F(PrivacyHttpTest, ALargeExportStreamsEveryCallOnceAcrossPagesAndChunks) {
   EXPECT_EQ(OfType(lines, "telephoneRecord").size(), 2u * kCalls);
   EXPECT_TRUE(OfType(lines, "error").empty());
   EXPECT_EQ(lines.back()["type"], "auditEntry");
+}
+
+// A running export checks its requester after every page (decision 0082): revoked while the
+// reader pauses, the token gets the rest of the current page at most, then the error line.
+TEST_F(PrivacyHttpTest, AnExportEndsWithTheErrorLineWhenItsTokenIsRevokedMidway) {
+  // About 8 MB, twice what the socket buffers hold (4 MB at most on Linux by default), so
+  // that the export waits for its reader with pages still to read.
+  constexpr int kCalls = 1000;
+  const std::int64_t start = NowMillis() - kCalls * 1000;
+  for (int i = 0; i < kCalls; ++i) {
+    AddCall("c" + std::to_string(i), hotline_a_, kOtherCaller, start + i * 1000, 8000);
+  }
+  Feed();
+  const auto issued =
+      client_->SendJson("POST", "/v1/me/tokens", {Pat(ann_token_)}, R"({"name": "export"})");
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string secret = issued.Json()["secret"];
+
+  PausedReader reader(server_.port(), Org(org_a_, "/export"), Pat(secret));
+  const std::string head = reader.ReadHead(std::chrono::seconds(30));
+  ASSERT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  const std::string token_path = "/v1/me/tokens/" + Str(issued.Json()["id"].get<std::int64_t>());
+  ASSERT_EQ(client_->Send("DELETE", token_path, {Pat(ann_token_)}).status, 204);
+
+  std::vector<json> lines;
+  std::istringstream body(reader.ReadBody(std::chrono::seconds(60)));
+  for (std::string line; std::getline(body, line);) lines.push_back(json::parse(line));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back()["type"], "error") << lines.back();
+  EXPECT_NE(lines.back()["data"]["detail"].get<std::string>().find("revoked"), std::string::npos);
+  EXPECT_LT(OfType(lines, "callLog").size(), static_cast<std::size_t>(kCalls));
+  EXPECT_TRUE(OfType(lines, "auditEntry").empty()) << "the export ended before its last part";
 }
 
 TEST_F(PrivacyHttpTest, AnExportHoldsExactlyTheOrganizationsDataAndHonoursConsent) {

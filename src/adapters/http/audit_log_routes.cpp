@@ -20,6 +20,7 @@ Json AuditEntryJson(const AuditEntry& entry) {
           {"memberUserID", id(entry.subject.member)},
           {"organizationID", entry.organization.value},
           {"requestID", entry.actor.request_id},
+          {"role", entry.subject.role ? Json(*entry.subject.role) : Json(nullptr)},
           {"sourceAddress", entry.actor.source_address},
           {"time", FormatTimestamp(entry.occurred_at)},
           {"tokenID", id(entry.subject.token)},

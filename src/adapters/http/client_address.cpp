@@ -9,38 +9,12 @@
 namespace fr::http {
 namespace {
 
-struct Parsed {
-  std::array<std::uint8_t, 16> bytes{};  // IPv4 mapped into IPv6
-  bool v4 = false;
-};
-
 // An IP literal; "[2001:db8::1]" too, as some proxies write IPv6 hops.
-std::optional<Parsed> ParseAddress(std::string_view text) {
+std::optional<IpAddress> ParseHop(std::string_view text) {
   if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
     text = text.substr(1, text.size() - 2);
   }
-  asio::error_code error;
-  const asio::ip::address address = asio::ip::make_address(std::string(text), error);
-  if (error) return std::nullopt;
-  Parsed parsed;
-  if (address.is_v4()) {
-    const auto v4 = address.to_v4().to_bytes();
-    parsed.bytes[10] = parsed.bytes[11] = 0xff;
-    std::copy(v4.begin(), v4.end(), parsed.bytes.begin() + 12);
-    parsed.v4 = true;
-    return parsed;
-  }
-  parsed.bytes = address.to_v6().to_bytes();
-  return parsed;
-}
-
-bool SamePrefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b,
-                int bits) {
-  for (int i = 0; i < 16 && bits > 0; ++i, bits -= 8) {
-    const std::uint8_t mask = bits >= 8 ? 0xff : static_cast<std::uint8_t>(0xff << (8 - bits));
-    if ((a[i] & mask) != (b[i] & mask)) return false;
-  }
-  return true;
+  return ParseIpAddress(text);
 }
 
 // The address as the service writes it everywhere: IPv4 dotted, IPv6 compressed, without
@@ -61,26 +35,10 @@ std::string Canonical(std::string_view text) {
 }  // namespace
 
 Result<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& blocks) {
+  auto parsed = IpBlock::ParseAll(blocks);
+  if (!parsed.ok()) return Error::InvalidArgument("--trusted-proxy: " + parsed.error().detail);
   TrustedProxies proxies;
-  for (const std::string& entry : blocks) {
-    const Error invalid = Error::InvalidArgument(
-        "--trusted-proxy: '" + entry + "' is not an IP address or CIDR block");
-    const auto slash = entry.find('/');
-    const auto address = ParseAddress(std::string_view(entry).substr(0, slash));
-    if (!address || entry.starts_with('[')) return invalid;
-    const int width = address->v4 ? 32 : 128;
-    int prefix = width;
-    if (slash != std::string::npos) {
-      const std::string bits = entry.substr(slash + 1);
-      if (bits.empty() || bits.size() > 3 ||
-          bits.find_first_not_of("0123456789") != std::string::npos) {
-        return invalid;
-      }
-      prefix = std::stoi(bits);
-      if (prefix > width) return invalid;
-    }
-    proxies.blocks_.push_back({address->bytes, (address->v4 ? 96 : 0) + prefix});
-  }
+  proxies.blocks_ = std::move(parsed).value();
   return proxies;
 }
 
@@ -113,11 +71,8 @@ std::string_view WithoutPort(std::string_view hop) {
 }  // namespace
 
 bool TrustedProxies::Trusts(std::string_view address) const {
-  const auto parsed = ParseAddress(address);
-  if (!parsed) return false;
-  return std::any_of(blocks_.begin(), blocks_.end(), [&parsed](const Block& block) {
-    return SamePrefix(block.bytes, parsed->bytes, block.prefix_bits);
-  });
+  const auto parsed = ParseHop(address);
+  return parsed && AnyContains(blocks_, *parsed);
 }
 
 std::string TrustedProxies::ClientAddress(
@@ -133,7 +88,7 @@ std::string TrustedProxies::ClientAddress(
   }
   std::string_view client = peer;
   for (auto hop = hops.rbegin(); hop != hops.rend() && Trusts(client); ++hop) {
-    if (!ParseAddress(*hop)) break;
+    if (!ParseHop(*hop)) break;
     client = *hop;
   }
   return Canonical(client);

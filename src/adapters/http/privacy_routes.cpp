@@ -17,6 +17,15 @@ constexpr const char* kJsonLines = "application/x-ndjson";
 // Writes the export to a streamed response in chunks of about `chunk_bytes`, each sent before
 // the next is made (ResponseStream::WriteAndWait): what an export holds in memory is one chunk
 // and the page being read, whatever the organisation's size (decision 0047).
+// The error line's detail: a requester whose right ended must not be told to ask again.
+const char* PartWayDetail(const Error& error) {
+  if (error.code == ErrorCode::kPermissionDenied) {
+    return "The export stopped part-way and is incomplete: its token was revoked or expired, or "
+           "its user is no longer an admin of the organization.";
+  }
+  return "The export stopped part-way and is incomplete; ask again.";
+}
+
 class JsonLinesSink final : public ExportSink {
  public:
   JsonLinesSink(std::shared_ptr<ResponseStream> stream, const ExportRunner& runner)
@@ -32,8 +41,7 @@ class JsonLinesSink final : public ExportSink {
   void Finish(const Status& status, const std::string& request_id) {
     if (!status.ok() && !gone_) {
       spdlog::warn("export {}: stopped part-way: {}", request_id, status.error().detail);
-      Line("error", {{"detail", "The export stopped part-way and is incomplete; ask again."},
-                     {"requestID", request_id}});
+      Line("error", {{"detail", PartWayDetail(status.error())}, {"requestID", request_id}});
     }
     Flush();
   }

@@ -1,4 +1,5 @@
 #include "adapters/http/json_io.hpp"
+#include "adapters/http/request_bodies.hpp"
 #include "adapters/http/routes.hpp"
 #include "common/wav_header.hpp"
 
@@ -19,18 +20,10 @@ std::string WavOf(const Audio& audio) {
   return wav;
 }
 
-Result<PromptPreviewRequest> DecodePreview(std::string_view body) {
-  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
-  FieldReader reader(object);
-  auto text = reader.String("text", true);
-  auto language = reader.String("language", false);
-  FR_RETURN_IF_ERROR(reader.Finish());
-  return PromptPreviewRequest{std::move(*text), std::move(language)};
-}
-
 HandlerResult PostPreview(PromptPreviewService& previews, const RequestContext& context) {
   FR_RETURN_IF_ERROR(RequireJsonBody(context.request));
-  FR_ASSIGN_OR_RETURN(const PromptPreviewRequest request, DecodePreview(context.request.body));
+  FR_ASSIGN_OR_RETURN(const PromptPreviewRequest request,
+                      DecodePromptPreview(context.request.body));
   FR_ASSIGN_OR_RETURN(const auto audio, previews.Preview(*context.principal, request));
   return Response{200, "audio/wav", WavOf(*audio), {}};
 }

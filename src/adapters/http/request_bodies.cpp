@@ -1,5 +1,6 @@
 #include "adapters/http/request_bodies.hpp"
 
+#include <array>
 #include <utility>
 #include <vector>
 
@@ -8,6 +9,20 @@
 
 namespace fr::http {
 namespace {
+
+// The body's `names`, each a required string, in that order.
+template <std::size_t N>
+Result<std::array<std::string, N>> RequiredStrings(std::string_view body,
+                                                   const std::array<const char*, N>& names) {
+  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
+  FieldReader reader(object);
+  std::array<std::optional<std::string>, N> read;
+  for (std::size_t i = 0; i < N; ++i) read[i] = reader.String(names[i], true);
+  FR_RETURN_IF_ERROR(reader.Finish());
+  std::array<std::string, N> fields;
+  for (std::size_t i = 0; i < N; ++i) fields[i] = std::move(*read[i]);
+  return fields;
+}
 
 // The optional `schedule` object: timeZone, weekly ranges, closedDates (decision 0042). A
 // range or date of the wrong type keeps its place (empty), so that errors name its index.
@@ -194,21 +209,13 @@ Result<bool> DecodeAdminAccessConsent(std::string_view body) {
 }
 
 Result<SignInBody> DecodeSignIn(std::string_view body) {
-  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
-  FieldReader reader(object);
-  auto email = reader.String("email", true);
-  auto password = reader.String("password", true);
-  FR_RETURN_IF_ERROR(reader.Finish());
-  return SignInBody{std::move(*email), std::move(*password)};
+  FR_ASSIGN_OR_RETURN(auto fields, RequiredStrings<2>(body, {"email", "password"}));
+  return SignInBody{std::move(fields[0]), std::move(fields[1])};
 }
 
 Result<SetPasswordBody> DecodeSetPassword(std::string_view body) {
-  FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
-  FieldReader reader(object);
-  auto invite = reader.String("invite", true);
-  auto password = reader.String("password", true);
-  FR_RETURN_IF_ERROR(reader.Finish());
-  return SetPasswordBody{std::move(*invite), std::move(*password)};
+  FR_ASSIGN_OR_RETURN(auto fields, RequiredStrings<2>(body, {"invite", "password"}));
+  return SetPasswordBody{std::move(fields[0]), std::move(fields[1])};
 }
 
 Result<std::optional<std::string>> DecodeInviteRequest(std::string_view body) {
@@ -231,11 +238,17 @@ Result<std::optional<int>> DecodeCallRetention(std::string_view body) {
 }
 
 Result<std::string> DecodeEraseCaller(std::string_view body) {
+  FR_ASSIGN_OR_RETURN(auto fields, RequiredStrings<1>(body, {"number"}));
+  return std::move(fields[0]);
+}
+
+Result<PromptPreviewRequest> DecodePromptPreview(std::string_view body) {
   FR_ASSIGN_OR_RETURN(const Json object, ParseJsonObject(body));
   FieldReader reader(object);
-  auto number = reader.String("number", true);
+  auto text = reader.String("text", true);
+  auto language = reader.String("language", false);
   FR_RETURN_IF_ERROR(reader.Finish());
-  return std::move(*number);
+  return PromptPreviewRequest{std::move(*text), std::move(language)};
 }
 
 }  // namespace fr::http

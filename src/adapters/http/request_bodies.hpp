@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/prompt_preview_service.hpp"
 #include "common/result.hpp"
 #include "domain/agent_phone/agent_phone.hpp"
 #include "domain/blocked_caller/blocked_caller.hpp"
@@ -75,5 +76,9 @@ Result<std::optional<int>> DecodeCallRetention(std::string_view body);
 // POST /v1/organizations/{organizationID}/privacy/erase-caller: the `number` (a string; the
 // service parses it).
 Result<std::string> DecodeEraseCaller(std::string_view body);
+
+// POST /v1/tts/preview: the `text` (required) and an optional `language`; the service checks
+// both.
+Result<PromptPreviewRequest> DecodePromptPreview(std::string_view body);
 
 }  // namespace fr::http

@@ -103,6 +103,23 @@ std::optional<Problem> HostProblem(const Request& request, bool keep_alive) {
   return std::nullopt;
 }
 
+// The response to `request` on RESTinio's `Output` (whole or chunked): its status line and every
+// header, the body still to come.
+template <typename Output>
+restinio::response_builder_t<Output> StartResponse(const restinio::request_handle_t& handle,
+                                                   const Request& request,
+                                                   const Response& response) {
+  auto builder = handle->create_response<Output>(restinio::http_status_line_t(
+      restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
+      ReasonPhrase(response.status)));
+  builder.append_header("X-Request-Id", request.request_id);
+  if (!response.content_type.empty()) {
+    builder.append_header(restinio::http_field::content_type, response.content_type);
+  }
+  for (const auto& [name, value] : response.headers) builder.append_header(name, value);
+  return builder;
+}
+
 // A streamed response's body on RESTinio's chunked output: each Write appends a chunk and
 // flushes it; the builder posts the write to the connection's own executor, so any thread may
 // write. The final (empty) chunk goes when the stream is dropped.
@@ -314,15 +331,7 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
   }
   try {
     // User-controlled output, because HEAD sends the Content-Length of the body it leaves out.
-    auto builder = handle->create_response<restinio::user_controlled_output_t>(
-        restinio::http_status_line_t(
-            restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
-            ReasonPhrase(response.status)));
-    builder.append_header("X-Request-Id", request.request_id);
-    if (!response.content_type.empty()) {
-      builder.append_header(restinio::http_field::content_type, response.content_type);
-    }
-    for (const auto& [name, value] : response.headers) builder.append_header(name, value);
+    auto builder = StartResponse<restinio::user_controlled_output_t>(handle, request, response);
     if (draining.load()) builder.connection_close();
     builder.set_content_length(response.body.size());
     if (request.method != "HEAD") builder.set_body(response.body);
@@ -338,15 +347,7 @@ void HttpServer::Impl::StartStream(const restinio::request_handle_t& handle,
   // Written as far as draining goes: a stream never finishes by itself (its owner ends it).
   unwritten.fetch_sub(1);
   try {
-    auto builder = handle->create_response<restinio::chunked_output_t>(
-        restinio::http_status_line_t(
-            restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
-            ReasonPhrase(response.status)));
-    builder.append_header("X-Request-Id", request.request_id);
-    if (!response.content_type.empty()) {
-      builder.append_header(restinio::http_field::content_type, response.content_type);
-    }
-    for (const auto& [name, value] : response.headers) builder.append_header(name, value);
+    auto builder = StartResponse<restinio::chunked_output_t>(handle, request, response);
     builder.flush();
     response.stream(std::make_shared<ChunkedResponseStream>(std::move(builder)));
   } catch (const std::exception& error) {

@@ -10,13 +10,13 @@ namespace {
 constexpr const char* kInsert =
     "INSERT INTO audit_log (organization_id, type, occurred_at, actor_user_id, actor_token_id,"
     " source_address, request_id, member_user_id, agent_phone_id, hotline_id, token_id,"
-    " webhook_id, row_count) VALUES (:organization_id, :type, :occurred_at, :actor_user_id,"
-    " :actor_token_id, :source_address, :request_id, :member_user_id, :agent_phone_id,"
-    " :hotline_id, :token_id, :webhook_id, :row_count)";
+    " webhook_id, row_count, role) VALUES (:organization_id, :type, :occurred_at,"
+    " :actor_user_id, :actor_token_id, :source_address, :request_id, :member_user_id,"
+    " :agent_phone_id, :hotline_id, :token_id, :webhook_id, :row_count, :role)";
 constexpr const char* kColumns =
     "SELECT id, organization_id, type, occurred_at, actor_user_id, actor_token_id,"
     " source_address, request_id, member_user_id, agent_phone_id, hotline_id, token_id,"
-    " webhook_id, row_count FROM audit_log";
+    " webhook_id, row_count, role FROM audit_log";
 // `types` is ",type,type,": a fixed statement whatever the filter names.
 constexpr const char* kByOrganization =
     " WHERE organization_id = :scope AND occurred_at >= :from_time AND occurred_at < :to_time"
@@ -25,6 +25,8 @@ constexpr const char* kByMember =
     " WHERE member_user_id = :scope AND occurred_at >= :from_time AND occurred_at < :to_time"
     " AND :types LIKE '%,' || type || ',%'";
 constexpr const char* kPage = " ORDER BY id DESC LIMIT :limit OFFSET :offset";
+// Keyset pages (exports): below the last id read, along the (scope, id) indexes.
+constexpr const char* kPageBefore = " AND id < :before ORDER BY id DESC LIMIT :limit";
 constexpr const char* kPurge = "DELETE FROM audit_log WHERE occurred_at < :cutoff";
 
 // The columns of kColumns, in order.
@@ -35,10 +37,11 @@ struct AuditRow {
   Nullable<long long> actor_user, actor_token;
   std::string source_address, request_id;
   Nullable<long long> member, agent_phone, hotline, token, webhook, count;
+  Nullable<std::string> role;
 
   auto Columns() {
     return std::tie(id, organization_id, type, occurred_at, actor_user, actor_token, source_address,
-                    request_id, member, agent_phone, hotline, token, webhook, count);
+                    request_id, member, agent_phone, hotline, token, webhook, count, role);
   }
   AuditEntry ToEntry() const {
     AuditEntry entry;
@@ -58,6 +61,7 @@ struct AuditRow {
     entry.subject.token = token.ToOptional([](long long v) { return TokenId(v); });
     entry.subject.webhook = webhook.ToOptional();
     entry.subject.count = count.ToOptional();
+    entry.subject.role = role.ToOptional();
     return entry;
   }
 };
@@ -78,9 +82,11 @@ void Insert(soci::session& session, const AuditEntry& entry) {
       entry.subject.webhook, [](std::int64_t v) { return static_cast<long long>(v); });
   auto count = Nullable<long long>::From(entry.subject.count,
                                          [](std::int64_t v) { return static_cast<long long>(v); });
+  auto role = Nullable<std::string>::From(entry.subject.role);
   soci::statement statement = OneUseStatement(session, kInsert);
   BindParameters(statement, organization, type, occurred_at, actor_user, actor_token,
-                 source_address, request_id, member, agent_phone, hotline, token, webhook, count);
+                 source_address, request_id, member, agent_phone, hotline, token, webhook, count,
+                 role);
   statement.define_and_bind();
   statement.execute(true);
 }
@@ -94,6 +100,26 @@ std::string TypeList(const std::vector<AuditType>& types) {
   return list;
 }
 
+// A filter's WHERE clause and the values it binds, in order.
+struct Scope {
+  std::string where;
+  long long key = 0;
+  long long from = 0;
+  long long to = std::numeric_limits<long long>::max();
+  std::string types;
+};
+
+Scope ScopeOf(const AuditFilter& filter) {
+  Scope scope;
+  scope.where = filter.organization ? kByOrganization : kByMember;
+  scope.key =
+      filter.organization ? filter.organization->value : filter.member.value_or(UserId()).value;
+  if (filter.from) scope.from = ToEpochMillis(*filter.from);
+  if (filter.to) scope.to = ToEpochMillis(*filter.to);
+  scope.types = TypeList(filter.types);
+  return scope;
+}
+
 }  // namespace
 
 void AppendAuditedChanges(soci::session& session, const AuditSubject& assigned) {
@@ -105,6 +131,7 @@ void AppendAuditedChanges(soci::session& session, const AuditSubject& assigned) 
     if (!subject.token) subject.token = assigned.token;
     if (!subject.webhook) subject.webhook = assigned.webhook;
     if (!subject.count) subject.count = assigned.count;
+    if (!subject.role) subject.role = assigned.role;
     Insert(session, entry);
   }
 }
@@ -122,20 +149,32 @@ Status SociAuditLogRepository::Append(const std::vector<AuditEntry>& entries) {
 Result<AuditPage> SociAuditLogRepository::List(const AuditFilter& filter, std::int64_t limit,
                                                std::int64_t offset) {
   return database_.Run("list audit entries", [&](soci::session& session) {
-    const std::string where = filter.organization ? kByOrganization : kByMember;
-    long long scope =
-        filter.organization ? filter.organization->value : filter.member.value_or(UserId()).value;
-    long long from = filter.from ? ToEpochMillis(*filter.from) : 0;
-    long long to = filter.to ? ToEpochMillis(*filter.to) : std::numeric_limits<long long>::max();
-    std::string types = TypeList(filter.types);
+    const Scope scope = ScopeOf(filter);
+    std::string types = scope.types;
     AuditPage page;
-    page.total = ReadValue<long long>(session, "SELECT COUNT(*) FROM audit_log" + where, scope,
-                                      from, to, types)
+    page.total = ReadValue<long long>(session, "SELECT COUNT(*) FROM audit_log" + scope.where,
+                                      scope.key, scope.from, scope.to, types)
                      .value_or(0);
     long long page_limit = limit, page_offset = offset;
-    soci::statement statement = OneUseStatement(session, kColumns + where + kPage);
-    page.entries = ReadRows<AuditRow>(statement, &AuditRow::ToEntry, scope, from, to, types,
-                                      page_limit, page_offset);
+    soci::statement statement = OneUseStatement(session, kColumns + scope.where + kPage);
+    page.entries = ReadRows<AuditRow>(statement, &AuditRow::ToEntry, scope.key, scope.from,
+                                      scope.to, types, page_limit, page_offset);
+    return page;
+  });
+}
+
+Result<AuditPage> SociAuditLogRepository::ListBefore(const AuditFilter& filter,
+                                                     std::optional<AuditEntryId> before,
+                                                     std::int64_t limit) {
+  return database_.Run("list audit entries", [&](soci::session& session) {
+    const Scope scope = ScopeOf(filter);
+    long long below = before ? before->value : std::numeric_limits<long long>::max();
+    long long page_limit = limit;
+    std::string types = scope.types;
+    AuditPage page;
+    soci::statement statement = OneUseStatement(session, kColumns + scope.where + kPageBefore);
+    page.entries = ReadRows<AuditRow>(statement, &AuditRow::ToEntry, scope.key, scope.from,
+                                      scope.to, types, below, page_limit);
     return page;
   });
 }

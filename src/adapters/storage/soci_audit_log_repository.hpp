@@ -14,6 +14,8 @@ class SociAuditLogRepository final : public AuditLogRepository {
   Status Append(const std::vector<AuditEntry>& entries) override;
   Result<AuditPage> List(const AuditFilter& filter, std::int64_t limit,
                          std::int64_t offset) override;
+  Result<AuditPage> ListBefore(const AuditFilter& filter, std::optional<AuditEntryId> before,
+                               std::int64_t limit) override;
   Result<std::int64_t> PurgeBefore(Timestamp cutoff) override;
 
  private:

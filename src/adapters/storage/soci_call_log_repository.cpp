@@ -1,6 +1,8 @@
 #include "adapters/storage/soci_call_log_repository.hpp"
 
 #include <climits>
+#include <functional>
+#include <tuple>
 #include <variant>
 
 #include "adapters/storage/row_reader.hpp"
@@ -74,6 +76,10 @@ constexpr const char* kLocateRecords =
     " FROM hotline_call_totals t WHERE t.hotline_id = :h3";
 constexpr const char* kFromNumber =
     " WHERE hotline_id = :hotline_id AND hotline_seq <= :newest"
+    " ORDER BY hotline_seq DESC LIMIT :limit";
+// Keyset pages (exports): from below the previous page's last number, along the same index.
+constexpr const char* kBeforeNumber =
+    " WHERE hotline_id = :hotline_id AND hotline_seq < :before"
     " ORDER BY hotline_seq DESC LIMIT :limit";
 constexpr const char* kFromOffset =
     " WHERE hotline_id = :hotline_id ORDER BY hotline_seq DESC LIMIT :limit OFFSET :offset";
@@ -423,6 +429,45 @@ auto SelectPage(Database& database, soci::session& session, const std::string& f
   return ReadRows<Row>(*statement, convert, hotline, limit, offset);
 }
 
+// A row of kCallColumns or kRecordColumns followed by the row's number (hotline_seq).
+template <typename Row>
+struct NumberedRow {
+  Row row;
+  long long number = 0;
+
+  auto Columns() { return std::tuple_cat(row.Columns(), std::tie(number)); }
+};
+
+// `columns` ("SELECT … FROM <table>") with the row's number as one more column.
+std::string WithNumber(std::string_view columns, std::string_view table) {
+  const std::string from = " FROM " + std::string(table);
+  return std::string(columns.substr(0, columns.size() - from.size())) + ", hotline_seq" + from;
+}
+
+// A keyset page, newest first, below `before`; `next` is the last row's number when the page
+// is full (a further page may follow).
+template <typename Row, typename Convert>
+auto SelectBefore(Database& database, soci::session& session, const std::string& sql,
+                  long long hotline, std::optional<std::int64_t> before, long long limit,
+                  Convert convert, std::optional<std::int64_t>& next) {
+  std::vector<row_reader_detail::Converted<Row, Convert>> items;
+  long long below = before.value_or(LLONG_MAX);
+  long long last = 0;
+  NumberedRow<Row> row{};
+  PreparedStatement statement(database, session, sql);
+  ForEachRow(
+      *statement, row,
+      [&](const NumberedRow<Row>& filled) {
+        items.push_back(std::invoke(convert, filled.row));
+        last = filled.number;
+      },
+      hotline, below, limit);
+  next = static_cast<long long>(items.size()) == limit && limit > 0
+             ? std::optional<std::int64_t>(last)
+             : std::nullopt;
+  return items;
+}
+
 std::string RebuildStaleReportSlotsSql(const char* wait_list, const char* talk_list) {
   return std::string("UPDATE call_report_times SET stale = 0, waits = (SELECT ") + wait_list +
          kAnsweredCallsOfTheSlot + "), talks = (SELECT " + talk_list + kAnsweredCallsOfTheSlot +
@@ -527,6 +572,29 @@ Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecords(HotlineI
     page.total = start.total;
     page.records = SelectPage<RecordRow>(database_, session, from_number, from_offset, start,
                                          hotline.value, limit, offset, &RecordRow::ToRecord);
+    return page;
+  });
+}
+
+Result<CallLogPage> SociCallLogRepository::ListCallLogsBefore(HotlineId hotline,
+                                                              std::optional<std::int64_t> before,
+                                                              std::int64_t limit) {
+  static const std::string sql = WithNumber(kCallColumns, "call_logs") + kBeforeNumber;
+  return database_.Run("list call logs", [&](soci::session& session) {
+    CallLogPage page;
+    page.call_logs = SelectBefore<CallRow>(database_, session, sql, hotline.value, before, limit,
+                                           &CallRow::ToCallLog, page.next);
+    return page;
+  });
+}
+
+Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecordsBefore(
+    HotlineId hotline, std::optional<std::int64_t> before, std::int64_t limit) {
+  static const std::string sql = WithNumber(kRecordColumns, "telephone_records") + kBeforeNumber;
+  return database_.Run("list telephone records", [&](soci::session& session) {
+    TelephoneRecordPage page;
+    page.records = SelectBefore<RecordRow>(database_, session, sql, hotline.value, before, limit,
+                                           &RecordRow::ToRecord, page.next);
     return page;
   });
 }

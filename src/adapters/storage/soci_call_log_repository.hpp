@@ -27,6 +27,11 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
   Result<std::optional<CallLog>> FindCallLog(HotlineId hotline, CallLogId id) override;
   Result<TelephoneRecordPage> ListTelephoneRecords(HotlineId hotline, std::int64_t limit,
                                                    std::int64_t offset) override;
+  Result<CallLogPage> ListCallLogsBefore(HotlineId hotline, std::optional<std::int64_t> before,
+                                         std::int64_t limit) override;
+  Result<TelephoneRecordPage> ListTelephoneRecordsBefore(HotlineId hotline,
+                                                         std::optional<std::int64_t> before,
+                                                         std::int64_t limit) override;
   Result<std::int64_t> CloseInterruptedCalls(const std::string& node,
                                              const std::string& reason) override;
   Result<std::int64_t> PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) override;

@@ -48,6 +48,7 @@ class SociTokenRepository final : public TokenRepository {
   explicit SociTokenRepository(Database& database) : database_(database) {}
   Result<Token> Create(const Token& token) override;
   Result<std::optional<Token>> FindBySecretHash(std::string_view secret_hash) override;
+  Result<std::optional<Token>> Find(TokenId id) override;
   Result<std::vector<Token>> List(const TokenFilter& filter) override;
   Result<bool> Revoke(TokenId id, Timestamp now) override;
   Status RecordUse(TokenId id, Timestamp now) override;

@@ -77,6 +77,15 @@ Result<std::optional<Token>> SociTokenRepository::FindBySecretHash(std::string_v
   });
 }
 
+Result<std::optional<Token>> SociTokenRepository::Find(TokenId id) {
+  return database_.Run("find token", [&](soci::session& session) {
+    const long long key = id.value;
+    soci::statement statement =
+        OneUseStatement(session, kTokenColumns + std::string(" WHERE id = :id"));
+    return ReadFirstRow<TokenRow>(statement, &TokenRow::ToToken, key);
+  });
+}
+
 Result<std::vector<Token>> SociTokenRepository::List(const TokenFilter& filter) {
   return database_.Run("list tokens", [&](soci::session& session) {
     long long user = filter.user ? filter.user->value : 0;

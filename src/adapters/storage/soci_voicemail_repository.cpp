@@ -1,5 +1,7 @@
 #include "adapters/storage/soci_voicemail_repository.hpp"
 
+#include <climits>
+
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
@@ -15,6 +17,12 @@ constexpr const char* kPage =
     " WHERE v.hotline_id = :hotline AND v.state = 'recorded'"
     " AND (:any = 1 OR v.listened = :listened)"
     " ORDER BY v.recorded_at DESC, v.id DESC LIMIT :limit OFFSET :offset";
+// Keyset pages (exports): below the last one read, in the same order, along the index
+// voicemails_by_hotline (hotline_id, state, recorded_at, id).
+constexpr const char* kPageBefore =
+    " WHERE v.hotline_id = :hotline AND v.state = 'recorded'"
+    " AND (v.recorded_at, v.id) < (:recorded_at, :id)"
+    " ORDER BY v.recorded_at DESC, v.id DESC LIMIT :limit";
 constexpr const char* kCount =
     "SELECT COUNT(*) FROM voicemails WHERE hotline_id = :hotline AND state = 'recorded'"
     " AND (:any = 1 OR listened = :listened)";
@@ -85,6 +93,21 @@ Result<VoicemailPage> SociVoicemailRepository::List(HotlineId hotline,
     soci::statement statement = OneUseStatement(session, std::string(kColumns) + kPage);
     page.voicemails = ReadRows<VoicemailRow>(statement, &VoicemailRow::ToVoicemail, hotline.value,
                                              any, wanted, limit, offset);
+    return page;
+  });
+}
+
+Result<VoicemailPage> SociVoicemailRepository::ListBefore(
+    HotlineId hotline, const std::optional<VoicemailKey>& before, std::int64_t limit) {
+  return database_.Run("list voicemails", [&](soci::session& session) {
+    long long key = hotline.value;
+    long long recorded_at = before ? ToEpochMillis(before->recorded_at) : LLONG_MAX;
+    long long id = before ? before->id.value : LLONG_MAX;
+    long long page_limit = limit;
+    VoicemailPage page;
+    soci::statement statement = OneUseStatement(session, std::string(kColumns) + kPageBefore);
+    page.voicemails = ReadRows<VoicemailRow>(statement, &VoicemailRow::ToVoicemail, key,
+                                             recorded_at, id, page_limit);
     return page;
   });
 }

@@ -14,6 +14,8 @@ class SociVoicemailRepository final : public VoicemailRepository {
   explicit SociVoicemailRepository(Database& database) : database_(database) {}
   Result<VoicemailPage> List(HotlineId hotline, std::optional<bool> listened, std::int64_t limit,
                              std::int64_t offset) override;
+  Result<VoicemailPage> ListBefore(HotlineId hotline, const std::optional<VoicemailKey>& before,
+                                   std::int64_t limit) override;
   Result<std::optional<Voicemail>> Find(VoicemailId id) override;
   Status SetListened(VoicemailId id, bool listened) override;
   Status Delete(VoicemailId id) override;

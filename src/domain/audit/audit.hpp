@@ -66,6 +66,7 @@ struct AuditSubject {
   std::optional<TokenId> token;
   std::optional<std::int64_t> webhook;
   std::optional<std::int64_t> count;  // how many rows an erasure changed
+  std::optional<std::string> role;    // the role a member was given: "admin" or "member"
 };
 
 struct AuditEntry {
@@ -102,6 +103,11 @@ class AuditLogRepository {
   // Entries matching `filter`, newest first, `limit` of them after skipping `offset`.
   virtual Result<AuditPage> List(const AuditFilter& filter, std::int64_t limit,
                                  std::int64_t offset) = 0;
+  // Keyset reads, for a whole log (an export): entries matching `filter` with ids below
+  // `before` (nullopt: from the newest), newest first, at most `limit`. A page costs the same
+  // however deep it lies; `total` is not counted (0).
+  virtual Result<AuditPage> ListBefore(const AuditFilter& filter,
+                                       std::optional<AuditEntryId> before, std::int64_t limit) = 0;
   // Deletes entries older than `cutoff`; returns how many.
   virtual Result<std::int64_t> PurgeBefore(Timestamp cutoff) = 0;
 };

@@ -145,11 +145,15 @@ struct CallLogFilter {
 struct CallLogPage {
   std::vector<CallLog> call_logs;  // newest first, without entries
   std::int64_t total = 0;
+  // Read by key (CallLogRepository::ListCallLogsBefore): where the next, older page starts, a
+  // key only the repository reads; nullopt after the last page.
+  std::optional<std::int64_t> next;
 };
 
 struct TelephoneRecordPage {
   std::vector<TelephoneRecord> records;  // newest first
   std::int64_t total = 0;
+  std::optional<std::int64_t> next;  // as CallLogPage::next
 };
 
 }  // namespace fr

@@ -39,6 +39,15 @@ class CallLogRepository {
   // The hotline's telephone records, newest first.
   virtual Result<TelephoneRecordPage> ListTelephoneRecords(HotlineId hotline, std::int64_t limit,
                                                            std::int64_t offset) = 0;
+  // Keyset reads, for a whole history (an export): the hotline's call logs (without entries)
+  // or telephone records older than `before` (the previous page's `next`; nullopt: from the
+  // newest), newest first, at most `limit`. A page costs the same however deep it lies; `total`
+  // is not counted (0).
+  virtual Result<CallLogPage> ListCallLogsBefore(HotlineId hotline,
+                                                 std::optional<std::int64_t> before,
+                                                 std::int64_t limit) = 0;
+  virtual Result<TelephoneRecordPage> ListTelephoneRecordsBefore(
+      HotlineId hotline, std::optional<std::int64_t> before, std::int64_t limit) = 0;
   // Closes every call still open that node `node` took (and any logged before calls named
   // their node), as left by a node that died mid-call: the call ends at its last known event
   // with outcome failed and an `ended` entry saying why; its legs end then too (answered if

@@ -32,6 +32,13 @@ struct VoicemailPage {
   std::int64_t total = 0;
 };
 
+// Where a keyset read of voicemails goes on (VoicemailRepository::ListBefore): below the last
+// voicemail read, in the list's order.
+struct VoicemailKey {
+  Timestamp recorded_at;
+  VoicemailId id;
+};
+
 // Whether `name` can be a recording's file name: what VoicemailFileName makes, no path.
 bool IsVoicemailFileName(std::string_view name);
 
@@ -54,6 +61,12 @@ class VoicemailRepository {
   // The recorded voicemails of `hotline`, newest first; `listened` filters when set.
   virtual Result<VoicemailPage> List(HotlineId hotline, std::optional<bool> listened,
                                      std::int64_t limit, std::int64_t offset) = 0;
+  // Keyset reads, for all of a hotline's voicemails (an export): those older than `before` in
+  // List's order (nullopt: from the newest), at most `limit`. A page costs the same however
+  // deep it lies; `total` is not counted (0).
+  virtual Result<VoicemailPage> ListBefore(HotlineId hotline,
+                                           const std::optional<VoicemailKey>& before,
+                                           std::int64_t limit) = 0;
   // A recorded voicemail (not one still being recorded).
   virtual Result<std::optional<Voicemail>> Find(VoicemailId id) = 0;
   // Errors: kNotFound.

@@ -19,6 +19,11 @@ class RecordingAuditLog final : public AuditLogRepository {
     filters.push_back(filter);
     return AuditPage{};
   }
+  Result<AuditPage> ListBefore(const AuditFilter& filter, std::optional<AuditEntryId>,
+                               std::int64_t) override {
+    filters.push_back(filter);
+    return AuditPage{};
+  }
   Result<std::int64_t> PurgeBefore(Timestamp cutoff) override {
     cutoffs.push_back(cutoff);
     return std::int64_t{3};

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/ip_block.hpp"
 #include "common/result.hpp"
 
 namespace fr::telephony {
@@ -24,11 +23,7 @@ class AddressAllowList {
   bool Allows(std::string_view address) const;
 
  private:
-  struct Block {
-    std::array<std::uint8_t, 16> bytes{};  // IPv4 as IPv4-mapped IPv6
-    int prefix_bits = 0;                   // of the 128
-  };
-  std::vector<Block> blocks_;
+  std::vector<IpBlock> blocks_;
 };
 
 }  // namespace fr::telephony
