@@ -298,6 +298,82 @@ try {
     assert.match(await row.innerText(), /004924155660000[\s\S]*active[\s\S]*1/);
   });
 
+  step('Ada sets opening hours and a voicemail fallback, a bad time zone is refused at its field, and a reload shows what she saved', async () => {
+    await ada.goto(`${base}/hotline?id=1`);
+    await ada.getByRole('heading', { level: 1, name: 'Hotline: Relief line' }).waitFor();
+    assert.equal(await ada.getByLabel('Always', { exact: true }).isChecked(), true);
+    await ada.getByLabel('Only at these times').check();
+    // The start offered: Monday to Friday, 09:00 until 17:00.
+    await ada.getByLabel('Opening time 5: Day').waitFor();
+    assert.equal(await ada.getByLabel('Opening time 5: Day').inputValue(), 'fri');
+    assert.equal(await ada.getByLabel('Opening time 6: Day').count(), 0);
+    await ada.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await ada.getByLabel('Opening time 1: Until').fill('18:30');
+    await ada.getByRole('button', { name: 'Delete opening time 5 (Friday 09:00–17:00)' }).click();
+    await ada.getByRole('button', { name: 'Add opening time' }).click();
+    await ada.getByLabel('Opening time 5: Day').selectOption('sat');
+    await ada.getByLabel('Opening time 5: From').fill('22:00');
+    await ada.getByLabel('Opening time 5: Until').fill('02:00');
+    await ada.getByRole('button', { name: 'Add closed date' }).click();
+    await ada.getByLabel('Closed date 1', { exact: true }).fill('2026-12-24');
+    const noAnswer = ada.getByRole('group', { name: 'When nobody answers' });
+    await noAnswer.getByLabel('Voicemail: the caller may leave a message').check();
+    await noAnswer.getByLabel(/^Voicemail prompt/).fill('Please leave your number after the beep.');
+    await noAnswer.getByLabel(/^Longest message/).fill('60');
+    const closed = ada.getByRole('group', { name: 'Outside the opening hours' });
+    await closed.getByLabel(/^Message outside the opening hours/).fill('We are open on weekdays.');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    const zone = ada.getByLabel('Time zone');
+    const zoneError = ada.locator('#schedule-timeZone-error');
+    await zoneError.waitFor();
+    assert.match(await zoneError.innerText(), /IANA time zone/);
+    assert.equal(await zone.getAttribute('aria-invalid'), 'true');
+    assert.match(await zone.getAttribute('aria-describedby'), /schedule-timeZone-error/);
+    assert.ok(await zone.evaluate((input) => input === document.activeElement),
+      'the field in error has the focus');
+    assert.equal(await ada.getByRole('alert').count(), 0, 'the error shows at its field only');
+    await zone.fill('Europe/Berlin');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    const saved = await (await ada.request.get(`${base}/v1/hotlines/1`)).json();
+    assert.deepEqual(saved.schedule, { timeZone: 'Europe/Berlin', closedDates: ['2026-12-24'],
+      weekly: [{ day: 'mon', from: '09:00', to: '18:30' }, { day: 'tue', from: '09:00', to: '17:00' },
+        { day: 'wed', from: '09:00', to: '17:00' }, { day: 'thu', from: '09:00', to: '17:00' },
+        { day: 'sat', from: '22:00', to: '02:00' }] });
+    assert.deepEqual(saved.noAnswer, { action: 'voicemail', maxSeconds: 60, forwardTo: '',
+      ttsVoicemail: 'Please leave your number after the beep.' });
+    assert.equal(saved.closed.action, 'message');
+    assert.equal(saved.ttsClosed, 'We are open on weekdays.');
+
+    await ada.reload();
+    await ada.getByRole('heading', { level: 1, name: 'Hotline: Relief line' }).waitFor();
+    assert.equal(await ada.getByLabel('Only at these times').isChecked(), true);
+    assert.equal(await ada.getByLabel('Time zone').inputValue(), 'Europe/Berlin');
+    assert.equal(await ada.getByLabel('Opening time 1: Until').inputValue(), '18:30');
+    assert.equal(await ada.getByLabel('Opening time 5: Day').inputValue(), 'sat');
+    assert.equal(await ada.getByLabel('Opening time 5: Until').inputValue(), '02:00');
+    assert.equal(await ada.getByLabel('Opening time 6: Day').count(), 0);
+    assert.equal(await ada.getByLabel('Closed date 1', { exact: true }).inputValue(), '2026-12-24');
+    const reloaded = ada.getByRole('group', { name: 'When nobody answers' });
+    assert.equal(await reloaded.getByLabel('Voicemail: the caller may leave a message').isChecked(), true);
+    assert.equal(await reloaded.getByLabel(/^Longest message/).inputValue(), '60');
+    assert.equal(await reloaded.getByLabel(/^Voicemail prompt/).inputValue(),
+      'Please leave your number after the beep.');
+    assert.equal(await ada.getByLabel(/^Message outside the opening hours/).inputValue(),
+      'We are open on weekdays.');
+    await scanAndShoot(ada, 'hotline-schedule');
+    // A forward needs an international number: a national one is refused at its field.
+    await reloaded.getByLabel('Forwarding to another number').check();
+    await reloaded.getByLabel(/^Forward to/).fill('0241 5566');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.locator('#noAnswer-forwardTo-error').waitFor();
+    assert.equal(await reloaded.getByLabel(/^Forward to/).getAttribute('aria-invalid'), 'true');
+    const unchanged = await (await ada.request.get(`${base}/v1/hotlines/1`)).json();
+    assert.equal(unchanged.noAnswer.action, 'voicemail');
+    await ada.getByRole('link', { name: 'Overview' }).click();
+    await ada.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+
   step('Ada pauses and deletes a second hotline after confirming', async () => {
     await ada.getByRole('link', { name: 'Add a hotline' }).click();
     await ada.getByLabel('Name').fill('Spare line');

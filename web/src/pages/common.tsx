@@ -32,3 +32,15 @@ export function ErrorMessage(props: { error: unknown; shownFields?: string[] }) 
 export function fieldError(error: unknown, field: string): string | undefined {
   return error instanceof ApiError ? error.fieldError(field) : undefined;
 }
+
+// A checkbox with its label after it.
+export function Check(props: { id: string; label: string; checked: boolean;
+  onChange: (checked: boolean) => void }) {
+  return (
+    <div class="row">
+      <input id={props.id} type="checkbox" checked={props.checked}
+        onChange={(event) => props.onChange((event.target as HTMLInputElement).checked)} />
+      <label for={props.id}>{props.label}</label>
+    </div>
+  );
+}
