@@ -86,6 +86,14 @@ const violations = [];
 // `first-responder admin --json` on the server's database; its stdout.
 const admin = (args) => execFileSync(binary,
   ['admin', '--json', '--database', `sqlite:${join(dir, 'fr.db')}`, ...args], { encoding: 'utf8' });
+// Plays a call-event script through fr_call_feeder into the server's database (decision 0065).
+let scripts = 0;
+const feed = (script) => {
+  const file = join(dir, `call-${++scripts}.json`);
+  writeFileSync(file, JSON.stringify(script));
+  const fed = execFileSync(feeder, [`sqlite:${join(dir, 'fr.db')}`, file], { encoding: 'utf8' });
+  assert.match(fed, /flushed/);
+};
 let world;
 let browser;
 const started = Date.now();
@@ -413,10 +421,7 @@ try {
       { op: 'close_call', call: 'c1', outcome: 'answered', at: t0 + 40_000,
         answeredBy: { userID: 2, agentPhoneID: 1 } },
     ];
-    writeFileSync(join(dir, 'call.json'), JSON.stringify(script));
-    const fed = execFileSync(feeder, [`sqlite:${join(dir, 'fr.db')}`, join(dir, 'call.json')],
-      { encoding: 'utf8' });
-    assert.match(fed, /flushed/);
+    feed(script);
 
     await ada.getByRole('link', { name: 'Call history: Relief line' }).click();
     await ada.getByRole('heading', { level: 1, name: 'Call history' }).waitFor();
@@ -446,6 +451,61 @@ try {
     await ada.getByText(/inbound: 004924155661234 → 004924155660000/).waitFor();
     await ada.getByText(/to agent: 004924155660000 → /).waitFor();
     await scanAndShoot(ada, 'call-history');
+  });
+
+  step('a voicemail plays from the API in the call history, is marked listened to and deleted after confirming', async () => {
+    // A caller whom nobody took left 1.5 s, written by the service's own recording code into
+    // the server's voicemail folder (beside its database) and logged through the real sink.
+    const t0 = Date.now() - 30_000;
+    feed([
+      { op: 'open_call', call: 'v1', hotline: 1, caller: '004924155669876', at: t0 },
+      { op: 'open_leg', leg: 'in', call: 'v1', direction: 'inbound', from: '004924155669876',
+        to: '004924155660000', at: t0 },
+      { op: 'answer_leg', leg: 'in', at: t0 + 100 },
+      { op: 'entry', call: 'v1', type: 'no_agent_available', at: t0 + 2000 },
+      { op: 'voicemail', call: 'v1', folder: join(dir, 'voicemails'), ms: 1500, at: t0 + 4000 },
+      { op: 'entry', call: 'v1', type: 'voicemail_recorded', at: t0 + 5500 },
+      { op: 'close_leg', leg: 'in', disposition: 'answered', sipStatus: 200, at: t0 + 6000 },
+      { op: 'close_call', call: 'v1', outcome: 'voicemail', at: t0 + 6000 },
+    ]);
+    await ada.goto(`${base}/calls?hotline=1`);
+    await ada.getByRole('heading', { level: 1, name: 'Call history' }).waitFor();
+    const player = ada.getByLabel(/^Voicemail of .* from 004924155669876$/);
+    await player.waitFor();
+    const src = await player.getAttribute('src');
+    assert.match(src, /^\/v1\/hotlines\/1\/voicemails\/\d+\/audio$/);
+    const audio = await ada.request.get(`${base}${src}`);
+    assert.equal(audio.status(), 200);
+    assert.equal(audio.headers()['content-type'], 'audio/wav');
+    assert.equal((await audio.body()).subarray(0, 4).toString(), 'RIFF');
+    const seconds = await player.evaluate((element) => new Promise((resolve, reject) => {
+      if (element.readyState >= 1) resolve(element.duration);
+      element.addEventListener('loadedmetadata', () => resolve(element.duration));
+      element.addEventListener('error', () => reject(new Error('the voicemail does not play')));
+    }));
+    assert.ok(Math.abs(seconds - 1.5) < 0.1, `the voicemail lasts ${seconds} s`);
+    const item = ada.getByRole('listitem').filter({ has: player });
+    assert.match(await item.innerText(), /004924155669876[\s\S]*1\.5 s[\s\S]*new/);
+    await ada.getByRole('button', { name: /^Mark as listened to: Voicemail of .* 004924155669876$/ }).click();
+    await ada.getByRole('button', { name: /^Mark as new: Voicemail of/ }).waitFor();
+    const listed = await (await ada.request.get(`${base}/v1/hotlines/1/voicemails`)).json();
+    assert.deepEqual(listed.voicemails.map((v) => [v.caller, v.listened]), [['004924155669876', true]]);
+    await ada.getByLabel('Only those not listened to yet').check();
+    await ada.getByText('No voicemails.').waitFor();
+    await ada.getByLabel('Only those not listened to yet').uncheck();
+    await player.waitFor();
+    // The call's own page shows the recording and its place in the timeline.
+    await ada.getByRole('row', { name: /004924155669876/ }).getByRole('link').click();
+    await ada.getByRole('heading', { level: 2, name: /^Call of / }).waitFor();
+    assert.match(await ada.locator('.timeline').innerText(), /no agent available[\s\S]*voicemail recorded/);
+    assert.equal(await ada.locator('article audio').getAttribute('src'), src);
+    await scanAndShoot(ada, 'voicemails');
+    const dialogs = [];
+    ada.once('dialog', (dialog) => dialogs.push(dialog.message()));
+    await ada.getByRole('button', { name: /^Delete: Voicemail of .* 004924155669876$/ }).click();
+    await ada.getByText('No voicemails.').waitFor();
+    assert.match(dialogs[0] ?? '', /^Delete for good\? Voicemail of .* from 004924155669876$/);
+    assert.equal((await ada.request.get(`${base}${src}`)).status(), 404);
   });
 
   step('Ada sees the members, makes Max an admin and back', async () => {

@@ -1,18 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CallLog, type CallLogSummary, type TelephoneRecord } from '../api/client';
-import { language, t } from '../i18n';
+import { t } from '../i18n';
 import { navigate } from '../router';
-import { ErrorMessage, PageTitle } from './common';
+import { ErrorMessage, PageTitle, when } from './common';
+import { Voicemails } from './voicemails';
 
 const kOutcomes = ['answered', 'missed', 'abandoned', 'rejected_busy', 'blocked', 'closed',
   'voicemail', 'forwarded', 'failed'] as const;
-
-// In the browser's time zone and language.
-function when(time: string | null | undefined): string {
-  if (!time) return '–';
-  return new Date(time).toLocaleString(language() === 'de' ? 'de-DE' : 'en-GB',
-    { dateStyle: 'medium', timeStyle: 'medium' });
-}
 
 // The start and end of a browser-local day (YYYY-MM-DD from the date input) as the API's
 // `from` and `to`, so that "a day" is the day in the browser's time zone.
@@ -22,9 +16,9 @@ function dayBounds(day: string): { from: string; to: string } {
     to: new Date(year, month - 1, date + 1).toISOString() };
 }
 
-// /calls?hotline=ID: a hotline's call logs (admins; the API decides), newest first, 50 a page,
-// filtered by outcome and day on the server; /calls?hotline=ID&call=ID adds one call's
-// timeline and its legs (telephone records).
+// /calls?hotline=ID: a hotline's voicemails and its call logs (admins; the API decides),
+// newest first, 50 a page, filtered by outcome and day on the server; /calls?hotline=ID&call=ID
+// adds one call's timeline, its legs (telephone records) and its voicemail.
 export function CallHistory() {
   const text = t();
   const query = new URLSearchParams(location.search);
@@ -48,6 +42,8 @@ export function CallHistory() {
   return (
     <section>
       <PageTitle>{text.callHistory}</PageTitle>
+      <Voicemails hotlineID={hotlineID} />
+      <h2>{text.calls}</h2>
       <ErrorMessage error={error} />
       {callID && <CallDetail hotlineID={hotlineID} callID={callID} />}
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
@@ -104,6 +100,7 @@ function CallDetail(props: { hotlineID: number; callID: number }) {
   const [call, setCall] = useState<CallLog | null>(null);
   const [legs, setLegs] = useState<TelephoneRecord[]>([]);
   const [error, setError] = useState<unknown>(null);
+
   useEffect(() => {
     setCall(null);
     api.callLog(props.hotlineID, props.callID).then(setCall, setError);
@@ -126,6 +123,11 @@ function CallDetail(props: { hotlineID: number; callID: number }) {
             {entry.detail && <span class="detail"> – {entry.detail}</span>}</li>
         ))}
       </ol>
+      {call.voicemailID && <>
+        <h3>{text.voicemail}</h3>
+        <audio controls preload="metadata" aria-label={text.voicemailOf(when(call.startTime),
+          call.caller ?? text.withheld)} src={api.voicemailAudioURL(props.hotlineID, call.voicemailID)} />
+      </>}
       <h3>{text.legs}</h3>
       {legs.length === 0 ? <p>{text.noLegs}</p> : (
         <ul class="list">

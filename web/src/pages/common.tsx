@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError } from '../api/client';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 
 // The page's heading, focused when the page appears so that a screen reader announces it.
 export function PageTitle(props: { children: string }) {
@@ -43,4 +43,11 @@ export function Check(props: { id: string; label: string; checked: boolean;
       <label for={props.id}>{props.label}</label>
     </div>
   );
+}
+
+// A time in the browser's time zone and language; '–' for none.
+export function when(time: string | null | undefined): string {
+  if (!time) return '–';
+  return new Date(time).toLocaleString(language() === 'de' ? 'de-DE' : 'en-GB',
+    { dateStyle: 'medium', timeStyle: 'medium' });
 }
