@@ -469,7 +469,7 @@ try {
       { op: 'close_call', call: 'v1', outcome: 'voicemail', at: t0 + 6000 },
     ]);
     await ada.goto(`${base}/calls?hotline=1`);
-    await ada.getByRole('heading', { level: 1, name: 'Call history' }).waitFor();
+    await ada.getByRole('heading', { level: 1, name: 'Call history: Relief line' }).waitFor();
     const player = ada.getByLabel(/^Voicemail of .* from 004924155669876$/);
     await player.waitFor();
     const src = await player.getAttribute('src');
@@ -506,6 +506,26 @@ try {
     await ada.getByText('No voicemails.').waitFor();
     assert.match(dialogs[0] ?? '', /^Delete for good\? Voicemail of .* from 004924155669876$/);
     assert.equal((await ada.request.get(`${base}${src}`)).status(), 404);
+  });
+
+  step('a call in progress appears in the live view within seconds, without a reload', async () => {
+    await ada.goto(`${base}/calls?hotline=1`);
+    await ada.getByRole('status').filter({ hasText: 'No calls in progress.' }).waitFor();
+    // A caller waits while Max's desk phone rings.
+    const t0 = Date.now() - 5_000;
+    feed([
+      { op: 'open_call', call: 'r1', hotline: 1, caller: '004924155664321', at: t0 },
+      { op: 'entry', call: 'r1', type: 'call_received', at: t0 },
+      { op: 'entry', call: 'r1', type: 'agent_dialed', at: t0 + 1000, userID: 2, agentPhoneID: 1 },
+      { op: 'open_leg', leg: 'out', call: 'r1', direction: 'outbound', from: '004924155660000',
+        to: '004924155660100', at: t0 + 1000, userID: 2, agentPhoneID: 1 },
+    ]);
+    const row = ada.getByRole('table', { name: 'Calls in progress' })
+      .getByRole('row', { name: /004924155664321/ });
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /004924155664321[\s\S]*ringing[\s\S]*Max[^\n]*\(phone 1\)/);
+    await ada.getByRole('status').filter({ hasText: '1 call in progress.' }).waitFor();
+    await scanAndShoot(ada, 'live-calls');
   });
 
   step('Ada sees the members, makes Max an admin and back', async () => {

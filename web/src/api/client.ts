@@ -18,6 +18,7 @@ export type PersonalToken = Schemas['PersonalToken'];
 export type NewPersonalToken = Schemas['NewPersonalToken'];
 export type Invite = Schemas['Invite'];
 export type Voicemail = Schemas['Voicemail'];
+export type LiveCall = Schemas['LiveCall'];
 
 // The CSRF token is not a secret from this origin's scripts; it proves a write comes from this
 // page. Kept in localStorage so that a reload or a second tab keeps working (decision 0064).
@@ -136,6 +137,8 @@ export const api = {
   // needs no CSRF token) and asks for byte ranges itself; the CSP's media-src 'self' allows it.
   voicemailAudioURL: (hotlineID: number, id: number) =>
     `/v1/hotlines/${hotlineID}/voicemails/${id}/audio`,
+  liveCalls: (hotlineID: number) =>
+    request<{ calls: LiveCall[] }>('GET', `/v1/hotlines/${hotlineID}/calls`),
   hotlines: (organizationID: number) =>
     request<{ hotlines: Hotline[]; totalHotlines: number }>(
       'GET', `/v1/hotlines?organization_id=${organizationID}&limit=50`),

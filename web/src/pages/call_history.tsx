@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CallLog, type CallLogSummary, type TelephoneRecord } from '../api/client';
+import { api, type CallLog, type CallLogSummary, type Hotline, type TelephoneRecord } from '../api/client';
 import { t } from '../i18n';
 import { navigate } from '../router';
 import { ErrorMessage, PageTitle, when } from './common';
+import { LiveCalls } from './live_calls';
 import { Voicemails } from './voicemails';
 
 const kOutcomes = ['answered', 'missed', 'abandoned', 'rejected_busy', 'blocked', 'closed',
@@ -16,9 +17,10 @@ function dayBounds(day: string): { from: string; to: string } {
     to: new Date(year, month - 1, date + 1).toISOString() };
 }
 
-// /calls?hotline=ID: a hotline's voicemails and its call logs (admins; the API decides),
-// newest first, 50 a page, filtered by outcome and day on the server; /calls?hotline=ID&call=ID
-// adds one call's timeline, its legs (telephone records) and its voicemail.
+// /calls?hotline=ID: a hotline's calls in progress, its voicemails, and its call logs (admins;
+// the API decides), newest first, 50 a page, filtered by outcome and day on the server;
+// /calls?hotline=ID&call=ID adds one call's timeline, its legs (telephone records) and its
+// voicemail.
 export function CallHistory() {
   const text = t();
   const query = new URLSearchParams(location.search);
@@ -29,6 +31,18 @@ export function CallHistory() {
   const [outcome, setOutcome] = useState('');
   const [day, setDay] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [hotline, setHotline] = useState<Hotline | null>(null);
+  const [names, setNames] = useState(new Map<number, string>());
+
+  // The hotline's name for the title, and its members' names for the live calls' agents;
+  // without them the page still works (ids are shown).
+  useEffect(() => {
+    api.hotline(hotlineID).then((found) => {
+      setHotline(found);
+      return api.members(found.organizationID).then((page) =>
+        setNames(new Map(page.members.map((member) => [member.userID, member.name]))));
+    }).catch(() => undefined);
+  }, [hotlineID]);
 
   useEffect(() => {
     setError(null);
@@ -41,7 +55,8 @@ export function CallHistory() {
 
   return (
     <section>
-      <PageTitle>{text.callHistory}</PageTitle>
+      <PageTitle>{hotline ? text.callHistoryOf(hotline.name) : text.callHistory}</PageTitle>
+      <LiveCalls hotlineID={hotlineID} names={names} />
       <Voicemails hotlineID={hotlineID} />
       <h2>{text.calls}</h2>
       <ErrorMessage error={error} />
@@ -100,7 +115,6 @@ function CallDetail(props: { hotlineID: number; callID: number }) {
   const [call, setCall] = useState<CallLog | null>(null);
   const [legs, setLegs] = useState<TelephoneRecord[]>([]);
   const [error, setError] = useState<unknown>(null);
-
   useEffect(() => {
     setCall(null);
     api.callLog(props.hotlineID, props.callID).then(setCall, setError);

@@ -51,3 +51,8 @@ export function when(time: string | null | undefined): string {
   return new Date(time).toLocaleString(language() === 'de' ? 'de-DE' : 'en-GB',
     { dateStyle: 'medium', timeStyle: 'medium' });
 }
+
+// The clock time alone, for moments of today such as a live call's phase.
+export function clockTime(time: string): string {
+  return new Date(time).toLocaleTimeString(language() === 'de' ? 'de-DE' : 'en-GB');
+}
