@@ -269,7 +269,14 @@ try {
     await ada.getByRole('link', { name: 'Add a hotline' }).click();
     await ada.getByRole('heading', { level: 1, name: 'New hotline' }).waitFor();
     await ada.getByLabel('Name').fill('Relief line');
-    await ada.getByLabel('Agents (user numbers)').fill('2');
+    // Agents are picked by name from the organisation's members; a user outside it is not offered.
+    admin(['user', 'create', '--name', 'Nora Outsider']);
+    const agents = ada.getByRole('group', { name: 'Agents', exact: true });
+    await agents.getByRole('checkbox', { name: 'Max Member (Member)' }).click();
+    await agents.getByRole('list', { name: 'Chosen agents, in order' })
+      .getByRole('checkbox', { name: 'Max Member (Member)', checked: true }).waitFor();
+    assert.equal(await agents.getByRole('checkbox').count(), 2, 'Ada and Max are offered');
+    assert.equal(await agents.getByText(/Nora Outsider/).count(), 0, 'a non-member is not offered');
     await ada.getByLabel('Greeting for callers', { exact: true }).fill('Welcome to the relief hotline.');
     await ada.getByLabel('Language of the prompts').fill('xx');
     await ada.getByRole('button', { name: 'Create hotline' }).click();
@@ -378,6 +385,72 @@ try {
     assert.equal(await reloaded.getByLabel(/^Forward to/).getAttribute('aria-invalid'), 'true');
     const unchanged = await (await ada.request.get(`${base}/v1/hotlines/1`)).json();
     assert.equal(unchanged.noAnswer.action, 'voicemail');
+    await ada.getByRole('link', { name: 'Overview' }).click();
+    await ada.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+
+  step('Ada orders the agents by name, a reload keeps the order, and a member who left is shown by number and removed', async () => {
+    const ids = Object.fromEntries((await (await ada.request.get(`${base}/v1/organizations/1/members`))
+      .json()).members.map((member) => [member.name, member.userID]));
+    const stored = async () => (await (await ada.request.get(`${base}/v1/hotlines/1`)).json()).agents;
+    const agents = ada.getByRole('group', { name: 'Agents', exact: true });
+    const chosen = agents.getByRole('list', { name: 'Chosen agents, in order' });
+    const order = () => chosen.locator('li').evaluateAll((rows) => rows.map((row) =>
+      row.querySelector('label')?.textContent ?? row.querySelector('span')?.textContent));
+    const open = async () => {
+      await ada.goto(`${base}/hotline?id=1`);
+      await chosen.locator('li').first().waitFor();
+    };
+    await open();
+    assert.deepEqual(await order(), ['Max Member (Member)'], 'the agent picked at creation');
+    await agents.getByRole('checkbox', { name: 'Ada Admin (Admin)' }).click();
+    assert.deepEqual(await order(), ['Max Member (Member)', 'Ada Admin (Admin)'], 'a pick joins the end');
+    assert.ok(await chosen.getByRole('checkbox', { name: 'Ada Admin (Admin)' })
+      .evaluate((box) => box === document.activeElement), 'the picked checkbox keeps the focus');
+    await ada.getByRole('button', { name: 'Up: Ada Admin' }).click();
+    assert.deepEqual(await order(), ['Ada Admin (Admin)', 'Max Member (Member)']);
+    assert.ok(await ada.getByRole('button', { name: 'Down: Ada Admin' })
+      .evaluate((button) => button === document.activeElement), 'at the top, Down takes the focus');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    await open();
+    assert.deepEqual(await order(), ['Ada Admin (Admin)', 'Max Member (Member)']);
+    assert.deepEqual(await stored(), [ids['Ada Admin'], ids['Max Member']]);
+
+    // Olga becomes an agent, then leaves the organisation between the reads of the hotline
+    // and of the members (the members request is held until she is removed).
+    const olga = JSON.parse(admin(['user', 'create', '--name', 'Olga Leaving'])).id;
+    admin(['member', 'add', '--org', '1', '--user', String(olga)]);
+    await open();
+    await agents.getByRole('checkbox', { name: 'Olga Leaving (Member)' }).click();
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    assert.deepEqual(await stored(), [ids['Ada Admin'], ids['Max Member'], olga]);
+    await ada.route('**/v1/organizations/1/members', async (route) => {
+      admin(['member', 'remove', '--org', '1', '--user', String(olga)]);
+      await route.continue();
+    }, { times: 1 });
+    await open();
+    const former = chosen.getByText(`user ${olga}`);
+    await former.waitFor();
+    assert.match(await former.innerText(), /not a member of the organisation any more/);
+    assert.equal(await agents.getByText(/Olga Leaving/).count(), 0);
+    await ada.getByRole('button', { name: 'Save' }).click();
+    const agentsError = ada.locator('#agents-error');
+    await agentsError.waitFor();
+    assert.match(await agentsError.innerText(), new RegExp(`user ${olga} is not a member`));
+    await scanAndShoot(ada, 'hotline-agents');
+    await ada.getByRole('button', { name: `Remove: user ${olga}` }).click();
+    assert.deepEqual(await order(), ['Ada Admin (Admin)', 'Max Member (Member)']);
+    // Unchecking a chosen agent moves her back among the other members.
+    await chosen.getByRole('checkbox', { name: 'Ada Admin (Admin)' }).click();
+    await agents.getByRole('list', { name: 'Other members' })
+      .getByRole('checkbox', { name: 'Ada Admin (Admin)', checked: false }).waitFor();
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    await open();
+    assert.deepEqual(await order(), ['Max Member (Member)']);
+    assert.deepEqual(await stored(), [ids['Max Member']]);
     await ada.getByRole('link', { name: 'Overview' }).click();
     await ada.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
   });

@@ -3,6 +3,7 @@ import { api, type Hotline, type Me } from '../api/client';
 import { t } from '../i18n';
 import { navigate } from '../router';
 import { Check, ErrorMessage, PageTitle } from './common';
+import { AgentPicker } from './hotline_agents';
 import { FallbackEditor, fallbackFieldNames } from './hotline_fallback';
 import { Field, type InputProps, inputValue, Listen } from './hotline_fields';
 import { ScheduleEditor, scheduleFieldNames } from './hotline_schedule';
@@ -112,10 +113,8 @@ export function HotlineEditor(props: { me: Me }) {
       <form class="card" onSubmit={submit}>
         {field('name', text.name, (p) => <input {...p} required maxLength={100} value={draft.name}
           onInput={(e) => set({ name: value(e) })} />)}
-        {field('agents', text.agentIDs, (p) => <input {...p} inputMode="numeric"
-          value={draft.agents.join(', ')}
-          onInput={(e) => set({ agents: value(e).split(/[\s,]+/).filter(Boolean).map(Number) })} />,
-          text.agentIDsHint(props.me.id))}
+        <AgentPicker organizationID={draft.organizationID} agents={draft.agents} error={error}
+          onChange={(agents) => set({ agents })} />
         {field('ttsInbound', text.greeting, (p) => <textarea {...p} maxLength={300} rows={2}
           value={draft.ttsInbound ?? ''} onInput={(e) => set({ ttsInbound: value(e) })} />)}
         <Listen label={text.greeting} text={draft.ttsInbound ?? ''} language={language} />
