@@ -13,19 +13,29 @@
 //             {"op":"answer_leg","leg":"l1","at":MS}
 //             {"op":"close_leg","leg":"l1","disposition":"answered","sipStatus":200,"at":MS,
 //              "packetLoss":0.01,"jitterMs":20}   (the last two optional, together)
+//             {"op":"voicemail","call":"c1","folder":"/…/voicemails","ms":1500,"at":MS}
+//              (a message left in the call: `ms` of a tone written into the voicemail folder by
+//              the service's own recording code, its row through the sink, as the engine does)
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <numbers>
+#include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_call_log_repository.hpp"
+#include "adapters/storage/voicemail_folder.hpp"
 #include "app/group_commit_call_event_sink.hpp"
+#include "domain/voicemail/voicemail.hpp"
 
 namespace {
 
@@ -86,12 +96,38 @@ class ScriptPlayer {
       sink_.CloseLeg(legs_.at(op.at("leg")),
                      fr::ParseLegDisposition(op.at("disposition").get<std::string>()).value(),
                      Optional<int>(op, "sipStatus"), At(op), quality);
+    } else if (name == "voicemail") {
+      LeaveVoicemail(op);
     } else {
       throw std::runtime_error("unknown op " + name);
     }
   }
 
  private:
+  // Records `ms` milliseconds of a 440 Hz tone as the engine's recording thread would: the row
+  // first (recording), the file made whole, then the row finished with its playing time.
+  void LeaveVoicemail(const json& op) {
+    auto folder = fr::VoicemailFolder::Open(op.at("folder").get<std::string>());
+    if (!folder.ok()) throw std::runtime_error("voicemail folder: " + folder.error().detail);
+    const std::string file = fr::VoicemailFileName("feeder", std::random_device()());
+    const fr::CallHandle call = calls_.at(op.at("call"));
+    sink_.StartVoicemail(call, file, At(op));
+    auto recording = (*folder)->Create(file);
+    if (!recording.ok()) throw std::runtime_error("recording: " + recording.error().detail);
+    const std::int64_t ms = op.at("ms").get<std::int64_t>();
+    std::vector<std::int16_t> samples(static_cast<std::size_t>(ms * 8));
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const double seconds = static_cast<double>(i) / 8000;
+      samples[i] = static_cast<std::int16_t>(8000 * std::sin(2 * std::numbers::pi * 440 * seconds));
+    }
+    if (const fr::Status appended = (*recording)->Append(samples); !appended.ok()) {
+      throw std::runtime_error("recording: " + appended.error().detail);
+    }
+    const auto duration = (*recording)->Commit();
+    if (!duration.ok()) throw std::runtime_error("recording: " + duration.error().detail);
+    sink_.FinishVoicemail(call, file, *duration, At(op) + std::chrono::milliseconds(ms));
+  }
+
   fr::CallEventSink& sink_;
   std::map<std::string, fr::CallHandle> calls_;
   std::map<std::string, fr::LegHandle> legs_;

@@ -86,6 +86,14 @@ const violations = [];
 // `first-responder admin --json` on the server's database; its stdout.
 const admin = (args) => execFileSync(binary,
   ['admin', '--json', '--database', `sqlite:${join(dir, 'fr.db')}`, ...args], { encoding: 'utf8' });
+// Plays a call-event script through fr_call_feeder into the server's database (decision 0065).
+let scripts = 0;
+const feed = (script) => {
+  const file = join(dir, `call-${++scripts}.json`);
+  writeFileSync(file, JSON.stringify(script));
+  const fed = execFileSync(feeder, [`sqlite:${join(dir, 'fr.db')}`, file], { encoding: 'utf8' });
+  assert.match(fed, /flushed/);
+};
 let world;
 let browser;
 const started = Date.now();
@@ -261,7 +269,14 @@ try {
     await ada.getByRole('link', { name: 'Add a hotline' }).click();
     await ada.getByRole('heading', { level: 1, name: 'New hotline' }).waitFor();
     await ada.getByLabel('Name').fill('Relief line');
-    await ada.getByLabel('Agents (user numbers)').fill('2');
+    // Agents are picked by name from the organisation's members; a user outside it is not offered.
+    admin(['user', 'create', '--name', 'Nora Outsider']);
+    const agents = ada.getByRole('group', { name: 'Agents', exact: true });
+    await agents.getByRole('checkbox', { name: 'Max Member (Member)' }).click();
+    await agents.getByRole('list', { name: 'Chosen agents, in order' })
+      .getByRole('checkbox', { name: 'Max Member (Member)', checked: true }).waitFor();
+    assert.equal(await agents.getByRole('checkbox').count(), 2, 'Ada and Max are offered');
+    assert.equal(await agents.getByText(/Nora Outsider/).count(), 0, 'a non-member is not offered');
     await ada.getByLabel('Greeting for callers', { exact: true }).fill('Welcome to the relief hotline.');
     await ada.getByLabel('Language of the prompts').fill('xx');
     await ada.getByRole('button', { name: 'Create hotline' }).click();
@@ -296,6 +311,148 @@ try {
     const row = ada.getByRole('row', { name: /Relief line/ });
     await row.waitFor();
     assert.match(await row.innerText(), /004924155660000[\s\S]*active[\s\S]*1/);
+  });
+
+  step('Ada sets opening hours and a voicemail fallback, a bad time zone is refused at its field, and a reload shows what she saved', async () => {
+    await ada.goto(`${base}/hotline?id=1`);
+    await ada.getByRole('heading', { level: 1, name: 'Hotline: Relief line' }).waitFor();
+    assert.equal(await ada.getByLabel('Always', { exact: true }).isChecked(), true);
+    await ada.getByLabel('Only at these times').check();
+    // The start offered: Monday to Friday, 09:00 until 17:00.
+    await ada.getByLabel('Opening time 5: Day').waitFor();
+    assert.equal(await ada.getByLabel('Opening time 5: Day').inputValue(), 'fri');
+    assert.equal(await ada.getByLabel('Opening time 6: Day').count(), 0);
+    await ada.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await ada.getByLabel('Opening time 1: Until').fill('18:30');
+    await ada.getByRole('button', { name: 'Delete opening time 5 (Friday 09:00–17:00)' }).click();
+    await ada.getByRole('button', { name: 'Add opening time' }).click();
+    await ada.getByLabel('Opening time 5: Day').selectOption('sat');
+    await ada.getByLabel('Opening time 5: From').fill('22:00');
+    await ada.getByLabel('Opening time 5: Until').fill('02:00');
+    await ada.getByRole('button', { name: 'Add closed date' }).click();
+    await ada.getByLabel('Closed date 1', { exact: true }).fill('2026-12-24');
+    const noAnswer = ada.getByRole('group', { name: 'When nobody answers' });
+    await noAnswer.getByLabel('Voicemail: the caller may leave a message').check();
+    await noAnswer.getByLabel(/^Voicemail prompt/).fill('Please leave your number after the beep.');
+    await noAnswer.getByLabel(/^Longest message/).fill('60');
+    const closed = ada.getByRole('group', { name: 'Outside the opening hours' });
+    await closed.getByLabel(/^Message outside the opening hours/).fill('We are open on weekdays.');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    const zone = ada.getByLabel('Time zone');
+    const zoneError = ada.locator('#schedule-timeZone-error');
+    await zoneError.waitFor();
+    assert.match(await zoneError.innerText(), /IANA time zone/);
+    assert.equal(await zone.getAttribute('aria-invalid'), 'true');
+    assert.match(await zone.getAttribute('aria-describedby'), /schedule-timeZone-error/);
+    assert.ok(await zone.evaluate((input) => input === document.activeElement),
+      'the field in error has the focus');
+    assert.equal(await ada.getByRole('alert').count(), 0, 'the error shows at its field only');
+    await zone.fill('Europe/Berlin');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    const saved = await (await ada.request.get(`${base}/v1/hotlines/1`)).json();
+    assert.deepEqual(saved.schedule, { timeZone: 'Europe/Berlin', closedDates: ['2026-12-24'],
+      weekly: [{ day: 'mon', from: '09:00', to: '18:30' }, { day: 'tue', from: '09:00', to: '17:00' },
+        { day: 'wed', from: '09:00', to: '17:00' }, { day: 'thu', from: '09:00', to: '17:00' },
+        { day: 'sat', from: '22:00', to: '02:00' }] });
+    assert.deepEqual(saved.noAnswer, { action: 'voicemail', maxSeconds: 60, forwardTo: '',
+      ttsVoicemail: 'Please leave your number after the beep.' });
+    assert.equal(saved.closed.action, 'message');
+    assert.equal(saved.ttsClosed, 'We are open on weekdays.');
+
+    await ada.reload();
+    await ada.getByRole('heading', { level: 1, name: 'Hotline: Relief line' }).waitFor();
+    assert.equal(await ada.getByLabel('Only at these times').isChecked(), true);
+    assert.equal(await ada.getByLabel('Time zone').inputValue(), 'Europe/Berlin');
+    assert.equal(await ada.getByLabel('Opening time 1: Until').inputValue(), '18:30');
+    assert.equal(await ada.getByLabel('Opening time 5: Day').inputValue(), 'sat');
+    assert.equal(await ada.getByLabel('Opening time 5: Until').inputValue(), '02:00');
+    assert.equal(await ada.getByLabel('Opening time 6: Day').count(), 0);
+    assert.equal(await ada.getByLabel('Closed date 1', { exact: true }).inputValue(), '2026-12-24');
+    const reloaded = ada.getByRole('group', { name: 'When nobody answers' });
+    assert.equal(await reloaded.getByLabel('Voicemail: the caller may leave a message').isChecked(), true);
+    assert.equal(await reloaded.getByLabel(/^Longest message/).inputValue(), '60');
+    assert.equal(await reloaded.getByLabel(/^Voicemail prompt/).inputValue(),
+      'Please leave your number after the beep.');
+    assert.equal(await ada.getByLabel(/^Message outside the opening hours/).inputValue(),
+      'We are open on weekdays.');
+    await scanAndShoot(ada, 'hotline-schedule');
+    // A forward needs an international number: a national one is refused at its field.
+    await reloaded.getByLabel('Forwarding to another number').check();
+    await reloaded.getByLabel(/^Forward to/).fill('0241 5566');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.locator('#noAnswer-forwardTo-error').waitFor();
+    assert.equal(await reloaded.getByLabel(/^Forward to/).getAttribute('aria-invalid'), 'true');
+    const unchanged = await (await ada.request.get(`${base}/v1/hotlines/1`)).json();
+    assert.equal(unchanged.noAnswer.action, 'voicemail');
+    await ada.getByRole('link', { name: 'Overview' }).click();
+    await ada.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+
+  step('Ada orders the agents by name, a reload keeps the order, and a member who left is shown by number and removed', async () => {
+    const ids = Object.fromEntries((await (await ada.request.get(`${base}/v1/organizations/1/members`))
+      .json()).members.map((member) => [member.name, member.userID]));
+    const stored = async () => (await (await ada.request.get(`${base}/v1/hotlines/1`)).json()).agents;
+    const agents = ada.getByRole('group', { name: 'Agents', exact: true });
+    const chosen = agents.getByRole('list', { name: 'Chosen agents, in order' });
+    const order = () => chosen.locator('li').evaluateAll((rows) => rows.map((row) =>
+      row.querySelector('label')?.textContent ?? row.querySelector('span')?.textContent));
+    const open = async () => {
+      await ada.goto(`${base}/hotline?id=1`);
+      await chosen.locator('li').first().waitFor();
+    };
+    await open();
+    assert.deepEqual(await order(), ['Max Member (Member)'], 'the agent picked at creation');
+    await agents.getByRole('checkbox', { name: 'Ada Admin (Admin)' }).click();
+    assert.deepEqual(await order(), ['Max Member (Member)', 'Ada Admin (Admin)'], 'a pick joins the end');
+    assert.ok(await chosen.getByRole('checkbox', { name: 'Ada Admin (Admin)' })
+      .evaluate((box) => box === document.activeElement), 'the picked checkbox keeps the focus');
+    await ada.getByRole('button', { name: 'Up: Ada Admin' }).click();
+    assert.deepEqual(await order(), ['Ada Admin (Admin)', 'Max Member (Member)']);
+    assert.ok(await ada.getByRole('button', { name: 'Down: Ada Admin' })
+      .evaluate((button) => button === document.activeElement), 'at the top, Down takes the focus');
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    await open();
+    assert.deepEqual(await order(), ['Ada Admin (Admin)', 'Max Member (Member)']);
+    assert.deepEqual(await stored(), [ids['Ada Admin'], ids['Max Member']]);
+
+    // Olga becomes an agent, then leaves the organisation between the reads of the hotline
+    // and of the members (the members request is held until she is removed).
+    const olga = JSON.parse(admin(['user', 'create', '--name', 'Olga Leaving'])).id;
+    admin(['member', 'add', '--org', '1', '--user', String(olga)]);
+    await open();
+    await agents.getByRole('checkbox', { name: 'Olga Leaving (Member)' }).click();
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    assert.deepEqual(await stored(), [ids['Ada Admin'], ids['Max Member'], olga]);
+    await ada.route('**/v1/organizations/1/members', async (route) => {
+      admin(['member', 'remove', '--org', '1', '--user', String(olga)]);
+      await route.continue();
+    }, { times: 1 });
+    await open();
+    const former = chosen.getByText(`user ${olga}`);
+    await former.waitFor();
+    assert.match(await former.innerText(), /not a member of the organisation any more/);
+    assert.equal(await agents.getByText(/Olga Leaving/).count(), 0);
+    await ada.getByRole('button', { name: 'Save' }).click();
+    const agentsError = ada.locator('#agents-error');
+    await agentsError.waitFor();
+    assert.match(await agentsError.innerText(), new RegExp(`user ${olga} is not a member`));
+    await scanAndShoot(ada, 'hotline-agents');
+    await ada.getByRole('button', { name: `Remove: user ${olga}` }).click();
+    assert.deepEqual(await order(), ['Ada Admin (Admin)', 'Max Member (Member)']);
+    // Unchecking a chosen agent moves her back among the other members.
+    await chosen.getByRole('checkbox', { name: 'Ada Admin (Admin)' }).click();
+    await agents.getByRole('list', { name: 'Other members' })
+      .getByRole('checkbox', { name: 'Ada Admin (Admin)', checked: false }).waitFor();
+    await ada.getByRole('button', { name: 'Save' }).click();
+    await ada.getByText('Saved.').waitFor();
+    await open();
+    assert.deepEqual(await order(), ['Max Member (Member)']);
+    assert.deepEqual(await stored(), [ids['Max Member']]);
+    await ada.getByRole('link', { name: 'Overview' }).click();
+    await ada.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
   });
 
   step('Ada pauses and deletes a second hotline after confirming', async () => {
@@ -337,10 +494,7 @@ try {
       { op: 'close_call', call: 'c1', outcome: 'answered', at: t0 + 40_000,
         answeredBy: { userID: 2, agentPhoneID: 1 } },
     ];
-    writeFileSync(join(dir, 'call.json'), JSON.stringify(script));
-    const fed = execFileSync(feeder, [`sqlite:${join(dir, 'fr.db')}`, join(dir, 'call.json')],
-      { encoding: 'utf8' });
-    assert.match(fed, /flushed/);
+    feed(script);
 
     await ada.getByRole('link', { name: 'Call history: Relief line' }).click();
     await ada.getByRole('heading', { level: 1, name: 'Call history' }).waitFor();
@@ -370,6 +524,81 @@ try {
     await ada.getByText(/inbound: 004924155661234 → 004924155660000/).waitFor();
     await ada.getByText(/to agent: 004924155660000 → /).waitFor();
     await scanAndShoot(ada, 'call-history');
+  });
+
+  step('a voicemail plays from the API in the call history, is marked listened to and deleted after confirming', async () => {
+    // A caller whom nobody took left 1.5 s, written by the service's own recording code into
+    // the server's voicemail folder (beside its database) and logged through the real sink.
+    const t0 = Date.now() - 30_000;
+    feed([
+      { op: 'open_call', call: 'v1', hotline: 1, caller: '004924155669876', at: t0 },
+      { op: 'open_leg', leg: 'in', call: 'v1', direction: 'inbound', from: '004924155669876',
+        to: '004924155660000', at: t0 },
+      { op: 'answer_leg', leg: 'in', at: t0 + 100 },
+      { op: 'entry', call: 'v1', type: 'no_agent_available', at: t0 + 2000 },
+      { op: 'voicemail', call: 'v1', folder: join(dir, 'voicemails'), ms: 1500, at: t0 + 4000 },
+      { op: 'entry', call: 'v1', type: 'voicemail_recorded', at: t0 + 5500 },
+      { op: 'close_leg', leg: 'in', disposition: 'answered', sipStatus: 200, at: t0 + 6000 },
+      { op: 'close_call', call: 'v1', outcome: 'voicemail', at: t0 + 6000 },
+    ]);
+    await ada.goto(`${base}/calls?hotline=1`);
+    await ada.getByRole('heading', { level: 1, name: 'Call history: Relief line' }).waitFor();
+    const player = ada.getByLabel(/^Voicemail of .* from 004924155669876$/);
+    await player.waitFor();
+    const src = await player.getAttribute('src');
+    assert.match(src, /^\/v1\/hotlines\/1\/voicemails\/\d+\/audio$/);
+    const audio = await ada.request.get(`${base}${src}`);
+    assert.equal(audio.status(), 200);
+    assert.equal(audio.headers()['content-type'], 'audio/wav');
+    assert.equal((await audio.body()).subarray(0, 4).toString(), 'RIFF');
+    const seconds = await player.evaluate((element) => new Promise((resolve, reject) => {
+      if (element.readyState >= 1) resolve(element.duration);
+      element.addEventListener('loadedmetadata', () => resolve(element.duration));
+      element.addEventListener('error', () => reject(new Error('the voicemail does not play')));
+    }));
+    assert.ok(Math.abs(seconds - 1.5) < 0.1, `the voicemail lasts ${seconds} s`);
+    const item = ada.getByRole('listitem').filter({ has: player });
+    assert.match(await item.innerText(), /004924155669876[\s\S]*1\.5 s[\s\S]*new/);
+    await ada.getByRole('button', { name: /^Mark as listened to: Voicemail of .* 004924155669876$/ }).click();
+    await ada.getByRole('button', { name: /^Mark as new: Voicemail of/ }).waitFor();
+    const listed = await (await ada.request.get(`${base}/v1/hotlines/1/voicemails`)).json();
+    assert.deepEqual(listed.voicemails.map((v) => [v.caller, v.listened]), [['004924155669876', true]]);
+    await ada.getByLabel('Only those not listened to yet').check();
+    await ada.getByText('No voicemails.').waitFor();
+    await ada.getByLabel('Only those not listened to yet').uncheck();
+    await player.waitFor();
+    // The call's own page shows the recording and its place in the timeline.
+    await ada.getByRole('row', { name: /004924155669876/ }).getByRole('link').click();
+    await ada.getByRole('heading', { level: 2, name: /^Call of / }).waitFor();
+    assert.match(await ada.locator('.timeline').innerText(), /no agent available[\s\S]*voicemail recorded/);
+    assert.equal(await ada.locator('article audio').getAttribute('src'), src);
+    await scanAndShoot(ada, 'voicemails');
+    const dialogs = [];
+    ada.once('dialog', (dialog) => dialogs.push(dialog.message()));
+    await ada.getByRole('button', { name: /^Delete: Voicemail of .* 004924155669876$/ }).click();
+    await ada.getByText('No voicemails.').waitFor();
+    assert.match(dialogs[0] ?? '', /^Delete for good\? Voicemail of .* from 004924155669876$/);
+    assert.equal((await ada.request.get(`${base}${src}`)).status(), 404);
+  });
+
+  step('a call in progress appears in the live view within seconds, without a reload', async () => {
+    await ada.goto(`${base}/calls?hotline=1`);
+    await ada.getByRole('status').filter({ hasText: 'No calls in progress.' }).waitFor();
+    // A caller waits while Max's desk phone rings.
+    const t0 = Date.now() - 5_000;
+    feed([
+      { op: 'open_call', call: 'r1', hotline: 1, caller: '004924155664321', at: t0 },
+      { op: 'entry', call: 'r1', type: 'call_received', at: t0 },
+      { op: 'entry', call: 'r1', type: 'agent_dialed', at: t0 + 1000, userID: 2, agentPhoneID: 1 },
+      { op: 'open_leg', leg: 'out', call: 'r1', direction: 'outbound', from: '004924155660000',
+        to: '004924155660100', at: t0 + 1000, userID: 2, agentPhoneID: 1 },
+    ]);
+    const row = ada.getByRole('table', { name: 'Calls in progress' })
+      .getByRole('row', { name: /004924155664321/ });
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /004924155664321[\s\S]*ringing[\s\S]*Max[^\n]*\(phone 1\)/);
+    await ada.getByRole('status').filter({ hasText: '1 call in progress.' }).waitFor();
+    await scanAndShoot(ada, 'live-calls');
   });
 
   step('Ada sees the members, makes Max an admin and back', async () => {

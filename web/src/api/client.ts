@@ -17,6 +17,8 @@ export type Member = Schemas['Member'];
 export type PersonalToken = Schemas['PersonalToken'];
 export type NewPersonalToken = Schemas['NewPersonalToken'];
 export type Invite = Schemas['Invite'];
+export type Voicemail = Schemas['Voicemail'];
+export type LiveCall = Schemas['LiveCall'];
 
 // The CSRF token is not a secret from this origin's scripts; it proves a write comes from this
 // page. Kept in localStorage so that a reload or a second tab keeps working (decision 0064).
@@ -120,6 +122,23 @@ export const api = {
   createToken: (name: string, expiresInDays?: number) =>
     request<NewPersonalToken>('POST', '/v1/me/tokens', { name, expiresInDays }),
   revokeToken: (id: number) => request<void>('DELETE', `/v1/me/tokens/${id}`),
+  // `listened`: only the voicemails with that mark (all when undefined).
+  voicemails: (hotlineID: number, offset: number, limit: number, listened?: boolean) => {
+    const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+    if (listened !== undefined) query.set('listened', String(listened));
+    return request<{ voicemails: Voicemail[]; totalVoicemails: number }>(
+      'GET', `/v1/hotlines/${hotlineID}/voicemails?${query}`);
+  },
+  markVoicemail: (hotlineID: number, id: number, listened: boolean) =>
+    request<Voicemail>('PUT', `/v1/hotlines/${hotlineID}/voicemails/${id}`, { listened }),
+  deleteVoicemail: (hotlineID: number, id: number) =>
+    request<void>('DELETE', `/v1/hotlines/${hotlineID}/voicemails/${id}`),
+  // The recording's address for an <audio> element, which sends the session cookie (a GET
+  // needs no CSRF token) and asks for byte ranges itself; the CSP's media-src 'self' allows it.
+  voicemailAudioURL: (hotlineID: number, id: number) =>
+    `/v1/hotlines/${hotlineID}/voicemails/${id}/audio`,
+  liveCalls: (hotlineID: number) =>
+    request<{ calls: LiveCall[] }>('GET', `/v1/hotlines/${hotlineID}/calls`),
   hotlines: (organizationID: number) =>
     request<{ hotlines: Hotline[]; totalHotlines: number }>(
       'GET', `/v1/hotlines?organization_id=${organizationID}&limit=50`),

@@ -1,18 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CallLog, type CallLogSummary, type TelephoneRecord } from '../api/client';
-import { language, t } from '../i18n';
+import { api, type CallLog, type CallLogSummary, type Hotline, type TelephoneRecord } from '../api/client';
+import { t } from '../i18n';
 import { navigate } from '../router';
-import { ErrorMessage, PageTitle } from './common';
+import { ErrorMessage, PageTitle, when } from './common';
+import { LiveCalls } from './live_calls';
+import { Voicemails } from './voicemails';
 
 const kOutcomes = ['answered', 'missed', 'abandoned', 'rejected_busy', 'blocked', 'closed',
   'voicemail', 'forwarded', 'failed'] as const;
-
-// In the browser's time zone and language.
-function when(time: string | null | undefined): string {
-  if (!time) return '–';
-  return new Date(time).toLocaleString(language() === 'de' ? 'de-DE' : 'en-GB',
-    { dateStyle: 'medium', timeStyle: 'medium' });
-}
 
 // The start and end of a browser-local day (YYYY-MM-DD from the date input) as the API's
 // `from` and `to`, so that "a day" is the day in the browser's time zone.
@@ -22,9 +17,10 @@ function dayBounds(day: string): { from: string; to: string } {
     to: new Date(year, month - 1, date + 1).toISOString() };
 }
 
-// /calls?hotline=ID: a hotline's call logs (admins; the API decides), newest first, 50 a page,
-// filtered by outcome and day on the server; /calls?hotline=ID&call=ID adds one call's
-// timeline and its legs (telephone records).
+// /calls?hotline=ID: a hotline's calls in progress, its voicemails, and its call logs (admins;
+// the API decides), newest first, 50 a page, filtered by outcome and day on the server;
+// /calls?hotline=ID&call=ID adds one call's timeline, its legs (telephone records) and its
+// voicemail.
 export function CallHistory() {
   const text = t();
   const query = new URLSearchParams(location.search);
@@ -35,6 +31,18 @@ export function CallHistory() {
   const [outcome, setOutcome] = useState('');
   const [day, setDay] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [hotline, setHotline] = useState<Hotline | null>(null);
+  const [names, setNames] = useState(new Map<number, string>());
+
+  // The hotline's name for the title, and its members' names for the live calls' agents;
+  // without them the page still works (ids are shown).
+  useEffect(() => {
+    api.hotline(hotlineID).then((found) => {
+      setHotline(found);
+      return api.members(found.organizationID).then((page) =>
+        setNames(new Map(page.members.map((member) => [member.userID, member.name]))));
+    }).catch(() => undefined);
+  }, [hotlineID]);
 
   useEffect(() => {
     setError(null);
@@ -47,7 +55,10 @@ export function CallHistory() {
 
   return (
     <section>
-      <PageTitle>{text.callHistory}</PageTitle>
+      <PageTitle>{hotline ? text.callHistoryOf(hotline.name) : text.callHistory}</PageTitle>
+      <LiveCalls hotlineID={hotlineID} names={names} />
+      <Voicemails hotlineID={hotlineID} />
+      <h2>{text.calls}</h2>
       <ErrorMessage error={error} />
       {callID && <CallDetail hotlineID={hotlineID} callID={callID} />}
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
@@ -126,6 +137,11 @@ function CallDetail(props: { hotlineID: number; callID: number }) {
             {entry.detail && <span class="detail"> – {entry.detail}</span>}</li>
         ))}
       </ol>
+      {call.voicemailID && <>
+        <h3>{text.voicemail}</h3>
+        <audio controls preload="metadata" aria-label={text.voicemailOf(when(call.startTime),
+          call.caller ?? text.withheld)} src={api.voicemailAudioURL(props.hotlineID, call.voicemailID)} />
+      </>}
       <h3>{text.legs}</h3>
       {legs.length === 0 ? <p>{text.noLegs}</p> : (
         <ul class="list">

@@ -1,10 +1,14 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Hotline, type Me } from '../api/client';
 import { t } from '../i18n';
 import { navigate } from '../router';
-import { ErrorMessage, fieldError, PageTitle } from './common';
+import { Check, ErrorMessage, PageTitle } from './common';
+import { AgentPicker } from './hotline_agents';
+import { FallbackEditor, fallbackFieldNames } from './hotline_fallback';
+import { Field, type InputProps, inputValue, Listen } from './hotline_fields';
+import { ScheduleEditor, scheduleFieldNames } from './hotline_schedule';
 
-type Draft = Omit<Hotline, 'id' | 'number' | 'status' | 'statusDetail'>;
+type Draft = Omit<Hotline, 'id' | 'number' | 'status' | 'statusDetail' | 'agentsReady'>;
 
 // Today's behaviour for `noAnswer` and `closed`: a sentence, then the call ends (the API's
 // defaults for the other actions' fields).
@@ -12,15 +16,18 @@ function messageFallback(): Hotline['noAnswer'] {
   return { action: 'message', ttsVoicemail: '', maxSeconds: 120, forwardTo: '' };
 }
 
-// What PUT replaces: every writable field, so that fields this page does not edit (the opening
-// hours, the closed action) keep their values.
+// What PUT replaces: every writable field, so that a field this page does not know yet keeps
+// its value.
 function draftOf(hotline: Hotline): Draft {
-  const { id: _id, number: _number, status: _status, statusDetail: _detail, ...draft } = hotline;
+  const { id: _id, number: _number, status: _status, statusDetail: _detail, agentsReady: _ready,
+    ...draft } = hotline;
   return draft;
 }
 
 // /hotline?organization=ID creates a hotline, /hotline?id=ID edits one (admins only; the API
-// decides). Field errors of the API's Problem Details appear next to their fields.
+// decides): every writable field of the API's Hotline, the opening hours and the fallbacks
+// included. Field errors of the API's Problem Details appear next to their fields, and the
+// first field in error gets the focus.
 export function HotlineEditor(props: { me: Me }) {
   const text = t();
   const query = new URLSearchParams(location.search);
@@ -46,6 +53,10 @@ export function HotlineEditor(props: { me: Me }) {
     const timer = setTimeout(() => api.hotline(loaded.id!).then(setLoaded, setError), 500);
     return () => clearTimeout(timer);
   }, [loaded]);
+
+  useEffect(() => {
+    document.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus();
+  }, [error]);
 
   if (!draft) return <><PageTitle>{text.hotline}</PageTitle><ErrorMessage error={error} />
     {!error && <p role="status">{text.loading}</p>}</>;
@@ -76,21 +87,15 @@ export function HotlineEditor(props: { me: Me }) {
     }
   };
 
-  const field = (name: string, label: string, input: (props: Record<string, unknown>) => preact.JSX.Element,
-    hint?: string) => {
-    const problem = fieldError(error, name);
-    const described = [hint ? `${name}-hint` : '', problem ? `${name}-error` : ''].filter(Boolean).join(' ');
-    return (
-      <div class="field">
-        <label for={`hotline-${name}`}>{label}</label>
-        {hint && <p id={`${name}-hint`} class="hint">{hint}</p>}
-        {input({ id: `hotline-${name}`, 'aria-invalid': problem ? 'true' : undefined,
-          'aria-describedby': described || undefined })}
-        {problem && <p id={`${name}-error`} class="field-error">{problem}</p>}
-      </div>
-    );
-  };
-  const value = (event: Event) => (event.target as HTMLInputElement).value;
+  const field = (name: string, label: string, input: (props: InputProps) => preact.JSX.Element,
+    hint?: string) => <Field name={name} label={label} error={error} hint={hint} input={input} />;
+  const value = inputValue;
+  const language = draft.language ?? '';
+  // The fields shown next to their inputs; the alert lists the API's other complaints.
+  const shownFields = ['name', 'agents', 'ttsInbound', 'ttsOutbound', 'language', 'channelsInbound',
+    'channelsOutbound', ...scheduleFieldNames(draft.schedule ?? null),
+    ...fallbackFieldNames('noAnswer', draft.noAnswer, error),
+    ...(draft.schedule ? fallbackFieldNames('closed', draft.closed, error) : [])];
 
   return (
     <section>
@@ -102,22 +107,21 @@ export function HotlineEditor(props: { me: Me }) {
           <span class={`status status-${loaded.status}`}>
             {text.statusName[loaded.status ?? ''] ?? loaded.status}</span>
           {loaded.statusDetail && <span class="detail"> ({loaded.statusDetail})</span>}
+          {loaded.agentsReady !== undefined && <> · {text.agentsReady(loaded.agentsReady)}</>}
         </p>
       )}
       <form class="card" onSubmit={submit}>
         {field('name', text.name, (p) => <input {...p} required maxLength={100} value={draft.name}
           onInput={(e) => set({ name: value(e) })} />)}
-        {field('agents', text.agentIDs, (p) => <input {...p} inputMode="numeric"
-          value={draft.agents.join(', ')}
-          onInput={(e) => set({ agents: value(e).split(/[\s,]+/).filter(Boolean).map(Number) })} />,
-          text.agentIDsHint(props.me.id))}
+        <AgentPicker organizationID={draft.organizationID} agents={draft.agents} error={error}
+          onChange={(agents) => set({ agents })} />
         {field('ttsInbound', text.greeting, (p) => <textarea {...p} maxLength={300} rows={2}
           value={draft.ttsInbound ?? ''} onInput={(e) => set({ ttsInbound: value(e) })} />)}
-        <Listen label={text.greeting} text={draft.ttsInbound ?? ''} language={draft.language ?? ''} />
+        <Listen label={text.greeting} text={draft.ttsInbound ?? ''} language={language} />
         {field('ttsOutbound', text.announcement, (p) => <textarea {...p} maxLength={300} rows={2}
           value={draft.ttsOutbound ?? ''} onInput={(e) => set({ ttsOutbound: value(e) })} />)}
         <Listen label={text.announcement} text={draft.ttsOutbound ?? ''}
-          language={draft.language ?? ''} />
+          language={language} />
         {field('language', text.hotlineLanguage, (p) => <input {...p} maxLength={35}
           value={draft.language ?? ''} onInput={(e) => set({ language: value(e) })} />,
           text.hotlineLanguageHint)}
@@ -134,8 +138,16 @@ export function HotlineEditor(props: { me: Me }) {
         <Check id="hotline-rejectAnonymous" label={text.rejectAnonymous}
           checked={draft.rejectAnonymous ?? false}
           onChange={(rejectAnonymous) => set({ rejectAnonymous })} />
-        <ErrorMessage error={error} shownFields={['name', 'agents', 'ttsInbound', 'ttsOutbound',
-          'language', 'channelsInbound', 'channelsOutbound']} />
+        <ScheduleEditor schedule={draft.schedule ?? null} error={error}
+          onChange={(schedule) => set({ schedule })} />
+        {draft.schedule && (
+          <FallbackEditor where="closed" fallback={draft.closed} error={error} language={language}
+            ttsClosed={draft.ttsClosed ?? ''} onTtsClosed={(ttsClosed) => set({ ttsClosed })}
+            onChange={(closed) => set({ closed })} />
+        )}
+        <FallbackEditor where="noAnswer" fallback={draft.noAnswer} error={error} language={language}
+          onChange={(noAnswer) => set({ noAnswer })} />
+        <ErrorMessage error={error} shownFields={shownFields} />
         {saved && <p role="status">{text.saved}</p>}
         <div class="row">
           <button type="submit">{loaded ? text.save : text.createHotline}</button>
@@ -143,54 +155,5 @@ export function HotlineEditor(props: { me: Me }) {
         </div>
       </form>
     </section>
-  );
-}
-
-// A "listen" button for a prompt: the API speaks the text as the phone line would
-// (POST /v1/tts/preview), and an audio player plays it from a blob: URL (the console's CSP
-// allows media from blob: only).
-function Listen(props: { label: string; text: string; language: string }) {
-  const text = t();
-  const [url, setUrl] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [nothing, setNothing] = useState(false);  // the text is empty: nothing to ask for
-  const player = useRef<HTMLAudioElement>(null);
-  useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
-  useEffect(() => { player.current?.play().catch(() => undefined); }, [url]);
-
-  const listen = async () => {
-    setError(null);
-    setNothing(!props.text.trim());
-    if (!props.text.trim()) return;
-    setBusy(true);
-    try {
-      const audio = await api.previewPrompt({ text: props.text, language: props.language || undefined });
-      setUrl(URL.createObjectURL(audio));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div class="listen">
-      <button type="button" onClick={listen} disabled={busy} aria-label={text.listenTo(props.label)}>
-        {text.listen}</button>
-      {url && <audio ref={player} controls src={url} aria-label={text.previewOf(props.label)} />}
-      {nothing && <p class="field-error" role="status">{text.listenNothing}</p>}
-      <ErrorMessage error={error} />
-    </div>
-  );
-}
-
-function Check(props: { id: string; label: string; checked: boolean;
-  onChange: (checked: boolean) => void }) {
-  return (
-    <div class="row">
-      <input id={props.id} type="checkbox" checked={props.checked}
-        onChange={(event) => props.onChange((event.target as HTMLInputElement).checked)} />
-      <label for={props.id}>{props.label}</label>
-    </div>
   );
 }
