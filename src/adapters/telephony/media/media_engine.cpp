@@ -88,6 +88,18 @@ class MediaEngine::Impl {
   // thread (which a query would: two thread switches per stream, on the control thread's path).
   // The loop takes them before any command for the new id, which is queued after.
   Result<StreamId> OpenStream() {
+    Result<StreamId> opened = BindStream();
+    if (!opened.ok() && opened.error().code == ErrorCode::kResourceExhausted &&
+        !OnMediaThread()) {
+      // A stream closed just before gives its ports back only once the media thread has run
+      // the Close, which is queued like every command: wait for that once, then try again.
+      (void)Query<bool>([](MediaLoop&) -> Result<bool> { return true; });
+      opened = BindStream();
+    }
+    return opened;
+  }
+
+  Result<StreamId> BindStream() {
     std::unique_lock lock(mutex_);
     if (state_ != State::kRunning) return NotRunning();
     FR_ASSIGN_OR_RETURN(StreamSockets sockets, ports_->Bind(io_));
