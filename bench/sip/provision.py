@@ -24,9 +24,15 @@ pool = concurrent.futures.ThreadPoolExecutor(6)
 
 
 def admin(*args):
-    result = subprocess.run([binary, "admin", "--json", "--database", f"sqlite:{database}", *args],
-                            check=True, capture_output=True, text=True)
-    return json.loads(result.stdout) if result.stdout.strip() else None
+    # Six of these run at once beside the server, each its own SQLite writer: on a loaded machine
+    # one may find the database busy for longer than its wait. It is tried again.
+    for attempt in range(10):
+        result = subprocess.run([binary, "admin", "--json", "--database", f"sqlite:{database}",
+                                 *args], capture_output=True, text=True)
+        if result.returncode == 0:
+            return json.loads(result.stdout) if result.stdout.strip() else None
+        time.sleep(0.2 * (attempt + 1))
+    sys.exit(f"provision.py: admin {' '.join(args)}: exit {result.returncode}: {result.stderr}")
 
 
 def api(token, method, path, body=None):

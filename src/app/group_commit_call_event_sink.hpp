@@ -100,6 +100,8 @@ class GroupCommitCallEventSink final : public CallEventSink {
   std::uint64_t transactions_ = 0;
   bool stopping_ = false;
   bool overflowing_ = false;  // dropping because the queue is full; reported once per episode
+  // The writer waits for a first event (not lingering for more): only then does Enqueue wake it.
+  bool writer_idle_ = false;
   std::chrono::steady_clock::time_point drain_deadline_;
   std::thread thread_;  // last: starts once everything above exists
 };

@@ -139,19 +139,34 @@ void RtpProbe::Send(std::uint16_t port, std::uint8_t fill, int count) {
   target.sin_port = htons(port);
   target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::uint8_t packet[12 + 160];
+  // A phone's RTP timestamps follow its audio clock, which runs in real time. Stamping frame i
+  // with i * 160 while sleeping 20 ms between sends made a busy machine's late wake-ups of this
+  // test process look like network jitter to the service (a 1.6 s hold-up alone adds 100 ms to
+  // the RFC 3550 estimate), and the tests compare the service's jitter figures exactly. So each
+  // frame is stamped with the audio clock's 20 ms frame at the moment it is sent (one frame
+  // after the last at least), and a late frame is not followed by a burst to catch up.
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kFrame = std::chrono::milliseconds(20);
+  const auto start = Clock::now();
+  const std::uint32_t first_timestamp = timestamp_;
+  std::int64_t frame = -1;
+  auto next_send = start;
   for (int i = 0; i < count; ++i) {
+    frame = std::max<std::int64_t>(frame + 1, (Clock::now() - start) / kFrame);
+    const auto timestamp = static_cast<std::uint32_t>(first_timestamp + 160 * frame);
     packet[0] = 0x80;
     packet[1] = 0;  // PCMU
     packet[2] = static_cast<std::uint8_t>(sequence_ >> 8);
     packet[3] = static_cast<std::uint8_t>(sequence_);
-    for (int b = 0; b < 4; ++b) packet[4 + b] = static_cast<std::uint8_t>(timestamp_ >> (24 - 8 * b));
+    for (int b = 0; b < 4; ++b) packet[4 + b] = static_cast<std::uint8_t>(timestamp >> (24 - 8 * b));
     for (int b = 0; b < 4; ++b) packet[8 + b] = static_cast<std::uint8_t>(0x5eedf00d >> (24 - 8 * b));
     std::fill(packet + 12, packet + sizeof packet, fill);
     sendto(socket_, packet, sizeof packet, 0, reinterpret_cast<sockaddr*>(&target), sizeof target);
     ++sequence_;
-    timestamp_ += 160;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    next_send = std::max(next_send + kFrame, Clock::now());
+    std::this_thread::sleep_until(next_send);
   }
+  timestamp_ = static_cast<std::uint32_t>(first_timestamp + 160 * (frame + 1));
 }
 
 void RtpProbe::SendKeys(std::uint16_t port, const std::string& keys, int payload_type) {

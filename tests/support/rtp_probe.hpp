@@ -40,7 +40,8 @@ class RtpProbe {
   bool WaitUntil(const std::function<bool(const std::vector<Packet>&)>& done,
                  std::chrono::milliseconds timeout) const;
   // Sends `count` 20 ms PCMU packets whose 160 payload bytes are all `fill`, paced in real time,
-  // from this probe's port to 127.0.0.1:`port`.
+  // from this probe's port to 127.0.0.1:`port`. Each carries the RTP timestamp of the moment it
+  // is sent, as a phone's audio clock gives it: a late send is late in its timestamp too.
   void Send(std::uint16_t port, std::uint8_t fill, int count);
   // Presses `keys` (0-9, '*', '#') as a phone's keypad does by RFC 4733: per key, one event
   // (a new timestamp, the marker on its first packet) of three packets and three final ones,

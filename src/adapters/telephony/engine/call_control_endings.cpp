@@ -115,12 +115,11 @@ void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEn
 
 std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream,
                                                    AudioDirection direction) {
-  const std::optional<LegQuality> quality = media_.Quality(stream);
-  const std::optional<RtpTotals> received = media_.Received(stream);
+  const StreamReport report = media_.Report(stream);
   media_.Close(stream);
-  if (quality) counters_.LegQualityMeasured(*quality);
-  if (received) counters_.AudioReceived(direction, *received);
-  return quality;
+  if (report.quality) counters_.LegQualityMeasured(*report.quality);
+  if (report.received) counters_.AudioReceived(direction, *report.received);
+  return report.quality;
 }
 
 // Nobody takes the call: tell the caller, then hang up.

@@ -21,6 +21,14 @@ struct RtpTotals {
   std::uint64_t late = 0;     // arrived after a packet the far end sent later (reordered)
 };
 
+// What one stream measured, as its leg's record and the operator's metrics keep it.
+struct StreamReport {
+  // What RTCP showed of the stream's audio (decision 0023); nullopt when nothing was measured.
+  std::optional<LegQuality> quality;
+  // What became of the RTP the stream's far end sent.
+  std::optional<RtpTotals> received;
+};
+
 // Port: the audio of calls, as the call control uses it: one RTP stream per leg, prompts and
 // ringback played into streams, two streams bridged. Implemented by RtpMedia (our RTP engine)
 // and by a fake in the tests.
@@ -84,13 +92,9 @@ class CallMedia {
   // port + 1, until the next SetRemote.
   virtual void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) = 0;
 
-  // What RTCP showed of the stream's audio so far, as a leg's record keeps it (decision 0023);
-  // nullopt when nothing was measured, or for a closed or unknown stream. Call before Close.
-  virtual std::optional<LegQuality> Quality(media::StreamId stream) const = 0;
-
-  // What became of the RTP the stream's far end sent so far; nullopt for a closed or unknown
-  // stream. Call before Close.
-  virtual std::optional<RtpTotals> Received(media::StreamId stream) const = 0;
+  // What the stream measured so far, read in one call before Close (RtpMedia waits once for
+  // its media thread, not once per figure). Both nullopt for a closed or unknown stream.
+  virtual StreamReport Report(media::StreamId stream) const = 0;
 };
 
 }  // namespace fr::telephony

@@ -47,17 +47,16 @@ class RtpMedia final : public CallMedia {
   void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
     engine_.SetRemoteRtcpPort(stream, port);
   }
-  std::optional<LegQuality> Quality(media::StreamId stream) const override {
-    const auto quality = engine_.Quality(stream);
-    if (!quality.ok()) return std::nullopt;
-    const auto worse = media::WorseDirectionOf(*quality);
-    if (!worse) return std::nullopt;
-    return LegQuality{worse->loss_ratio, worse->jitter_ms};
-  }
-  std::optional<RtpTotals> Received(media::StreamId stream) const override {
-    const auto stats = engine_.Stats(stream);
-    if (!stats.ok()) return std::nullopt;
-    return RtpTotals{stats->packets_relayed, stats->packets_lost, stats->packets_late};
+  StreamReport Report(media::StreamId stream) const override {
+    const auto measured = engine_.Report(stream);
+    if (!measured.ok()) return {};
+    StreamReport report;
+    if (const auto worse = media::WorseDirectionOf(measured->quality)) {
+      report.quality = LegQuality{worse->loss_ratio, worse->jitter_ms};
+    }
+    const media::StreamStats& stats = measured->stats;
+    report.received = RtpTotals{stats.packets_relayed, stats.packets_lost, stats.packets_late};
+    return report;
   }
 
  private:

@@ -3,9 +3,13 @@
 #include <asio.hpp>
 #include <cassert>
 #include <future>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "adapters/telephony/media/media_loop.hpp"
 #include "adapters/telephony/media/playback.hpp"
@@ -52,7 +56,8 @@ class MediaEngine::Impl {
     std::lock_guard lock(mutex_);
     if (state_ != State::kStopped) return Error::FailedPrecondition("media engine running");
     FR_ASSIGN_OR_RETURN(asio::ip::address address, ValidateConfig(config_));
-    loop_ = std::make_unique<MediaLoop>(io_, config_, std::move(address));
+    ports_.emplace(std::move(address), config_.port_min, config_.port_max);
+    loop_ = std::make_unique<MediaLoop>(io_, config_);
     io_.restart();
     loop_->StartClock();
     thread_ = std::thread([this] { io_.run(); });
@@ -73,19 +78,61 @@ class MediaEngine::Impl {
     thread_.join();
     std::lock_guard lock(mutex_);
     loop_.reset();
+    ports_.reset();
+    local_ports_.clear();
+    pending_.clear();  // empty already: their handler ran before Shutdown
     state_ = State::kStopped;
+  }
+
+  // Binds the sockets here and hands them to the loop: the caller never waits for the media
+  // thread (which a query would: two thread switches per stream, on the control thread's path).
+  // The loop takes them before any command for the new id, which is queued after.
+  Result<StreamId> OpenStream() {
+    Result<StreamId> opened = BindStream();
+    if (!opened.ok() && opened.error().code == ErrorCode::kResourceExhausted &&
+        !OnMediaThread()) {
+      // A stream closed just before gives its ports back only once the media thread has run
+      // the Close, which is queued like every command: wait for that once, then try again.
+      (void)Query<bool>([](MediaLoop&) -> Result<bool> { return true; });
+      opened = BindStream();
+    }
+    return opened;
+  }
+
+  Result<StreamId> BindStream() {
+    std::unique_lock lock(mutex_);
+    if (state_ != State::kRunning) return NotRunning();
+    FR_ASSIGN_OR_RETURN(StreamSockets sockets, ports_->Bind(io_));
+    asio::error_code error;
+    const std::uint16_t port = sockets.rtp.local_endpoint(error).port();
+    if (error) return Error::Unavailable("the RTP socket has no local port: " + error.message());
+    const StreamId id(next_id_++);
+    local_ports_.emplace(id, port);
+    // std::function needs a copyable handler; the sockets are move-only.
+    auto bound = std::make_shared<StreamSockets>(std::move(sockets));
+    RunOrQueue(lock, [id, bound](MediaLoop& loop) { loop.AddStream(id, std::move(*bound)); });
+    return id;
+  }
+
+  Result<std::uint16_t> LocalPort(StreamId id) {
+    std::lock_guard lock(mutex_);
+    const auto found = local_ports_.find(id);
+    if (found == local_ports_.end()) return Error::NotFound("unknown media stream");
+    return found->second;
+  }
+
+  void Close(StreamId id) {
+    std::unique_lock lock(mutex_);
+    local_ports_.erase(id);
+    if (state_ != State::kRunning) return;
+    RunOrQueue(lock, [id](MediaLoop& loop) { loop.Close(id); });
   }
 
   // Runs `command` on the media thread: in place when called there, else queued.
   void Execute(std::function<void(MediaLoop&)> command) {
     std::unique_lock lock(mutex_);
     if (state_ != State::kRunning) return;
-    if (OnMediaThread()) {
-      lock.unlock();
-      command(*loop_);
-      return;
-    }
-    asio::post(io_, [this, command = std::move(command)] { command(*loop_); });
+    RunOrQueue(lock, std::move(command));
   }
 
   // Runs `query` on the media thread and waits for its result.
@@ -110,11 +157,42 @@ class MediaEngine::Impl {
 
   bool OnMediaThread() { return io_.get_executor().running_in_this_thread(); }
 
+  // Execute's second half, with mutex_ held by `lock` and the engine running. Commands from
+  // other threads wait in pending_ and only the first of a burst posts the handler that runs
+  // them: the control thread gives several at once (open, remote, ringback…), and each post
+  // would wake the media thread out of its wait on its own.
+  void RunOrQueue(std::unique_lock<std::mutex>& lock, std::function<void(MediaLoop&)> command) {
+    if (OnMediaThread()) {
+      lock.unlock();
+      command(*loop_);
+      return;
+    }
+    pending_.push_back(std::move(command));
+    if (pending_.size() == 1) asio::post(io_, [this] { RunPending(); });
+  }
+
+  // On the media thread: the commands queued so far, in order. A query or Stop posted after a
+  // command runs after this handler, which was posted no later than the command was queued.
+  void RunPending() {
+    std::vector<std::function<void(MediaLoop&)>> batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(pending_);
+    }
+    for (auto& command : batch) command(*loop_);
+  }
+
   const MediaConfig config_;
   asio::io_context io_;
   std::mutex mutex_;  // guards state_, and loop_ against Start and Stop
   State state_ = State::kStopped;
   std::unique_ptr<MediaLoop> loop_;
+  // Guarded by mutex_: the port pairs (from Start to Stop), the next stream's id, and the RTP
+  // port of every open stream.
+  std::optional<UdpPortPool> ports_;
+  std::vector<std::function<void(MediaLoop&)>> pending_;  // guarded by mutex_; see RunOrQueue
+  std::int64_t next_id_ = 1;
+  std::unordered_map<StreamId, std::uint16_t> local_ports_;
   std::thread thread_;
 };
 
@@ -126,13 +204,9 @@ Status MediaEngine::Start() { return impl_->Start(); }
 
 void MediaEngine::Stop() { impl_->Stop(); }
 
-Result<StreamId> MediaEngine::OpenStream() {
-  return impl_->Query<StreamId>([](MediaLoop& loop) { return loop.OpenStream(); });
-}
+Result<StreamId> MediaEngine::OpenStream() { return impl_->OpenStream(); }
 
-Result<std::uint16_t> MediaEngine::LocalPort(StreamId id) const {
-  return impl_->Query<std::uint16_t>([id](MediaLoop& loop) { return loop.LocalPort(id); });
-}
+Result<std::uint16_t> MediaEngine::LocalPort(StreamId id) const { return impl_->LocalPort(id); }
 
 const std::string& MediaEngine::LocalAddress() const { return impl_->config().bind_address; }
 
@@ -169,9 +243,7 @@ void MediaEngine::Bridge(StreamId a, StreamId b) {
   impl_->Execute([a, b](MediaLoop& loop) { loop.Bridge(a, b); });
 }
 
-void MediaEngine::Close(StreamId id) {
-  impl_->Execute([id](MediaLoop& loop) { loop.Close(id); });
-}
+void MediaEngine::Close(StreamId id) { impl_->Close(id); }
 
 Result<StreamStats> MediaEngine::Stats(StreamId id) const {
   return impl_->Query<StreamStats>([id](MediaLoop& loop) { return loop.Stats(id); });
@@ -179,6 +251,14 @@ Result<StreamStats> MediaEngine::Stats(StreamId id) const {
 
 Result<StreamQuality> MediaEngine::Quality(StreamId id) const {
   return impl_->Query<StreamQuality>([id](MediaLoop& loop) { return loop.Quality(id); });
+}
+
+Result<StreamMeasures> MediaEngine::Report(StreamId id) const {
+  return impl_->Query<StreamMeasures>([id](MediaLoop& loop) -> Result<StreamMeasures> {
+    FR_ASSIGN_OR_RETURN(StreamStats stats, loop.Stats(id));
+    FR_ASSIGN_OR_RETURN(StreamQuality quality, loop.Quality(id));
+    return StreamMeasures{stats, std::move(quality)};
+  });
 }
 
 void MediaEngine::OnInactive(StreamId id, std::function<void()> callback) {

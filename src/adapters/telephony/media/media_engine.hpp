@@ -38,11 +38,18 @@ namespace fr::media {
 //
 // Thread-safety: every public method may be called from any thread, including from the
 // engine's callbacks. Commands (SetRemote, Play…, Bridge, Close, OnInactive) are queued to the
-// media thread and take effect in call order; queries (OpenStream, LocalPort, Stats) wait for
-// it. Callbacks run on the media thread, one at a time: they must not block or throw, and must
+// media thread and take effect in call order; OpenStream binds its sockets on the caller's
+// thread and LocalPort answers from there too, while the other queries (Stats, Quality) wait for
+// the media thread. Callbacks run on the media thread, one at a time: they must not block or throw, and must
 // not call Stop. Ids of closed or unknown streams are ignored by commands, which makes
 // teardown races harmless. Before Start and after Stop, commands are ignored and queries fail
 // with kFailedPrecondition.
+// A stream's counters and quality, read together (MediaEngine::Report).
+struct StreamMeasures {
+  StreamStats stats;
+  StreamQuality quality;
+};
+
 class MediaEngine {
  public:
   explicit MediaEngine(MediaConfig config);
@@ -113,6 +120,10 @@ class MediaEngine {
   // send, and our own statistics of what it sends. Errors: kNotFound for an unknown or closed
   // stream.
   [[nodiscard]] Result<StreamQuality> Quality(StreamId id) const;
+
+  // Stats and Quality at once, with one wait for the media thread instead of two (a call's
+  // legs are read this way as they close). Errors: kNotFound for an unknown or closed stream.
+  [[nodiscard]] Result<StreamMeasures> Report(StreamId id) const;
 
   // `callback` runs once on the media thread when the stream, with a remote set, has received
   // no accepted RTP for the configured inactivity timeout (measured from SetRemote or the last

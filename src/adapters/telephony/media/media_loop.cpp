@@ -16,12 +16,10 @@ Error UnknownStream() { return Error::NotFound("unknown media stream"); }
 
 }  // namespace
 
-MediaLoop::MediaLoop(asio::io_context& io, const MediaConfig& config,
-                     asio::ip::address bind_address)
+MediaLoop::MediaLoop(asio::io_context& io, const MediaConfig& config)
     : io_(io),
       inactivity_timeout_(config.inactivity_timeout),
       rtcp_interval_(config.rtcp_interval),
-      ports_(std::move(bind_address), config.port_min, config.port_max),
       random_(std::random_device{}()),
       clock_(io) {}
 
@@ -40,27 +38,18 @@ void MediaLoop::Shutdown() {
   streams_.clear();
 }
 
-Result<StreamId> MediaLoop::OpenStream() {
-  FR_ASSIGN_OR_RETURN(StreamSockets sockets, ports_.Bind(io_));
+void MediaLoop::AddStream(StreamId id, StreamSockets sockets) {
   // RFC 3550: SSRC, first sequence number and first timestamp are random.
   const RtpTimeline timeline(static_cast<std::uint32_t>(random_()),
                              static_cast<std::uint16_t>(random_()),
                              static_cast<std::uint32_t>(random_()));
   // RFC 3550 section 6.3.8: a sender is one that sent RTP within the last two intervals.
   RtcpSession rtcp(timeline.ssrc(), NewCname(), 2 * rtcp_interval_);
-  const StreamId id(next_id_++);
   auto stream = std::make_unique<Stream>(std::move(sockets.rtp), std::move(sockets.rtcp),
                                          timeline, std::move(rtcp));
   WaitReadable(id, *stream, Channel::kRtp);
   WaitReadable(id, *stream, Channel::kRtcp);
   streams_.emplace(id, std::move(stream));
-  return id;
-}
-
-Result<std::uint16_t> MediaLoop::LocalPort(StreamId id) const {
-  const Stream* stream = Find(id);
-  if (stream == nullptr) return UnknownStream();
-  return stream->local_port();
 }
 
 Result<StreamStats> MediaLoop::Stats(StreamId id) const {

@@ -25,7 +25,7 @@ namespace fr::media {
 // Not thread-safe: every method runs on the thread that runs `io`.
 class MediaLoop {
  public:
-  MediaLoop(asio::io_context& io, const MediaConfig& config, asio::ip::address bind_address);
+  MediaLoop(asio::io_context& io, const MediaConfig& config);
 
   MediaLoop(const MediaLoop&) = delete;
   MediaLoop& operator=(const MediaLoop&) = delete;
@@ -34,8 +34,9 @@ class MediaLoop {
   // Cancels the clock and closes every stream, so that the io_context runs out of work.
   void Shutdown();
 
-  Result<StreamId> OpenStream();
-  Result<std::uint16_t> LocalPort(StreamId id) const;
+  // Takes the sockets MediaEngine bound for stream `id` (on the caller's thread: binding needs
+  // nothing of the loop's state) and starts to read them.
+  void AddStream(StreamId id, StreamSockets sockets);
   Result<StreamStats> Stats(StreamId id) const;
   Result<StreamQuality> Quality(StreamId id) const;
   void SetRemote(StreamId id, const asio::ip::udp::endpoint& remote, Codec codec,
@@ -83,13 +84,11 @@ class MediaLoop {
   asio::io_context& io_;
   const std::chrono::milliseconds inactivity_timeout_;
   const std::chrono::milliseconds rtcp_interval_;
-  UdpPortPool ports_;
   std::mt19937 random_;
   asio::steady_timer clock_;
   std::chrono::steady_clock::time_point next_tick_time_;
   std::uint64_t tick_ = 0;
   bool shutting_down_ = false;
-  std::int64_t next_id_ = 1;
   std::unordered_map<StreamId, std::unique_ptr<Stream>> streams_;
   // One buffer each way for all streams: the loop handles one datagram at a time.
   std::array<std::uint8_t, kMaxDatagram + 1> receive_buffer_{};

@@ -140,8 +140,11 @@ bool SipEndpoint::Impl::Post(Command command) {
   std::lock_guard lock(mu_);
   if (!accepting_) return false;
   queue_.push_back(std::move(command));
+  // Only the first command of a batch wakes the SIP thread: the rest find the wakeup pending
+  // (Drain reads the fd before it takes the queue, so a command it did not take has a wakeup).
   // Written under the lock: once Stop has stopped accepting, nobody writes to the fd it closes.
   // An eventfd counter only overflows after 2^64-1 unread wakeups; EAGAIN cannot happen here.
+  if (queue_.size() > 1) return true;
   const std::uint64_t one = 1;
   if (write(wake_fd_, &one, sizeof one) < 0) spdlog::error("sip: cannot wake the SIP thread");
   return true;

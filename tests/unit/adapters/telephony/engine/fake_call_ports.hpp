@@ -111,18 +111,16 @@ class FakeMedia final : public CallMedia {
     }
   }
   // Only while the stream is open, as the engine's answer would be.
-  std::optional<LegQuality> Quality(media::StreamId stream) const override {
-    const auto found = qualities.find(stream.value);
-    const bool is_closed = std::find(closed.begin(), closed.end(), stream.value) != closed.end();
-    if (found == qualities.end() || is_closed) return std::nullopt;
-    return found->second;
-  }
-  // As Quality: only while the stream is open.
-  std::optional<RtpTotals> Received(media::StreamId stream) const override {
-    const auto found = received.find(stream.value);
-    const bool is_closed = std::find(closed.begin(), closed.end(), stream.value) != closed.end();
-    if (found == received.end() || is_closed) return std::nullopt;
-    return found->second;
+  StreamReport Report(media::StreamId stream) const override {
+    if (std::find(closed.begin(), closed.end(), stream.value) != closed.end()) return {};
+    StreamReport report;
+    if (const auto found = qualities.find(stream.value); found != qualities.end()) {
+      report.quality = found->second;
+    }
+    if (const auto found = received.find(stream.value); found != received.end()) {
+      report.received = found->second;
+    }
+    return report;
   }
 
   // The playback of `stream` ends (as the media thread would report it).

@@ -122,6 +122,43 @@ TEST_F(MediaEngineTest, CloseIsIdempotentAndUnknownIdsAreIgnored) {
   EXPECT_TRUE(engine_.Stats(other).ok());
 }
 
+// OpenStream binds on the caller's thread and answers at once: the port it reports is the
+// stream's, and commands given straight after it already find the stream.
+TEST_F(MediaEngineTest, AStreamIsUsableTheMomentItIsOpened) {
+  UdpFarEnd far_end;
+  const Result<StreamId> id = engine_.OpenStream();
+  ASSERT_TRUE(id.ok());
+  const Result<std::uint16_t> port = engine_.LocalPort(*id);
+  ASSERT_TRUE(port.ok());
+  EXPECT_EQ(*port % 2, 0) << "RTP on an even port";
+  EXPECT_GE(*port, TestConfig().port_min);
+  EXPECT_LT(*port, TestConfig().port_max);
+  ASSERT_TRUE(engine_.SetRemote(*id, "127.0.0.1", far_end.port(), Codec::kPcmu, -1).ok());
+  engine_.Play(*id, Ramp(2 * 160), nullptr);
+
+  EXPECT_EQ(far_end.ReceiveRtp(2).size(), 2u) << "the prompt given right after opening";
+  SendAudio(far_end, *id, 5, 77, 1000);  // to the port LocalPort named
+  EXPECT_TRUE(WaitFor([&] { return StatsOf(*id).packets_received == 5; }));
+}
+
+TEST_F(MediaEngineTest, AReportHoldsTheCountersAndTheQualityUntilTheStreamCloses) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+  SendAudio(far_end, id, 5, 77, 1000);
+  ASSERT_TRUE(WaitFor([&] { return StatsOf(id).packets_received == 5; }));
+
+  const Result<StreamMeasures> report = engine_.Report(id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->stats.packets_received, 5u);
+  EXPECT_EQ(report->stats.packets_received, StatsOf(id).packets_received);
+  ASSERT_TRUE(report->quality.received.has_value()) << "five packets in a row passed probation";
+  EXPECT_FALSE(report->quality.sent.has_value()) << "the far end sent no RTCP";
+
+  engine_.Close(id);
+  EXPECT_EQ(engine_.Report(id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(engine_.LocalPort(id).error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(MediaEngineTest, SetRemoteRejectsAnInvalidAddress) {
   const Result<StreamId> id = engine_.OpenStream();
   ASSERT_TRUE(id.ok());
