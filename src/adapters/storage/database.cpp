@@ -199,6 +199,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   pool_size = std::max<std::size_t>(pool_size, 1);
   std::unique_ptr<Database> database(new Database(std::move(parsed), pool_size));
   const std::string& shown = database->url_.redacted;
+  bool in_wal_mode = false;
   try {
     if (database->dialect_ == Dialect::kSqlite) {
       auto lock = SqliteUseLock::Acquire(database->url_.target, SqliteUseLock::Mode::kShared);
@@ -210,6 +211,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
       first.open(soci::sqlite3, "db=\"" + database->url_.target + "\"");
       std::string mode;
       first << "PRAGMA journal_mode = WAL", soci::into(mode);
+      in_wal_mode = mode == "wal";
     }
     for (std::size_t i = 0; i < pool_size; ++i) database->OpenSession(i);
   } catch (const std::exception& error) {
@@ -218,9 +220,16 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
     return Error::Unavailable("Cannot open the database at '" + shown + "': " + error.what());
   }
   FR_RETURN_IF_ERROR(ApplyMigrations(*database));
-  if (database->dialect_ == Dialect::kSqlite) {
-    // The migrations' reads left the pooled sessions holding the wal-index open.
-    database->change_watch_ = SqliteChangeWatch::Open(database->url_.target);
+  if (database->dialect_ == Dialect::kSqlite && in_wal_mode) {
+    // Through a pooled session, open as long as the Database: a read maps its wal-index.
+    auto watch = database->Run("watch for commits", [](soci::session& session) {
+      int tables = 0;
+      session << "SELECT COUNT(*) FROM sqlite_master", soci::into(tables);
+      auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+      // SOCI declares SQLite's API inside namespace sqlite_api: the same opaque handle.
+      return SqliteChangeWatch::Open(reinterpret_cast<::sqlite3*>(backend->conn_));
+    });
+    if (watch.ok()) database->change_watch_ = std::move(watch).value();
     if (!database->change_watch_) {
       spdlog::warn("storage: cannot watch {}-shm for commits; hot reads are not cached",
                    database->url_.redacted);

@@ -128,7 +128,7 @@ class Database {
   // Per pooled session, filled at Open and never resized: each inner map is used only by the
   // thread that holds its session's lease.
   std::unordered_map<const soci::session*, std::unique_ptr<Statements>> prepared_;
-  // After the pool: unmapped before the sessions close.
+  // After the pool: gone before the sessions close (it reads one session's mapping).
   std::unique_ptr<SqliteChangeWatch> change_watch_;
 };
 

@@ -1,9 +1,6 @@
 #include "adapters/storage/sqlite_change_watch.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <cstring>
@@ -15,7 +12,7 @@ namespace {
 // A writer fills the second copy, then the first; a reader that finds both alike has a whole
 // header.
 constexpr std::size_t kHeaderCopyBytes = 48;
-constexpr std::size_t kMappedBytes = 2 * kHeaderCopyBytes;
+constexpr int kWalIndexRegionBytes = 32768;  // the size SQLite maps the wal-index in
 constexpr std::uint32_t kKnownVersion = 3007000;
 constexpr std::size_t kIsInitOffset = 12;
 
@@ -31,26 +28,27 @@ bool IsKnownHeader(const std::uint8_t* header) {
 
 }  // namespace
 
-std::unique_ptr<SqliteChangeWatch> SqliteChangeWatch::Open(const std::string& database_path) {
-  const std::string path = database_path + "-shm";
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat status {};
-  void* mapped = MAP_FAILED;
-  if (::fstat(fd, &status) == 0 && static_cast<std::size_t>(status.st_size) >= kMappedBytes) {
-    mapped = ::mmap(nullptr, kMappedBytes, PROT_READ, MAP_SHARED, fd, 0);
+std::unique_ptr<SqliteChangeWatch> SqliteChangeWatch::Open(sqlite3* connection) {
+  sqlite3_file* file = nullptr;
+  if (connection == nullptr ||
+      sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr || file->pMethods->iVersion < 2 ||
+      file->pMethods->xShmMap == nullptr) {
+    return nullptr;
   }
-  ::close(fd);
-  if (mapped == MAP_FAILED) return nullptr;
+  // Region 0, as the connection mapped it; bExtend 0: nothing is created or grown here.
+  volatile void* region = nullptr;
+  if (file->pMethods->xShmMap(file, 0, kWalIndexRegionBytes, 0, &region) != SQLITE_OK ||
+      region == nullptr) {
+    return nullptr;
+  }
   std::unique_ptr<SqliteChangeWatch> watch(
-      new SqliteChangeWatch(static_cast<const volatile std::uint8_t*>(mapped), kMappedBytes));
+      new SqliteChangeWatch(static_cast<const volatile std::uint8_t*>(region)));
   std::uint8_t header[kHeaderCopyBytes];
   CopyOut(watch->mapped_, header);
   if (!IsKnownHeader(header)) return nullptr;
   return watch;
 }
-
-SqliteChangeWatch::~SqliteChangeWatch() { ::munmap(const_cast<std::uint8_t*>(mapped_), length_); }
 
 SqliteChangeWatch::Mark SqliteChangeWatch::Look() const {
   Mark mark;

@@ -8,11 +8,13 @@
 #include <string>
 #include <unordered_map>
 
+struct sqlite3;
+
 namespace fr {
 
 // Tells whether any connection, in this process or another (an `admin` command), may have
 // committed to a SQLite database in WAL mode since an earlier look, without a transaction or a
-// system call: it reads the wal-index header in "<path>-shm", which every commit rewrites (its
+// system call: it reads the wal-index header (the "-shm" file), which every commit rewrites (its
 // change counter, frame count and checksum), the way SQLite itself decides whether its page
 // cache is still good (https://www.sqlite.org/walformat.html, "The WAL-Index Header").
 // Decision 0084: caches in front of hot reads are checked against it, so a revoked token or a
@@ -33,23 +35,23 @@ class SqliteChangeWatch {
     bool settled_ = false;
   };
 
-  // Maps the wal-index of the database at `database_path`, which an open connection of this
-  // process must hold (it exists while one does). nullptr when there is none, it is too short
-  // or its header is not one this code knows: callers then read the database every time.
-  static std::unique_ptr<SqliteChangeWatch> Open(const std::string& database_path);
+  // Reads the wal-index through `connection`'s own mapping of it (the VFS's xShmMap), so no
+  // file descriptor of ours touches "<path>-shm": closing one would drop every POSIX lock this
+  // process holds on it, SQLite's included. `connection` must be in WAL mode, have read once
+  // (which maps the wal-index), and stay open for as long as the watch is used. nullptr when
+  // there is no mapping or its header is not one this code knows: callers then read the
+  // database every time.
+  static std::unique_ptr<SqliteChangeWatch> Open(sqlite3* connection);
 
-  ~SqliteChangeWatch();
   SqliteChangeWatch(const SqliteChangeWatch&) = delete;
   SqliteChangeWatch& operator=(const SqliteChangeWatch&) = delete;
 
   Mark Look() const;
 
  private:
-  SqliteChangeWatch(const volatile std::uint8_t* mapped, std::size_t length)
-      : mapped_(mapped), length_(length) {}
+  explicit SqliteChangeWatch(const volatile std::uint8_t* mapped) : mapped_(mapped) {}
 
-  const volatile std::uint8_t* mapped_;
-  std::size_t length_;
+  const volatile std::uint8_t* mapped_;  // SQLite's, valid while the connection is open
 };
 
 // Values read from the database, each kept with the mark of the look taken before its read and

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -76,8 +77,36 @@ TEST_F(SqliteChangeWatchTest, ACheckpointThatRestartsTheLogStillChangesTheMarkOn
   EXPECT_FALSE(checkpointed == watch->Look());
 }
 
+// Another process, as the `admin` command is, that opens, writes and closes the database: each
+// commit changes the mark, the wal-index keeps its size, and this process reads on.
+TEST_F(SqliteChangeWatchTest, AnotherProcessesCommitsChangeTheMarkAndTheDatabaseStaysReadable) {
+  const SqliteChangeWatch* watch = database_->change_watch();
+  ASSERT_NE(watch, nullptr);
+  Execute("CREATE TABLE watched (value INTEGER)");
+  const std::uintmax_t shm_bytes = std::filesystem::file_size(path_ + "-shm");
+  for (int i = 0; i < 3; ++i) {
+    const auto before = watch->Look();
+    const std::string command =
+        "sqlite3 '" + path_ + "' 'PRAGMA busy_timeout = 10000; INSERT INTO watched VALUES (1);'";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    EXPECT_EQ(std::filesystem::file_size(path_ + "-shm"), shm_bytes);
+    EXPECT_FALSE(before == watch->Look()) << "write " << i;
+  }
+  auto counted = database_->Run("count", [](soci::session& session) {
+    int rows = 0;
+    session << "SELECT COUNT(*) FROM watched", soci::into(rows);
+    return rows;
+  });
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(counted.value(), 3);
+}
+
 TEST(SqliteChangeWatchOpenTest, NoWalIndexMeansNoWatch) {
-  EXPECT_EQ(SqliteChangeWatch::Open("/nonexistent/fr-change-watch.db"), nullptr);
+  EXPECT_EQ(SqliteChangeWatch::Open(nullptr), nullptr);
+  sqlite3* in_memory = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &in_memory), SQLITE_OK);
+  EXPECT_EQ(SqliteChangeWatch::Open(in_memory), nullptr);
+  sqlite3_close(in_memory);
 }
 
 }  // namespace
