@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -15,6 +16,8 @@ namespace fr {
 struct AdminGrant {
   Principal principal;
   std::int64_t stamp = -1;
+  // The token's expiry as last read: time passing moves no stamp.
+  std::optional<Timestamp> expires_at = std::nullopt;
 };
 
 // Checks an AdminGrant again while its read goes on, so that a revoked token or an admin who
