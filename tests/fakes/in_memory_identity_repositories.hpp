@@ -192,7 +192,10 @@ class InMemoryTokenRepository final : public TokenRepository {
   Status RecordUse(TokenId id, Timestamp now) override {
     std::lock_guard lock(mutex_);
     const auto found = tokens_.find(id);
-    if (found != tokens_.end()) found->second.last_used_at = now;
+    if (found != tokens_.end() &&
+        (!found->second.last_used_at || *found->second.last_used_at < now)) {
+      found->second.last_used_at = now;
+    }
     ++uses_recorded_;
     return Ok();
   }

@@ -14,7 +14,11 @@ constexpr const char* kTokenColumns =
     " expires_at, revoked_at FROM tokens";
 constexpr const char* kRevokeToken =
     "UPDATE tokens SET revoked_at = COALESCE(revoked_at, :now) WHERE id = :id";
-constexpr const char* kRecordUse = "UPDATE tokens SET last_used_at = :now WHERE id = :id";
+// Never backwards: uses are written behind the requests, so another node's later use may be
+// stored before this one.
+constexpr const char* kRecordUse =
+    "UPDATE tokens SET last_used_at = :now"
+    " WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :now2)";
 constexpr const char* kRevokeSessions =
     "UPDATE tokens SET revoked_at = :now"
     " WHERE user_id = :user_id AND kind = 'session' AND revoked_at IS NULL";
@@ -123,7 +127,7 @@ Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
   return database_.Run("record token use", [&](soci::session& session) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
-    session << kRecordUse, soci::use(at), soci::use(key);
+    session << kRecordUse, soci::use(at), soci::use(key), soci::use(at);
   });
 }
 
