@@ -162,6 +162,52 @@ TEST_F(CallLogsHttpTest, PaginationAndParameterErrors) {
   ExpectProblem(client_->Send("POST", Path("/call-logs"), {Pat(ann_token_)}), 405);
 }
 
+// A page of calls is served from memory while nothing was committed (decision 0085). Each page
+// is read twice first, so that the server holds it: calls another process logs meanwhile (the
+// feeder plays the engine of another node) show on the very next request, totals included, and
+// each hotline's page is its own.
+TEST_F(CallLogsHttpTest, HeldPagesShowCallsLoggedByAnotherProcessAtOnce) {
+  const std::int64_t t0 = NowMillis() - 3'600'000;
+  CallScript script(hotline_, hotline_number_);
+  for (int i = 0; i < 3; ++i) {
+    script.RejectedBusy("c" + std::to_string(i), "0049241" + std::to_string(1000 + i),
+                        t0 + i * 1000);
+  }
+  Feed(script);
+  CallScript other(other_hotline_, "004924155660001");
+  other.RejectedBusy("o", "004924112399", t0);
+  Feed(other);
+  for (int i = 0; i < 2; ++i) {
+    const json first = GetJson(Path("/call-logs?limit=2"), Pat(ann_token_));
+    EXPECT_EQ(first["totalCallLogs"], 3);
+    ASSERT_EQ(first["callLogs"].size(), 2u);
+    EXPECT_EQ(first["callLogs"][0]["caller"], "00492411002");
+    const json deep = GetJson(Path("/call-logs?limit=2&offset=2"), Pat(ann_token_));
+    ASSERT_EQ(deep["callLogs"].size(), 1u);
+    EXPECT_EQ(deep["callLogs"][0]["caller"], "00492411000");
+    const json others = GetJson(Path("/call-logs?limit=2", other_hotline_), Pat(ann_token_));
+    EXPECT_EQ(others["totalCallLogs"], 1);
+    ASSERT_EQ(others["callLogs"].size(), 1u);
+    EXPECT_EQ(others["callLogs"][0]["caller"], "004924112399");
+  }
+  // Held or not, the page is not served outside the organisation's admins.
+  ExpectProblem(client_->Get(Path("/call-logs?limit=2"), {Pat(bea_token_)}), 404);
+  ExpectProblem(client_->Get(Path("/call-logs?limit=2"), {Pat(max_token_)}), 403);
+
+  CallScript later(hotline_, hotline_number_);
+  later.RejectedBusy("c3", "00492411003", t0 + 3000);
+  Feed(later);
+  const json first = GetJson(Path("/call-logs?limit=2"), Pat(ann_token_));
+  EXPECT_EQ(first["totalCallLogs"], 4);
+  ASSERT_EQ(first["callLogs"].size(), 2u);
+  EXPECT_EQ(first["callLogs"][0]["caller"], "00492411003");
+  const json deep = GetJson(Path("/call-logs?limit=2&offset=2"), Pat(ann_token_));
+  ASSERT_EQ(deep["callLogs"].size(), 2u);
+  EXPECT_EQ(deep["callLogs"][0]["caller"], "00492411001");
+  EXPECT_EQ(GetJson(Path("/call-logs?limit=2", other_hotline_), Pat(ann_token_))["totalCallLogs"],
+            1);
+}
+
 // `millis` since the epoch as an RFC 3339 time for a query string (":" percent-encoded).
 std::string QueryTime(std::int64_t millis) {
   const std::time_t seconds = millis / 1000;

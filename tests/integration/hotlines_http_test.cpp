@@ -386,6 +386,49 @@ TEST_F(HotlinesHttpTest, RemovedMemberLeavesTheOrganizationsHotlines) {
             nlohmann::json({ann_}));
 }
 
+// A page of the list is served from memory while nothing was committed (decision 0085). Each
+// page is read twice first, so that the server holds it: a change by the admin command, from
+// another process, must still show on the very next request, and one organisation's page is
+// never another's. Paused hotlines, so that no provisioning commits in between.
+TEST_F(HotlinesHttpTest, ListPagesShowAnotherProcesssChangeAtOnceAndNeverCrossOrganizations) {
+  RegisterCustomer(org_b_, Pat(bea_token_));
+  auto draft = Draft(org_a_, {ann_, max_});
+  draft["isActive"] = false;
+  const std::int64_t own = Create(Pat(ann_token_), draft).Json()["id"];
+  draft = Draft(org_b_, {bea_});
+  draft["isActive"] = false;
+  draft["name"] = "Seelsorge";
+  const std::int64_t other = Create(Pat(bea_token_), draft).Json()["id"];
+  const auto list = [&](std::int64_t organization, const std::string& header) {
+    return client_->Get(ListPath(organization, "&limit=50"), {header});
+  };
+  for (int i = 0; i < 2; ++i) {
+    const auto page = list(org_a_, Pat(max_token_)).Json();
+    EXPECT_EQ(page["totalHotlines"], 1);
+    ASSERT_EQ(page["hotlines"].size(), 1u);
+    EXPECT_EQ(page["hotlines"][0]["id"], own);
+    EXPECT_EQ(page["hotlines"][0]["agents"], nlohmann::json({ann_, max_}));
+  }
+  for (int i = 0; i < 2; ++i) {
+    const auto page = list(org_b_, Pat(bea_token_)).Json();
+    EXPECT_EQ(page["totalHotlines"], 1);
+    ASSERT_EQ(page["hotlines"].size(), 1u);
+    EXPECT_EQ(page["hotlines"][0]["id"], other);
+    EXPECT_EQ(page["hotlines"][0]["name"], "Seelsorge");
+  }
+  // The page held for organisation A is not served to anyone outside it.
+  for (const std::string& outsider : {Pat(bea_token_), Api(org_b_token_)}) {
+    const auto refused = ExpectProblem(list(org_a_, outsider), 403);
+    EXPECT_EQ(refused.dump().find("Notruf"), std::string::npos);
+  }
+  server_.Admin({"member", "remove", "--org", Str(org_a_), "--user", Str(max_)});
+  ExpectProblem(list(org_a_, Pat(max_token_)), 403);
+  EXPECT_EQ(list(org_a_, Pat(ann_token_)).Json()["hotlines"][0]["agents"],
+            nlohmann::json({ann_}));
+  EXPECT_EQ(list(org_b_, Pat(bea_token_)).Json()["hotlines"][0]["agents"],
+            nlohmann::json({bea_}));
+}
+
 TEST_F(HotlinesHttpTest, AdminNumbersRejectsBadBlocks) {
   std::string output;
   EXPECT_EQ(server_.AdminRaw({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",

@@ -1,5 +1,6 @@
 #include "adapters/http/json_writer.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -125,17 +126,50 @@ JsonWriter& JsonWriter::EndArray() {
   return *this;
 }
 
+namespace {
+
+// Whether `text` is printable ASCII without a quote or backslash: valid UTF-8 that is written
+// between quotes as it is, the common case of keys and values alike.
+bool IsPlainAscii(std::string_view text) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+// Appends `"text"` and then `after` (when not NUL) in one growth of `out`.
+void AppendQuoted(std::string& out, std::string_view text, char after) {
+  const std::size_t at = out.size();
+  out.resize(at + text.size() + (after ? 3 : 2));
+  char* to = out.data() + at;
+  *to++ = '"';
+  to = std::copy(text.begin(), text.end(), to);
+  *to++ = '"';
+  if (after) *to = after;
+}
+
+}  // namespace
+
 JsonWriter& JsonWriter::Key(std::string_view key) {
   Separate();
-  AppendEscaped(out_, key);
-  out_.push_back(':');
+  // Keys are this program's member names: written in one piece (a page of 50 hotlines
+  // writes some 1 500 of them).
+  if (IsPlainAscii(key)) {
+    AppendQuoted(out_, key, ':');
+  } else {
+    AppendEscaped(out_, key);
+    out_.push_back(':');
+  }
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::String(std::string_view value) {
   Separate();
-  if (IsValidUtf8(value)) {
+  if (IsPlainAscii(value)) {
+    AppendQuoted(out_, value, '\0');
+  } else if (IsValidUtf8(value)) {
     AppendEscaped(out_, value);
   } else {
     // Rare (text from the network that was never validated): nlohmann's own replacement,

@@ -8,6 +8,7 @@
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_voicemail_repository.hpp"
+#include "adapters/storage/sqlite_change_watch.hpp"
 #include "adapters/storage/webhook_outbox.hpp"
 
 namespace fr {
@@ -509,7 +510,14 @@ Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline,
   static const std::string from_number = std::string(kCallColumns) + kFromNumber;
   static const std::string from_offset = std::string(kCallColumns) + kFromOffset;
   if (!filter.empty()) return ListFilteredCallLogs(hotline, filter, limit, offset);
-  return database_.Run("list call logs", [&](soci::session& session) {
+  const SqliteChangeWatch* watch = database_.change_watch();
+  const ListPageKey key{hotline.value, limit, offset};
+  std::optional<SqliteChangeWatch::Mark> before;
+  if (watch) {
+    before = watch->Look();
+    if (const auto page = listed_.Find(key, *before)) return CallLogPage(**page);
+  }
+  auto read = database_.Run("list call logs", [&](soci::session& session) {
     const PageStart start = LocatePage(database_, session, kLocateCalls, hotline.value, offset);
     CallLogPage page;
     page.total = start.total;
@@ -517,6 +525,10 @@ Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline,
                                          hotline.value, limit, offset, &CallRow::ToCallLog);
     return page;
   });
+  if (before && read.ok()) {
+    listed_.Remember(key, *before, std::make_shared<const CallLogPage>(*read));
+  }
+  return read;
 }
 
 Result<CallLogPage> SociCallLogRepository::ListFilteredCallLogs(HotlineId hotline,

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "adapters/storage/database.hpp"
+#include "adapters/storage/sqlite_change_watch.hpp"
 #include "domain/call_log/call_events.hpp"
 #include "domain/call_log/call_log_repository.hpp"
 
@@ -53,6 +55,10 @@ class SociCallLogRepository final : public CallLogRepository, public CallEventWr
   Database& database_;
   const std::string node_;
   OpenIds open_;
+  // Unfiltered pages of ListCallLogs by hotline, limit and offset, served while nothing was
+  // committed since their read (SQLite only, decisions 0084 and 0085).
+  ChangeCheckedCache<ListPageKey, std::shared_ptr<const CallLogPage>, ListPageKey::Hash> listed_{
+      64};
 };
 
 }  // namespace fr

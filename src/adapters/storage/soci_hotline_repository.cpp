@@ -468,6 +468,20 @@ Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::st
 Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
                                                               std::int64_t limit,
                                                               std::int64_t offset) {
+  const SqliteChangeWatch* watch = database_.change_watch();
+  const ListPageKey key{organization.value, limit, offset};
+  std::optional<SqliteChangeWatch::Mark> before;
+  if (watch) {
+    before = watch->Look();
+    if (const auto page = listed_.Find(key, *before)) return HotlinePage(**page);
+  }
+  FR_ASSIGN_OR_RETURN(HotlinePage page, ReadPage(organization, limit, offset));
+  if (before) listed_.Remember(key, *before, std::make_shared<const HotlinePage>(page));
+  return page;
+}
+
+Result<HotlinePage> SociHotlineRepository::ReadPage(OrganizationId organization,
+                                                    std::int64_t limit, std::int64_t offset) {
   return database_.Run("list hotlines", [&](soci::session& session) {
     HotlinePage page;
     {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/sqlite_change_watch.hpp"
 #include "domain/hotline/hotline_repository.hpp"
@@ -29,10 +31,18 @@ class SociHotlineRepository final : public HotlineRepository {
                                 const std::string& detail, Timestamp now) override;
 
  private:
+  // One page of ListByOrganization from the database.
+  Result<HotlinePage> ReadPage(OrganizationId organization, std::int64_t limit,
+                               std::int64_t offset);
+
   Database& database_;
   // Hotlines as last read by Find, while nothing was committed since (SQLite only, decision
   // 0084): a GET of one hotline is the API's most frequent read.
   ChangeCheckedCache<std::int64_t, Hotline> found_{1024};
+  // Pages of ListByOrganization by organisation, limit and offset, likewise (decision 0085): a
+  // console lists its organisation's hotlines on every view. A page is up to 50 hotlines.
+  ChangeCheckedCache<ListPageKey, std::shared_ptr<const HotlinePage>, ListPageKey::Hash> listed_{
+      64};
 };
 
 // The built-in TelephonyProvider: the routing table in `phone_numbers`. Thread-safe.

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,10 +56,28 @@ class SqliteChangeWatch {
   const volatile std::uint8_t* mapped_;  // SQLite's, valid while the connection is open
 };
 
+// Which page of whose list: the owner (an organisation, a hotline), limit and offset. A list page
+// cached under it must be decided by these alone; the caller checks the principal first.
+struct ListPageKey {
+  std::int64_t owner = 0;
+  std::int64_t limit = 0;
+  std::int64_t offset = 0;
+
+  friend bool operator==(const ListPageKey&, const ListPageKey&) = default;
+  struct Hash {
+    std::size_t operator()(const ListPageKey& key) const {
+      std::size_t hash = std::hash<std::int64_t>()(key.owner);
+      hash = hash * 31 + std::hash<std::int64_t>()(key.limit);
+      return hash * 31 + std::hash<std::int64_t>()(key.offset);
+    }
+  };
+};
+
 // Values read from the database, each kept with the mark of the look taken before its read and
 // served while a new look gives the same mark. Bounded: at `capacity` entries a new key starts
-// it over. Thread-safe.
-template <typename Key, typename Value>
+// it over. Thread-safe. A large value is best kept as a shared_ptr to const, so that a hit copies
+// it outside the lock.
+template <typename Key, typename Value, typename Hash = std::hash<Key>>
 class ChangeCheckedCache {
  public:
   explicit ChangeCheckedCache(std::size_t capacity) : capacity_(capacity) {}
@@ -83,7 +103,7 @@ class ChangeCheckedCache {
     Value value;
   };
   mutable std::mutex mu_;
-  std::unordered_map<Key, Entry> entries_;  // Guarded by mu_.
+  std::unordered_map<Key, Entry, Hash> entries_;  // Guarded by mu_.
   const std::size_t capacity_;
 };
 
