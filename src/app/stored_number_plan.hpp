@@ -33,9 +33,7 @@ class StoredNumberPlan final : public NumberingPlan {
                                            std::string_view region) const override {
     return plan_.ParseNational(text, region);
   }
-  bool IsKnownRegion(std::string_view region) const override {
-    return plan_.IsKnownRegion(region);
-  }
+  bool IsKnownRegion(std::string_view region) const override { return plan_.IsKnownRegion(region); }
 
   // For a text that may or may not be one of the service's numbers (the number a caller
   // dialled): Parse's answer if it is remembered, otherwise the plan's, not remembered. Once the

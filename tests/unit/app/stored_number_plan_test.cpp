@@ -29,9 +29,7 @@ class CountingPlan final : public NumberingPlan {
     ++parsed_national[std::string(text)];
     return plan.ParseNational(text, region);
   }
-  bool IsKnownRegion(std::string_view region) const override {
-    return plan.IsKnownRegion(region);
-  }
+  bool IsKnownRegion(std::string_view region) const override { return plan.IsKnownRegion(region); }
 
   LibphonenumberPlan plan;
   mutable std::map<std::string, int> parsed;
@@ -53,8 +51,8 @@ TEST(StoredNumberPlanTest, ParsesEachTextOnceAndAnswersAsThePlanDoes) {
   CountingPlan counting;
   const StoredNumberPlan stored(counting);
   const LibphonenumberPlan plan;
-  const char* texts[] = {"004915100000001",  "+49 241 55660000", "00499001234567",
-                         "004924112345x",    "+49241",           "0241 55660000"};
+  const char* texts[] = {"004915100000001", "+49 241 55660000", "00499001234567",
+                         "004924112345x",   "+49241",           "0241 55660000"};
   for (int round = 0; round < 3; ++round) {
     for (const char* text : texts) {
       PhoneNumberProblem expected_problem = PhoneNumberProblem::kInvalid;
@@ -63,10 +61,14 @@ TEST(StoredNumberPlanTest, ParsesEachTextOnceAndAnswersAsThePlanDoes) {
                                        ? PhoneNumberProblem::kMalformed
                                        : PhoneNumberProblem::kInvalid;
       ExpectSameNumber(stored.Parse(text, &problem), expected, text);
-      if (!expected) EXPECT_EQ(problem, expected_problem) << text;
+      if (!expected) {
+        EXPECT_EQ(problem, expected_problem) << text;
+      }
     }
   }
-  for (const char* text : texts) EXPECT_EQ(counting.parsed[text], 1) << text;
+  for (const char* text : texts) {
+    EXPECT_EQ(counting.parsed[text], 1) << text;
+  }
   const auto premium = stored.Parse("00499001234567", nullptr);
   ASSERT_TRUE(premium.has_value());
   EXPECT_EQ(premium->type, NumberType::kPremiumRate);
@@ -76,7 +78,9 @@ TEST(StoredNumberPlanTest, RemembersADialledNumberOnlyWhenToldTo) {
   CountingPlan counting;
   const StoredNumberPlan stored(counting);
   const std::string dialled = "+4924155660000";
-  for (int i = 0; i < 2; ++i) EXPECT_TRUE(stored.ParseUnremembered(dialled).has_value());
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_TRUE(stored.ParseUnremembered(dialled).has_value());
+  }
   EXPECT_EQ(counting.parsed[dialled], 2);
   stored.Remember(dialled, *counting.plan.Parse(dialled, nullptr));
   const auto remembered = stored.ParseUnremembered(dialled);
@@ -121,9 +125,7 @@ class NoPhones final : public AgentPhoneRepository {
  public:
   Result<std::vector<AgentPhone>> ListByOwner(UserId) override { return Unused(); }
   Result<std::optional<AgentPhone>> Find(AgentPhoneId) override { return Unused(); }
-  Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId) override {
-    return phones;
-  }
+  Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId) override { return phones; }
   Result<AgentPhone> Create(const AgentPhone&) override { return Unused(); }
   Result<AgentPhone> Update(const AgentPhone&) override { return Unused(); }
   Result<bool> SetVerification(AgentPhoneId, const std::string&, PhoneVerification) override {
@@ -156,18 +158,15 @@ class NoInventory final : public NumberInventory {
   Result<std::vector<InventoryNumber>> List(Timestamp) override {
     return Error::Internal("unused");
   }
-  Result<std::vector<std::string>> Countries() override {
-    return std::vector<std::string>{"DE"};
-  }
+  Result<std::vector<std::string>> Countries() override { return std::vector<std::string>{"DE"}; }
   Result<bool> Contains(const std::string&) override { return false; }
 };
 
 TEST_F(RoutingParsesTest, OnlyTheServicesOwnNumbersAreParsedOnce) {
   NoPhones phones;
-  phones.phones.push_back(
-      {{AgentPhoneId(10), UserId(1), "phone", "004915100000001", true,
-        PhoneVerification::kVerified},
-       false});
+  phones.phones.push_back({{AgentPhoneId(10), UserId(1), "phone", "004915100000001", true,
+                            PhoneVerification::kVerified},
+                           false});
   NoInventory numbers;
   testing::InMemoryBlockedCallerRepository blocks;
   CallerFloodGuard flood_guard{0};
