@@ -19,7 +19,9 @@ std::string_view WithoutUserParameters(std::string_view user) {
 Result<Hotline> CallRoutingService::ResolveInbound(std::string_view dialed) {
   dialed = WithoutUserParameters(dialed);
   std::vector<std::string> candidates;
-  if (const auto international = plan_.Parse(dialed, nullptr)) {
+  // What was dialled is remembered only once a hotline has it: a scanner's guesses are not.
+  const auto international = stored_numbers_.ParseUnremembered(dialed);
+  if (international) {
     candidates.push_back(international->international);
   } else {
     FR_ASSIGN_OR_RETURN(const auto countries, numbers_.Countries());
@@ -32,6 +34,7 @@ Result<Hotline> CallRoutingService::ResolveInbound(std::string_view dialed) {
   for (const std::string& number : candidates) {
     FR_ASSIGN_OR_RETURN(auto hotline, hotlines_.FindByNumber(number));
     if (!hotline) continue;
+    if (international) stored_numbers_.Remember(dialed, *international);
     if (hotline->status != HotlineStatus::kActive) {
       return Error::FailedPrecondition("The hotline is " +
                                        std::string(HotlineStatusName(hotline->status)) + ".");
@@ -48,7 +51,7 @@ Result<std::vector<AgentTarget>> CallRoutingService::PhonesToRing(const Hotline&
     const AgentPhone& phone = found.phone;
     if (require_verified_phones_ && phone.verification != PhoneVerification::kVerified) continue;
     std::vector<FieldError> refused;
-    const auto number = CheckAgentNumber(plan_, "phone", phone.phone, refused);
+    const auto number = CheckAgentNumber(stored_numbers_, "phone", phone.phone, refused);
     if (!number) continue;
     const bool duplicate = std::any_of(targets.begin(), targets.end(), [&](const AgentTarget& t) {
       return t.number == number->international;
@@ -72,7 +75,7 @@ std::optional<std::string> CallRoutingService::CallerNumber(std::string_view cal
                                                             const Hotline& hotline) const {
   caller = WithoutUserParameters(caller);
   if (caller.empty() || caller == "anonymous" || caller == "Anonymous") return std::nullopt;
-  const auto hotline_number = plan_.Parse(hotline.number, nullptr);
+  const auto hotline_number = stored_numbers_.Parse(hotline.number, nullptr);
   const std::string region = hotline_number ? hotline_number->region : "ZZ";
   if (const auto number = plan_.ParseNational(caller, region)) return number->international;
   return std::nullopt;

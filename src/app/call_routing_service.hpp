@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/caller_flood_guard.hpp"
+#include "app/stored_number_plan.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domain/agent_phone/agent_phone_repository.hpp"
@@ -54,6 +55,7 @@ class CallRoutingService {
         blocks_(blocks),
         flood_guard_(flood_guard),
         plan_(plan),
+        stored_numbers_(plan),
         clock_(clock) {}
 
   // The hotline `dialed` reaches: "+49241…", "0049241…" and the national form "0241…" of any
@@ -87,6 +89,8 @@ class CallRoutingService {
   BlockedCallerRepository& blocks_;
   CallerFloodGuard& flood_guard_;
   const NumberingPlan& plan_;
+  // The plan for hotline and agent phone numbers, never for a caller's (decision 0090).
+  StoredNumberPlan stored_numbers_;
   const Clock& clock_;
 };
 

@@ -46,23 +46,32 @@ std::optional<std::string> Canonical(std::string_view text) {
   return "+" + digits;
 }
 
+// Whether ParseIn works out PhoneNumber::destination_code_digits, its dearest part (libphonenumber
+// formats the number and splits it with regular expressions, about half of a parse): only a
+// stored number that is masked for display needs it, never a caller's number (decision 0090).
+enum class DestinationCode { kWanted, kNotWanted };
+
 // `text` read by libphonenumber in `region` ("ZZ": international only), if valid.
-std::optional<PhoneNumber> ParseIn(const std::string& text, const std::string& region) {
+std::optional<PhoneNumber> ParseIn(const std::string& text, const std::string& region,
+                                   DestinationCode destination_code) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   i18n::phonenumbers::PhoneNumber parsed;
-  if (util.Parse(text, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR ||
-      !util.IsValidNumber(parsed)) {
-    return std::nullopt;
-  }
+  if (util.Parse(text, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+  // IsValidNumber is exactly "the number's type is known" (both match the national number
+  // against the patterns of the region the country code gives); asked once, not twice.
+  const PhoneNumberUtil::PhoneNumberType type = util.GetNumberType(parsed);
+  if (type == PhoneNumberUtil::UNKNOWN) return std::nullopt;
   std::string e164;
   util.Format(parsed, PhoneNumberUtil::E164, &e164);
   PhoneNumber number;
   number.international = "00" + e164.substr(1);
   util.GetRegionCodeForNumber(parsed, &number.region);
-  number.type = TypeOf(util.GetNumberType(parsed));
+  number.type = TypeOf(type);
   number.country_code_digits = std::to_string(parsed.country_code()).size();
-  number.destination_code_digits =
-      static_cast<std::size_t>(std::max(0, util.GetLengthOfNationalDestinationCode(parsed)));
+  if (destination_code == DestinationCode::kWanted) {
+    number.destination_code_digits =
+        static_cast<std::size_t>(std::max(0, util.GetLengthOfNationalDestinationCode(parsed)));
+  }
   return number;
 }
 
@@ -81,14 +90,18 @@ std::optional<PhoneNumber> LibphonenumberPlan::Parse(std::string_view text,
     if (problem) *problem = PhoneNumberProblem::kMalformed;
     return std::nullopt;
   }
-  auto number = ParseIn(*canonical, "ZZ");
+  auto number = ParseIn(*canonical, "ZZ", DestinationCode::kWanted);
   if (!number && problem) *problem = PhoneNumberProblem::kInvalid;
   return number;
 }
 
 std::optional<PhoneNumber> LibphonenumberPlan::ParseNational(std::string_view text,
                                                              std::string_view region) const {
-  if (const auto international = Parse(text, nullptr)) return international;
+  if (const auto canonical = Canonical(text)) {
+    if (auto international = ParseIn(*canonical, "ZZ", DestinationCode::kNotWanted)) {
+      return international;
+    }
+  }
   std::string digits;
   for (const char ch : text) {
     if (ch >= '0' && ch <= '9') {
@@ -98,7 +111,7 @@ std::optional<PhoneNumber> LibphonenumberPlan::ParseNational(std::string_view te
     }
   }
   if (digits.empty() || digits.size() > 17 || !IsKnownRegion(region)) return std::nullopt;
-  return ParseIn(digits, std::string(region));
+  return ParseIn(digits, std::string(region), DestinationCode::kNotWanted);
 }
 
 bool LibphonenumberPlan::IsKnownRegion(std::string_view region) const {

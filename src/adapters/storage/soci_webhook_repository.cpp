@@ -131,10 +131,19 @@ constexpr const char* kSettled =
 constexpr const char* kEraseInEvents =
     "UPDATE webhook_events SET caller = :erased WHERE caller = :number"
     " AND organization_id = :organization_id";
-constexpr const char* kInsertDeliveries =
+// The type is found with instr/strpos, not LIKE: SQLite compiles a statement again whenever the
+// pattern bound to a LIKE changes (in case the LIKE optimisation applies), and the events of one
+// call change type every time, so each insert was parsed anew (decision 0090).
+constexpr const char* kInsertDeliveries[] = {
     "INSERT INTO webhook_deliveries (webhook_id, event_id, state, attempts, next_attempt_at,"
     " created_at) SELECT id, :event_id, 'pending', 0, :due, :created_at FROM webhooks"
-    " WHERE organization_id = :organization_id AND is_active = 1 AND event_types LIKE :pattern";
+    " WHERE organization_id = :organization_id AND is_active = 1"
+    " AND instr(event_types, :type) > 0",
+    "INSERT INTO webhook_deliveries (webhook_id, event_id, state, attempts, next_attempt_at,"
+    " created_at) SELECT id, :event_id, 'pending', 0, :due, :created_at FROM webhooks"
+    " WHERE organization_id = :organization_id AND is_active = 1"
+    " AND strpos(event_types, :type) > 0",
+};
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -176,8 +185,9 @@ std::vector<WebhookEventType> DecodeTypes(const std::string& encoded) {
   return types;
 }
 
-std::string TypePattern(WebhookEventType type) {
-  return std::string("%,") + WebhookEventTypeName(type) + ",%";
+// ",call.started,": the type as it appears in event_types (EncodeTypes).
+std::string EncodedType(WebhookEventType type) {
+  return std::string(",") + WebhookEventTypeName(type) + ",";
 }
 
 struct WebhookRow {
@@ -346,7 +356,7 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
   auto change = Nullable<std::string>::From(event.change);
   auto is_active = Nullable<int>::From(event.is_active, [](bool on) { return on ? 1 : 0; });
   auto voicemail = NullableId(event.voicemail);
-  std::string pattern = TypePattern(event.type);
+  std::string encoded_type = EncodedType(event.type);
   InsertedEvents inserted;
   {
     PreparedStatement statement(database, session, sql);
@@ -362,9 +372,11 @@ void AppendEvent(Database& database, soci::session& session, const std::string& 
     }
   }
   for (auto& [event_id, organization] : inserted) {
-    PreparedStatement deliveries(database, session, kInsertDeliveries);
+    PreparedStatement deliveries(
+        database, session,
+        kInsertDeliveries[database.dialect() == Dialect::kPostgresql ? 1 : 0]);
     long long due = occurred_at, created = occurred_at;
-    BindParameters(*deliveries, event_id, due, created, organization, pattern);
+    BindParameters(*deliveries, event_id, due, created, organization, encoded_type);
     deliveries->define_and_bind();
     deliveries->execute(true);
   }

@@ -49,7 +49,9 @@ class NumberingPlan {
   virtual std::optional<PhoneNumber> Parse(std::string_view text,
                                            PhoneNumberProblem* problem) const = 0;
   // Parses a number written in the national form of `region` ("0241 55660000" in "DE"), or in
-  // international form. nullopt when it is not a valid number there.
+  // international form. nullopt when it is not a valid number there. It reads callers' and
+  // dialled numbers on every call, so it leaves destination_code_digits 0 (only the masking of
+  // a stored number needs it; Parse fills it).
   virtual std::optional<PhoneNumber> ParseNational(std::string_view text,
                                                    std::string_view region) const = 0;
   // True when `region` (upper-case ISO 3166-1 alpha-2) is a region the plan knows.
