@@ -25,11 +25,11 @@ struct WriteBehindOptions {
 // The TokenRepository of the service: RecordUse only queues the use, so that a request never
 // waits for a write of its token's last use (issue #12); everything else is `storage`'s own.
 // One writer thread stores the queued uses, each token once however often it was used
-// meanwhile (the latest use wins), many tokens in one transaction (RecordUses). While storage is unavailable, the writer retries with
-// backoff and keeps the uses queued. Reads in this process see queued uses: List, Find and
-// FindBySecretHash report the later of the stored and the queued last use. Stop (or the
-// destructor) writes what is queued before it returns, so a clean shutdown loses nothing.
-// Thread-safe; `storage` must outlive this object.
+// meanwhile (the latest use wins), many tokens in one transaction (RecordUses). While storage is
+// unavailable, the writer retries with backoff and keeps the uses queued. Reads in this process see
+// queued uses: List, Find and FindBySecretHash report the later of the stored and the queued last
+// use. Stop (or the destructor) writes what is queued before it returns, so a clean shutdown loses
+// nothing. Thread-safe; `storage` must outlive this object.
 class WriteBehindTokenRepository final : public TokenRepository {
  public:
   struct Stats {

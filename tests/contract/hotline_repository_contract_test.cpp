@@ -252,9 +252,8 @@ TYPED_TEST(HotlineRepositoryContract, UpdateChecksTheVersionAndKeepsTheNumber) {
 TYPED_TEST(HotlineRepositoryContract, AnUpdateStoresAgentsAndScheduleExactlyAsGiven) {
   const UserId ann = this->backend_.first_user, bob = this->backend_.second_user;
   Hotline draft = this->Draft();  // agents Bob, Ann
-  draft.schedule = Schedule{"Europe/Berlin",
-                            {{Weekday::kMon, 0, 600}, {Weekday::kTue, 60, 120}},
-                            {"2026-12-24"}};
+  draft.schedule = Schedule{
+      "Europe/Berlin", {{Weekday::kMon, 0, 600}, {Weekday::kTue, 60, 120}}, {"2026-12-24"}};
   const auto created = this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
   ASSERT_TRUE(created.ok()) << created.error().detail;
   const auto stored = [&] { return **this->backend_.hotlines.Find(created->id); };

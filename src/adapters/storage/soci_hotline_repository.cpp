@@ -343,7 +343,7 @@ bool StoredScheduleIs(Database& database, soci::session& session, HotlineId hotl
   static const Schedule kNone;
   const Schedule& expected = schedule ? *schedule : kNone;
   std::vector<std::optional<OpeningRange>> weekly;  // nullopt: a day this binary cannot read
-  std::tuple<std::string, int, int> range;           // day, from, to
+  std::tuple<std::string, int, int> range;          // day, from, to
   {
     PreparedStatement statement(database, session, kSelectOpeningRanges);
     ForEachRow(
@@ -363,8 +363,8 @@ bool StoredScheduleIs(Database& database, soci::session& session, HotlineId hotl
     return false;
   }
   PreparedStatement statement(database, session, kSelectClosedDates);
-  std::vector<std::string> closed_dates =
-      ReadRows<std::string>(*statement, [](const std::string& date) { return date; }, hotline.value);
+  std::vector<std::string> closed_dates = ReadRows<std::string>(
+      *statement, [](const std::string& date) { return date; }, hotline.value);
   return closed_dates == expected.closed_dates;
 }
 
@@ -438,8 +438,8 @@ Result<HotlineStatus> CheckVersion(Database& database, soci::session& session, H
       database, session,
       database.dialect() == Dialect::kPostgresql ? kSelectVersionForUpdate : kSelectVersion);
   using VersionRow = std::tuple<long long, std::string>;  // version, status
-  const auto row =
-      ReadFirstRow<VersionRow>(*statement, [](const VersionRow& read) { return read; }, id.value);
+  const auto row = ReadFirstRow<VersionRow>(
+      *statement, [](const VersionRow& read) { return read; }, id.value);
   if (!row) return Error::NotFound("No such hotline.");
   const auto& [version, status] = *row;
   if (expected_version && *expected_version != version) {

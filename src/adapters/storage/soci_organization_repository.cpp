@@ -195,8 +195,8 @@ Result<std::optional<Membership>> SociOrganizationRepository::FindMembership(
   return database_.Run("find membership", [&](soci::session& session) {
     // Once per agent of every hotline PUT: kept prepared.
     PreparedStatement statement(database_, session, kSelectMembership);
-    return ReadFirstRow<MembershipRow>(*statement, &MembershipRow::ToMembership,
-                                       organization.value, user.value);
+    return ReadFirstRow<MembershipRow>(*statement, &MembershipRow::ToMembership, organization.value,
+                                       user.value);
   });
 }
 
