@@ -11,12 +11,9 @@ void KeepLater(std::map<TokenId, Timestamp>& uses, TokenId id, Timestamp at) {
   if (!inserted) found->second = std::max(found->second, at);
 }
 
-void ShowUnwrittenUse(Token& token, const std::map<TokenId, Timestamp>& unwritten) {
-  const auto found = unwritten.find(token.id);
-  if (found == unwritten.end()) return;
-  if (!token.last_used_at || *token.last_used_at < found->second) {
-    token.last_used_at = found->second;
-  }
+// Shows `unwritten` as the token's last use when it is later than the stored one.
+void ShowLaterUse(Token& token, Timestamp unwritten) {
+  if (!token.last_used_at || *token.last_used_at < unwritten) token.last_used_at = unwritten;
 }
 
 }  // namespace
@@ -44,19 +41,13 @@ std::uint64_t WriteBehindTokenRepository::Stop(std::chrono::milliseconds drain_t
 Result<std::optional<Token>> WriteBehindTokenRepository::FindBySecretHash(
     std::string_view secret_hash) {
   FR_ASSIGN_OR_RETURN(std::optional<Token> token, storage_.FindBySecretHash(secret_hash));
-  if (token) {
-    std::lock_guard lock(mu_);
-    ShowUnwrittenUse(*token, UnwrittenLocked());
-  }
+  if (token) ShowUnwrittenUse(*token);
   return token;
 }
 
 Result<std::optional<Token>> WriteBehindTokenRepository::Find(TokenId id) {
   FR_ASSIGN_OR_RETURN(std::optional<Token> token, storage_.Find(id));
-  if (token) {
-    std::lock_guard lock(mu_);
-    ShowUnwrittenUse(*token, UnwrittenLocked());
-  }
+  if (token) ShowUnwrittenUse(*token);
   return token;
 }
 
@@ -69,7 +60,11 @@ Result<std::vector<Token>> WriteBehindTokenRepository::List(const TokenFilter& f
   }
   FR_ASSIGN_OR_RETURN(std::vector<Token> tokens, storage_.List(filter));
   if (!unwritten.empty()) {
-    for (Token& token : tokens) ShowUnwrittenUse(token, unwritten);
+    for (Token& token : tokens) {
+      if (const auto found = unwritten.find(token.id); found != unwritten.end()) {
+        ShowLaterUse(token, found->second);
+      }
+    }
   }
   return tokens;
 }
@@ -97,6 +92,16 @@ Status WriteBehindTokenRepository::RecordUse(TokenId id, Timestamp now) {
 WriteBehindTokenRepository::Stats WriteBehindTokenRepository::stats() const {
   std::lock_guard lock(mu_);
   return stats_;
+}
+
+void WriteBehindTokenRepository::ShowUnwrittenUse(Token& token) const {
+  std::lock_guard lock(mu_);
+  // Looked up where it may wait, without copying the queue (up to twice max_queued uses).
+  for (const Uses* uses : {&queued_, &writing_}) {
+    if (const auto found = uses->find(token.id); found != uses->end()) {
+      ShowLaterUse(token, found->second);
+    }
+  }
 }
 
 WriteBehindTokenRepository::Uses WriteBehindTokenRepository::UnwrittenLocked() const {
@@ -137,25 +142,51 @@ WriteBehindTokenRepository::Uses WriteBehindTokenRepository::Write(const Uses& b
   Uses retry;
   std::uint64_t written = 0;
   std::uint64_t given_up = 0;
-  for (const auto& [id, at] : batch) {
-    // Storage that was unavailable a moment ago is not asked again for every token.
-    if (!retry.empty()) {
-      retry.emplace(id, at);
-      continue;
+  std::vector<TokenUse> uses;
+  for (auto next = batch.begin(); next != batch.end();) {
+    // Storage that was unavailable a moment ago is not asked again in this round, nor after
+    // Stop's deadline: the rest goes back to the queue, where RunWriter decides.
+    if (!retry.empty() || DrainDeadlinePassed()) {
+      retry.insert(next, batch.end());
+      break;
     }
-    const Status stored = storage_.RecordUse(id, at);
+    uses.clear();
+    for (; next != batch.end() && uses.size() < options_.max_uses_per_write; ++next) {
+      uses.push_back({next->first, next->second});
+    }
+    const Status stored = storage_.RecordUses(uses);
     if (stored.ok()) {
-      ++written;
+      written += uses.size();
     } else if (stored.error().code == ErrorCode::kUnavailable) {
-      retry.emplace(id, at);
+      for (const TokenUse& use : uses) retry.emplace(use.id, use.at);
     } else {
-      ++given_up;  // refused for good: a retry would be refused again
+      // Refused for good, which a retry would be too: one use by one, so that one bad use
+      // does not take the others with it.
+      for (const TokenUse& use : uses) {
+        if (!retry.empty()) {
+          retry.emplace(use.id, use.at);
+          continue;
+        }
+        const Status alone = storage_.RecordUse(use.id, use.at);
+        if (alone.ok()) {
+          ++written;
+        } else if (alone.error().code == ErrorCode::kUnavailable) {
+          retry.emplace(use.id, use.at);
+        } else {
+          ++given_up;
+        }
+      }
     }
   }
   std::lock_guard lock(mu_);
   stats_.written += written;
   stats_.given_up += given_up;
   return retry;
+}
+
+bool WriteBehindTokenRepository::DrainDeadlinePassed() const {
+  std::lock_guard lock(mu_);
+  return stopping_ && std::chrono::steady_clock::now() >= drain_deadline_;
 }
 
 bool WriteBehindTokenRepository::BackOff(std::unique_lock<std::mutex>& lock,

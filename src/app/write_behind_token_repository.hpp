@@ -17,16 +17,19 @@ struct WriteBehindOptions {
   std::size_t max_queued = 4096;
   std::chrono::milliseconds first_retry_delay{100};
   std::chrono::milliseconds max_retry_delay{5000};
+  // Uses stored in one transaction (TokenRepository::RecordUses): one durable commit for many
+  // tokens, while the write lock other writers wait for is held only briefly.
+  std::size_t max_uses_per_write = 256;
 };
 
 // The TokenRepository of the service: RecordUse only queues the use, so that a request never
 // waits for a write of its token's last use (issue #12); everything else is `storage`'s own.
-// One writer thread stores the queued uses, one write per token however often it was used
-// meanwhile (the latest use wins). While storage is unavailable, the writer retries with
-// backoff and keeps the uses queued. Reads in this process see queued uses: List, Find and
-// FindBySecretHash report the later of the stored and the queued last use. Stop (or the
-// destructor) writes what is queued before it returns, so a clean shutdown loses nothing.
-// Thread-safe; `storage` must outlive this object.
+// One writer thread stores the queued uses, each token once however often it was used
+// meanwhile (the latest use wins), many tokens in one transaction (RecordUses). While storage is
+// unavailable, the writer retries with backoff and keeps the uses queued. Reads in this process see
+// queued uses: List, Find and FindBySecretHash report the later of the stored and the queued last
+// use. Stop (or the destructor) writes what is queued before it returns, so a clean shutdown loses
+// nothing. Thread-safe; `storage` must outlive this object.
 class WriteBehindTokenRepository final : public TokenRepository {
  public:
   struct Stats {
@@ -56,6 +59,10 @@ class WriteBehindTokenRepository final : public TokenRepository {
   // kResourceExhausted when `max_queued` other tokens wait already (the use is not recorded;
   // the caller may try again later). After Stop: storage's own errors.
   Status RecordUse(TokenId id, Timestamp now) override;
+  // Straight to storage: only the queue's own writer needs batches.
+  Status RecordUses(const std::vector<TokenUse>& uses) override {
+    return storage_.RecordUses(uses);
+  }
   Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) override {
     return storage_.RevokeSessions(user, now);
   }
@@ -67,8 +74,12 @@ class WriteBehindTokenRepository final : public TokenRepository {
   using Uses = std::map<TokenId, Timestamp>;
 
   void RunWriter();
-  // Writes `batch`; returns the uses to try again (storage unavailable).
+  // Writes `batch`, max_uses_per_write uses per transaction; returns the uses to try again
+  // (storage unavailable, or Stop's deadline passed before they were tried).
   Uses Write(const Uses& batch);
+  bool DrainDeadlinePassed() const;
+  // Shows on `token` its use not stored yet, when that is later than the stored one.
+  void ShowUnwrittenUse(Token& token) const;
   // Waits before a retry; false when Stop's drain deadline has passed. Requires `lock` on mu_.
   bool BackOff(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds& delay);
   // The uses not yet stored: queued or being written. Requires mu_ held.

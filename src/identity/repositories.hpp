@@ -76,6 +76,12 @@ struct TokenFilter {
   std::optional<TokenKind> kind;
 };
 
+// That token `id` authenticated a request at `at` (TokenRepository::RecordUses).
+struct TokenUse {
+  TokenId id;
+  Timestamp at;
+};
+
 class TokenRepository {
  public:
   virtual ~TokenRepository() = default;
@@ -94,6 +100,11 @@ class TokenRepository {
   // Records that the token authenticated a request at `now`. An implementation may store it
   // later (WriteBehindTokenRepository); then kResourceExhausted says it was not taken.
   virtual Status RecordUse(TokenId id, Timestamp now) = 0;
+  // Records every use of `uses` at once (one transaction, one durable commit): all are stored,
+  // or none on error. As with RecordUse, a stored last use never goes backwards: a use earlier
+  // than the one stored is skipped, and of several uses of one token the latest wins. A token
+  // that does not exist is skipped. Errors: storage's (kUnavailable while it is busy).
+  virtual Status RecordUses(const std::vector<TokenUse>& uses) = 0;
   // Revokes every session of `user` not revoked yet (a new password signs out everywhere);
   // how many it revoked.
   virtual Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) = 0;

@@ -247,6 +247,54 @@ TYPED_TEST(HotlineRepositoryContract, UpdateChecksTheVersionAndKeepsTheNumber) {
             ErrorCode::kNotFound);
 }
 
+// An update rewrites agents and schedule only where they differ from the stored ones: what is
+// stored afterwards must be exactly what was given, order included.
+TYPED_TEST(HotlineRepositoryContract, AnUpdateStoresAgentsAndScheduleExactlyAsGiven) {
+  const UserId ann = this->backend_.first_user, bob = this->backend_.second_user;
+  Hotline draft = this->Draft();  // agents Bob, Ann
+  draft.schedule = Schedule{
+      "Europe/Berlin", {{Weekday::kMon, 0, 600}, {Weekday::kTue, 60, 120}}, {"2026-12-24"}};
+  const auto created = this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  const auto stored = [&] { return **this->backend_.hotlines.Find(created->id); };
+
+  Hotline changed = *created;
+  changed.name = "Neu";  // agents and schedule as stored
+  const auto renamed = this->backend_.hotlines.Update(changed, std::nullopt, this->At(1));
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(renamed->name, "Neu");
+  EXPECT_EQ(renamed->version, 2);
+  EXPECT_EQ(renamed->agents, (std::vector<UserId>{bob, ann}));
+  EXPECT_EQ(renamed->schedule, draft.schedule);
+  EXPECT_EQ(stored().agents, (std::vector<UserId>{bob, ann}));
+  EXPECT_EQ(stored().schedule, draft.schedule);
+
+  changed.agents = {ann, bob};  // the same agents in another order
+  changed.schedule->weekly = {{Weekday::kTue, 60, 120}, {Weekday::kMon, 0, 600}};
+  changed.schedule->closed_dates = {"2026-12-24", "2026-12-31"};
+  const auto reordered = this->backend_.hotlines.Update(changed, std::nullopt, this->At(2));
+  ASSERT_TRUE(reordered.ok());
+  EXPECT_EQ(reordered->agents, (std::vector<UserId>{ann, bob}));
+  EXPECT_EQ(reordered->schedule, changed.schedule);
+  EXPECT_EQ(stored().agents, (std::vector<UserId>{ann, bob}));
+  EXPECT_EQ(stored().schedule, changed.schedule);
+
+  changed.agents = {bob};
+  changed.schedule->closed_dates = {"2026-12-31"};  // the ranges stay, one date goes
+  ASSERT_TRUE(this->backend_.hotlines.Update(changed, std::nullopt, this->At(3)).ok());
+  EXPECT_EQ(stored().agents, std::vector<UserId>{bob});
+  EXPECT_EQ(stored().schedule, changed.schedule);
+
+  changed.agents.clear();
+  changed.schedule->weekly.clear();
+  const auto emptied = this->backend_.hotlines.Update(changed, std::nullopt, this->At(4));
+  ASSERT_TRUE(emptied.ok());
+  EXPECT_TRUE(emptied->agents.empty());
+  EXPECT_EQ(emptied->version, 5);
+  EXPECT_TRUE(stored().agents.empty());
+  EXPECT_EQ(stored().schedule, changed.schedule);
+}
+
 TYPED_TEST(HotlineRepositoryContract, DeletedNumberIsQuarantinedThenReused) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(this->Create().ok());
   const Hotline first = **this->backend_.hotlines.Find(HotlineId(1));

@@ -211,6 +211,42 @@ TYPED_TEST(IdentityRepositoryContract, TokensAreFoundByHashListedAndRevoked) {
   EXPECT_EQ((*revoked)->last_used_at, this->At(7));
 }
 
+TYPED_TEST(IdentityRepositoryContract, UsesRecordedTogetherKeepEachTokensLatest) {
+  auto& tokens = this->backend_.tokens;
+  const auto user = this->backend_.users.Create("Ann", this->At(0));
+  std::vector<TokenId> ids;
+  for (char hash : {'d', 'e', 'f'}) {
+    Token token;
+    token.kind = TokenKind::kPersonal;
+    token.user_id = user->id;
+    token.name = std::string(1, hash);
+    token.secret_hash = std::string(64, hash);
+    token.created_at = this->At(0);
+    ids.push_back(tokens.Create(token)->id);
+  }
+  ASSERT_TRUE(tokens.RecordUse(ids[0], this->At(10)).ok());
+  EXPECT_TRUE(tokens.RecordUses({}).ok());
+
+  // Out of id order; an older use than the stored one; two uses of one token; a token that
+  // does not exist (deleted meanwhile) is skipped without failing the others.
+  ASSERT_TRUE(tokens
+                  .RecordUses({{ids[2], this->At(5)},
+                               {ids[0], this->At(8)},
+                               {TokenId(9999), this->At(9)},
+                               {ids[1], this->At(12)},
+                               {ids[1], this->At(11)},
+                               {ids[2], this->At(6)}})
+                  .ok());
+  EXPECT_EQ((*tokens.Find(ids[0]))->last_used_at, this->At(10)) << "never backwards";
+  EXPECT_EQ((*tokens.Find(ids[1]))->last_used_at, this->At(12));
+  EXPECT_EQ((*tokens.Find(ids[2]))->last_used_at, this->At(6));
+
+  ASSERT_TRUE(tokens.RecordUses({{ids[0], this->At(20)}, {ids[2], this->At(4)}}).ok());
+  EXPECT_EQ((*tokens.Find(ids[0]))->last_used_at, this->At(20));
+  EXPECT_EQ((*tokens.Find(ids[2]))->last_used_at, this->At(6));
+  EXPECT_FALSE(tokens.Find(TokenId(9999))->has_value());
+}
+
 TYPED_TEST(IdentityRepositoryContract, LoginEmailsAreUniqueByTheirKey) {
   auto& logins = this->backend_.logins;
   const auto ann = this->backend_.users.Create("Ann", this->At(0));

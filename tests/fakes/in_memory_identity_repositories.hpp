@@ -199,6 +199,10 @@ class InMemoryTokenRepository final : public TokenRepository {
     ++uses_recorded_;
     return Ok();
   }
+  Status RecordUses(const std::vector<TokenUse>& uses) override {
+    for (const TokenUse& use : uses) FR_RETURN_IF_ERROR(RecordUse(use.id, use.at));
+    return Ok();
+  }
   Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) override {
     std::lock_guard lock(mutex_);
     std::int64_t revoked = 0;

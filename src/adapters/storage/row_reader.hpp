@@ -194,6 +194,16 @@ std::optional<T> ReadValue(soci::statement& statement, Parameters&&... parameter
              parameters...)
       .value_or(std::nullopt);
 }
+// Binds `parameters` and executes `statement`, which returns no rows (an INSERT, UPDATE or
+// DELETE without RETURNING). Returns how many rows it changed.
+template <typename... Parameters>
+long long Execute(soci::statement& statement, Parameters&&... parameters) {
+  BindParameters(statement, parameters...);
+  statement.define_and_bind();
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
 template <typename T, typename... Parameters>
 std::optional<T> ReadValue(soci::session& session, const std::string& sql,
                            Parameters&&... parameters) {

@@ -66,7 +66,8 @@ struct AuditRow {
   }
 };
 
-void Insert(soci::session& session, const AuditEntry& entry) {
+// Stores `entry` with `statement`, kInsert prepared.
+void Insert(soci::statement& statement, const AuditEntry& entry) {
   long long organization = entry.organization.value;
   std::string type(AuditTypeName(entry.type));
   long long occurred_at = ToEpochMillis(entry.occurred_at);
@@ -83,12 +84,27 @@ void Insert(soci::session& session, const AuditEntry& entry) {
   auto count = Nullable<long long>::From(entry.subject.count,
                                          [](std::int64_t v) { return static_cast<long long>(v); });
   auto role = Nullable<std::string>::From(entry.subject.role);
-  soci::statement statement = OneUseStatement(session, kInsert);
   BindParameters(statement, organization, type, occurred_at, actor_user, actor_token,
                  source_address, request_id, member, agent_phone, hotline, token, webhook, count,
                  role);
   statement.define_and_bind();
   statement.execute(true);
+}
+
+void Insert(soci::session& session, const AuditEntry& entry) {
+  soci::statement statement = OneUseStatement(session, kInsert);
+  Insert(statement, entry);
+}
+
+// Fills each field of `subject` that is unset from `assigned`.
+void Assign(AuditSubject& subject, const AuditSubject& assigned) {
+  if (!subject.member) subject.member = assigned.member;
+  if (!subject.agent_phone) subject.agent_phone = assigned.agent_phone;
+  if (!subject.hotline) subject.hotline = assigned.hotline;
+  if (!subject.token) subject.token = assigned.token;
+  if (!subject.webhook) subject.webhook = assigned.webhook;
+  if (!subject.count) subject.count = assigned.count;
+  if (!subject.role) subject.role = assigned.role;
 }
 
 std::string TypeList(const std::vector<AuditType>& types) {
@@ -124,15 +140,17 @@ Scope ScopeOf(const AuditFilter& filter) {
 
 void AppendAuditedChanges(soci::session& session, const AuditSubject& assigned) {
   for (AuditEntry& entry : TakeAuditedChanges()) {
-    AuditSubject& subject = entry.subject;
-    if (!subject.member) subject.member = assigned.member;
-    if (!subject.agent_phone) subject.agent_phone = assigned.agent_phone;
-    if (!subject.hotline) subject.hotline = assigned.hotline;
-    if (!subject.token) subject.token = assigned.token;
-    if (!subject.webhook) subject.webhook = assigned.webhook;
-    if (!subject.count) subject.count = assigned.count;
-    if (!subject.role) subject.role = assigned.role;
+    Assign(entry.subject, assigned);
     Insert(session, entry);
+  }
+}
+
+void AppendAuditedChanges(Database& database, soci::session& session,
+                          const AuditSubject& assigned) {
+  for (AuditEntry& entry : TakeAuditedChanges()) {
+    Assign(entry.subject, assigned);
+    PreparedStatement statement(database, session, kInsert);
+    Insert(*statement, entry);
   }
 }
 

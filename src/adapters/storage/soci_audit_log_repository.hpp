@@ -30,5 +30,9 @@ class SociAuditLogRepository final : public AuditLogRepository {
 // `assigned` carries what the change itself produced (the id of what it created, how many rows it
 // changed): each of its fields fills the same field of every entry where that is unset.
 void AppendAuditedChanges(soci::session& session, const AuditSubject& assigned = {});
+// The same with the insert kept prepared on `session` (Database::Run's), for changes made often
+// (a hotline's PUT).
+void AppendAuditedChanges(Database& database, soci::session& session,
+                          const AuditSubject& assigned = {});
 
 }  // namespace fr

@@ -52,6 +52,7 @@ class SociTokenRepository final : public TokenRepository {
   Result<std::vector<Token>> List(const TokenFilter& filter) override;
   Result<bool> Revoke(TokenId id, Timestamp now) override;
   Status RecordUse(TokenId id, Timestamp now) override;
+  Status RecordUses(const std::vector<TokenUse>& uses) override;
   Result<std::int64_t> RevokeSessions(UserId user, Timestamp now) override;
   Result<std::int64_t> AuthenticationStamp() override;
 

@@ -193,8 +193,9 @@ Result<OrganizationRepository::RoleChange> SociOrganizationRepository::ChangeRol
 Result<std::optional<Membership>> SociOrganizationRepository::FindMembership(
     OrganizationId organization, UserId user) {
   return database_.Run("find membership", [&](soci::session& session) {
-    soci::statement statement = OneUseStatement(session, kSelectMembership);
-    return ReadFirstRow<MembershipRow>(statement, &MembershipRow::ToMembership, organization.value,
+    // Once per agent of every hotline PUT: kept prepared.
+    PreparedStatement statement(database_, session, kSelectMembership);
+    return ReadFirstRow<MembershipRow>(*statement, &MembershipRow::ToMembership, organization.value,
                                        user.value);
   });
 }

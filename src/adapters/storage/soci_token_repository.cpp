@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_audit_log_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
@@ -128,6 +130,27 @@ Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
     session << kRecordUse, soci::use(at), soci::use(key), soci::use(at);
+  });
+}
+
+Status SociTokenRepository::RecordUses(const std::vector<TokenUse>& uses) {
+  if (uses.empty()) return Ok();
+  return database_.Run("record token uses", [&](soci::session& session) -> Status {
+    // In id order: batches of several nodes then lock the rows in one order (PostgreSQL), and
+    // never deadlock each other.
+    std::vector<TokenUse> ordered = uses;
+    std::sort(ordered.begin(), ordered.end(),
+              [](const TokenUse& a, const TokenUse& b) { return a.id < b.id; });
+    WriteTransaction transaction(session, database_.dialect());
+    for (const TokenUse& use : ordered) {
+      long long at = ToEpochMillis(use.at);
+      long long at2 = at;
+      long long key = use.id.value;
+      PreparedStatement statement(database_, session, kRecordUse);
+      Execute(*statement, at, key, at2);
+    }
+    transaction.Commit();
+    return Ok();
   });
 }
 

@@ -31,7 +31,8 @@ class GatedTokenRepository final : public TokenRepository {
   }
   Result<std::int64_t> AuthenticationStamp() override { return tokens_.AuthenticationStamp(); }
 
-  Status RecordUse(TokenId id, Timestamp now) override {
+  Status RecordUse(TokenId id, Timestamp now) override { return RecordUses({{id, now}}); }
+  Status RecordUses(const std::vector<TokenUse>& uses) override {
     std::unique_lock lock(mu_);
     ++waiting_;
     changed_.notify_all();
@@ -41,8 +42,12 @@ class GatedTokenRepository final : public TokenRepository {
       --unavailable_;
       return Error::Unavailable("The database is busy; try again.");
     }
-    writes_.emplace_back(id, now);
-    return tokens_.RecordUse(id, now);
+    for (const TokenUse& use : uses) {
+      if (use.id == refused_) return Error::Internal("This use is refused for good.");
+    }
+    batches_.push_back(uses.size());
+    for (const TokenUse& use : uses) writes_.emplace_back(use.id, use.at);
+    return tokens_.RecordUses(uses);
   }
 
   void Hold() {
@@ -65,9 +70,19 @@ class GatedTokenRepository final : public TokenRepository {
     std::lock_guard lock(mu_);
     unavailable_ = times;
   }
+  // Every write of a use of `id` fails for good (kInternal), as a batch that holds one.
+  void Refuse(TokenId id) {
+    std::lock_guard lock(mu_);
+    refused_ = id;
+  }
   std::vector<std::pair<TokenId, Timestamp>> writes() {
     std::lock_guard lock(mu_);
     return writes_;
+  }
+  // How many uses each successful write stored, in order.
+  std::vector<std::size_t> batches() {
+    std::lock_guard lock(mu_);
+    return batches_;
   }
   // The last use as stored.
   std::optional<Timestamp> StoredUse(TokenId id) {
@@ -85,7 +100,9 @@ class GatedTokenRepository final : public TokenRepository {
   bool held_ = false;                                  // Guarded by mu_.
   int waiting_ = 0;                                    // Guarded by mu_.
   int unavailable_ = 0;                                // Guarded by mu_: writes still to fail
+  TokenId refused_;                                    // Guarded by mu_.
   std::vector<std::pair<TokenId, Timestamp>> writes_;  // Guarded by mu_.
+  std::vector<std::size_t> batches_;                   // Guarded by mu_.
 };
 
 Timestamp At(int seconds) { return FromEpochMillis(1'800'000'000'000 + seconds * 1000LL); }
@@ -101,8 +118,12 @@ class WriteBehindTokenRepositoryTest : public ::testing::Test {
     return storage_.Create(token)->id;
   }
 
-  static WriteBehindOptions FastRetries(std::size_t max_queued = 4096) {
-    return {.max_queued = max_queued, .first_retry_delay = 1ms, .max_retry_delay = 4ms};
+  static WriteBehindOptions FastRetries(std::size_t max_queued = 4096,
+                                        std::size_t max_uses_per_write = 256) {
+    return {.max_queued = max_queued,
+            .first_retry_delay = 1ms,
+            .max_retry_delay = 4ms,
+            .max_uses_per_write = max_uses_per_write};
   }
 
   GatedTokenRepository storage_;
@@ -126,6 +147,48 @@ TEST_F(WriteBehindTokenRepositoryTest, UsesQueuedMeanwhileBecomeOneWriteOfTheLat
   EXPECT_EQ(storage_.StoredUse(first), At(4)) << "the latest use, not the last recorded";
   EXPECT_EQ(storage_.StoredUse(second), At(5));
   EXPECT_EQ(tokens.stats().written, 3u);
+}
+
+TEST_F(WriteBehindTokenRepositoryTest, UsesOfManyTokensAreStoredInFewWrites) {
+  std::vector<TokenId> ids;
+  for (const char* hash : {"a", "b", "c", "d", "e", "f"}) ids.push_back(NewToken(hash));
+  WriteBehindTokenRepository tokens(storage_, FastRetries(4096, 4));
+  storage_.Hold();
+  ASSERT_TRUE(tokens.RecordUse(ids[0], At(1)).ok());
+  storage_.WaitUntilWriting();  // the others queue meanwhile
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    ASSERT_TRUE(tokens.RecordUse(ids[i], At(static_cast<int>(i) + 1)).ok());
+  }
+  storage_.Release();
+  EXPECT_EQ(tokens.Stop(5s), 0u);
+
+  // The first use alone, then the five queued behind it: four, and the one left over.
+  EXPECT_EQ(storage_.batches(), (std::vector<std::size_t>{1, 4, 1}));
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(storage_.StoredUse(ids[i]), At(static_cast<int>(i) + 1));
+  }
+  EXPECT_EQ(tokens.stats().written, ids.size());
+}
+
+TEST_F(WriteBehindTokenRepositoryTest, AUseRefusedForGoodDoesNotTakeItsBatchWithIt) {
+  const TokenId first = NewToken("a");
+  const TokenId refused = NewToken("b");
+  const TokenId third = NewToken("c");
+  WriteBehindTokenRepository tokens(storage_, FastRetries());
+  storage_.Refuse(refused);
+  storage_.Hold();
+  ASSERT_TRUE(tokens.RecordUse(first, At(1)).ok());
+  storage_.WaitUntilWriting();
+  ASSERT_TRUE(tokens.RecordUse(refused, At(2)).ok());
+  ASSERT_TRUE(tokens.RecordUse(third, At(3)).ok());
+  storage_.Release();
+  EXPECT_EQ(tokens.Stop(5s), 1u);
+
+  EXPECT_EQ(storage_.StoredUse(first), At(1));
+  EXPECT_EQ(storage_.StoredUse(refused), std::nullopt);
+  EXPECT_EQ(storage_.StoredUse(third), At(3));
+  EXPECT_EQ(tokens.stats().written, 2u);
+  EXPECT_EQ(tokens.stats().given_up, 1u);
 }
 
 TEST_F(WriteBehindTokenRepositoryTest, ReadsShowUsesNotStoredYet) {
