@@ -67,6 +67,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// The peer's address as text. IPv4 by hand: asio's to_string goes through inet_ntop, which
+// formats with sprintf, for every request (issue #12).
+std::string AddressText(const asio::ip::address& address) {
+  if (!address.is_v4()) return address.to_string();
+  std::string text;
+  text.reserve(15);
+  for (const unsigned byte : address.to_v4().to_bytes()) {
+    if (!text.empty()) text += '.';
+    if (byte >= 100) text += static_cast<char>('0' + byte / 100);
+    if (byte >= 10) text += static_cast<char>('0' + byte / 10 % 10);
+    text += static_cast<char>('0' + byte % 10);
+  }
+  return text;
+}
+
 std::string Lowercase(std::string_view text) {
   std::string out(text);
   for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -250,7 +265,7 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   header.for_each_field([&request](const restinio::http_header_field_t& field) {
     request.headers.emplace_back(Lowercase(field.name()), std::string(field.value()));
   });
-  const std::string peer = source.remote_endpoint().address().to_string();
+  const std::string peer = AddressText(source.remote_endpoint().address());
   if (config.trusted_proxies.empty()) {
     request.remote_address = peer;
   } else {
