@@ -36,19 +36,22 @@ HttpMetrics::Shard& HttpMetrics::ShardOfThisThread() {
   return shards_[index];
 }
 
-void HttpMetrics::RequestFinished(const std::string& method, const std::string& route,
-                                  int status, double seconds) {
+void HttpMetrics::RequestFinished(std::string_view method, std::string_view route, int status,
+                                  double seconds) {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   Shard& shard = ShardOfThisThread();
   std::lock_guard lock(shard.mu);
-  const auto key = std::make_tuple(std::string_view(method), std::string_view(route), status);
-  auto counted = shard.requests.find(key);
+  auto counted = shard.requests.find(std::make_tuple(method, route, status));
   if (counted == shard.requests.end()) {
-    counted = shard.requests.emplace(RequestKey{method, route, status}, 0).first;
+    counted =
+        shard.requests.emplace(RequestKey{std::string(method), std::string(route), status}, 0)
+            .first;
   }
   ++counted->second;
-  auto timed = shard.durations.find(std::string_view(route));
-  if (timed == shard.durations.end()) timed = shard.durations.emplace(route, Histogram{}).first;
+  auto timed = shard.durations.find(route);
+  if (timed == shard.durations.end()) {
+    timed = shard.durations.emplace(std::string(route), Histogram{}).first;
+  }
   Histogram& histogram = timed->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++histogram.buckets[i];

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -17,7 +18,7 @@ namespace fr::http {
 class HttpMetrics {
  public:
   void RequestStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
-  void RequestFinished(const std::string& method, const std::string& route, int status,
+  void RequestFinished(std::string_view method, std::string_view route, int status,
                        double seconds);
   std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 

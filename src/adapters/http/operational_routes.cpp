@@ -28,7 +28,9 @@ Response Static(std::string_view content_type, std::string_view body) {
 
 void AddOperationalRoutes(Router& router, Readiness readiness, const HttpMetrics& metrics) {
   router.Add({"GET", "/healthz", AuthPolicy::kPublic, [](const RequestContext&) {
-                return JsonResponse(200, {{"status", "ok"}});
+                // The text nlohmann would make of {"status": "ok"}, without building it for every
+                // probe (issue #12).
+                return JsonTextResponse(200, R"({"status":"ok"})");
               }});
   router.Add({"GET", "/readyz", AuthPolicy::kPublic,
               [readiness = std::move(readiness)](const RequestContext&) -> HandlerResult {

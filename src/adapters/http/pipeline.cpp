@@ -180,13 +180,13 @@ Pipeline::Outcome Pipeline::Handle(const Request& request) const {
   const RouteMatch match = router_.Match(request.method, request.path);
   if (match.kind == RouteMatch::Kind::kNotFound) {
     return {ProblemResponse(RouteNotFoundProblem(), request.request_id),
-            std::string(kUnmatchedRoute)};
+            kUnmatchedRoute};
   }
   if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
     Response response =
         ProblemResponse(MethodNotAllowedProblem(request.method), request.request_id);
     response.WithHeader("Allow", Join(match.allowed_methods));
-    return {std::move(response), std::string(kUnmatchedRoute)};
+    return {std::move(response), kUnmatchedRoute};
   }
   const Route& route = *match.route;
   if (request.query_malformed) {

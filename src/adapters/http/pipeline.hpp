@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "adapters/http/http_types.hpp"
@@ -27,7 +28,9 @@ class Pipeline {
 
   struct Outcome {
     Response response;
-    std::string route;  // the matched template, or "unmatched" (bounded metric labels)
+    // The matched template, or "unmatched" (bounded metric labels). A view of the router's
+    // template, which lives as long as the router: no copy for every request.
+    std::string_view route;
   };
 
   Outcome Handle(const Request& request) const;

@@ -1,5 +1,7 @@
 #include "adapters/http/response_headers.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -32,14 +34,35 @@ std::string_view ContentSecurityPolicyFor(std::string_view path) {
 
 bool IsApiPath(std::string_view path) { return path == "/v1" || path.substr(0, 4) == "/v1/"; }
 
-// Sets `name`, dropping any value a handler gave it: these headers are policy, not a default.
-void SetHeader(Response& response, std::string_view name, std::string value) {
-  std::erase_if(response.headers,
-                [name](const auto& header) { return EqualsIgnoringAsciiCase(header.first, name); });
-  response.headers.emplace_back(std::string(name), std::move(value));
-}
+constexpr std::string_view kDate = "Date";
+constexpr std::string_view kCacheControl = "Cache-Control";
+// The fixed ones, in the order they are written after Date.
+constexpr std::array<StandardHeaders::Field, 3> kFixedHeaders = {{
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Frame-Options", "DENY"},
+}};
+constexpr std::string_view kContentSecurityPolicy = "Content-Security-Policy";
 
 }  // namespace
+
+StandardHeaders::StandardHeaders(std::string_view path,
+                                 std::chrono::system_clock::time_point now) {
+  thread_local HttpDateCache date_of_this_thread;
+  const std::string& date = date_of_this_thread.Format(now);
+  // Always 29 characters for years 1000 to 9999; a clock outside them is cut rather than
+  // overrun.
+  const std::size_t date_size = date.copy(date_.data(), date_.size());
+  fields_[count_++] = {kDate, std::string_view(date_.data(), date_size)};
+  for (const Field& fixed : kFixedHeaders) fields_[count_++] = fixed;
+  fields_[count_++] = {kContentSecurityPolicy, ContentSecurityPolicyFor(path)};
+  if (IsApiPath(path)) fields_[count_++] = {kCacheControl, "no-store"};
+}
+
+bool StandardHeaders::Sets(std::string_view name) const {
+  return std::any_of(begin(), end(),
+                     [name](const Field& field) { return EqualsIgnoringAsciiCase(name, field.name); });
+}
 
 std::string HttpDate(std::chrono::system_clock::time_point time) {
   // Fixed English names: strftime's %a and %b follow the locale.
@@ -56,14 +79,24 @@ std::string HttpDate(std::chrono::system_clock::time_point time) {
   return buffer;
 }
 
+const std::string& HttpDateCache::Format(std::chrono::system_clock::time_point now) {
+  const std::int64_t second =
+      std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
+  if (second != second_) {
+    formatted_ = HttpDate(now);
+    second_ = second;
+  }
+  return formatted_;
+}
+
 void AddStandardHeaders(std::string_view path, Response& response,
                         std::chrono::system_clock::time_point now) {
-  SetHeader(response, "Date", HttpDate(now));
-  SetHeader(response, "X-Content-Type-Options", "nosniff");
-  SetHeader(response, "Referrer-Policy", "no-referrer");
-  SetHeader(response, "X-Frame-Options", "DENY");
-  SetHeader(response, "Content-Security-Policy", std::string(ContentSecurityPolicyFor(path)));
-  if (IsApiPath(path)) SetHeader(response, "Cache-Control", "no-store");
+  const StandardHeaders standard(path, now);
+  std::erase_if(response.headers,
+                [&standard](const auto& header) { return standard.Sets(header.first); });
+  for (const auto& [name, value] : standard) {
+    response.headers.emplace_back(std::string(name), std::string(value));
+  }
 }
 
 }  // namespace fr::http

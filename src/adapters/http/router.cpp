@@ -23,27 +23,31 @@ bool IsParameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// True when `path` fits `path_template`; fills `params`.
-bool Fits(std::string_view path_template, const std::vector<std::string_view>& path,
+// True when `path` fits the template split into `pattern`; fills `params`. Literal segments are
+// compared before any parameter is copied: most templates tried do not fit.
+bool Fits(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
           PathParams& params) {
-  const auto pattern = Segments(path_template);
   if (pattern.size() != path.size()) return false;
-  PathParams found;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (IsParameter(pattern[i])) {
-      if (path[i].empty()) return false;
-      found.emplace(std::string(pattern[i].substr(1, pattern[i].size() - 2)), std::string(path[i]));
-    } else if (pattern[i] != path[i]) {
-      return false;
-    }
+    if (IsParameter(pattern[i]) ? path[i].empty() : pattern[i] != path[i]) return false;
   }
-  params = std::move(found);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (!IsParameter(pattern[i])) continue;
+    params.emplace(pattern[i].substr(1, pattern[i].size() - 2), std::string(path[i]));
+  }
   return true;
 }
 
 }  // namespace
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+void Router::Add(Route route) {
+  std::vector<std::string> pattern;
+  for (const std::string_view segment : Segments(route.path_template)) {
+    pattern.emplace_back(segment);
+  }
+  patterns_.push_back(std::move(pattern));
+  routes_.push_back(std::move(route));
+}
 
 RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   RouteMatch match;
@@ -52,9 +56,10 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   // HEAD is GET without the body (RFC 9110 §9.3.2): it runs the GET handler, and the server
   // leaves out the body.
   const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
-  for (const Route& route : routes_) {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     PathParams params;
-    if (!Fits(route.path_template, segments, params)) continue;
+    if (!Fits(patterns_[i], segments, params)) continue;
     if (route.method == wanted) {
       match.kind = RouteMatch::Kind::kFound;
       match.route = &route;

@@ -53,6 +53,9 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // The segments of each route's template, in the order of routes_: split once, not for every
+  // request and route tried.
+  std::vector<std::vector<std::string>> patterns_;
 };
 
 }  // namespace fr::http

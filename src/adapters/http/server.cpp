@@ -7,8 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <future>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -17,6 +17,7 @@
 
 #include "adapters/http/parse_failure_answer.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/request_ids.hpp"
 #include "adapters/http/response_headers.hpp"
 #include "adapters/http/worker_pool.hpp"
 #include "common/text.hpp"
@@ -66,6 +67,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// The peer's address as text. IPv4 by hand: asio's to_string goes through inet_ntop, which
+// formats with sprintf, for every request (issue #12).
+std::string AddressText(const asio::ip::address& address) {
+  if (!address.is_v4()) return address.to_string();
+  std::string text;
+  text.reserve(15);
+  for (const unsigned byte : address.to_v4().to_bytes()) {
+    if (!text.empty()) text += '.';
+    if (byte >= 100) text += static_cast<char>('0' + byte / 100);
+    if (byte >= 10) text += static_cast<char>('0' + byte / 10 % 10);
+    text += static_cast<char>('0' + byte % 10);
+  }
+  return text;
+}
+
 std::string Lowercase(std::string_view text) {
   std::string out(text);
   for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -104,19 +120,26 @@ std::optional<Problem> HostProblem(const Request& request, bool keep_alive) {
 }
 
 // The response to `request` on RESTinio's `Output` (whole or chunked): its status line and every
-// header, the body still to come.
+// header, the StandardHeaders last, the body still to come. Moves the headers out of `response`.
 template <typename Output>
 restinio::response_builder_t<Output> StartResponse(const restinio::request_handle_t& handle,
-                                                   const Request& request,
-                                                   const Response& response) {
+                                                   const Request& request, Response& response,
+                                                   const StandardHeaders& standard) {
   auto builder = handle->create_response<Output>(restinio::http_status_line_t(
       restinio::http_status_code_t(static_cast<std::uint16_t>(response.status)),
       ReasonPhrase(response.status)));
   builder.append_header("X-Request-Id", request.request_id);
   if (!response.content_type.empty()) {
-    builder.append_header(restinio::http_field::content_type, response.content_type);
+    builder.append_header(restinio::http_field::content_type, std::move(response.content_type));
   }
-  for (const auto& [name, value] : response.headers) builder.append_header(name, value);
+  for (auto& [name, value] : response.headers) {
+    if (!standard.Sets(name)) builder.append_header(std::move(name), std::move(value));
+  }
+  for (const auto& [name, value] : standard) {
+    builder.append_header(restinio::http_header_field_t(
+        restinio::string_view_t(name.data(), name.size()),
+        restinio::string_view_t(value.data(), value.size())));
+  }
   return builder;
 }
 
@@ -208,13 +231,12 @@ struct HttpServer::Impl {
               Pipeline::Outcome outcome, Clock::time_point started);
   // Sends the status and headers of a streamed response and hands its body to response.stream.
   void StartStream(const restinio::request_handle_t& handle, const Request& request,
-                   const Response& response);
-  void LogAccess(const Request& request, const Pipeline::Outcome& outcome, double seconds);
+                   Response& response, const StandardHeaders& standard);
+  void LogAccess(const Request& request, const Pipeline::Outcome& outcome, double seconds,
+                 std::chrono::system_clock::time_point now);
   // Counts and logs a request the parser refused, and returns its answer (see
   // parse_failure_answer.hpp). Runs on an I/O thread.
   Response AnswerParseFailure(std::string_view parser_error, std::string_view remote_address);
-  std::string NewRequestId();
-  std::string NewRequestIdPrefix();
 
   ServerConfig config;
   const Pipeline& pipeline;
@@ -229,27 +251,11 @@ struct HttpServer::Impl {
   // Looked up once: spdlog::get takes the registry's lock.
   std::shared_ptr<spdlog::logger> access_log = spdlog::get("access");
   std::vector<std::thread> io_threads;
-  const std::string request_id_prefix = NewRequestIdPrefix();  // after `random`
-  std::atomic<std::uint64_t> next_request_number{0};
+  RequestIds request_ids{random};  // after `random`
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> unwritten{0};  // accepted requests whose response is not yet written
   std::uint16_t bound_port = 0;
 };
-
-std::string HttpServer::Impl::NewRequestIdPrefix() {
-  std::array<std::uint8_t, 6> bytes{};
-  random.Fill(bytes);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-// Unique, not secret: a random prefix per server and a counter, 24 hex digits as before. A
-// random draw per request cost a system call on the request path.
-std::string HttpServer::Impl::NewRequestId() {
-  const std::uint64_t number = next_request_number.fetch_add(1, std::memory_order_relaxed);
-  char counter[17];
-  std::snprintf(counter, sizeof counter, "%016llx", static_cast<unsigned long long>(number));
-  return request_id_prefix + (counter + 4);
-}
 
 void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& request) {
   const auto& header = source.header();
@@ -259,7 +265,7 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
   header.for_each_field([&request](const restinio::http_header_field_t& field) {
     request.headers.emplace_back(Lowercase(field.name()), std::string(field.value()));
   });
-  const std::string peer = source.remote_endpoint().address().to_string();
+  const std::string peer = AddressText(source.remote_endpoint().address());
   if (config.trusted_proxies.empty()) {
     request.remote_address = peer;
   } else {
@@ -270,7 +276,7 @@ void HttpServer::Impl::CopyRequest(const restinio::request_t& source, Request& r
     request.remote_address = config.trusted_proxies.ClientAddress(peer, forwarded_for);
   }
   const auto id = request.Header("x-request-id");
-  request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : NewRequestId();
+  request.request_id = id && IsUsableRequestId(*id) ? std::string(*id) : request_ids.Next();
   // RFC 3986's query characters may stand unescaped ("timeZone=Europe/Berlin",
   // "from=2026-10-24T00:00:00Z"); a '+' stays a '+' (an RFC 3339 offset), never a space.
   auto query = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(header.query());
@@ -318,23 +324,25 @@ restinio::request_handling_status_t HttpServer::Impl::OnRequest(
 
 void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Request& request,
                               Pipeline::Outcome outcome, Clock::time_point started) {
-  AddStandardHeaders(request.path, outcome.response, std::chrono::system_clock::now());
-  const Response& response = outcome.response;
+  const auto now = std::chrono::system_clock::now();
+  const StandardHeaders standard(request.path, now);
+  Response& response = outcome.response;
   // Counted and logged before the response leaves, so that whoever reacts to the response
   // (a scraper, a test) already finds the request in the metrics and the log.
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   metrics.RequestFinished(request.method, outcome.route, response.status, seconds);
-  LogAccess(request, outcome, seconds);
+  LogAccess(request, outcome, seconds, now);
   if (response.stream && request.method == "GET") {
-    StartStream(handle, request, response);
+    StartStream(handle, request, response, standard);
     return;
   }
   try {
     // User-controlled output, because HEAD sends the Content-Length of the body it leaves out.
-    auto builder = StartResponse<restinio::user_controlled_output_t>(handle, request, response);
+    auto builder =
+        StartResponse<restinio::user_controlled_output_t>(handle, request, response, standard);
     if (draining.load()) builder.connection_close();
     builder.set_content_length(response.body.size());
-    if (request.method != "HEAD") builder.set_body(response.body);
+    if (request.method != "HEAD") builder.set_body(std::move(response.body));
     builder.done([this](const asio::error_code&) { unwritten.fetch_sub(1); });
   } catch (const std::exception& error) {
     unwritten.fetch_sub(1);
@@ -343,11 +351,13 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
 }
 
 void HttpServer::Impl::StartStream(const restinio::request_handle_t& handle,
-                                   const Request& request, const Response& response) {
+                                   const Request& request, Response& response,
+                                   const StandardHeaders& standard) {
   // Written as far as draining goes: a stream never finishes by itself (its owner ends it).
   unwritten.fetch_sub(1);
   try {
-    auto builder = StartResponse<restinio::chunked_output_t>(handle, request, response);
+    auto builder =
+        StartResponse<restinio::chunked_output_t>(handle, request, response, standard);
     builder.flush();
     response.stream(std::make_shared<ChunkedResponseStream>(std::move(builder)));
   } catch (const std::exception& error) {
@@ -356,12 +366,13 @@ void HttpServer::Impl::StartStream(const restinio::request_handle_t& handle,
 }
 
 void HttpServer::Impl::LogAccess(const Request& request, const Pipeline::Outcome& outcome,
-                                 double seconds) {
-  // Written by hand rather than through a JSON object: this runs for every request.
+                                 double seconds, std::chrono::system_clock::time_point now) {
+  // Written by hand rather than through a JSON object, into one string: this runs for every
+  // request.
   std::string line;
   line.reserve(256 + request.path.size());
   line += R"({"ts":")";
-  line += FormatTimestamp(SystemClock().Now());
+  line += FormatTimestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(now));
   line += R"(","type":"access","request_id":)";
   AppendJsonString(line, request.request_id);
   line += R"(,"remote":)";
@@ -372,9 +383,10 @@ void HttpServer::Impl::LogAccess(const Request& request, const Pipeline::Outcome
   AppendJsonString(line, request.path);
   line += R"(,"route":)";
   AppendJsonString(line, outcome.route);
-  line += fmt::format(R"(,"status":{},"duration_ms":{},"request_bytes":{},"response_bytes":{}}})",
-                      outcome.response.status, seconds * 1000.0, request.body.size(),
-                      request.method == "HEAD" ? 0 : outcome.response.body.size());
+  fmt::format_to(std::back_inserter(line),
+                 R"(,"status":{},"duration_ms":{},"request_bytes":{},"response_bytes":{}}})",
+                 outcome.response.status, seconds * 1000.0, request.body.size(),
+                 request.method == "HEAD" ? 0 : outcome.response.body.size());
   if (access_log) access_log->info(line);
 }
 
@@ -386,7 +398,7 @@ Response HttpServer::Impl::AnswerParseFailure(std::string_view parser_error,
   request.method = "-";
   request.path = "-";
   request.remote_address = std::string(remote_address);
-  request.request_id = NewRequestId();
+  request.request_id = request_ids.Next();
   Pipeline::Outcome outcome{
       ProblemResponse(ProblemForParserError(parser_error, kMaxUrlBytes, config.max_body_bytes),
                       request.request_id),
@@ -398,7 +410,7 @@ Response HttpServer::Impl::AnswerParseFailure(std::string_view parser_error,
   // they belong to is unknown.
   response.WithHeader("Cache-Control", "no-store");
   metrics.RequestFinished(request.method, outcome.route, response.status, 0.0);
-  LogAccess(request, outcome, 0.0);
+  LogAccess(request, outcome, 0.0, std::chrono::system_clock::now());
   spdlog::debug("http: {} from {} refused by the parser: {}", request.request_id, remote_address,
                 parser_error);
   return response;

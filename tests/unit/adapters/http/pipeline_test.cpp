@@ -63,9 +63,11 @@ TEST_F(PipelineTest, DomainErrorsBecomeProblemsWithTheRequestId) {
        "Bearer realm=\"first-responder\", error=\"invalid_token\""},
   };
   for (const Row& row : rows) {
+    // A fresh router per row; replaced before the next row, not before the checks: the outcome's
+    // route is a view of the router's template.
+    router_ = Router();
     AddRoute("/fails", [&row](const RequestContext&) -> HandlerResult { return row.error; });
     const Pipeline::Outcome outcome = Get("/fails");
-    router_ = Router();
     const Response& response = outcome.response;
     SCOPED_TRACE(row.type);
     EXPECT_EQ(outcome.route, "/fails");
