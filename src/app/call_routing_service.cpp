@@ -9,6 +9,13 @@ namespace {
 
 Error NoSuchNumber() { return Error::NotFound("No hotline has this number."); }
 
+// "+4924155660000" or "004924155660000", not "+49 241 5566-0000".
+bool IsDigitsOnly(std::string_view number) {
+  if (number.starts_with('+')) number.remove_prefix(1);
+  return !number.empty() &&
+         std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // The number of a SIP user part: carriers append parameters ("+4930123;npdi;rn=+4930999").
 std::string_view WithoutUserParameters(std::string_view user) {
   return user.substr(0, user.find(';'));
@@ -34,7 +41,11 @@ Result<Hotline> CallRoutingService::ResolveInbound(std::string_view dialed) {
   for (const std::string& number : candidates) {
     FR_ASSIGN_OR_RETURN(auto hotline, hotlines_.FindByNumber(number));
     if (!hotline) continue;
-    if (international) stored_numbers_.Remember(dialed, *international);
+    // Only a spelling of digits (with its "+"): a caller dialling the hotline's number with
+    // spaces, dashes or brackets in ever new places would fill the memo and empty it for all.
+    if (international && IsDigitsOnly(dialed)) {
+      stored_numbers_.Remember(dialed, *international);
+    }
     if (hotline->status != HotlineStatus::kActive) {
       return Error::FailedPrecondition("The hotline is " +
                                        std::string(HotlineStatusName(hotline->status)) + ".");

@@ -27,14 +27,14 @@ void StoredNumberPlan::Remember(std::string_view text, const PhoneNumber& number
 }
 
 std::optional<StoredNumberPlan::Answer> StoredNumberPlan::Remembered(std::string_view text) const {
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(mu_);
   const auto found = answers_.find(text);
   if (found == answers_.end()) return std::nullopt;
   return found->second;
 }
 
 void StoredNumberPlan::Keep(std::string_view text, Answer answer) const {
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(mu_);
   if (answers_.size() >= capacity_ && !answers_.contains(text)) answers_.clear();
   answers_.insert_or_assign(std::string(text), std::move(answer));
 }

@@ -58,8 +58,9 @@ class StoredNumberPlan final : public NumberingPlan {
 
   const NumberingPlan& plan_;
   const std::size_t capacity_;
-  mutable std::mutex mutex_;
-  mutable std::unordered_map<std::string, Answer, TextHash, std::equal_to<>> answers_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Answer, TextHash, std::equal_to<>>
+      answers_;  // Guarded by mu_.
 };
 
 }  // namespace fr

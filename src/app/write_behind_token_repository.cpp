@@ -151,7 +151,9 @@ WriteBehindTokenRepository::Uses WriteBehindTokenRepository::Write(const Uses& b
       break;
     }
     uses.clear();
-    for (; next != batch.end() && uses.size() < options_.max_uses_per_write; ++next) {
+    for (;
+         next != batch.end() && uses.size() < std::max<std::size_t>(options_.max_uses_per_write, 1);
+         ++next) {
       uses.push_back({next->first, next->second});
     }
     const Status stored = storage_.RecordUses(uses);

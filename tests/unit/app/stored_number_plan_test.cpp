@@ -182,12 +182,16 @@ TEST_F(RoutingParsesTest, OnlyTheServicesOwnNumbersAreParsedOnce) {
     ASSERT_EQ(targets->size(), 1u);
     EXPECT_EQ(targets->front().number, "004915100000001");
     EXPECT_EQ(routing.ResolveInbound("+4924155669999").error().code, ErrorCode::kNotFound);
+    // Spelled with spaces, it still reaches the hotline, but is not remembered: a caller
+    // could spell it in ever new ways.
+    EXPECT_EQ(routing.ResolveInbound("+49 241 5566 0000")->id, hotline_.id);
   }
   EXPECT_EQ(plan_.parsed["+4924155660000"], 1) << "the dialled hotline number";
   EXPECT_EQ(plan_.parsed["004924155660000"], 1) << "the hotline's number (its country)";
   EXPECT_EQ(plan_.parsed["004915100000001"], 1) << "the agent's phone";
   EXPECT_EQ(plan_.parsed_national[caller], 3) << "the caller's number, on every call";
   EXPECT_EQ(plan_.parsed["+4924155669999"], 3) << "a number no hotline has, on every call";
+  EXPECT_EQ(plan_.parsed["+49 241 5566 0000"], 3) << "a spelling with spaces, on every call";
 }
 
 TEST(LibphonenumberPlanTest, ParseNationalGivesParsesAnswerButTheDestinationCode) {
