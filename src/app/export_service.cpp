@@ -52,15 +52,19 @@ Status ExportService::ExportOrganization(const Principal& principal, Organizatio
   sink.WriteOrganization(*found);
   Run run{{principal}, organization, sink};
   FR_RETURN_IF_ERROR(ExportMembers(run));
-  for (std::int64_t offset = 0;; offset += kPage) {
-    FR_ASSIGN_OR_RETURN(const HotlinePage page,
-                        hotlines_.List(run.grant.principal, organization, kPage, offset));
-    for (const Hotline& hotline : page.hotlines) {
+  // By key, oldest first: a hotline deleted meanwhile shifts no other out of the next page, as
+  // it would by offset.
+  std::optional<HotlineId> after;
+  while (true) {
+    FR_ASSIGN_OR_RETURN(const std::vector<Hotline> page,
+                        hotlines_.ListAfter(run.grant.principal, organization, after, kPage));
+    for (const Hotline& hotline : page) {
       sink.WriteHotline(hotline);
       FR_RETURN_IF_ERROR(ExportHotline(run, hotline));
     }
     FR_RETURN_IF_ERROR(NextPage(run));
-    if (static_cast<std::int64_t>(page.hotlines.size()) < kPage) break;
+    if (static_cast<std::int64_t>(page.size()) < kPage) break;
+    after = page.back().id;
   }
   return ExportAuditLog(run);
 }

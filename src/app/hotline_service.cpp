@@ -85,15 +85,24 @@ Status HotlineService::RefuseOwnForwardNumbers(const Hotline& hotline) {
   return Error::InvalidArgument("The hotline is invalid.", std::move(errors));
 }
 
-Result<HotlinePage> HotlineService::List(const Principal& principal, OrganizationId organization,
-                                         std::int64_t limit, std::int64_t offset) {
+Status HotlineService::MayList(const Principal& principal, OrganizationId organization) const {
   if (!CanRead(OrganizationResourceAccess(principal, organization))) {
     return Error::PermissionDenied("You are not a member of this organization.");
   }
-  FR_ASSIGN_OR_RETURN(HotlinePage page, hotlines_.ListByOrganization(organization, limit, offset));
-  for (Hotline& hotline : page.hotlines) {
+  return Ok();
+}
+
+void HotlineService::ShowTo(const Principal& principal, std::vector<Hotline>& hotlines) const {
+  for (Hotline& hotline : hotlines) {
     hotline = AsSeenBy(principal, WithDefaults(std::move(hotline)));
   }
+}
+
+Result<HotlinePage> HotlineService::List(const Principal& principal, OrganizationId organization,
+                                         std::int64_t limit, std::int64_t offset) {
+  FR_RETURN_IF_ERROR(MayList(principal, organization));
+  FR_ASSIGN_OR_RETURN(HotlinePage page, hotlines_.ListByOrganization(organization, limit, offset));
+  ShowTo(principal, page.hotlines);
   return page;
 }
 
@@ -177,6 +186,17 @@ Status HotlineService::Delete(const Principal& principal, HotlineId id,
   audited.Add(existing.organization_id, AuditType::kHotlineDeleted, {.hotline = existing.id},
               clock_.Now());
   return hotlines_.Delete(existing.id, ExpectedVersion(accepted, existing), until);
+}
+
+Result<std::vector<Hotline>> HotlineService::ListAfter(const Principal& principal,
+                                                       OrganizationId organization,
+                                                       std::optional<HotlineId> after,
+                                                       std::int64_t limit) {
+  FR_RETURN_IF_ERROR(MayList(principal, organization));
+  FR_ASSIGN_OR_RETURN(std::vector<Hotline> hotlines,
+                      hotlines_.ListByOrganizationAfter(organization, after, limit));
+  ShowTo(principal, hotlines);
+  return hotlines;
 }
 
 }  // namespace fr

@@ -67,8 +67,17 @@ class HotlineService {
   // Deletes the hotline; its number goes into quarantine. Errors: kNotFound,
   // kPermissionDenied, kConflict (as Update).
   Status Delete(const Principal& principal, HotlineId id, const AcceptedVersions& accepted);
+  // As List, but the page after hotline `after` (from the first when nullopt), at most `limit`:
+  // paging by key, for a reader who goes through all hotlines while they may change (the
+  // organisation export). Errors: as List.
+  Result<std::vector<Hotline>> ListAfter(const Principal& principal, OrganizationId organization,
+                                         std::optional<HotlineId> after, std::int64_t limit);
 
  private:
+  // kPermissionDenied unless the caller may read `organization`'s hotlines.
+  Status MayList(const Principal& principal, OrganizationId organization) const;
+  // `hotlines` as the caller sees them: with the defaults, fallbacks' forwardTo as List says.
+  void ShowTo(const Principal& principal, std::vector<Hotline>& hotlines) const;
   // `hotline` with the policy's language when it names none (stored before languages existed),
   // and agentsReady as the policy counts it.
   Hotline WithDefaults(Hotline hotline) const;

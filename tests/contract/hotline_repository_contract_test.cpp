@@ -61,6 +61,21 @@ class HotlineRepositoryContract : public ::testing::Test {
   Result<Hotline> Create(int limit = 10, std::int64_t at = 0) {
     return backend_.hotlines.Create(Draft(), {"DE", "AACHEN"}, limit, At(at));
   }
+  // Three hotlines, ours, theirs, ours (every number there is), with the first user as the
+  // agent of ours and the second of theirs. Returns ours, in order.
+  std::vector<HotlineId> CreateInterleaved() {
+    std::vector<HotlineId> ours;
+    for (int i = 0; i < 3; ++i) {
+      Hotline draft = Draft();
+      const bool other = i % 2 == 1;
+      if (other) draft.organization_id = backend_.other_organization;
+      draft.agents = {other ? backend_.second_user : backend_.first_user};
+      const auto created = backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, At(0));
+      EXPECT_TRUE(created.ok());
+      if (created.ok() && !other) ours.push_back(created->id);
+    }
+    return ours;
+  }
   Backend backend_;
 };
 
@@ -207,16 +222,8 @@ TYPED_TEST(HotlineRepositoryContract, ListPagesByIdWithTotal) {
 
 TYPED_TEST(HotlineRepositoryContract, APageHoldsOnlyItsOrganizationsAgentsWhenIdsInterleave) {
   auto& backend = this->backend_;
-  std::vector<HotlineId> ours;
-  for (int i = 0; i < 3; ++i) {  // ours, theirs, ours: every number there is
-    Hotline draft = this->Draft();
-    const bool other = i % 2 == 1;
-    if (other) draft.organization_id = backend.other_organization;
-    draft.agents = {other ? backend.second_user : backend.first_user};
-    const auto created = backend.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0));
-    ASSERT_TRUE(created.ok());
-    if (!other) ours.push_back(created->id);
-  }
+  const std::vector<HotlineId> ours = this->CreateInterleaved();
+  ASSERT_EQ(ours.size(), 2u);
   const auto page = *backend.hotlines.ListByOrganization(backend.organization, 10, 0);
   ASSERT_EQ(page.hotlines.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
@@ -364,6 +371,27 @@ TYPED_TEST(HotlineRepositoryContract, RemovedAgentLeavesOnlyThatOrganizationsHot
                   .ok());
   EXPECT_EQ((*this->backend_.hotlines.Find(created.id))->agents,
             std::vector<UserId>{this->backend_.second_user});
+}
+
+// The organisation export's paging: by key, so a hotline deleted after it was listed shifts
+// no other out of the next page.
+TYPED_TEST(HotlineRepositoryContract, ListAfterPagesOneOrganizationByIdPastADeletedHotline) {
+  auto& backend = this->backend_;
+  const std::vector<HotlineId> ours = this->CreateInterleaved();
+  ASSERT_EQ(ours.size(), 2u);
+  const auto first = *backend.hotlines.ListByOrganizationAfter(backend.organization, {}, 1);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, ours[0]);
+  EXPECT_EQ(first[0].agents, std::vector<UserId>{backend.first_user});
+  ASSERT_TRUE(backend.hotlines.Delete(ours[0], std::nullopt, this->At(1)).ok());
+  const auto second = *backend.hotlines.ListByOrganizationAfter(backend.organization, ours[0], 1);
+  ASSERT_EQ(second.size(), 1u) << "the other organisation's hotline in between is passed over";
+  EXPECT_EQ(second[0].id, ours[1]);
+  EXPECT_EQ(second[0].agents, std::vector<UserId>{backend.first_user});
+  EXPECT_TRUE(backend.hotlines.ListByOrganizationAfter(backend.organization, ours[1], 1)->empty());
+  const auto all = *backend.hotlines.ListByOrganizationAfter(backend.organization, {}, 10);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].id, ours[1]);
 }
 
 }  // namespace

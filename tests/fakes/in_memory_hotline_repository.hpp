@@ -147,6 +147,19 @@ class InMemoryHotlineRepository final : public HotlineRepository {
     return true;
   }
 
+  Result<std::vector<Hotline>> ListByOrganizationAfter(OrganizationId organization,
+                                                       std::optional<HotlineId> after,
+                                                       std::int64_t limit) override {
+    std::lock_guard lock(mutex_);
+    std::vector<Hotline> listed;
+    const auto first = after ? hotlines_.upper_bound(*after) : hotlines_.begin();
+    for (auto it = first; it != hotlines_.end(); ++it) {
+      if (static_cast<std::int64_t>(listed.size()) >= limit) break;
+      if (it->second.organization_id == organization) listed.push_back(it->second);
+    }
+    return listed;
+  }
+
  private:
   struct Slot {
     std::string country;

@@ -672,4 +672,16 @@ Result<bool> SociHotlineRepository::TransitionStatus(HotlineId id, HotlineStatus
   });
 }
 
+// Not cached as ListByOrganization's pages are: an export reads each page once.
+Result<std::vector<Hotline>> SociHotlineRepository::ListByOrganizationAfter(
+    OrganizationId organization, std::optional<HotlineId> after, std::int64_t limit) {
+  return database_.Run("list hotlines after", [&](soci::session& session) {
+    const long long above = after ? after->value : 0;  // ids start at 1
+    return SelectHotlines(
+        database_, session,
+        " WHERE organization_id = :organization_id AND id > :after ORDER BY id LIMIT :limit",
+        organization.value, above, limit);
+  });
+}
+
 }  // namespace fr

@@ -29,6 +29,9 @@ class SociHotlineRepository final : public HotlineRepository {
                                                          Timestamp until) override;
   Result<bool> TransitionStatus(HotlineId id, HotlineStatus from, HotlineStatus to,
                                 const std::string& detail, Timestamp now) override;
+  Result<std::vector<Hotline>> ListByOrganizationAfter(OrganizationId organization,
+                                                       std::optional<HotlineId> after,
+                                                       std::int64_t limit) override;
 
  private:
   // One page of ListByOrganization from the database.

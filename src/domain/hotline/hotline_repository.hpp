@@ -64,6 +64,12 @@ class HotlineRepository {
   // e.g. because an admin paused it meanwhile.
   virtual Result<bool> TransitionStatus(HotlineId id, HotlineStatus from, HotlineStatus to,
                                         const std::string& detail, Timestamp now) = 0;
+  // At most `limit` hotlines of `organization` with ids above `after` (from the first when
+  // nullopt), ordered by id. Paging by key: a hotline created or deleted between two pages
+  // moves no other hotline across a page's edge, so none is skipped or read twice.
+  virtual Result<std::vector<Hotline>> ListByOrganizationAfter(OrganizationId organization,
+                                                               std::optional<HotlineId> after,
+                                                               std::int64_t limit) = 0;
 };
 
 // Port: the carrier side of a hotline's number. The built-in implementation is the service's

@@ -4,24 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "app/administration_service.hpp"
-#include "app/authentication_service.hpp"
-#include "fakes/fake_clock.hpp"
-#include "fakes/fake_crypto.hpp"
-#include "fakes/in_memory_hotline_repository.hpp"
-#include "fakes/in_memory_identity_repositories.hpp"
+#include "fakes/identity_fixture.hpp"
 
 namespace fr {
 namespace {
 
-class AdminGrantTest : public ::testing::Test {
+class AdminGrantTest : public testing::IdentityFixture {
  protected:
-  void SetUp() override {
-    organization_ = *administration_.CreateOrganization("Relief");
-    user_ = *administration_.CreateUser("Ann");
-    ASSERT_TRUE(administration_.AddMember(organization_.id, user_.id, Role::kAdmin, true).ok());
-  }
-
   AdminGrant GrantFor(const IssuedToken& issued) {
     const auto principal =
         authentication_.Authenticate({CredentialSource::kPersonalAccessTokenHeader, issued.secret});
@@ -29,19 +18,7 @@ class AdminGrantTest : public ::testing::Test {
     return AdminGrant{*principal};
   }
 
-  testing::FakeClock clock_;
-  testing::FakeSecureRandom random_;
-  testing::FakeSecretDigest digest_;
-  testing::InMemoryUserRepository users_;
-  testing::InMemoryOrganizationRepository organizations_;
-  testing::InMemoryTokenRepository tokens_;
-  testing::InMemoryHotlineRepository hotlines_;
-  AdministrationService administration_{users_,  organizations_, tokens_, hotlines_,
-                                        digest_, random_,        clock_};
-  AuthenticationService authentication_{tokens_, organizations_, digest_, clock_};
   AdminGrantCheck check_{tokens_, organizations_, clock_};
-  Organization organization_;
-  User user_;
 };
 
 TEST_F(AdminGrantTest, AnExpiringTokenEndsTheReadWhenItExpiresThoughNothingElseChanged) {

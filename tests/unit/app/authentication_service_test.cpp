@@ -2,37 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "app/administration_service.hpp"
 #include "app/login_service.hpp"
-#include "fakes/fake_clock.hpp"
-#include "fakes/fake_crypto.hpp"
-#include "fakes/in_memory_hotline_repository.hpp"
-#include "fakes/in_memory_identity_repositories.hpp"
+#include "fakes/identity_fixture.hpp"
 
 namespace fr {
 namespace {
 
-class AuthenticationServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    organization_ = *administration_.CreateOrganization("Relief");
-    user_ = *administration_.CreateUser("Ann");
-    ASSERT_TRUE(administration_.AddMember(organization_.id, user_.id, Role::kAdmin, true).ok());
-  }
-
-  testing::FakeClock clock_;
-  testing::FakeSecureRandom random_;
-  testing::FakeSecretDigest digest_;
-  testing::InMemoryUserRepository users_;
-  testing::InMemoryOrganizationRepository organizations_;
-  testing::InMemoryTokenRepository tokens_;
-  testing::InMemoryHotlineRepository hotlines_;
-  AdministrationService administration_{users_,  organizations_, tokens_, hotlines_,
-                                        digest_, random_,        clock_};
-  AuthenticationService authentication_{tokens_, organizations_, digest_, clock_};
-  Organization organization_;
-  User user_;
-};
+using AuthenticationServiceTest = testing::IdentityFixture;
 
 TEST_F(AuthenticationServiceTest, PersonalTokenActsAsItsUserWithMemberships) {
   const auto issued = administration_.CreatePersonalToken(user_.id, {});

@@ -8,54 +8,10 @@
 #include "fakes/fake_clock.hpp"
 #include "fakes/in_memory_blocked_caller_repository.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
+#include "fakes/routing_storage_stubs.hpp"
 
 namespace fr {
 namespace {
-
-// Storage that must not be read: any call is a test failure (the caller-ID rules touch neither
-// phones nor the inventory; the fakes below allow one read each).
-class UnusedAgentPhones : public AgentPhoneRepository {
- public:
-  Result<std::vector<AgentPhone>> ListByOwner(UserId) override { return Unused(); }
-  Result<std::optional<AgentPhone>> Find(AgentPhoneId) override { return Unused(); }
-  Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId) override { return Unused(); }
-  Result<AgentPhone> Create(const AgentPhone&) override { return Unused(); }
-  Result<AgentPhone> Update(const AgentPhone&) override { return Unused(); }
-  Result<bool> SetVerification(AgentPhoneId, const std::string&, PhoneVerification) override {
-    return Unused();
-  }
-  Status Delete(AgentPhoneId) override { return Unused(); }
-  Result<std::int64_t> BeginVerification(const VerificationAttempt&,
-                                         const VerificationLimits&) override {
-    return Unused();
-  }
-  Result<bool> FinishVerification(std::int64_t, AgentPhoneId, const std::string&,
-                                  PhoneVerification) override {
-    return Unused();
-  }
-
- private:
-  static Error Unused() {
-    ADD_FAILURE() << "the agent phones were read";
-    return Error::Internal("unused");
-  }
-};
-
-class UnusedInventory : public NumberInventory {
- public:
-  Status Add(const std::vector<std::string>&, const std::string&, const std::string&) override {
-    return Unused();
-  }
-  Result<std::vector<InventoryNumber>> List(Timestamp) override { return Unused(); }
-  Result<std::vector<std::string>> Countries() override { return Unused(); }
-  Result<bool> Contains(const std::string&) override { return Unused(); }
-
- private:
-  static Error Unused() {
-    ADD_FAILURE() << "the inventory was read";
-    return Error::Internal("unused");
-  }
-};
 
 class CallerNumberTest : public ::testing::Test {
  protected:
@@ -66,8 +22,8 @@ class CallerNumberTest : public ::testing::Test {
   }
 
   testing::InMemoryHotlineRepository hotlines_;
-  UnusedAgentPhones phones_;
-  UnusedInventory numbers_;
+  testing::UnusedAgentPhones phones_;
+  testing::UnusedInventory numbers_;
   LibphonenumberPlan plan_;
   testing::InMemoryBlockedCallerRepository blocks_;
   CallerFloodGuard flood_guard_{20};
@@ -106,32 +62,6 @@ TEST_F(CallerNumberTest, FollowsTheRulesOfDecision0015) {
   }
 }
 
-// The phones of one hotline as the repository hands them over; counts its reads. Any other read
-// fails the test: routing reads the phones of a call in one query.
-class OneHotlinesPhones final : public UnusedAgentPhones {
- public:
-  Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId hotline) override {
-    ++reads;
-    EXPECT_EQ(hotline, HotlineId(7));
-    return phones;
-  }
-
-  std::vector<AgentPhoneToRing> phones;
-  int reads = 0;
-};
-
-// An inventory that holds `own`; counts the lookups.
-class CountingInventory final : public UnusedInventory {
- public:
-  Result<bool> Contains(const std::string& number) override {
-    ++lookups;
-    return number == own;
-  }
-
-  std::string own;
-  int lookups = 0;
-};
-
 class PhonesToRingTest : public ::testing::Test {
  protected:
   void Add(long long user, long long id, const std::string& number, bool service = false,
@@ -155,8 +85,8 @@ class PhonesToRingTest : public ::testing::Test {
   }
 
   testing::InMemoryHotlineRepository hotlines_;
-  OneHotlinesPhones phones_;
-  CountingInventory numbers_;
+  testing::PhonesOfOneHotline phones_{HotlineId(7)};
+  testing::CountingInventory numbers_;
   LibphonenumberPlan plan_;
   testing::InMemoryBlockedCallerRepository blocks_;
   CallerFloodGuard flood_guard_{20};
@@ -226,8 +156,8 @@ class AdmitTest : public ::testing::Test {
 
   Hotline hotline_;
   testing::InMemoryHotlineRepository hotlines_;
-  UnusedAgentPhones phones_;
-  UnusedInventory numbers_;
+  testing::UnusedAgentPhones phones_;
+  testing::UnusedInventory numbers_;
   testing::InMemoryBlockedCallerRepository blocks_;
   CallerFloodGuard flood_guard_{3};
   LibphonenumberPlan plan_;

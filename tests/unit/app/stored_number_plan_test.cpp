@@ -12,6 +12,7 @@
 #include "fakes/fake_clock.hpp"
 #include "fakes/in_memory_blocked_caller_repository.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
+#include "fakes/routing_storage_stubs.hpp"
 
 namespace fr {
 namespace {
@@ -121,53 +122,12 @@ class RoutingParsesTest : public ::testing::Test {
   testing::FakeClock clock_;
 };
 
-class NoPhones final : public AgentPhoneRepository {
- public:
-  Result<std::vector<AgentPhone>> ListByOwner(UserId) override { return Unused(); }
-  Result<std::optional<AgentPhone>> Find(AgentPhoneId) override { return Unused(); }
-  Result<std::vector<AgentPhoneToRing>> ListActiveForHotline(HotlineId) override { return phones; }
-  Result<AgentPhone> Create(const AgentPhone&) override { return Unused(); }
-  Result<AgentPhone> Update(const AgentPhone&) override { return Unused(); }
-  Result<bool> SetVerification(AgentPhoneId, const std::string&, PhoneVerification) override {
-    return Unused();
-  }
-  Status Delete(AgentPhoneId) override { return Unused(); }
-  Result<std::int64_t> BeginVerification(const VerificationAttempt&,
-                                         const VerificationLimits&) override {
-    return Unused();
-  }
-  Result<bool> FinishVerification(std::int64_t, AgentPhoneId, const std::string&,
-                                  PhoneVerification) override {
-    return Unused();
-  }
-
-  std::vector<AgentPhoneToRing> phones;
-
- private:
-  static Error Unused() {
-    ADD_FAILURE() << "unexpected read of the agent phones";
-    return Error::Internal("unused");
-  }
-};
-
-class NoInventory final : public NumberInventory {
- public:
-  Status Add(const std::vector<std::string>&, const std::string&, const std::string&) override {
-    return Error::Internal("unused");
-  }
-  Result<std::vector<InventoryNumber>> List(Timestamp) override {
-    return Error::Internal("unused");
-  }
-  Result<std::vector<std::string>> Countries() override { return std::vector<std::string>{"DE"}; }
-  Result<bool> Contains(const std::string&) override { return false; }
-};
-
 TEST_F(RoutingParsesTest, OnlyTheServicesOwnNumbersAreParsedOnce) {
-  NoPhones phones;
+  testing::PhonesOfOneHotline phones(hotline_.id);
   phones.phones.push_back({{AgentPhoneId(10), UserId(1), "phone", "004915100000001", true,
                             PhoneVerification::kVerified},
                            false});
-  NoInventory numbers;
+  testing::CountingInventory numbers;
   testing::InMemoryBlockedCallerRepository blocks;
   CallerFloodGuard flood_guard{0};
   CallRoutingService routing{hotlines_, phones, numbers, blocks, flood_guard, plan_, clock_};
