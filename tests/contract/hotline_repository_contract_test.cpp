@@ -2,11 +2,14 @@
 // the same promises as SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
 #include <type_traits>
 
 #include "adapters/storage/soci_hotline_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "contract/storage_backends.hpp"
+#include "domain/audit/audit.hpp"
 #include "fakes/in_memory_hotline_repository.hpp"
 
 namespace fr {
@@ -252,6 +255,69 @@ TYPED_TEST(HotlineRepositoryContract, UpdateChecksTheVersionAndKeepsTheNumber) {
   changed.id = HotlineId(999);
   EXPECT_EQ(this->backend_.hotlines.Update(changed, std::nullopt, this->At(2)).error().code,
             ErrorCode::kNotFound);
+}
+
+// Updates from many threads at once (on SQLite, sharing group commits: decision 0091) each land
+// once, with their own audit entry (decision 0058); one whose version check fails stores
+// neither its change nor its entry, and leaves the others stored.
+TYPED_TEST(HotlineRepositoryContract, ConcurrentUpdatesEachLandOnceWithTheirOwnAuditEntry) {
+  std::vector<Hotline> created;
+  for (int i = 0; i < 3; ++i) created.push_back(*this->Create());
+  constexpr int kThreads = 6;
+  constexpr int kEach = 15;
+  std::atomic<int> failures{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t <= kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const AuditScope scope(AuditActor{.source_address = "thread " + std::to_string(t)});
+      const bool stale = t == kThreads;  // updates with a version that never matches
+      Hotline changed = created[t % 3];
+      for (int i = 0; i < kEach; ++i) {
+        changed.name = "Update " + std::to_string(t) + "." + std::to_string(i);
+        AuditedChange audited;
+        audited.Add(changed.organization_id, AuditType::kHotlineChanged, {.hotline = changed.id},
+                    this->At(i));
+        const auto updated = this->backend_.hotlines.Update(
+            changed, stale ? std::optional<std::int64_t>(0) : std::nullopt, this->At(i));
+        if (stale && !updated.ok() && updated.error().code == ErrorCode::kConflict) {
+          ++conflicts;
+        } else if (stale || !updated.ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(conflicts.load(), kEach);
+  for (int i = 0; i < 3; ++i) {
+    const auto found = *this->backend_.hotlines.Find(created[i].id);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->version, 1 + kEach * kThreads / 3) << "hotline " << i;
+  }
+  if constexpr (!std::is_same_v<TypeParam, InMemoryBackend>) {
+    for (int i = 0; i < 3; ++i) {
+      long long hotline = created[i].id.value;
+      const auto entries = this->backend_.database->Run("count", [&](soci::session& session) {
+        int count = 0;
+        session << "SELECT COUNT(*) FROM audit_log WHERE hotline_id = :id AND type = "
+                   "'hotline.changed'",
+            soci::use(hotline), soci::into(count);
+        return count;
+      });
+      ASSERT_TRUE(entries.ok());
+      EXPECT_EQ(*entries, kEach * kThreads / 3) << "hotline " << i;
+    }
+    const std::string stale_source = "thread " + std::to_string(kThreads);
+    const auto stale_entries = this->backend_.database->Run("count", [&](soci::session& session) {
+      int count = 0;
+      session << "SELECT COUNT(*) FROM audit_log WHERE source_address = :source",
+          soci::use(stale_source), soci::into(count);
+      return count;
+    });
+    ASSERT_TRUE(stale_entries.ok());
+    EXPECT_EQ(*stale_entries, 0);
+  }
 }
 
 // An update rewrites agents and schedule only where they differ from the stored ones: what is

@@ -220,6 +220,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
     return Error::Unavailable("Cannot open the database at '" + shown + "': " + error.what());
   }
   FR_RETURN_IF_ERROR(ApplyMigrations(*database));
+  if (database->dialect_ == Dialect::kSqlite) {
+    database->write_groups_ = std::make_unique<SqliteWriteGroups>(*database->pool_);
+  }
   if (database->dialect_ == Dialect::kSqlite && in_wal_mode) {
     // Through a pooled session, open as long as the Database: a read maps its wal-index.
     auto watch = database->Run("watch for commits", [](soci::session& session) {

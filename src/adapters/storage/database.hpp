@@ -1,14 +1,16 @@
 #pragma once
 
+#include <soci/soci.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
 
-#include <soci/soci.h>
-
 #include "adapters/storage/database_url.hpp"
+#include "adapters/storage/sqlite_write_groups.hpp"
 #include "common/result.hpp"
 
 namespace fr {
@@ -73,6 +75,27 @@ class Database {
     }
   }
 
+  // Runs `work(soci::session&)` inside a write transaction and returns once that committed
+  // durably: `work` returns like Run's, an exception it throws becomes the translated error.
+  // Its writes are kept only when it returns a value (or Ok); an Error result or an exception
+  // undoes exactly its own writes, and is the answer. On SQLite, writers that arrive together
+  // share one transaction and one commit (SqliteWriteGroups, decision 0091): `work` may then
+  // see writes of other members committed with it, and when that commit fails every member
+  // gets its error (kUnavailable…) and nothing of any is stored. On PostgreSQL, one
+  // transaction per call (it groups commits itself: commit_delay).
+  // `work` runs on the calling thread, so thread-locals (AuditedChange) hold. It must not
+  // begin, commit or roll back a transaction, call Run or Write, or wait for anything another
+  // writer of this process may hold: on SQLite the group's other writers wait for it with the
+  // write lock held, and that would deadlock. A SELECT … ForUpdate() is fine. Thread-safe.
+  template <typename Work>
+  auto Write(const char* operation, Work&& work);
+
+  // SQLite: how many groups of writes (Write) committed and how many writes they held; zeros on
+  // PostgreSQL. For tests and diagnostics.
+  SqliteWriteGroups::Counts write_group_counts() const {
+    return write_groups_ ? write_groups_->counts() : SqliteWriteGroups::Counts{};
+  }
+
   // A cheap query that proves the database answers (readiness).
   Status Ping();
 
@@ -130,6 +153,8 @@ class Database {
   std::unordered_map<const soci::session*, std::unique_ptr<Statements>> prepared_;
   // After the pool: gone before the sessions close (it reads one session's mapping).
   std::unique_ptr<SqliteChangeWatch> change_watch_;
+  // SQLite only; after the pool, whose sessions its groups lease.
+  std::unique_ptr<SqliteWriteGroups> write_groups_;
 };
 
 // A statement kept prepared for the life of its pooled session: SQLite parses each SQL text
@@ -170,6 +195,43 @@ class WriteTransaction {
   soci::session& session_;
   bool open_ = true;
 };
+
+namespace detail {
+// work(session) as an `Out` (Result<T> or Status), whatever `work` returns.
+template <typename Out, typename Work>
+Out InvokeWork(Work& work, soci::session& session) {
+  if constexpr (std::is_void_v<decltype(work(session))>) {
+    work(session);
+    return Out();
+  } else {
+    return Out(work(session));
+  }
+}
+}  // namespace detail
+
+template <typename Work>
+auto Database::Write(const char* operation, Work&& work) {
+  using Out = typename AsResult<decltype(work(std::declval<soci::session&>()))>::type;
+  if (!write_groups_) {
+    return Run(operation, [&](soci::session& session) -> Out {
+      WriteTransaction transaction(session, dialect_);
+      Out out = detail::InvokeWork<Out>(work, session);
+      if (out.ok()) transaction.Commit();
+      return out;
+    });
+  }
+  auto turn = write_groups_->Enter(operation);
+  if (!turn.ok()) return Out(std::move(turn).error());
+  std::optional<Out> out;
+  try {
+    out.emplace(detail::InvokeWork<Out>(work, turn->session()));
+  } catch (const std::exception& error) {
+    out.emplace(TranslateStorageError(error, operation));
+  }
+  Status group = write_groups_->Leave(std::move(turn).value(), out->ok());
+  if (out->ok() && !group.ok()) return Out(std::move(group).error());
+  return std::move(*out);
+}
 
 // " FOR UPDATE" on PostgreSQL, appended to a SELECT inside a WriteTransaction whose later
 // writes depend on the rows it read: they stay locked, as read, until the commit. Empty on

@@ -569,8 +569,8 @@ Result<HotlinePage> SociHotlineRepository::ReadPage(OrganizationId organization,
 Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
                                               std::optional<std::int64_t> expected_version,
                                               Timestamp now) {
-  return database_.Run("update hotline", [&](soci::session& session) -> Result<Hotline> {
-    WriteTransaction transaction(session, database_.dialect());
+  // A group commit on SQLite (decision 0091): PUTs arriving together share one fdatasync.
+  return database_.Write("update hotline", [&](soci::session& session) -> Result<Hotline> {
     FR_ASSIGN_OR_RETURN(const HotlineStatus previous,
                         CheckVersion(database_, session, hotline.id, expected_version));
     std::string status = HotlineStatusName(hotline.status);
@@ -605,22 +605,19 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
     }
     auto stored = SelectHotlines(database_, session, " WHERE id = :id", id);
     AppendAuditedChanges(database_, session);
-    transaction.Commit();
     return stored.front();
   });
 }
 
 Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> expected_version,
                                      Timestamp quarantined_until) {
-  return database_.Run("delete hotline", [&](soci::session& session) -> Status {
-    WriteTransaction transaction(session, database_.dialect());
+  return database_.Write("delete hotline", [&](soci::session& session) -> Status {
     FR_RETURN_IF_ERROR(CheckVersion(database_, session, id, expected_version));
     long long key = id.value;
     long long until = ToEpochMillis(quarantined_until);
     session << kQuarantineNumber, soci::use(until), soci::use(key);
     session << kDeleteHotline, soci::use(key);
     AppendAuditedChanges(session);
-    transaction.Commit();
     return Ok();
   });
 }

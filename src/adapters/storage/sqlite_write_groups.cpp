@@ -1,0 +1,167 @@
+#include "adapters/storage/sqlite_write_groups.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "adapters/storage/database.hpp"
+
+namespace fr {
+namespace {
+
+// One name serves every member: the savepoints of a group never nest, they follow each other.
+constexpr const char* kSavepoint = "SAVEPOINT fr_group_member";
+constexpr const char* kRelease = "RELEASE fr_group_member";
+constexpr const char* kRollbackTo = "ROLLBACK TO fr_group_member";
+
+// Whether no transaction is open on `session`: after an error, SQLite may have rolled back
+// the whole transaction by itself (an I/O error, a full disk, out of memory).
+bool InAutocommit(soci::session& session) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+  return sqlite_api::sqlite3_get_autocommit(backend->conn_) != 0;
+}
+
+Error LostTransaction() {
+  spdlog::error("storage: SQLite rolled back a group of writes by itself");
+  return Error::Unavailable("The database cannot write right now; try again.");
+}
+
+}  // namespace
+
+struct SqliteWriteGroups::Group {
+  soci::session* session = nullptr;  // set once the group began
+  std::size_t position = 0;          // of the session in the pool
+  std::size_t members = 1;           // joined so far, its starter included
+  std::size_t waiting = 0;           // joined, waiting for their turn
+  bool busy = true;                  // a member holds the session (first: the starter)
+  bool closed = false;               // takes no more members: its end is under way
+  bool done = false;                 // ended; `failure` says how
+  std::optional<Error> failure;      // set once the whole group failed
+};
+
+soci::session& SqliteWriteGroups::Turn::session() const { return *group_->session; }
+
+SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool, std::size_t max_members)
+    : pool_(pool), max_members_(max_members < 1 ? 1 : max_members) {}
+
+SqliteWriteGroups::~SqliteWriteGroups() = default;
+
+Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) {
+  std::shared_ptr<Group> group;
+  bool starts = false;
+  {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (!open_) {
+        open_ = group = std::make_shared<Group>();
+        starts = true;
+        break;
+      }
+      if (!open_->closed && open_->members < max_members_) {
+        group = open_;
+        ++group->members;
+        ++group->waiting;
+        changed_.wait(lock, [&] { return (!group->busy && !group->closed) || group->done; });
+        --group->waiting;
+        if (group->done) return *group->failure;  // it failed before this member's turn
+        group->busy = true;
+        break;
+      }
+      changed_.wait(lock);  // the open group is ending (or full): the next begins after it
+    }
+  }
+  std::optional<Error> failure;
+  try {
+    if (starts) {
+      group->position = pool_.lease();
+      group->session = &pool_.at(group->position);
+      *group->session << "BEGIN IMMEDIATE";
+    }
+    *group->session << kSavepoint;
+    return Turn(group);
+  } catch (const std::exception& error) {
+    failure = TranslateStorageError(error, operation);
+  }
+  // Without a transaction or a savepoint, nothing that follows can be told apart: the group
+  // ends here, and the members waiting for it fail with this error.
+  End(*group, failure);
+  return *failure;
+}
+
+Status SqliteWriteGroups::Leave(Turn turn, bool keep) {
+  Group& group = *turn.group_;
+  soci::session& session = *group.session;
+  std::optional<Error> broken;
+  try {
+    if (keep) {
+      session << kRelease;
+    } else {
+      session << kRollbackTo;
+      session << kRelease;
+    }
+  } catch (const std::exception& error) {
+    broken = TranslateStorageError(error, "end a member of a write group");
+  }
+  if (!broken && InAutocommit(session)) broken = LostTransaction();
+
+  std::unique_lock lock(mu_);
+  if (broken && !group.failure) group.failure = std::move(broken);
+  group.busy = false;
+  if (group.failure || group.waiting == 0) {
+    // Nobody to pass the turn to, or nothing worth passing: this member ends the group.
+    group.closed = true;
+    std::optional<Error> failure = group.failure;
+    lock.unlock();
+    End(group, std::move(failure));
+    lock.lock();
+  } else {
+    changed_.notify_all();
+    if (!keep) return Ok();
+    changed_.wait(lock, [&] { return group.done; });
+  }
+  if (group.failure) return *group.failure;
+  return Ok();
+}
+
+void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
+  if (group.session != nullptr) {
+    soci::session& session = *group.session;
+    if (!failure) {
+      try {
+        session << "COMMIT";
+      } catch (const std::exception& error) {
+        failure = TranslateStorageError(error, "commit a group of writes");
+      }
+    }
+    // A failed COMMIT may leave the transaction open (a deferred foreign key), as may a member
+    // whose savepoint could not be rolled back to: nothing of the group may stay.
+    if (!InAutocommit(session)) {
+      try {
+        session << "ROLLBACK";
+      } catch (const std::exception& error) {
+        spdlog::error("storage: rollback of a group of writes failed: {}", error.what());
+      }
+    }
+    pool_.give_back(group.position);
+  }
+  const std::lock_guard lock(mu_);
+  group.closed = true;
+  group.done = true;
+  group.failure = std::move(failure);
+  if (!group.failure) {
+    ++counts_.commits;
+    counts_.members += group.members;
+  }
+  if (open_.get() == &group) open_.reset();
+  changed_.notify_all();
+}
+
+SqliteWriteGroups::Counts SqliteWriteGroups::counts() const {
+  const std::lock_guard lock(mu_);
+  Counts counts = counts_;
+  counts.waiting = open_ ? open_->waiting : 0;
+  return counts;
+}
+
+}  // namespace fr

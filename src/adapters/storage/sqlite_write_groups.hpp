@@ -1,0 +1,99 @@
+#pragma once
+
+#include <soci/soci.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "common/result.hpp"
+
+namespace fr {
+
+// Group commit for SQLite write transactions (decision 0091): writers of this process that
+// arrive together share one `BEGIN IMMEDIATE … COMMIT`, and so one fdatasync.
+//
+// A group is one open transaction on one session leased from the pool. Its members take turns
+// on that session, each on its own thread (so thread-locals such as AuditedChange hold), each
+// inside its own savepoint. The member that ends its turn while nobody waits for one commits
+// the group. Every member learns the group's outcome only after that COMMIT returned: nothing
+// is acknowledged before it is durable. The next group starts once the previous one ended; a
+// writer waits for that here, on a condition variable, not in SQLite's busy handler. Other
+// processes (the `admin` command) and other write transactions of this process still meet the
+// write lock through the busy timeout.
+//
+// Used through Database::Write, which pairs Enter and Leave; nothing else should need this.
+// Thread-safe: any number of threads may be inside Enter/Leave at once.
+class SqliteWriteGroups {
+ public:
+  struct Group;
+
+  // One caller's turn in a group, between Enter and Leave: the group's session is the
+  // caller's alone until it passes the turn to Leave.
+  class Turn {
+   public:
+    soci::session& session() const;
+
+   private:
+    friend class SqliteWriteGroups;
+    explicit Turn(std::shared_ptr<Group> group) : group_(std::move(group)) {}
+    std::shared_ptr<Group> group_;
+  };
+
+  // How many groups committed and how many members they held, since construction (fewer
+  // commits than members means groups formed), and how many members wait for their turn in the
+  // open group right now.
+  struct Counts {
+    std::uint64_t commits = 0;
+    std::uint64_t members = 0;
+    std::size_t waiting = 0;
+  };
+
+  // `pool`'s sessions are SQLite connections to one file; it must outlive this object. A group
+  // takes at most `max_members`, so that a steady stream of writers still commits.
+  explicit SqliteWriteGroups(soci::connection_pool& pool, std::size_t max_members = 32);
+  // No caller may be between Enter and Leave.
+  ~SqliteWriteGroups();
+  SqliteWriteGroups(const SqliteWriteGroups&) = delete;
+  SqliteWriteGroups& operator=(const SqliteWriteGroups&) = delete;
+
+  // Blocks until it is the caller's turn: in the open group when that still takes members,
+  // else in the next one, begun (lease, `BEGIN IMMEDIATE`) once the previous group ended. Then
+  // opens the caller's savepoint on the group's session. Between Enter and Leave the caller
+  // must not begin, commit or roll back a transaction, lease another pooled session, or wait
+  // for anything another writer of this process may hold: the others wait for it, with the
+  // write lock held, and it would deadlock.
+  // Errors: the translated error of `BEGIN IMMEDIATE` or of the savepoint (kUnavailable when
+  // another process held the write lock past the busy timeout); every member already waiting
+  // for a turn in that group fails with the same error.
+  Result<Turn> Enter(const char* operation);
+
+  // Ends the caller's turn: releases its savepoint when `keep`, else rolls back to it (undoing
+  // exactly its own writes), and passes the session to the next waiting member, or commits the
+  // group when none waits. With `keep`, returns once the group ended: Ok when it committed,
+  // else the error that failed the whole group (a failed COMMIT, or a transaction SQLite
+  // rolled back on an I/O error, a full disk…): then nothing of any member is stored. Without
+  // `keep`, returns Ok as soon as the turn is passed on (or the group ended, when this caller
+  // had to end it): its own error is the caller's answer.
+  Status Leave(Turn turn, bool keep);
+
+  Counts counts() const;
+
+ private:
+  // Ends `group` on the calling thread: COMMIT when it has not failed, ROLLBACK when a
+  // transaction is left open, the session given back; then wakes every waiter.
+  void End(Group& group, std::optional<Error> failure);
+
+  soci::connection_pool& pool_;
+  const std::size_t max_members_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;  // a turn passed or a group ended. Guarded by mu_.
+  // The group that takes members or is ending; null when none is open. Guarded by mu_.
+  std::shared_ptr<Group> open_;
+  Counts counts_;  // commits and members only. Guarded by mu_.
+};
+
+}  // namespace fr

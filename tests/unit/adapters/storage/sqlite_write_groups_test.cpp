@@ -1,0 +1,169 @@
+// Group commit on a real SQLite file (decision 0091), through Database::Write: concurrent writes
+// all land in fewer commits, a member's own failure undoes only its writes, a failed commit
+// fails every member of the group and stores none of them.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/storage/database.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fr {
+namespace {
+
+class SqliteWriteGroupsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Database::Open("sqlite:" + (dir_.path() / "groups.db").string(), 4);
+    ASSERT_TRUE(opened.ok()) << opened.error().detail;
+    database_ = std::move(opened).value();
+    ASSERT_TRUE(database_
+                    ->Run("create test tables",
+                          [](soci::session& session) {
+                            session << "CREATE TABLE parents (id INTEGER PRIMARY KEY)";
+                            session << "CREATE TABLE rows (id INTEGER PRIMARY KEY, parent INTEGER "
+                                       "REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)";
+                          })
+                    .ok());
+  }
+
+  // Inserts row `id` (with `parent`, whose existence is checked only at COMMIT).
+  Status Insert(long long id, std::optional<long long> parent = std::nullopt) {
+    return database_->Write("insert a row", [&](soci::session& session) {
+      if (parent) {
+        session << "INSERT INTO rows (id, parent) VALUES (:id, :parent)", soci::use(id),
+            soci::use(*parent);
+      } else {
+        session << "INSERT INTO rows (id) VALUES (:id)", soci::use(id);
+      }
+    });
+  }
+
+  std::vector<long long> StoredIds() {
+    return database_
+        ->Run("read rows",
+              [](soci::session& session) {
+                std::vector<long long> ids;
+                soci::rowset<long long> rows =
+                    (session.prepare << "SELECT id FROM rows ORDER BY id");
+                for (long long id : rows) ids.push_back(id);
+                return ids;
+              })
+        .value();
+  }
+
+  // Starts a writer that inserts row 1 and then, still inside its work, waits until `joiners`
+  // other writers wait for their turn in its group; returns once that writer's work runs, so
+  // that the writers started next join its group. `status` receives its result.
+  std::thread StartFirst(std::size_t joiners, Status& status) {
+    std::atomic<bool> working{false};
+    std::thread first([this, joiners, &status, &working] {
+      status = database_->Write("first", [&](soci::session& session) {
+        session << "INSERT INTO rows (id) VALUES (1)";
+        working = true;
+        // Bounded, so that writers that fail to join end in failed expectations, not a hang.
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (database_->write_group_counts().waiting < joiners &&
+               std::chrono::steady_clock::now() < give_up) {
+          std::this_thread::yield();
+        }
+      });
+    });
+    while (!working) std::this_thread::yield();
+    return first;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> database_;
+};
+
+TEST_F(SqliteWriteGroupsTest, ConcurrentWritesAllLandInFewerCommits) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 25;
+  const auto before = database_->write_group_counts();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        if (!Insert(t * 1000 + i).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(StoredIds().size(), static_cast<std::size_t>(kThreads * kEach));
+  const auto after = database_->write_group_counts();
+  EXPECT_EQ(after.members - before.members, static_cast<std::uint64_t>(kThreads * kEach));
+  EXPECT_GE(after.commits - before.commits, 1u);
+}
+
+TEST_F(SqliteWriteGroupsTest, WritersArrivingDuringAMembersWorkShareItsCommit) {
+  const auto before = database_->write_group_counts();
+  Status first_status;
+  std::thread first = StartFirst(2, first_status);
+  std::thread second([&] { EXPECT_TRUE(Insert(2).ok()); });
+  std::thread third([&] { EXPECT_TRUE(Insert(3).ok()); });
+  for (auto* thread : {&first, &second, &third}) thread->join();
+  EXPECT_TRUE(first_status.ok());
+  const auto after = database_->write_group_counts();
+  EXPECT_EQ(after.members - before.members, 3u);
+  EXPECT_EQ(after.commits - before.commits, 1u) << "three writers, one commit";
+  EXPECT_EQ(StoredIds(), (std::vector<long long>{1, 2, 3}));
+}
+
+TEST_F(SqliteWriteGroupsTest, AMembersOwnFailureUndoesOnlyItsWrites) {
+  ASSERT_TRUE(Insert(7).ok());
+  Status first_status, duplicate, refused;
+  std::thread first = StartFirst(3, first_status);
+  std::thread kept([&] { EXPECT_TRUE(Insert(2).ok()); });
+  // Writes a row, then hits a unique violation: its first row goes too.
+  std::thread violating([&] {
+    duplicate = database_->Write("violating", [](soci::session& session) {
+      session << "INSERT INTO rows (id) VALUES (3)";
+      session << "INSERT INTO rows (id) VALUES (7)";
+    });
+  });
+  // Writes a row, then decides against it.
+  std::thread deciding([&] {
+    refused = database_->Write("deciding", [](soci::session& session) -> Status {
+      session << "INSERT INTO rows (id) VALUES (4)";
+      return Error::Conflict("changed my mind");
+    });
+  });
+  for (auto* thread : {&first, &kept, &violating, &deciding}) thread->join();
+  EXPECT_TRUE(first_status.ok());
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(StoredIds(), (std::vector<long long>{1, 2, 7}));
+}
+
+TEST_F(SqliteWriteGroupsTest, AFailedCommitFailsEveryMemberAndStoresNone) {
+  Status first_status, second_status, dangling_status;
+  std::thread first = StartFirst(2, first_status);
+  std::thread second([&] { second_status = Insert(2); });
+  // Its parent does not exist: the deferred key fails the COMMIT, not the member's own work.
+  std::thread dangling([&] { dangling_status = Insert(3, 99); });
+  for (auto* thread : {&first, &second, &dangling}) thread->join();
+  for (const Status* status : {&first_status, &second_status, &dangling_status}) {
+    ASSERT_FALSE(status->ok());
+    EXPECT_EQ(status->error().code, ErrorCode::kInternal);
+  }
+  EXPECT_TRUE(StoredIds().empty());
+
+  // The next group starts afresh on a session with no transaction left open.
+  ASSERT_TRUE(Insert(4).ok());
+  EXPECT_EQ(StoredIds(), (std::vector<long long>{4}));
+}
+
+}  // namespace
+}  // namespace fr
