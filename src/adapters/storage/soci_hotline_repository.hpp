@@ -38,7 +38,7 @@ class SociHotlineRepository final : public HotlineRepository {
   Database& database_;
   // Hotlines as last read by Find, while nothing was committed since (SQLite only, decision
   // 0084): a GET of one hotline is the API's most frequent read.
-  ChangeCheckedCache<std::int64_t, Hotline> found_{1024};
+  ChangeCheckedCache<std::int64_t, std::optional<Hotline>> found_{1024};
   // Pages of ListByOrganization by organisation, limit and offset, likewise (decision 0085): a
   // console lists its organisation's hotlines on every view. A page is up to 50 hotlines.
   ChangeCheckedCache<ListPageKey, std::shared_ptr<const HotlinePage>, ListPageKey::Hash> listed_{
