@@ -53,14 +53,14 @@ Status ExportService::ExportOrganization(const Principal& principal, Organizatio
   Run run{{principal}, organization, sink};
   FR_RETURN_IF_ERROR(ExportMembers(run));
   for (std::int64_t offset = 0;; offset += kPage) {
-    FR_ASSIGN_OR_RETURN(const HotlinePage page,
+    FR_ASSIGN_OR_RETURN(const SharedHotlinePage page,
                         hotlines_.List(run.grant.principal, organization, kPage, offset));
-    for (const Hotline& hotline : page.hotlines) {
+    for (const Hotline& hotline : page->hotlines) {
       sink.WriteHotline(hotline);
       FR_RETURN_IF_ERROR(ExportHotline(run, hotline));
     }
     FR_RETURN_IF_ERROR(NextPage(run));
-    if (static_cast<std::int64_t>(page.hotlines.size()) < kPage) break;
+    if (static_cast<std::int64_t>(page->hotlines.size()) < kPage) break;
   }
   return ExportAuditLog(run);
 }

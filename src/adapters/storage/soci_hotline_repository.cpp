@@ -530,17 +530,15 @@ Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::st
       });
 }
 
-Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
-                                                              std::int64_t limit,
-                                                              std::int64_t offset) {
-  const auto read = [&]() -> Result<std::shared_ptr<const HotlinePage>> {
-    FR_ASSIGN_OR_RETURN(HotlinePage page, ReadPage(organization, limit, offset));
-    return std::make_shared<const HotlinePage>(std::move(page));
-  };
-  FR_ASSIGN_OR_RETURN(const auto page,
-                      listed_.ReadThrough(database_.change_watch(),
-                                          ListPageKey{organization.value, limit, offset}, read));
-  return HotlinePage(*page);
+Result<SharedHotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
+                                                                    std::int64_t limit,
+                                                                    std::int64_t offset) {
+  return listed_.ReadThrough(
+      database_.change_watch(), ListPageKey{organization.value, limit, offset},
+      [&]() -> Result<SharedHotlinePage> {
+        FR_ASSIGN_OR_RETURN(HotlinePage page, ReadPage(organization, limit, offset));
+        return std::make_shared<const HotlinePage>(std::move(page));
+      });
 }
 
 Result<HotlinePage> SociHotlineRepository::ReadPage(OrganizationId organization,
