@@ -42,12 +42,21 @@ std::optional<std::int64_t> ExpectedVersion(const AcceptedVersions& accepted,
 
 // A fallback's forwardTo may be someone's own phone: only who may change the hotline (admins
 // and the organisation's API token) reads it; members get it empty (decision 0075).
-Hotline AsSeenBy(const Principal& principal, Hotline hotline) {
-  if (!CanWrite(OrganizationResourceAccess(principal, hotline.organization_id))) {
+bool SeesForwardNumbers(const Principal& principal, OrganizationId organization) {
+  return CanWrite(OrganizationResourceAccess(principal, organization));
+}
+
+Hotline AsSeenBy(bool sees_forward_numbers, Hotline hotline) {
+  if (!sees_forward_numbers) {
     hotline.no_answer.forward_to.clear();
     hotline.closed.forward_to.clear();
   }
   return hotline;
+}
+
+Hotline AsSeenBy(const Principal& principal, Hotline hotline) {
+  const bool sees = SeesForwardNumbers(principal, hotline.organization_id);
+  return AsSeenBy(sees, std::move(hotline));
 }
 
 }  // namespace
@@ -98,12 +107,24 @@ void HotlineService::ShowTo(const Principal& principal, std::vector<Hotline>& ho
   }
 }
 
-Result<HotlinePage> HotlineService::List(const Principal& principal, OrganizationId organization,
-                                         std::int64_t limit, std::int64_t offset) {
+Result<SharedHotlinePage> HotlineService::List(const Principal& principal,
+                                               OrganizationId organization, std::int64_t limit,
+                                               std::int64_t offset) {
   FR_RETURN_IF_ERROR(MayList(principal, organization));
-  FR_ASSIGN_OR_RETURN(HotlinePage page, hotlines_.ListByOrganization(organization, limit, offset));
-  ShowTo(principal, page.hotlines);
-  return page;
+  FR_ASSIGN_OR_RETURN(const SharedHotlinePage stored,
+                      hotlines_.ListByOrganization(organization, limit, offset));
+  // Every hotline of the page is `organization`'s, so one answer decides the whole page; each
+  // answer has its own memo, so a page made for an admin is never handed to a member.
+  const bool sees_forward_numbers = SeesForwardNumbers(principal, organization);
+  auto& memo = sees_forward_numbers ? seen_with_forward_numbers_ : seen_without_forward_numbers_;
+  return memo.Get(stored, [&](const HotlinePage& page) {
+    HotlinePage seen{.hotlines = {}, .total = page.total};
+    seen.hotlines.reserve(page.hotlines.size());
+    for (const Hotline& hotline : page.hotlines) {
+      seen.hotlines.push_back(AsSeenBy(sees_forward_numbers, WithDefaults(hotline)));
+    }
+    return seen;
+  });
 }
 
 Result<Hotline> HotlineService::Create(const Principal& principal, const HotlineDraft& draft) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/derived_memo.hpp"
 #include "common/result.hpp"
 #include "domain/hotline/hotline.hpp"
 #include "domain/hotline/hotline_repository.hpp"
@@ -47,10 +48,12 @@ class HotlineService {
         policy_(policy) {}
 
   // List and Get give a member who is not an admin the fallbacks' forwardTo empty: it may be
-  // someone's own phone (decision 0075).
+  // someone's own phone (decision 0075). List hands out the same page object again while the
+  // repository's page is the same and the caller sees as much as the last one (decision 0093),
+  // so what a caller derives from the page (its JSON) may be held by the page's identity.
   // Errors: kPermissionDenied when the caller is not in `organization`.
-  Result<HotlinePage> List(const Principal& principal, OrganizationId organization,
-                           std::int64_t limit, std::int64_t offset);
+  Result<SharedHotlinePage> List(const Principal& principal, OrganizationId organization,
+                                 std::int64_t limit, std::int64_t offset);
   // Errors: kInvalidArgument (fields; agents that are not members; a forwardTo that is one of
   // the service's own numbers); kNotFound (organisation
   // unknown to the caller); kPermissionDenied (not an admin); kFailedPrecondition (no SIP
@@ -97,6 +100,10 @@ class HotlineService {
   const NumberingPlan& plan_;
   const Clock& clock_;
   HotlinePolicy policy_;
+  // List's pages as its callers see them, by the repository's page: one memo per view, so a
+  // page with the forward numbers only ever comes out of the first.
+  DerivedMemo<HotlinePage, HotlinePage> seen_with_forward_numbers_{64};
+  DerivedMemo<HotlinePage, HotlinePage> seen_without_forward_numbers_{64};
 };
 
 }  // namespace fr

@@ -52,8 +52,8 @@ void PhoneVerificationService::DescribeCaller(UserId owner, std::optional<Organi
   // What the owner may recognise: the number and language of their organisation's line. A
   // failed read only costs that recognition, never the call.
   const auto page = hotlines_.ListByOrganization(*organization, 1, 0);
-  if (!page.ok() || page->hotlines.empty()) return;
-  const Hotline& hotline = page->hotlines.front();
+  if (!page.ok() || (*page)->hotlines.empty()) return;
+  const Hotline& hotline = (*page)->hotlines.front();
   if (!hotline.language.empty()) call.language = hotline.language;
   call.from_number = hotline.number;
 }

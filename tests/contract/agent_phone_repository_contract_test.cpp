@@ -176,9 +176,9 @@ TYPED_TEST(AgentPhoneRepositoryContract, TheHotlineCountsAgentsWithActiveAndVeri
   EXPECT_EQ((*found)->agents_with_verified_phone, 1) << "Ann";
   const auto page = this->backend_.hotlines.ListByOrganization(this->organization_, 10, 0);
   ASSERT_TRUE(page.ok());
-  ASSERT_EQ(page->hotlines.size(), 1u);
-  EXPECT_EQ(page->hotlines[0].agents_with_active_phone, 2);
-  EXPECT_EQ(page->hotlines[0].agents_with_verified_phone, 1);
+  ASSERT_EQ((*page)->hotlines.size(), 1u);
+  EXPECT_EQ((*page)->hotlines[0].agents_with_active_phone, 2);
+  EXPECT_EQ((*page)->hotlines[0].agents_with_verified_phone, 1);
 }
 
 // The checks of a verification call (decision 0069), made atomically with its record.

@@ -151,7 +151,8 @@ TYPED_TEST(HotlineRepositoryContract, LanguageScheduleAndCallerRulesAreKept) {
   EXPECT_EQ(found.no_answer.max_seconds, kDefaultVoicemailSeconds);
   ASSERT_TRUE(found.schedule.has_value());
   EXPECT_EQ(*found.schedule, *draft.schedule);
-  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
+  const auto page =
+      **this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
   ASSERT_EQ(page.hotlines.size(), 2u);
   EXPECT_FALSE(page.hotlines[0].schedule.has_value());
   EXPECT_EQ(page.hotlines[0].language, "");
@@ -187,7 +188,8 @@ TYPED_TEST(HotlineRepositoryContract, FallbacksAreKept) {
   changed.no_answer = {FallbackAction::kForward, "kept", 10, "004989000000"};
   changed.closed = {FallbackAction::kMessage, "", 120, ""};
   ASSERT_TRUE(this->backend_.hotlines.Update(changed, std::nullopt, this->At(1)).ok());
-  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
+  const auto page =
+      **this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 0);
   ASSERT_EQ(page.hotlines.size(), 1u);
   EXPECT_EQ(page.hotlines[0].no_answer.action, FallbackAction::kForward);
   EXPECT_EQ(page.hotlines[0].no_answer.tts_voicemail, "kept");
@@ -210,7 +212,7 @@ TYPED_TEST(HotlineRepositoryContract, ListPagesByIdWithTotal) {
     if (i == 1) draft.agents = {this->backend_.first_user};
     ids.push_back(this->backend_.hotlines.Create(draft, {"DE", "AACHEN"}, 10, this->At(0))->id);
   }
-  const auto page = *this->backend_.hotlines.ListByOrganization(this->backend_.organization, 2, 1);
+  const auto page = **this->backend_.hotlines.ListByOrganization(this->backend_.organization, 2, 1);
   EXPECT_EQ(page.total, 3);
   ASSERT_EQ(page.hotlines.size(), 2u);
   EXPECT_EQ(page.hotlines[0].id, ids[1]);
@@ -218,22 +220,22 @@ TYPED_TEST(HotlineRepositoryContract, ListPagesByIdWithTotal) {
   EXPECT_EQ(page.hotlines[0].agents, std::vector<UserId>{this->backend_.first_user});
   EXPECT_EQ(page.hotlines[1].agents,
             (std::vector<UserId>{this->backend_.second_user, this->backend_.first_user}));
-  EXPECT_TRUE(this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 3)
+  EXPECT_TRUE((*this->backend_.hotlines.ListByOrganization(this->backend_.organization, 10, 3))
                   ->hotlines.empty());
-  EXPECT_EQ(this->backend_.hotlines.ListByOrganization(OrganizationId(999), 10, 0)->total, 0);
+  EXPECT_EQ((*this->backend_.hotlines.ListByOrganization(OrganizationId(999), 10, 0))->total, 0);
 }
 
 TYPED_TEST(HotlineRepositoryContract, APageHoldsOnlyItsOrganizationsAgentsWhenIdsInterleave) {
   auto& backend = this->backend_;
   const std::vector<HotlineId> ours = this->CreateInterleaved();
   ASSERT_EQ(ours.size(), 2u);
-  const auto page = *backend.hotlines.ListByOrganization(backend.organization, 10, 0);
+  const auto page = **backend.hotlines.ListByOrganization(backend.organization, 10, 0);
   ASSERT_EQ(page.hotlines.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(page.hotlines[i].id, ours[i]);
     EXPECT_EQ(page.hotlines[i].agents, std::vector<UserId>{backend.first_user});
   }
-  const auto theirs = *backend.hotlines.ListByOrganization(backend.other_organization, 10, 0);
+  const auto theirs = **backend.hotlines.ListByOrganization(backend.other_organization, 10, 0);
   ASSERT_EQ(theirs.hotlines.size(), 1u);
   EXPECT_EQ(theirs.hotlines[0].agents, std::vector<UserId>{backend.second_user});
 }

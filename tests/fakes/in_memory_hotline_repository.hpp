@@ -57,8 +57,8 @@ class InMemoryHotlineRepository final : public HotlineRepository {
     return std::optional<Hotline>();
   }
 
-  Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
-                                         std::int64_t offset) override {
+  Result<SharedHotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
+                                               std::int64_t offset) override {
     std::lock_guard lock(mutex_);
     HotlinePage page;
     for (const auto& [id, hotline] : hotlines_) {
@@ -68,7 +68,7 @@ class InMemoryHotlineRepository final : public HotlineRepository {
       }
       ++page.total;
     }
-    return page;
+    return std::make_shared<const HotlinePage>(std::move(page));
   }
 
   Result<Hotline> Update(const Hotline& hotline, std::optional<std::int64_t> expected_version,

@@ -621,6 +621,34 @@ TEST_F(HotlinesHttpTest, OnlyAdminsReadTheFallbackNumbers) {
   }
 }
 
+// Decision 0093: a list page's JSON is held, but by the page as each reader may see it. An
+// admin and a member reading the same page in turn, again and again, each get their own body,
+// and a change is in the next body of both.
+TEST_F(HotlinesHttpTest, AnAdminAndAMemberReadingOnePageInTurnGetTheirOwnBodies) {
+  nlohmann::json draft = Draft(org_a_);
+  draft["closed"] = {{"action", "forward"}, {"forwardTo", "+49 30 1234567"}};
+  const auto created = Create(Api(org_a_token_), draft);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto read_in_turn = [&](const std::string& forward_digits) {
+    for (int round = 0; round < 3; ++round) {
+      for (const std::string& admin : {Pat(ann_token_), Api(org_a_token_)}) {
+        const auto page = client_->Get(ListPath(org_a_), {admin});
+        ASSERT_EQ(page.status, 200) << page.body;
+        EXPECT_EQ(page.Json()["hotlines"][0]["closed"]["forwardTo"], "0049" + forward_digits);
+      }
+      const auto page = client_->Get(ListPath(org_a_), {Pat(max_token_)});
+      ASSERT_EQ(page.status, 200) << page.body;
+      EXPECT_EQ(page.Json()["hotlines"][0]["closed"]["forwardTo"], "");
+      EXPECT_EQ(page.body.find(forward_digits), std::string::npos) << page.body;
+    }
+  };
+  read_in_turn("301234567");
+  draft["closed"]["forwardTo"] = "+49 30 7654321";
+  const std::string path = "/v1/hotlines/" + Str(created.Json()["id"]);
+  ASSERT_EQ(client_->SendJson("PUT", path, {Api(org_a_token_)}, draft.dump()).status, 200);
+  read_in_turn("307654321");
+}
+
 // Decision 0077: a block that expired leaves the list at once, and the retention pass (hourly,
 // and at start) deletes it, number and all.
 TEST_F(HotlinesHttpTest, AnExpiredBlockIsNotListedAndIsPurged) {

@@ -510,25 +510,20 @@ Result<CallLogPage> SociCallLogRepository::ListCallLogs(HotlineId hotline,
   static const std::string from_number = std::string(kCallColumns) + kFromNumber;
   static const std::string from_offset = std::string(kCallColumns) + kFromOffset;
   if (!filter.empty()) return ListFilteredCallLogs(hotline, filter, limit, offset);
-  const SqliteChangeWatch* watch = database_.change_watch();
-  const ListPageKey key{hotline.value, limit, offset};
-  std::optional<SqliteChangeWatch::Mark> before;
-  if (watch) {
-    before = watch->Look();
-    if (const auto page = listed_.Find(key, *before)) return CallLogPage(**page);
-  }
-  auto read = database_.Run("list call logs", [&](soci::session& session) {
-    const PageStart start = LocatePage(database_, session, kLocateCalls, hotline.value, offset);
-    CallLogPage page;
-    page.total = start.total;
-    page.call_logs = SelectPage<CallRow>(database_, session, from_number, from_offset, start,
-                                         hotline.value, limit, offset, &CallRow::ToCallLog);
-    return page;
-  });
-  if (before && read.ok()) {
-    listed_.Remember(key, *before, std::make_shared<const CallLogPage>(*read));
-  }
-  return read;
+  const auto read = [&]() -> Result<std::shared_ptr<const CallLogPage>> {
+    return database_.Run("list call logs", [&](soci::session& session) {
+      const PageStart start = LocatePage(database_, session, kLocateCalls, hotline.value, offset);
+      CallLogPage page;
+      page.total = start.total;
+      page.call_logs = SelectPage<CallRow>(database_, session, from_number, from_offset, start,
+                                           hotline.value, limit, offset, &CallRow::ToCallLog);
+      return std::make_shared<const CallLogPage>(std::move(page));
+    });
+  };
+  FR_ASSIGN_OR_RETURN(const auto page,
+                      listed_.ReadThrough(database_.change_watch(),
+                                          ListPageKey{hotline.value, limit, offset}, read));
+  return CallLogPage(*page);
 }
 
 Result<CallLogPage> SociCallLogRepository::ListFilteredCallLogs(HotlineId hotline,

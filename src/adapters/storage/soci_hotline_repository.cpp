@@ -509,21 +509,16 @@ Result<Hotline> SociHotlineRepository::Create(const Hotline& hotline, const Numb
 }
 
 Result<std::optional<Hotline>> SociHotlineRepository::Find(HotlineId id) {
-  const SqliteChangeWatch* watch = database_.change_watch();
-  std::optional<SqliteChangeWatch::Mark> before;
-  if (watch) {
-    before = watch->Look();
-    if (auto hotline = found_.Find(id.value, *before)) return hotline;
-  }
-  FR_ASSIGN_OR_RETURN(
-      std::optional<Hotline> found,
-      database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
-        auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", id.value);
-        if (hotlines.empty()) return std::nullopt;
-        return std::move(hotlines.front());
-      }));
-  if (before && found) found_.Remember(id.value, *before, *found);
-  return found;
+  const auto read = [&] {
+    return database_.Run("find hotline", [&](soci::session& session) -> std::optional<Hotline> {
+      auto hotlines = SelectHotlines(database_, session, " WHERE id = :id", id.value);
+      if (hotlines.empty()) return std::nullopt;
+      return std::move(hotlines.front());
+    });
+  };
+  // A missing hotline is not held: ids probed at random would only crowd out the found ones.
+  const auto found = [](const std::optional<Hotline>& hotline) { return hotline.has_value(); };
+  return found_.ReadThrough(database_.change_watch(), id.value, read, found);
 }
 
 Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::string& number) {
@@ -535,19 +530,15 @@ Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::st
       });
 }
 
-Result<HotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
-                                                              std::int64_t limit,
-                                                              std::int64_t offset) {
-  const SqliteChangeWatch* watch = database_.change_watch();
-  const ListPageKey key{organization.value, limit, offset};
-  std::optional<SqliteChangeWatch::Mark> before;
-  if (watch) {
-    before = watch->Look();
-    if (const auto page = listed_.Find(key, *before)) return HotlinePage(**page);
-  }
-  FR_ASSIGN_OR_RETURN(HotlinePage page, ReadPage(organization, limit, offset));
-  if (before) listed_.Remember(key, *before, std::make_shared<const HotlinePage>(page));
-  return page;
+Result<SharedHotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
+                                                                    std::int64_t limit,
+                                                                    std::int64_t offset) {
+  return listed_.ReadThrough(
+      database_.change_watch(), ListPageKey{organization.value, limit, offset},
+      [&]() -> Result<SharedHotlinePage> {
+        FR_ASSIGN_OR_RETURN(HotlinePage page, ReadPage(organization, limit, offset));
+        return std::make_shared<const HotlinePage>(std::move(page));
+      });
 }
 
 Result<HotlinePage> SociHotlineRepository::ReadPage(OrganizationId organization,

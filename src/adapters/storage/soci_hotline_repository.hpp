@@ -17,8 +17,9 @@ class SociHotlineRepository final : public HotlineRepository {
                          int max_per_organization, Timestamp now) override;
   Result<std::optional<Hotline>> Find(HotlineId id) override;
   Result<std::optional<Hotline>> FindByNumber(const std::string& number) override;
-  Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
-                                         std::int64_t offset) override;
+  // The same page object while nothing is committed (SQLite, decision 0085).
+  Result<SharedHotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
+                                               std::int64_t offset) override;
   Result<Hotline> Update(const Hotline& hotline, std::optional<std::int64_t> expected_version,
                          Timestamp now) override;
   Status Delete(HotlineId id, std::optional<std::int64_t> expected_version,
@@ -41,11 +42,10 @@ class SociHotlineRepository final : public HotlineRepository {
   Database& database_;
   // Hotlines as last read by Find, while nothing was committed since (SQLite only, decision
   // 0084): a GET of one hotline is the API's most frequent read.
-  ChangeCheckedCache<std::int64_t, Hotline> found_{1024};
+  ChangeCheckedCache<std::int64_t, std::optional<Hotline>> found_{1024};
   // Pages of ListByOrganization by organisation, limit and offset, likewise (decision 0085): a
   // console lists its organisation's hotlines on every view. A page is up to 50 hotlines.
-  ChangeCheckedCache<ListPageKey, std::shared_ptr<const HotlinePage>, ListPageKey::Hash> listed_{
-      64};
+  ChangeCheckedCache<ListPageKey, SharedHotlinePage, ListPageKey::Hash> listed_{64};
 };
 
 // The built-in TelephonyProvider: the routing table in `phone_numbers`. Thread-safe.

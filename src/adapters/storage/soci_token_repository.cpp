@@ -168,20 +168,12 @@ Result<std::int64_t> SociTokenRepository::RevokeSessions(UserId user, Timestamp 
 Result<std::int64_t> SociTokenRepository::AuthenticationStamp() {
   // Asked on every authenticated request: on SQLite a look at the wal-index tells whether the
   // stamp can have changed, and a read transaction is paid only when it can.
-  const SqliteChangeWatch* watch = database_.change_watch();
-  std::optional<SqliteChangeWatch::Mark> before;
-  if (watch) {
-    before = watch->Look();
-    if (auto stamp = stamp_.Find(0, *before)) return *stamp;
-  }
-  FR_ASSIGN_OR_RETURN(
-      const std::int64_t stamp,
-      database_.Run("read the authentication stamp", [&](soci::session& session) {
-        PreparedStatement statement(database_, session, kAuthenticationStamp);
-        return static_cast<std::int64_t>(ReadValue<long long>(*statement).value_or(0));
-      }));
-  if (before) stamp_.Remember(0, *before, stamp);
-  return stamp;
+  return stamp_.ReadThrough(database_.change_watch(), 0, [&] {
+    return database_.Run("read the authentication stamp", [&](soci::session& session) {
+      PreparedStatement statement(database_, session, kAuthenticationStamp);
+      return static_cast<std::int64_t>(ReadValue<long long>(*statement).value_or(0));
+    });
+  });
 }
 
 }  // namespace fr

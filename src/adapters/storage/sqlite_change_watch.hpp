@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+
+#include "common/result.hpp"
 
 struct sqlite3;
 
@@ -73,6 +76,14 @@ struct ListPageKey {
   };
 };
 
+// ChangeCheckedCache::ReadThrough's default: every value read is remembered.
+struct KeepEveryValue {
+  template <typename Value>
+  bool operator()(const Value& /*value*/) const {
+    return true;
+  }
+};
+
 // Values read from the database, each kept with the mark of the look taken before its read and
 // served while a new look gives the same mark. Bounded: at `capacity` entries a new key starts
 // it over. Thread-safe. A large value is best kept as a shared_ptr to const, so that a hit copies
@@ -81,6 +92,21 @@ template <typename Key, typename Value, typename Hash = std::hash<Key>>
 class ChangeCheckedCache {
  public:
   explicit ChangeCheckedCache(std::size_t capacity) : capacity_(capacity) {}
+
+  // The value under `key`: the one held while `watch` sees no commit since it was read, else
+  // `read()` (a Result<Value>), remembered when `keep(value)` says so. The look is taken *before*
+  // the read, so a commit during the read makes the next look differ and the value is read
+  // again. Without a watch (PostgreSQL, or no wal-index this code knows) it reads every time.
+  template <typename Read, typename Keep = KeepEveryValue>
+  Result<Value> ReadThrough(const SqliteChangeWatch* watch, const Key& key, Read&& read,
+                            Keep keep = {}) {
+    if (watch == nullptr) return std::forward<Read>(read)();
+    const SqliteChangeWatch::Mark before = watch->Look();
+    if (auto held = Find(key, before)) return std::move(*held);
+    Result<Value> value = std::forward<Read>(read)();
+    if (value.ok() && keep(*value)) Remember(key, before, *value);
+    return value;
+  }
 
   std::optional<Value> Find(const Key& key, const SqliteChangeWatch::Mark& now) const {
     std::lock_guard lock(mu_);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,10 @@ struct HotlinePage {
   std::vector<Hotline> hotlines;  // ordered by id
   std::int64_t total = 0;         // all hotlines of the organisation
 };
+
+// A page shared read-only. A repository may hand out the same object again while the page is
+// unchanged, so a caller may hold what it derives from the page, keyed by the object.
+using SharedHotlinePage = std::shared_ptr<const HotlinePage>;
 
 // Where a hotline's number must come from: the SIP customer's country and city.
 struct NumberLocation {
@@ -35,8 +40,9 @@ class HotlineRepository {
   virtual Result<std::optional<Hotline>> Find(HotlineId id) = 0;
   // The hotline that owns `number` ("00…"), if any.
   virtual Result<std::optional<Hotline>> FindByNumber(const std::string& number) = 0;
-  virtual Result<HotlinePage> ListByOrganization(OrganizationId organization, std::int64_t limit,
-                                                 std::int64_t offset) = 0;
+  // Never null.
+  virtual Result<SharedHotlinePage> ListByOrganization(OrganizationId organization,
+                                                       std::int64_t limit, std::int64_t offset) = 0;
   // Replaces the stored hotline's fields with `hotline`'s (the number and organisation never
   // change) and increments its version. With `expected_version`, only if it still matches.
   // Errors: kNotFound; kConflict when the version does not match.

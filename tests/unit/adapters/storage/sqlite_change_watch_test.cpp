@@ -101,6 +101,45 @@ TEST_F(SqliteChangeWatchTest, AnotherProcessesCommitsChangeTheMarkAndTheDatabase
   EXPECT_EQ(counted.value(), 3);
 }
 
+// ChangeCheckedCache::ReadThrough: the value is read once and served while nothing commits; a
+// commit made during the read (after the look it is remembered with) makes the next call read
+// again; a value `keep` refuses and an error are never held.
+TEST_F(SqliteChangeWatchTest, ReadThroughHoldsAValueUntilACommitAlsoOneMadeDuringItsRead) {
+  const SqliteChangeWatch* watch = database_->change_watch();
+  ASSERT_NE(watch, nullptr);
+  ChangeCheckedCache<int, int> cache(4);
+  int reads = 0;
+  const auto read = [&]() -> Result<int> { return ++reads; };
+  EXPECT_EQ(*cache.ReadThrough(watch, 1, read), 1);
+  EXPECT_EQ(*cache.ReadThrough(watch, 1, read), 1) << "held";
+  EXPECT_EQ(*cache.ReadThrough(watch, 2, read), 2) << "another key is read";
+
+  Execute("CREATE TABLE watched (value INTEGER)");
+  EXPECT_EQ(*cache.ReadThrough(watch, 1, read), 3) << "a commit since the read";
+  const auto commit_during_read = [&]() -> Result<int> {
+    Execute("INSERT INTO watched VALUES (1)");
+    return ++reads;
+  };
+  EXPECT_EQ(*cache.ReadThrough(watch, 5, commit_during_read), 4);
+  EXPECT_EQ(*cache.ReadThrough(watch, 5, read), 5) << "the mark was taken before that read";
+  EXPECT_EQ(*cache.ReadThrough(watch, 5, read), 5);
+
+  const auto never = [](int) { return false; };
+  EXPECT_EQ(*cache.ReadThrough(watch, 3, read, never), 6);
+  EXPECT_EQ(*cache.ReadThrough(watch, 3, read, never), 7) << "not kept, read again";
+  const auto failing = []() -> Result<int> { return Error::Unavailable("busy"); };
+  EXPECT_FALSE(cache.ReadThrough(watch, 4, failing).ok());
+  EXPECT_EQ(*cache.ReadThrough(watch, 4, read), 8) << "an error is not held";
+}
+
+TEST(ChangeCheckedCacheTest, WithoutAWatchEveryCallReads) {
+  ChangeCheckedCache<int, int> cache(4);
+  int reads = 0;
+  const auto read = [&]() -> Result<int> { return ++reads; };
+  EXPECT_EQ(*cache.ReadThrough(nullptr, 1, read), 1);
+  EXPECT_EQ(*cache.ReadThrough(nullptr, 1, read), 2);
+}
+
 TEST(SqliteChangeWatchOpenTest, NoWalIndexMeansNoWatch) {
   EXPECT_EQ(SqliteChangeWatch::Open(nullptr), nullptr);
   sqlite3* in_memory = nullptr;
