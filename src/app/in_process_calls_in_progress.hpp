@@ -13,6 +13,7 @@ namespace fr {
 // memory, as cheap as the engine's own counters were. Never fails. Thread-safe.
 class InProcessCallsInProgress final : public CallsInProgress {
  public:
+  bool MayBlock() const override { return false; }
   Result<std::optional<ChannelClaimId>> Claim(HotlineId hotline, LegDirection direction,
                                               int limit,
                                               const std::optional<std::string>& number) override;

@@ -24,10 +24,16 @@ using ChannelClaimId = Id<struct ChannelClaimTag>;
 // Production: SociCallsInProgress on PostgreSQL (shared by the nodes, their claims released
 // when a node's lease ends); InProcessCallsInProgress on SQLite, whose database serves one node.
 // Every method is thread-safe and may block on storage: call it off the telephony control
-// thread. Errors of every method: kUnavailable, kInternal (storage failed).
+// thread, unless MayBlock() says it never does. Errors of every method: kUnavailable,
+// kInternal (storage failed).
 class CallsInProgress {
  public:
   virtual ~CallsInProgress() = default;
+
+  // False when every method only takes a lock in memory (never waits on storage or the
+  // network): the control thread may then call MarkInCall and Release in place instead of
+  // handing them to another thread (decision 0092).
+  virtual bool MayBlock() const { return true; }
 
   // Takes one `direction` channel of `hotline` if fewer than `limit` are held (by any node);
   // `number` (the caller's, "00…") then counts as in a call until the release. nullopt: all

@@ -224,11 +224,19 @@ void CallControl::LogForeignInvite(const std::string& source) {
 }
 
 void CallControl::ReleaseChannel(ChannelClaimId channel) {
-  routing_work_.Post([this, channel] {
+  OffControlThread([this, channel] {
     if (const Status released = calls_in_progress_.Release(channel); !released.ok()) {
       spdlog::warn("sip: a channel could not be released: {}", released.error().detail);
     }
   });
+}
+
+void CallControl::OffControlThread(std::function<void()> work) {
+  if (calls_in_progress_.MayBlock()) {
+    routing_work_.Post(std::move(work));
+  } else {
+    work();  // a lock in memory: cheaper than waking a routing thread for it
+  }
 }
 
 void CallControl::RejectUnroutable(LegId leg, const Error& error) {

@@ -55,7 +55,8 @@ struct CallControlPorts {
   CallEventSink& events;
   const Clock& clock;
   // The channels in use and the phones in a call, of every node (decision 0039): channel
-  // limits hold across nodes, and a phone in a call is not rung. Used on routing_work only.
+  // limits hold across nodes, and a phone in a call is not rung. Used on routing_work only,
+  // but for MarkInCall and Release when it never blocks (MayBlock).
   CallsInProgress& calls_in_progress;
   ControlLoop& loop;         // the control thread: events, results and timers come back here
   WorkQueue& routing_work;   // CallRouter calls run here
@@ -108,6 +109,9 @@ class CallControl {
   // Gives a channel back, off the control thread; a failure is logged (the node's lease
   // releases it at the latest).
   void ReleaseChannel(ChannelClaimId channel);
+  // Runs `work`, which writes calls_in_progress_, on routing_work, or in place when that
+  // never blocks (CallsInProgress::MayBlock, decision 0092).
+  void OffControlThread(std::function<void()> work);
   void LogForeignInvite(const std::string& source);
   void RejectUnroutable(LegId leg, const Error& error);
   void Refuse(LegId leg, int status, const char* reason);
@@ -170,11 +174,16 @@ class CallControl {
   void Handle(const sip::LegEnded& ended);
   void InboundEnded(Call& call, const sip::LegEnded& ended);
   void AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
-  void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended,
-                        std::optional<LegQuality> quality);
-  // Closes a leg's stream, whose audio goes `direction`; returns what RTCP showed of it. Both
-  // that and what became of its RTP are counted for /metrics.
-  std::optional<LegQuality> CloseStream(media::StreamId stream, AudioDirection direction);
+  void CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended);
+  // Closes an ended leg's stream, whose audio goes `direction`, without waiting for the media
+  // thread (decision 0092): `closed` runs later on the control thread with what RTCP showed of
+  // it, and the call is not finished before that. Both that and what became of its RTP are
+  // counted for /metrics.
+  void CloseStream(Call& call, media::StreamId stream, AudioDirection direction,
+                   std::function<void(std::optional<LegQuality>)> closed);
+  // Finishes the call once every leg ended, every stream's close reported and no voicemail is
+  // being kept.
+  void FinishIfDone(Call& call);
   // The call's one line in the service log at its end (decision 0034): no numbers in it.
   void LogEnd(const Call& call) const;
   // The caller hears `text` (by default that nobody can take the call), then we hang up.

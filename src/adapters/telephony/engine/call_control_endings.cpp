@@ -15,16 +15,23 @@ void CallControl::Handle(const sip::LegEnded& ended) {
   } else if (AgentLeg* agent = call->Agent(ended.leg)) {
     AgentEnded(*call, *agent, ended);
   }
+  FinishIfDone(*call);
+}
+
+void CallControl::FinishIfDone(Call& call) {
   // A voicemail's log closes once its file is whole (VoicemailSaved).
-  if (call->inbound_ended && call->AllAgentsEnded() && !call->voicemail) Finish(*call);
+  if (call.inbound_ended && call.AllAgentsEnded() && call.streams_closing == 0 && !call.voicemail) {
+    Finish(call);
+  }
 }
 
 void CallControl::InboundEnded(Call& call, const sip::LegEnded& ended) {
   call.inbound_ended = true;
-  const std::optional<LegQuality> quality =
-      CloseStream(call.caller_stream, AudioDirection::kCallerToAgent);
-  recorder_.LegClosed(call, call.inbound_record, LegDisposition::kAnswered, 200,
-                      call.inbound_hangup_sent_at, quality);
+  const Timestamp end = recorder_.LegEnded(call, call.inbound_hangup_sent_at);
+  CloseStream(call, call.caller_stream, AudioDirection::kCallerToAgent,
+              [this, record = call.inbound_record, end](std::optional<LegQuality> quality) {
+                recorder_.LegClosed(record, LegDisposition::kAnswered, 200, end, quality);
+              });
   counters_.LegClosed(LegDirection::kInbound, LegDisposition::kAnswered);
   const Phase phase = call.phase;
   if (phase == Phase::kVoicemail && ended.cause == sip::EndCause::kRemoteBye) {
@@ -62,7 +69,7 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
   }
   agent.ended = true;
   ReleaseChannel(agent.claim);
-  CloseAgentRecord(call, agent, ended, CloseStream(agent.stream, AudioDirection::kAgentToCaller));
+  CloseAgentRecord(call, agent, ended);
   const bool is_winner = call.winner && &call.agents[*call.winner] == &agent;
   if (is_winner && !call.inbound_ended && call.phase != Phase::kFarewell &&
       call.phase != Phase::kVoicemail) {
@@ -83,43 +90,58 @@ void CallControl::AgentEnded(Call& call, AgentLeg& agent, const sip::LegEnded& e
 }
 
 // The leg's disposition and SIP status, and for an unanswered leg the entry that says why.
-void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended,
-                                   std::optional<LegQuality> quality) {
+// The record itself is written once the leg's stream reported its quality (CloseStream).
+void CallControl::CloseAgentRecord(Call& call, AgentLeg& agent, const sip::LegEnded& ended) {
   if (!agent.answered && ended.status == 200) {
     // The phone answered just as we cancelled: the SIP layer ACKed and BYEd it, and the
     // carrier bills it, so the record says answered.
     agent.answered = true;
     recorder_.LegAnswered(agent.record);
   }
-  if (agent.answered) {
-    const LegDisposition disposition = agent.not_confirmed ? LegDisposition::kNotConfirmed
-                                       : agent.released    ? LegDisposition::kCancelled
-                                                           : LegDisposition::kAnswered;
-    recorder_.LegClosed(call, agent.record, disposition, 200, agent.hangup_sent_at, quality);
+  const Timestamp end = recorder_.LegEnded(call, agent.hangup_sent_at);
+  const auto close_record = [&](LegDisposition disposition, std::optional<int> status) {
     agent.disposition = disposition;
     counters_.LegClosed(LegDirection::kOutbound, disposition);
+    CloseStream(
+        call, agent.stream, AudioDirection::kAgentToCaller,
+        [this, record = agent.record, disposition, status, end](std::optional<LegQuality> quality) {
+          recorder_.LegClosed(record, disposition, status, end, quality);
+        });
+  };
+  if (agent.answered) {
+    close_record(agent.not_confirmed ? LegDisposition::kNotConfirmed
+                 : agent.released    ? LegDisposition::kCancelled
+                                     : LegDisposition::kAnswered,
+                 200);
     return;
   }
-  const std::optional<int> status =
-      ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt;
   const AgentLegOutcome outcome = UnansweredAgentLeg(agent, ended);
-  recorder_.LegClosed(call, agent.record, outcome.disposition, status, agent.hangup_sent_at,
-                      quality);
-  agent.disposition = outcome.disposition;
-  counters_.LegClosed(LegDirection::kOutbound, outcome.disposition);
+  close_record(outcome.disposition,
+               ended.status > 0 ? std::optional<int>(ended.status) : std::nullopt);
   if (outcome.entry) {
     recorder_.Note(call, *outcome.entry, agent.target,
                    "SIP " + std::to_string(ended.status) + " " + ended.reason);
   }
 }
 
-std::optional<LegQuality> CallControl::CloseStream(media::StreamId stream,
-                                                   AudioDirection direction) {
-  const StreamReport report = media_.Report(stream);
-  media_.Close(stream);
-  if (report.quality) counters_.LegQualityMeasured(*report.quality);
-  if (report.received) counters_.AudioReceived(direction, *report.received);
-  return report.quality;
+void CallControl::CloseStream(Call& call, media::StreamId stream, AudioDirection direction,
+                              std::function<void(std::optional<LegQuality>)> closed) {
+  ++call.streams_closing;
+  // The report comes from the media thread (or at once when it is not running); the call
+  // waits for it in FinishIfDone, so it still exists unless CloseAll ended it at shutdown.
+  media_.CloseAndReport(
+      stream, [this, id = call.id, direction, closed = std::move(closed)](StreamReport report) {
+        loop_.Post([this, id, direction, closed, report] {
+          if (report.quality) counters_.LegQualityMeasured(*report.quality);
+          if (report.received) counters_.AudioReceived(direction, *report.received);
+          Call* closing = Find(id);
+          if (!closing) return;
+          closed(report.quality);
+          --closing->streams_closing;
+          FinishIfDone(*closing);
+          CheckIdle();  // a drain may wait for this call
+        });
+      });
 }
 
 // Nobody takes the call: tell the caller, then hang up.

@@ -206,7 +206,7 @@ void CallControl::VoicemailSaved(std::uint64_t id,
     recorder_.Note(*call, CallEntryType::kVoicemailRecorded, std::nullopt,
                    "A message of " + Seconds(*duration) + " s was kept. " + why);
   }
-  if (call->inbound_ended && call->AllAgentsEnded()) Finish(*call);
+  FinishIfDone(*call);
 }
 
 }  // namespace fr::telephony

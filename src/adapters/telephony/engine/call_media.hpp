@@ -92,9 +92,12 @@ class CallMedia {
   // port + 1, until the next SetRemote.
   virtual void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) = 0;
 
-  // What the stream measured so far, read in one call before Close (RtpMedia waits once for
-  // its media thread, not once per figure). Both nullopt for a closed or unknown stream.
-  virtual StreamReport Report(media::StreamId stream) const = 0;
+  // Closes the stream as Close does, and `on_closed` runs once with what it measured up to
+  // its close (both nullopt for a stream closed before or unknown): on the implementation's
+  // thread, or on the caller's at once when the media is not running. The caller does not
+  // wait for the media thread (decision 0092).
+  virtual void CloseAndReport(media::StreamId stream,
+                              std::function<void(StreamReport)> on_closed) = 0;
 };
 
 }  // namespace fr::telephony

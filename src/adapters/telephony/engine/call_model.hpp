@@ -130,6 +130,9 @@ struct Call {
   bool inbound_ended = false;
   std::optional<Timestamp> inbound_hangup_sent_at;  // as AgentLeg::hangup_sent_at
   std::optional<Timestamp> last_leg_end;  // the latest end of a leg: the call's end
+  // Streams of ended legs whose close has not reported back yet (CloseStream): their legs'
+  // records are written then, and the log closes only after them.
+  int streams_closing = 0;
   // The inbound channel the call holds until its log closes; the caller's number counts as in
   // a call until then.
   ChannelClaimId inbound_claim;

@@ -56,15 +56,17 @@ LegHandle CallRecorder::AgentDialed(const Call& call, const AgentTarget& target)
 
 void CallRecorder::LegAnswered(LegHandle leg) { events_.AnswerLeg(leg, clock_.Now()); }
 
-Timestamp CallRecorder::LegClosed(Call& call, LegHandle leg, LegDisposition disposition,
-                                  std::optional<int> sip_status,
-                                  std::optional<Timestamp> hangup_sent_at,
-                                  std::optional<LegQuality> quality) {
+Timestamp CallRecorder::LegEnded(Call& call, std::optional<Timestamp> hangup_sent_at) {
   const Timestamp now = clock_.Now();
   const Timestamp end = hangup_sent_at ? std::min(*hangup_sent_at, now) : now;
-  events_.CloseLeg(leg, disposition, sip_status, end, quality);
   if (!call.last_leg_end || *call.last_leg_end < end) call.last_leg_end = end;
   return end;
+}
+
+void CallRecorder::LegClosed(LegHandle leg, LegDisposition disposition,
+                             std::optional<int> sip_status, Timestamp end,
+                             std::optional<LegQuality> quality) {
+  events_.CloseLeg(leg, disposition, sip_status, end, quality);
 }
 
 void CallRecorder::Closed(const Call& call) {

@@ -35,12 +35,13 @@ class CallRecorder {
   LegHandle AgentDialed(const Call& call, const AgentTarget& target);
 
   void LegAnswered(LegHandle leg);
-  // Closes a leg's record, ending at `hangup_sent_at` when we hung it up (BYE or CANCEL sent),
-  // else now, with the quality of its audio (decision 0023) when RTCP measured any; returns
-  // that end and moves call.last_leg_end to it if later.
-  Timestamp LegClosed(Call& call, LegHandle leg, LegDisposition disposition,
-                      std::optional<int> sip_status, std::optional<Timestamp> hangup_sent_at,
-                      std::optional<LegQuality> quality);
+  // A leg's end: `hangup_sent_at` when we hung it up (BYE or CANCEL sent), else now. Moves
+  // call.last_leg_end to it if later.
+  Timestamp LegEnded(Call& call, std::optional<Timestamp> hangup_sent_at);
+  // Closes a leg's record at `end` (LegEnded's), with the quality of its audio (decision 0023)
+  // when RTCP measured any: written once its stream's close reported it (decision 0092).
+  void LegClosed(LegHandle leg, LegDisposition disposition, std::optional<int> sip_status,
+                 Timestamp end, std::optional<LegQuality> quality);
 
   // Closes the log at call.last_leg_end (now if no leg ended): an `ended` entry with
   // call.end_detail, the outcome, and who answered.

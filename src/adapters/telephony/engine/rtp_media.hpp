@@ -47,19 +47,25 @@ class RtpMedia final : public CallMedia {
   void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
     engine_.SetRemoteRtcpPort(stream, port);
   }
-  StreamReport Report(media::StreamId stream) const override {
-    const auto measured = engine_.Report(stream);
-    if (!measured.ok()) return {};
+  void CloseAndReport(media::StreamId stream,
+                      std::function<void(StreamReport)> on_closed) override {
+    engine_.Close(
+        stream, [on_closed = std::move(on_closed)](const Result<media::StreamMeasures>& measured) {
+          on_closed(measured.ok() ? ReportOf(*measured) : StreamReport{});
+        });
+  }
+
+ private:
+  static StreamReport ReportOf(const media::StreamMeasures& measured) {
     StreamReport report;
-    if (const auto worse = media::WorseDirectionOf(measured->quality)) {
+    if (const auto worse = media::WorseDirectionOf(measured.quality)) {
       report.quality = LegQuality{worse->loss_ratio, worse->jitter_ms};
     }
-    const media::StreamStats& stats = measured->stats;
+    const media::StreamStats& stats = measured.stats;
     report.received = RtpTotals{stats.packets_relayed, stats.packets_lost, stats.packets_late};
     return report;
   }
 
- private:
   media::MediaEngine engine_;
 };
 

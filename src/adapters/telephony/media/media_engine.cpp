@@ -43,6 +43,13 @@ Result<asio::ip::address> ValidateConfig(const MediaConfig& config) {
 
 Error NotRunning() { return Error::FailedPrecondition("the media engine is not running"); }
 
+// A stream's counters and quality; on the media thread. Errors: kNotFound.
+Result<StreamMeasures> MeasuresOf(const MediaLoop& loop, StreamId id) {
+  FR_ASSIGN_OR_RETURN(StreamStats stats, loop.Stats(id));
+  FR_ASSIGN_OR_RETURN(StreamQuality quality, loop.Quality(id));
+  return StreamMeasures{stats, std::move(quality)};
+}
+
 }  // namespace
 
 // Owns the media thread and hands calls to the MediaLoop it runs.
@@ -58,6 +65,8 @@ class MediaEngine::Impl {
     FR_ASSIGN_OR_RETURN(asio::ip::address address, ValidateConfig(config_));
     ports_.emplace(std::move(address), config_.port_min, config_.port_max);
     loop_ = std::make_unique<MediaLoop>(io_, config_);
+    // Commands that can wait for the clock run at its next tick, before it sends anything.
+    loop_->BeforeEachTick([this] { RunPending(); });
     io_.restart();
     loop_->StartClock();
     thread_ = std::thread([this] { io_.run(); });
@@ -71,16 +80,19 @@ class MediaEngine::Impl {
       if (state_ != State::kRunning) return;
       assert(!OnMediaThread() && "Stop from a media callback would join its own thread");
       state_ = State::kStopping;
-      // Handlers queued earlier still run; Shutdown leaves the loop without work, so run()
-      // returns once they have.
-      asio::post(io_, [this] { loop_->Shutdown(); });
+      // Handlers queued earlier still run, and so do the commands waiting for the clock;
+      // Shutdown leaves the loop without work, so run() returns once they have.
+      asio::post(io_, [this] {
+        RunPending();
+        loop_->Shutdown();
+      });
     }
     thread_.join();
     std::lock_guard lock(mutex_);
     loop_.reset();
     ports_.reset();
     local_ports_.clear();
-    pending_.clear();  // empty already: their handler ran before Shutdown
+    pending_.clear();  // empty already: the Shutdown handler ran them
     state_ = State::kStopped;
   }
 
@@ -110,7 +122,9 @@ class MediaEngine::Impl {
     local_ports_.emplace(id, port);
     // std::function needs a copyable handler; the sockets are move-only.
     auto bound = std::make_shared<StreamSockets>(std::move(sockets));
-    RunOrQueue(lock, [id, bound](MediaLoop& loop) { loop.AddStream(id, std::move(*bound)); });
+    RunOrQueue(
+        lock, [id, bound](MediaLoop& loop) { loop.AddStream(id, std::move(*bound)); },
+        Urgency::kAtTheTick);
     return id;
   }
 
@@ -125,14 +139,42 @@ class MediaEngine::Impl {
     std::unique_lock lock(mutex_);
     local_ports_.erase(id);
     if (state_ != State::kRunning) return;
-    RunOrQueue(lock, [id](MediaLoop& loop) { loop.Close(id); });
+    RunOrQueue(
+        lock, [id](MediaLoop& loop) { loop.Close(id); }, Urgency::kAtTheTick);
   }
 
+  // Like Close, measuring the stream just before; `on_closed` always runs exactly once.
+  void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed) {
+    std::unique_lock lock(mutex_);
+    local_ports_.erase(id);
+    if (state_ != State::kRunning) {
+      lock.unlock();
+      on_closed(NotRunning());
+      return;
+    }
+    RunOrQueue(
+        lock,
+        [this, id, on_closed = std::move(on_closed)](MediaLoop& loop) {
+          Result<StreamMeasures> measured = MeasuresOf(loop, id);
+          loop.Close(id);
+          // Handed back after the whole batch: the streams closed at one tick reach their
+          // owner together, in one wake-up of its thread rather than one each.
+          closed_.push_back([on_closed, measured = std::move(measured)] { on_closed(measured); });
+        },
+        Urgency::kAtTheTick);
+  }
+
+  // How soon a command queued from another thread must run (decision 0092).
+  enum class Urgency {
+    kNow,        // wakes the media thread: what changes how arriving packets are handled
+    kAtTheTick,  // waits for the clock's next tick (at most 20 ms): opening, closing, playing
+  };
+
   // Runs `command` on the media thread: in place when called there, else queued.
-  void Execute(std::function<void(MediaLoop&)> command) {
+  void Execute(std::function<void(MediaLoop&)> command, Urgency urgency = Urgency::kNow) {
     std::unique_lock lock(mutex_);
     if (state_ != State::kRunning) return;
-    RunOrQueue(lock, std::move(command));
+    RunOrQueue(lock, std::move(command), urgency);
   }
 
   // Runs `query` on the media thread and waits for its result.
@@ -146,8 +188,12 @@ class MediaEngine::Impl {
     }
     std::promise<Result<T>> promise;
     std::future<Result<T>> result = promise.get_future();
-    // Queued while running, so it runs before Stop's Shutdown: the wait always ends.
-    asio::post(io_, [this, &query, &promise] { promise.set_value(query(*loop_)); });
+    // Queued while running, so it runs before Stop's Shutdown: the wait always ends. The
+    // commands given before it that wait for the clock run first.
+    asio::post(io_, [this, &query, &promise] {
+      RunPending();
+      promise.set_value(query(*loop_));
+    });
     lock.unlock();
     return result.get();
   }
@@ -158,28 +204,44 @@ class MediaEngine::Impl {
   bool OnMediaThread() { return io_.get_executor().running_in_this_thread(); }
 
   // Execute's second half, with mutex_ held by `lock` and the engine running. Commands from
-  // other threads wait in pending_ and only the first of a burst posts the handler that runs
-  // them: the control thread gives several at once (open, remote, ringback…), and each post
-  // would wake the media thread out of its wait on its own.
-  void RunOrQueue(std::unique_lock<std::mutex>& lock, std::function<void(MediaLoop&)> command) {
+  // other threads wait in pending_ and only the first urgent one of a burst posts the handler
+  // that runs them all: the control thread gives several at once (open, remote, ringback…),
+  // and each post would wake the media thread out of its wait on its own. The others wait
+  // for the clock's tick, which wakes the media thread every 20 ms anyway (decision 0092).
+  void RunOrQueue(std::unique_lock<std::mutex>& lock, std::function<void(MediaLoop&)> command,
+                  Urgency urgency) {
     if (OnMediaThread()) {
       lock.unlock();
       command(*loop_);
+      ReportClosed();
       return;
     }
     pending_.push_back(std::move(command));
-    if (pending_.size() == 1) asio::post(io_, [this] { RunPending(); });
+    if (urgency == Urgency::kNow && !run_posted_) {
+      run_posted_ = true;
+      asio::post(io_, [this] { RunPending(); });
+    }
   }
 
-  // On the media thread: the commands queued so far, in order. A query or Stop posted after a
-  // command runs after this handler, which was posted no later than the command was queued.
+  // On the media thread: the commands queued so far, in order. Runs from the posted handler,
+  // at every tick, and before every query and Stop, so that those see every command given
+  // before them.
   void RunPending() {
     std::vector<std::function<void(MediaLoop&)>> batch;
     {
       std::lock_guard lock(mutex_);
       batch.swap(pending_);
+      run_posted_ = false;
     }
     for (auto& command : batch) command(*loop_);
+    ReportClosed();
+  }
+
+  // On the media thread: the callbacks of the closes just run.
+  void ReportClosed() {
+    std::vector<std::function<void()>> reports;
+    reports.swap(closed_);
+    for (auto& report : reports) report();
   }
 
   const MediaConfig config_;
@@ -191,6 +253,8 @@ class MediaEngine::Impl {
   // port of every open stream.
   std::optional<UdpPortPool> ports_;
   std::vector<std::function<void(MediaLoop&)>> pending_;  // guarded by mutex_; see RunOrQueue
+  bool run_posted_ = false;                    // guarded by mutex_: a RunPending handler is queued
+  std::vector<std::function<void()>> closed_;  // media thread only; see ReportClosed
   std::int64_t next_id_ = 1;
   std::unordered_map<StreamId, std::uint16_t> local_ports_;
   std::thread thread_;
@@ -222,17 +286,21 @@ Status MediaEngine::SetRemote(StreamId id, const std::string& ip, std::uint16_t 
 
 void MediaEngine::SetRemoteRtcpPort(StreamId id, std::uint16_t port) {
   if (port == 0) return;
-  impl_->Execute([=](MediaLoop& loop) { loop.SetRemoteRtcpPort(id, port); });
+  impl_->Execute([=](MediaLoop& loop) { loop.SetRemoteRtcpPort(id, port); },
+                 Impl::Urgency::kAtTheTick);
 }
 
 void MediaEngine::Play(StreamId id, std::shared_ptr<const std::vector<std::int16_t>> pcm_8khz,
                        std::function<void()> on_finished) {
+  // The first frame goes out at the next tick either way.
   impl_->Execute([id, playback = Playback::Once(std::move(pcm_8khz), std::move(on_finished))](
-                     MediaLoop& loop) { loop.Play(id, playback); });
+                     MediaLoop& loop) { loop.Play(id, playback); },
+                 Impl::Urgency::kAtTheTick);
 }
 
 void MediaEngine::PlayRingback(StreamId id) {
-  impl_->Execute([id](MediaLoop& loop) { loop.Play(id, Playback::Looped(RingbackCadence())); });
+  impl_->Execute([id](MediaLoop& loop) { loop.Play(id, Playback::Looped(RingbackCadence())); },
+                 Impl::Urgency::kAtTheTick);
 }
 
 void MediaEngine::StopPlayback(StreamId id) {
@@ -253,17 +321,18 @@ Result<StreamQuality> MediaEngine::Quality(StreamId id) const {
   return impl_->Query<StreamQuality>([id](MediaLoop& loop) { return loop.Quality(id); });
 }
 
+void MediaEngine::Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed) {
+  impl_->Close(id, std::move(on_closed));
+}
+
 Result<StreamMeasures> MediaEngine::Report(StreamId id) const {
-  return impl_->Query<StreamMeasures>([id](MediaLoop& loop) -> Result<StreamMeasures> {
-    FR_ASSIGN_OR_RETURN(StreamStats stats, loop.Stats(id));
-    FR_ASSIGN_OR_RETURN(StreamQuality quality, loop.Quality(id));
-    return StreamMeasures{stats, std::move(quality)};
-  });
+  return impl_->Query<StreamMeasures>([id](MediaLoop& loop) { return MeasuresOf(loop, id); });
 }
 
 void MediaEngine::OnInactive(StreamId id, std::function<void()> callback) {
   impl_->Execute(
-      [id, callback = std::move(callback)](MediaLoop& loop) { loop.OnInactive(id, callback); });
+      [id, callback = std::move(callback)](MediaLoop& loop) { loop.OnInactive(id, callback); },
+      Impl::Urgency::kAtTheTick);
 }
 
 void MediaEngine::OnDigit(StreamId id, std::function<void(char)> callback) {

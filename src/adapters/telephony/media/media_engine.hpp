@@ -38,12 +38,16 @@ namespace fr::media {
 //
 // Thread-safety: every public method may be called from any thread, including from the
 // engine's callbacks. Commands (SetRemote, Play…, Bridge, Close, OnInactive) are queued to the
-// media thread and take effect in call order; OpenStream binds its sockets on the caller's
-// thread and LocalPort answers from there too, while the other queries (Stats, Quality) wait for
-// the media thread. Callbacks run on the media thread, one at a time: they must not block or throw, and must
-// not call Stop. Ids of closed or unknown streams are ignored by commands, which makes
-// teardown races harmless. Before Start and after Stop, commands are ignored and queries fail
-// with kFailedPrecondition.
+// media thread and take effect in call order: those that change how arriving packets are
+// handled (SetRemote, Bridge, StopPlayback, OnDigit, OnAudio) wake it at once, the others wait
+// for the clock's next tick, at most 20 ms (decision 0092). OpenStream binds its sockets on the
+// caller's thread and LocalPort answers from there too, while the other queries (Stats,
+// Quality, Report) wait for the media thread, after every command given before them; Close
+// with a callback hands the stream's last measures back instead. Callbacks run on the media
+// thread, one at a time: they must not block or throw, and must not call Stop. Ids of closed
+// or unknown streams are ignored by commands, which makes teardown races harmless. Before
+// Start and after Stop, commands are ignored and queries fail with kFailedPrecondition.
+
 // A stream's counters and quality, read together (MediaEngine::Report).
 struct StreamMeasures {
   StreamStats stats;
@@ -112,6 +116,11 @@ class MediaEngine {
 
   // Closes the stream's socket and unbridges its partner. Safe to repeat and for unknown ids.
   void Close(StreamId id);
+  // Close, and `on_closed` runs once with what the stream measured up to its close (as Report
+  // would give it just before): on the media thread right after the close ran, or at once on
+  // the caller's thread with kFailedPrecondition when the engine is not running. The caller
+  // never waits for the media thread (a call's legs close this way: no round trip per leg).
+  void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed);
 
   // The stream's counters. Errors: kNotFound for an unknown or closed stream.
   [[nodiscard]] Result<StreamStats> Stats(StreamId id) const;

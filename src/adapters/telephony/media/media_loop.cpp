@@ -163,6 +163,7 @@ void MediaLoop::ScheduleTick() {
 void MediaLoop::OnTick(const asio::error_code& error) {
   if (error || shutting_down_) return;  // stopped by Shutdown
   ++tick_;
+  if (before_tick_) before_tick_();
   RunTick();
   // Ticks are scheduled from a fixed origin, so lateness of one tick does not accumulate.
   next_tick_time_ += kFrameDuration;

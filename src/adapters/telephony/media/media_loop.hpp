@@ -31,6 +31,9 @@ class MediaLoop {
   MediaLoop& operator=(const MediaLoop&) = delete;
 
   void StartClock();
+  // `hook` runs at each tick of the clock before anything is sent (MediaEngine runs the
+  // commands that waited for the tick there).
+  void BeforeEachTick(std::function<void()> hook) { before_tick_ = std::move(hook); }
   // Cancels the clock and closes every stream, so that the io_context runs out of work.
   void Shutdown();
 
@@ -86,6 +89,7 @@ class MediaLoop {
   const std::chrono::milliseconds rtcp_interval_;
   std::mt19937 random_;
   asio::steady_timer clock_;
+  std::function<void()> before_tick_;  // see BeforeEachTick
   std::chrono::steady_clock::time_point next_tick_time_;
   std::uint64_t tick_ = 0;
   bool shutting_down_ = false;

@@ -110,17 +110,21 @@ class FakeMedia final : public CallMedia {
       listeners.erase(stream.value);
     }
   }
-  // Only while the stream is open, as the engine's answer would be.
-  StreamReport Report(media::StreamId stream) const override {
-    if (std::find(closed.begin(), closed.end(), stream.value) != closed.end()) return {};
+  // Measured only while the stream is open, as the engine's answer would be; `on_closed`
+  // runs at once, on the test thread (the control posts it to its loop).
+  void CloseAndReport(media::StreamId stream,
+                      std::function<void(StreamReport)> on_closed) override {
     StreamReport report;
-    if (const auto found = qualities.find(stream.value); found != qualities.end()) {
-      report.quality = found->second;
+    if (std::find(closed.begin(), closed.end(), stream.value) == closed.end()) {
+      if (const auto found = qualities.find(stream.value); found != qualities.end()) {
+        report.quality = found->second;
+      }
+      if (const auto found = received.find(stream.value); found != received.end()) {
+        report.received = found->second;
+      }
     }
-    if (const auto found = received.find(stream.value); found != received.end()) {
-      report.received = found->second;
-    }
-    return report;
+    Close(stream);
+    on_closed(report);
   }
 
   // The playback of `stream` ends (as the media thread would report it).

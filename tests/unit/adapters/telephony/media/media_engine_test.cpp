@@ -1,15 +1,17 @@
 #include "adapters/telephony/media/media_engine.hpp"
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "unit/adapters/telephony/media/media_engine_fixture.hpp"
 
@@ -157,6 +159,45 @@ TEST_F(MediaEngineTest, AReportHoldsTheCountersAndTheQualityUntilTheStreamCloses
   engine_.Close(id);
   EXPECT_EQ(engine_.Report(id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(engine_.LocalPort(id).error().code, ErrorCode::kNotFound);
+}
+
+// The leg's close of decision 0092: the caller does not wait, and the measures come back once.
+TEST_F(MediaEngineTest, ACloseWithACallbackHandsBackTheLastMeasuresOnce) {
+  UdpFarEnd far_end;
+  const StreamId id = OpenTowards(far_end);
+  SendAudio(far_end, id, 5, 77, 1000);
+  ASSERT_TRUE(WaitFor([&] { return StatsOf(id).packets_received == 5; }));
+
+  std::mutex mutex;
+  std::vector<Result<StreamMeasures>> reports;  // Guarded by mutex.
+  const auto collect = [&](Result<StreamMeasures> measured) {
+    std::lock_guard lock(mutex);
+    reports.push_back(std::move(measured));
+  };
+  engine_.Close(id, collect);
+  engine_.Close(id, collect);  // a second close finds nothing left to measure
+  EXPECT_EQ(engine_.LocalPort(id).error().code, ErrorCode::kNotFound) << "closed at once";
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(mutex);
+    return reports.size() == 2;
+  }));
+  std::lock_guard lock(mutex);
+  ASSERT_TRUE(reports[0].ok());
+  EXPECT_EQ(reports[0]->stats.packets_received, 5u);
+  EXPECT_TRUE(reports[0]->quality.received.has_value());
+  EXPECT_EQ(reports[1].error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(engine_.Report(id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(MediaEngineTest, ACloseWithACallbackWhenStoppedAnswersAtOnce) {
+  const Result<StreamId> id = engine_.OpenStream();
+  ASSERT_TRUE(id.ok());
+  engine_.Stop();
+  std::optional<ErrorCode> code;
+  engine_.Close(*id, [&code](const Result<StreamMeasures>& measured) {
+    if (!measured.ok()) code = measured.error().code;
+  });
+  EXPECT_EQ(code, ErrorCode::kFailedPrecondition) << "on this thread, before Close returned";
 }
 
 TEST_F(MediaEngineTest, SetRemoteRejectsAnInvalidAddress) {
