@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct HotlinePolicy {
 // The hotlines of organisations: members read, admins write. Thread-safe.
 class HotlineService {
  public:
+  // How many pages as seen by a caller List holds per view (with and without the forward
+  // numbers); a memo of anything derived from them needs twice as many.
+  static constexpr std::size_t kSeenPagesHeld = 64;
+
   HotlineService(HotlineRepository& hotlines, SipCustomerRepository& customers,
                  OrganizationRepository& organizations, TelephonyProvider& provider,
                  NumberInventory& numbers, const NumberingPlan& plan, const Clock& clock,
@@ -102,8 +107,8 @@ class HotlineService {
   HotlinePolicy policy_;
   // List's pages as its callers see them, by the repository's page: one memo per view, so a
   // page with the forward numbers only ever comes out of the first.
-  DerivedMemo<HotlinePage, HotlinePage> seen_with_forward_numbers_{64};
-  DerivedMemo<HotlinePage, HotlinePage> seen_without_forward_numbers_{64};
+  DerivedMemo<HotlinePage, HotlinePage> seen_with_forward_numbers_{kSeenPagesHeld};
+  DerivedMemo<HotlinePage, HotlinePage> seen_without_forward_numbers_{kSeenPagesHeld};
 };
 
 }  // namespace fr

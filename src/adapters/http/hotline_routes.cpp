@@ -201,8 +201,8 @@ void AddHotlineRoutes(Router& router, HotlineService& hotlines, const NumberingP
       return handler(hotlines, plan, context);
     };
   };
-  // As many as the service's two memos of seen pages hold (64 each).
-  auto written = std::make_shared<WrittenPages>(128);
+  // As many as the service's two memos of seen pages hold.
+  auto written = std::make_shared<WrittenPages>(2 * HotlineService::kSeenPagesHeld);
   router.Add({"GET", "/v1/hotlines", AuthPolicy::kTokenRequired,
               [&hotlines, written](const RequestContext& context) {
                 return List(hotlines, *written, context);

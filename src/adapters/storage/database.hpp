@@ -149,7 +149,8 @@ class Database {
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
   // Per pooled session, filled at Open and never resized: each inner map is used only by the
-  // thread that holds its session's lease.
+  // thread that holds its session's lease, or by the member whose turn it is in a write group
+  // (SqliteWriteGroups hands the session from member to member under its lock).
   std::unordered_map<const soci::session*, std::unique_ptr<Statements>> prepared_;
   // After the pool: gone before the sessions close (it reads one session's mapping).
   std::unique_ptr<SqliteChangeWatch> change_watch_;
@@ -227,6 +228,10 @@ auto Database::Write(const char* operation, Work&& work) {
     out.emplace(detail::InvokeWork<Out>(work, turn->session()));
   } catch (const std::exception& error) {
     out.emplace(TranslateStorageError(error, operation));
+  } catch (...) {
+    // The turn must end whatever was thrown: the group's other writers wait for it, with the
+    // write lock held.
+    out.emplace(Error::Internal("An unexpected error occurred."));
   }
   Status group = write_groups_->Leave(std::move(turn).value(), out->ok());
   if (out->ok() && !group.ok()) return Out(std::move(group).error());

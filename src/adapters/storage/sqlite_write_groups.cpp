@@ -84,7 +84,12 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
     failure = TranslateStorageError(error, operation);
   }
   // Without a transaction or a savepoint, nothing that follows can be told apart: the group
-  // ends here, and the members waiting for it fail with this error.
+  // ends here, and the members waiting for it fail with this error. Closed first, so that no
+  // writer joins a group that can only fail.
+  {
+    const std::lock_guard lock(mu_);
+    group->closed = true;
+  }
   End(*group, failure);
   return *failure;
 }

@@ -224,14 +224,14 @@ void CallControl::LogForeignInvite(const std::string& source) {
 }
 
 void CallControl::ReleaseChannel(ChannelClaimId channel) {
-  OffControlThread([this, channel] {
+  WriteCallsInProgress([this, channel] {
     if (const Status released = calls_in_progress_.Release(channel); !released.ok()) {
       spdlog::warn("sip: a channel could not be released: {}", released.error().detail);
     }
   });
 }
 
-void CallControl::OffControlThread(std::function<void()> work) {
+void CallControl::WriteCallsInProgress(std::function<void()> work) {
   if (calls_in_progress_.MayBlock()) {
     routing_work_.Post(std::move(work));
   } else {

@@ -111,7 +111,7 @@ class CallControl {
   void ReleaseChannel(ChannelClaimId channel);
   // Runs `work`, which writes calls_in_progress_, on routing_work, or in place when that
   // never blocks (CallsInProgress::MayBlock, decision 0092).
-  void OffControlThread(std::function<void()> work);
+  void WriteCallsInProgress(std::function<void()> work);
   void LogForeignInvite(const std::string& source);
   void RejectUnroutable(LegId leg, const Error& error);
   void Refuse(LegId leg, int status, const char* reason);

@@ -155,7 +155,7 @@ void CallControl::Handle(const sip::LegAnswered& answered) {
   agent->answered_at = recorder_.Now();
   if (!agent->in_call_marked) {
     agent->in_call_marked = true;
-    OffControlThread([this, claim = agent->claim, number = agent->target.number] {
+    WriteCallsInProgress([this, claim = agent->claim, number = agent->target.number] {
       if (const Status marked = calls_in_progress_.MarkInCall(claim, number); !marked.ok()) {
         spdlog::warn("sip: an answered phone could not be marked in a call: {}",
                      marked.error().detail);

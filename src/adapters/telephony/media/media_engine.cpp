@@ -252,8 +252,10 @@ class MediaEngine::Impl {
   // Guarded by mutex_: the port pairs (from Start to Stop), the next stream's id, and the RTP
   // port of every open stream.
   std::optional<UdpPortPool> ports_;
-  std::vector<std::function<void(MediaLoop&)>> pending_;  // guarded by mutex_; see RunOrQueue
-  bool run_posted_ = false;                    // guarded by mutex_: a RunPending handler is queued
+  // The commands not yet run, in order; see RunOrQueue. Guarded by mutex_.
+  std::vector<std::function<void(MediaLoop&)>> pending_;
+  // A RunPending handler is queued. Guarded by mutex_.
+  bool run_posted_ = false;
   std::vector<std::function<void()>> closed_;  // media thread only; see ReportClosed
   std::int64_t next_id_ = 1;
   std::unordered_map<StreamId, std::uint16_t> local_ports_;

@@ -42,7 +42,8 @@ namespace fr::media {
 // handled (SetRemote, Bridge, StopPlayback, OnDigit, OnAudio) wake it at once, the others wait
 // for the clock's next tick, at most 20 ms (decision 0092). OpenStream binds its sockets on the
 // caller's thread and LocalPort answers from there too, while the other queries (Stats,
-// Quality, Report) wait for the media thread, after every command given before them; Close
+// Quality, Report) wait for the media thread, after every command given before them (asked
+// from the media thread itself, a query runs at once, before commands still queued); Close
 // with a callback hands the stream's last measures back instead. Callbacks run on the media
 // thread, one at a time: they must not block or throw, and must not call Stop. Ids of closed
 // or unknown streams are ignored by commands, which makes teardown races harmless. Before
