@@ -161,7 +161,9 @@ class MediaEngine::Impl {
           // owner together, in one wake-up of its thread rather than one each.
           closed_.push_back([on_closed, measured = std::move(measured)] { on_closed(measured); });
         },
-        Urgency::kAtTheTick);
+        // At once: its owner finishes a call (log closed, channels released) on the report,
+        // and a caller reading the log right after hanging up expects it closed.
+        Urgency::kNow);
   }
 
   // How soon a command queued from another thread must run (decision 0092).

@@ -39,7 +39,8 @@ namespace fr::media {
 // Thread-safety: every public method may be called from any thread, including from the
 // engine's callbacks. Commands (SetRemote, Play…, Bridge, Close, OnInactive) are queued to the
 // media thread and take effect in call order: those that change how arriving packets are
-// handled (SetRemote, Bridge, StopPlayback, OnDigit, OnAudio) wake it at once, the others wait
+// handled (SetRemote, Bridge, StopPlayback, OnDigit, OnAudio) and a Close that reports back wake
+// it at once, the others wait
 // for the clock's next tick, at most 20 ms (decision 0092). OpenStream binds its sockets on the
 // caller's thread and LocalPort answers from there too, while the other queries (Stats,
 // Quality, Report) wait for the media thread, after every command given before them (asked
@@ -120,7 +121,8 @@ class MediaEngine {
   // Close, and `on_closed` runs once with what the stream measured up to its close (as Report
   // would give it just before): on the media thread right after the close ran, or at once on
   // the caller's thread with kFailedPrecondition when the engine is not running. The caller
-  // never waits for the media thread (a call's legs close this way: no round trip per leg).
+  // never waits for the media thread (a call's legs close this way: no round trip per leg);
+  // the media thread is woken for it at once, not at the next tick.
   void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed);
 
   // The stream's counters. Errors: kNotFound for an unknown or closed stream.
