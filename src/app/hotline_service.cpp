@@ -54,11 +54,6 @@ Hotline AsSeenBy(bool sees_forward_numbers, Hotline hotline) {
   return hotline;
 }
 
-Hotline AsSeenBy(const Principal& principal, Hotline hotline) {
-  const bool sees = SeesForwardNumbers(principal, hotline.organization_id);
-  return AsSeenBy(sees, std::move(hotline));
-}
-
 }  // namespace
 
 Hotline HotlineService::WithDefaults(Hotline hotline) const {
@@ -101,10 +96,8 @@ Status HotlineService::MayList(const Principal& principal, OrganizationId organi
   return Ok();
 }
 
-void HotlineService::ShowTo(const Principal& principal, std::vector<Hotline>& hotlines) const {
-  for (Hotline& hotline : hotlines) {
-    hotline = AsSeenBy(principal, WithDefaults(std::move(hotline)));
-  }
+Hotline HotlineService::ShowTo(bool sees_forward_numbers, Hotline hotline) const {
+  return AsSeenBy(sees_forward_numbers, WithDefaults(std::move(hotline)));
 }
 
 Result<SharedHotlinePage> HotlineService::List(const Principal& principal,
@@ -113,18 +106,22 @@ Result<SharedHotlinePage> HotlineService::List(const Principal& principal,
   FR_RETURN_IF_ERROR(MayList(principal, organization));
   FR_ASSIGN_OR_RETURN(const SharedHotlinePage stored,
                       hotlines_.ListByOrganization(organization, limit, offset));
-  // Every hotline of the page is `organization`'s, so one answer decides the whole page; each
-  // answer has its own memo, so a page made for an admin is never handed to a member.
+  // Every hotline of the page is `organization`'s, so one answer decides the whole page.
   const bool sees_forward_numbers = SeesForwardNumbers(principal, organization);
-  auto& memo = sees_forward_numbers ? seen_with_forward_numbers_ : seen_without_forward_numbers_;
-  return memo.Get(stored, [&](const HotlinePage& page) {
-    HotlinePage seen{.hotlines = {}, .total = page.total};
+  const auto show = [&](const HotlinePage& page) {
+    HotlinePage seen{.hotlines = {}, .total = page.total, .held = page.held};
     seen.hotlines.reserve(page.hotlines.size());
     for (const Hotline& hotline : page.hotlines) {
-      seen.hotlines.push_back(AsSeenBy(sees_forward_numbers, WithDefaults(hotline)));
+      seen.hotlines.push_back(ShowTo(sees_forward_numbers, hotline));
     }
     return seen;
-  });
+  };
+  // A page made for this request alone (PostgreSQL, the fake) never comes again: a memo of it
+  // would only fill up and start over.
+  if (!stored->held) return std::make_shared<const HotlinePage>(show(*stored));
+  // Each answer has its own memo, so a page made for an admin is never handed to a member.
+  auto& memo = sees_forward_numbers ? seen_with_forward_numbers_ : seen_without_forward_numbers_;
+  return memo.Get(stored, show);
 }
 
 Result<Hotline> HotlineService::Create(const Principal& principal, const HotlineDraft& draft) {
@@ -155,7 +152,7 @@ Result<Hotline> HotlineService::Get(const Principal& principal, HotlineId id) {
   if (!hotline || !CanRead(OrganizationResourceAccess(principal, hotline->organization_id))) {
     return NoSuchHotline();
   }
-  return AsSeenBy(principal, WithDefaults(*hotline));
+  return ShowTo(SeesForwardNumbers(principal, hotline->organization_id), *hotline);
 }
 
 Result<Hotline> HotlineService::WritableHotline(const Principal& principal, HotlineId id) {
@@ -216,7 +213,8 @@ Result<std::vector<Hotline>> HotlineService::ListAfter(const Principal& principa
   FR_RETURN_IF_ERROR(MayList(principal, organization));
   FR_ASSIGN_OR_RETURN(std::vector<Hotline> hotlines,
                       hotlines_.ListByOrganizationAfter(organization, after, limit));
-  ShowTo(principal, hotlines);
+  const bool sees_forward_numbers = SeesForwardNumbers(principal, organization);
+  for (Hotline& hotline : hotlines) hotline = ShowTo(sees_forward_numbers, std::move(hotline));
   return hotlines;
 }
 

@@ -53,9 +53,10 @@ class HotlineService {
         policy_(policy) {}
 
   // List and Get give a member who is not an admin the fallbacks' forwardTo empty: it may be
-  // someone's own phone (decision 0075). List hands out the same page object again while the
-  // repository's page is the same and the caller sees as much as the last one (decision 0093),
-  // so what a caller derives from the page (its JSON) may be held by the page's identity.
+  // someone's own phone (decision 0075). When the repository's page is `held`, List hands out
+  // the same page object again while that page is the same and the caller sees as much as the
+  // last one (decision 0093), so what a caller derives from the page (its JSON) may be held by
+  // the page's identity; the page it returns is `held` then, and only then.
   // Errors: kPermissionDenied when the caller is not in `organization`.
   Result<SharedHotlinePage> List(const Principal& principal, OrganizationId organization,
                                  std::int64_t limit, std::int64_t offset);
@@ -84,8 +85,9 @@ class HotlineService {
  private:
   // kPermissionDenied unless the caller may read `organization`'s hotlines.
   Status MayList(const Principal& principal, OrganizationId organization) const;
-  // `hotlines` as the caller sees them: with the defaults, fallbacks' forwardTo as List says.
-  void ShowTo(const Principal& principal, std::vector<Hotline>& hotlines) const;
+  // `hotline` as a caller sees it: with the defaults, and the fallbacks' forwardTo only when the
+  // caller `sees_forward_numbers` (SeesForwardNumbers; see List).
+  Hotline ShowTo(bool sees_forward_numbers, Hotline hotline) const;
   // `hotline` with the policy's language when it names none (stored before languages existed),
   // and agentsReady as the policy counts it.
   Hotline WithDefaults(Hotline hotline) const;

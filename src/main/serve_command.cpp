@@ -41,6 +41,7 @@ struct ServeOptions {
   DatabaseOption database;
   std::string listen = "127.0.0.1:8080";
   std::size_t workers = 4;
+  std::size_t io_threads = http::DefaultIoThreads();
   std::string log_format = "text";
   std::string log_level = "info";
   bool demo = false;
@@ -171,6 +172,10 @@ int Serve(const ServeOptions& options) {
                              : listen.error().detail.c_str());
     return 2;
   }
+  if (options.io_threads < 1 || options.io_threads > 64) {
+    std::fprintf(stderr, "error: --io-threads must be between 1 and 64\n");
+    return 2;
+  }
   if (options.telephony.enabled()) {
     if (const auto engine = EngineConfigOf(options.telephony); !engine.ok()) {
       std::fprintf(stderr, "error: %s\n", engine.error().detail.c_str());
@@ -248,10 +253,9 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
                  "say the built-in sentences in English",
                  options.telephony.tts_voice);
   }
-  auto services = Services::Open(options.database.url,
-                                 options.workers + http::DefaultIoThreads() + 4, hotline_policy,
-                                 options.retention, options.caller_calls_per_hour, webhooks,
-                                 SignInPolicyOf(options).value(), options.voicemail_dir,
+  auto services = Services::Open(options.database.url, options.workers + options.io_threads + 4,
+                                 hotline_policy, options.retention, options.caller_calls_per_hour,
+                                 webhooks, SignInPolicyOf(options).value(), options.voicemail_dir,
                                  options.audit_retention);
   if (!services.ok()) {
     // A voicemail folder that cannot be used is a bad option like any other.
@@ -392,6 +396,7 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   config.host = listen.first;
   config.port = listen.second;
   config.workers = options.workers;
+  config.io_threads = options.io_threads;
   config.trusted_proxies = trusted_proxies;
   const http::Pipeline pipeline(router, wired.authentication, config.max_body_bytes,
                                 options.rate_limits);
@@ -514,6 +519,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   serve->add_option("--workers", options->workers, "Worker threads for requests (1..256)")
       ->envname("FR_WORKERS")
+      ->capture_default_str();
+  serve
+      ->add_option("--io-threads", options->io_threads,
+                   "Threads that run the HTTP connections and answer reads (1..64)")
+      ->envname("FR_IO_THREADS")
       ->capture_default_str();
   serve->add_option("--log-format", options->log_format, "text or json")
       ->envname("FR_LOG_FORMAT")

@@ -240,6 +240,26 @@ TYPED_TEST(HotlineRepositoryContract, APageHoldsOnlyItsOrganizationsAgentsWhenId
   EXPECT_EQ(theirs.hotlines[0].agents, std::vector<UserId>{backend.second_user});
 }
 
+// A memo keyed by a page object is worth keeping only for a `held` page (decision 0096): such a
+// page comes again as the same object until a change, and any other page is new each time.
+TYPED_TEST(HotlineRepositoryContract, OnlyAHeldPageComesAgainAndAChangeMakesANewOne) {
+  auto& hotlines = this->backend_.hotlines;
+  const OrganizationId organization = this->backend_.organization;
+  Hotline changed = *this->Create();
+  const SharedHotlinePage first = *hotlines.ListByOrganization(organization, 10, 0);
+  const SharedHotlinePage again = *hotlines.ListByOrganization(organization, 10, 0);
+  // SQLite, with its change watch on a file, holds its pages (decision 0085); the others do not.
+  EXPECT_EQ(first->held, testing::BackendNames::GetName<TypeParam>(0) == "Sqlite");
+  EXPECT_EQ(again->held, first->held);
+  EXPECT_EQ(again == first, first->held);
+  changed.name = "Neu";
+  ASSERT_TRUE(hotlines.Update(changed, std::nullopt, this->At(1)).ok());
+  const SharedHotlinePage after = *hotlines.ListByOrganization(organization, 10, 0);
+  EXPECT_NE(after, first);
+  ASSERT_EQ(after->hotlines.size(), 1u);
+  EXPECT_EQ(after->hotlines[0].name, "Neu");
+}
+
 TYPED_TEST(HotlineRepositoryContract, UpdateChecksTheVersionAndKeepsTheNumber) {
   const Hotline created = *this->Create();
   Hotline changed = created;

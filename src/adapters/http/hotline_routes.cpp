@@ -148,10 +148,13 @@ HandlerResult List(HotlineService& hotlines, WrittenPages& written, const Reques
   FR_ASSIGN_OR_RETURN(
       const SharedHotlinePage page,
       hotlines.List(*context.principal, OrganizationId(**organization), *limit, *offset));
-  const auto body = written.Get(page, [](const HotlinePage& seen) {
+  const auto write = [](const HotlinePage& seen) {
     return PageJson("hotlines", seen.hotlines, "totalHotlines", seen.total, WriteHotline);
-  });
-  return JsonTextResponse(200, *body);
+  };
+  // A page that never comes again (not `held`) is written once, into the response.
+  if (!page->held) return JsonTextResponse(200, write(*page));
+  // The held text is sent as it is, not copied per request (decision 0096).
+  return HeldJsonTextResponse(200, written.Get(page, write));
 }
 
 HandlerResult Create(HotlineService& hotlines, const NumberingPlan& plan,

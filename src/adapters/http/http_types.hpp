@@ -53,6 +53,9 @@ struct Response {
   int status = 200;
   std::string content_type;
   std::string body;
+  // A body held elsewhere and shared, sent instead of `body` without copying it (a held list
+  // page's JSON, decision 0096). `body` stays empty when it is set.
+  std::shared_ptr<const std::string> held_body;
   std::vector<std::pair<std::string, std::string>> headers;
   // Set for a streamed response: called once, with the stream, after the headers were sent; the
   // body above is then not sent. A HEAD request gets the headers alone.
@@ -68,6 +71,8 @@ struct Response {
     headers.emplace_back(std::move(name), std::move(value));
     return std::move(*this);
   }
+  // The body to send: the held one, if any, else `body`.
+  std::string_view Body() const { return held_body ? std::string_view(*held_body) : body; }
 };
 
 // Path parameters by their template name, e.g. {"hotlineID": "42"}.

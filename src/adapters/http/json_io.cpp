@@ -67,6 +67,14 @@ Response JsonTextResponse(int status, std::string body) {
   return response;
 }
 
+Response HeldJsonTextResponse(int status, std::shared_ptr<const std::string> body) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json; charset=utf-8";
+  response.held_body = std::move(body);
+  return response;
+}
+
 Response NoContentResponse() {
   Response response;
   response.status = 204;

@@ -30,6 +30,8 @@ Result<void, Problem> RequireJsonBody(const Request& request);
 Response JsonResponse(int status, const Json& body);
 // A 2xx response whose JSON text is already written (see JsonWriter).
 Response JsonTextResponse(int status, std::string body);
+// As JsonTextResponse, with a body that is held elsewhere and sent without a copy.
+Response HeldJsonTextResponse(int status, std::shared_ptr<const std::string> body);
 
 // 204 No Content.
 Response NoContentResponse();

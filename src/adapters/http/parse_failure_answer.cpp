@@ -106,9 +106,9 @@ std::string SerializeClosingAnswer(const Response& response) {
       "HTTP/1.1 " + std::to_string(response.status) + " " + ReasonPhrase(response.status) + "\r\n";
   for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
   if (!response.content_type.empty()) out += "Content-Type: " + response.content_type + "\r\n";
-  out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  out += "Content-Length: " + std::to_string(response.Body().size()) + "\r\n";
   out += "Connection: close\r\n\r\n";
-  out += response.body;
+  out += response.Body();
   return out;
 }
 

@@ -102,9 +102,13 @@ std::string AddressText(const asio::ip::address& address) {
   return text;
 }
 
+// ASCII only, as header names and tokens are (RFC 9110 §5.1), and without the locale lookup of
+// std::tolower for every character of every header name (issue #12).
 std::string Lowercase(std::string_view text) {
   std::string out(text);
-  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : out) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
   return out;
 }
 
@@ -361,8 +365,14 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
     auto builder =
         StartResponse<restinio::user_controlled_output_t>(handle, request, response, standard);
     if (draining.load()) builder.connection_close();
-    builder.set_content_length(response.body.size());
-    if (request.method != "HEAD") builder.set_body(std::move(response.body));
+    builder.set_content_length(response.Body().size());
+    if (request.method == "HEAD") {
+      // The Content-Length alone.
+    } else if (response.held_body) {
+      builder.set_body(std::move(response.held_body));
+    } else {
+      builder.set_body(std::move(response.body));
+    }
     builder.done([this](const asio::error_code&) { unwritten.fetch_sub(1); });
   } catch (const std::exception& error) {
     unwritten.fetch_sub(1);
@@ -410,9 +420,10 @@ void HttpServer::Impl::LogAccess(const Request& request, const Pipeline::Outcome
   line += R"(,"request_bytes":)";
   AppendDecimal(line, request.body.size());
   line += R"(,"response_bytes":)";
-  AppendDecimal(line, request.method == "HEAD" ? 0 : outcome.response.body.size());
+  AppendDecimal(line, request.method == "HEAD" ? 0 : outcome.response.Body().size());
   line += '}';
-  if (access_log) access_log->info(line);
+  // With the time the line already has: spdlog would read the clock once more.
+  if (access_log) access_log->log(now, spdlog::source_loc{}, spdlog::level::info, line);
 }
 
 Response HttpServer::Impl::AnswerParseFailure(std::string_view parser_error,

@@ -533,10 +533,12 @@ Result<std::optional<Hotline>> SociHotlineRepository::FindByNumber(const std::st
 Result<SharedHotlinePage> SociHotlineRepository::ListByOrganization(OrganizationId organization,
                                                                     std::int64_t limit,
                                                                     std::int64_t offset) {
+  // Without a change watch (PostgreSQL) ReadThrough reads every time: each page is new.
+  const SqliteChangeWatch* watch = database_.change_watch();
   return listed_.ReadThrough(
-      database_.change_watch(), ListPageKey{organization.value, limit, offset},
-      [&]() -> Result<SharedHotlinePage> {
+      watch, ListPageKey{organization.value, limit, offset}, [&]() -> Result<SharedHotlinePage> {
         FR_ASSIGN_OR_RETURN(HotlinePage page, ReadPage(organization, limit, offset));
+        page.held = watch != nullptr;
         return std::make_shared<const HotlinePage>(std::move(page));
       });
 }

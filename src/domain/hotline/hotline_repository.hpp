@@ -14,10 +14,15 @@ namespace fr {
 struct HotlinePage {
   std::vector<Hotline> hotlines;  // ordered by id
   std::int64_t total = 0;         // all hotlines of the organisation
+  // The repository holds this object and hands it out again while the page is unchanged
+  // (SQLite with a change watch, decision 0085). False for a page made for one request alone:
+  // a memo keyed by such an object would never be hit.
+  bool held = false;
 };
 
 // A page shared read-only. A repository may hand out the same object again while the page is
-// unchanged, so a caller may hold what it derives from the page, keyed by the object.
+// unchanged (a `held` page), so a caller may hold what it derives from the page, keyed by the
+// object.
 using SharedHotlinePage = std::shared_ptr<const HotlinePage>;
 
 // Where a hotline's number must come from: the SIP customer's country and city.
