@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 
 #include "adapters/storage/soci_hotline_repository.hpp"
@@ -388,6 +390,60 @@ TYPED_TEST(HotlineRepositoryContract, AnUpdateStoresAgentsAndScheduleExactlyAsGi
   EXPECT_EQ(emptied->version, 5);
   EXPECT_TRUE(stored().agents.empty());
   EXPECT_EQ(stored().schedule, changed.schedule);
+}
+
+// Every field of a hotline, to compare two whole hotlines.
+auto AllFields(const Hotline& h) {
+  return std::tie(h.id, h.organization_id, h.name, h.agents, h.agents_with_active_phone,
+                  h.agents_with_verified_phone, h.agents_ready, h.channels_inbound,
+                  h.channels_outbound, h.is_active, h.tts_inbound, h.tts_outbound, h.confirm_answer,
+                  h.language, h.schedule, h.no_answer.action, h.no_answer.tts_voicemail,
+                  h.no_answer.max_seconds, h.no_answer.forward_to, h.closed.action,
+                  h.closed.tts_voicemail, h.closed.max_seconds, h.closed.forward_to, h.tts_closed,
+                  h.reject_anonymous, h.number, h.status, h.status_detail, h.version, h.created_at,
+                  h.updated_at);
+}
+
+// An update answers the hotline exactly as a read finds it afterwards (the SQLite adapter builds
+// the answer from what it wrote rather than reading it back, decision 0095).
+TYPED_TEST(HotlineRepositoryContract, AnUpdateAnswersTheHotlineAsItIsReadAfterwards) {
+  const auto created = this->Create();
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  int step = 0;
+  const auto expect_answer_as_read = [&](const Hotline& changed) {
+    SCOPED_TRACE("update " + std::to_string(++step));
+    const auto updated = this->backend_.hotlines.Update(changed, std::nullopt, this->At(step));
+    ASSERT_TRUE(updated.ok()) << updated.error().detail;
+    const auto found = this->backend_.hotlines.Find(created->id);
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_TRUE(AllFields(*updated) == AllFields(**found));
+    EXPECT_EQ(updated->version, created->version + step);
+  };
+  Hotline changed = *created;
+  changed.name = "Neu";
+  changed.channels_inbound = 3;
+  changed.channels_outbound = 4;
+  changed.tts_inbound = "Guten Tag";
+  changed.tts_outbound = "Ein Anruf";
+  changed.confirm_answer = false;
+  changed.language = "de-DE";
+  changed.reject_anonymous = true;
+  changed.tts_closed = "Geschlossen";
+  expect_answer_as_read(changed);
+  changed.agents = {this->backend_.first_user};
+  changed.schedule = Schedule{"Europe/Berlin",
+                              {{Weekday::kTue, 60, 120}, {Weekday::kMon, 0, 600}},
+                              {"2026-12-31", "2026-12-24"}};
+  expect_answer_as_read(changed);
+  changed.status = HotlineStatus::kPaused;
+  changed.is_active = false;
+  changed.no_answer = {FallbackAction::kVoicemail, "Bitte sprechen Sie.", 45, ""};
+  changed.closed = {FallbackAction::kForward, "", 600, "004930123456"};
+  expect_answer_as_read(changed);
+  changed.schedule.reset();
+  changed.agents.clear();
+  expect_answer_as_read(changed);
+  expect_answer_as_read(changed);  // nothing changes but the version and the time
 }
 
 TYPED_TEST(HotlineRepositoryContract, DeletedNumberIsQuarantinedThenReused) {

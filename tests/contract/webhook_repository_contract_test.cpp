@@ -328,7 +328,7 @@ TYPED_TEST(WebhookStoreTest, AnEventCommittedAfterALaterOneIsNotPassedOver) {
   std::promise<void> inserted, release;
   std::thread slow_writer([&] {
     const Status held = holder->Run("hold an event", [&](soci::session& session) {
-      WriteTransaction transaction(session, holder->dialect());
+      WriteTransaction transaction(*holder, session);
       WebhookEvent event;
       event.type = WebhookEventType::kHotlineStatusChanged;
       event.occurred_at = At(2);

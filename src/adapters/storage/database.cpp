@@ -221,14 +221,17 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   }
   FR_RETURN_IF_ERROR(ApplyMigrations(*database));
   if (database->dialect_ == Dialect::kSqlite) {
-    database->write_groups_ = std::make_unique<SqliteWriteGroups>(*database->pool_);
+    Database& opened = *database;
+    database->write_groups_ = std::make_unique<SqliteWriteGroups>(
+        *database->pool_, [&opened](std::size_t i) { opened.EndOpenTransaction(i); });
   }
   if (database->dialect_ == Dialect::kSqlite && in_wal_mode) {
     // Through a pooled session, open as long as the Database: a read maps its wal-index.
-    auto watch = database->Run("watch for commits", [](soci::session& session) {
+    auto watch = database->Run("watch for commits", [&opened = *database](soci::session& session) {
       int tables = 0;
       session << "SELECT COUNT(*) FROM sqlite_master", soci::into(tables);
       auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+      opened.watched_session_ = &session;
       // SOCI declares SQLite's API inside namespace sqlite_api: the same opaque handle.
       return SqliteChangeWatch::Open(reinterpret_cast<::sqlite3*>(backend->conn_));
     });
@@ -262,6 +265,40 @@ void Database::ReviveIfBroken(soci::session& session) noexcept {
     } catch (const std::exception& error) {
       spdlog::warn("storage: cannot reconnect to {}: {}", url_.redacted, error.what());
     }
+  }
+}
+
+bool Database::InTransaction(std::size_t i) {
+  soci::session& session = pool_->at(i);
+  if (dialect_ == Dialect::kSqlite) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+    return backend != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+  }
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+  if (backend == nullptr || backend->conn_ == nullptr) return false;
+  const PGTransactionStatusType status = PQtransactionStatus(backend->conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+void Database::EndOpenTransaction(std::size_t i) noexcept {
+  if (!InTransaction(i)) return;
+  soci::session& session = pool_->at(i);
+  spdlog::error("storage: a transaction was left open; rolling it back");
+  try {
+    session << "ROLLBACK";
+    if (!InTransaction(i)) return;
+  } catch (const std::exception& error) {
+    spdlog::error("storage: rollback failed: {}", error.what());
+  }
+  if (&session == watched_session_) return;  // the change watch reads its mapping: kept open
+  // Closing the connection ends its transaction; the session is opened again for the next user
+  // (its statements first: a connection with statements left does not close).
+  try {
+    prepared_.at(&session)->clear();
+    session.close();
+    OpenSession(i);
+  } catch (const std::exception& error) {
+    spdlog::error("storage: cannot reopen a session after a failed rollback: {}", error.what());
   }
 }
 
@@ -299,22 +336,39 @@ PreparedStatement::~PreparedStatement() {
   }
 }
 
-WriteTransaction::WriteTransaction(soci::session& session, Dialect dialect) : session_(session) {
-  session_ << (dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+WriteTransaction::WriteTransaction(Database& database, soci::session& session)
+    : session_(session), gate_(database.write_groups_.get()) {
+  if (gate_ != nullptr) gate_->EnterAlone();
+  try {
+    session_ << (database.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  } catch (...) {
+    LeaveGate();
+    throw;
+  }
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (!open_) return;
-  try {
-    session_ << "ROLLBACK";
-  } catch (const std::exception& error) {
-    spdlog::error("storage: rollback failed: {}", error.what());
+  if (open_) {
+    try {
+      session_ << "ROLLBACK";
+    } catch (const std::exception& error) {
+      // The lease that ends after this (Database::Run) finds the transaction still open.
+      spdlog::error("storage: rollback failed: {}", error.what());
+    }
   }
+  LeaveGate();
 }
 
 void WriteTransaction::Commit() {
   session_ << "COMMIT";
   open_ = false;
+  LeaveGate();  // at once: the writers waiting for the gate need not wait for the caller's rest
+}
+
+void WriteTransaction::LeaveGate() noexcept {
+  if (gate_ == nullptr) return;
+  gate_->LeaveAlone();
+  gate_ = nullptr;
 }
 
 const char* ForUpdate(Dialect dialect) {

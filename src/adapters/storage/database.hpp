@@ -27,6 +27,19 @@ struct AsResult<Result<T>> {
   using type = Result<T>;
 };
 
+namespace detail {
+// work(session) as an `Out` (Result<T> or Status), whatever `work` returns.
+template <typename Out, typename Work>
+Out InvokeWork(Work& work, soci::session& session) {
+  if constexpr (std::is_void_v<decltype(work(session))>) {
+    work(session);
+    return Out();
+  } else {
+    return Out(work(session));
+  }
+}
+}  // namespace detail
+
 // Turns any exception from SOCI or a backend into an Error: a unique violation becomes
 // kAlreadyExists; a busy or locked database, a lost connection, a lock wait that timed out, a
 // deadlock or a server that is starting or shutting down kUnavailable; anything else kInternal.
@@ -59,17 +72,10 @@ class Database {
   // it throws becomes the translated error. Thread-safe.
   template <typename Work>
   auto Run(const char* operation, Work&& work) {
-    using Returned = decltype(work(std::declval<soci::session&>()));
-    using Out = typename AsResult<Returned>::type;
+    using Out = typename AsResult<decltype(work(std::declval<soci::session&>()))>::type;
     const Lease lease(*this);
     try {
-      soci::session& session = lease.session();
-      if constexpr (std::is_void_v<Returned>) {
-        work(session);
-        return Out();
-      } else {
-        return Out(work(session));
-      }
+      return detail::InvokeWork<Out>(work, lease.session());
     } catch (const std::exception& error) {
       return Out(Failed(error, operation, lease.session()));
     }
@@ -111,20 +117,27 @@ class Database {
   soci::statement& Prepared(soci::session& session, const std::string& sql);
 
  private:
+  friend class WriteTransaction;  // passes the write gate (write_groups_)
+
   // One pooled session, held for the duration of a Run: the session itself, not a proxy, so
   // that statements prepared on it stay valid across leases. A PostgreSQL session whose
   // connection broke is reconnected when leased.
   class Lease {
    public:
-    explicit Lease(Database& database) : pool_(*database.pool_), position_(pool_.lease()) {
+    explicit Lease(Database& database)
+        : database_(database), pool_(*database.pool_), position_(pool_.lease()) {
       database.ReviveIfBroken(pool_.at(position_));
     }
-    ~Lease() { pool_.give_back(position_); }
+    ~Lease() {
+      database_.EndOpenTransaction(position_);
+      pool_.give_back(position_);
+    }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     soci::session& session() const { return pool_.at(position_); }
 
    private:
+    Database& database_;
     soci::connection_pool& pool_;
     std::size_t position_;
   };
@@ -138,6 +151,12 @@ class Database {
   // Translates `error` (TranslateStorageError) and, when it left `session`'s connection broken,
   // tries to reconnect it for the next lease.
   Error Failed(const std::exception& error, const char* operation, soci::session& session);
+  // Whether pooled session `i` has a transaction open: a local check, no round trip.
+  bool InTransaction(std::size_t i);
+  // Before pooled session `i` goes back to the pool: a transaction its user left open (a
+  // ROLLBACK that failed) is rolled back, and when even that fails the session is closed and
+  // opened again, so that the next user does not find it, nor its locks. Never throws.
+  void EndOpenTransaction(std::size_t i) noexcept;
   // Reconnects `session` when its PostgreSQL connection is known to be broken (a local check,
   // no round trip); a failure is logged and left for the next lease. Never throws.
   void ReviveIfBroken(soci::session& session) noexcept;
@@ -154,6 +173,7 @@ class Database {
   std::unordered_map<const soci::session*, std::unique_ptr<Statements>> prepared_;
   // After the pool: gone before the sessions close (it reads one session's mapping).
   std::unique_ptr<SqliteChangeWatch> change_watch_;
+  const soci::session* watched_session_ = nullptr;  // the session change_watch_ maps, if any
   // SQLite only; after the pool, whose sessions its groups lease.
   std::unique_ptr<SqliteWriteGroups> write_groups_;
 };
@@ -183,39 +203,34 @@ class PreparedStatement {
 // `BEGIN` that takes the write lock at once on SQLite, so that two writers never deadlock
 // upgrading read locks; a plain READ COMMITTED transaction on PostgreSQL, where a statement that
 // reads rows it then writes on says so with ForUpdate(). Commits only when told; rolls back on
-// destruction otherwise.
+// destruction otherwise. `session` is the one `database.Run` passed.
+// On SQLite it first waits for its turn in the process's write gate (SqliteWriteGroups::
+// EnterAlone, decision 0095), on a condition variable rather than in SQLite's sleeping busy
+// handler, and holds it until the transaction ended: a flood of grouped writes (Database::Write)
+// cannot keep it out. So the same rule as for Write's work holds between constructor and
+// Commit: no other write transaction, Write or lease of another session on this thread.
 class WriteTransaction {
  public:
-  WriteTransaction(soci::session& session, Dialect dialect);
+  WriteTransaction(Database& database, soci::session& session);
   ~WriteTransaction();
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
   void Commit();
 
  private:
+  void LeaveGate() noexcept;
+
   soci::session& session_;
+  SqliteWriteGroups* gate_;  // null on PostgreSQL, and while migrations run
   bool open_ = true;
 };
-
-namespace detail {
-// work(session) as an `Out` (Result<T> or Status), whatever `work` returns.
-template <typename Out, typename Work>
-Out InvokeWork(Work& work, soci::session& session) {
-  if constexpr (std::is_void_v<decltype(work(session))>) {
-    work(session);
-    return Out();
-  } else {
-    return Out(work(session));
-  }
-}
-}  // namespace detail
 
 template <typename Work>
 auto Database::Write(const char* operation, Work&& work) {
   using Out = typename AsResult<decltype(work(std::declval<soci::session&>()))>::type;
   if (!write_groups_) {
     return Run(operation, [&](soci::session& session) -> Out {
-      WriteTransaction transaction(session, dialect_);
+      WriteTransaction transaction(*this, session);
       Out out = detail::InvokeWork<Out>(work, session);
       if (out.ok()) transaction.Commit();
       return out;

@@ -127,7 +127,7 @@ Status ApplyMigrations(Database& database) {
   const int latest = Database::LatestSchemaVersion();
   const Dialect dialect = database.dialect();
   return database.Run("migrate", [&](soci::session& session) -> Status {
-    WriteTransaction transaction(session, dialect);
+    WriteTransaction transaction(database, session);
     if (dialect == Dialect::kPostgresql) {
       session << kWaitForSchemaLockPostgresql;
       session << kLockSchemaPostgresql;

@@ -141,7 +141,7 @@ Result<std::vector<AgentPhoneToRing>> SociAgentPhoneRepository::ListActiveForHot
 Result<AgentPhone> SociAgentPhoneRepository::Create(const AgentPhone& phone) {
   return database_.Run("create agent phone", [&](soci::session& session) -> Result<AgentPhone> {
     // Count and insert in one write transaction, so that concurrent creates cannot exceed it.
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long owner = phone.user_id.value;
     if (database_.dialect() == Dialect::kPostgresql) {
       ReadValue<long long>(session, kLockOwnerPostgresql, owner);
@@ -173,7 +173,7 @@ Result<AgentPhone> SociAgentPhoneRepository::Update(const AgentPhone& phone) {
     long long id = phone.id.value;
     long long owner = 0;
     std::string verification;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     session << kUpdate, soci::use(name), soci::use(new_number), soci::use(number),
         soci::use(is_active), soci::use(id), soci::into(owner), soci::into(verification);
     if (!session.got_data()) return Error::NotFound("No such agent phone.");
@@ -194,7 +194,7 @@ Result<bool> SociAgentPhoneRepository::SetVerification(AgentPhoneId id, const st
     long long key = id.value;
     std::string name = PhoneVerificationName(verification);
     std::string expected = number;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     const auto set = ReadValue<long long>(session, kSetVerification, name, key, expected);
     if (!set) {
       if (!ReadValue<long long>(session, kExists, key))
@@ -209,7 +209,7 @@ Result<bool> SociAgentPhoneRepository::SetVerification(AgentPhoneId id, const st
 Status SociAgentPhoneRepository::Delete(AgentPhoneId id) {
   return database_.Run("delete agent phone", [&](soci::session& session) -> Status {
     long long key = id.value;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     const auto owner = ReadValue<long long>(session, kDelete, key);
     if (!owner) return Error::NotFound("No such agent phone.");
     AppendPhoneChanged(database_, session, id, UserId(*owner), "deleted", std::nullopt);
@@ -243,7 +243,7 @@ Result<std::int64_t> SociAgentPhoneRepository::BeginVerification(const Verificat
                                                                  const VerificationLimits& limits) {
   return database_.Run(
       "begin agent phone verification", [&](soci::session& session) -> Result<std::int64_t> {
-        WriteTransaction transaction(session, database_.dialect());
+        WriteTransaction transaction(database_, session);
         long long phone = attempt.phone.value;
         long long owner = attempt.owner.value;
         std::string number = attempt.number;
@@ -304,7 +304,7 @@ Result<bool> SociAgentPhoneRepository::FinishVerification(std::int64_t attempt, 
                                                           PhoneVerification outcome) {
   return database_.Run(
       "finish agent phone verification", [&](soci::session& session) -> Result<bool> {
-        WriteTransaction transaction(session, database_.dialect());
+        WriteTransaction transaction(database_, session);
         long long key = attempt;
         std::string attempt_outcome =
             outcome == PhoneVerification::kVerified ? "verified" : "failed";

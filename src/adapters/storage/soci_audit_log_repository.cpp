@@ -157,7 +157,7 @@ void AppendAuditedChanges(Database& database, soci::session& session,
 Status SociAuditLogRepository::Append(const std::vector<AuditEntry>& entries) {
   if (entries.empty()) return Ok();
   return database_.Run("append audit entries", [&](soci::session& session) -> Status {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     for (const AuditEntry& entry : entries) Insert(session, entry);
     transaction.Commit();
     return Ok();

@@ -51,7 +51,7 @@ struct BlockedCallerRow {
 Result<BlockedCaller> SociBlockedCallerRepository::Create(const BlockedCaller& block) {
   auto created =
       database_.Run("block a caller", [&](soci::session& session) -> Result<BlockedCaller> {
-        WriteTransaction transaction(session, database_.dialect());
+        WriteTransaction transaction(database_, session);
         long long organization = block.organization_id.value;
         std::string number = block.number;
         long long now = ToEpochMillis(block.created_at);

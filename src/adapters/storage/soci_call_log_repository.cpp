@@ -494,7 +494,7 @@ void RebuildStaleReportSlots(soci::session& session, Dialect dialect) {
 Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   return database_.Run("write call events", [&](soci::session& session) {
     OpenIds staged = open_;  // applied only if the transaction commits
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     const auto node = node_.empty() ? Nullable<std::string>()
                                     : Nullable<std::string>{node_, soci::i_ok};
     EventApplier applier(database_, session, staged, node);
@@ -609,7 +609,7 @@ Result<TelephoneRecordPage> SociCallLogRepository::ListTelephoneRecordsBefore(
 Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::string& node,
                                                                   const std::string& reason) {
   return database_.Run("close interrupted calls", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     std::vector<std::pair<long long, long long>> open_calls;  // id, last known time
     {
       long long id = 0, last = 0;
@@ -641,7 +641,7 @@ Result<std::int64_t> SociCallLogRepository::CloseInterruptedCalls(const std::str
 Result<std::int64_t> SociCallLogRepository::PurgeByOrganizationRetention(Timestamp now,
                                                                          std::int64_t limit) {
   return database_.Run("purge call logs by organization", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long at = ToEpochMillis(now);
     long long most = limit;
     soci::statement statement =
@@ -659,7 +659,7 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
                                                          const std::string& plus_form) {
   FR_ASSIGN_OR_RETURN(
       const CallerErasure erased, database_.Run("erase caller", [&](soci::session& session) {
-        WriteTransaction transaction(session, database_.dialect());
+        WriteTransaction transaction(database_, session);
         long long org = organization.value;
         std::string n = number, plus = plus_form, erased_text = kErasedNumber;
         std::string pattern = "%" + number + "%", plus_pattern = "%" + plus_form + "%";
@@ -697,7 +697,7 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
 
 Result<std::int64_t> SociCallLogRepository::PurgeEndedBefore(Timestamp cutoff, std::int64_t limit) {
   return database_.Run("purge call logs", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long before = ToEpochMillis(cutoff);
     long long most = limit;
     soci::statement statement = (session.prepare << kPurge, soci::use(before), soci::use(most));

@@ -100,7 +100,7 @@ Result<std::vector<std::string>> SociCallsInProgress::Expired(Timestamp now,
 
 Status SociCallsInProgress::Forget(const std::string& node) {
   return database_.Run("forget a node", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     std::string id = node;
     session << kReleaseNode, soci::use(id);
     session << kForgetLease, soci::use(id);

@@ -102,7 +102,7 @@ Status SociLoginRepository::SetPasswordHash(UserId user, std::string_view passwo
 
 Status SociLoginRepository::ReplaceInvites(const PasswordInvite& invite) {
   return database_.Run("create invite", [&](soci::session& session) -> Status {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long user = invite.user.value;
     const auto users = ReadValue<long long>(session, kUserExists, user);
     if (users.value_or(0) == 0) return NoSuchUser(invite.user);

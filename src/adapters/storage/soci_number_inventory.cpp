@@ -65,7 +65,7 @@ void RekeyCities(soci::session& session) {
 Status SociNumberInventory::Add(const std::vector<std::string>& numbers,
                                 const std::string& country, const std::string& city) {
   return database_.Run("add numbers", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     std::string country_value = country;
     std::string city_value = city;
     std::string city_key = CityKey(city);

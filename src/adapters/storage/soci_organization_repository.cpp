@@ -101,7 +101,7 @@ Status SociOrganizationRepository::AddMember(const Membership& membership) {
     std::string role = RoleName(membership.role);
     int allow = membership.allow_admin_access ? 1 : 0;
     long long created_at = ToEpochMillis(membership.created_at);
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     session << kInsertMembership, soci::use(organization), soci::use(user), soci::use(role),
         soci::use(allow), soci::use(created_at);
     AppendAuditedChanges(session);
@@ -115,7 +115,7 @@ Status SociOrganizationRepository::UpdateMembership(const Membership& membership
     int allow = membership.allow_admin_access ? 1 : 0;
     long long organization = membership.organization_id.value;
     long long user = membership.user_id.value;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     soci::statement statement = (session.prepare << kUpdateMembership, soci::use(role),
                                  soci::use(allow), soci::use(organization), soci::use(user));
     statement.execute(true);
@@ -130,7 +130,7 @@ Result<bool> SociOrganizationRepository::RemoveMember(OrganizationId organizatio
   return database_.Run("remove member", [&](soci::session& session) {
     long long organization_key = organization.value;
     long long user_key = user.value;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     soci::statement statement =
         (session.prepare << kDeleteMembership, soci::use(organization_key), soci::use(user_key));
     statement.execute(true);
@@ -146,7 +146,7 @@ Result<OrganizationRepository::Removal> SociOrganizationRepository::RemoveMember
   return database_.Run("remove member", [&](soci::session& session) {
     long long organization_key = organization.value;
     long long user_key = user.value;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long locked = 0;
     session << std::string(kLockOrganization) + ForUpdate(database_.dialect()),
         soci::use(organization_key), soci::into(locked);
@@ -171,7 +171,7 @@ Result<OrganizationRepository::RoleChange> SociOrganizationRepository::ChangeRol
     long long organization_key = organization.value;
     long long user_key = user.value;
     std::string new_role = RoleName(role);
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long locked = 0;
     session << std::string(kLockOrganization) + ForUpdate(database_.dialect()),
         soci::use(organization_key), soci::into(locked);

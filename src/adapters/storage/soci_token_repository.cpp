@@ -62,7 +62,7 @@ Result<Token> SociTokenRepository::Create(const Token& token) {
     auto user_id = NullableId(token.user_id);
     auto organization_id = NullableId(token.organization_id);
     auto expires_at = Nullable<long long>::From(token.expires_at, ToEpochMillis);
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     const auto id =
         ReadValue<long long>(session, kInsertToken, kind, user_id, organization_id, token.name,
                              token.secret_hash, ToEpochMillis(token.created_at), expires_at);
@@ -115,7 +115,7 @@ Result<bool> SociTokenRepository::Revoke(TokenId id, Timestamp now) {
   return database_.Run("revoke token", [&](soci::session& session) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     soci::statement statement = (session.prepare << kRevokeToken, soci::use(at), soci::use(key));
     statement.execute(true);
     const bool revoked = statement.get_affected_rows() > 0;
@@ -141,7 +141,7 @@ Status SociTokenRepository::RecordUses(const std::vector<TokenUse>& uses) {
     std::vector<TokenUse> ordered = uses;
     std::sort(ordered.begin(), ordered.end(),
               [](const TokenUse& a, const TokenUse& b) { return a.id < b.id; });
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     for (const TokenUse& use : ordered) {
       long long at = ToEpochMillis(use.at);
       long long at2 = at;

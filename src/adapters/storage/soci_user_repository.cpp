@@ -41,7 +41,7 @@ Result<std::optional<User>> SociUserRepository::Find(UserId id) {
 
 Result<bool> SociUserRepository::Delete(UserId id) {
   return database_.Run("delete user", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long key = id.value;
     soci::statement statement = (session.prepare << kDeleteUser, soci::use(key));
     statement.execute(true);

@@ -137,7 +137,7 @@ Status SociVoicemailRepository::Delete(VoicemailId id) {
 
 Result<std::vector<std::string>> SociVoicemailRepository::TakeRemovedFiles(std::int64_t limit) {
   return database_.Run("take removed voicemail files", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     soci::statement statement = OneUseStatement(session, kSelectRemoved);
     auto files = ReadRows<std::string>(
         statement, [](const std::string& file) { return file; }, limit);

@@ -404,7 +404,7 @@ void AppendMemberWebhookEvent(Database& database, soci::session& session,
 Result<Webhook> SociWebhookRepository::Create(const Webhook& webhook,
                                               const std::string& sealed_secret, Timestamp now) {
   return database_.Run("create webhook", [&](soci::session& session) -> Result<Webhook> {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long organization = webhook.organization_id.value;
     if (database_.dialect() == Dialect::kPostgresql) {
       ReadValue<long long>(session, kLockOrganizationPostgresql, organization);
@@ -456,7 +456,7 @@ Result<WebhookPage> SociWebhookRepository::ListByOrganization(OrganizationId org
 
 Result<Webhook> SociWebhookRepository::Update(const Webhook& webhook, Timestamp now) {
   return database_.Run("update webhook", [&](soci::session& session) -> Result<Webhook> {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     std::string url = webhook.url;
     std::string types = EncodeTypes(webhook.event_types);
     int on1 = webhook.is_active ? 1 : 0, on2 = on1, is_active = on1;
@@ -478,7 +478,7 @@ Result<Webhook> SociWebhookRepository::Update(const Webhook& webhook, Timestamp 
 
 Status SociWebhookRepository::Delete(WebhookId id) {
   return database_.Run("delete webhook", [&](soci::session& session) -> Status {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long key = id.value;
     session << kDeleteDeliveries, soci::use(key);
     soci::statement statement = (session.prepare << kDeleteWebhook, soci::use(key));
@@ -496,7 +496,7 @@ Status SociWebhookRepository::ReplaceSecret(WebhookId id, const std::string& sea
     std::string sealed = sealed_secret;
     long long updated_at = ToEpochMillis(now);
     long long key = id.value;
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     soci::statement statement = (session.prepare << kReplaceSecret, soci::use(sealed),
                                  soci::use(updated_at), soci::use(key));
     statement.execute(true);
@@ -526,7 +526,7 @@ Result<WebhookDelivery> SociWebhookRepository::Redeliver(WebhookId webhook,
                                                          WebhookDeliveryId delivery,
                                                          Timestamp now) {
   return database_.Run("redeliver", [&](soci::session& session) -> Result<WebhookDelivery> {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long due = ToEpochMillis(now), created_at = due;
     const auto id =
         ReadValue<long long>(session, kRedeliver, due, created_at, delivery.value, webhook.value);
@@ -583,7 +583,7 @@ void RecordAttempt(soci::session& session, const DueDelivery& due, const Deliver
 Status SociWebhookRepository::RecordSuccess(const DueDelivery& due,
                                             const DeliveryAttempt& attempt) {
   return database_.Run("record webhook delivery", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     RecordAttempt(session, due, attempt, DeliveryState::kSucceeded, std::nullopt);
     long long webhook = due.webhook.id.value;
     session << kEndFailureStreak, soci::use(webhook);
@@ -594,7 +594,7 @@ Status SociWebhookRepository::RecordSuccess(const DueDelivery& due,
 Status SociWebhookRepository::RecordFailure(const DueDelivery& due, const DeliveryAttempt& attempt,
                                             const AfterFailure& next) {
   return database_.Run("record webhook delivery", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     RecordAttempt(session, due, attempt,
                   next.retry_at ? DeliveryState::kPending : DeliveryState::kFailed, next.retry_at);
     long long webhook = due.webhook.id.value;
@@ -612,7 +612,7 @@ Status SociWebhookRepository::RecordFailure(const DueDelivery& due, const Delive
 
 Result<std::int64_t> SociWebhookRepository::PurgeBefore(Timestamp cutoff) {
   return database_.Run("purge webhook events", [&](soci::session& session) {
-    WriteTransaction transaction(session, database_.dialect());
+    WriteTransaction transaction(database_, session);
     long long before = ToEpochMillis(cutoff), before2 = before;
     session << kPurgeDeliveries, soci::use(before);
     soci::statement statement = (session.prepare << kPurgeEvents, soci::use(before2));

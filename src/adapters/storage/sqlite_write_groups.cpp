@@ -42,42 +42,66 @@ struct SqliteWriteGroups::Group {
 
 soci::session& SqliteWriteGroups::Turn::session() const { return *group_->session; }
 
-SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool, std::size_t max_members)
-    : pool_(pool), max_members_(max_members < 1 ? 1 : max_members) {}
+SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool,
+                                     EndOpenTransaction end_open_transaction,
+                                     std::size_t max_members)
+    : pool_(pool),
+      end_open_transaction_(std::move(end_open_transaction)),
+      max_members_(max_members < 1 ? 1 : max_members) {}
 
 SqliteWriteGroups::~SqliteWriteGroups() = default;
 
 Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) {
   std::shared_ptr<Group> group;
-  bool starts = false;
+  // Leased before the gate is taken (see the class comment), given back when it goes unused.
+  std::optional<std::size_t> leased;
+  const auto give_back = [&](std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    pool_.give_back(*leased);
+    leased.reset();
+    lock.lock();
+  };
   {
     std::unique_lock lock(mu_);
     for (;;) {
-      if (!open_) {
+      if (alone_ || alone_waiting_ > 0) {
+        // A writer alone holds the gate or waits for it: it goes first, so that it is not kept
+        // out by groups that follow each other.
+        if (leased) give_back(lock);
+        gate_free_.wait(lock);
+        continue;
+      }
+      if (!open_ && leased) {
         open_ = group = std::make_shared<Group>();
-        starts = true;
+        group->position = *leased;
+        group->session = &pool_.at(*leased);
         break;
       }
+      if (!open_) {
+        lock.unlock();
+        leased = pool_.lease();  // may block: nothing is held meanwhile
+        lock.lock();
+        continue;  // the gate may have been taken meanwhile
+      }
+      if (leased) give_back(lock);
+      if (!open_) continue;
       if (!open_->closed && open_->members < max_members_) {
         group = open_;
         ++group->members;
         ++group->waiting;
-        changed_.wait(lock, [&] { return (!group->busy && !group->closed) || group->done; });
+        turn_passed_.wait(lock, [&] { return (!group->busy && !group->closed) || group->done; });
         --group->waiting;
         if (group->done) return *group->failure;  // it failed before this member's turn
         group->busy = true;
         break;
       }
-      changed_.wait(lock);  // the open group is ending (or full): the next begins after it
+      gate_free_.wait(lock);  // the open group is ending (or full): the next begins after it
     }
   }
+  const bool starts = leased.has_value();  // a member gave its lease back before joining
   std::optional<Error> failure;
   try {
-    if (starts) {
-      group->position = pool_.lease();
-      group->session = &pool_.at(group->position);
-      *group->session << "BEGIN IMMEDIATE";
-    }
+    if (starts) *group->session << "BEGIN IMMEDIATE";
     *group->session << kSavepoint;
     return Turn(group);
   } catch (const std::exception& error) {
@@ -121,9 +145,9 @@ Status SqliteWriteGroups::Leave(Turn turn, bool keep) {
     End(group, std::move(failure));
     lock.lock();
   } else {
-    changed_.notify_all();
+    turn_passed_.notify_one();  // any waiting member may take it
     if (!keep) return Ok();
-    changed_.wait(lock, [&] { return group.done; });
+    group_ended_.wait(lock, [&] { return group.done; });
   }
   if (group.failure) return *group.failure;
   return Ok();
@@ -147,6 +171,7 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
       } catch (const std::exception& error) {
         spdlog::error("storage: rollback of a group of writes failed: {}", error.what());
       }
+      if (end_open_transaction_) end_open_transaction_(group.position);
     }
     pool_.give_back(group.position);
   }
@@ -159,7 +184,23 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
     counts_.members += group.members;
   }
   if (open_.get() == &group) open_.reset();
-  changed_.notify_all();
+  turn_passed_.notify_all();  // members still waiting learn the failure
+  group_ended_.notify_all();
+  gate_free_.notify_all();
+}
+
+void SqliteWriteGroups::EnterAlone() {
+  std::unique_lock lock(mu_);
+  ++alone_waiting_;
+  gate_free_.wait(lock, [&] { return !open_ && !alone_; });
+  --alone_waiting_;
+  alone_ = true;
+}
+
+void SqliteWriteGroups::LeaveAlone() {
+  const std::lock_guard lock(mu_);
+  alone_ = false;
+  gate_free_.notify_all();
 }
 
 SqliteWriteGroups::Counts SqliteWriteGroups::counts() const {

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,12 +22,20 @@ namespace fr {
 // inside its own savepoint. The member that ends its turn while nobody waits for one commits
 // the group. Every member learns the group's outcome only after that COMMIT returned: nothing
 // is acknowledged before it is durable. The next group starts once the previous one ended; a
-// writer waits for that here, on a condition variable, not in SQLite's busy handler. Other
-// processes (the `admin` command) and other write transactions of this process still meet the
-// write lock through the busy timeout.
+// writer waits for that here, on a condition variable, not in SQLite's busy handler.
 //
-// Used through Database::Write, which pairs Enter and Leave; nothing else should need this.
-// Thread-safe: any number of threads may be inside Enter/Leave at once.
+// The other write transactions of this process (WriteTransaction, on a session the writer
+// leased itself) pass the same gate alone (EnterAlone/LeaveAlone, decision 0095): a group
+// waits for them as they wait for a group, and a writer waiting alone goes before the next
+// group, so a flood of grouped writes cannot keep it out. Only other processes (the `admin`
+// command) still meet the write lock through SQLite's busy timeout.
+//
+// Deadlock-free because whoever holds the gate never waits for a pooled session: a group's
+// starter leases its session before it takes the gate, and holds none while it waits.
+//
+// Used through Database::Write, which pairs Enter and Leave, and WriteTransaction, which pairs
+// EnterAlone and LeaveAlone; nothing else should need this. Thread-safe: any number of threads
+// may be inside these at once.
 class SqliteWriteGroups {
  public:
   struct Group;
@@ -52,9 +61,16 @@ class SqliteWriteGroups {
     std::size_t waiting = 0;
   };
 
+  // Called with a session's position in the pool before a group gives it back: ends a
+  // transaction still open on it (Database::EndOpenTransaction). Must not throw.
+  using EndOpenTransaction = std::function<void(std::size_t)>;
+
   // `pool`'s sessions are SQLite connections to one file; it must outlive this object. A group
-  // takes at most `max_members`, so that a steady stream of writers still commits.
-  explicit SqliteWriteGroups(soci::connection_pool& pool, std::size_t max_members = 32);
+  // takes at most `max_members`, so that a steady stream of writers still commits. A group
+  // whose ROLLBACK failed hands its session to `end_open_transaction` before giving it back.
+  explicit SqliteWriteGroups(soci::connection_pool& pool,
+                             EndOpenTransaction end_open_transaction = nullptr,
+                             std::size_t max_members = 32);
   // No caller may be between Enter and Leave.
   ~SqliteWriteGroups();
   SqliteWriteGroups(const SqliteWriteGroups&) = delete;
@@ -80,6 +96,15 @@ class SqliteWriteGroups {
   // had to end it): its own error is the caller's answer.
   Status Leave(Turn turn, bool keep);
 
+  // Blocks until no group is open and no other writer is alone, then holds the gate for the
+  // caller, who runs its own write transaction on a session it leased, until LeaveAlone.
+  // Writers that wait alone go before the next group. The caller must not Enter, EnterAlone or
+  // lease another pooled session before LeaveAlone. Never fails.
+  void EnterAlone();
+  // Gives the gate back after EnterAlone, once the caller's transaction ended (committed or
+  // rolled back).
+  void LeaveAlone();
+
   Counts counts() const;
 
  private:
@@ -88,12 +113,19 @@ class SqliteWriteGroups {
   void End(Group& group, std::optional<Error> failure);
 
   soci::connection_pool& pool_;
+  const EndOpenTransaction end_open_transaction_;
   const std::size_t max_members_;
   mutable std::mutex mu_;
-  std::condition_variable changed_;  // a turn passed or a group ended. Guarded by mu_.
+  // Separate, so that a turn passed wakes one member, not every thread that waits here (the
+  // wake-ups of the others cost the member the lock and the core). Guarded by mu_.
+  std::condition_variable turn_passed_;  // the open group's session is free for a member
+  std::condition_variable group_ended_;  // a group committed or failed
+  std::condition_variable gate_free_;    // no group is open, or no writer holds it alone
   // The group that takes members or is ending; null when none is open. Guarded by mu_.
   std::shared_ptr<Group> open_;
   Counts counts_;  // commits and members only. Guarded by mu_.
+  bool alone_ = false;             // a writer holds the gate alone. Guarded by mu_.
+  std::size_t alone_waiting_ = 0;  // writers waiting to hold it alone. Guarded by mu_.
 };
 
 }  // namespace fr

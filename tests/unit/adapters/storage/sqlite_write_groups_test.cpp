@@ -1,11 +1,15 @@
 // Group commit on a real SQLite file (decision 0091), through Database::Write: concurrent writes
 // all land in fewer commits, a member's own failure undoes only its writes, a failed commit
-// fails every member of the group and stores none of them.
+// fails every member of the group and stores none of them. The process's other write
+// transactions pass the same gate (decision 0095), and a transaction left open does not go back
+// to the pool.
 #include <gtest/gtest.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,8 +84,47 @@ class SqliteWriteGroupsTest : public ::testing::Test {
     return first;
   }
 
+  // Replaces the busy timeout of every pooled session with a handler that counts its calls
+  // (and otherwise waits as the timeout would): how often a writer of this process met the
+  // write lock held.
+  void CountBusyWaits() {
+    std::function<void(int)> install = [&](int left) {
+      if (left == 0) return;
+      // Nested, so that each level leases another of the pool's four sessions.
+      ASSERT_TRUE(database_
+                      ->Run("count busy waits",
+                            [&](soci::session& session) {
+                              auto* backend = static_cast<soci::sqlite3_session_backend*>(
+                                  session.get_backend());
+                              sqlite_api::sqlite3_busy_handler(backend->conn_, &CountBusyWait,
+                                                               &busy_waits_);
+                              install(left - 1);
+                            })
+                      .ok());
+    };
+    install(4);
+  }
+
+  static int CountBusyWait(void* counter, int tries) {
+    ++*static_cast<std::atomic<int>*>(counter);
+    if (tries >= 5000) return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return 1;
+  }
+
+  // Inserts row `id` in a transaction of its own (Run + WriteTransaction), as most repository
+  // writes do.
+  Status InsertAlone(long long id) {
+    return database_->Run("insert a row alone", [&](soci::session& session) {
+      WriteTransaction transaction(*database_, session);
+      session << "INSERT INTO rows (id) VALUES (:id)", soci::use(id);
+      transaction.Commit();
+    });
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<Database> database_;
+  std::atomic<int> busy_waits_{0};
 };
 
 TEST_F(SqliteWriteGroupsTest, ConcurrentWritesAllLandInFewerCommits) {
@@ -163,6 +206,55 @@ TEST_F(SqliteWriteGroupsTest, AFailedCommitFailsEveryMemberAndStoresNone) {
   // The next group starts afresh on a session with no transaction left open.
   ASSERT_TRUE(Insert(4).ok());
   EXPECT_EQ(StoredIds(), (std::vector<long long>{4}));
+}
+
+TEST_F(SqliteWriteGroupsTest, WriteTransactionsUnderAFloodOfGroupedWritesWaitInTheGate) {
+  CountBusyWaits();
+  std::atomic<bool> stop{false};
+  std::atomic<long long> next_id{1};
+  std::atomic<int> grouped{0}, failures{0};
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 4; ++t) {
+    flood.emplace_back([&] {
+      // Bounded, so that a writer kept out ends in failed expectations, not a hang.
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+      while (!stop && std::chrono::steady_clock::now() < give_up) {
+        if (Insert(next_id++).ok()) {
+          ++grouped;
+        } else {
+          ++failures;
+        }
+      }
+    });
+  }
+  while (grouped < 20 && failures == 0) std::this_thread::yield();
+  constexpr int kAlone = 20;
+  std::vector<Status> alone;
+  for (int i = 0; i < kAlone; ++i) alone.push_back(InsertAlone(1'000'000 + i));
+  stop = true;
+  for (auto& thread : flood) thread.join();
+
+  for (const Status& status : alone) EXPECT_TRUE(status.ok()) << status.error().detail;
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(busy_waits_.load(), 0) << "a writer of this process met the write lock held";
+  const std::vector<long long> stored = StoredIds();
+  EXPECT_EQ(stored.size(), static_cast<std::size_t>(grouped.load() + kAlone));
+  EXPECT_EQ(stored.back(), 1'000'000 + kAlone - 1);
+}
+
+TEST_F(SqliteWriteGroupsTest, ATransactionLeftOpenDoesNotGoBackToThePool) {
+  // A user that leaves its transaction open, write lock and all (as a failed ROLLBACK would).
+  ASSERT_TRUE(database_
+                  ->Run("leave a transaction open",
+                        [](soci::session& session) {
+                          session << "BEGIN IMMEDIATE";
+                          session << "INSERT INTO rows (id) VALUES (1)";
+                        })
+                  .ok());
+  // The next writers find neither the transaction nor its lock.
+  EXPECT_TRUE(InsertAlone(2).ok());
+  EXPECT_TRUE(Insert(3).ok());
+  EXPECT_EQ(StoredIds(), (std::vector<long long>{2, 3}));
 }
 
 }  // namespace
