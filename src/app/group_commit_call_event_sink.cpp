@@ -127,6 +127,11 @@ void GroupCommitCallEventSink::Enqueue(CallEvent event) {
 
 void GroupCommitCallEventSink::RunWriter() {
   std::vector<CallEvent> batch;
+  // The events taken since `window_start`: their rate over the last whole window says whether
+  // the writer is busy (see GroupCommitOptions::busy_linger).
+  auto window_start = std::chrono::steady_clock::now();
+  std::size_t window_events = 0;
+  bool busy = false;
   std::unique_lock lock(mutex_);
   while (true) {
     writer_idle_ = true;
@@ -134,11 +139,18 @@ void GroupCommitCallEventSink::RunWriter() {
     writer_idle_ = false;
     if (pending_.empty()) break;  // stopping, and everything is written
     if (!stopping_ && pending_.size() < options_.max_batch) {
-      work_ready_.wait_for(lock, options_.linger, [&] {
-        return stopping_ || pending_.size() >= options_.max_batch;
-      });
+      work_ready_.wait_for(lock, busy ? options_.busy_linger : options_.linger,
+                           [&] { return stopping_ || pending_.size() >= options_.max_batch; });
     }
     const std::size_t count = std::min(pending_.size(), options_.max_batch);
+    window_events += count;
+    if (const auto now = std::chrono::steady_clock::now();
+        now - window_start >= options_.load_window) {
+      const double seconds = std::chrono::duration<double>(now - window_start).count();
+      busy = static_cast<double>(window_events) >= options_.busy_events_per_second * seconds;
+      window_start = now;
+      window_events = 0;
+    }
     batch.clear();
     batch.reserve(count);
     std::move(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count),

@@ -2,8 +2,11 @@
 
 #include <climits>
 #include <functional>
+#include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "adapters/storage/row_reader.hpp"
 #include "adapters/storage/soci_audit_log_repository.hpp"
@@ -179,12 +182,60 @@ WebhookEvent CallWebhookEvent(WebhookEventType type, long long call_log, Timesta
   return event;
 }
 
+// The changes one batch makes to the open ids, applied in place and taken back if its
+// transaction does not commit: copying every open call and leg for each batch, as before, cost
+// an allocation per open call per commit.
+class OpenIdsJournal {
+ public:
+  using Ids = std::unordered_map<std::uint64_t, std::int64_t>;
+
+  explicit OpenIdsJournal(SociCallLogRepository::OpenIds& open) : open_(open) {}
+  OpenIdsJournal(const OpenIdsJournal&) = delete;
+  OpenIdsJournal& operator=(const OpenIdsJournal&) = delete;
+  // Takes the batch's changes back unless Keep() was called.
+  ~OpenIdsJournal() { Undo(); }
+
+  Ids& calls() { return open_.calls; }
+  Ids& legs() { return open_.legs; }
+
+  void Set(Ids& ids, std::uint64_t handle, std::int64_t id) {
+    const auto [at, inserted] = ids.try_emplace(handle, id);
+    changes_.push_back({&ids, handle, inserted ? std::nullopt : std::optional(at->second)});
+    at->second = id;
+  }
+  void Erase(Ids& ids, Ids::iterator at) {
+    changes_.push_back({&ids, at->first, at->second});
+    ids.erase(at);
+  }
+  // The batch committed: its changes stay.
+  void Keep() { changes_.clear(); }
+  void Undo() {
+    for (auto change = changes_.rbegin(); change != changes_.rend(); ++change) {
+      if (change->before) {
+        (*change->ids)[change->handle] = *change->before;
+      } else {
+        change->ids->erase(change->handle);
+      }
+    }
+    changes_.clear();
+  }
+
+ private:
+  struct Change {
+    Ids* ids;
+    std::uint64_t handle;
+    std::optional<std::int64_t> before;  // none: the handle was not open
+  };
+  SociCallLogRepository::OpenIds& open_;
+  std::vector<Change> changes_;
+};
+
 // Applies one batch of events inside the caller's transaction, tracking the ids of calls and
 // legs opened and closed in `open`. Its statements stay prepared on the session: the engine's
 // writer runs them for every call.
 class EventApplier {
  public:
-  EventApplier(Database& database, soci::session& session, SociCallLogRepository::OpenIds& open,
+  EventApplier(Database& database, soci::session& session, OpenIdsJournal& open,
                Nullable<std::string> node)
       : database_(database), session_(session), open_(open), node_(std::move(node)) {
     const bool postgresql = database.dialect() == Dialect::kPostgresql;
@@ -201,15 +252,15 @@ class EventApplier {
   void operator()(const CallOpened& event) {
     if (const auto id = Insert(*insert_call_, Nullable<std::string>::From(event.caller),
                                ToEpochMillis(event.at), node_, event.hotline.value)) {
-      open_.calls[event.call.value] = *id;
+      open_.Set(open_.calls(), event.call.value, *id);
       AppendCallWebhookEvent(database_, session_,
                              CallWebhookEvent(WebhookEventType::kCallStarted, *id, event.at));
     }
   }
 
   void operator()(const CallEntryAdded& event) {
-    const auto call = open_.calls.find(event.call.value);
-    if (call == open_.calls.end()) return;
+    const auto call = open_.calls().find(event.call.value);
+    if (call == open_.calls().end()) return;
     const CallEntry& entry = event.entry;
     Execute(kInsertEntry, call->second, ToEpochMillis(entry.time),
             std::string(CallEntryTypeName(entry.type)), NullableId(entry.user),
@@ -226,8 +277,8 @@ class EventApplier {
   }
 
   void operator()(const CallClosed& event) {
-    const auto call = open_.calls.find(event.call.value);
-    if (call == open_.calls.end()) return;
+    const auto call = open_.calls().find(event.call.value);
+    if (call == open_.calls().end()) return;
     const auto& answered = event.answered_by;
     Execute(kCloseCall, ToEpochMillis(event.at), std::string(CallOutcomeName(event.outcome)),
             NullableId(answered ? std::optional(answered->user) : std::nullopt),
@@ -237,43 +288,43 @@ class EventApplier {
     ended.outcome = event.outcome;
     ended.answered_by = event.answered_by;
     AppendCallWebhookEvent(database_, session_, ended);
-    open_.calls.erase(call);
+    open_.Erase(open_.calls(), call);
   }
 
   void operator()(const LegOpened& event) {
-    const auto call = open_.calls.find(event.call.value);
-    if (call == open_.calls.end()) return;
+    const auto call = open_.calls().find(event.call.value);
+    if (call == open_.calls().end()) return;
     const auto& agent = event.agent;
     if (const auto id = Insert(*insert_record_, std::string(LegDirectionName(event.direction)),
                                Nullable<std::string>::From(event.from), event.to,
                                NullableId(agent ? std::optional(agent->user) : std::nullopt),
                                NullableId(agent ? std::optional(agent->agent_phone) : std::nullopt),
                                ToEpochMillis(event.at), call->second)) {
-      open_.legs[event.leg.value] = *id;
+      open_.Set(open_.legs(), event.leg.value, *id);
     }
   }
 
   void operator()(const LegAnswered& event) {
-    const auto leg = open_.legs.find(event.leg.value);
-    if (leg == open_.legs.end()) return;
+    const auto leg = open_.legs().find(event.leg.value);
+    if (leg == open_.legs().end()) return;
     Execute(kAnswerRecord, ToEpochMillis(event.at), leg->second);
   }
 
   void operator()(const LegClosed& event) {
-    const auto leg = open_.legs.find(event.leg.value);
-    if (leg == open_.legs.end()) return;
+    const auto leg = open_.legs().find(event.leg.value);
+    if (leg == open_.legs().end()) return;
     const auto& quality = event.quality;
     Execute(kCloseRecord, ToEpochMillis(event.at),
             std::string(LegDispositionName(event.disposition)),
             Nullable<int>::From(event.sip_status),
             Nullable<double>::From(quality, &LegQuality::packet_loss),
             Nullable<double>::From(quality, &LegQuality::jitter_ms), leg->second);
-    open_.legs.erase(leg);
+    open_.Erase(open_.legs(), leg);
   }
 
   void operator()(const VoicemailStarted& event) {
-    const auto call = open_.calls.find(event.call.value);
-    if (call == open_.calls.end()) return;
+    const auto call = open_.calls().find(event.call.value);
+    if (call == open_.calls().end()) return;
     InsertRecordingVoicemail(database_, session_, call->second, event.file,
                              node_.ToOptional().value_or(std::string()),
                              event.at);
@@ -305,7 +356,7 @@ class EventApplier {
 
   Database& database_;
   soci::session& session_;
-  SociCallLogRepository::OpenIds& open_;
+  OpenIdsJournal& open_;
   Nullable<std::string> node_;  // the node that takes the calls; null: none named
   const std::string* insert_call_;
   const std::string* insert_record_;
@@ -493,14 +544,14 @@ void RebuildStaleReportSlots(soci::session& session, Dialect dialect) {
 
 Status SociCallLogRepository::Write(std::span<const CallEvent> events) {
   return database_.Run("write call events", [&](soci::session& session) {
-    OpenIds staged = open_;  // applied only if the transaction commits
+    OpenIdsJournal journal(open_);  // the batch's changes stay only if its transaction commits
     WriteTransaction transaction(database_, session);
     const auto node = node_.empty() ? Nullable<std::string>()
                                     : Nullable<std::string>{node_, soci::i_ok};
-    EventApplier applier(database_, session, staged, node);
+    EventApplier applier(database_, session, journal, node);
     for (const CallEvent& event : events) std::visit(applier, event);
     transaction.Commit();
-    open_ = std::move(staged);
+    journal.Keep();
   });
 }
 

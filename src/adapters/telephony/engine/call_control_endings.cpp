@@ -129,8 +129,14 @@ void CallControl::CloseStream(Call& call, media::StreamId stream, AudioDirection
   ++call.streams_closing;
   // The report comes from the media thread (or at once when it is not running); the call
   // waits for it in FinishIfDone, so it still exists unless CloseAll ended it at shutdown.
+  // While the caller is connected the call cannot finish before the caller's own leg closes,
+  // and that close, which comes at once, brings this report along if it is still queued: an
+  // agent leg that ends before (a cancelled one) waits for the media thread's next tick
+  // instead of waking it, and the control thread, on its own (decision 0097).
+  const bool call_waits = call.inbound_ended;
   media_.CloseAndReport(
-      stream, [this, id = call.id, direction, closed = std::move(closed)](StreamReport report) {
+      stream,
+      [this, id = call.id, direction, closed = std::move(closed)](StreamReport report) {
         loop_.Post([this, id, direction, closed, report] {
           if (report.quality) counters_.LegQualityMeasured(*report.quality);
           if (report.received) counters_.AudioReceived(direction, *report.received);
@@ -141,7 +147,8 @@ void CallControl::CloseStream(Call& call, media::StreamId stream, AudioDirection
           FinishIfDone(*closing);
           CheckIdle();  // a drain may wait for this call
         });
-      });
+      },
+      call_waits);
 }
 
 // Nobody takes the call: tell the caller, then hang up.

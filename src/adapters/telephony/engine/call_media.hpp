@@ -95,9 +95,11 @@ class CallMedia {
   // Closes the stream as Close does, and `on_closed` runs once with what it measured up to
   // its close (both nullopt for a stream closed before or unknown): on the implementation's
   // thread, or on the caller's at once when the media is not running. The caller does not
-  // wait for the media thread (decision 0092).
-  virtual void CloseAndReport(media::StreamId stream,
-                              std::function<void(StreamReport)> on_closed) = 0;
+  // wait for the media thread (decision 0092). `call_waits`: something waits for the report
+  // (the call's last legs: it is finished on them), so it comes as soon as it can; otherwise
+  // it may come with the media thread's next tick, at most 20 ms later (decision 0097).
+  virtual void CloseAndReport(media::StreamId stream, std::function<void(StreamReport)> on_closed,
+                              bool call_waits) = 0;
 };
 
 }  // namespace fr::telephony

@@ -47,12 +47,15 @@ class RtpMedia final : public CallMedia {
   void SetRemoteRtcpPort(media::StreamId stream, std::uint16_t port) override {
     engine_.SetRemoteRtcpPort(stream, port);
   }
-  void CloseAndReport(media::StreamId stream,
-                      std::function<void(StreamReport)> on_closed) override {
+  void CloseAndReport(media::StreamId stream, std::function<void(StreamReport)> on_closed,
+                      bool call_waits) override {
     engine_.Close(
-        stream, [on_closed = std::move(on_closed)](const Result<media::StreamMeasures>& measured) {
+        stream,
+        [on_closed = std::move(on_closed)](const Result<media::StreamMeasures>& measured) {
           on_closed(measured.ok() ? ReportOf(*measured) : StreamReport{});
-        });
+        },
+        call_waits ? media::MediaEngine::ReportWhen::kAtOnce
+                   : media::MediaEngine::ReportWhen::kAtTheTick);
   }
 
  private:

@@ -144,7 +144,8 @@ class MediaEngine::Impl {
   }
 
   // Like Close, measuring the stream just before; `on_closed` always runs exactly once.
-  void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed) {
+  void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed,
+             MediaEngine::ReportWhen when) {
     std::unique_lock lock(mutex_);
     local_ports_.erase(id);
     if (state_ != State::kRunning) {
@@ -161,9 +162,10 @@ class MediaEngine::Impl {
           // owner together, in one wake-up of its thread rather than one each.
           closed_.push_back([on_closed, measured = std::move(measured)] { on_closed(measured); });
         },
-        // At once: its owner finishes a call (log closed, channels released) on the report,
-        // and a caller reading the log right after hanging up expects it closed.
-        Urgency::kNow);
+        // At once unless its owner says it can wait: a call is finished (log closed, channels
+        // released) on its last legs' reports, and a caller reading the log right after
+        // hanging up expects it closed. A command at once runs those queued before it too.
+        when == MediaEngine::ReportWhen::kAtOnce ? Urgency::kNow : Urgency::kAtTheTick);
   }
 
   // How soon a command queued from another thread must run (decision 0092).
@@ -325,8 +327,9 @@ Result<StreamQuality> MediaEngine::Quality(StreamId id) const {
   return impl_->Query<StreamQuality>([id](MediaLoop& loop) { return loop.Quality(id); });
 }
 
-void MediaEngine::Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed) {
-  impl_->Close(id, std::move(on_closed));
+void MediaEngine::Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed,
+                        ReportWhen when) {
+  impl_->Close(id, std::move(on_closed), when);
 }
 
 Result<StreamMeasures> MediaEngine::Report(StreamId id) const {

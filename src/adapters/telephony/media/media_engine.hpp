@@ -121,9 +121,12 @@ class MediaEngine {
   // Close, and `on_closed` runs once with what the stream measured up to its close (as Report
   // would give it just before): on the media thread right after the close ran, or at once on
   // the caller's thread with kFailedPrecondition when the engine is not running. The caller
-  // never waits for the media thread (a call's legs close this way: no round trip per leg);
-  // the media thread is woken for it at once, not at the next tick.
-  void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed);
+  // never waits for the media thread (a call's legs close this way: no round trip per leg).
+  // `when`: whether the media thread is woken for it at once (its owner waits for the report
+  // to finish something) or it waits for the next tick, at most 20 ms, like a plain Close.
+  enum class ReportWhen { kAtOnce, kAtTheTick };
+  void Close(StreamId id, std::function<void(Result<StreamMeasures>)> on_closed,
+             ReportWhen when = ReportWhen::kAtOnce);
 
   // The stream's counters. Errors: kNotFound for an unknown or closed stream.
   [[nodiscard]] Result<StreamStats> Stats(StreamId id) const;

@@ -2,6 +2,8 @@
 // counted for /metrics, and an a=rtcp port in SDP reaches the media.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "unit/adapters/telephony/engine/call_control_fixture.hpp"
 
 namespace fr::telephony::testing {
@@ -30,6 +32,19 @@ TEST_F(CallControlTest, EachLegsRecordClosesWithTheQualityOfItsStream) {
   // Buckets ≤ 5, 10, 20, 30, 50, 100, 200 ms: 12.5 ms from 20, 35 ms from 50.
   EXPECT_EQ(stats.leg_jitter_seconds.cumulative,
             (std::array<std::uint64_t, QualityHistogram::kBuckets>{0, 0, 1, 1, 2, 2, 2}));
+}
+
+TEST_F(CallControlTest, OnlyTheClosesACallWaitsForWakeTheMediaThread) {
+  const LegId caller = Bridged();
+  // The cancelled phone's leg ended while the caller was still connected: its report may
+  // wait for the media thread's tick (decision 0097).
+  ASSERT_NE(std::find(media_.closed.begin(), media_.closed.end(), kAgent2Stream),
+            media_.closed.end());
+  EXPECT_TRUE(media_.reported_at_once.empty());
+  End(caller, sip::EndCause::kRemoteBye, 200, "BYE");
+  End(kAgent1, sip::EndCause::kLocalHangup, 200);
+  EXPECT_EQ(media_.reported_at_once, (std::vector<std::int64_t>{kCallerStream, kAgent1Stream}));
+  ASSERT_TRUE(sink_.Closed().has_value()) << "the call finished on its last legs' reports";
 }
 
 TEST_F(CallControlTest, TheRtcpPortOfTheSdpReachesTheMedia) {

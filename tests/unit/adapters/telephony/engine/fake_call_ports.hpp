@@ -112,8 +112,9 @@ class FakeMedia final : public CallMedia {
   }
   // Measured only while the stream is open, as the engine's answer would be; `on_closed`
   // runs at once, on the test thread (the control posts it to its loop).
-  void CloseAndReport(media::StreamId stream,
-                      std::function<void(StreamReport)> on_closed) override {
+  void CloseAndReport(media::StreamId stream, std::function<void(StreamReport)> on_closed,
+                      bool call_waits) override {
+    if (call_waits) reported_at_once.push_back(stream.value);
     StreamReport report;
     if (std::find(closed.begin(), closed.end(), stream.value) == closed.end()) {
       if (const auto found = qualities.find(stream.value); found != qualities.end()) {
@@ -153,6 +154,7 @@ class FakeMedia final : public CallMedia {
   int free_ports = 100;
   std::map<std::int64_t, std::string> remotes;
   std::vector<std::int64_t> played, ringback, closed;
+  std::vector<std::int64_t> reported_at_once;  // closes whose report the call waits for
   std::map<std::int64_t, std::function<void()>> playing, inactive;
   std::map<std::int64_t, std::function<void(char)>> digits;
   std::map<std::int64_t, std::function<void(std::vector<std::int16_t>)>> listeners;
