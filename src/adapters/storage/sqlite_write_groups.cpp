@@ -63,12 +63,18 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
   };
   {
     std::unique_lock lock(mu_);
+    // Every branch that let go of mu_ (a lease taken or given back) re-evaluates everything,
+    // and every wait has its predicate: the state may have changed, and the notification gone
+    // by, while mu_ was free.
     for (;;) {
       if (alone_ || alone_waiting_ > 0) {
         // A writer alone holds the gate or waits for it: it goes first, so that it is not kept
         // out by groups that follow each other.
-        if (leased) give_back(lock);
-        gate_free_.wait(lock);
+        if (leased) {
+          give_back(lock);
+          continue;
+        }
+        gate_free_.wait(lock, [&] { return !alone_ && alone_waiting_ == 0; });
         continue;
       }
       if (!open_ && leased) {
@@ -83,8 +89,10 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
         lock.lock();
         continue;  // the gate may have been taken meanwhile
       }
-      if (leased) give_back(lock);
-      if (!open_) continue;
+      if (leased) {
+        give_back(lock);
+        continue;
+      }
       if (!open_->closed && open_->members < max_members_) {
         group = open_;
         ++group->members;
@@ -95,7 +103,10 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
         group->busy = true;
         break;
       }
-      gate_free_.wait(lock);  // the open group is ending (or full): the next begins after it
+      // The open group is ending (or full): it stays so until End replaces it, and the next
+      // group begins after it.
+      const std::shared_ptr<Group> ending = open_;
+      gate_free_.wait(lock, [&] { return open_ != ending; });
     }
   }
   const bool starts = leased.has_value();  // a member gave its lease back before joining
