@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -27,6 +28,9 @@ constexpr const char* kSqliteSessionSetup[] = {
     "PRAGMA synchronous = FULL",
     "PRAGMA secure_delete = ON",
 };
+// The busy timeout above, also the longest wait in the write gate (SqliteWriteGroups): a writer
+// of this process waits there instead of in the busy handler, and gives up as it would have.
+constexpr std::chrono::milliseconds kSqliteBusyTimeout{5000};
 
 bool MentionsUnique(const char* message) {
   return std::strstr(message, "UNIQUE") != nullptr || std::strstr(message, "unique") != nullptr ||
@@ -223,7 +227,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   if (database->dialect_ == Dialect::kSqlite) {
     Database& opened = *database;
     database->write_groups_ = std::make_unique<SqliteWriteGroups>(
-        *database->pool_, [&opened](std::size_t i) { opened.EndOpenTransaction(i); });
+        *database->pool_, [&opened](std::size_t i) { opened.EndOpenTransaction(i); },
+        kSqliteBusyTimeout);
   }
   if (database->dialect_ == Dialect::kSqlite && in_wal_mode) {
     // Through a pooled session, open as long as the Database: a read maps its wal-index.
@@ -338,7 +343,15 @@ PreparedStatement::~PreparedStatement() {
 
 WriteTransaction::WriteTransaction(Database& database, soci::session& session)
     : session_(session), gate_(database.write_groups_.get()) {
-  if (gate_ != nullptr) gate_->EnterAlone();
+  if (gate_ != nullptr) {
+    const Status entered = gate_->EnterAlone("begin a write transaction");
+    if (!entered.ok()) {
+      gate_ = nullptr;  // not held
+      // What BEGIN IMMEDIATE throws when the write lock stayed taken past the busy timeout:
+      // the caller's Run translates it to kUnavailable, as it would have.
+      throw soci::sqlite3_soci_error(entered.error().detail, SQLITE_BUSY);
+    }
+  }
   try {
     session_ << (database.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   } catch (...) {

@@ -207,8 +207,10 @@ class PreparedStatement {
 // On SQLite it first waits for its turn in the process's write gate (SqliteWriteGroups::
 // EnterAlone, decision 0095), on a condition variable rather than in SQLite's sleeping busy
 // handler, and holds it until the transaction ended: a flood of grouped writes (Database::Write)
-// cannot keep it out. So the same rule as for Write's work holds between constructor and
-// Commit: no other write transaction, Write or lease of another session on this thread.
+// cannot keep it out. A wait there longer than the busy timeout throws what BEGIN IMMEDIATE
+// throws on SQLITE_BUSY (kUnavailable once translated). So the same rule as for Write's work holds
+// between constructor and Commit: no other write transaction, Write or lease of another session on
+// this thread.
 class WriteTransaction {
  public:
   WriteTransaction(Database& database, soci::session& session);

@@ -22,6 +22,13 @@ bool InAutocommit(soci::session& session) {
   return sqlite_api::sqlite3_get_autocommit(backend->conn_) != 0;
 }
 
+// What a writer gets that waited in the gate past the wait limit: what a busy SQLite gives one
+// that waited past its busy timeout (Classify in database.cpp), so that clients still get 503.
+Error GateTimedOut(const char* operation) {
+  spdlog::warn("storage: {}: waited for the write gate past the busy timeout", operation);
+  return Error::Unavailable("The database is busy; try again.");
+}
+
 Error LostTransaction() {
   spdlog::error("storage: SQLite rolled back a group of writes by itself");
   return Error::Unavailable("The database cannot write right now; try again.");
@@ -44,14 +51,16 @@ soci::session& SqliteWriteGroups::Turn::session() const { return *group_->sessio
 
 SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool,
                                      EndOpenTransaction end_open_transaction,
-                                     std::size_t max_members)
+                                     std::chrono::milliseconds wait_limit, std::size_t max_members)
     : pool_(pool),
       end_open_transaction_(std::move(end_open_transaction)),
+      wait_limit_(wait_limit),
       max_members_(max_members < 1 ? 1 : max_members) {}
 
 SqliteWriteGroups::~SqliteWriteGroups() = default;
 
 Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) {
+  const auto deadline = std::chrono::steady_clock::now() + wait_limit_;
   std::shared_ptr<Group> group;
   // Leased before the gate is taken (see the class comment), given back when it goes unused.
   std::optional<std::size_t> leased;
@@ -74,7 +83,10 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
           give_back(lock);
           continue;
         }
-        gate_free_.wait(lock, [&] { return !alone_ && alone_waiting_ == 0; });
+        if (!gate_free_.wait_until(lock, deadline,
+                                   [&] { return !alone_ && alone_waiting_ == 0; })) {
+          return GateTimedOut(operation);
+        }
         continue;
       }
       if (!open_ && leased) {
@@ -97,8 +109,14 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
         group = open_;
         ++group->members;
         ++group->waiting;
-        turn_passed_.wait(lock, [&] { return (!group->busy && !group->closed) || group->done; });
+        const bool turn = turn_passed_.wait_until(
+            lock, deadline, [&] { return (!group->busy && !group->closed) || group->done; });
         --group->waiting;
+        if (!turn) {
+          // No turn was passed to it (the predicate is false): it leaves as if never joined.
+          --group->members;
+          return GateTimedOut(operation);
+        }
         if (group->done) return *group->failure;  // it failed before this member's turn
         group->busy = true;
         break;
@@ -106,7 +124,9 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
       // The open group is ending (or full): it stays so until End replaces it, and the next
       // group begins after it.
       const std::shared_ptr<Group> ending = open_;
-      gate_free_.wait(lock, [&] { return open_ != ending; });
+      if (!gate_free_.wait_until(lock, deadline, [&] { return open_ != ending; })) {
+        return GateTimedOut(operation);
+      }
     }
   }
   const bool starts = leased.has_value();  // a member gave its lease back before joining
@@ -200,12 +220,18 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
   gate_free_.notify_all();
 }
 
-void SqliteWriteGroups::EnterAlone() {
+Status SqliteWriteGroups::EnterAlone(const char* operation) {
+  const auto deadline = std::chrono::steady_clock::now() + wait_limit_;
   std::unique_lock lock(mu_);
   ++alone_waiting_;
-  gate_free_.wait(lock, [&] { return !open_ && !alone_; });
+  const bool free = gate_free_.wait_until(lock, deadline, [&] { return !open_ && !alone_; });
   --alone_waiting_;
+  if (!free) {
+    gate_free_.notify_all();  // groups wait until no writer waits alone: this one no longer does
+    return GateTimedOut(operation);
+  }
   alone_ = true;
+  return Ok();
 }
 
 void SqliteWriteGroups::LeaveAlone() {
