@@ -96,6 +96,16 @@ class Database {
   template <typename Work>
   auto Write(const char* operation, Work&& work);
 
+  // For work that PostgreSQL may run in autocommit (one statement, or statements each safe on
+  // its own): runs it as Run there, and on SQLite as Write, so that the write passes the
+  // process's write gate rather than meet the write lock in SQLite's busy handler (decision
+  // 0095). The same rules for `work` as Write's.
+  template <typename Work>
+  auto RunWrite(const char* operation, Work&& work) {
+    return write_groups_ ? Write(operation, std::forward<Work>(work))
+                         : Run(operation, std::forward<Work>(work));
+  }
+
   // SQLite: how many groups of writes (Write) committed and how many writes they held; zeros on
   // PostgreSQL. For tests and diagnostics.
   SqliteWriteGroups::Counts write_group_counts() const {
