@@ -176,12 +176,12 @@ Database::~Database() = default;
 
 void Database::OpenSession(std::size_t i) {
   soci::session& session = pool_->at(i);
-  // Filled here while Open runs alone; a reopened session only empties its own map.
-  auto& statements = prepared_[&session];
-  if (statements) {
-    statements->clear();
+  // Filled here while Open runs alone; a reopened session only empties its own map, through a
+  // lookup (other threads read prepared_ meanwhile: an insertion there would be a data race).
+  if (const auto found = prepared_.find(&session); found != prepared_.end()) {
+    found->second->clear();
   } else {
-    statements = std::make_unique<Statements>();
+    prepared_.emplace(&session, std::make_unique<Statements>());
   }
   if (dialect_ == Dialect::kSqlite) {
     session.open(soci::sqlite3, "db=\"" + url_.target + "\"");
@@ -307,6 +307,12 @@ void Database::EndOpenTransaction(std::size_t i) noexcept {
   }
 }
 
+void Database::EndOpenTransaction(soci::session& session) noexcept {
+  for (std::size_t i = 0; i < pool_size_; ++i) {
+    if (&pool_->at(i) == &session) return EndOpenTransaction(i);
+  }
+}
+
 Status Database::Ping() {
   return Run("ping", [](soci::session& session) {
     int one = 0;
@@ -342,7 +348,7 @@ PreparedStatement::~PreparedStatement() {
 }
 
 WriteTransaction::WriteTransaction(Database& database, soci::session& session)
-    : session_(session), gate_(database.write_groups_.get()) {
+    : database_(database), session_(session), gate_(database.write_groups_.get()) {
   if (gate_ != nullptr) {
     const Status entered = gate_->EnterAlone("begin a write transaction");
     if (!entered.ok()) {
@@ -365,9 +371,11 @@ WriteTransaction::~WriteTransaction() {
     try {
       session_ << "ROLLBACK";
     } catch (const std::exception& error) {
-      // The lease that ends after this (Database::Run) finds the transaction still open.
       spdlog::error("storage: rollback failed: {}", error.what());
     }
+    // Ended before the gate is left, so that the next writer of the gate does not meet its
+    // write lock (a no-op when the ROLLBACK worked).
+    if (gate_ != nullptr) database_.EndOpenTransaction(session_);
   }
   LeaveGate();
 }

@@ -167,6 +167,8 @@ class Database {
   // ROLLBACK that failed) is rolled back, and when even that fails the session is closed and
   // opened again, so that the next user does not find it, nor its locks. Never throws.
   void EndOpenTransaction(std::size_t i) noexcept;
+  // The same for pooled `session`, found by address (WriteTransaction knows no position).
+  void EndOpenTransaction(soci::session& session) noexcept;
   // Reconnects `session` when its PostgreSQL connection is known to be broken (a local check,
   // no round trip); a failure is logged and left for the next lease. Never throws.
   void ReviveIfBroken(soci::session& session) noexcept;
@@ -232,6 +234,7 @@ class WriteTransaction {
  private:
   void LeaveGate() noexcept;
 
+  Database& database_;
   soci::session& session_;
   SqliteWriteGroups* gate_;  // null on PostgreSQL, and while migrations run
   bool open_ = true;
