@@ -49,11 +49,10 @@ struct SqliteWriteGroups::Group {
 
 soci::session& SqliteWriteGroups::Turn::session() const { return *group_->session; }
 
-SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool,
-                                     EndOpenTransaction end_open_transaction,
+SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool, SessionCleanup session_cleanup,
                                      std::chrono::milliseconds wait_limit, std::size_t max_members)
     : pool_(pool),
-      end_open_transaction_(std::move(end_open_transaction)),
+      session_cleanup_(std::move(session_cleanup)),
       wait_limit_(wait_limit),
       max_members_(max_members < 1 ? 1 : max_members) {}
 
@@ -202,7 +201,7 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
       } catch (const std::exception& error) {
         spdlog::error("storage: rollback of a group of writes failed: {}", error.what());
       }
-      if (end_open_transaction_) end_open_transaction_(group.position);
+      if (session_cleanup_) session_cleanup_(group.position);
     }
     pool_.give_back(group.position);
   }

@@ -64,15 +64,14 @@ class SqliteWriteGroups {
 
   // Called with a session's position in the pool before a group gives it back: ends a
   // transaction still open on it (Database::EndOpenTransaction). Must not throw.
-  using EndOpenTransaction = std::function<void(std::size_t)>;
+  using SessionCleanup = std::function<void(std::size_t)>;
 
   // `pool`'s sessions are SQLite connections to one file; it must outlive this object. A
   // writer waits in the gate at most `wait_limit` (the sessions' busy timeout, so that the gate
   // fails where SQLite's busy handler would have). A group takes at most `max_members`, so that
   // a steady stream of writers still commits. A group whose ROLLBACK failed hands its session to
-  // `end_open_transaction` before giving it back.
-  explicit SqliteWriteGroups(soci::connection_pool& pool,
-                             EndOpenTransaction end_open_transaction = nullptr,
+  // `session_cleanup` before giving it back.
+  explicit SqliteWriteGroups(soci::connection_pool& pool, SessionCleanup session_cleanup = nullptr,
                              std::chrono::milliseconds wait_limit = std::chrono::seconds(5),
                              std::size_t max_members = 32);
   // No caller may be between Enter and Leave.
@@ -119,7 +118,7 @@ class SqliteWriteGroups {
   void End(Group& group, std::optional<Error> failure);
 
   soci::connection_pool& pool_;
-  const EndOpenTransaction end_open_transaction_;
+  const SessionCleanup session_cleanup_;
   const std::chrono::milliseconds wait_limit_;
   const std::size_t max_members_;
   mutable std::mutex mu_;
