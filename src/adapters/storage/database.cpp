@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -27,6 +28,9 @@ constexpr const char* kSqliteSessionSetup[] = {
     "PRAGMA synchronous = FULL",
     "PRAGMA secure_delete = ON",
 };
+// The busy timeout above, also the longest wait in the write gate (SqliteWriteGroups): a writer
+// of this process waits there instead of in the busy handler, and gives up as it would have.
+constexpr std::chrono::milliseconds kSqliteBusyTimeout{5000};
 
 bool MentionsUnique(const char* message) {
   return std::strstr(message, "UNIQUE") != nullptr || std::strstr(message, "unique") != nullptr ||
@@ -172,12 +176,12 @@ Database::~Database() = default;
 
 void Database::OpenSession(std::size_t i) {
   soci::session& session = pool_->at(i);
-  // Filled here while Open runs alone; a reopened session only empties its own map.
-  auto& statements = prepared_[&session];
-  if (statements) {
-    statements->clear();
+  // Filled here while Open runs alone; a reopened session only empties its own map, through a
+  // lookup (other threads read prepared_ meanwhile: an insertion there would be a data race).
+  if (const auto found = prepared_.find(&session); found != prepared_.end()) {
+    found->second->clear();
   } else {
-    statements = std::make_unique<Statements>();
+    prepared_.emplace(&session, std::make_unique<Statements>());
   }
   if (dialect_ == Dialect::kSqlite) {
     session.open(soci::sqlite3, "db=\"" + url_.target + "\"");
@@ -223,7 +227,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, std::si
   if (database->dialect_ == Dialect::kSqlite) {
     Database& opened = *database;
     database->write_groups_ = std::make_unique<SqliteWriteGroups>(
-        *database->pool_, [&opened](std::size_t i) { opened.EndOpenTransaction(i); });
+        *database->pool_, [&opened](std::size_t i) { opened.EndOpenTransaction(i); },
+        kSqliteBusyTimeout);
   }
   if (database->dialect_ == Dialect::kSqlite && in_wal_mode) {
     // Through a pooled session, open as long as the Database: a read maps its wal-index.
@@ -302,6 +307,12 @@ void Database::EndOpenTransaction(std::size_t i) noexcept {
   }
 }
 
+void Database::EndOpenTransaction(soci::session& session) noexcept {
+  for (std::size_t i = 0; i < pool_size_; ++i) {
+    if (&pool_->at(i) == &session) return EndOpenTransaction(i);
+  }
+}
+
 Status Database::Ping() {
   return Run("ping", [](soci::session& session) {
     int one = 0;
@@ -337,8 +348,16 @@ PreparedStatement::~PreparedStatement() {
 }
 
 WriteTransaction::WriteTransaction(Database& database, soci::session& session)
-    : session_(session), gate_(database.write_groups_.get()) {
-  if (gate_ != nullptr) gate_->EnterAlone();
+    : database_(database), session_(session), gate_(database.write_groups_.get()) {
+  if (gate_ != nullptr) {
+    const Status entered = gate_->EnterAlone("begin a write transaction");
+    if (!entered.ok()) {
+      gate_ = nullptr;  // not held
+      // What BEGIN IMMEDIATE throws when the write lock stayed taken past the busy timeout:
+      // the caller's Run translates it to kUnavailable, as it would have.
+      throw soci::sqlite3_soci_error(entered.error().detail, SQLITE_BUSY);
+    }
+  }
   try {
     session_ << (database.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   } catch (...) {
@@ -352,9 +371,11 @@ WriteTransaction::~WriteTransaction() {
     try {
       session_ << "ROLLBACK";
     } catch (const std::exception& error) {
-      // The lease that ends after this (Database::Run) finds the transaction still open.
       spdlog::error("storage: rollback failed: {}", error.what());
     }
+    // Ended before the gate is left, so that the next writer of the gate does not meet its
+    // write lock (a no-op when the ROLLBACK worked).
+    if (gate_ != nullptr) database_.EndOpenTransaction(session_);
   }
   LeaveGate();
 }

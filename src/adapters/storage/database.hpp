@@ -96,6 +96,16 @@ class Database {
   template <typename Work>
   auto Write(const char* operation, Work&& work);
 
+  // For work that PostgreSQL may run in autocommit (one statement, or statements each safe on
+  // its own): runs it as Run there, and on SQLite as Write, so that the write passes the
+  // process's write gate rather than meet the write lock in SQLite's busy handler (decision
+  // 0095). The same rules for `work` as Write's.
+  template <typename Work>
+  auto RunWrite(const char* operation, Work&& work) {
+    return write_groups_ ? Write(operation, std::forward<Work>(work))
+                         : Run(operation, std::forward<Work>(work));
+  }
+
   // SQLite: how many groups of writes (Write) committed and how many writes they held; zeros on
   // PostgreSQL. For tests and diagnostics.
   SqliteWriteGroups::Counts write_group_counts() const {
@@ -157,6 +167,8 @@ class Database {
   // ROLLBACK that failed) is rolled back, and when even that fails the session is closed and
   // opened again, so that the next user does not find it, nor its locks. Never throws.
   void EndOpenTransaction(std::size_t i) noexcept;
+  // The same for pooled `session`, found by address (WriteTransaction knows no position).
+  void EndOpenTransaction(soci::session& session) noexcept;
   // Reconnects `session` when its PostgreSQL connection is known to be broken (a local check,
   // no round trip); a failure is logged and left for the next lease. Never throws.
   void ReviveIfBroken(soci::session& session) noexcept;
@@ -207,8 +219,10 @@ class PreparedStatement {
 // On SQLite it first waits for its turn in the process's write gate (SqliteWriteGroups::
 // EnterAlone, decision 0095), on a condition variable rather than in SQLite's sleeping busy
 // handler, and holds it until the transaction ended: a flood of grouped writes (Database::Write)
-// cannot keep it out. So the same rule as for Write's work holds between constructor and
-// Commit: no other write transaction, Write or lease of another session on this thread.
+// cannot keep it out. A wait there longer than the busy timeout throws what BEGIN IMMEDIATE
+// throws on SQLITE_BUSY (kUnavailable once translated). So the same rule as for Write's work holds
+// between constructor and Commit: no other write transaction, Write or lease of another session on
+// this thread.
 class WriteTransaction {
  public:
   WriteTransaction(Database& database, soci::session& session);
@@ -220,6 +234,7 @@ class WriteTransaction {
  private:
   void LeaveGate() noexcept;
 
+  Database& database_;
   soci::session& session_;
   SqliteWriteGroups* gate_;  // null on PostgreSQL, and while migrations run
   bool open_ = true;

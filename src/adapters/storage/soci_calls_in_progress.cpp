@@ -48,7 +48,7 @@ const std::string& ClaimSql(Dialect dialect, LegDirection direction) {
 Result<std::optional<ChannelClaimId>> SociCallsInProgress::Claim(
     HotlineId hotline, LegDirection direction, int limit,
     const std::optional<std::string>& number) {
-  return database_.Run("claim a channel", [&](soci::session& session) {
+  return database_.RunWrite("claim a channel", [&](soci::session& session) {
     PreparedStatement statement(database_, session, ClaimSql(database_.dialect(), direction));
     const auto id = ReadValue<long long>(*statement, node_, Nullable<std::string>::From(number),
                                          hotline.value, limit);
@@ -57,7 +57,7 @@ Result<std::optional<ChannelClaimId>> SociCallsInProgress::Claim(
 }
 
 Status SociCallsInProgress::MarkInCall(ChannelClaimId claim, const std::string& number) {
-  return database_.Run("mark a phone in a call", [&](soci::session& session) {
+  return database_.RunWrite("mark a phone in a call", [&](soci::session& session) {
     PreparedStatement statement(database_, session, kMarkInCall);
     BindParameters(*statement, number, claim.value);
     statement->define_and_bind();
@@ -73,7 +73,7 @@ Result<bool> SociCallsInProgress::InCall(const std::string& number) {
 }
 
 Status SociCallsInProgress::Release(ChannelClaimId claim) {
-  return database_.Run("release a channel", [&](soci::session& session) {
+  return database_.RunWrite("release a channel", [&](soci::session& session) {
     PreparedStatement statement(database_, session, kRelease);
     BindParameters(*statement, claim.value);
     statement->define_and_bind();
@@ -82,7 +82,7 @@ Status SociCallsInProgress::Release(ChannelClaimId claim) {
 }
 
 Status SociCallsInProgress::Renew(const std::string& node, Timestamp until) {
-  return database_.Run("renew the node lease", [&](soci::session& session) {
+  return database_.RunWrite("renew the node lease", [&](soci::session& session) {
     long long at = ToEpochMillis(until);
     std::string id = node;
     session << kRenewLease, soci::use(id), soci::use(at);

@@ -663,7 +663,7 @@ Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> e
 }
 
 Status SociHotlineRepository::RemoveAgentFromOrganization(OrganizationId organization, UserId user) {
-  return database_.Run("remove agent", [&](soci::session& session) {
+  return database_.RunWrite("remove agent", [&](soci::session& session) {
     long long user_key = user.value;
     long long organization_key = organization.value;
     session << kRemoveAgentFromOrganization, soci::use(user_key), soci::use(organization_key);

@@ -126,7 +126,7 @@ Result<bool> SociTokenRepository::Revoke(TokenId id, Timestamp now) {
 }
 
 Status SociTokenRepository::RecordUse(TokenId id, Timestamp now) {
-  return database_.Run("record token use", [&](soci::session& session) {
+  return database_.RunWrite("record token use", [&](soci::session& session) {
     long long at = ToEpochMillis(now);
     long long key = id.value;
     session << kRecordUse, soci::use(at), soci::use(key), soci::use(at);

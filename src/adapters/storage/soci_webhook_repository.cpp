@@ -542,7 +542,7 @@ Result<WebhookDelivery> SociWebhookRepository::Redeliver(WebhookId webhook,
 Result<std::vector<DueDelivery>> SociWebhookRepository::ClaimDue(Timestamp now,
                                                                  Timestamp lease_until,
                                                                  std::int64_t limit) {
-  return database_.Run("claim webhook deliveries", [&](soci::session& session) {
+  return database_.RunWrite("claim webhook deliveries", [&](soci::session& session) {
     std::vector<DueDelivery> due;
     {
       PreparedStatement statement(database_, session, kSelectDue);

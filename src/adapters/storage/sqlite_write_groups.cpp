@@ -22,6 +22,13 @@ bool InAutocommit(soci::session& session) {
   return sqlite_api::sqlite3_get_autocommit(backend->conn_) != 0;
 }
 
+// What a writer gets that waited in the gate past the wait limit: what a busy SQLite gives one
+// that waited past its busy timeout (Classify in database.cpp), so that clients still get 503.
+Error GateTimedOut(const char* operation) {
+  spdlog::warn("storage: {}: waited for the write gate past the busy timeout", operation);
+  return Error::Unavailable("The database is busy; try again.");
+}
+
 Error LostTransaction() {
   spdlog::error("storage: SQLite rolled back a group of writes by itself");
   return Error::Unavailable("The database cannot write right now; try again.");
@@ -42,16 +49,17 @@ struct SqliteWriteGroups::Group {
 
 soci::session& SqliteWriteGroups::Turn::session() const { return *group_->session; }
 
-SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool,
-                                     EndOpenTransaction end_open_transaction,
-                                     std::size_t max_members)
+SqliteWriteGroups::SqliteWriteGroups(soci::connection_pool& pool, SessionCleanup session_cleanup,
+                                     std::chrono::milliseconds wait_limit, std::size_t max_members)
     : pool_(pool),
-      end_open_transaction_(std::move(end_open_transaction)),
+      session_cleanup_(std::move(session_cleanup)),
+      wait_limit_(wait_limit),
       max_members_(max_members < 1 ? 1 : max_members) {}
 
 SqliteWriteGroups::~SqliteWriteGroups() = default;
 
 Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) {
+  const auto deadline = std::chrono::steady_clock::now() + wait_limit_;
   std::shared_ptr<Group> group;
   // Leased before the gate is taken (see the class comment), given back when it goes unused.
   std::optional<std::size_t> leased;
@@ -63,12 +71,21 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
   };
   {
     std::unique_lock lock(mu_);
+    // Every branch that let go of mu_ (a lease taken or given back) re-evaluates everything,
+    // and every wait has its predicate: the state may have changed, and the notification gone
+    // by, while mu_ was free.
     for (;;) {
       if (alone_ || alone_waiting_ > 0) {
         // A writer alone holds the gate or waits for it: it goes first, so that it is not kept
         // out by groups that follow each other.
-        if (leased) give_back(lock);
-        gate_free_.wait(lock);
+        if (leased) {
+          give_back(lock);
+          continue;
+        }
+        if (!gate_free_.wait_until(lock, deadline,
+                                   [&] { return !alone_ && alone_waiting_ == 0; })) {
+          return GateTimedOut(operation);
+        }
         continue;
       }
       if (!open_ && leased) {
@@ -83,19 +100,32 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
         lock.lock();
         continue;  // the gate may have been taken meanwhile
       }
-      if (leased) give_back(lock);
-      if (!open_) continue;
+      if (leased) {
+        give_back(lock);
+        continue;
+      }
       if (!open_->closed && open_->members < max_members_) {
         group = open_;
         ++group->members;
         ++group->waiting;
-        turn_passed_.wait(lock, [&] { return (!group->busy && !group->closed) || group->done; });
+        const bool turn = turn_passed_.wait_until(
+            lock, deadline, [&] { return (!group->busy && !group->closed) || group->done; });
         --group->waiting;
+        if (!turn) {
+          // No turn was passed to it (the predicate is false): it leaves as if never joined.
+          --group->members;
+          return GateTimedOut(operation);
+        }
         if (group->done) return *group->failure;  // it failed before this member's turn
         group->busy = true;
         break;
       }
-      gate_free_.wait(lock);  // the open group is ending (or full): the next begins after it
+      // The open group is ending (or full): it stays so until End replaces it, and the next
+      // group begins after it.
+      const std::shared_ptr<Group> ending = open_;
+      if (!gate_free_.wait_until(lock, deadline, [&] { return open_ != ending; })) {
+        return GateTimedOut(operation);
+      }
     }
   }
   const bool starts = leased.has_value();  // a member gave its lease back before joining
@@ -171,7 +201,7 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
       } catch (const std::exception& error) {
         spdlog::error("storage: rollback of a group of writes failed: {}", error.what());
       }
-      if (end_open_transaction_) end_open_transaction_(group.position);
+      if (session_cleanup_) session_cleanup_(group.position);
     }
     pool_.give_back(group.position);
   }
@@ -189,12 +219,18 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
   gate_free_.notify_all();
 }
 
-void SqliteWriteGroups::EnterAlone() {
+Status SqliteWriteGroups::EnterAlone(const char* operation) {
+  const auto deadline = std::chrono::steady_clock::now() + wait_limit_;
   std::unique_lock lock(mu_);
   ++alone_waiting_;
-  gate_free_.wait(lock, [&] { return !open_ && !alone_; });
+  const bool free = gate_free_.wait_until(lock, deadline, [&] { return !open_ && !alone_; });
   --alone_waiting_;
+  if (!free) {
+    gate_free_.notify_all();  // groups wait until no writer waits alone: this one no longer does
+    return GateTimedOut(operation);
+  }
   alone_ = true;
+  return Ok();
 }
 
 void SqliteWriteGroups::LeaveAlone() {

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -63,13 +64,15 @@ class SqliteWriteGroups {
 
   // Called with a session's position in the pool before a group gives it back: ends a
   // transaction still open on it (Database::EndOpenTransaction). Must not throw.
-  using EndOpenTransaction = std::function<void(std::size_t)>;
+  using SessionCleanup = std::function<void(std::size_t)>;
 
-  // `pool`'s sessions are SQLite connections to one file; it must outlive this object. A group
-  // takes at most `max_members`, so that a steady stream of writers still commits. A group
-  // whose ROLLBACK failed hands its session to `end_open_transaction` before giving it back.
-  explicit SqliteWriteGroups(soci::connection_pool& pool,
-                             EndOpenTransaction end_open_transaction = nullptr,
+  // `pool`'s sessions are SQLite connections to one file; it must outlive this object. A
+  // writer waits in the gate at most `wait_limit` (the sessions' busy timeout, so that the gate
+  // fails where SQLite's busy handler would have). A group takes at most `max_members`, so that
+  // a steady stream of writers still commits. A group whose ROLLBACK failed hands its session to
+  // `session_cleanup` before giving it back.
+  explicit SqliteWriteGroups(soci::connection_pool& pool, SessionCleanup session_cleanup = nullptr,
+                             std::chrono::milliseconds wait_limit = std::chrono::seconds(5),
                              std::size_t max_members = 32);
   // No caller may be between Enter and Leave.
   ~SqliteWriteGroups();
@@ -82,9 +85,10 @@ class SqliteWriteGroups {
   // must not begin, commit or roll back a transaction, lease another pooled session, or wait
   // for anything another writer of this process may hold: the others wait for it, with the
   // write lock held, and it would deadlock.
-  // Errors: the translated error of `BEGIN IMMEDIATE` or of the savepoint (kUnavailable when
-  // another process held the write lock past the busy timeout); every member already waiting
-  // for a turn in that group fails with the same error.
+  // Errors: kUnavailable when the caller waited in the gate longer than the wait limit; the
+  // translated error of `BEGIN IMMEDIATE` or of the savepoint (kUnavailable when another
+  // process held the write lock past the busy timeout), with which every member already waiting
+  // for a turn in that group fails too.
   Result<Turn> Enter(const char* operation);
 
   // Ends the caller's turn: releases its savepoint when `keep`, else rolls back to it (undoing
@@ -99,8 +103,9 @@ class SqliteWriteGroups {
   // Blocks until no group is open and no other writer is alone, then holds the gate for the
   // caller, who runs its own write transaction on a session it leased, until LeaveAlone.
   // Writers that wait alone go before the next group. The caller must not Enter, EnterAlone or
-  // lease another pooled session before LeaveAlone. Never fails.
-  void EnterAlone();
+  // lease another pooled session before LeaveAlone. Errors: kUnavailable when the caller waited
+  // longer than the wait limit; it then does not hold the gate (no LeaveAlone).
+  Status EnterAlone(const char* operation);
   // Gives the gate back after EnterAlone, once the caller's transaction ended (committed or
   // rolled back).
   void LeaveAlone();
@@ -113,7 +118,8 @@ class SqliteWriteGroups {
   void End(Group& group, std::optional<Error> failure);
 
   soci::connection_pool& pool_;
-  const EndOpenTransaction end_open_transaction_;
+  const SessionCleanup session_cleanup_;
+  const std::chrono::milliseconds wait_limit_;
   const std::size_t max_members_;
   mutable std::mutex mu_;
   // Separate, so that a turn passed wakes one member, not every thread that waits here (the

@@ -3,6 +3,8 @@
 // fails every member of the group and stores none of them. The process's other write
 // transactions pass the same gate (decision 0095), and a transaction left open does not go back
 // to the pool.
+#include "adapters/storage/sqlite_write_groups.hpp"
+
 #include <gtest/gtest.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -122,6 +124,14 @@ class SqliteWriteGroupsTest : public ::testing::Test {
     });
   }
 
+  // Inserts row `id` in one statement that needs no transaction of its own (RunWrite), as the
+  // calls-in-progress and token writes do.
+  Status InsertAutocommit(long long id) {
+    return database_->RunWrite("insert a row in autocommit", [&](soci::session& session) {
+      session << "INSERT INTO rows (id) VALUES (:id)", soci::use(id);
+    });
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<Database> database_;
   std::atomic<int> busy_waits_{0};
@@ -230,7 +240,10 @@ TEST_F(SqliteWriteGroupsTest, WriteTransactionsUnderAFloodOfGroupedWritesWaitInT
   while (grouped < 20 && failures == 0) std::this_thread::yield();
   constexpr int kAlone = 20;
   std::vector<Status> alone;
-  for (int i = 0; i < kAlone; ++i) alone.push_back(InsertAlone(1'000'000 + i));
+  for (int i = 0; i < kAlone; ++i) {
+    alone.push_back(InsertAutocommit(900'000 + i));
+    alone.push_back(InsertAlone(1'000'000 + i));
+  }
   stop = true;
   for (auto& thread : flood) thread.join();
 
@@ -238,8 +251,39 @@ TEST_F(SqliteWriteGroupsTest, WriteTransactionsUnderAFloodOfGroupedWritesWaitInT
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(busy_waits_.load(), 0) << "a writer of this process met the write lock held";
   const std::vector<long long> stored = StoredIds();
-  EXPECT_EQ(stored.size(), static_cast<std::size_t>(grouped.load() + kAlone));
+  EXPECT_EQ(stored.size(), static_cast<std::size_t>(grouped.load() + 2 * kAlone));
   EXPECT_EQ(stored.back(), 1'000'000 + kAlone - 1);
+}
+
+// The gate's waits end like SQLite's busy timeout would: kUnavailable (503 to a client), the
+// gate left as it was.
+TEST(SqliteWriteGroupsWaitLimitTest, AWriterKeptOutPastTheLimitGetsUnavailable) {
+  testing::TempDir dir;
+  soci::connection_pool pool(2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    pool.at(i).open(soci::sqlite3, "db=\"" + (dir.path() / "limit.db").string() + "\"");
+  }
+  SqliteWriteGroups gate(pool, nullptr, std::chrono::milliseconds(20));
+  ASSERT_TRUE(gate.EnterAlone("hold the gate").ok());
+  Status alone;
+  Result<SqliteWriteGroups::Turn> grouped = Error::Internal("not run");
+  std::thread others([&] {
+    alone = gate.EnterAlone("wait alone");
+    grouped = gate.Enter("wait in a group");
+  });
+  others.join();
+  gate.LeaveAlone();
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.error().code, ErrorCode::kUnavailable);
+  ASSERT_FALSE(grouped.ok());
+  EXPECT_EQ(grouped.error().code, ErrorCode::kUnavailable);
+
+  // Nothing of the writers that gave up stays in the gate.
+  auto turn = gate.Enter("write once the gate is free");
+  ASSERT_TRUE(turn.ok()) << turn.error().detail;
+  EXPECT_TRUE(gate.Leave(std::move(turn).value(), true).ok());
+  ASSERT_TRUE(gate.EnterAlone("alone once the gate is free").ok());
+  gate.LeaveAlone();
 }
 
 TEST_F(SqliteWriteGroupsTest, ATransactionLeftOpenDoesNotGoBackToThePool) {
