@@ -366,12 +366,12 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
         StartResponse<restinio::user_controlled_output_t>(handle, request, response, standard);
     if (draining.load()) builder.connection_close();
     builder.set_content_length(response.Body().size());
-    if (request.method == "HEAD") {
-      // The Content-Length alone.
-    } else if (response.held_body) {
-      builder.set_body(std::move(response.held_body));
-    } else {
-      builder.set_body(std::move(response.body));
+    if (request.method != "HEAD") {
+      if (response.held_body) {
+        builder.set_body(std::move(response.held_body));
+      } else {
+        builder.set_body(std::move(response.body));
+      }
     }
     builder.done([this](const asio::error_code&) { unwritten.fetch_sub(1); });
   } catch (const std::exception& error) {
