@@ -63,7 +63,6 @@ constexpr const char* kUpdateHotline =
     " closed_tts_voicemail = :closed_tts_voicemail, closed_max_seconds = :closed_max_seconds,"
     " closed_forward_to = :closed_forward_to,"
     " version = version + 1, updated_at = :now WHERE id = :id";
-constexpr const char* kSelectVersion = "SELECT version, status FROM hotlines WHERE id = :id";
 constexpr const char* kDeleteHotline = "DELETE FROM hotlines WHERE id = :id";
 constexpr const char* kInsertAgent =
     "INSERT INTO hotline_agents (hotline_id, position, user_id) VALUES (:hotline_id, :position,"
@@ -419,26 +418,6 @@ void RecordStatus(Database& database, soci::session& session, HotlineId hotline,
   AppendHotlineWebhookEvent(database, session, changed);
 }
 
-// Checks `expected_version` against the stored row, which stays locked until the caller's
-// write transaction ends (PostgreSQL). Errors: kNotFound, kConflict.
-Result<HotlineStatus> CheckVersion(Database& database, soci::session& session, HotlineId id,
-                                   std::optional<std::int64_t> expected_version) {
-  static const std::string kSelectVersionForUpdate =
-      std::string(kSelectVersion) + ForUpdate(Dialect::kPostgresql);
-  PreparedStatement statement(
-      database, session,
-      database.dialect() == Dialect::kPostgresql ? kSelectVersionForUpdate : kSelectVersion);
-  using VersionRow = std::tuple<long long, std::string>;  // version, status
-  const auto row = ReadFirstRow<VersionRow>(
-      *statement, [](const VersionRow& read) { return read; }, id.value);
-  if (!row) return Error::NotFound("No such hotline.");
-  const auto& [version, status] = *row;
-  if (expected_version && *expected_version != version) {
-    return Error::Conflict("The hotline changed since you read it (If-Match does not match).");
-  }
-  return ParseHotlineStatus(status).value_or(HotlineStatus::kFailed);
-}
-
 // The stored row of hotline `id`, as kHotlineColumns reads it, checked against
 // `expected_version`; it stays locked until the caller's write transaction ends (PostgreSQL).
 // Errors: kNotFound, kConflict.
@@ -654,7 +633,7 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
 Status SociHotlineRepository::Delete(HotlineId id, std::optional<std::int64_t> expected_version,
                                      Timestamp quarantined_until) {
   return database_.Write("delete hotline", [&](soci::session& session) -> Status {
-    FR_RETURN_IF_ERROR(CheckVersion(database_, session, id, expected_version));
+    FR_RETURN_IF_ERROR(LockedHotlineRow(database_, session, id, expected_version));
     long long key = id.value;
     long long until = ToEpochMillis(quarantined_until);
     session << kQuarantineNumber, soci::use(until), soci::use(key);
