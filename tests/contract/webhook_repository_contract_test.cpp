@@ -126,6 +126,28 @@ TYPED_TEST(WebhookStoreTest, AnEventIsDeliveredOnlyToAnActiveWebhookThatWantsIt)
   EXPECT_EQ(event.occurred_at, At(6));
 }
 
+// The dispatcher asks every second: asking while nothing is due must not take SQLite's write
+// gate, where it would hold up every writer of the process (decision 0098).
+TYPED_TEST(WebhookStoreTest, AskingWhatIsDueWritesOnlyWhenSomethingIs) {
+  if (this->database_->dialect() != Dialect::kSqlite) {
+    GTEST_SKIP() << "counts the writes through SQLite's write gate";
+  }
+  this->Subscribe(this->org_, {WebhookEventType::kHotlineStatusChanged});
+  const auto writes = [&] { return this->database_->write_group_counts().members; };
+  const auto before = writes();
+  EXPECT_TRUE(this->Claim(3).empty());
+  EXPECT_TRUE(this->Claim(4).empty());
+  EXPECT_EQ(writes(), before) << "nothing was due, yet the claim wrote";
+  ASSERT_TRUE(this->hotlines_
+                  .TransitionStatus(this->hotline_, HotlineStatus::kCreated,
+                                    HotlineStatus::kProvisioning, "", At(5))
+                  .ok());
+  const auto with_event = writes();
+  EXPECT_EQ(this->Claim(6).size(), 1u);
+  EXPECT_EQ(writes(), with_event + 1) << "one claim, one write";
+  EXPECT_TRUE(this->Claim(7).empty()) << "claimed for 30 s";
+}
+
 TYPED_TEST(WebhookStoreTest, CallEventsComeFromTheCallWriterOneAtATimeInOrder) {
   this->Subscribe(this->org_, {WebhookEventType::kCallStarted, WebhookEventType::kCallAnswered,
                                WebhookEventType::kCallEnded});

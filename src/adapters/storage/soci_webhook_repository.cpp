@@ -542,12 +542,18 @@ Result<WebhookDelivery> SociWebhookRepository::Redeliver(WebhookId webhook,
 Result<std::vector<DueDelivery>> SociWebhookRepository::ClaimDue(Timestamp now,
                                                                  Timestamp lease_until,
                                                                  std::int64_t limit) {
+  // Looks before it writes: the dispatcher asks every second, and a write would take the write
+  // gate each time, nothing due or not; on SQLite it would then wait there, holding up every
+  // writer of the process, while another process (the `admin` command) writes. The claim below
+  // checks the delivery again, so one claimed meanwhile (by another node) is not claimed twice.
+  FR_ASSIGN_OR_RETURN(std::vector<DueDelivery> due,
+                      database_.Run("find due webhook deliveries", [&](soci::session& session) {
+                        PreparedStatement statement(database_, session, kSelectDue);
+                        return ReadRows<DueRow>(*statement, &DueRow::ToDue, ToEpochMillis(now),
+                                                limit);
+                      }));
+  if (due.empty()) return due;
   return database_.RunWrite("claim webhook deliveries", [&](soci::session& session) {
-    std::vector<DueDelivery> due;
-    {
-      PreparedStatement statement(database_, session, kSelectDue);
-      due = ReadRows<DueRow>(*statement, &DueRow::ToDue, ToEpochMillis(now), limit);
-    }
     std::vector<DueDelivery> claimed;
     for (DueDelivery& each : due) {
       long long lease = ToEpochMillis(lease_until);
