@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "adapters/storage/migrations.hpp"
 #include "adapters/storage/sqlite_change_watch.hpp"
@@ -19,18 +20,34 @@ namespace fr {
 namespace {
 
 // PRAGMAs are per connection, so every pooled session gets them. synchronous=FULL makes an
-// acknowledged write survive power loss; the busy timeout lets writers queue instead of failing;
-// secure_delete overwrites what a delete or an erasure frees, so that callers' numbers do not
-// linger in free pages of the file (issue #18).
+// acknowledged write survive power loss; secure_delete overwrites what a delete or an erasure
+// frees, so that callers' numbers do not linger in free pages of the file (issue #18).
 constexpr const char* kSqliteSessionSetup[] = {
     "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
     "PRAGMA synchronous = FULL",
     "PRAGMA secure_delete = ON",
 };
-// The busy timeout above, also the longest wait in the write gate (SqliteWriteGroups): a writer
-// of this process waits there instead of in the busy handler, and gives up as it would have.
+// How long a connection waits for another process's write lock (PollWhileBusy) before it fails
+// with SQLITE_BUSY, so that writers queue instead of failing; also the longest wait in the write
+// gate (SqliteWriteGroups): a writer of this process waits there, and gives up as it would have.
 constexpr std::chrono::milliseconds kSqliteBusyTimeout{5000};
+constexpr std::chrono::milliseconds kSqliteBusyPoll{1};
+
+// The busy handler of every connection, instead of SQLite's `busy_timeout`, which sleeps up to
+// 100 ms between tries: whoever waits here holds the process's write gate, and every writer of
+// the process waits with it, so each of those sleeps lands on all of them once the other process
+// (the `admin` command) let go. A try every millisecond costs one wake-up per millisecond only
+// while another process writes. Gives up after the busy timeout's worth of tries.
+int PollWhileBusy(void* /*unused*/, int tries_so_far) {
+  if (tries_so_far >= kSqliteBusyTimeout / kSqliteBusyPoll) return 0;
+  std::this_thread::sleep_for(kSqliteBusyPoll);
+  return 1;
+}
+
+void SetBusyHandler(soci::session& session) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+  sqlite_api::sqlite3_busy_handler(backend->conn_, &PollWhileBusy, nullptr);
+}
 
 bool MentionsUnique(const char* message) {
   return std::strstr(message, "UNIQUE") != nullptr || std::strstr(message, "unique") != nullptr ||
@@ -185,6 +202,7 @@ void Database::OpenSession(std::size_t i) {
   }
   if (dialect_ == Dialect::kSqlite) {
     session.open(soci::sqlite3, "db=\"" + url_.target + "\"");
+    SetBusyHandler(session);
     for (const char* statement : kSqliteSessionSetup) session << statement;
   } else {
     if (session.get_backend() != nullptr) {

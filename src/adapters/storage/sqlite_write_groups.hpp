@@ -29,7 +29,7 @@ namespace fr {
 // leased itself) pass the same gate alone (EnterAlone/LeaveAlone, decision 0095): a group
 // waits for them as they wait for a group, and a writer waiting alone goes before the next
 // group, so a flood of grouped writes cannot keep it out. Only other processes (the `admin`
-// command) still meet the write lock through SQLite's busy timeout.
+// command) still meet the write lock through SQLite's busy handler (PollWhileBusy, database.cpp).
 //
 // Deadlock-free because whoever holds the gate never waits for a pooled session: a group's
 // starter leases its session before it takes the gate, and holds none while it waits.
