@@ -62,11 +62,14 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
   const auto deadline = std::chrono::steady_clock::now() + wait_limit_;
   std::shared_ptr<Group> group;
   // Leased before the gate is taken (see the class comment), given back when it goes unused.
-  std::optional<std::size_t> leased;
+  // A position in the pool, or kNotLeased (not an optional: g++ 12 then warns that it may be
+  // read uninitialised).
+  constexpr std::size_t kNotLeased = static_cast<std::size_t>(-1);
+  std::size_t leased = kNotLeased;
   const auto give_back = [&](std::unique_lock<std::mutex>& lock) {
     lock.unlock();
-    pool_.give_back(*leased);
-    leased.reset();
+    pool_.give_back(leased);
+    leased = kNotLeased;
     lock.lock();
   };
   {
@@ -78,7 +81,7 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
       if (alone_ || alone_waiting_ > 0) {
         // A writer alone holds the gate or waits for it: it goes first, so that it is not kept
         // out by groups that follow each other.
-        if (leased) {
+        if (leased != kNotLeased) {
           give_back(lock);
           continue;
         }
@@ -88,10 +91,10 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
         }
         continue;
       }
-      if (!open_ && leased) {
+      if (!open_ && leased != kNotLeased) {
         open_ = group = std::make_shared<Group>();
-        group->position = *leased;
-        group->session = &pool_.at(*leased);
+        group->position = leased;
+        group->session = &pool_.at(leased);
         break;
       }
       if (!open_) {
@@ -100,7 +103,7 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
         lock.lock();
         continue;  // the gate may have been taken meanwhile
       }
-      if (leased) {
+      if (leased != kNotLeased) {
         give_back(lock);
         continue;
       }
@@ -128,7 +131,7 @@ Result<SqliteWriteGroups::Turn> SqliteWriteGroups::Enter(const char* operation) 
       }
     }
   }
-  const bool starts = leased.has_value();  // a member gave its lease back before joining
+  const bool starts = leased != kNotLeased;  // a member gave its lease back before joining
   std::optional<Error> failure;
   try {
     if (starts) *group->session << "BEGIN IMMEDIATE";
