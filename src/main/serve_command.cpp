@@ -40,7 +40,7 @@ namespace {
 struct ServeOptions {
   DatabaseOption database;
   std::string listen = "127.0.0.1:8080";
-  std::size_t workers = 4;
+  std::size_t workers = http::kDefaultWorkers;
   std::size_t io_threads = http::DefaultIoThreads();
   std::string log_format = "text";
   std::string log_level = "info";
@@ -517,7 +517,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any)")
       ->envname("FR_LISTEN")
       ->capture_default_str();
-  serve->add_option("--workers", options->workers, "Worker threads for requests (1..256)")
+  serve
+      ->add_option("--workers", options->workers,
+                   "Threads that handle writes: every request but GET and HEAD (1..256)")
       ->envname("FR_WORKERS")
       ->capture_default_str();
   serve
