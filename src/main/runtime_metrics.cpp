@@ -80,6 +80,23 @@ std::string RenderCallEventMetrics(const GroupCommitCallEventSink::Stats& stats)
   return out.str();
 }
 
+std::string RenderSqliteWriteMetrics(const SqliteWriteGroups::Counts& counts) {
+  std::ostringstream out;
+  out << "# HELP fr_sqlite_writes_total Writes that passed SQLite's write gate, by their turn: "
+         "grouped (sharing a commit) or alone (a transaction of their own).\n"
+      << "# TYPE fr_sqlite_writes_total counter\n"
+      << "fr_sqlite_writes_total{turn=\"grouped\"} " << counts.members << "\n"
+      << "fr_sqlite_writes_total{turn=\"alone\"} " << counts.alone << "\n"
+      << "# HELP fr_sqlite_write_group_commits_total Commits of groups of writes; fewer than the "
+         "grouped writes when writes shared a commit.\n"
+      << "# TYPE fr_sqlite_write_group_commits_total counter\n"
+      << "fr_sqlite_write_group_commits_total " << counts.commits << "\n"
+      << "# HELP fr_sqlite_writes_waiting Writes waiting for their turn in the open group.\n"
+      << "# TYPE fr_sqlite_writes_waiting gauge\n"
+      << "fr_sqlite_writes_waiting " << counts.waiting << "\n";
+  return out.str();
+}
+
 std::string RenderTelephonyMetrics(const telephony::TelephonyStats& stats) {
   std::ostringstream out;
   out << "# HELP fr_calls_active Inbound calls in progress.\n"

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "adapters/storage/sqlite_write_groups.hpp"
 #include "adapters/telephony/engine/telephony_engine.hpp"
 #include "adapters/tts/espeak_synthesizer.hpp"
 #include "app/group_commit_call_event_sink.hpp"
@@ -18,6 +19,9 @@ std::string RenderTrunkRegistrationMetrics(const sip::RegistrationStatus& status
 std::string RenderSipShieldMetrics(const sip::ShieldStats& stats);
 // fr_tts_cache_hits_total and fr_tts_cache_misses_total.
 std::string RenderSpeechMetrics(const tts::EspeakSynthesizer::CacheStats& stats);
+// SQLite's write gate: fr_sqlite_writes_total{turn} (grouped or alone),
+// fr_sqlite_write_group_commits_total and fr_sqlite_writes_waiting.
+std::string RenderSqliteWriteMetrics(const SqliteWriteGroups::Counts& counts);
 // fr_draining: 1 while the service drains before it stops (decision 0033).
 std::string RenderDrainMetrics(bool draining);
 // /readyz's words for the registration: "registering", "registered", "failed: …".

@@ -363,6 +363,11 @@ int ServeWith(const ServeOptions& options, const std::pair<std::string, std::uin
   http::HttpMetrics metrics;
   metrics.AddSource([&draining] { return RenderDrainMetrics(draining.load()); });
   metrics.AddSource([&call_events] { return RenderCallEventMetrics(call_events.stats()); });
+  if (wired.database->dialect() == Dialect::kSqlite) {
+    metrics.AddSource([&database = *wired.database] {
+      return RenderSqliteWriteMetrics(database.write_group_counts());
+    });
+  }
   if (speech) metrics.AddSource([&speech] { return RenderSpeechMetrics(speech->cache_stats()); });
   if (engine) metrics.AddSource([&engine] { return RenderTelephonyMetrics(engine->Stats()); });
   if (engine) metrics.AddSource([&engine] { return RenderSipShieldMetrics(engine->SipShield()); });

@@ -233,6 +233,7 @@ Status SqliteWriteGroups::EnterAlone(const char* operation) {
     return GateTimedOut(operation);
   }
   alone_ = true;
+  ++counts_.alone;
   return Ok();
 }
 

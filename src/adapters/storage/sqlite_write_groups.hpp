@@ -54,11 +54,12 @@ class SqliteWriteGroups {
   };
 
   // How many groups committed and how many members they held, since construction (fewer
-  // commits than members means groups formed), and how many members wait for their turn in the
-  // open group right now.
+  // commits than members means groups formed), how many writers held the gate alone, and how
+  // many members wait for their turn in the open group right now.
   struct Counts {
     std::uint64_t commits = 0;
     std::uint64_t members = 0;
+    std::uint64_t alone = 0;
     std::size_t waiting = 0;
   };
 
@@ -129,7 +130,7 @@ class SqliteWriteGroups {
   std::condition_variable gate_free_;    // no group is open, or no writer holds it alone
   // The group that takes members or is ending; null when none is open. Guarded by mu_.
   std::shared_ptr<Group> open_;
-  Counts counts_;  // commits and members only. Guarded by mu_.
+  Counts counts_;                  // all but `waiting`. Guarded by mu_.
   bool alone_ = false;             // a writer holds the gate alone. Guarded by mu_.
   std::size_t alone_waiting_ = 0;  // writers waiting to hold it alone. Guarded by mu_.
 };
