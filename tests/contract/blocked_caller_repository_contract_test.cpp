@@ -2,6 +2,8 @@
 // PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "adapters/storage/soci_blocked_caller_repository.hpp"
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "contract/storage_backends.hpp"
@@ -116,6 +118,22 @@ TYPED_TEST(BlockedCallerRepositoryContract, ExpiredBlocksAreNotListedAndArePurge
   EXPECT_EQ(*blocks.PurgeExpired(this->At(1'000'000)), 0) << "a block without an end stays";
   EXPECT_EQ(blocks.List(this->backend_.first, this->At(0), 10, 0)->total, 1);
   EXPECT_TRUE(*blocks.IsBlocked(this->backend_.first, "004930111", this->At(1'000'000)));
+}
+
+// On SQLite every write of the process takes its turn in the write gate (decision 0095); the
+// purge and an unblock, single statements, through RunWrite, each counted as a member of a group.
+TYPED_TEST(BlockedCallerRepositoryContract, OnSqliteThePurgeAndAnUnblockPassTheWriteGate) {
+  if constexpr (!std::is_same_v<TypeParam, SociBackend<testing::SqliteStorage>>) {
+    GTEST_SKIP() << "the write gate is SQLite's";
+  } else {
+    auto& blocks = this->backend_.blocks;
+    const auto block = this->Block(this->backend_.first, "004930111");
+    ASSERT_TRUE(block.ok());
+    const auto before = this->backend_.database->write_group_counts().members;
+    EXPECT_EQ(*blocks.PurgeExpired(this->At(100)), 0);
+    ASSERT_TRUE(blocks.Delete(this->backend_.first, block->id).ok());
+    EXPECT_EQ(this->backend_.database->write_group_counts().members - before, 2u);
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <thread>
+#include <type_traits>
 
 #include "adapters/storage/soci_identity_repositories.hpp"
 #include "contract/storage_backends.hpp"
@@ -297,6 +298,30 @@ TYPED_TEST(IdentityRepositoryContract, InvitesWorkOnceBeforeExpiryAndOnlyTheNewe
   EXPECT_EQ((*logins.FindInvite("new"))->used_at, this->At(109));
   EXPECT_EQ(logins.ReplaceInvites({UserId(9999), "x", this->At(0), this->At(1), {}}).error().code,
             ErrorCode::kNotFound);
+}
+
+// On SQLite every write of the process takes its turn in the write gate (decision 0095); the
+// single-statement ones through RunWrite, each counted as a member of a group. One that went
+// around it would wait in SQLite's busy handler while a group holds the write lock.
+TYPED_TEST(IdentityRepositoryContract, OnSqliteTheSingleStatementWritesPassTheWriteGate) {
+  if constexpr (!std::is_same_v<TypeParam, SociBackend<testing::SqliteStorage>>) {
+    GTEST_SKIP() << "the write gate is SQLite's";
+  } else {
+    auto& backend = this->backend_;
+    const auto before = backend.database->write_group_counts().members;
+    const auto ann = backend.users.Create("Ann", this->At(0));
+    const auto organization = backend.organizations.Create("Org", this->At(0));
+    ASSERT_TRUE(ann.ok() && organization.ok());
+    ASSERT_TRUE(*backend.organizations.SetCallRetentionDays(organization->id, 30));
+    ASSERT_TRUE(backend.logins.SetEmail(ann->id, "ann@example.org", "ann@example.org").ok());
+    ASSERT_TRUE(backend.logins.SetPasswordHash(ann->id, "$argon2id$hash", this->At(1)).ok());
+    // A write transaction of its own: alone in the gate, not a member of a group.
+    ASSERT_TRUE(
+        backend.logins.ReplaceInvites({ann->id, "new", this->At(1), this->At(100), {}}).ok());
+    ASSERT_TRUE(backend.logins.ConsumeInvite("new", this->At(2))->has_value());
+    ASSERT_TRUE(backend.tokens.RevokeSessions(ann->id, this->At(3)).ok());
+    EXPECT_EQ(backend.database->write_group_counts().members - before, 7u);
+  }
 }
 
 TYPED_TEST(IdentityRepositoryContract, SessionsAreTokensListedOnlyWhenAskedFor) {

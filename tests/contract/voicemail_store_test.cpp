@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <type_traits>
 
 #include "adapters/storage/soci_call_log_repository.hpp"
 #include "adapters/storage/soci_hotline_repository.hpp"
@@ -155,6 +156,29 @@ TYPED_TEST(VoicemailStoreTest, ACrashDuringRecordingLeavesAWholeMessageOrNothing
   EXPECT_TRUE(std::filesystem::exists(folder / "vm-n2-0000000000000004.wav.part"));
   EXPECT_FALSE(*this->voicemails_->Names("vm-n1-0000000000000002.wav"));
   EXPECT_EQ(this->FilesInFolder(), 2u);
+}
+
+// On SQLite every write of the process takes its turn in the write gate (decision 0095); a
+// message's single-statement writes through RunWrite, each counted as a member of a group. One
+// that went around it would wait in SQLite's busy handler while a group holds the write lock.
+TYPED_TEST(VoicemailStoreTest, OnSqliteAMessagesWritesPassTheWriteGate) {
+  if constexpr (!std::is_same_v<TypeParam, testing::SqliteStorage>) {
+    GTEST_SKIP() << "the write gate is SQLite's";
+  } else {
+    this->Call(1, "vm-n1-0000000000000001.wav", 800, true, 10);
+    this->Call(2, "vm-n1-0000000000000002.wav", 800, false, 20);
+    this->Call(3, "vm-n1-0000000000000003.wav", 800, false, 30);
+    const VoicemailId recorded =
+        this->voicemails_->List(this->hotline_, std::nullopt, 10, 0)->voicemails.at(0).id;
+    const auto before = this->database_->write_group_counts().members;
+    ASSERT_TRUE(this->voicemails_->SetListened(recorded, true).ok());
+    ASSERT_TRUE(this->voicemails_->Delete(recorded).ok());
+    ASSERT_TRUE(this->voicemails_
+                    ->FinishRecovered("vm-n1-0000000000000002.wav", std::chrono::milliseconds(100))
+                    .ok());
+    ASSERT_TRUE(this->voicemails_->DeleteUnfinished("vm-n1-0000000000000003.wav").ok());
+    EXPECT_EQ(this->database_->write_group_counts().members - before, 4u);
+  }
 }
 
 TYPED_TEST(VoicemailStoreTest, EveryDeletionTakesTheFileAlong) {

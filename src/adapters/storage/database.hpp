@@ -69,7 +69,9 @@ class Database {
 
   // Runs `work(soci::session&)` on a pooled session, blocking while all sessions are leased.
   // `work` may return a plain value, a Result (passed through) or nothing (Status). An exception
-  // it throws becomes the translated error. Thread-safe.
+  // it throws becomes the translated error. Thread-safe. On SQLite, work that writes belongs in
+  // Write or RunWrite, or opens a WriteTransaction: a write outside them meets the write lock in
+  // SQLite's busy handler while a group of writes holds it (decision 0095).
   template <typename Work>
   auto Run(const char* operation, Work&& work) {
     using Out = typename AsResult<decltype(work(std::declval<soci::session&>()))>::type;

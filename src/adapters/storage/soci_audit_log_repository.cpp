@@ -198,7 +198,7 @@ Result<AuditPage> SociAuditLogRepository::ListBefore(const AuditFilter& filter,
 }
 
 Result<std::int64_t> SociAuditLogRepository::PurgeBefore(Timestamp cutoff) {
-  return database_.Run("purge audit entries", [&](soci::session& session) -> std::int64_t {
+  return database_.RunWrite("purge audit entries", [&](soci::session& session) -> std::int64_t {
     long long before = ToEpochMillis(cutoff);
     soci::statement statement = (session.prepare << kPurge, soci::use(before));
     statement.execute(true);

@@ -86,7 +86,7 @@ Result<BlockedCallerPage> SociBlockedCallerRepository::List(OrganizationId organ
 }
 
 Result<std::int64_t> SociBlockedCallerRepository::PurgeExpired(Timestamp now) {
-  return database_.Run("purge expired blocks", [&](soci::session& session) -> std::int64_t {
+  return database_.RunWrite("purge expired blocks", [&](soci::session& session) -> std::int64_t {
     long long at = ToEpochMillis(now);
     soci::statement statement = (session.prepare << kPurgeExpired, soci::use(at));
     statement.execute(true);
@@ -95,7 +95,7 @@ Result<std::int64_t> SociBlockedCallerRepository::PurgeExpired(Timestamp now) {
 }
 
 Status SociBlockedCallerRepository::Delete(OrganizationId organization, BlockedCallerId id) {
-  return database_.Run("unblock a caller", [&](soci::session& session) -> Status {
+  return database_.RunWrite("unblock a caller", [&](soci::session& session) -> Status {
     long long key = id.value;
     long long owner = organization.value;
     soci::statement statement = (session.prepare << kDelete, soci::use(key), soci::use(owner));

@@ -739,7 +739,9 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
         return counts;
       }));
   if (database_.dialect() == Dialect::kSqlite) {
-    // Best effort: a reader that holds an old snapshot delays it to the next checkpoint.
+    // Best effort: a reader that holds an old snapshot delays it to the next checkpoint. A plain
+    // Run, not RunWrite: a checkpoint cannot run inside the write gate's transaction, and it is no
+    // write transaction (its busy result is ignored) (decision 0095).
     (void)database_.Run("truncate the WAL after an erasure",
                         [](soci::session& session) { session << kTruncateWalSqlite; });
   }

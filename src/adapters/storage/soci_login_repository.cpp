@@ -58,7 +58,7 @@ Error NoSuchUser(UserId user) {
 
 Status SociLoginRepository::SetEmail(UserId user, std::string_view email,
                                      std::string_view email_key) {
-  return database_.Run("set login e-mail", [&](soci::session& session) -> Status {
+  return database_.RunWrite("set login e-mail", [&](soci::session& session) -> Status {
     std::string email_value(email), key_value(email_key);
     long long id = user.value;
     soci::statement statement = (session.prepare << kSetEmail, soci::use(email_value),
@@ -88,7 +88,7 @@ Result<std::optional<Login>> SociLoginRepository::FindByEmailKey(std::string_vie
 
 Status SociLoginRepository::SetPasswordHash(UserId user, std::string_view password_hash,
                                             Timestamp now) {
-  return database_.Run("set password", [&](soci::session& session) -> Status {
+  return database_.RunWrite("set password", [&](soci::session& session) -> Status {
     std::string hash(password_hash);
     long long at = ToEpochMillis(now);
     long long id = user.value;
@@ -128,7 +128,7 @@ Result<std::optional<PasswordInvite>> SociLoginRepository::FindInvite(
 
 Result<std::optional<UserId>> SociLoginRepository::ConsumeInvite(std::string_view secret_hash,
                                                                  Timestamp now) {
-  return database_.Run("use invite", [&](soci::session& session) {
+  return database_.RunWrite("use invite", [&](soci::session& session) {
     const std::string hash(secret_hash);
     long long at = ToEpochMillis(now);
     const auto user = ReadValue<long long>(session, kConsumeInvite, at, hash, at);

@@ -86,7 +86,7 @@ Result<std::vector<InventoryNumber>> SociNumberInventory::List(Timestamp now) {
 }
 
 Status SociRoutingTable::SetRouting(const std::string& number, bool enabled) {
-  return database_.Run("set routing", [&](soci::session& session) -> Status {
+  return database_.RunWrite("set routing", [&](soci::session& session) -> Status {
     int value = enabled ? 1 : 0;
     std::string key = number;
     soci::statement statement =

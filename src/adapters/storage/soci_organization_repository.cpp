@@ -72,7 +72,7 @@ struct OrganizationRow {
 }  // namespace
 
 Result<Organization> SociOrganizationRepository::Create(std::string_view name, Timestamp now) {
-  return database_.Run("create organization", [&](soci::session& session) {
+  return database_.RunWrite("create organization", [&](soci::session& session) {
     Organization organization{OrganizationId{}, std::string(name), now};
     const auto id =
         ReadValue<long long>(session, kInsertOrganization, organization.name, ToEpochMillis(now));
@@ -216,7 +216,7 @@ Result<std::vector<Membership>> SociOrganizationRepository::MembersOf(Organizati
 
 Result<bool> SociOrganizationRepository::SetCallRetentionDays(OrganizationId organization,
                                                               std::optional<int> days) {
-  return database_.Run("set call retention", [&](soci::session& session) {
+  return database_.RunWrite("set call retention", [&](soci::session& session) {
     soci::statement statement = OneUseStatement(session, kUpdateCallRetention);
     auto value = Nullable<int>::From(days);
     long long key = organization.value;

@@ -29,7 +29,7 @@ struct SipCustomerRow {
 }  // namespace
 
 Status SociSipCustomerRepository::Create(const SipCustomer& customer) {
-  return database_.Run("create sip customer", [&](soci::session& session) {
+  return database_.RunWrite("create sip customer", [&](soci::session& session) {
     SipCustomer row = customer;
     long long organization = row.organization_id.value;
     long long housenumber = row.street_housenumber;

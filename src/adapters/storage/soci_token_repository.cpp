@@ -155,7 +155,7 @@ Status SociTokenRepository::RecordUses(const std::vector<TokenUse>& uses) {
 }
 
 Result<std::int64_t> SociTokenRepository::RevokeSessions(UserId user, Timestamp now) {
-  return database_.Run("revoke sessions", [&](soci::session& session) {
+  return database_.RunWrite("revoke sessions", [&](soci::session& session) {
     long long at = ToEpochMillis(now);
     long long key = user.value;
     soci::statement statement =

@@ -24,7 +24,7 @@ struct UserRow {
 }  // namespace
 
 Result<User> SociUserRepository::Create(std::string_view name, Timestamp now) {
-  return database_.Run("create user", [&](soci::session& session) {
+  return database_.RunWrite("create user", [&](soci::session& session) {
     User user{UserId{}, std::string(name), now};
     const auto id = ReadValue<long long>(session, kInsertUser, user.name, ToEpochMillis(now));
     user.id = UserId(id.value_or(0));

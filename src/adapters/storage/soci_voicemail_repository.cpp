@@ -120,7 +120,7 @@ Result<std::optional<Voicemail>> SociVoicemailRepository::Find(VoicemailId id) {
 }
 
 Status SociVoicemailRepository::SetListened(VoicemailId id, bool listened) {
-  return database_.Run("mark voicemail", [&](soci::session& session) -> Status {
+  return database_.RunWrite("mark voicemail", [&](soci::session& session) -> Status {
     if (Change(session, kSetListened, listened ? 1 : 0, id.value) == 0) {
       return Error::NotFound("No such voicemail.");
     }
@@ -129,7 +129,7 @@ Status SociVoicemailRepository::SetListened(VoicemailId id, bool listened) {
 }
 
 Status SociVoicemailRepository::Delete(VoicemailId id) {
-  return database_.Run("delete voicemail", [&](soci::session& session) -> Status {
+  return database_.RunWrite("delete voicemail", [&](soci::session& session) -> Status {
     if (Change(session, kDelete, id.value) == 0) return Error::NotFound("No such voicemail.");
     return Ok();
   });
@@ -167,7 +167,7 @@ Result<std::vector<std::string>> SociVoicemailRepository::Unfinished(const std::
 
 Status SociVoicemailRepository::FinishRecovered(const std::string& file,
                                                 std::chrono::milliseconds duration) {
-  return database_.Run("finish recovered voicemail", [&](soci::session& session) -> Status {
+  return database_.RunWrite("finish recovered voicemail", [&](soci::session& session) -> Status {
     if (Change(session, kFinish, static_cast<long long>(duration.count()), file) == 0) {
       return Error::NotFound("No such voicemail.");
     }
@@ -176,7 +176,7 @@ Status SociVoicemailRepository::FinishRecovered(const std::string& file,
 }
 
 Status SociVoicemailRepository::DeleteUnfinished(const std::string& file) {
-  return database_.Run("delete unfinished voicemail", [&](soci::session& session) -> Status {
+  return database_.RunWrite("delete unfinished voicemail", [&](soci::session& session) -> Status {
     Change(session, kDeleteUnfinished, file);
     return Ok();
   });

@@ -106,6 +106,8 @@ Status SnapshotSqlite(Database& database, const std::string& to) {
         "admin backup copies SQLite databases only; back up PostgreSQL with pg_dump (see "
         "'Running on PostgreSQL' in the README).");
   }
+  // A plain Run, not RunWrite: VACUUM cannot run inside a transaction, and VACUUM INTO only reads
+  // this database (it writes the copy).
   FR_RETURN_IF_ERROR(database.Run("back up", [&](soci::session& session) {
     std::string path = to;
     session << kVacuumInto, soci::use(path);
