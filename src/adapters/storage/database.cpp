@@ -178,6 +178,11 @@ Error Classify(const std::exception& error) {
 
 }  // namespace
 
+bool SqliteInTransaction(soci::session& session) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+  return backend != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+}
+
 Error TranslateStorageError(const std::exception& error, const char* operation) {
   return Logged(Classify(error), operation, error.what());
 }
@@ -293,10 +298,7 @@ void Database::ReviveIfBroken(soci::session& session) noexcept {
 
 bool Database::InTransaction(std::size_t i) {
   soci::session& session = pool_->at(i);
-  if (dialect_ == Dialect::kSqlite) {
-    auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
-    return backend != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
-  }
+  if (dialect_ == Dialect::kSqlite) return SqliteInTransaction(session);
   auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
   if (backend == nullptr || backend->conn_ == nullptr) return false;
   const PGTransactionStatusType status = PQtransactionStatus(backend->conn_);

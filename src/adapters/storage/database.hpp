@@ -46,6 +46,11 @@ Out InvokeWork(Work& work, soci::session& session) {
 // The original message is logged with `operation` (without bound values), never returned.
 Error TranslateStorageError(const std::exception& error, const char* operation);
 
+// Whether SQLite `session` has a transaction open: a local check, no round trip. After an error
+// SQLite may have rolled back the whole transaction by itself (an I/O error, a full disk, out of
+// memory), so this, not the statements run, tells whether one is still open.
+bool SqliteInTransaction(soci::session& session);
+
 // The service's database: a pool of SOCI sessions (sessions are not thread-safe, the pool is),
 // configured for durability, with the schema migrated to this binary's version.
 class Database {

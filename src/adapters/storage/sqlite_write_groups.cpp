@@ -1,6 +1,5 @@
 #include "adapters/storage/sqlite_write_groups.hpp"
 
-#include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -14,13 +13,6 @@ namespace {
 constexpr const char* kSavepoint = "SAVEPOINT fr_group_member";
 constexpr const char* kRelease = "RELEASE fr_group_member";
 constexpr const char* kRollbackTo = "ROLLBACK TO fr_group_member";
-
-// Whether no transaction is open on `session`: after an error, SQLite may have rolled back
-// the whole transaction by itself (an I/O error, a full disk, out of memory).
-bool InAutocommit(soci::session& session) {
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
-  return sqlite_api::sqlite3_get_autocommit(backend->conn_) != 0;
-}
 
 // What a writer gets that waited in the gate past the wait limit: what a busy SQLite gives one
 // that waited past its busy timeout (Classify in database.cpp), so that clients still get 503.
@@ -165,7 +157,7 @@ Status SqliteWriteGroups::Leave(Turn turn, bool keep) {
   } catch (const std::exception& error) {
     broken = TranslateStorageError(error, "end a member of a write group");
   }
-  if (!broken && InAutocommit(session)) broken = LostTransaction();
+  if (!broken && !SqliteInTransaction(session)) broken = LostTransaction();
 
   std::unique_lock lock(mu_);
   if (broken && !group.failure) group.failure = std::move(broken);
@@ -198,7 +190,7 @@ void SqliteWriteGroups::End(Group& group, std::optional<Error> failure) {
     }
     // A failed COMMIT may leave the transaction open (a deferred foreign key), as may a member
     // whose savepoint could not be rolled back to: nothing of the group may stay.
-    if (!InAutocommit(session)) {
+    if (SqliteInTransaction(session)) {
       try {
         session << "ROLLBACK";
       } catch (const std::exception& error) {
