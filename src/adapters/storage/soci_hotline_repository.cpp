@@ -465,6 +465,39 @@ void WrittenColumns(const Hotline& hotline, Timestamp now, HotlineRow& row) {
   row.updated_at = ToEpochMillis(now);
 }
 
+// Writes the columns kUpdateHotline sets from `row` (WrittenColumns), to the stored row of the
+// same id. Non-const: SOCI binds the values by reference.
+void UpdateHotlineRow(Database& database, soci::session& session, HotlineRow& row) {
+  PreparedStatement statement(database, session, kUpdateHotline);
+  Execute(*statement, row.name, row.channels_inbound, row.channels_outbound, row.is_active,
+          row.tts_inbound, row.tts_outbound, row.confirm_answer, row.status, row.status_detail,
+          row.language, row.closed_action, row.tts_closed, row.reject_anonymous, row.time_zone,
+          row.no_answer_action, row.no_answer_tts_voicemail, row.no_answer_max_seconds,
+          row.no_answer_forward_to, row.closed_tts_voicemail, row.closed_max_seconds,
+          row.closed_forward_to, row.updated_at, row.id);
+}
+
+// Fills the agents of `stored` as they are stored, and replaces them with `agents` first when
+// they differ: most updates change a setting or two, and rows that stay as they are are not
+// written again (fewer pages to the log and to fsync per PUT, issue #12).
+void ReplaceAgentsIfChanged(Database& database, soci::session& session,
+                            const std::vector<UserId>& agents, Hotline& stored) {
+  SelectAgents(database, session, stored);
+  if (stored.agents == agents) return;
+  InsertAgents(database, session, stored.id, agents);
+  SelectAgents(database, session, stored);
+}
+
+// Replaces the stored opening ranges and closed dates of `hotline` with its schedule's when they
+// differ. They are only written with a time zone (a schedule needs one) and only read for a
+// hotline that has one: without one before (`had_schedule`) and after, none to compare.
+void ReplaceScheduleIfChanged(Database& database, soci::session& session, const Hotline& hotline,
+                              bool had_schedule) {
+  if (!had_schedule && !hotline.schedule) return;
+  if (StoredScheduleIs(database, session, hotline.id, hotline.schedule)) return;
+  InsertSchedule(database, session, hotline.id, hotline.schedule);
+}
+
 // `schedule` as SelectSchedulesOf reads it back once stored: ranges in their order, closed
 // dates in the order of kSelectClosedDatesInRange.
 Schedule AsRead(Schedule schedule) {
@@ -595,32 +628,13 @@ Result<Hotline> SociHotlineRepository::Update(const Hotline& hotline,
     const HotlineStatus previous = ParseHotlineStatus(row.status).value_or(HotlineStatus::kFailed);
     const bool had_schedule = !row.time_zone.empty();
     WrittenColumns(hotline, now, row);
-    {
-      PreparedStatement statement(database_, session, kUpdateHotline);
-      Execute(*statement, row.name, row.channels_inbound, row.channels_outbound, row.is_active,
-              row.tts_inbound, row.tts_outbound, row.confirm_answer, row.status, row.status_detail,
-              row.language, row.closed_action, row.tts_closed, row.reject_anonymous, row.time_zone,
-              row.no_answer_action, row.no_answer_tts_voicemail, row.no_answer_max_seconds,
-              row.no_answer_forward_to, row.closed_tts_voicemail, row.closed_max_seconds,
-              row.closed_forward_to, row.updated_at, row.id);
-    }
+    UpdateHotlineRow(database_, session, row);
     // The answer is built as SelectHotlines would read it back after these writes: the row
     // through the same conversion, the agents with their phones as read inside this
     // transaction, the schedule as written (closed dates in the order they are read).
     Hotline stored = row.ToHotline();
-    SelectAgents(database_, session, stored);
-    // Most updates change a setting or two: rows that stay as they are are not written again
-    // (fewer pages to the log and to fsync per PUT, issue #12).
-    if (stored.agents != hotline.agents) {
-      InsertAgents(database_, session, hotline.id, hotline.agents);
-      SelectAgents(database_, session, stored);
-    }
-    // Opening ranges and closed dates are only written with a time zone (a schedule needs one)
-    // and only read for a hotline that has one: without one before and after, none to compare.
-    if ((had_schedule || hotline.schedule) &&
-        !StoredScheduleIs(database_, session, hotline.id, hotline.schedule)) {
-      InsertSchedule(database_, session, hotline.id, hotline.schedule);
-    }
+    ReplaceAgentsIfChanged(database_, session, hotline.agents, stored);
+    ReplaceScheduleIfChanged(database_, session, hotline, had_schedule);
     if (stored.schedule) *stored.schedule = AsRead(*hotline.schedule);
     if (previous != hotline.status) {
       RecordStatus(database_, session, hotline.id, hotline.status, hotline.status_detail, now);
