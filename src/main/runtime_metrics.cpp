@@ -82,8 +82,9 @@ std::string RenderCallEventMetrics(const GroupCommitCallEventSink::Stats& stats)
 
 std::string RenderSqliteWriteMetrics(const SqliteWriteGroups::Counts& counts) {
   std::ostringstream out;
-  out << "# HELP fr_sqlite_writes_total Writes that passed SQLite's write gate, by their turn: "
-         "grouped (sharing a commit) or alone (a transaction of their own).\n"
+  out << "# HELP fr_sqlite_writes_total Writes through SQLite's write gate, by their turn: "
+         "grouped (in a group that committed, sharing its commit) or alone (turns of a "
+         "transaction of their own, committed or not).\n"
       << "# TYPE fr_sqlite_writes_total counter\n"
       << "fr_sqlite_writes_total{turn=\"grouped\"} " << counts.members << "\n"
       << "fr_sqlite_writes_total{turn=\"alone\"} " << counts.alone << "\n"

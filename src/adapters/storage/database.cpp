@@ -37,9 +37,14 @@ constexpr std::chrono::milliseconds kSqliteBusyPoll{1};
 // 100 ms between tries: whoever waits here holds the process's write gate, and every writer of
 // the process waits with it, so each of those sleeps lands on all of them once the other process
 // (the `admin` command) let go. A try every millisecond costs one wake-up per millisecond only
-// while another process writes. Gives up after the busy timeout's worth of tries.
+// while another process writes. Gives up once the busy timeout passed since the first try, by
+// the clock: counted tries would add up each sleep's overshoot.
 int PollWhileBusy(void* /*unused*/, int tries_so_far) {
-  if (tries_so_far >= kSqliteBusyTimeout / kSqliteBusyPoll) return 0;
+  // One statement at a time runs on a thread, so the thread's own start time is the wait's.
+  thread_local std::chrono::steady_clock::time_point waiting_since;
+  const auto now = std::chrono::steady_clock::now();
+  if (tries_so_far == 0) waiting_since = now;
+  if (now - waiting_since >= kSqliteBusyTimeout) return 0;
   std::this_thread::sleep_for(kSqliteBusyPoll);
   return 1;
 }

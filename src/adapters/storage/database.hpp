@@ -113,8 +113,8 @@ class Database {
                          : Run(operation, std::forward<Work>(work));
   }
 
-  // SQLite: how many groups of writes (Write) committed and how many writes they held; zeros on
-  // PostgreSQL. For tests and diagnostics.
+  // SQLite: the write gate's counts (SqliteWriteGroups::Counts); zeros on PostgreSQL. For
+  // /metrics, tests and diagnostics.
   SqliteWriteGroups::Counts write_group_counts() const {
     return write_groups_ ? write_groups_->counts() : SqliteWriteGroups::Counts{};
   }

@@ -740,8 +740,9 @@ Result<CallerErasure> SociCallLogRepository::EraseCaller(OrganizationId organiza
       }));
   if (database_.dialect() == Dialect::kSqlite) {
     // Best effort: a reader that holds an old snapshot delays it to the next checkpoint. A plain
-    // Run, not RunWrite: a checkpoint cannot run inside the write gate's transaction, and it is no
-    // write transaction (its busy result is ignored) (decision 0095).
+    // Run, not RunWrite: a checkpoint cannot run inside a transaction. It holds the write lock
+    // while it waits for such readers (up to the busy timeout), and the writers of the process
+    // meet that lock in the busy handler meanwhile; rare (an erasure), so accepted (decision 0095).
     (void)database_.Run("truncate the WAL after an erasure",
                         [](soci::session& session) { session << kTruncateWalSqlite; });
   }

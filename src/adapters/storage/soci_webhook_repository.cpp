@@ -62,9 +62,13 @@ constexpr const char* kSelectDue =
     "  AND p.id < d.id)))"
     " ORDER BY d.next_attempt_at, d.id LIMIT :limit";
 // A compare-and-set on the due time: of two nodes that read the same head, one claims it.
+// Checks again what the look before it (kSelectDue) saw: the delivery is still pending with the
+// attempt time seen, and its webhook still active.
 constexpr const char* kClaim =
     "UPDATE webhook_deliveries SET next_attempt_at = :lease_until"
-    " WHERE id = :id AND state = 'pending' AND next_attempt_at = :seen";
+    " WHERE id = :id AND state = 'pending' AND next_attempt_at = :seen"
+    " AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id"
+    " AND w.is_active = 1)";
 constexpr const char* kRecordAttempt =
     "UPDATE webhook_deliveries SET state = :state, attempts = attempts + 1,"
     " next_attempt_at = :next_attempt_at, last_attempt_at = :at, status_code = :status_code,"
@@ -545,7 +549,8 @@ Result<std::vector<DueDelivery>> SociWebhookRepository::ClaimDue(Timestamp now,
   // Looks before it writes: the dispatcher asks every second, and a write would take the write
   // gate each time, nothing due or not; on SQLite it would then wait there, holding up every
   // writer of the process, while another process (the `admin` command) writes. The claim below
-  // checks the delivery again, so one claimed meanwhile (by another node) is not claimed twice.
+  // checks the delivery and its webhook again (kClaim), so one claimed meanwhile (by another
+  // node) is not claimed twice, nor one whose webhook was deactivated meanwhile.
   FR_ASSIGN_OR_RETURN(std::vector<DueDelivery> due,
                       database_.Run("find due webhook deliveries", [&](soci::session& session) {
                         PreparedStatement statement(database_, session, kSelectDue);
