@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "integration/telephony_fixture.hpp"
+#include "support/metrics_text.hpp"
 
 namespace fr::testing {
 namespace {
@@ -12,18 +13,11 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-// The value of the sample `series` ("fr_x{a=\"b\"}") in Prometheus text; -1 when absent.
-double Sample(const std::string& metrics, const std::string& series) {
-  const auto at = metrics.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(metrics.substr(at + series.size() + 2));
-}
-
 using CallMetricsTest = TelephonyTest;
 
 TEST_F(CallMetricsTest, AnOperatorSeesEachCallInMetricsAndOneLogLine) {
   const std::int64_t hotline = CreateHotline();  // greets and prompts: two texts to synthesise
-  EXPECT_EQ(Sample(client_->Get("/metrics").body, "fr_draining"), 0);
+  EXPECT_EQ(MetricSample(client_->Get("/metrics").body, "fr_draining"), 0);
   RtpProbe caller_audio, agent_audio;
   {
     SippProcess trunk(Scenario("trunk_answer.xml"), TrunkArgs(agent_audio), trunk_port_);
@@ -49,25 +43,25 @@ TEST_F(CallMetricsTest, AnOperatorSeesEachCallInMetricsAndOneLogLine) {
 
   std::string metrics = client_->Get("/metrics").body;
   // Every packet relayed reached the other phone (loopback loses nothing), none lost or late.
-  EXPECT_EQ(Sample(metrics, R"(fr_rtp_packets_relayed_total{direction="caller_to_agent"})"),
+  EXPECT_EQ(MetricSample(metrics, R"(fr_rtp_packets_relayed_total{direction="caller_to_agent"})"),
             static_cast<double>(heard_by_agent))
       << metrics;
-  EXPECT_EQ(Sample(metrics, R"(fr_rtp_packets_relayed_total{direction="agent_to_caller"})"),
+  EXPECT_EQ(MetricSample(metrics, R"(fr_rtp_packets_relayed_total{direction="agent_to_caller"})"),
             static_cast<double>(heard_by_caller));
   for (const char* direction : {"caller_to_agent", "agent_to_caller"}) {
     const std::string label = std::string("{direction=\"") + direction + "\"}";
-    EXPECT_EQ(Sample(metrics, "fr_rtp_packets_lost_total" + label), 0) << direction;
-    EXPECT_EQ(Sample(metrics, "fr_rtp_packets_late_total" + label), 0) << direction;
+    EXPECT_EQ(MetricSample(metrics, "fr_rtp_packets_lost_total" + label), 0) << direction;
+    EXPECT_EQ(MetricSample(metrics, "fr_rtp_packets_late_total" + label), 0) << direction;
   }
   // The trunk's phone answers 300 ms after it rang.
-  EXPECT_EQ(Sample(metrics, "fr_call_ring_to_answer_seconds_count"), 1);
-  EXPECT_GE(Sample(metrics, "fr_call_ring_to_answer_seconds_sum"), 0.3);
-  EXPECT_LT(Sample(metrics, "fr_call_ring_to_answer_seconds_sum"), 10);
-  EXPECT_EQ(Sample(metrics, R"(fr_call_legs_total{direction="inbound",disposition="answered"})"), 1);
-  EXPECT_EQ(Sample(metrics, R"(fr_call_legs_total{direction="outbound",disposition="answered"})"), 1);
-  EXPECT_EQ(Sample(metrics, R"(fr_call_legs_total{direction="outbound",disposition="busy"})"), 0);
-  EXPECT_EQ(Sample(metrics, "fr_tts_cache_misses_total"), 2) << "the greeting and the prompt";
-  EXPECT_EQ(Sample(metrics, "fr_tts_cache_hits_total"), 0);
+  EXPECT_EQ(MetricSample(metrics, "fr_call_ring_to_answer_seconds_count"), 1);
+  EXPECT_GE(MetricSample(metrics, "fr_call_ring_to_answer_seconds_sum"), 0.3);
+  EXPECT_LT(MetricSample(metrics, "fr_call_ring_to_answer_seconds_sum"), 10);
+  EXPECT_EQ(MetricSample(metrics, R"(fr_call_legs_total{direction="inbound",disposition="answered"})"), 1);
+  EXPECT_EQ(MetricSample(metrics, R"(fr_call_legs_total{direction="outbound",disposition="answered"})"), 1);
+  EXPECT_EQ(MetricSample(metrics, R"(fr_call_legs_total{direction="outbound",disposition="busy"})"), 0);
+  EXPECT_EQ(MetricSample(metrics, "fr_tts_cache_misses_total"), 2) << "the greeting and the prompt";
+  EXPECT_EQ(MetricSample(metrics, "fr_tts_cache_hits_total"), 0);
 
   // The same texts for the next call come from the cache.
   {
@@ -80,10 +74,10 @@ TEST_F(CallMetricsTest, AnOperatorSeesEachCallInMetricsAndOneLogLine) {
   }
   WaitForEndedCall(hotline, 2);
   metrics = client_->Get("/metrics").body;
-  EXPECT_EQ(Sample(metrics, "fr_tts_cache_misses_total"), 2) << metrics;
-  EXPECT_EQ(Sample(metrics, "fr_tts_cache_hits_total"), 2);
-  EXPECT_EQ(Sample(metrics, "fr_call_ring_to_answer_seconds_count"), 2);
-  EXPECT_EQ(Sample(metrics, R"(fr_call_legs_total{direction="inbound",disposition="answered"})"), 2);
+  EXPECT_EQ(MetricSample(metrics, "fr_tts_cache_misses_total"), 2) << metrics;
+  EXPECT_EQ(MetricSample(metrics, "fr_tts_cache_hits_total"), 2);
+  EXPECT_EQ(MetricSample(metrics, "fr_call_ring_to_answer_seconds_count"), 2);
+  EXPECT_EQ(MetricSample(metrics, R"(fr_call_legs_total{direction="inbound",disposition="answered"})"), 2);
 
   // One line per call at its end, in words a log search can take apart, and neither the
   // caller's nor the agent's number anywhere in the service log.

@@ -16,15 +16,7 @@ class OrganizationAccessHttpTest : public WorldTest {
 
   void SetUp() override {
     WorldTest::SetUp();
-    server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
-                   "004924155660000", "--to", "004924155660001"});
-    const json customer = {{"city", "Aachen"},         {"cityCode", "52062"},
-                           {"country", "DE"},          {"name", "Relief"},
-                           {"organizationID", org_a_}, {"street", "Markt"},
-                           {"streetHousenumber", 1}};
-    ASSERT_EQ(
-        client_->SendJson("POST", "/v1/sip-customer", {Pat(ann_token_)}, customer.dump()).status,
-        201);
+    PrepareOrgAForHotlines();
     const auto hotline = client_->SendJson("POST", "/v1/hotlines", {Pat(ann_token_)},
                                            HotlineDraft().dump());
     ASSERT_EQ(hotline.status, 201) << hotline.body;

@@ -56,6 +56,20 @@ class WorldTest : public ::testing::Test {
 
   virtual std::vector<std::string> ExtraServerArgs() { return {}; }
 
+  // What organisation A needs before it creates hotlines: numbers in Aachen (two) and its SIP
+  // customer account, registered by Ann.
+  void PrepareOrgAForHotlines() {
+    server_.Admin({"numbers", "add", "--country", "DE", "--city", "Aachen", "--from",
+                   "004924155660000", "--to", "004924155660001"});
+    const nlohmann::json customer = {{"city", "Aachen"},         {"cityCode", "52062"},
+                                     {"country", "DE"},          {"name", "Relief"},
+                                     {"organizationID", org_a_}, {"street", "Markt"},
+                                     {"streetHousenumber", 1}};
+    ASSERT_EQ(
+        client_->SendJson("POST", "/v1/sip-customer", {Pat(ann_token_)}, customer.dump()).status,
+        201);
+  }
+
   static std::string Str(std::int64_t value) { return std::to_string(value); }
   std::string Secret(const std::vector<std::string>& args) {
     return server_.Admin(args)["secret"].get<std::string>();
