@@ -52,10 +52,8 @@ class ResponseStream {
 struct Response {
   int status = 200;
   std::string content_type;
+  // Read what is sent through Body(): a held body (HoldBody) goes instead of this one.
   std::string body;
-  // A body held elsewhere and shared, sent instead of `body` without copying it (a held list
-  // page's JSON, decision 0096). `body` stays empty when it is set.
-  std::shared_ptr<const std::string> held_body;
   std::vector<std::pair<std::string, std::string>> headers;
   // Set for a streamed response: called once, with the stream, after the headers were sent; the
   // body above is then not sent. A HEAD request gets the headers alone.
@@ -71,8 +69,19 @@ struct Response {
     headers.emplace_back(std::move(name), std::move(value));
     return std::move(*this);
   }
+  // Sends `held`, a body held elsewhere and shared, instead of `body`, without copying it (a
+  // held list page's JSON, decision 0096); `body` is emptied, so that only one of them is set.
+  void HoldBody(std::shared_ptr<const std::string> held) {
+    body.clear();
+    held_body_ = std::move(held);
+  }
+  // The held body, moved out (null when none): the server hands it to the connection.
+  std::shared_ptr<const std::string> TakeHeldBody() { return std::move(held_body_); }
   // The body to send: the held one, if any, else `body`.
-  std::string_view Body() const { return held_body ? std::string_view(*held_body) : body; }
+  std::string_view Body() const { return held_body_ ? std::string_view(*held_body_) : body; }
+
+ private:
+  std::shared_ptr<const std::string> held_body_;
 };
 
 // Path parameters by their template name, e.g. {"hotlineID": "42"}.

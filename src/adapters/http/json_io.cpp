@@ -71,7 +71,7 @@ Response HeldJsonTextResponse(int status, std::shared_ptr<const std::string> bod
   Response response;
   response.status = status;
   response.content_type = "application/json; charset=utf-8";
-  response.held_body = std::move(body);
+  response.HoldBody(std::move(body));
   return response;
 }
 

@@ -25,7 +25,10 @@ HandlerResult PostPreview(PromptPreviewService& previews, const RequestContext& 
   FR_ASSIGN_OR_RETURN(const PromptPreviewRequest request,
                       DecodePromptPreview(context.request.body));
   FR_ASSIGN_OR_RETURN(const auto audio, previews.Preview(*context.principal, request));
-  return Response{200, "audio/wav", WavOf(*audio), {}};
+  Response response;
+  response.content_type = "audio/wav";
+  response.body = WavOf(*audio);
+  return response;
 }
 
 }  // namespace

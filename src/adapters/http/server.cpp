@@ -367,8 +367,8 @@ void HttpServer::Impl::Finish(const restinio::request_handle_t& handle, const Re
     if (draining.load()) builder.connection_close();
     builder.set_content_length(response.Body().size());
     if (request.method != "HEAD") {
-      if (response.held_body) {
-        builder.set_body(std::move(response.held_body));
+      if (auto held = response.TakeHeldBody()) {
+        builder.set_body(std::move(held));
       } else {
         builder.set_body(std::move(response.body));
       }

@@ -134,7 +134,10 @@ HandlerResult Audio(VoicemailService& voicemails, const RequestContext& context)
   const std::uint64_t first = range ? range->first : 0;
   const std::uint64_t length = range ? range->last - range->first + 1 : audio.size;
   FR_ASSIGN_OR_RETURN(std::string bytes, voicemails.ReadAudio(audio, first, length));
-  Response response{range ? 206 : 200, "audio/wav", std::move(bytes), {}};
+  Response response;
+  response.status = range ? 206 : 200;
+  response.content_type = "audio/wav";
+  response.body = std::move(bytes);
   response.WithHeader("Accept-Ranges", "bytes");
   if (range) {
     response.WithHeader("Content-Range", "bytes " + std::to_string(first) + "-" +
