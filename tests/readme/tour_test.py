@@ -185,22 +185,30 @@ def main():
     work = tempfile.mkdtemp(prefix="fr-tour-")
     server = None
     try:
-        http_port, sip_port, trunk_port = (free_port(socket.SOCK_STREAM), free_port(socket.SOCK_DGRAM),
-                                           free_port(socket.SOCK_DGRAM))
+        # The server picks its own HTTP and SIP ports (port 0) and names them in the listen file:
+        # a port picked here could be taken by another test before the server binds it.
+        trunk_port = free_port(socket.SOCK_DGRAM)
         listen_file = os.path.join(work, "listen.json")
         server = subprocess.Popen(
             [binary, "serve", "--demo", "--database", "sqlite:" + os.path.join(work, "fr.db"),
-             "--listen", "127.0.0.1:%d" % http_port, "--sip-listen", "127.0.0.1:%d" % sip_port,
+             "--listen", "127.0.0.1:0", "--sip-listen", "127.0.0.1:0",
              "--sip-trunk", "127.0.0.1:%d" % trunk_port, "--listen-file", listen_file,
              # Outside the ranges the media suite (40000-44999) and try-call's defaults use.
              "--rtp-ports", "31000-31999"],
             stdout=open(os.path.join(work, "stdout.log"), "w"),
             stderr=open(os.path.join(work, "stderr.log"), "w"))
         deadline = time.time() + 30
-        while not os.path.exists(listen_file):
+        listening = None
+        while listening is None:
             if time.time() > deadline or server.poll() is not None:
                 raise SystemExit("the server did not start: " + open(os.path.join(work, "stderr.log")).read())
             time.sleep(0.05)
+            try:
+                listening = json.load(open(listen_file))
+            except (OSError, ValueError):
+                pass  # not there yet, or still being written
+        http_port = int(listening["http"].rsplit(":", 1)[1])
+        sip_port = int(listening["sip"].rsplit(":", 1)[1])
         base = "http://127.0.0.1:%d" % http_port
         substitutions = [("http://127.0.0.1:8080", base), ("127.0.0.1:5060", "127.0.0.1:%d" % sip_port),
                          ("127.0.0.1:5070", "127.0.0.1:%d" % trunk_port)]
