@@ -233,6 +233,13 @@ def main():
                 script.append("sleep 1.5")
             script.append("echo; echo '%s %d'" % (MARK, index))
             script.append(command)
+            # try-call returns once both phones hung up; the call's log is stored a moment later
+            # (the call-event writer commits in batches), which a reader never notices and the
+            # next command, run at once, may. Silent, so the output stays try-call's.
+            if "scripts/try-call" in command:
+                script.append('for _ in $(seq 100); do curl -s "$BASE/v1/hotlines/1/call-logs?limit=1" '
+                              '-H "Personal-Access-Token: $ADMIN" | grep -q \'"outcome":null\' '
+                              '|| break; sleep 0.1; done')
         script.append("echo; echo '%s end'" % MARK)
         result = subprocess.run(["bash", "-c", "\n".join(script)], capture_output=True, text=True,
                                 timeout=600)
